@@ -1,0 +1,115 @@
+package io.github.bootconcurrency.autoconfigure;
+
+import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
+import io.github.bootconcurrency.autoconfigure.admission.RequestGateFilter;
+import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
+import io.github.bootconcurrency.autoconfigure.model.ConditionalOnConcurrencyModel;
+import io.github.bootconcurrency.autoconfigure.server.JettyConcurrencyCustomizer;
+import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
+import io.github.bootconcurrency.autoconfigure.server.TomcatConcurrencyCustomizer;
+import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
+import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettingsReport;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration of how a servlet web application
+ * serves its requests: the concurrency model, the request gate in front of every request,
+ * and the translation of the settings to Tomcat or Jetty.
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = Type.SERVLET)
+@EnableConfigurationProperties(ConcurrencyProperties.class)
+public final class ConcurrencyAutoConfiguration {
+
+	/**
+	 * Order of the request gate filter: ahead of Spring Boot's and Spring Security's
+	 * filters, so that a rejected request costs nothing else.
+	 */
+	public static final int REQUEST_GATE_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 5;
+
+	@Bean
+	ConcurrencySettings concurrencySettings(ConcurrencyProperties properties, Environment environment) {
+		ConcurrencySettings settings = ConcurrencySettings.resolve(properties, environment);
+		ConcurrencySettingsReport.log(settings, environment);
+		return settings;
+	}
+
+	@Bean
+	ServerTranslation concurrencyServerTranslation() {
+		return new ServerTranslation();
+	}
+
+	// The settings come first so that a model that cannot be served is reported as such,
+	// before the missing gate would be: the web server asks for this bean before any other.
+	@Bean
+	FilterRegistrationBean<RequestGateFilter> concurrencyRequestGateFilter(ConcurrencySettings settings,
+			RequestGate requestGate) {
+		FilterRegistrationBean<RequestGateFilter> registration = new FilterRegistrationBean<>(
+				new RequestGateFilter(requestGate));
+		registration.setName("concurrencyRequestGateFilter");
+		registration.setOrder(REQUEST_GATE_FILTER_ORDER);
+		return registration;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnConcurrencyModel(ConcurrencyModel.PLATFORM)
+	static class PlatformModelConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RequestGate concurrencyRequestGate(ConcurrencySettings settings) {
+			return new RequestGate(settings.requestLimit(), null);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnConcurrencyModel(ConcurrencyModel.VIRTUAL)
+	static class VirtualModelConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RequestGate concurrencyRequestGate(ConcurrencySettings settings) {
+			return new RequestGate(settings.requestLimit(), settings.queueTimeout());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory")
+	static class TomcatConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		TomcatConcurrencyCustomizer tomcatConcurrencyCustomizer(ConcurrencySettings settings,
+				ServerTranslation translation) {
+			return new TomcatConcurrencyCustomizer(settings, translation);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.jetty.ConfigurableJettyWebServerFactory")
+	static class JettyConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		JettyConcurrencyCustomizer jettyConcurrencyCustomizer(ConcurrencySettings settings,
+				ServerTranslation translation) {
+			return new JettyConcurrencyCustomizer(settings, translation);
+		}
+
+	}
+
+}

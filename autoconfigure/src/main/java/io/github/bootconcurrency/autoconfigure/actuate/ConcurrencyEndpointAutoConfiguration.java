@@ -1,0 +1,31 @@
+package io.github.bootconcurrency.autoconfigure.actuate;
+
+import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
+import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
+import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
+import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the {@link ConcurrencyEndpoint}.
+ */
+@AutoConfiguration(after = ConcurrencyAutoConfiguration.class)
+@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+@ConditionalOnBean(RequestGate.class)
+@ConditionalOnAvailableEndpoint(ConcurrencyEndpoint.class)
+public final class ConcurrencyEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConcurrencyEndpoint concurrencyEndpoint(ConcurrencySettings settings, RequestGate gate,
+			ServerTranslation translation) {
+		return new ConcurrencyEndpoint(settings, gate, translation);
+	}
+
+}

@@ -1,0 +1,44 @@
+package io.github.bootconcurrency.autoconfigure.actuate;
+
+import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
+import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
+import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
+import io.github.bootconcurrency.autoconfigure.model.ConditionalOnConcurrencyModel;
+import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
+import io.micrometer.core.instrument.config.MeterFilter;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of the concurrency metrics.
+ */
+@AutoConfiguration(after = ConcurrencyAutoConfiguration.class)
+@ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+@ConditionalOnBean(RequestGate.class)
+public final class ConcurrencyMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConcurrencyMeterBinder concurrencyMeterBinder(RequestGate gate, ConcurrencySettings settings) {
+		return new ConcurrencyMeterBinder(gate, settings.model().value());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnConcurrencyModel(ConcurrencyModel.VIRTUAL)
+	static class VirtualModelMetricsConfiguration {
+
+		// Tomcat's thread gauges read -1 when an external (virtual thread) executor is
+		// used: misleading figures are dropped, concurrency.requests.* replaces them.
+		@Bean
+		MeterFilter concurrencyTomcatThreadsMeterFilter() {
+			return MeterFilter.denyNameStartsWith("tomcat.threads");
+		}
+
+	}
+
+}

@@ -1,0 +1,113 @@
+package io.github.bootconcurrency.autoconfigure.admission;
+
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Admits at most {@code limit} requests at once and counts what happens to them.
+ *
+ * <p>
+ * Under the platform model the server's pool already bounds concurrency, so the gate
+ * mostly counts; it still enforces the bound where a server's pool must be larger than
+ * the request limit (Jetty runs its acceptors and selectors on the same pool). Under the
+ * virtual model nothing else bounds concurrency, so the gate is the cap: an extra request
+ * waits on its (cheap) virtual thread for up to the queue timeout, FIFO, then is
+ * rejected. Waiting is not failing: only a rejection counts as one.
+ */
+public final class RequestGate {
+
+	private final int limit;
+
+	private final Duration queueTimeout;
+
+	private final Semaphore permits;
+
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final AtomicInteger peakInFlight = new AtomicInteger();
+
+	private final AtomicInteger waiting = new AtomicInteger();
+
+	private final LongAdder completed = new LongAdder();
+
+	private final LongAdder rejected = new LongAdder();
+
+	/**
+	 * Create a gate.
+	 * @param limit how many requests may be in flight at once
+	 * @param queueTimeout how long an extra request waits for a slot, or {@code null} to
+	 * wait for as long as it takes
+	 */
+	public RequestGate(int limit, Duration queueTimeout) {
+		this.limit = limit;
+		this.queueTimeout = queueTimeout;
+		this.permits = new Semaphore(limit, true);
+	}
+
+	/**
+	 * Wait for a slot.
+	 * @return {@code true} if the request was admitted and must call {@link #exit()},
+	 * {@code false} if it was rejected
+	 * @throws InterruptedException if the waiting thread is interrupted
+	 */
+	public boolean enter() throws InterruptedException {
+		if (!this.permits.tryAcquire()) {
+			this.waiting.incrementAndGet();
+			try {
+				if (this.queueTimeout == null) {
+					this.permits.acquire();
+				}
+				else if (!this.permits.tryAcquire(this.queueTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+					this.rejected.increment();
+					return false;
+				}
+			}
+			finally {
+				this.waiting.decrementAndGet();
+			}
+		}
+		this.peakInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
+		return true;
+	}
+
+	/**
+	 * Release the slot of an admitted request.
+	 */
+	public void exit() {
+		this.inFlight.decrementAndGet();
+		this.completed.increment();
+		this.permits.release();
+	}
+
+	public int getLimit() {
+		return this.limit;
+	}
+
+	public Duration getQueueTimeout() {
+		return this.queueTimeout;
+	}
+
+	public int getInFlight() {
+		return this.inFlight.get();
+	}
+
+	public int getPeakInFlight() {
+		return this.peakInFlight.get();
+	}
+
+	public int getWaiting() {
+		return this.waiting.get();
+	}
+
+	public long getCompleted() {
+		return this.completed.sum();
+	}
+
+	public long getRejected() {
+		return this.rejected.sum();
+	}
+
+}

@@ -1,0 +1,69 @@
+package io.github.bootconcurrency.autoconfigure.admission;
+
+import java.io.IOException;
+import java.time.Duration;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Passes every request through the {@link RequestGate}, and answers a rejected one with
+ * {@code 503 Service Unavailable} and a {@code Retry-After} header.
+ *
+ * <p>
+ * It runs first in the chain so that a rejected request costs no security, session or
+ * MVC work. A request that goes async releases its slot when the filter returns, not when
+ * the async work ends: the gate bounds threads busy with requests, as Gunicorn's workers
+ * do.
+ */
+public class RequestGateFilter extends OncePerRequestFilter {
+
+	private final RequestGate gate;
+
+	private final String retryAfterSeconds;
+
+	public RequestGateFilter(RequestGate gate) {
+		this.gate = gate;
+		Duration timeout = gate.getQueueTimeout();
+		long seconds = (timeout != null) ? Math.max(1, (timeout.toMillis() + 999) / 1000) : 1;
+		this.retryAfterSeconds = Long.toString(seconds);
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		boolean admitted;
+		try {
+			admitted = this.gate.enter();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			reject(response);
+			return;
+		}
+		if (!admitted) {
+			reject(response);
+			return;
+		}
+		try {
+			chain.doFilter(request, response);
+		}
+		finally {
+			this.gate.exit();
+		}
+	}
+
+	private void reject(HttpServletResponse response) throws IOException {
+		response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+		response.setHeader(HttpHeaders.RETRY_AFTER, this.retryAfterSeconds);
+		response.setContentType("text/plain;charset=UTF-8");
+		response.getWriter()
+			.write("Too many requests in flight (" + this.gate.getLimit() + "): no slot freed up within the queue timeout.\n");
+	}
+
+}

@@ -1,0 +1,93 @@
+package io.github.bootconcurrency.autoconfigure.model;
+
+import java.util.List;
+
+import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
+import io.github.bootconcurrency.autoconfigure.validation.InvalidConcurrencySettingsException;
+import io.github.bootconcurrency.autoconfigure.validation.Violation;
+
+import org.springframework.core.env.Environment;
+
+/**
+ * Which concurrency model serves requests, and why.
+ *
+ * <p>
+ * {@code concurrency.model} wins when it is set. Otherwise Spring Boot's own
+ * {@code spring.threads.virtual.enabled=true} means the virtual model, so that an app
+ * that only sets Boot's key keeps its meaning. When both are set they must agree: a
+ * platform model with Boot's virtual threads switched on (or the reverse) is a
+ * contradiction the user has to settle, not one we settle silently.
+ *
+ * @param model the chosen model
+ * @param reason which key (and which file or profile) chose it
+ * @param activeProfiles the active profiles
+ */
+public record ModelDecision(ConcurrencyModel model, String reason, List<String> activeProfiles) {
+
+	/**
+	 * The key that chooses the model.
+	 */
+	public static final String MODEL_KEY = "concurrency.model";
+
+	/**
+	 * Spring Boot's own switch for virtual threads.
+	 */
+	public static final String VIRTUAL_THREADS_KEY = "spring.threads.virtual.enabled";
+
+	/**
+	 * Decide the model from the environment.
+	 * @param environment the environment
+	 * @return the decision
+	 * @throws InvalidConcurrencySettingsException if the model is unknown or contradicts
+	 * {@code spring.threads.virtual.enabled}
+	 */
+	public static ModelDecision resolve(Environment environment) {
+		List<String> profiles = List.of(environment.getActiveProfiles());
+		ConfiguredValue model = ConfiguredValue.find(environment, MODEL_KEY);
+		ConfiguredValue virtualThreads = ConfiguredValue.find(environment, VIRTUAL_THREADS_KEY);
+		Boolean virtualThreadsEnabled = (virtualThreads != null) ? parseBoolean(virtualThreads, profiles) : null;
+		if (model == null) {
+			if (Boolean.TRUE.equals(virtualThreadsEnabled)) {
+				return new ModelDecision(ConcurrencyModel.VIRTUAL, virtualThreads.describe() + withProfiles(profiles),
+						profiles);
+			}
+			return new ModelDecision(ConcurrencyModel.PLATFORM,
+					"default (" + MODEL_KEY + " is not set)" + withProfiles(profiles), profiles);
+		}
+		ConcurrencyModel chosen = ConcurrencyModel.fromValue(String.valueOf(model.value()));
+		if (chosen == null) {
+			throw new InvalidConcurrencySettingsException(List.of(Violation.notAllowed(model, MODEL_KEY, model.value(),
+					ConcurrencyModel.allowedValues())), profiles);
+		}
+		if (virtualThreadsEnabled != null && contradicts(chosen, virtualThreadsEnabled)) {
+			throw new InvalidConcurrencySettingsException(List.of(new Violation(MODEL_KEY, model.value(),
+					model.origin(), "contradicts " + virtualThreads.describe(),
+					"Remove " + VIRTUAL_THREADS_KEY + " and choose the model with " + MODEL_KEY
+							+ " alone, or make the two keys agree (virtual threads on for 'virtual', off for 'platform').")),
+					profiles);
+		}
+		return new ModelDecision(chosen, model.describe() + withProfiles(profiles), profiles);
+	}
+
+	private static boolean contradicts(ConcurrencyModel model, boolean virtualThreadsEnabled) {
+		return switch (model) {
+			case PLATFORM -> virtualThreadsEnabled;
+			case VIRTUAL -> !virtualThreadsEnabled;
+			case MULTI_JVM -> false;
+		};
+	}
+
+	private static Boolean parseBoolean(ConfiguredValue value, List<String> profiles) {
+		String text = String.valueOf(value.value()).trim();
+		if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+			return Boolean.valueOf(text);
+		}
+		throw new InvalidConcurrencySettingsException(
+				List.of(Violation.notAllowed(value, value.key(), value.value(), "true, false")), profiles);
+	}
+
+	private static String withProfiles(List<String> profiles) {
+		return profiles.isEmpty() ? "" : ", active profiles: " + String.join(", ", profiles);
+	}
+
+}

@@ -1,0 +1,94 @@
+package io.github.bootconcurrency.autoconfigure.server;
+
+import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
+
+import org.springframework.boot.jetty.ConfigurableJettyWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.core.Ordered;
+
+/**
+ * Translates the concurrency settings to Jetty.
+ *
+ * <p>
+ * Jetty runs its acceptors and selectors on the same pool as request handlers, so under
+ * the platform model the pool is sized to {@code max-threads} plus those I/O threads,
+ * counted once the connectors exist; the request gate then keeps request handling at
+ * {@code max-threads}. Under the virtual model Jetty's {@link VirtualThreadPool} would
+ * cap tasks at 200 by default: its cap is raised above the connection limit so that the
+ * request gate, not Jetty, decides.
+ */
+public class JettyConcurrencyCustomizer
+		implements WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory>, Ordered {
+
+	/**
+	 * Runs after Spring Boot's own Jetty customizers, before the user's unordered ones.
+	 */
+	public static final int ORDER = 100;
+
+	/**
+	 * Tasks beyond one per connection: acceptors, selectors and housekeeping.
+	 */
+	private static final int VIRTUAL_TASK_HEADROOM = 64;
+
+	private final ConcurrencySettings settings;
+
+	private final ServerTranslation translation;
+
+	public JettyConcurrencyCustomizer(ConcurrencySettings settings, ServerTranslation translation) {
+		this.settings = settings;
+		this.translation = translation;
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
+	@Override
+	public void customize(ConfigurableJettyWebServerFactory factory) {
+		factory.setMaxConnections(this.settings.maxConnections());
+		record("maxConnections", this.settings.maxConnections());
+		if (this.settings.model().usesVirtualThreads()) {
+			VirtualThreadPool pool = new VirtualThreadPool(this.settings.maxConnections() + VIRTUAL_TASK_HEADROOM);
+			pool.setName("jetty-vt-");
+			factory.setThreadPool(pool);
+			record("threadPool", "VirtualThreadPool(maxConcurrentTasks=" + pool.getMaxConcurrentTasks() + ")");
+		}
+		else {
+			QueuedThreadPool pool = new QueuedThreadPool(this.settings.maxThreads(), this.settings.minThreads());
+			pool.setName("jetty-");
+			factory.setThreadPool(pool);
+		}
+		factory.addServerCustomizers(this::customize);
+	}
+
+	private void customize(Server server) {
+		int ioThreads = 0;
+		for (Connector connector : server.getConnectors()) {
+			if (connector instanceof ServerConnector serverConnector) {
+				serverConnector.setAcceptQueueSize(this.settings.backlog());
+				serverConnector.setIdleTimeout(this.settings.keepAliveTimeout().toMillis());
+				ioThreads += serverConnector.getAcceptors() + serverConnector.getSelectorManager().getSelectorCount();
+			}
+		}
+		record("acceptQueueSize", this.settings.backlog());
+		record("idleTimeout", this.settings.keepAliveTimeout().toMillis() + "ms");
+		if (server.getThreadPool() instanceof QueuedThreadPool pool) {
+			pool.setMaxThreads(this.settings.maxThreads() + ioThreads);
+			pool.setMinThreads(Math.min(pool.getMaxThreads(), this.settings.minThreads() + ioThreads));
+			record("threadPool", "QueuedThreadPool(maxThreads=" + pool.getMaxThreads() + " = max-threads "
+					+ this.settings.maxThreads() + " + " + ioThreads + " acceptor and selector threads, minThreads="
+					+ pool.getMinThreads() + ")");
+		}
+	}
+
+	private void record(String setting, Object value) {
+		this.translation.record("jetty", setting, value);
+	}
+
+}

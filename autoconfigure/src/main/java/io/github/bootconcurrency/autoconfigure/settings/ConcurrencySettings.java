@@ -1,0 +1,262 @@
+package io.github.bootconcurrency.autoconfigure.settings;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
+import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
+import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
+import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
+import io.github.bootconcurrency.autoconfigure.validation.InvalidConcurrencySettingsException;
+import io.github.bootconcurrency.autoconfigure.validation.Violation;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
+
+/**
+ * The settings in force after the model is decided, defaults are filled per model, the
+ * server's own keys are reconciled, and every value is checked.
+ *
+ * <p>
+ * Resolution is one pass that collects every problem before it throws, so a user with
+ * three bad keys sees three lines in one failure analysis. A server key that Spring Boot
+ * already knows ({@code server.tomcat.threads.max} and friends) is adopted when our key
+ * is not set, and is a conflict when both are set to different values: either way
+ * nothing the user wrote is silently dropped.
+ *
+ * @param decision the model and why it was chosen
+ * @param requestLimit how many requests may be handled at once
+ * @param queueTimeout how long a request over the limit waits, or {@code null} for no
+ * limit
+ * @param maxThreads the platform pool's maximum size
+ * @param minThreads the platform pool's minimum size
+ * @param backlog the listen backlog
+ * @param maxConnections the maximum number of open connections
+ * @param keepAliveTimeout how long an idle keep-alive connection stays open
+ * @param sources for each key taken from another key, that key and its origin
+ */
+public record ConcurrencySettings(ModelDecision decision, int requestLimit, Duration queueTimeout, int maxThreads,
+		int minThreads, int backlog, int maxConnections, Duration keepAliveTimeout, Map<String, String> sources) {
+
+	static final int MAX_PLATFORM_THREADS = 10_000;
+
+	static final int MAX_CONCURRENT_REQUESTS = 1_000_000;
+
+	static final int MAX_CONNECTIONS = 1_000_000;
+
+	static final int MAX_BACKLOG = 65_535;
+
+	static final Duration MAX_DURATION = Duration.ofHours(1);
+
+	/**
+	 * Return the model in force.
+	 * @return the model
+	 */
+	public ConcurrencyModel model() {
+		return this.decision.model();
+	}
+
+	/**
+	 * Resolve and check the settings.
+	 * @param properties the bound {@code concurrency.*} properties
+	 * @param environment the environment, to find origins and the server's own keys
+	 * @return the settings in force
+	 * @throws InvalidConcurrencySettingsException listing every invalid value or
+	 * combination
+	 */
+	public static ConcurrencySettings resolve(ConcurrencyProperties properties, Environment environment) {
+		return new Resolver(properties, environment).resolve();
+	}
+
+	/**
+	 * Return the settings as name and value pairs, for the actuator endpoint and logs.
+	 * @return the settings in force
+	 */
+	public Map<String, Object> describe() {
+		Map<String, Object> settings = new LinkedHashMap<>();
+		if (model() == ConcurrencyModel.PLATFORM) {
+			settings.put("platform.max-threads", this.maxThreads);
+			settings.put("platform.min-threads", this.minThreads);
+		}
+		else {
+			settings.put("virtual.max-concurrent-requests", this.requestLimit);
+			settings.put("virtual.queue-timeout", format(this.queueTimeout));
+		}
+		settings.put("backlog", this.backlog);
+		settings.put("max-connections", this.maxConnections);
+		settings.put("keep-alive-timeout", format(this.keepAliveTimeout));
+		return settings;
+	}
+
+	private static String format(Duration duration) {
+		long millis = duration.toMillis();
+		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
+	}
+
+	private static final class Resolver {
+
+		private final ConcurrencyProperties properties;
+
+		private final Environment environment;
+
+		private final Binder binder;
+
+		private final List<Violation> violations = new ArrayList<>();
+
+		private final Map<String, String> sources = new LinkedHashMap<>();
+
+		Resolver(ConcurrencyProperties properties, Environment environment) {
+			this.properties = properties;
+			this.environment = environment;
+			this.binder = Binder.get(environment);
+		}
+
+		ConcurrencySettings resolve() {
+			ModelDecision decision = ModelDecision.resolve(this.environment);
+			ConcurrencyModel model = decision.model();
+			if (!model.isAvailable()) {
+				this.violations.add(new Violation(ModelDecision.MODEL_KEY, model.value(),
+						origin(ModelDecision.MODEL_KEY), "not available yet in this release; allowed now: "
+								+ availableModels(),
+						"Choose one of " + availableModels() + " in " + ModelDecision.MODEL_KEY + "."));
+			}
+			boolean platform = model == ConcurrencyModel.PLATFORM;
+			int maxThreads = reconcile("concurrency.platform.max-threads", this.properties.getPlatform().getMaxThreads(),
+					Integer.class, platform, "server.tomcat.threads.max", "server.jetty.threads.max");
+			int minThreads = reconcile("concurrency.platform.min-threads", this.properties.getPlatform().getMinThreads(),
+					Integer.class, platform, "server.tomcat.threads.min-spare", "server.jetty.threads.min");
+			int backlog = reconcile("concurrency.backlog", this.properties.getBacklog(), Integer.class, true,
+					"server.tomcat.accept-count");
+			Integer maxConnections = reconcile("concurrency.max-connections", this.properties.getMaxConnections(),
+					Integer.class, true, "server.tomcat.max-connections", "server.jetty.max-connections");
+			Duration keepAlive = reconcile("concurrency.keep-alive-timeout", this.properties.getKeepAliveTimeout(),
+					Duration.class, true, "server.tomcat.keep-alive-timeout", "server.jetty.connection-idle-timeout");
+			int maxConcurrentRequests = this.properties.getVirtual().getMaxConcurrentRequests();
+			Duration queueTimeout = this.properties.getVirtual().getQueueTimeout();
+
+			checkRange("concurrency.platform.max-threads", maxThreads, 1, MAX_PLATFORM_THREADS);
+			checkRange("concurrency.platform.min-threads", minThreads, 0, Math.max(0, maxThreads),
+					"0 to concurrency.platform.max-threads (" + maxThreads + ")");
+			checkRange("concurrency.virtual.max-concurrent-requests", maxConcurrentRequests, 1,
+					MAX_CONCURRENT_REQUESTS);
+			checkDuration("concurrency.virtual.queue-timeout", queueTimeout, Duration.ZERO);
+			checkRange("concurrency.backlog", backlog, 1, MAX_BACKLOG);
+			checkDuration("concurrency.keep-alive-timeout", keepAlive, Duration.ofMillis(1));
+			int requestLimit = platform ? maxThreads : maxConcurrentRequests;
+			int effectiveMaxConnections;
+			if (maxConnections != null) {
+				effectiveMaxConnections = maxConnections;
+				String limitKey = platform ? "concurrency.platform.max-threads"
+						: "concurrency.virtual.max-concurrent-requests";
+				checkRange("concurrency.max-connections", maxConnections, Math.min(requestLimit, MAX_CONNECTIONS),
+						MAX_CONNECTIONS, "at least " + limitKey + " (" + requestLimit + ") and at most " + MAX_CONNECTIONS
+								+ ": a connection limit below the request limit leaves requests that can never run");
+			}
+			else {
+				effectiveMaxConnections = model.defaultMaxConnections(this.properties);
+				if (!platform) {
+					this.sources.put("concurrency.max-connections",
+							"default: concurrency.virtual.max-concurrent-requests + concurrency.backlog");
+				}
+			}
+			if (!this.violations.isEmpty()) {
+				throw new InvalidConcurrencySettingsException(this.violations, decision.activeProfiles());
+			}
+			Duration effectiveQueueTimeout = model.queueTimeout(this.properties);
+			return new ConcurrencySettings(decision, requestLimit, effectiveQueueTimeout, maxThreads, minThreads,
+					backlog, effectiveMaxConnections, keepAlive, Map.copyOf(this.sources));
+		}
+
+		/**
+		 * Reconcile our key with the server keys that mean the same thing: adopt theirs
+		 * when ours is not set, report a conflict when both are set and differ.
+		 */
+		private <T> T reconcile(String key, T value, Class<T> type, boolean applies, String... serverKeys) {
+			if (!applies) {
+				return value;
+			}
+			ConfiguredValue ours = ConfiguredValue.find(this.environment, key);
+			Set<Object> values = new LinkedHashSet<>();
+			if (ours != null) {
+				values.add(value);
+			}
+			List<ConfiguredValue> theirs = new ArrayList<>();
+			T adopted = null;
+			for (String serverKey : serverKeys) {
+				ConfiguredValue configured = ConfiguredValue.find(this.environment, serverKey);
+				T bound = (configured != null) ? bindQuietly(serverKey, type) : null;
+				if (bound != null) {
+					theirs.add(configured);
+					values.add(bound);
+					adopted = (adopted != null) ? adopted : bound;
+				}
+			}
+			if (values.size() > 1) {
+				List<String> described = theirs.stream().map(ConfiguredValue::describe).toList();
+				this.violations.add(new Violation(key, (ours != null) ? value : "(not set)",
+						(ours != null) ? ours.origin() : null, "conflicts with " + String.join(" and ", described),
+						"Set only " + key + " (the starter translates it for Tomcat and Jetty), or give "
+								+ String.join(" and ", theirs.stream().map(ConfiguredValue::key).toList())
+								+ " the same value."));
+				return value;
+			}
+			if (ours == null && adopted != null) {
+				this.sources.put(key, theirs.get(0).describe());
+				return adopted;
+			}
+			return value;
+		}
+
+		private <T> T bindQuietly(String key, Class<T> type) {
+			try {
+				return this.binder.bind(key, type).orElse(null);
+			}
+			catch (RuntimeException ex) {
+				// Spring Boot reports its own key's bad value itself.
+				return null;
+			}
+		}
+
+		private void checkRange(String key, int value, int min, int max) {
+			checkRange(key, value, min, max, "a whole number from " + min + " to " + max);
+		}
+
+		private void checkRange(String key, int value, int min, int max, String allowed) {
+			if (value < min || value > max) {
+				this.violations.add(Violation.notAllowed(ConfiguredValue.find(this.environment, key), key, value,
+						allowed));
+			}
+		}
+
+		private void checkDuration(String key, Duration value, Duration min) {
+			if (value == null || value.compareTo(min) < 0 || value.compareTo(MAX_DURATION) > 0) {
+				String allowed = "a duration from " + (min.isZero() ? "0" : min.toMillis() + "ms")
+						+ " to 1h, such as 500ms, 5s or 2m";
+				this.violations.add(Violation.notAllowed(ConfiguredValue.find(this.environment, key), key,
+						(value != null) ? value : "(empty)", allowed));
+			}
+		}
+
+		private Object origin(String key) {
+			ConfiguredValue value = ConfiguredValue.find(this.environment, key);
+			return (value != null) ? value.origin() : null;
+		}
+
+		private static String availableModels() {
+			StringBuilder available = new StringBuilder();
+			for (ConcurrencyModel model : ConcurrencyModel.values()) {
+				if (model.isAvailable()) {
+					available.append((available.length() > 0) ? ", " : "").append(model.value());
+				}
+			}
+			return available.toString();
+		}
+
+	}
+
+}

@@ -1,0 +1,38 @@
+package io.github.bootconcurrency.autoconfigure.validation;
+
+import java.util.List;
+
+/**
+ * Thrown at startup when {@code concurrency.*} settings, or their combination with the
+ * server's and Spring Boot's own keys, cannot be served. Carries every violation found,
+ * not only the first, so that one restart is enough to see them all.
+ *
+ * @see InvalidConcurrencySettingsFailureAnalyzer
+ */
+public class InvalidConcurrencySettingsException extends RuntimeException {
+
+	private final List<Violation> violations;
+
+	private final List<String> activeProfiles;
+
+	public InvalidConcurrencySettingsException(List<Violation> violations, List<String> activeProfiles) {
+		super(message(violations));
+		this.violations = List.copyOf(violations);
+		this.activeProfiles = List.copyOf(activeProfiles);
+	}
+
+	private static String message(List<Violation> violations) {
+		StringBuilder message = new StringBuilder("Invalid concurrency settings:");
+		violations.forEach((violation) -> message.append(" [").append(violation.describe()).append("]"));
+		return message.toString();
+	}
+
+	public List<Violation> getViolations() {
+		return this.violations;
+	}
+
+	public List<String> getActiveProfiles() {
+		return this.activeProfiles;
+	}
+
+}
