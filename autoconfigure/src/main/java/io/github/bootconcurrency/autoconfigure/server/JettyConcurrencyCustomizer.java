@@ -18,7 +18,7 @@ import org.springframework.core.Ordered;
  * Jetty runs its acceptors and selectors on the same pool as request handlers, so under
  * the platform model the pool is sized to {@code max-threads} plus those I/O threads,
  * counted once the connectors exist; the request gate then keeps request handling at
- * {@code max-threads}. Under the virtual model Jetty's {@link VirtualThreadPool} would
+ * {@code max-threads}, and no thread is set aside as a reserved thread. Under the virtual model Jetty's {@link VirtualThreadPool} would
  * cap tasks at 200 by default: its cap is raised above the connection limit so that the
  * request gate, not Jetty, decides.
  */
@@ -79,6 +79,9 @@ public class JettyConcurrencyCustomizer
 		record("acceptQueueSize", this.settings.backlog());
 		record("idleTimeout", this.settings.keepAliveTimeout().toMillis() + "ms");
 		if (server.getThreadPool() instanceof QueuedThreadPool pool) {
+			// A reserved thread idles until it is handed a task by a selector, and a plain
+			// task never gets it: with a pool this tight it would hold one of max-threads.
+			pool.setReservedThreads(0);
 			pool.setMaxThreads(this.settings.maxThreads() + ioThreads);
 			pool.setMinThreads(Math.min(pool.getMaxThreads(), this.settings.minThreads() + ioThreads));
 			record("threadPool", "QueuedThreadPool(maxThreads=" + pool.getMaxThreads() + " = max-threads "
