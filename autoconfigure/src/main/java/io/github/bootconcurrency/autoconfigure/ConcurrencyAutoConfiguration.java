@@ -3,6 +3,7 @@ package io.github.bootconcurrency.autoconfigure;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGateFilter;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
+import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModelConverter;
 import io.github.bootconcurrency.autoconfigure.model.ConditionalOnConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.server.JettyConcurrencyCustomizer;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
@@ -15,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -37,6 +39,12 @@ public final class ConcurrencyAutoConfiguration {
 	 * filters, so that a rejected request costs nothing else.
 	 */
 	public static final int REQUEST_GATE_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 5;
+
+	@Bean
+	@ConfigurationPropertiesBinding
+	static ConcurrencyModelConverter concurrencyModelConverter() {
+		return new ConcurrencyModelConverter();
+	}
 
 	@Bean
 	ConcurrencySettings concurrencySettings(ConcurrencyProperties properties, Environment environment) {

@@ -130,6 +130,12 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 					Integer.class, platform, "server.tomcat.threads.max", "server.jetty.threads.max");
 			int minThreads = reconcile("concurrency.platform.min-threads", this.properties.getPlatform().getMinThreads(),
 					Integer.class, platform, "server.tomcat.threads.min-spare", "server.jetty.threads.min");
+			boolean minThreadsSet = ConfiguredValue.find(this.environment, "concurrency.platform.min-threads") != null
+					|| this.sources.containsKey("concurrency.platform.min-threads");
+			if (!minThreadsSet && maxThreads >= 1 && minThreads > maxThreads) {
+				// 'max-threads: 4' alone must work: the default minimum follows a smaller maximum.
+				minThreads = maxThreads;
+			}
 			int backlog = reconcile("concurrency.backlog", this.properties.getBacklog(), Integer.class, true,
 					"server.tomcat.accept-count");
 			Integer maxConnections = reconcile("concurrency.max-connections", this.properties.getMaxConnections(),
@@ -140,8 +146,13 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 			Duration queueTimeout = this.properties.getVirtual().getQueueTimeout();
 
 			checkRange("concurrency.platform.max-threads", maxThreads, 1, MAX_PLATFORM_THREADS);
-			checkRange("concurrency.platform.min-threads", minThreads, 0, Math.max(0, maxThreads),
-					"0 to concurrency.platform.max-threads (" + maxThreads + ")");
+			if (maxThreads >= 1 && maxThreads <= MAX_PLATFORM_THREADS) {
+				checkRange("concurrency.platform.min-threads", minThreads, 0, maxThreads,
+						"0 to concurrency.platform.max-threads (" + maxThreads + ")");
+			}
+			else {
+				checkRange("concurrency.platform.min-threads", minThreads, 0, MAX_PLATFORM_THREADS);
+			}
 			checkRange("concurrency.virtual.max-concurrent-requests", maxConcurrentRequests, 1,
 					MAX_CONCURRENT_REQUESTS);
 			checkDuration("concurrency.virtual.queue-timeout", queueTimeout, Duration.ZERO);

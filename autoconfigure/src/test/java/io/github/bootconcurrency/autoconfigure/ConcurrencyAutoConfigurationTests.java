@@ -1,0 +1,309 @@
+package io.github.bootconcurrency.autoconfigure;
+
+import java.time.Duration;
+
+import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
+import io.github.bootconcurrency.autoconfigure.admission.RequestGateFilter;
+import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
+import io.github.bootconcurrency.autoconfigure.server.JettyConcurrencyCustomizer;
+import io.github.bootconcurrency.autoconfigure.server.TomcatConcurrencyCustomizer;
+import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
+import io.github.bootconcurrency.autoconfigure.validation.InvalidConcurrencySettingsException;
+import io.github.bootconcurrency.autoconfigure.validation.Violation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.condition.ConditionEvaluationReport;
+import org.springframework.boot.autoconfigure.condition.ConditionEvaluationReport.ConditionAndOutcomes;
+import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link ConcurrencyAutoConfiguration}.
+ */
+class ConcurrencyAutoConfigurationTests {
+
+	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ConcurrencyAutoConfiguration.class));
+
+	@Test
+	void defaultsToThePlatformModelWithTomcatsDefaultPoolAndGunicornsBacklog() {
+		this.runner.run((context) -> {
+			ConcurrencySettings settings = context.getBean(ConcurrencySettings.class);
+			assertThat(settings.model()).isEqualTo(ConcurrencyModel.PLATFORM);
+			assertThat(settings.decision().reason()).startsWith("default (concurrency.model is not set)");
+			assertThat(settings.maxThreads()).isEqualTo(200);
+			assertThat(settings.minThreads()).isEqualTo(10);
+			assertThat(settings.backlog()).isEqualTo(2048);
+			assertThat(settings.maxConnections()).isEqualTo(8192);
+			assertThat(settings.keepAliveTimeout()).isEqualTo(Duration.ofSeconds(20));
+			assertThat(settings.queueTimeout()).isNull();
+			RequestGate gate = context.getBean(RequestGate.class);
+			assertThat(gate.getLimit()).isEqualTo(200);
+			assertThat(gate.getQueueTimeout()).isNull();
+			assertThat(context).hasSingleBean(TomcatConcurrencyCustomizer.class)
+				.hasSingleBean(JettyConcurrencyCustomizer.class);
+			assertThat(context.getBean(FilterRegistrationBean.class).getFilter()).isInstanceOf(RequestGateFilter.class);
+		});
+	}
+
+	@Test
+	void virtualModelCapsRequestsInFlightAndLetsTenThousandRunAtOnceByDefault() {
+		this.runner.withPropertyValues("concurrency.model=virtual").run((context) -> {
+			ConcurrencySettings settings = context.getBean(ConcurrencySettings.class);
+			assertThat(settings.model()).isEqualTo(ConcurrencyModel.VIRTUAL);
+			assertThat(settings.requestLimit()).isGreaterThanOrEqualTo(10_000);
+			assertThat(settings.queueTimeout()).isEqualTo(Duration.ofSeconds(30));
+			assertThat(settings.maxConnections()).isEqualTo(settings.requestLimit() + settings.backlog());
+			assertThat(settings.sources()).containsKey("concurrency.max-connections");
+			RequestGate gate = context.getBean(RequestGate.class);
+			assertThat(gate.getLimit()).isEqualTo(settings.requestLimit());
+			assertThat(gate.getQueueTimeout()).isEqualTo(Duration.ofSeconds(30));
+		});
+	}
+
+	@Test
+	void maxThreadsAloneBelowTheDefaultMinimumLowersTheMinimum() {
+		this.runner.withPropertyValues("concurrency.platform.max-threads=4").run((context) -> {
+			ConcurrencySettings settings = context.getBean(ConcurrencySettings.class);
+			assertThat(settings.maxThreads()).isEqualTo(4);
+			assertThat(settings.minThreads()).isEqualTo(4);
+		});
+	}
+
+	@Test
+	void modelNameIsReadInAnyRelaxedForm() {
+		this.runner.withPropertyValues("concurrency.model=VIRTUAL")
+			.run((context) -> assertThat(context.getBean(ConcurrencySettings.class).model())
+				.isEqualTo(ConcurrencyModel.VIRTUAL));
+	}
+
+	@Test
+	void bootsVirtualThreadsSwitchAloneChoosesTheVirtualModel() {
+		this.runner.withPropertyValues("spring.threads.virtual.enabled=true").run((context) -> {
+			ConcurrencySettings settings = context.getBean(ConcurrencySettings.class);
+			assertThat(settings.model()).isEqualTo(ConcurrencyModel.VIRTUAL);
+			assertThat(settings.decision().reason()).startsWith("spring.threads.virtual.enabled=true");
+		});
+	}
+
+	@Test
+	void agreeingModelAndVirtualThreadsSwitchAreAccepted() {
+		this.runner.withPropertyValues("concurrency.model=virtual", "spring.threads.virtual.enabled=true")
+			.run((context) -> assertThat(context.getBean(ConcurrencySettings.class).model())
+				.isEqualTo(ConcurrencyModel.VIRTUAL));
+	}
+
+	@Test
+	void platformModelWithBootsVirtualThreadsFailsNamingBothKeys() {
+		this.runner.withPropertyValues("concurrency.model=platform", "spring.threads.virtual.enabled=true")
+			.run((context) -> assertThat(violation(context).key()).isEqualTo("concurrency.model"))
+			.run((context) -> assertThat(violation(context).problem())
+				.contains("contradicts spring.threads.virtual.enabled=true"));
+	}
+
+	@Test
+	void virtualModelWithBootsVirtualThreadsSwitchedOffFailsNamingBothKeys() {
+		this.runner.withPropertyValues("concurrency.model=virtual", "spring.threads.virtual.enabled=false")
+			.run((context) -> {
+				Violation violation = violation(context);
+				assertThat(violation.key()).isEqualTo("concurrency.model");
+				assertThat(violation.value()).isEqualTo("virtual");
+				assertThat(violation.problem()).contains("spring.threads.virtual.enabled=false");
+			});
+	}
+
+	@Test
+	void maxThreadsThatDifferFromTomcatsOwnKeyFailNamingBothKeys() {
+		this.runner.withPropertyValues("concurrency.platform.max-threads=4", "server.tomcat.threads.max=50")
+			.run((context) -> {
+				Violation violation = violation(context);
+				assertThat(violation.key()).isEqualTo("concurrency.platform.max-threads");
+				assertThat(violation.value()).isEqualTo(4);
+				assertThat(violation.problem()).contains("server.tomcat.threads.max=50");
+				assertThat(violation.action()).contains("server.tomcat.threads.max");
+			});
+	}
+
+	@Test
+	void differingKeepAliveOnJettyFailsEvenWhenWrittenInAnotherUnit() {
+		this.runner
+			.withPropertyValues("concurrency.keep-alive-timeout=20s", "server.jetty.connection-idle-timeout=5000ms")
+			.run((context) -> assertThat(violation(context).problem())
+				.contains("server.jetty.connection-idle-timeout=5000ms"));
+	}
+
+	@Test
+	void sameValueInOurKeyAndTheServersKeyIsAccepted() {
+		this.runner.withPropertyValues("concurrency.keep-alive-timeout=20s", "server.tomcat.keep-alive-timeout=20000ms")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void serverKeysSetAloneAreAdoptedAndTheirSourceIsShown() {
+		this.runner
+			.withPropertyValues("server.tomcat.threads.max=50", "server.tomcat.threads.min-spare=5",
+					"server.tomcat.accept-count=300", "server.jetty.max-connections=1000")
+			.run((context) -> {
+				ConcurrencySettings settings = context.getBean(ConcurrencySettings.class);
+				assertThat(settings.maxThreads()).isEqualTo(50);
+				assertThat(settings.minThreads()).isEqualTo(5);
+				assertThat(settings.backlog()).isEqualTo(300);
+				assertThat(settings.maxConnections()).isEqualTo(1000);
+				assertThat(settings.sources()).containsEntry("concurrency.platform.max-threads",
+						"server.tomcat.threads.max=50 (from \"server.tomcat.threads.max\" from property source \"test\")");
+				assertThat(context.getBean(RequestGate.class).getLimit()).isEqualTo(50);
+			});
+	}
+
+	@Test
+	void tomcatThreadKeysAreNotReconciledUnderTheVirtualModel() {
+		this.runner.withPropertyValues("concurrency.model=virtual", "server.tomcat.threads.max=50")
+			.run((context) -> assertThat(context.getBean(ConcurrencySettings.class).requestLimit())
+				.isEqualTo(10_000));
+	}
+
+	@ParameterizedTest(name = "{0}={1}")
+	@CsvSource({ "concurrency.platform.max-threads, 0, a whole number from 1 to 10000",
+			"concurrency.platform.max-threads, -4, a whole number from 1 to 10000",
+			"concurrency.platform.max-threads, 1000000, a whole number from 1 to 10000",
+			"concurrency.platform.min-threads, -1, 0 to concurrency.platform.max-threads (200)",
+			"concurrency.platform.min-threads, 201, 0 to concurrency.platform.max-threads (200)",
+			"concurrency.virtual.max-concurrent-requests, 0, a whole number from 1 to 1000000",
+			"concurrency.virtual.max-concurrent-requests, 2000000, a whole number from 1 to 1000000",
+			"concurrency.virtual.queue-timeout, -1s, a duration from 0 to 1h",
+			"concurrency.virtual.queue-timeout, 2h, a duration from 0 to 1h",
+			"concurrency.backlog, 0, a whole number from 1 to 65535",
+			"concurrency.backlog, 100000, a whole number from 1 to 65535",
+			"concurrency.max-connections, 0, at least concurrency.platform.max-threads (200)",
+			"concurrency.max-connections, 199, at least concurrency.platform.max-threads (200)",
+			"concurrency.keep-alive-timeout, -5s, a duration from 1ms to 1h",
+			"concurrency.keep-alive-timeout, 0s, a duration from 1ms to 1h" })
+	void invalidValueFailsStartupNamingTheKeyTheValueAndWhatIsAllowed(String key, String value, String allowed) {
+		this.runner.withPropertyValues(key + "=" + value).run((context) -> {
+			Violation violation = violation(context);
+			assertThat(violation.key()).isEqualTo(key);
+			assertThat(String.valueOf(violation.value())).isEqualTo(String.valueOf(expectedValue(value)));
+			assertThat(violation.problem()).contains("allowed: " + allowed);
+			assertThat(String.valueOf(violation.origin())).contains(key);
+		});
+	}
+
+	@Test
+	void connectionLimitBelowTheVirtualRequestCapFails() {
+		this.runner
+			.withPropertyValues("concurrency.model=virtual", "concurrency.virtual.max-concurrent-requests=5000",
+					"concurrency.max-connections=4000")
+			.run((context) -> {
+				Violation violation = violation(context);
+				assertThat(violation.key()).isEqualTo("concurrency.max-connections");
+				assertThat(violation.problem()).contains("at least concurrency.virtual.max-concurrent-requests (5000)");
+			});
+	}
+
+	@Test
+	void everyViolationIsReportedAtOnce() {
+		this.runner
+			.withPropertyValues("concurrency.platform.max-threads=0", "concurrency.backlog=-1",
+					"concurrency.virtual.queue-timeout=-1s")
+			.run((context) -> assertThat(exception(context).getViolations()).extracting(Violation::key)
+				.containsExactlyInAnyOrder("concurrency.platform.max-threads", "concurrency.backlog",
+						"concurrency.virtual.queue-timeout"));
+	}
+
+	@Test
+	void unknownModelFailsListingTheAllowedModels() {
+		this.runner.withPropertyValues("concurrency.model=gevent").run((context) -> {
+			assertThat(context).hasFailed();
+			String message = messages(context.getStartupFailure());
+			assertThat(message).contains("concurrency.model")
+				.contains("'gevent' is not a concurrency model; allowed: platform, virtual, multi-jvm");
+		});
+	}
+
+	@Test
+	void multiJvmModelFailsAsNotAvailableYet() {
+		this.runner.withPropertyValues("concurrency.model=multi-jvm").run((context) -> {
+			Violation violation = violation(context);
+			assertThat(violation.key()).isEqualTo("concurrency.model");
+			assertThat(violation.value()).isEqualTo("multi-jvm");
+			assertThat(violation.problem()).isEqualTo("not available yet in this release; allowed now: platform, virtual");
+		});
+	}
+
+	@Test
+	void conditionReportSaysWhichModelWonAndWhy() {
+		this.runner.withPropertyValues("concurrency.model=virtual").run((context) -> {
+			ConditionEvaluationReport report = ConditionEvaluationReport.get(context.getBeanFactory());
+			ConditionAndOutcomes virtual = report.getConditionAndOutcomesBySource()
+				.get(ConcurrencyAutoConfiguration.VirtualModelConfiguration.class.getName());
+			ConditionAndOutcomes platform = report.getConditionAndOutcomesBySource()
+				.get(ConcurrencyAutoConfiguration.PlatformModelConfiguration.class.getName());
+			assertThat(virtual.isFullMatch()).isTrue();
+			assertThat(virtual.iterator().next().getOutcome().getMessage())
+				.contains("concurrency model 'virtual' chosen by concurrency.model=virtual");
+			assertThat(platform.isFullMatch()).isFalse();
+		});
+	}
+
+	@Test
+	void userDefinedRequestGateReplacesTheModelsGate() {
+		this.runner.withUserConfiguration(CustomGateConfiguration.class)
+			.run((context) -> assertThat(context.getBean(RequestGate.class).getLimit()).isEqualTo(7));
+	}
+
+	@Test
+	void backsOffOutsideAServletWebApplication() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ConcurrencyAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(ConcurrencySettings.class)
+				.doesNotHaveBean(RequestGate.class));
+	}
+
+	private static Object expectedValue(String value) {
+		// Durations come back bound (and so normalised), whole numbers as written.
+		return value.matches("-?\\d+") ? value : org.springframework.boot.convert.DurationStyle.detectAndParse(value);
+	}
+
+	private static Violation violation(AssertableWebApplicationContext context) {
+		InvalidConcurrencySettingsException exception = exception(context);
+		assertThat(exception.getViolations()).hasSize(1);
+		return exception.getViolations().get(0);
+	}
+
+	private static InvalidConcurrencySettingsException exception(AssertableWebApplicationContext context) {
+		assertThat(context).hasFailed();
+		Throwable failure = context.getStartupFailure();
+		while (failure != null && !(failure instanceof InvalidConcurrencySettingsException)) {
+			failure = failure.getCause();
+		}
+		assertThat(failure).as("startup failure caused by InvalidConcurrencySettingsException").isNotNull();
+		return (InvalidConcurrencySettingsException) failure;
+	}
+
+	private static String messages(Throwable failure) {
+		StringBuilder messages = new StringBuilder();
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			messages.append(cause.getMessage()).append('\n');
+		}
+		return messages.toString();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomGateConfiguration {
+
+		@Bean
+		RequestGate customGate() {
+			return new RequestGate(7, null);
+		}
+
+	}
+
+}
