@@ -101,8 +101,8 @@ public final class ConcurrencyAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		TomcatConcurrencyCustomizer tomcatConcurrencyCustomizer(ConcurrencySettings settings,
-				ServerTranslation translation) {
-			return new TomcatConcurrencyCustomizer(settings, translation);
+				ServerTranslation translation, RequestGate gate) {
+			return new TomcatConcurrencyCustomizer(settings, translation, gate);
 		}
 
 	}
@@ -114,8 +114,8 @@ public final class ConcurrencyAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		JettyConcurrencyCustomizer jettyConcurrencyCustomizer(ConcurrencySettings settings,
-				ServerTranslation translation) {
-			return new JettyConcurrencyCustomizer(settings, translation);
+				ServerTranslation translation, RequestGate gate) {
+			return new JettyConcurrencyCustomizer(settings, translation, gate);
 		}
 
 	}

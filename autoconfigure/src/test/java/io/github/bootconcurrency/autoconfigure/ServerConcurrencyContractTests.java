@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import io.github.bootconcurrency.autoconfigure.actuate.ConcurrencyEndpoint;
+import io.github.bootconcurrency.autoconfigure.actuate.ConcurrencyEndpoint.RequestsDescriptor;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import org.junit.jupiter.api.AfterEach;
@@ -97,13 +99,15 @@ class ServerConcurrencyContractTests {
 		Thread.sleep(500);
 		assertThat(probe.current()).isEqualTo(limit);
 		assertThat(responses.stream().filter(CompletableFuture::isDone)).isEmpty();
+		RequestGate gate = this.context.getBean(RequestGate.class);
+		assertThat(gate.getWaiting()).isEqualTo(2);
 		probe.release();
 		for (CompletableFuture<HttpResponse<String>> response : responses) {
 			assertThat(response.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
 		}
 		assertThat(probe.peak()).isEqualTo(limit);
 		assertThat(probe.handled()).isEqualTo(limit + 2);
-		RequestGate gate = this.context.getBean(RequestGate.class);
+		assertThat(gate.getWaiting()).isZero();
 		assertThat(gate.getPeakInFlight()).isEqualTo(limit);
 		assertThat(gate.getRejected()).isZero();
 	}
@@ -141,24 +145,26 @@ class ServerConcurrencyContractTests {
 
 	@ParameterizedTest(name = "{0} on {1}")
 	@MethodSource("modelsAndServers")
-	void endpointCountsRequestsInFlight(ConcurrencyModel model, Server server) throws Exception {
+	void endpointCountsRequestsInFlightAndWaiting(ConcurrencyModel model, Server server) throws Exception {
 		start(model, server, Duration.ofSeconds(30));
 		int limit = limit(model);
 		Probe probe = this.context.getBean(Probe.class);
-		// The endpoint's own request needs a slot too: leave it one.
-		for (int i = 0; i < limit - 1; i++) {
+		for (int i = 0; i < limit + 1; i++) {
 			getAsync("/block");
 		}
-		await().atMost(Duration.ofSeconds(10)).until(() -> probe.current() == limit - 1);
-		String body = get("/actuator/concurrency").body();
-		assertThat(body).contains("\"limit\":" + limit)
-			.contains("\"inFlight\":" + limit)
-			.contains("\"peakInFlight\":" + limit)
-			.contains("\"rejected\":0");
-		probe.release();
 		RequestGate gate = this.context.getBean(RequestGate.class);
+		await().atMost(Duration.ofSeconds(10)).until(() -> probe.current() == limit && gate.getWaiting() == 1);
+		// Every slot is taken, so the endpoint is read in-process rather than over HTTP.
+		RequestsDescriptor requests = this.context.getBean(ConcurrencyEndpoint.class).concurrency().requests();
+		assertThat(requests.limit()).isEqualTo(limit);
+		assertThat(requests.inFlight()).isEqualTo(limit);
+		assertThat(requests.peakInFlight()).isEqualTo(limit);
+		assertThat(requests.waiting()).isEqualTo(1);
+		assertThat(requests.rejected()).isZero();
+		probe.release();
 		await().atMost(Duration.ofSeconds(10)).until(() -> gate.getInFlight() == 0);
-		assertThat(gate.getCompleted()).isEqualTo(limit);
+		assertThat(gate.getCompleted()).isEqualTo(limit + 1);
+		assertThat(gate.getWaiting()).isZero();
 	}
 
 	private int limit(ConcurrencyModel model) {

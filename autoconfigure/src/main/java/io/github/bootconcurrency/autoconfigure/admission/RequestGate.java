@@ -5,6 +5,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 
 /**
  * Admits at most {@code limit} requests at once and counts what happens to them.
@@ -34,6 +35,8 @@ public final class RequestGate {
 	private final LongAdder completed = new LongAdder();
 
 	private final LongAdder rejected = new LongAdder();
+
+	private volatile IntSupplier serverQueue = () -> 0;
 
 	/**
 	 * Create a gate.
@@ -98,8 +101,21 @@ public final class RequestGate {
 		return this.peakInFlight.get();
 	}
 
+	/**
+	 * Return how many requests wait for a slot now: at the gate, and in the server's own
+	 * queue when its pool is full (Tomcat queues before any filter runs).
+	 * @return the number of waiting requests
+	 */
 	public int getWaiting() {
-		return this.waiting.get();
+		return this.waiting.get() + this.serverQueue.getAsInt();
+	}
+
+	/**
+	 * Count the requests queued inside the server as waiting too.
+	 * @param serverQueue reads the size of the server's queue of requests for a thread
+	 */
+	public void setServerQueue(IntSupplier serverQueue) {
+		this.serverQueue = serverQueue;
 	}
 
 	public long getCompleted() {

@@ -1,5 +1,6 @@
 package io.github.bootconcurrency.autoconfigure.server;
 
+import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
@@ -39,9 +40,13 @@ public class JettyConcurrencyCustomizer
 
 	private final ServerTranslation translation;
 
-	public JettyConcurrencyCustomizer(ConcurrencySettings settings, ServerTranslation translation) {
+	private final RequestGate gate;
+
+	public JettyConcurrencyCustomizer(ConcurrencySettings settings, ServerTranslation translation,
+			RequestGate gate) {
 		this.settings = settings;
 		this.translation = translation;
+		this.gate = gate;
 	}
 
 	@Override
@@ -84,6 +89,7 @@ public class JettyConcurrencyCustomizer
 			pool.setReservedThreads(0);
 			pool.setMaxThreads(this.settings.maxThreads() + ioThreads);
 			pool.setMinThreads(Math.min(pool.getMaxThreads(), this.settings.minThreads() + ioThreads));
+			this.gate.setServerQueue(pool::getQueueSize);
 			record("threadPool", "QueuedThreadPool(maxThreads=" + pool.getMaxThreads() + " = max-threads "
 					+ this.settings.maxThreads() + " + " + ioThreads + " acceptor and selector threads, minThreads="
 					+ pool.getMinThreads() + ")");

@@ -1,8 +1,10 @@
 package io.github.bootconcurrency.autoconfigure.server;
 
+import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 import org.apache.catalina.connector.Connector;
 import org.apache.coyote.AbstractProtocol;
+import org.apache.tomcat.util.threads.ThreadPoolExecutor;
 import org.apache.tomcat.util.threads.VirtualThreadExecutor;
 
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
@@ -30,9 +32,13 @@ public class TomcatConcurrencyCustomizer
 
 	private final ServerTranslation translation;
 
-	public TomcatConcurrencyCustomizer(ConcurrencySettings settings, ServerTranslation translation) {
+	private final RequestGate gate;
+
+	public TomcatConcurrencyCustomizer(ConcurrencySettings settings, ServerTranslation translation,
+			RequestGate gate) {
 		this.settings = settings;
 		this.translation = translation;
+		this.gate = gate;
 	}
 
 	@Override
@@ -66,6 +72,9 @@ public class TomcatConcurrencyCustomizer
 			record("executor", "platform thread pool (http-nio-*-exec-)");
 			record("maxThreads", this.settings.maxThreads());
 			record("minSpareThreads", this.settings.minThreads());
+			// Tomcat creates its executor when the connector starts: look it up on each read.
+			this.gate.setServerQueue(() -> (protocol.getExecutor() instanceof ThreadPoolExecutor executor)
+					? executor.getQueue().size() : 0);
 		}
 	}
 
