@@ -205,6 +205,10 @@ class ServerConcurrencyContractTests {
 			this.autoConfiguration = autoConfiguration;
 		}
 
+		String autoConfiguration() {
+			return this.autoConfiguration;
+		}
+
 		Server other() {
 			return (this == TOMCAT) ? JETTY : TOMCAT;
 		}
