@@ -21,25 +21,7 @@ public enum ConcurrencyModel {
 	 * A bounded pool of platform threads: one thread a request, like Gunicorn's
 	 * {@code gthread} worker with {@code threads}.
 	 */
-	PLATFORM("platform", "gthread (threads = max-threads)", 8192) {
-
-		@Override
-		public boolean usesVirtualThreads() {
-			return false;
-		}
-
-		@Override
-		public int requestLimit(ConcurrencyProperties properties) {
-			return properties.getPlatform().getMaxThreads();
-		}
-
-		@Override
-		public Duration queueTimeout(ConcurrencyProperties properties) {
-			// A request over the pool size waits for a thread, as it does in Tomcat's queue.
-			return null;
-		}
-
-	},
+	PLATFORM("platform", "gthread (threads = max-threads)", 8192),
 
 	/**
 	 * One virtual thread a request under a cap on requests in flight, like Gunicorn's
@@ -80,21 +62,6 @@ public enum ConcurrencyModel {
 		@Override
 		public boolean isAvailable() {
 			return false;
-		}
-
-		@Override
-		public boolean usesVirtualThreads() {
-			return false;
-		}
-
-		@Override
-		public int requestLimit(ConcurrencyProperties properties) {
-			return properties.getPlatform().getMaxThreads();
-		}
-
-		@Override
-		public Duration queueTimeout(ConcurrencyProperties properties) {
-			return null;
 		}
 
 	};
@@ -139,21 +106,28 @@ public enum ConcurrencyModel {
 	 * Return whether request handlers run on virtual threads.
 	 * @return whether handlers run on virtual threads
 	 */
-	public abstract boolean usesVirtualThreads();
+	public boolean usesVirtualThreads() {
+		return false;
+	}
 
 	/**
-	 * Return how many requests may be handled at once.
+	 * Return how many requests may be handled at once: by default one a pool thread.
 	 * @param properties the bound properties
 	 * @return the maximum number of requests in flight
 	 */
-	public abstract int requestLimit(ConcurrencyProperties properties);
+	public int requestLimit(ConcurrencyProperties properties) {
+		return properties.getPlatform().getMaxThreads();
+	}
 
 	/**
-	 * Return how long a request over the limit waits for a slot before it is rejected.
+	 * Return how long a request over the limit waits for a slot before it is rejected. By
+	 * default it waits for a thread for as long as it takes, as in Tomcat's queue.
 	 * @param properties the bound properties
 	 * @return the wait, or {@code null} to wait for as long as it takes
 	 */
-	public abstract Duration queueTimeout(ConcurrencyProperties properties);
+	public Duration queueTimeout(ConcurrencyProperties properties) {
+		return null;
+	}
 
 	/**
 	 * Return the connection limit used when {@code concurrency.max-connections} is not

@@ -9,8 +9,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 import org.springframework.boot.jetty.ConfigurableJettyWebServerFactory;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
-import org.springframework.core.Ordered;
 
 /**
  * Translates the concurrency settings to Jetty.
@@ -23,35 +21,16 @@ import org.springframework.core.Ordered;
  * cap tasks at 200 by default: its cap is raised above the connection limit so that the
  * request gate, not Jetty, decides.
  */
-public class JettyConcurrencyCustomizer
-		implements WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory>, Ordered {
-
-	/**
-	 * Runs after Spring Boot's own Jetty customizers, before the user's unordered ones.
-	 */
-	public static final int ORDER = 100;
+public class JettyConcurrencyCustomizer extends AbstractConcurrencyCustomizer<ConfigurableJettyWebServerFactory> {
 
 	/**
 	 * Tasks beyond one per connection: acceptors, selectors and housekeeping.
 	 */
 	private static final int VIRTUAL_TASK_HEADROOM = 64;
 
-	private final ConcurrencySettings settings;
-
-	private final ServerTranslation translation;
-
-	private final RequestGate gate;
-
 	public JettyConcurrencyCustomizer(ConcurrencySettings settings, ServerTranslation translation,
 			RequestGate gate) {
-		this.settings = settings;
-		this.translation = translation;
-		this.gate = gate;
-	}
-
-	@Override
-	public int getOrder() {
-		return ORDER;
+		super("jetty", settings, translation, gate);
 	}
 
 	@Override
@@ -94,10 +73,6 @@ public class JettyConcurrencyCustomizer
 					+ this.settings.maxThreads() + " + " + ioThreads + " acceptor and selector threads, minThreads="
 					+ pool.getMinThreads() + ")");
 		}
-	}
-
-	private void record(String setting, Object value) {
-		this.translation.record("jetty", setting, value);
 	}
 
 }

@@ -8,8 +8,6 @@ import org.apache.tomcat.util.threads.ThreadPoolExecutor;
 import org.apache.tomcat.util.threads.VirtualThreadExecutor;
 
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
-import org.springframework.core.Ordered;
 
 /**
  * Translates the concurrency settings to Tomcat's connector.
@@ -20,30 +18,11 @@ import org.springframework.core.Ordered;
  * they were added: ours, added later, has the last word. Conflicts with those keys were
  * already refused when the settings were resolved, so nothing the user set is overridden.
  */
-public class TomcatConcurrencyCustomizer
-		implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
-
-	/**
-	 * Runs after Spring Boot's own Tomcat customizers, before the user's unordered ones.
-	 */
-	public static final int ORDER = 100;
-
-	private final ConcurrencySettings settings;
-
-	private final ServerTranslation translation;
-
-	private final RequestGate gate;
+public class TomcatConcurrencyCustomizer extends AbstractConcurrencyCustomizer<ConfigurableTomcatWebServerFactory> {
 
 	public TomcatConcurrencyCustomizer(ConcurrencySettings settings, ServerTranslation translation,
 			RequestGate gate) {
-		this.settings = settings;
-		this.translation = translation;
-		this.gate = gate;
-	}
-
-	@Override
-	public int getOrder() {
-		return ORDER;
+		super("tomcat", settings, translation, gate);
 	}
 
 	@Override
@@ -76,10 +55,6 @@ public class TomcatConcurrencyCustomizer
 			this.gate.setServerQueue(() -> (protocol.getExecutor() instanceof ThreadPoolExecutor executor)
 					? executor.getQueue().size() : 0);
 		}
-	}
-
-	private void record(String setting, Object value) {
-		this.translation.record("tomcat", setting, value);
 	}
 
 }
