@@ -8,7 +8,7 @@ import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.server.JettyConcurrencyCustomizer;
 import io.github.bootconcurrency.autoconfigure.server.TomcatConcurrencyCustomizer;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
-import io.github.bootconcurrency.autoconfigure.validation.InvalidConcurrencySettingsException;
+import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
 import io.github.bootconcurrency.autoconfigure.validation.Violation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -273,19 +273,19 @@ class ConcurrencyAutoConfigurationTests {
 	}
 
 	private static Violation violation(AssertableWebApplicationContext context) {
-		InvalidConcurrencySettingsException exception = exception(context);
+		InvalidSettingsException exception = exception(context);
 		assertThat(exception.getViolations()).hasSize(1);
 		return exception.getViolations().get(0);
 	}
 
-	private static InvalidConcurrencySettingsException exception(AssertableWebApplicationContext context) {
+	private static InvalidSettingsException exception(AssertableWebApplicationContext context) {
 		assertThat(context).hasFailed();
 		Throwable failure = context.getStartupFailure();
-		while (failure != null && !(failure instanceof InvalidConcurrencySettingsException)) {
+		while (failure != null && !(failure instanceof InvalidSettingsException)) {
 			failure = failure.getCause();
 		}
-		assertThat(failure).as("startup failure caused by InvalidConcurrencySettingsException").isNotNull();
-		return (InvalidConcurrencySettingsException) failure;
+		assertThat(failure).as("startup failure caused by InvalidSettingsException").isNotNull();
+		return (InvalidSettingsException) failure;
 	}
 
 	private static String messages(Throwable failure) {

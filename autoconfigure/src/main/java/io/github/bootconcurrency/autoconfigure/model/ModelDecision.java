@@ -3,7 +3,7 @@ package io.github.bootconcurrency.autoconfigure.model;
 import java.util.List;
 
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
-import io.github.bootconcurrency.autoconfigure.validation.InvalidConcurrencySettingsException;
+import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
 import io.github.bootconcurrency.autoconfigure.validation.Violation;
 
 import org.springframework.core.env.Environment;
@@ -38,7 +38,7 @@ public record ModelDecision(ConcurrencyModel model, String reason, List<String> 
 	 * Decide the model from the environment.
 	 * @param environment the environment
 	 * @return the decision
-	 * @throws InvalidConcurrencySettingsException if the model is unknown or contradicts
+	 * @throws InvalidSettingsException if the model is unknown or contradicts
 	 * {@code spring.threads.virtual.enabled}
 	 */
 	public static ModelDecision resolve(Environment environment) {
@@ -56,11 +56,11 @@ public record ModelDecision(ConcurrencyModel model, String reason, List<String> 
 		}
 		ConcurrencyModel chosen = ConcurrencyModel.fromValue(String.valueOf(model.value()));
 		if (chosen == null) {
-			throw new InvalidConcurrencySettingsException(List.of(Violation.notAllowed(model, MODEL_KEY, model.value(),
+			throw new InvalidSettingsException(List.of(Violation.notAllowed(model, MODEL_KEY, model.value(),
 					ConcurrencyModel.allowedValues())), profiles);
 		}
 		if (virtualThreadsEnabled != null && contradicts(chosen, virtualThreadsEnabled)) {
-			throw new InvalidConcurrencySettingsException(List.of(new Violation(MODEL_KEY, model.value(),
+			throw new InvalidSettingsException(List.of(new Violation(MODEL_KEY, model.value(),
 					model.origin(), "contradicts " + virtualThreads.describe(),
 					"Remove " + VIRTUAL_THREADS_KEY + " and choose the model with " + MODEL_KEY
 							+ " alone, or make the two keys agree (virtual threads on for 'virtual', off for 'platform').")),
@@ -82,7 +82,7 @@ public record ModelDecision(ConcurrencyModel model, String reason, List<String> 
 		if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
 			return Boolean.valueOf(text);
 		}
-		throw new InvalidConcurrencySettingsException(
+		throw new InvalidSettingsException(
 				List.of(Violation.notAllowed(value, value.key(), value.value(), "true, false")), profiles);
 	}
 

@@ -12,7 +12,7 @@ import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
-import io.github.bootconcurrency.autoconfigure.validation.InvalidConcurrencySettingsException;
+import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
 import io.github.bootconcurrency.autoconfigure.validation.Violation;
 
 import org.springframework.boot.context.properties.bind.Binder;
@@ -66,7 +66,7 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 	 * @param properties the bound {@code concurrency.*} properties
 	 * @param environment the environment, to find origins and the server's own keys
 	 * @return the settings in force
-	 * @throws InvalidConcurrencySettingsException listing every invalid value or
+	 * @throws InvalidSettingsException listing every invalid value or
 	 * combination
 	 */
 	public static ConcurrencySettings resolve(ConcurrencyProperties properties, Environment environment) {
@@ -176,7 +176,7 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 				}
 			}
 			if (!this.violations.isEmpty()) {
-				throw new InvalidConcurrencySettingsException(this.violations, decision.activeProfiles());
+				throw new InvalidSettingsException(this.violations, decision.activeProfiles());
 			}
 			Duration effectiveQueueTimeout = model.queueTimeout(this.properties);
 			return new ConcurrencySettings(decision, requestLimit, effectiveQueueTimeout, maxThreads, minThreads,

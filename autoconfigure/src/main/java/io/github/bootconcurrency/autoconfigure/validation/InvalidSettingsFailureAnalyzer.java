@@ -4,14 +4,14 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Explains an {@link InvalidConcurrencySettingsException}: each key, its value and where
+ * Explains an {@link InvalidSettingsException}: each key, its value and where
  * it came from, what is allowed, and what to change.
  */
-class InvalidConcurrencySettingsFailureAnalyzer extends AbstractFailureAnalyzer<InvalidConcurrencySettingsException> {
+class InvalidSettingsFailureAnalyzer extends AbstractFailureAnalyzer<InvalidSettingsException> {
 
 	@Override
-	protected FailureAnalysis analyze(Throwable rootFailure, InvalidConcurrencySettingsException cause) {
-		StringBuilder description = new StringBuilder("The concurrency settings");
+	protected FailureAnalysis analyze(Throwable rootFailure, InvalidSettingsException cause) {
+		StringBuilder description = new StringBuilder("These settings");
 		description.append(cause.getActiveProfiles().isEmpty() ? " (no active profile)"
 				: " (active profiles: " + String.join(", ", cause.getActiveProfiles()) + ")");
 		description.append(" cannot be used:\n");

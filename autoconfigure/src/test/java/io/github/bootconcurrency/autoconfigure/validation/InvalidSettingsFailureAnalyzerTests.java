@@ -12,11 +12,11 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link InvalidConcurrencySettingsFailureAnalyzer}.
+ * Tests for {@link InvalidSettingsFailureAnalyzer}.
  */
-class InvalidConcurrencySettingsFailureAnalyzerTests {
+class InvalidSettingsFailureAnalyzerTests {
 
-	private final InvalidConcurrencySettingsFailureAnalyzer analyzer = new InvalidConcurrencySettingsFailureAnalyzer();
+	private final InvalidSettingsFailureAnalyzer analyzer = new InvalidSettingsFailureAnalyzer();
 
 	@Test
 	void descriptionNamesProfilesKeysValuesOriginsAndWhatIsAllowed() {
@@ -32,7 +32,7 @@ class InvalidConcurrencySettingsFailureAnalyzerTests {
 
 	@Test
 	void descriptionNamesTheActiveProfiles() {
-		InvalidConcurrencySettingsException exception = new InvalidConcurrencySettingsException(
+		InvalidSettingsException exception = new InvalidSettingsException(
 				List.of(new Violation("concurrency.model", "multi-jvm", null, "not available yet", "Choose another.")),
 				List.of("prod", "eu"));
 		FailureAnalysis analysis = this.analyzer.analyze(new IllegalStateException("wrapped", exception));
