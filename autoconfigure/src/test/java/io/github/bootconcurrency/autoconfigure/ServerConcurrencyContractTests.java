@@ -258,7 +258,7 @@ class ServerConcurrencyContractTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
+	@EnableAutoConfiguration(excludeName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 	static class ContractApplication {
 
 		@Bean

@@ -1,0 +1,250 @@
+package io.github.bootconcurrency.autoconfigure.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.bootconcurrency.autoconfigure.testsupport.RedisServer;
+import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link RedisFailFastAutoConfiguration}, against real Redis servers.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class RedisFailFastAutoConfigurationTests {
+
+	private static final String SERVER_PASSWORD = "s3rver-Pa55word";
+
+	private static final String WRONG_PASSWORD = "wr0ng-Pa55word";
+
+	private final List<RedisServer> servers = new ArrayList<>();
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisFailFastAutoConfiguration.class))
+		.withPropertyValues("fail-fast.redis.timeout=2s", "fail-fast.redis.backoff=200ms");
+
+	@AfterEach
+	void stopServers() {
+		this.servers.forEach(RedisServer::close);
+	}
+
+	@Test
+	void startsAgainstALiveRedisAndLogsOneLineWithTheRoundTrip(CapturedOutput output) {
+		RedisServer redis = track(RedisServer.start());
+		this.runner.withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redis.port())
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(RedisStartupCheck.class);
+				assertThat(output).containsPattern("Redis answered PING at 127\\.0\\.0\\.1:" + redis.port()
+						+ "/0 \\(standalone\\) in \\d+\\.\\d ms \\(attempt 1 of 3; active profiles: none; "
+						+ "spring\\.data\\.redis\\.host=127\\.0\\.0\\.1");
+			});
+	}
+
+	@Test
+	void stoppedRedisStopsStartupAfterEveryAttemptWithinTheirBound() {
+		RedisServer redis = track(RedisServer.start());
+		redis.kill();
+		long start = System.nanoTime();
+		this.runner
+			.withPropertyValues("spring.data.redis.port=" + redis.port(), "fail-fast.redis.attempts=3",
+					"fail-fast.redis.timeout=1s", "fail-fast.redis.backoff=200ms")
+			.run((context) -> {
+				RedisUnreachableException failure = failure(context);
+				assertThat(failure.getFailureCause()).isEqualTo(RedisFailureCause.CONNECTION_REFUSED);
+				assertThat(failure.getAttempts()).isEqualTo(3);
+				// 200 ms, then 400 ms between the three attempts.
+				assertThat(failure.getElapsed()).isGreaterThanOrEqualTo(Duration.ofMillis(600));
+				assertThat(failure.getPropertiesToChange()).containsExactly("spring.data.redis.host",
+						"spring.data.redis.port");
+				assertThat(failure.getSettingOrigins()).singleElement()
+					.asString()
+					.startsWith("spring.data.redis.port=" + redis.port());
+			});
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3 * (1 + 1) + 5));
+	}
+
+	@Test
+	void wrongPasswordFailsAtOnceWithoutEverShowingAPassword(CapturedOutput output) {
+		RedisServer redis = track(RedisServer.start(SERVER_PASSWORD));
+		this.runner.withPropertyValues("spring.data.redis.port=" + redis.port(), "spring.data.redis.password=" + WRONG_PASSWORD)
+			.run((context) -> {
+				RedisUnreachableException failure = failure(context);
+				assertThat(failure.getFailureCause()).isEqualTo(RedisFailureCause.AUTHENTICATION_FAILED);
+				assertThat(failure.getAttempts()).isOne();
+				assertThat(failure.getPropertiesToChange()).contains("spring.data.redis.password");
+				String analysis = analysis(failure);
+				assertThat(analysis).contains("spring.data.redis.password (set, from");
+				assertThat(analysis + stackTraces(failure)).doesNotContain(WRONG_PASSWORD).doesNotContain(SERVER_PASSWORD);
+			});
+		assertThat(output.getAll()).doesNotContain(WRONG_PASSWORD).doesNotContain(SERVER_PASSWORD);
+	}
+
+	@Test
+	void missingPasswordIsAnAuthenticationFailure() {
+		RedisServer redis = track(RedisServer.start(SERVER_PASSWORD));
+		this.runner.withPropertyValues("spring.data.redis.port=" + redis.port())
+			.run((context) -> assertThat(failure(context).getFailureCause())
+				.isEqualTo(RedisFailureCause.AUTHENTICATION_FAILED));
+	}
+
+	@Test
+	void rightPasswordStarts() {
+		RedisServer redis = track(RedisServer.start(SERVER_PASSWORD));
+		this.runner.withPropertyValues("spring.data.redis.port=" + redis.port(), "spring.data.redis.password=" + SERVER_PASSWORD)
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void wrongDatabaseIndexNamesTheDatabaseProperty() {
+		RedisServer redis = track(RedisServer.start());
+		this.runner.withPropertyValues("spring.data.redis.port=" + redis.port(), "spring.data.redis.database=99")
+			.run((context) -> {
+				RedisUnreachableException failure = failure(context);
+				assertThat(failure.getFailureCause()).isEqualTo(RedisFailureCause.WRONG_DATABASE);
+				assertThat(failure.getPropertiesToChange()).containsExactly("spring.data.redis.database");
+				assertThat(failure.getTarget().describe()).isEqualTo("localhost:" + redis.port() + "/99 (standalone)");
+			});
+	}
+
+	@Test
+	void unknownHostIsToldApart() {
+		this.runner.withPropertyValues("spring.data.redis.host=no-such-host.invalid", "fail-fast.redis.attempts=1")
+			.run((context) -> assertThat(failure(context).getFailureCause()).isEqualTo(RedisFailureCause.UNKNOWN_HOST));
+	}
+
+	@Test
+	void untrustedTlsServerIsATlsFailure() {
+		RedisServer redis = track(RedisServer.startTls());
+		this.runner
+			.withPropertyValues("spring.data.redis.port=" + redis.port(), "spring.data.redis.ssl.enabled=true",
+					"fail-fast.redis.attempts=1")
+			.run((context) -> {
+				RedisUnreachableException failure = failure(context);
+				assertThat(failure.getFailureCause()).isEqualTo(RedisFailureCause.TLS_FAILURE);
+				assertThat(failure.getPropertiesToChange()).containsExactly("spring.data.redis.ssl.enabled",
+						"spring.data.redis.ssl.bundle");
+				assertThat(failure.getTarget().describe()).endsWith(", over TLS");
+			});
+	}
+
+	@Test
+	void tlsAgainstAPlainServerTimesOutAndPointsAtTheTlsSwitch() {
+		RedisServer redis = track(RedisServer.start());
+		this.runner
+			.withPropertyValues("spring.data.redis.port=" + redis.port(), "spring.data.redis.ssl.enabled=true",
+					"fail-fast.redis.attempts=1", "fail-fast.redis.timeout=1s")
+			.run((context) -> {
+				RedisUnreachableException failure = failure(context);
+				assertThat(failure.getFailureCause()).isEqualTo(RedisFailureCause.TIMEOUT);
+				assertThat(failure.getPropertiesToChange()).contains("spring.data.redis.ssl.enabled");
+				assertThat(analysis(failure)).contains("TLS is on: a server that does not speak TLS");
+			});
+	}
+
+	@Test
+	void disabledCheckLetsTheApplicationStartWithoutRedis() {
+		RedisServer redis = track(RedisServer.start());
+		redis.kill();
+		this.runner.withPropertyValues("spring.data.redis.port=" + redis.port(), "fail-fast.redis.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RedisStartupCheck.class));
+	}
+
+	@Test
+	void clusterStartsWhenEverySeedAnswersAndWarnsWhenOneDoesNot(CapturedOutput output) {
+		List<RedisServer> nodes = List.of(track(RedisServer.startClusterNode()), track(RedisServer.startClusterNode()),
+				track(RedisServer.startClusterNode()));
+		RedisServer.createCluster(nodes);
+		String seeds = String.join(",", nodes.stream().map((node) -> "127.0.0.1:" + node.port()).toList());
+		ApplicationContextRunner cluster = this.runner.withPropertyValues("spring.data.redis.cluster.nodes=" + seeds);
+		cluster.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output).contains("Redis answered PING at cluster seed nodes " + seeds.replace(",", ", "))
+			.doesNotContain("did not answer PING");
+		nodes.get(2).kill();
+		cluster.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output).contains("Redis cluster seed node(s) did not answer PING: 127.0.0.1:" + nodes.get(2).port());
+		nodes.get(0).kill();
+		nodes.get(1).kill();
+		cluster.withPropertyValues("fail-fast.redis.attempts=1").run((context) -> {
+			RedisUnreachableException failure = failure(context);
+			assertThat(failure.getTarget().mode()).isEqualTo(RedisTarget.Mode.CLUSTER);
+			assertThat(failure.getFailureCause()).isEqualTo(RedisFailureCause.CONNECTION_REFUSED);
+			assertThat(failure.getPropertiesToChange()).containsExactly("spring.data.redis.cluster.nodes");
+		});
+	}
+
+	@Test
+	void sentinelSetupIsCheckedThroughTheSentinels() {
+		RedisServer master = track(RedisServer.start());
+		RedisServer sentinel = track(RedisServer.startSentinel("mymaster", master));
+		ApplicationContextRunner sentinels = this.runner.withPropertyValues("spring.data.redis.sentinel.master=mymaster",
+				"spring.data.redis.sentinel.nodes=127.0.0.1:" + sentinel.port(), "fail-fast.redis.attempts=1");
+		sentinels.run((context) -> assertThat(context).hasNotFailed());
+		sentinel.kill();
+		sentinels.run((context) -> {
+			RedisUnreachableException failure = failure(context);
+			assertThat(failure.getTarget().describe())
+				.isEqualTo("master 'mymaster' via sentinels 127.0.0.1:" + sentinel.port() + ", database 0");
+			assertThat(failure.getPropertiesToChange()).contains("spring.data.redis.sentinel.nodes");
+		});
+	}
+
+	@Test
+	void invalidCheckSettingsFailStartupNamingKeyValueAndWhatIsAllowed() {
+		this.runner.withPropertyValues("fail-fast.redis.attempts=0", "fail-fast.redis.timeout=-1s",
+				"fail-fast.redis.backoff-multiplier=0.5")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				Throwable cause = context.getStartupFailure();
+				while (!(cause instanceof InvalidSettingsException) && cause != null) {
+					cause = cause.getCause();
+				}
+				assertThat(cause).isNotNull();
+				assertThat(((InvalidSettingsException) cause).getViolations())
+					.extracting((violation) -> violation.key() + "=" + violation.value() + ": " + violation.problem())
+					.containsExactlyInAnyOrder("fail-fast.redis.attempts=0: allowed: a whole number from 1 to 100",
+							"fail-fast.redis.timeout=PT-1S: allowed: a duration from 1ms to 10m, such as 500ms or 5s",
+							"fail-fast.redis.backoff-multiplier=0.5: allowed: a number from 1.0 to 10.0");
+			});
+	}
+
+	private RedisServer track(RedisServer server) {
+		this.servers.add(server);
+		return server;
+	}
+
+	private static RedisUnreachableException failure(AssertableApplicationContext context) {
+		assertThat(context).hasFailed();
+		Throwable cause = context.getStartupFailure();
+		while (cause != null && !(cause instanceof RedisUnreachableException)) {
+			cause = cause.getCause();
+		}
+		assertThat(cause).as("startup failure caused by RedisUnreachableException: " + context.getStartupFailure())
+			.isNotNull();
+		return (RedisUnreachableException) cause;
+	}
+
+	private static String analysis(RedisUnreachableException failure) {
+		FailureAnalysis analysis = new RedisUnreachableFailureAnalyzer().analyze(failure);
+		return analysis.getDescription() + "\n" + analysis.getAction();
+	}
+
+	private static String stackTraces(Throwable failure) {
+		java.io.StringWriter writer = new java.io.StringWriter();
+		failure.printStackTrace(new java.io.PrintWriter(writer));
+		return writer.toString();
+	}
+
+}
