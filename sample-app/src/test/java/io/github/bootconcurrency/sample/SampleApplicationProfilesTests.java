@@ -6,7 +6,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.RedisServer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -21,9 +24,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SampleApplicationProfilesTests {
 
+	static final String REDIS_PASSWORD = "pr0d-Redis-Pa55";
+
+	private static RedisServer redis;
+
 	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	private ConfigurableApplicationContext context;
+
+	@BeforeAll
+	static void startRedis() {
+		redis = RedisServer.start(REDIS_PASSWORD);
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		redis.close();
+	}
 
 	@AfterEach
 	void close() {
@@ -42,6 +59,9 @@ class SampleApplicationProfilesTests {
 			.contains("\"server\":\"tomcat\"");
 		assertThat(get("/hello").body()).isEqualTo("Hello, World!");
 		assertThat(get("/io-bound?s=0.05").body()).contains("\"virtualThread\":false");
+		HttpResponse<String> visits = get("/visits");
+		assertThat(visits.statusCode()).isEqualTo(503);
+		assertThat(visits.body()).contains("No Redis in this profile");
 	}
 
 	@Test
@@ -59,6 +79,7 @@ class SampleApplicationProfilesTests {
 			.contains("bits of 99999!: 1516688")
 			.contains("\"virtualThread\":false");
 		assertThat(metricNames()).contains("tomcat.threads.busy", "concurrency.requests.active");
+		assertThat(get("/visits").body()).matches("\\{\"visits\":\\d+\\}");
 	}
 
 	@Test
@@ -75,6 +96,7 @@ class SampleApplicationProfilesTests {
 			.doesNotContain("tomcat.threads.busy", "tomcat.threads.config.max");
 		assertThat(get("/actuator/metrics/concurrency.requests.limit").body()).contains("\"value\":5000.0")
 			.contains("\"virtual\"");
+		assertThat(get("/visits").body()).matches("\\{\"visits\":\\d+\\}");
 	}
 
 	@Test
@@ -90,10 +112,12 @@ class SampleApplicationProfilesTests {
 	}
 
 	private void start(String... profiles) {
-		// Tomcat publishes its thread gauges only with its MBean registry on.
+		// The profiles' Redis (127.0.0.1:6379, redis.internal) is replaced by a real test
+		// server.
+		// Arguments, as on a command line: they win over the profiles' files.
 		this.context = new SpringApplicationBuilder(SampleApplication.class).profiles(profiles)
-			.properties("server.port=0", "server.tomcat.mbeanregistry.enabled=true")
-			.run();
+			.run("--server.port=0", "--spring.data.redis.host=127.0.0.1",
+					"--spring.data.redis.port=" + redis.port(), "--REDIS_PASSWORD=" + REDIS_PASSWORD);
 	}
 
 	private HttpResponse<String> get(String path) throws Exception {

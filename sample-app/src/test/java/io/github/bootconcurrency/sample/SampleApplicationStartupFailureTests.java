@@ -2,10 +2,12 @@ package io.github.bootconcurrency.sample;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.RedisServer;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,9 +40,9 @@ class SampleApplicationStartupFailureTests {
 
 	@Test
 	void multiJvmModelStopsTheAppAsNotAvailableYet() throws Exception {
-		Result result = run("--spring.profiles.active=prod", "--concurrency.model=multi-jvm");
+		Result result = run("--spring.profiles.active=dev", "--concurrency.model=multi-jvm");
 		assertThat(result.exitCode()).isNotZero();
-		assertThat(result.output()).contains("(active profiles: prod)")
+		assertThat(result.output()).contains("(active profiles: dev)")
 			.contains("concurrency.model = multi-jvm")
 			.contains("not available yet in this release; allowed now: platform, virtual");
 	}
@@ -52,6 +54,29 @@ class SampleApplicationStartupFailureTests {
 		assertThat(result.output()).contains("concurrency.model = platform (from class path resource [application-dev.yml]")
 			.contains("contradicts spring.threads.virtual.enabled=true")
 			.contains("Remove spring.threads.virtual.enabled");
+	}
+
+	@Test
+	void devProfileAgainstAStoppedRedisExitsNonZeroWithinItsAttemptsNamingProfileHostPortAndProperty()
+			throws Exception {
+		RedisServer redis = RedisServer.start();
+		redis.kill();
+		long start = System.nanoTime();
+		Result result = run("--spring.profiles.active=dev", "--spring.data.redis.port=" + redis.port(),
+				"--fail-fast.redis.timeout=1s", "--fail-fast.redis.backoff=500ms",
+				"--spring.data.redis.password=" + SampleApplicationProfilesTests.REDIS_PASSWORD);
+		Duration took = Duration.ofNanos(System.nanoTime() - start);
+		assertThat(result.exitCode()).isNotZero();
+		assertThat(result.output()).contains("Redis could not be reached at startup")
+			.containsPattern("Active profiles: +dev")
+			.containsPattern("Connection: +127\\.0\\.0\\.1:" + redis.port() + "/0 \\(standalone\\)")
+			.contains("spring.data.redis.host=127.0.0.1 (from class path resource [application-dev.yml]")
+			.contains("connection refused")
+			.containsPattern("Attempts: +3 of 3")
+			.contains("Change spring.data.redis.host or spring.data.redis.port")
+			.doesNotContain(SampleApplicationProfilesTests.REDIS_PASSWORD);
+		// 3 attempts x (1 s timeout + up to 1 s backoff), plus the JVM's own start and stop.
+		assertThat(took).isLessThan(Duration.ofSeconds(3 * 2 + 20));
 	}
 
 	private Result run(String... arguments) throws IOException, InterruptedException {

@@ -19,15 +19,19 @@ class RedisUnreachableFailureAnalyzer extends AbstractFailureAnalyzer<RedisUnrea
 		line(description, "Connection", cause.getTarget().describe());
 		line(description, "Set by", cause.getSettingOrigins().isEmpty()
 				? "Spring Boot's defaults (no spring.data.redis.* connection key is set)"
-				: String.join("; ", cause.getSettingOrigins()));
+				: String.join("\n" + " ".repeat(LABEL_WIDTH + 4), cause.getSettingOrigins()));
 		String hint = (cause.getFailureCause() == RedisFailureCause.TIMEOUT && cause.getTarget().tls())
 				? " (TLS is on: a server that does not speak TLS leaves the handshake hanging like this)" : "";
 		line(description, "Cause", cause.getFailureCause().description() + hint);
-		line(description, "Attempts", cause.getAttempts() + " over " + seconds(cause.getElapsed()) + " (timeout "
-				+ properties.getTimeout().toMillis() + " ms each, backoff " + properties.getBackoff().toMillis()
-				+ " ms growing x" + properties.getBackoffMultiplier() + ")");
+		line(description, "Attempts", cause.getAttempts() + " of " + properties.getAttempts() + " over "
+				+ seconds(cause.getElapsed()) + " (timeout " + format(properties.getTimeout()) + " each, backoff "
+				+ format(properties.getBackoff()) + " growing x" + properties.getBackoffMultiplier() + ")");
 		if (cause.getCause() != null) {
-			line(description, "Last error", cause.getCause().getMessage());
+			Throwable root = cause.getCause();
+			while (root.getCause() != null) {
+				root = root.getCause();
+			}
+			line(description, "Last error", root.getMessage());
 		}
 		String action = "Change " + String.join(" or ", cause.getPropertiesToChange())
 				+ " for the active profiles so that it points at a running Redis, or start Redis at "
@@ -36,8 +40,15 @@ class RedisUnreachableFailureAnalyzer extends AbstractFailureAnalyzer<RedisUnrea
 		return new FailureAnalysis(description.toString(), action, cause);
 	}
 
+	private static final int LABEL_WIDTH = 18;
+
 	private static void line(StringBuilder description, String label, String value) {
-		description.append("    ").append(String.format("%-16s", label + ":")).append(value).append('\n');
+		description.append("    ").append(String.format("%-" + LABEL_WIDTH + "s", label + ":")).append(value).append('\n');
+	}
+
+	private static String format(java.time.Duration duration) {
+		long millis = duration.toMillis();
+		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
 	}
 
 	private static String seconds(java.time.Duration duration) {
