@@ -35,8 +35,9 @@ import org.springframework.core.env.Environment;
 public final class ConcurrencyAutoConfiguration {
 
 	/**
-	 * Order of the request gate filter: ahead of Spring Boot's and Spring Security's
-	 * filters, so that a rejected request costs nothing else.
+	 * Order of the request gate filter: after Spring Boot's character encoding and
+	 * observation filters (so a rejected request is still measured, as a 503), ahead of
+	 * Spring Security, sessions and MVC, so that it costs nothing else.
 	 */
 	public static final int REQUEST_GATE_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 5;
 

@@ -16,8 +16,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@code 503 Service Unavailable} and a {@code Retry-After} header.
  *
  * <p>
- * It runs first in the chain so that a rejected request costs no security, session or
- * MVC work. A request that goes async releases its slot when the filter returns, not when
+ * It runs early in the chain, after Spring Boot's encoding and observation filters, so
+ * that a rejected request is still measured but costs no security, session or MVC work. A request that goes async releases its slot when the filter returns, not when
  * the async work ends: the gate bounds threads busy with requests, as Gunicorn's workers
  * do.
  */

@@ -34,7 +34,7 @@ public final class ServerTranslation {
 	 */
 	public Map<String, Object> getApplied() {
 		synchronized (this.applied) {
-			return Map.copyOf(this.applied);
+			return Collections.unmodifiableMap(new LinkedHashMap<>(this.applied));
 		}
 	}
 

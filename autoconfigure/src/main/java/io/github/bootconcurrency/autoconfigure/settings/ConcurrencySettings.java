@@ -2,6 +2,7 @@ package io.github.bootconcurrency.autoconfigure.settings;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -180,7 +181,7 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 			}
 			Duration effectiveQueueTimeout = model.queueTimeout(this.properties);
 			return new ConcurrencySettings(decision, requestLimit, effectiveQueueTimeout, maxThreads, minThreads,
-					backlog, effectiveMaxConnections, keepAlive, Map.copyOf(this.sources));
+					backlog, effectiveMaxConnections, keepAlive, Collections.unmodifiableMap(this.sources));
 		}
 
 		/**
