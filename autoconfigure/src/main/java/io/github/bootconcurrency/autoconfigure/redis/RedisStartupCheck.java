@@ -13,8 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
-import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
-import io.github.bootconcurrency.autoconfigure.validation.Violation;
+import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -44,6 +43,8 @@ public class RedisStartupCheck implements SmartInitializingSingleton {
 	private static final Log logger = LogFactory.getLog(RedisStartupCheck.class);
 
 	private static final String PREFIX = "spring.data.redis.";
+
+	private static final Duration MAX_WAIT = Duration.ofMinutes(10);
 
 	private static final List<String> CONNECTION_KEYS = List.of("url", "host", "port", "database", "username",
 			"password", "ssl.enabled", "ssl.bundle", "sentinel.master", "sentinel.nodes", "sentinel.password",
@@ -266,31 +267,13 @@ public class RedisStartupCheck implements SmartInitializingSingleton {
 	}
 
 	private static void validate(FailFastRedisProperties properties, Environment environment) {
-		List<Violation> violations = new ArrayList<>();
-		checkDuration(violations, environment, "fail-fast.redis.timeout", properties.getTimeout(), Duration.ofMillis(1));
-		checkDuration(violations, environment, "fail-fast.redis.backoff", properties.getBackoff(), Duration.ZERO);
-		if (properties.getAttempts() < 1 || properties.getAttempts() > 100) {
-			violations.add(Violation.notAllowed(ConfiguredValue.find(environment, "fail-fast.redis.attempts"),
-					"fail-fast.redis.attempts", properties.getAttempts(), "a whole number from 1 to 100"));
-		}
-		double multiplier = properties.getBackoffMultiplier();
-		if (!(multiplier >= 1.0 && multiplier <= 10.0)) {
-			violations.add(Violation.notAllowed(ConfiguredValue.find(environment, "fail-fast.redis.backoff-multiplier"),
-					"fail-fast.redis.backoff-multiplier", multiplier, "a number from 1.0 to 10.0"));
-		}
-		if (!violations.isEmpty()) {
-			throw new InvalidSettingsException(violations, List.of(environment.getActiveProfiles()));
-		}
-	}
-
-	private static void checkDuration(List<Violation> violations, Environment environment, String key, Duration value,
-			Duration min) {
-		Duration max = Duration.ofMinutes(10);
-		if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-			violations.add(Violation.notAllowed(ConfiguredValue.find(environment, key), key,
-					(value != null) ? value : "(empty)",
-					"a duration from " + (min.isZero() ? "0" : min.toMillis() + "ms") + " to 10m, such as 500ms or 5s"));
-		}
+		SettingsChecks checks = new SettingsChecks(environment);
+		checks.duration("fail-fast.redis.timeout", properties.getTimeout(), Duration.ofMillis(1), MAX_WAIT);
+		checks.duration("fail-fast.redis.backoff", properties.getBackoff(), Duration.ZERO, MAX_WAIT);
+		checks.range("fail-fast.redis.attempts", properties.getAttempts(), 1, 100);
+		checks.range("fail-fast.redis.backoff-multiplier", properties.getBackoffMultiplier(), 1.0, 10.0,
+				"a number from 1.0 to 10.0");
+		checks.throwIfInvalid();
 	}
 
 }

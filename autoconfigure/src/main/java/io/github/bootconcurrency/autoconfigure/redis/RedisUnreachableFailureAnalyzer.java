@@ -1,5 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.redis;
 
+import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
+
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
@@ -24,8 +26,8 @@ class RedisUnreachableFailureAnalyzer extends AbstractFailureAnalyzer<RedisUnrea
 				? " (TLS is on: a server that does not speak TLS leaves the handshake hanging like this)" : "";
 		line(description, "Cause", cause.getFailureCause().description() + hint);
 		line(description, "Attempts", cause.getAttempts() + " of " + properties.getAttempts() + " over "
-				+ seconds(cause.getElapsed()) + " (timeout " + format(properties.getTimeout()) + " each, backoff "
-				+ format(properties.getBackoff()) + " growing x" + properties.getBackoffMultiplier() + ")");
+				+ seconds(cause.getElapsed()) + " (timeout " + SettingsChecks.format(properties.getTimeout()) + " each, backoff "
+				+ SettingsChecks.format(properties.getBackoff()) + " growing x" + properties.getBackoffMultiplier() + ")");
 		if (cause.getCause() != null) {
 			Throwable root = cause.getCause();
 			while (root.getCause() != null) {
@@ -44,11 +46,6 @@ class RedisUnreachableFailureAnalyzer extends AbstractFailureAnalyzer<RedisUnrea
 
 	private static void line(StringBuilder description, String label, String value) {
 		description.append("    ").append(String.format("%-" + LABEL_WIDTH + "s", label + ":")).append(value).append('\n');
-	}
-
-	private static String format(java.time.Duration duration) {
-		long millis = duration.toMillis();
-		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
 	}
 
 	private static String seconds(java.time.Duration duration) {

@@ -14,6 +14,7 @@ import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
 import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
+import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
 import io.github.bootconcurrency.autoconfigure.validation.Violation;
 
 import org.springframework.boot.context.properties.bind.Binder;
@@ -86,17 +87,12 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 		}
 		else {
 			settings.put("virtual.max-concurrent-requests", this.requestLimit);
-			settings.put("virtual.queue-timeout", format(this.queueTimeout));
+			settings.put("virtual.queue-timeout", SettingsChecks.format(this.queueTimeout));
 		}
 		settings.put("backlog", this.backlog);
 		settings.put("max-connections", this.maxConnections);
-		settings.put("keep-alive-timeout", format(this.keepAliveTimeout));
+		settings.put("keep-alive-timeout", SettingsChecks.format(this.keepAliveTimeout));
 		return settings;
-	}
-
-	private static String format(Duration duration) {
-		long millis = duration.toMillis();
-		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
 	}
 
 	private static final class Resolver {
@@ -107,7 +103,7 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 
 		private final Binder binder;
 
-		private final List<Violation> violations = new ArrayList<>();
+		private final SettingsChecks checks;
 
 		private final Map<String, String> sources = new LinkedHashMap<>();
 
@@ -115,13 +111,14 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 			this.properties = properties;
 			this.environment = environment;
 			this.binder = Binder.get(environment);
+			this.checks = new SettingsChecks(environment);
 		}
 
 		ConcurrencySettings resolve() {
 			ModelDecision decision = ModelDecision.resolve(this.environment);
 			ConcurrencyModel model = decision.model();
 			if (!model.isAvailable()) {
-				this.violations.add(new Violation(ModelDecision.MODEL_KEY, model.value(),
+				this.checks.add(new Violation(ModelDecision.MODEL_KEY, model.value(),
 						origin(ModelDecision.MODEL_KEY), "not available yet in this release; allowed now: "
 								+ availableModels(),
 						"Choose one of " + availableModels() + " in " + ModelDecision.MODEL_KEY + "."));
@@ -146,26 +143,26 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 			int maxConcurrentRequests = this.properties.getVirtual().getMaxConcurrentRequests();
 			Duration queueTimeout = this.properties.getVirtual().getQueueTimeout();
 
-			checkRange("concurrency.platform.max-threads", maxThreads, 1, MAX_PLATFORM_THREADS);
+			this.checks.range("concurrency.platform.max-threads", maxThreads, 1, MAX_PLATFORM_THREADS);
 			if (maxThreads >= 1 && maxThreads <= MAX_PLATFORM_THREADS) {
-				checkRange("concurrency.platform.min-threads", minThreads, 0, maxThreads,
+				this.checks.range("concurrency.platform.min-threads", minThreads, 0, maxThreads,
 						"0 to concurrency.platform.max-threads (" + maxThreads + ")");
 			}
 			else {
-				checkRange("concurrency.platform.min-threads", minThreads, 0, MAX_PLATFORM_THREADS);
+				this.checks.range("concurrency.platform.min-threads", minThreads, 0, MAX_PLATFORM_THREADS);
 			}
-			checkRange("concurrency.virtual.max-concurrent-requests", maxConcurrentRequests, 1,
+			this.checks.range("concurrency.virtual.max-concurrent-requests", maxConcurrentRequests, 1,
 					MAX_CONCURRENT_REQUESTS);
-			checkDuration("concurrency.virtual.queue-timeout", queueTimeout, Duration.ZERO);
-			checkRange("concurrency.backlog", backlog, 1, MAX_BACKLOG);
-			checkDuration("concurrency.keep-alive-timeout", keepAlive, Duration.ofMillis(1));
+			this.checks.duration("concurrency.virtual.queue-timeout", queueTimeout, Duration.ZERO, MAX_DURATION);
+			this.checks.range("concurrency.backlog", backlog, 1, MAX_BACKLOG);
+			this.checks.duration("concurrency.keep-alive-timeout", keepAlive, Duration.ofMillis(1), MAX_DURATION);
 			int requestLimit = platform ? maxThreads : maxConcurrentRequests;
 			int effectiveMaxConnections;
 			if (maxConnections != null) {
 				effectiveMaxConnections = maxConnections;
 				String limitKey = platform ? "concurrency.platform.max-threads"
 						: "concurrency.virtual.max-concurrent-requests";
-				checkRange("concurrency.max-connections", maxConnections, Math.min(requestLimit, MAX_CONNECTIONS),
+				this.checks.range("concurrency.max-connections", maxConnections, Math.min(requestLimit, MAX_CONNECTIONS),
 						MAX_CONNECTIONS, "at least " + limitKey + " (" + requestLimit + ") and at most " + MAX_CONNECTIONS
 								+ ": a connection limit below the request limit leaves requests that can never run");
 			}
@@ -176,9 +173,7 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 							"default: concurrency.virtual.max-concurrent-requests + concurrency.backlog");
 				}
 			}
-			if (!this.violations.isEmpty()) {
-				throw new InvalidSettingsException(this.violations, decision.activeProfiles());
-			}
+			this.checks.throwIfInvalid();
 			Duration effectiveQueueTimeout = model.queueTimeout(this.properties);
 			return new ConcurrencySettings(decision, requestLimit, effectiveQueueTimeout, maxThreads, minThreads,
 					backlog, effectiveMaxConnections, keepAlive, Collections.unmodifiableMap(this.sources));
@@ -210,7 +205,7 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 			}
 			if (values.size() > 1) {
 				List<String> described = theirs.stream().map(ConfiguredValue::describe).toList();
-				this.violations.add(new Violation(key, (ours != null) ? value : "(not set)",
+				this.checks.add(new Violation(key, (ours != null) ? value : "(not set)",
 						(ours != null) ? ours.origin() : null, "conflicts with " + String.join(" and ", described),
 						"Set only " + key + " (the starter translates it for Tomcat and Jetty), or give "
 								+ String.join(" and ", theirs.stream().map(ConfiguredValue::key).toList())
@@ -231,26 +226,6 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 			catch (RuntimeException ex) {
 				// Spring Boot reports its own key's bad value itself.
 				return null;
-			}
-		}
-
-		private void checkRange(String key, int value, int min, int max) {
-			checkRange(key, value, min, max, "a whole number from " + min + " to " + max);
-		}
-
-		private void checkRange(String key, int value, int min, int max, String allowed) {
-			if (value < min || value > max) {
-				this.violations.add(Violation.notAllowed(ConfiguredValue.find(this.environment, key), key, value,
-						allowed));
-			}
-		}
-
-		private void checkDuration(String key, Duration value, Duration min) {
-			if (value == null || value.compareTo(min) < 0 || value.compareTo(MAX_DURATION) > 0) {
-				String allowed = "a duration from " + (min.isZero() ? "0" : min.toMillis() + "ms")
-						+ " to 1h, such as 500ms, 5s or 2m";
-				this.violations.add(Violation.notAllowed(ConfiguredValue.find(this.environment, key), key,
-						(value != null) ? value : "(empty)", allowed));
 			}
 		}
 

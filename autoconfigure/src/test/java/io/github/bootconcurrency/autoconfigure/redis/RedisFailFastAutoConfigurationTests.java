@@ -215,7 +215,7 @@ class RedisFailFastAutoConfigurationTests {
 				assertThat(((InvalidSettingsException) cause).getViolations())
 					.extracting((violation) -> violation.key() + "=" + violation.value() + ": " + violation.problem())
 					.containsExactlyInAnyOrder("fail-fast.redis.attempts=0: allowed: a whole number from 1 to 100",
-							"fail-fast.redis.timeout=PT-1S: allowed: a duration from 1ms to 10m, such as 500ms or 5s",
+							"fail-fast.redis.timeout=PT-1S: allowed: a duration from 1ms to 10m, such as 500ms, 5s or 2m",
 							"fail-fast.redis.backoff-multiplier=0.5: allowed: a number from 1.0 to 10.0");
 			});
 	}
