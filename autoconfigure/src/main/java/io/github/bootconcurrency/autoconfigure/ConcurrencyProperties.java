@@ -1,6 +1,9 @@
 package io.github.bootconcurrency.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 
@@ -50,6 +53,8 @@ public class ConcurrencyProperties {
 
 	private final Virtual virtual = new Virtual();
 
+	private final MultiJvm multiJvm = new MultiJvm();
+
 	public ConcurrencyModel getModel() {
 		return this.model;
 	}
@@ -88,6 +93,10 @@ public class ConcurrencyProperties {
 
 	public Virtual getVirtual() {
 		return this.virtual;
+	}
+
+	public MultiJvm getMultiJvm() {
+		return this.multiJvm;
 	}
 
 	/**
@@ -156,6 +165,167 @@ public class ConcurrencyProperties {
 
 		public void setQueueTimeout(Duration queueTimeout) {
 			this.queueTimeout = queueTimeout;
+		}
+
+	}
+
+	/**
+	 * Settings of the 'multi-jvm' model: a master process that supervises worker JVMs.
+	 */
+	public static class MultiJvm {
+
+		/**
+		 * Number of worker JVMs: a whole number, or 'auto' for one per available
+		 * processor. Like Gunicorn's 'workers'.
+		 */
+		private String workers = "2";
+
+		/**
+		 * Concurrency model inside each worker: 'platform' or 'virtual', with that
+		 * model's own settings.
+		 */
+		private ConcurrencyModel workerModel = ConcurrencyModel.PLATFORM;
+
+		/**
+		 * How requests reach the workers: 'proxy' (the master proxies them) or
+		 * 'shared-socket' (the workers accept on the master's socket).
+		 */
+		private Balancer balancer = Balancer.PROXY;
+
+		/**
+		 * Extra JVM options for every worker, after the master's own.
+		 */
+		private List<String> jvmArgs = new ArrayList<>();
+
+		/**
+		 * Maximum time a worker may fail its liveness probe before it is killed and
+		 * replaced. Like Gunicorn's 'timeout'.
+		 */
+		private Duration timeout = Duration.ofSeconds(30);
+
+		/**
+		 * Maximum time a stopping worker may take to finish its requests before it is
+		 * killed. Like Gunicorn's 'graceful_timeout'.
+		 */
+		private Duration gracefulTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * Maximum time a new worker may take to become ready.
+		 */
+		private Duration bootTimeout = Duration.ofSeconds(90);
+
+		/**
+		 * Number of requests after which a worker is replaced, 0 for never. Like
+		 * Gunicorn's 'max_requests'.
+		 */
+		private int maxRequests = 0;
+
+		/**
+		 * Maximum random number of requests added to max-requests per worker, so that
+		 * workers are not all replaced at once.
+		 */
+		private int maxRequestsJitter = 0;
+
+		/**
+		 * File to write the master's process id to, if any.
+		 */
+		private Path pidfile;
+
+		public String getWorkers() {
+			return this.workers;
+		}
+
+		public void setWorkers(String workers) {
+			this.workers = workers;
+		}
+
+		public ConcurrencyModel getWorkerModel() {
+			return this.workerModel;
+		}
+
+		public void setWorkerModel(ConcurrencyModel workerModel) {
+			this.workerModel = workerModel;
+		}
+
+		public Balancer getBalancer() {
+			return this.balancer;
+		}
+
+		public void setBalancer(Balancer balancer) {
+			this.balancer = balancer;
+		}
+
+		public List<String> getJvmArgs() {
+			return this.jvmArgs;
+		}
+
+		public void setJvmArgs(List<String> jvmArgs) {
+			this.jvmArgs = jvmArgs;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getGracefulTimeout() {
+			return this.gracefulTimeout;
+		}
+
+		public void setGracefulTimeout(Duration gracefulTimeout) {
+			this.gracefulTimeout = gracefulTimeout;
+		}
+
+		public Duration getBootTimeout() {
+			return this.bootTimeout;
+		}
+
+		public void setBootTimeout(Duration bootTimeout) {
+			this.bootTimeout = bootTimeout;
+		}
+
+		public int getMaxRequests() {
+			return this.maxRequests;
+		}
+
+		public void setMaxRequests(int maxRequests) {
+			this.maxRequests = maxRequests;
+		}
+
+		public int getMaxRequestsJitter() {
+			return this.maxRequestsJitter;
+		}
+
+		public void setMaxRequestsJitter(int maxRequestsJitter) {
+			this.maxRequestsJitter = maxRequestsJitter;
+		}
+
+		public Path getPidfile() {
+			return this.pidfile;
+		}
+
+		public void setPidfile(Path pidfile) {
+			this.pidfile = pidfile;
+		}
+
+		/**
+		 * How requests reach the workers.
+		 */
+		public enum Balancer {
+
+			/**
+			 * The master serves the port and proxies each request to a ready worker.
+			 */
+			PROXY,
+
+			/**
+			 * The workers accept connections on the master's listening socket.
+			 */
+			SHARED_SOCKET
+
 		}
 
 	}

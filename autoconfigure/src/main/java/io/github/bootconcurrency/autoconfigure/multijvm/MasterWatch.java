@@ -1,0 +1,43 @@
+package io.github.bootconcurrency.autoconfigure.multijvm;
+
+import java.util.Optional;
+
+/**
+ * Ends a worker within about a second of its master's death, however the master died
+ * (even {@code kill -9}, which runs no shutdown code in the master). A worker whose
+ * master is gone must not keep serving: nothing supervises it any more, and a new master
+ * may already run a newer version of the application.
+ */
+final class MasterWatch {
+
+	private static final long INTERVAL_MILLIS = 250;
+
+	private MasterWatch() {
+	}
+
+	static void start(long masterPid) {
+		Thread watch = new Thread(() -> watch(masterPid), "multi-jvm-master-watch");
+		watch.setDaemon(true);
+		watch.start();
+	}
+
+	private static void watch(long masterPid) {
+		while (true) {
+			Optional<ProcessHandle> parent = ProcessHandle.current().parent();
+			boolean alive = parent.isPresent() && parent.get().pid() == masterPid && parent.get().isAlive();
+			if (!alive) {
+				System.err.println("The multi-jvm master (pid " + masterPid + ") is gone: this worker stops now");
+				// halt, not exit: a graceful shutdown would keep an orphan serving for up to 30 s.
+				Runtime.getRuntime().halt(1);
+			}
+			try {
+				Thread.sleep(INTERVAL_MILLIS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+}

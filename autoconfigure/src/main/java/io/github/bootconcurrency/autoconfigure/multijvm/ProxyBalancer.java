@@ -1,0 +1,56 @@
+package io.github.bootconcurrency.autoconfigure.multijvm;
+
+import io.undertow.Undertow;
+import io.undertow.server.handlers.ResponseCodeHandler;
+import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
+import io.undertow.server.handlers.proxy.ProxyHandler;
+import org.xnio.Options;
+
+/**
+ * The master's front door under the {@code proxy} balancer: Undertow serves the
+ * application's port and proxies each request to a ready worker on loopback.
+ *
+ * <p>
+ * A worker is added only once it is ready and removed before it is told to stop, so no
+ * new request reaches a worker that is going away; a request whose connection to a dying
+ * worker fails is retried on another one.
+ */
+final class ProxyBalancer {
+
+	private final LoadBalancingProxyClient client = new LoadBalancingProxyClient().setConnectionsPerThread(64)
+		.setMaxQueueSize(4096)
+		.setProblemServerRetry(1);
+
+	private final Undertow server;
+
+	ProxyBalancer(String host, int port, int backlog) {
+		ProxyHandler proxy = ProxyHandler.builder()
+			.setProxyClient(this.client)
+			.setMaxRequestTime(-1)
+			.setMaxConnectionRetries(2)
+			.setNext(ResponseCodeHandler.HANDLE_404)
+			.build();
+		this.server = Undertow.builder()
+			.addHttpListener(port, host)
+			.setSocketOption(Options.BACKLOG, backlog)
+			.setHandler(proxy)
+			.build();
+	}
+
+	void start() {
+		this.server.start();
+	}
+
+	void add(Worker worker) {
+		this.client.addHost(worker.uri());
+	}
+
+	void remove(Worker worker) {
+		this.client.removeHost(worker.uri());
+	}
+
+	void stop() {
+		this.server.stop();
+	}
+
+}
