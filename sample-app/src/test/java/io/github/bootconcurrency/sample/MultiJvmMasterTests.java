@@ -1,0 +1,299 @@
+package io.github.bootconcurrency.sample;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The multi-jvm model with real JVMs and real signals: the sample app is started as a
+ * user starts it, becomes the master, and supervises worker JVMs of itself. Every load
+ * loop is bounded in count and time, and targets only 127.0.0.1.
+ */
+class MultiJvmMasterTests {
+
+	private static final Pattern STARTED = Pattern.compile("\\[master\\] Started worker (\\d+) \\(pid (\\d+)");
+
+	private static final Pattern READY = Pattern.compile("\\[master\\] worker (\\d+) \\(pid (\\d+), port \\d+, ready\\) is ready");
+
+	private final HttpClient client = HttpClient.newBuilder()
+		.connectTimeout(Duration.ofSeconds(5))
+		.executor(Executors.newVirtualThreadPerTaskExecutor())
+		.build();
+
+	private Master master;
+
+	@AfterEach
+	void stop() {
+		if (this.master != null) {
+			this.master.kill();
+		}
+	}
+
+	@Test
+	void masterStartsTwoWorkersThatBothServeBehindOnePort() throws Exception {
+		this.master = Master.start(2);
+		this.master.awaitReady(2);
+		Set<String> threads = new LinkedHashSet<>();
+		for (int i = 0; i < 20; i++) {
+			HttpResponse<String> response = get("/io-bound?s=0");
+			assertThat(response.statusCode()).isEqualTo(200);
+			threads.add(response.body().replaceAll(".*\"thread\":\"http-nio-127\\.0\\.0\\.1-(\\d+)-exec.*", "$1"));
+		}
+		// Each worker's Tomcat names its threads after its own port: two ports answered.
+		assertThat(threads).hasSize(2);
+		assertThat(this.master.output()).doesNotContain("Redis");
+	}
+
+	@Test
+	void workerKilledUnderLoadCostsNoRequestAndIsReplaced() throws Exception {
+		this.master = Master.start(2);
+		this.master.awaitReady(2);
+		long victim = this.master.readyPids().get(0);
+		Load load = Load.start(this, Duration.ofSeconds(8), 4);
+		Thread.sleep(1500);
+		ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
+		Load.Result result = load.await();
+		assertThat(result.ok()).isGreaterThan(50);
+		assertThat(result.failures()).as(result.toString()).isEmpty();
+		this.master.awaitReady(3);
+		assertThat(this.master.output()).contains("died with status 137: replacing it");
+	}
+
+	@Test
+	void sighupReplacesEveryWorkerUnderLoadWithNoFailedRequest() throws Exception {
+		this.master = Master.start(2);
+		this.master.awaitReady(2);
+		List<Long> before = this.master.readyPids();
+		Load load = Load.start(this, Duration.ofSeconds(40), 4);
+		this.master.signal("HUP");
+		await().atMost(Duration.ofSeconds(40)).until(() -> this.master.readyPids().size() >= 4
+				&& this.master.output().split("is draining").length > 2);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> before.stream().noneMatch((pid) -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+		load.stop();
+		Load.Result result = load.await();
+		assertThat(result.ok()).isGreaterThan(50);
+		assertThat(result.failures()).as(result.toString()).isEmpty();
+		List<Long> after = this.master.livePids();
+		assertThat(after).hasSize(2).doesNotContainAnyElementsOf(before);
+	}
+
+	@Test
+	void ttinAndTtouChangeTheWorkerCount() throws Exception {
+		this.master = Master.start(1);
+		this.master.awaitReady(1);
+		this.master.signal("TTIN");
+		this.master.awaitReady(2);
+		assertThat(this.master.livePids()).hasSize(2);
+		this.master.signal("TTOU");
+		await().atMost(Duration.ofSeconds(40)).until(() -> this.master.livePids().size() == 1);
+		this.master.signal("TTOU");
+		Thread.sleep(2000);
+		assertThat(this.master.livePids()).as("never below one worker").hasSize(1);
+	}
+
+	@Test
+	void sigtermStopsMasterAndWorkersWithStatusZeroWithinTheGracefulTimeout() throws Exception {
+		this.master = Master.start(2, "--concurrency.multi-jvm.graceful-timeout=10s");
+		this.master.awaitReady(2);
+		List<Long> workers = this.master.livePids();
+		long start = System.nanoTime();
+		this.master.signal("TERM");
+		assertThat(this.master.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(12));
+		assertThat(this.master.process.exitValue()).isZero();
+		assertThat(workers).allSatisfy((pid) -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse());
+	}
+
+	@Test
+	void masterKilledWithSigkillLeavesNoWorkerAliveAfterTwoSeconds() throws Exception {
+		this.master = Master.start(2);
+		this.master.awaitReady(2);
+		List<Long> workers = this.master.livePids();
+		this.master.process.destroyForcibly();
+		Thread.sleep(2000);
+		assertThat(workers).allSatisfy((pid) -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+			.as("worker " + pid + " alive 2 s after its master's SIGKILL").isFalse());
+	}
+
+	@Test
+	void workersThatCannotStartMakeTheMasterExitNonZeroShowingTheirFailureAnalysis() throws Exception {
+		this.master = Master.start(1, "--concurrency.platform.max-threads=0");
+		assertThat(this.master.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.master.process.exitValue()).isEqualTo(3);
+		assertThat(this.master.output()).contains("failed to boot 3 times in a row")
+			.containsPattern("\\[worker \\d+ pid \\d+\\] APPLICATION FAILED TO START")
+			.contains("concurrency.platform.max-threads = 0");
+	}
+
+	HttpResponse<String> get(String path) throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port + path))
+			.timeout(Duration.ofSeconds(20))
+			.build();
+		return this.client.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	/**
+	 * GET /hello in a few closed loops until stopped or the time is up.
+	 */
+	static final class Load {
+
+		private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+		private final List<Future<?>> loops = new ArrayList<>();
+
+		private final AtomicInteger ok = new AtomicInteger();
+
+		private final List<String> failures = new CopyOnWriteArrayList<>();
+
+		private volatile boolean stopped;
+
+		static Load start(MultiJvmMasterTests test, Duration duration, int loops) {
+			Load load = new Load();
+			long deadline = System.nanoTime() + duration.toNanos();
+			for (int i = 0; i < loops; i++) {
+				load.loops.add(load.executor.submit(() -> {
+					for (int n = 0; n < 100_000 && !load.stopped && System.nanoTime() < deadline; n++) {
+						try {
+							HttpResponse<String> response = test.get("/hello");
+							if (response.statusCode() == 200) {
+								load.ok.incrementAndGet();
+							}
+							else {
+								load.failures.add("status " + response.statusCode());
+							}
+						}
+						catch (Exception ex) {
+							load.failures.add(ex.toString());
+						}
+					}
+				}));
+			}
+			return load;
+		}
+
+		void stop() {
+			this.stopped = true;
+		}
+
+		Result await() throws Exception {
+			for (Future<?> loop : this.loops) {
+				loop.get(60, TimeUnit.SECONDS);
+			}
+			this.executor.close();
+			return new Result(this.ok.get(), List.copyOf(this.failures));
+		}
+
+		record Result(int ok, List<String> failures) {
+		}
+
+	}
+
+	/**
+	 * The sample app started as a master, with its output collected.
+	 */
+	static final class Master {
+
+		private final Process process;
+
+		private final int port;
+
+		private final StringBuffer output = new StringBuffer();
+
+		private Master(Process process, int port) {
+			this.process = process;
+			this.port = port;
+			Thread.ofVirtual().start(() -> {
+				try (BufferedReader reader = new BufferedReader(
+						new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+					String line;
+					while ((line = reader.readLine()) != null) {
+						this.output.append(line).append('\n');
+					}
+				}
+				catch (IOException ex) {
+					// The master is gone.
+				}
+			});
+		}
+
+		static Master start(int workers, String... arguments) throws IOException {
+			int port = freePort();
+			List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+					"-Xmx256m", "-cp", System.getProperty("java.class.path"), SampleApplication.class.getName(),
+					"--server.port=" + port, "--concurrency.model=multi-jvm",
+					"--concurrency.multi-jvm.workers=" + workers));
+			command.addAll(List.of(arguments));
+			return new Master(new ProcessBuilder(command).redirectErrorStream(true).start(), port);
+		}
+
+		String output() {
+			return this.output.toString();
+		}
+
+		void awaitReady(int readyLines) {
+			await().atMost(Duration.ofSeconds(90))
+				.until(() -> readyPids().size() >= readyLines || !this.process.isAlive());
+			assertThat(readyPids()).as(output()).hasSizeGreaterThanOrEqualTo(readyLines);
+		}
+
+		List<Long> readyPids() {
+			List<Long> pids = new ArrayList<>();
+			Matcher matcher = READY.matcher(output());
+			while (matcher.find()) {
+				pids.add(Long.parseLong(matcher.group(2)));
+			}
+			return pids;
+		}
+
+		List<Long> livePids() {
+			return this.process.children().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();
+		}
+
+		void signal(String name) throws Exception {
+			Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(this.process.pid())).start();
+			assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(kill.exitValue()).isZero();
+		}
+
+		void kill() {
+			this.process.descendants().forEach(ProcessHandle::destroyForcibly);
+			this.process.destroyForcibly();
+		}
+
+		private static int freePort() throws IOException {
+			try (ServerSocket socket = new ServerSocket()) {
+				socket.bind(new InetSocketAddress("127.0.0.1", 0));
+				return socket.getLocalPort();
+			}
+		}
+
+	}
+
+}
