@@ -39,12 +39,15 @@ class SampleApplicationStartupFailureTests {
 	}
 
 	@Test
-	void multiJvmModelStopsTheAppAsNotAvailableYet() throws Exception {
-		Result result = run("--spring.profiles.active=dev", "--concurrency.model=multi-jvm");
+	void invalidMultiJvmSettingsStopTheMasterBeforeItStartsAnyWorker() throws Exception {
+		Result result = run("--spring.profiles.active=dev", "--concurrency.model=multi-jvm",
+				"--concurrency.multi-jvm.workers=0", "--concurrency.multi-jvm.balancer=shared-socket");
 		assertThat(result.exitCode()).isNotZero();
 		assertThat(result.output()).contains("(active profiles: dev)")
-			.contains("concurrency.model = multi-jvm")
-			.contains("not available yet in this release; allowed now: platform, virtual");
+			.contains("concurrency.multi-jvm.workers = 0")
+			.contains("allowed: 'auto' or a whole number from 1 to 256")
+			.contains("concurrency.multi-jvm.balancer = shared-socket")
+			.doesNotContain("Started worker");
 	}
 
 	@Test

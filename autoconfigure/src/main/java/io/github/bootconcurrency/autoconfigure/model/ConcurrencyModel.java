@@ -55,12 +55,13 @@ public enum ConcurrencyModel {
 
 	/**
 	 * Several worker JVMs of the same application behind one port, supervised by a
-	 * master process, like Gunicorn's arbiter with {@code workers}.
+	 * master process, like Gunicorn's arbiter with {@code workers}. The master starts
+	 * before any application context; each worker runs {@code multi-jvm.worker-model}.
 	 */
 	MULTI_JVM("multi-jvm", "workers (pre-fork arbiter)", 8192) {
 
 		@Override
-		public boolean isAvailable() {
+		public boolean isServedInProcess() {
 			return false;
 		}
 
@@ -95,10 +96,10 @@ public enum ConcurrencyModel {
 	}
 
 	/**
-	 * Return whether this release can run the model.
-	 * @return {@code true} unless the model is still to come
+	 * Return whether an application context serves requests itself under this model.
+	 * @return {@code false} for a model whose requests are served by other processes
 	 */
-	public boolean isAvailable() {
+	public boolean isServedInProcess() {
 		return true;
 	}
 

@@ -105,6 +105,8 @@ final class Arbiter {
 		this.balancer.start();
 		log("Master " + ProcessHandle.current().pid() + " started: " + this.target + " worker(s), worker model '"
 				+ this.settings.getWorkerModel().value() + "'");
+		log("WARNING: concurrency.multi-jvm.timeout (" + this.settings.getTimeout().toSeconds()
+				+ "s) is not enforced yet: a hung worker is not killed by this release");
 		try {
 			while (true) {
 				String event = this.events.poll(1, TimeUnit.SECONDS);

@@ -89,9 +89,11 @@ class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 				java.time.Duration.ZERO, java.time.Duration.ofHours(1));
 		checks.duration("concurrency.multi-jvm.boot-timeout", settings.getBootTimeout(),
 				java.time.Duration.ofSeconds(1), java.time.Duration.ofHours(1));
-		checks.range("concurrency.multi-jvm.max-requests", settings.getMaxRequests(), 0, Integer.MAX_VALUE);
-		checks.range("concurrency.multi-jvm.max-requests-jitter", settings.getMaxRequestsJitter(), 0,
-				Integer.MAX_VALUE);
+		// Refused rather than ignored until this release recycles workers.
+		checks.range("concurrency.multi-jvm.max-requests", settings.getMaxRequests(), 0, 0,
+				"0 (recycling workers after max-requests is not available yet)");
+		checks.range("concurrency.multi-jvm.max-requests-jitter", settings.getMaxRequestsJitter(), 0, 0,
+				"0 (recycling workers after max-requests is not available yet)");
 		checks.throwIfInvalid();
 		return workers;
 	}

@@ -117,11 +117,13 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 		ConcurrencySettings resolve() {
 			ModelDecision decision = ModelDecision.resolve(this.environment);
 			ConcurrencyModel model = decision.model();
-			if (!model.isAvailable()) {
-				this.checks.add(new Violation(ModelDecision.MODEL_KEY, model.value(),
-						origin(ModelDecision.MODEL_KEY), "not available yet in this release; allowed now: "
-								+ availableModels(),
-						"Choose one of " + availableModels() + " in " + ModelDecision.MODEL_KEY + "."));
+			if (!model.isServedInProcess()) {
+				this.checks.add(new Violation(ModelDecision.MODEL_KEY, model.value(), origin(ModelDecision.MODEL_KEY),
+						"served by worker JVMs that the master starts before any application context, so an"
+								+ " application context cannot serve it itself (the starter's EnvironmentPostProcessor"
+								+ " did not run); allowed here: " + availableModels(),
+						"Start the application with SpringApplication (java -jar app.jar), which runs the master, or"
+								+ " choose one of " + availableModels() + " in " + ModelDecision.MODEL_KEY + "."));
 			}
 			boolean platform = model == ConcurrencyModel.PLATFORM;
 			int maxThreads = reconcile("concurrency.platform.max-threads", this.properties.getPlatform().getMaxThreads(),
@@ -237,7 +239,7 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 		private static String availableModels() {
 			StringBuilder available = new StringBuilder();
 			for (ConcurrencyModel model : ConcurrencyModel.values()) {
-				if (model.isAvailable()) {
+				if (model.isServedInProcess()) {
 					available.append((available.length() > 0) ? ", " : "").append(model.value());
 				}
 			}
