@@ -1,5 +1,8 @@
 package io.github.bootconcurrency.autoconfigure.multijvm;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -21,10 +24,30 @@ final class MasterWatch {
 		watch.start();
 	}
 
+	/**
+	 * A master killed by SIGKILL stays a zombie until its own parent reaps it, and a zombie
+	 * still counts as alive for {@link ProcessHandle#isAlive()}: on Linux, ask /proc.
+	 */
+	private static boolean isZombie(long pid) {
+		Path stat = Path.of("/proc/" + pid + "/stat");
+		try {
+			if (!Files.isReadable(stat)) {
+				return false;
+			}
+			String text = Files.readAllLines(stat).get(0);
+			int end = text.lastIndexOf(')');
+			return end > 0 && end + 2 < text.length() && text.charAt(end + 2) == 'Z';
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
 	private static void watch(long masterPid) {
 		while (true) {
 			Optional<ProcessHandle> parent = ProcessHandle.current().parent();
-			boolean alive = parent.isPresent() && parent.get().pid() == masterPid && parent.get().isAlive();
+			boolean alive = parent.isPresent() && parent.get().pid() == masterPid && parent.get().isAlive()
+					&& !isZombie(masterPid);
 			if (!alive) {
 				System.err.println("The multi-jvm master (pid " + masterPid + ") is gone: this worker stops now");
 				// halt, not exit: a graceful shutdown would keep an orphan serving for up to 30 s.
