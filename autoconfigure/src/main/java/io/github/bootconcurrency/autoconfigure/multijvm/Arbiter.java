@@ -25,7 +25,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm;
-import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -83,7 +82,6 @@ final class Arbiter {
 
 	private Instant nextSpawn = Instant.MIN;
 
-	private boolean stopping;
 
 	Arbiter(MultiJvm settings, int workers, WorkerLaunch launch, List<String> workerArguments, ProxyBalancer balancer,
 			PrintStream out) {
@@ -156,7 +154,8 @@ final class Arbiter {
 				log("Received SIGTTOU: " + this.target + " worker(s)");
 			}
 			default -> {
-				// CHLD: a worker exited; the reconcile step reaps it.
+				// CHLD (a worker exited) and READY (a worker answered its probe): the
+				// reconcile step acts on them.
 			}
 		}
 		return null;
@@ -220,7 +219,7 @@ final class Arbiter {
 	}
 
 	private void promoteIfReady(Worker worker) {
-		if (isReady(worker)) {
+		if (worker.probedReady()) {
 			worker.ready();
 			this.bootFailures = 0;
 			this.balancer.add(worker);
@@ -229,6 +228,9 @@ final class Arbiter {
 		else if (worker.age().compareTo(this.settings.getBootTimeout()) > 0) {
 			log(worker + " was not ready within the boot timeout: killing it");
 			worker.process().destroyForcibly();
+		}
+		else {
+			probeReadiness(worker);
 		}
 	}
 
@@ -306,27 +308,29 @@ final class Arbiter {
 		}
 	}
 
-	private boolean isReady(Worker worker) {
+	/**
+	 * Ask a booting worker whether it is ready, off the loop's thread: the answer wakes
+	 * the loop, so a slow worker never delays the handling of a signal.
+	 */
+	private void probeReadiness(Worker worker) {
+		if (!worker.startProbe()) {
+			return;
+		}
 		HttpRequest request = HttpRequest
 			.newBuilder(URI.create("http://127.0.0.1:" + worker.port() + "/actuator/health/readiness"))
 			.timeout(Duration.ofSeconds(1))
 			.build();
-		try {
-			int status = this.http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+		this.http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
 			// 404: the application has no actuator; its server answering means it started.
-			return status == 200 || status == 404;
-		}
-		catch (IOException ex) {
-			return false;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
+			boolean ready = response != null && (response.statusCode() == 200 || response.statusCode() == 404);
+			worker.endProbe(ready);
+			if (ready) {
+				this.events.add("READY");
+			}
+		});
 	}
 
 	private int stop(int status) {
-		this.stopping = true;
 		List<Worker> all = List.copyOf(this.workers.values());
 		all.forEach(this.balancer::remove);
 		all.forEach((worker) -> worker.drain(this.settings.getGracefulTimeout()));
@@ -421,13 +425,6 @@ final class Arbiter {
 	static int workerCount(String workers) {
 		return "auto".equalsIgnoreCase(workers.trim()) ? Runtime.getRuntime().availableProcessors()
 				: Integer.parseInt(workers.trim());
-	}
-
-	static ConcurrencyModel checkWorkerModel(ConcurrencyModel model) {
-		if (model == ConcurrencyModel.MULTI_JVM) {
-			throw new IllegalArgumentException("a worker cannot itself be multi-jvm");
-		}
-		return model;
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.github.bootconcurrency.autoconfigure.multijvm;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
@@ -83,12 +84,12 @@ class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, "concurrency.multi-jvm.balancer"),
 					"concurrency.multi-jvm.balancer", "shared-socket", "proxy (shared-socket is not available yet)"));
 		}
-		checks.duration("concurrency.multi-jvm.timeout", settings.getTimeout(), java.time.Duration.ofSeconds(1),
-				java.time.Duration.ofHours(1));
+		checks.duration("concurrency.multi-jvm.timeout", settings.getTimeout(), Duration.ofSeconds(1),
+				Duration.ofHours(1));
 		checks.duration("concurrency.multi-jvm.graceful-timeout", settings.getGracefulTimeout(),
-				java.time.Duration.ZERO, java.time.Duration.ofHours(1));
+				Duration.ZERO, Duration.ofHours(1));
 		checks.duration("concurrency.multi-jvm.boot-timeout", settings.getBootTimeout(),
-				java.time.Duration.ofSeconds(1), java.time.Duration.ofHours(1));
+				Duration.ofSeconds(1), Duration.ofHours(1));
 		// Refused rather than ignored until this release recycles workers.
 		checks.range("concurrency.multi-jvm.max-requests", settings.getMaxRequests(), 0, 0,
 				"0 (recycling workers after max-requests is not available yet)");

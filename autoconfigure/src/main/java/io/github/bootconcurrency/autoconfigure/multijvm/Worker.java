@@ -3,6 +3,7 @@ package io.github.bootconcurrency.autoconfigure.multijvm;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One worker JVM, as the master sees it.
@@ -46,6 +47,10 @@ final class Worker {
 	private volatile Instant readyAt;
 
 	private volatile Instant drainDeadline;
+
+	private final AtomicBoolean probing = new AtomicBoolean();
+
+	private volatile boolean probedReady;
 
 	Worker(int id, int port, Process process, int generation) {
 		this.id = id;
@@ -92,6 +97,19 @@ final class Worker {
 
 	URI uri() {
 		return URI.create("http://127.0.0.1:" + this.port);
+	}
+
+	boolean startProbe() {
+		return this.probing.compareAndSet(false, true);
+	}
+
+	void endProbe(boolean ready) {
+		this.probedReady = ready;
+		this.probing.set(false);
+	}
+
+	boolean probedReady() {
+		return this.probedReady;
 	}
 
 	void ready() {

@@ -1,5 +1,8 @@
 package io.github.bootconcurrency.autoconfigure.redis;
 
+import java.time.Duration;
+import java.util.Locale;
+
 import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
@@ -48,8 +51,8 @@ class RedisUnreachableFailureAnalyzer extends AbstractFailureAnalyzer<RedisUnrea
 		description.append("    ").append(String.format("%-" + LABEL_WIDTH + "s", label + ":")).append(value).append('\n');
 	}
 
-	private static String seconds(java.time.Duration duration) {
-		return String.format(java.util.Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
+	private static String seconds(Duration duration) {
+		return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
 	}
 
 }
