@@ -5,11 +5,19 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.StandardProtocolFamily;
 import java.net.URI;
+import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -26,6 +34,9 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,6 +56,8 @@ class MultiJvmMasterTests {
 		.connectTimeout(Duration.ofSeconds(5))
 		.executor(Executors.newVirtualThreadPerTaskExecutor())
 		.build();
+
+	private final JsonMapper json = JsonMapper.builder().build();
 
 	private Master master;
 
@@ -68,6 +81,141 @@ class MultiJvmMasterTests {
 		// Each worker's Tomcat names its threads after its own port: two ports answered.
 		assertThat(threads).hasSize(2);
 		assertThat(this.master.output()).doesNotContain("Redis");
+		// The cluster view, as the master sees it, from whichever worker answers.
+		JsonNode cluster = this.json.readTree(get("/actuator/concurrency").body()).get("cluster");
+		assertThat(cluster.get("balancer").asString()).isEqualTo("proxy");
+		assertThat(cluster.get("targetWorkers").asInt()).isEqualTo(2);
+		List<Long> pids = new ArrayList<>();
+		for (JsonNode worker : cluster.get("workers")) {
+			assertThat(worker.get("state").asString()).isEqualTo("ready");
+			assertThat(worker.get("heapUsedBytes").asLong()).isPositive();
+			pids.add(worker.get("pid").asLong());
+		}
+		assertThat(pids).containsExactlyInAnyOrderElementsOf(this.master.livePids());
+		assertThat(cluster.get("counters").get("spawned").asInt()).isEqualTo(2);
+	}
+
+	@Test
+	void workersRecycledAfterMaxRequestsCostNoRequest() throws Exception {
+		this.master = Master.start(2, "--concurrency.multi-jvm.max-requests=60",
+				"--concurrency.multi-jvm.max-requests-jitter=20");
+		this.master.awaitReady(2);
+		List<Long> before = this.master.readyPids();
+		Load load = Load.start(this, Duration.ofSeconds(60), 4);
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> before.stream().noneMatch(MultiJvmMasterTests::running) || !this.master.process.isAlive());
+		load.stop();
+		Load.Result result = load.await();
+		assertThat(result.failures()).as(result.toString()).isEmpty();
+		assertThat(this.master.output()).containsPattern("served \\d+ requests \\(max-requests with jitter: (6\\d|7\\d|80)\\)");
+		JsonNode counters = this.json.readTree(get("/actuator/concurrency").body()).get("cluster").get("counters");
+		assertThat(counters.get("recycled").asInt()).isGreaterThanOrEqualTo(2);
+	}
+
+	@Test
+	void workerStuckLongerThanTimeoutHasItsThreadsDumpedAndIsReplaced() throws Exception {
+		this.master = Master.start(1, "--concurrency.platform.max-threads=1", "--concurrency.multi-jvm.timeout=3s",
+				"--concurrency.multi-jvm.graceful-timeout=2s");
+		this.master.awaitReady(1);
+		long stuck = this.master.readyPids().get(0);
+		// One thread, busy for a minute: the liveness probe waits behind it, as a request
+		// would behind a Gunicorn sync worker's.
+		this.client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port + "/io-bound?s=60"))
+			.build(), HttpResponse.BodyHandlers.discarding());
+		this.master.awaitReady(2);
+		assertThat(running(stuck)).isFalse();
+		assertThat(this.master.output()).contains("failed its liveness probe for")
+			.containsPattern("\\[worker 1 pid \\d+\\] Full thread dump")
+			.contains("ExperimentController.ioBound");
+		assertThat(get("/hello").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void sighupReadsTheConfigurationAgainIncludingWorkerCountAndModel(@TempDir Path config) throws Exception {
+		Path file = config.resolve("application.yml");
+		Files.writeString(file, "concurrency.multi-jvm.workers: 1\n");
+		this.master = Master.start(0, "--spring.config.additional-location=file:" + config + "/");
+		this.master.awaitReady(1);
+		assertThat(this.json.readTree(get("/actuator/concurrency").body()).get("model").asString())
+			.isEqualTo("platform");
+		Files.writeString(file, "concurrency.multi-jvm:\n  workers: 2\n  worker-model: virtual\n");
+		this.master.signal("HUP");
+		this.master.awaitReady(3);
+		await().atMost(Duration.ofSeconds(40)).until(() -> this.master.output().contains("stopped"));
+		assertThat(this.master.livePids()).hasSize(2);
+		JsonNode concurrency = this.json.readTree(get("/actuator/concurrency").body());
+		assertThat(concurrency.get("model").asString()).isEqualTo("virtual");
+		assertThat(concurrency.get("cluster").get("targetWorkers").asInt()).isEqualTo(2);
+		assertThat(concurrency.get("cluster").get("counters").get("reloads").asInt()).isEqualTo(1);
+	}
+
+	@Test
+	void sighupWithAnInvalidConfigurationKeepsTheRunningWorkers(@TempDir Path config) throws Exception {
+		Path file = config.resolve("application.yml");
+		Files.writeString(file, "concurrency.multi-jvm.workers: 1\n");
+		this.master = Master.start(0, "--spring.config.additional-location=file:" + config + "/");
+		this.master.awaitReady(1);
+		List<Long> before = this.master.livePids();
+		Files.writeString(file, "concurrency.multi-jvm.workers: lots\n");
+		this.master.signal("HUP");
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.master.output().contains("cannot be used"));
+		assertThat(this.master.output()).contains("concurrency.multi-jvm.workers = lots");
+		Thread.sleep(2000);
+		assertThat(this.master.livePids()).isEqualTo(before);
+	}
+
+	@Test
+	void actuatorWriteOperationIsOffByDefault() throws Exception {
+		this.master = Master.start(1);
+		this.master.awaitReady(1);
+		assertThat(post("/actuator/concurrency", "{\"workers\": 2}").statusCode()).isBetween(400, 499);
+		Thread.sleep(2000);
+		assertThat(this.master.output()).doesNotContain("Scale requested");
+		assertThat(this.master.livePids()).hasSize(1);
+	}
+
+	@Test
+	void actuatorWriteOperationScalesAndReloadsOnceEnabled() throws Exception {
+		this.master = Master.start(1, "--management.endpoint.concurrency.access=unrestricted");
+		this.master.awaitReady(1);
+		HttpResponse<String> scaled = post("/actuator/concurrency", "{\"workers\": 2}");
+		assertThat(scaled.statusCode()).as(scaled.body()).isEqualTo(200);
+		assertThat(this.json.readTree(scaled.body()).get("targetWorkers").asInt()).isEqualTo(2);
+		this.master.awaitReady(2);
+		assertThat(post("/actuator/concurrency", "{\"workers\": 0}").statusCode()).isEqualTo(400);
+		List<Long> before = this.master.livePids();
+		assertThat(post("/actuator/concurrency", "{\"reload\": true}").statusCode()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(60)).until(() -> before.stream().noneMatch(MultiJvmMasterTests::running));
+		assertThat(this.master.output()).contains("Reload requested through the actuator");
+	}
+
+	@Test
+	void controlChannelRefusesAnythingButTheMastersWorkers() throws Exception {
+		this.master = Master.start(1);
+		this.master.awaitReady(1);
+		Matcher matcher = Pattern.compile("Control channel: (\\S+)").matcher(this.master.output());
+		assertThat(matcher.find()).isTrue();
+		Path socket = Path.of(matcher.group(1));
+		assertThat(Files.getPosixFilePermissions(socket.getParent()))
+			.containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+					PosixFilePermission.OWNER_EXECUTE);
+		String stranger = ask(socket, "1 0123456789abcdef STATUS");
+		assertThat(stranger).isEqualTo("DENIED\n");
+		assertThat(ask(socket, "SCALE 9")).isEqualTo("DENIED\n");
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.master.output())
+				.contains("control channel refused a request that is not from worker 1")
+				.contains("control channel refused a malformed request"));
+		assertThat(this.master.livePids()).hasSize(1);
+	}
+
+	private static String ask(Path socket, String line) throws IOException {
+		try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+			channel.connect(UnixDomainSocketAddress.of(socket));
+			channel.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
+			channel.shutdownOutput();
+			return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+		}
 	}
 
 	@Test
@@ -158,12 +306,21 @@ class MultiJvmMasterTests {
 	 */
 	static boolean running(long pid) {
 		try {
-			String stat = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/stat")).get(0);
+			String stat = Files.readAllLines(Path.of("/proc/" + pid + "/stat")).get(0);
 			return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
 		}
 		catch (IOException ex) {
 			return false;
 		}
+	}
+
+	HttpResponse<String> post(String path, String json) throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port + path))
+			.timeout(Duration.ofSeconds(20))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json))
+			.build();
+		return this.client.send(request, HttpResponse.BodyHandlers.ofString());
 	}
 
 	HttpResponse<String> get(String path) throws Exception {
@@ -261,8 +418,10 @@ class MultiJvmMasterTests {
 			int port = freePort();
 			List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
 					"-Xmx256m", "-cp", System.getProperty("java.class.path"), SampleApplication.class.getName(),
-					"--server.port=" + port, "--concurrency.model=multi-jvm",
-					"--concurrency.multi-jvm.workers=" + workers));
+					"--server.port=" + port, "--concurrency.model=multi-jvm"));
+			if (workers > 0) {
+				command.add("--concurrency.multi-jvm.workers=" + workers);
+			}
 			command.addAll(List.of(arguments));
 			return new Master(new ProcessBuilder(command).redirectErrorStream(true).start(), port);
 		}

@@ -1,22 +1,42 @@
 package io.github.bootconcurrency.autoconfigure.actuate;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
+import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
+import io.github.bootconcurrency.autoconfigure.multijvm.MasterChannelClient;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * {@link Endpoint @Endpoint} that shows how requests are served: the model and why it was
  * chosen, the settings in force and what they became in the server's terms, the JVM, and
- * live request counters.
+ * live request counters. In a worker of the multi-jvm model it also shows the cluster as
+ * the master sees it, and its write operation sets the number of workers or reloads them.
+ *
+ * <p>
+ * The write operation is off by default ({@link Access#READ_ONLY}): it is enabled with
+ * {@code management.endpoint.concurrency.access=unrestricted}, and Spring Security and
+ * the exposure settings protect it as any actuator operation.
  */
-@Endpoint(id = "concurrency")
+@Endpoint(id = "concurrency", defaultAccess = Access.READ_ONLY)
 public class ConcurrencyEndpoint {
+
+	private static final Log logger = LogFactory.getLog(ConcurrencyEndpoint.class);
+
+	private static final int MAX_WORKERS = 256;
 
 	private final ConcurrencySettings settings;
 
@@ -24,10 +44,14 @@ public class ConcurrencyEndpoint {
 
 	private final ServerTranslation translation;
 
-	public ConcurrencyEndpoint(ConcurrencySettings settings, RequestGate gate, ServerTranslation translation) {
+	private final @Nullable MasterChannelClient master;
+
+	public ConcurrencyEndpoint(ConcurrencySettings settings, RequestGate gate, ServerTranslation translation,
+			@Nullable MasterChannelClient master) {
 		this.settings = settings;
 		this.gate = gate;
 		this.translation = translation;
+		this.master = master;
 	}
 
 	@ReadOperation
@@ -40,7 +64,57 @@ public class ConcurrencyEndpoint {
 				new JvmDescriptor(Runtime.version().toString(), System.getProperty("java.vendor"),
 						runtime.availableProcessors(), runtime.maxMemory()),
 				new RequestsDescriptor(this.gate.getLimit(), this.gate.getInFlight(), this.gate.getPeakInFlight(),
-						this.gate.getCompleted(), this.gate.getWaiting(), this.gate.getRejected()));
+						this.gate.getCompleted(), this.gate.getWaiting(), this.gate.getRejected()),
+				cluster());
+	}
+
+	private @Nullable ClusterView cluster() {
+		if (this.master == null) {
+			return null;
+		}
+		try {
+			return this.master.status();
+		}
+		catch (IOException ex) {
+			logger.warn("Cannot read the cluster view from the multi-jvm master: " + ex.getMessage());
+			return null;
+		}
+	}
+
+	/**
+	 * Set the number of workers of the multi-jvm model, or reload them all (a rolling
+	 * restart that reads the configuration again, as SIGHUP does).
+	 * @param workers the number of workers to run, from 1 to 256
+	 * @param reload whether to reload every worker
+	 * @return the cluster, as the master sees it once it has the request
+	 */
+	@WriteOperation
+	public ClusterView control(@Nullable Integer workers, @Nullable Boolean reload) {
+		if (this.master == null) {
+			throw new InvalidEndpointRequestException("Only the multi-jvm model has workers to scale or reload; this "
+					+ "application runs the '" + this.settings.model().value() + "' model",
+					"Not a multi-jvm worker");
+		}
+		if (workers == null && !Boolean.TRUE.equals(reload)) {
+			throw new InvalidEndpointRequestException(
+					"Give 'workers' (a whole number from 1 to " + MAX_WORKERS + ") or 'reload': true", "Nothing to do");
+		}
+		if (workers != null && (workers < 1 || workers > MAX_WORKERS)) {
+			throw new InvalidEndpointRequestException("'workers' = " + workers + " is not allowed; allowed: a whole "
+					+ "number from 1 to " + MAX_WORKERS, "Invalid 'workers'");
+		}
+		try {
+			if (workers != null) {
+				this.master.scale(workers);
+			}
+			if (Boolean.TRUE.equals(reload)) {
+				this.master.reload();
+			}
+			return this.master.status();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot reach the multi-jvm master: " + ex.getMessage(), ex);
+		}
 	}
 
 	/**
@@ -56,10 +130,12 @@ public class ConcurrencyEndpoint {
 	 * @param serverSettings what the settings became in the server's own terms
 	 * @param jvm the JVM
 	 * @param requests live request counters
+	 * @param cluster under the multi-jvm model, the cluster as the master sees it
 	 */
 	public record ConcurrencyDescriptor(String model, String reason, List<String> activeProfiles,
 			String gunicornEquivalent, String server, Map<String, Object> settings, Map<String, String> settingSources,
-			Map<String, Object> serverSettings, JvmDescriptor jvm, RequestsDescriptor requests) {
+			Map<String, Object> serverSettings, JvmDescriptor jvm, RequestsDescriptor requests,
+			@Nullable ClusterView cluster) {
 	}
 
 	/**

@@ -2,9 +2,12 @@ package io.github.bootconcurrency.autoconfigure.actuate;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
+import io.github.bootconcurrency.autoconfigure.multijvm.MasterChannelClient;
+import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmWorkerAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -15,7 +18,7 @@ import org.springframework.context.annotation.Bean;
 /**
  * Auto-configuration of the {@link ConcurrencyEndpoint}.
  */
-@AutoConfiguration(after = ConcurrencyAutoConfiguration.class)
+@AutoConfiguration(after = { ConcurrencyAutoConfiguration.class, MultiJvmWorkerAutoConfiguration.class })
 @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
 @ConditionalOnBean(RequestGate.class)
 @ConditionalOnAvailableEndpoint(ConcurrencyEndpoint.class)
@@ -24,8 +27,8 @@ public final class ConcurrencyEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ConcurrencyEndpoint concurrencyEndpoint(ConcurrencySettings settings, RequestGate gate,
-			ServerTranslation translation) {
-		return new ConcurrencyEndpoint(settings, gate, translation);
+			ServerTranslation translation, ObjectProvider<MasterChannelClient> master) {
+		return new ConcurrencyEndpoint(settings, gate, translation, master.getIfAvailable());
 	}
 
 }

@@ -15,7 +15,7 @@ import org.xnio.Options;
  * new request reaches a worker that is going away; a request whose connection to a dying
  * worker fails is retried on another one.
  */
-final class ProxyBalancer {
+final class ProxyBalancer implements Balancer {
 
 	private final LoadBalancingProxyClient client = new LoadBalancingProxyClient().setConnectionsPerThread(64)
 		.setMaxQueueSize(4096)
@@ -37,19 +37,23 @@ final class ProxyBalancer {
 			.build();
 	}
 
-	void start() {
+	@Override
+	public void start() {
 		this.server.start();
 	}
 
-	void add(Worker worker) {
+	@Override
+	public void add(Worker worker) {
 		this.client.addHost(worker.uri());
 	}
 
-	void remove(Worker worker) {
+	@Override
+	public void remove(Worker worker) {
 		this.client.removeHost(worker.uri());
 	}
 
-	void stop() {
+	@Override
+	public void stop() {
 		this.server.stop();
 	}
 

@@ -34,7 +34,15 @@ final class Worker {
 
 	private final int id;
 
+	private final int slot;
+
+	private final int restarts;
+
 	private final int port;
+
+	private final String token;
+
+	private final long maxRequests;
 
 	private final Process process;
 
@@ -52,15 +60,47 @@ final class Worker {
 
 	private volatile boolean probedReady;
 
-	Worker(int id, int port, Process process, int generation) {
+	private volatile Instant lastAlive;
+
+	private volatile long requests;
+
+	private volatile long heapUsedBytes;
+
+	private volatile boolean replacing;
+
+	/**
+	 * Create a worker.
+	 * @param id the worker's id, unique for the master's life
+	 * @param slot the worker's place in the cluster, which its replacements take over
+	 * @param restarts how many workers held the slot before this one
+	 * @param port the loopback port the master reaches the worker on
+	 * @param process the worker's process
+	 * @param generation the reload generation the worker belongs to
+	 * @param token the secret the worker proves itself with on the master's channel
+	 * @param maxRequests requests after which the worker is recycled, 0 for never
+	 */
+	Worker(int id, int slot, int restarts, int port, Process process, int generation, String token,
+			long maxRequests) {
 		this.id = id;
+		this.slot = slot;
+		this.restarts = restarts;
 		this.port = port;
 		this.process = process;
 		this.generation = generation;
+		this.token = token;
+		this.maxRequests = maxRequests;
 	}
 
 	int id() {
 		return this.id;
+	}
+
+	int slot() {
+		return this.slot;
+	}
+
+	String token() {
+		return this.token;
 	}
 
 	int port() {
@@ -103,9 +143,19 @@ final class Worker {
 		return this.probing.compareAndSet(false, true);
 	}
 
-	void endProbe(boolean ready) {
-		this.probedReady = ready;
+	void endProbe() {
 		this.probing.set(false);
+	}
+
+	void readyProbe(boolean ready) {
+		this.probedReady = ready;
+	}
+
+	/**
+	 * Keep the worker after all: it was to be replaced by a reload that was abandoned.
+	 */
+	void keep() {
+		this.replacing = false;
 	}
 
 	boolean probedReady() {
@@ -114,9 +164,57 @@ final class Worker {
 
 	void ready() {
 		this.readyAt = Instant.now();
+		this.lastAlive = this.readyAt;
 		this.state = State.READY;
 	}
 
+	void alive() {
+		this.lastAlive = Instant.now();
+	}
+
+	/**
+	 * Return how long the worker has not passed a liveness probe, since it became ready.
+	 * @return the time since its last sign of life
+	 */
+	Duration silentFor() {
+		return (this.lastAlive != null) ? Duration.between(this.lastAlive, Instant.now()) : Duration.ZERO;
+	}
+
+	void report(long requests, long heapUsedBytes) {
+		this.requests = requests;
+		this.heapUsedBytes = heapUsedBytes;
+	}
+
+	/**
+	 * Whether the worker served its share of requests and is not yet being replaced;
+	 * marks it as being replaced.
+	 * @return whether to recycle the worker now
+	 */
+	boolean dueForRecycling() {
+		if (this.maxRequests > 0 && this.requests >= this.maxRequests && !this.replacing) {
+			this.replacing = true;
+			return true;
+		}
+		return false;
+	}
+
+	long requests() {
+		return this.requests;
+	}
+
+	long maxRequests() {
+		return this.maxRequests;
+	}
+
+	ClusterView.WorkerView view() {
+		return new ClusterView.WorkerView(this.id, this.slot, pid(), this.port, this.state.name().toLowerCase(),
+				age().toMillis(), this.requests, this.restarts, this.heapUsedBytes);
+	}
+
+	/**
+	 * Ask the worker to stop (SIGTERM): it finishes its requests, then exits.
+	 * @param gracefulTimeout how long before it is killed
+	 */
 	void drain(Duration gracefulTimeout) {
 		this.state = State.DRAINING;
 		this.drainDeadline = Instant.now().plus(gracefulTimeout);

@@ -6,13 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * The command line of a worker: the master's own java binary, JVM options, class path or
  * jar, main class and arguments, minus debug agents, plus the configured
- * {@code jvm-args} and what makes the process a worker.
+ * {@code jvm-args} and the arguments that make the process a worker.
  *
  * <p>
  * The master's command line is read from the operating system
@@ -21,16 +20,6 @@ import java.util.Optional;
  * worker inherits the environment variable itself.
  */
 final class WorkerLaunch {
-
-	/**
-	 * Environment variable that tells a process it is a worker, and which one.
-	 */
-	static final String WORKER_ID = "CONCURRENCY_WORKER_ID";
-
-	/**
-	 * Environment variable with the master's process id, which a worker watches.
-	 */
-	static final String MASTER_PID = "CONCURRENCY_MASTER_PID";
 
 	private final String java;
 
@@ -49,16 +38,15 @@ final class WorkerLaunch {
 
 	/**
 	 * Read the current process's command line.
-	 * @param extraJvmOptions options to add after the master's own
 	 * @return the launch
 	 */
-	static WorkerLaunch ofCurrentProcess(List<String> extraJvmOptions) {
+	static WorkerLaunch ofCurrentProcess() {
 		ProcessHandle.Info info = ProcessHandle.current().info();
 		String java = info.command().orElse(System.getProperty("java.home") + "/bin/java");
 		List<String> argv = procCmdline().orElseGet(() -> info.arguments().map(List::of).orElse(List.of()));
 		String command = System.getProperty("sun.java.command", "");
 		String mainToken = command.isEmpty() ? "" : command.split(" ")[0];
-		return parse(java, argv, mainToken, System.getProperty("java.class.path"), extraJvmOptions);
+		return parse(java, argv, mainToken, System.getProperty("java.class.path"));
 	}
 
 	/**
@@ -79,8 +67,7 @@ final class WorkerLaunch {
 		}
 	}
 
-	static WorkerLaunch parse(String java, List<String> argv, String mainToken, String classPath,
-			List<String> extraJvmOptions) {
+	static WorkerLaunch parse(String java, List<String> argv, String mainToken, String classPath) {
 		List<String> options = new ArrayList<>();
 		List<String> main = new ArrayList<>();
 		int i = 0;
@@ -110,7 +97,6 @@ final class WorkerLaunch {
 			throw new IllegalStateException("Cannot tell the main class or jar from this process's command line "
 					+ argv + ": the multi-jvm master needs it to start its workers");
 		}
-		options.addAll(extraJvmOptions);
 		return new WorkerLaunch(java, options, main, argv.subList(i, argv.size()));
 	}
 
@@ -121,14 +107,16 @@ final class WorkerLaunch {
 
 	/**
 	 * Return the command that starts one worker.
+	 * @param jvmArgs JVM options to add after the master's own, so that they win
 	 * @param workerArguments arguments that make the process a worker, appended last so
 	 * that they win
 	 * @return the command
 	 */
-	List<String> command(List<String> workerArguments) {
+	List<String> command(List<String> jvmArgs, List<String> workerArguments) {
 		List<String> command = new ArrayList<>();
 		command.add(this.java);
 		command.addAll(this.jvmOptions);
+		command.addAll(jvmArgs);
 		command.addAll(this.main);
 		// A key given twice on the command line binds as "a,b": drop the master's own
 		// value of every key the worker's arguments set.
@@ -140,15 +128,6 @@ final class WorkerLaunch {
 			.forEach(command::add);
 		command.addAll(workerArguments);
 		return command;
-	}
-
-	/**
-	 * Return the environment variables that make a process a worker.
-	 * @param workerId the worker's id
-	 * @return the variables
-	 */
-	static Map<String, String> environment(int workerId) {
-		return Map.of(WORKER_ID, Integer.toString(workerId), MASTER_PID, Long.toString(ProcessHandle.current().pid()));
 	}
 
 }

@@ -1,0 +1,29 @@
+package io.github.bootconcurrency.autoconfigure.multijvm;
+
+/**
+ * How requests reach the workers: the master adds a worker once it is ready and removes
+ * it before telling it to stop.
+ */
+interface Balancer {
+
+	/**
+	 * Start serving the application's port.
+	 */
+	void start();
+
+	void add(Worker worker);
+
+	void remove(Worker worker);
+
+	void stop();
+
+	/**
+	 * Whether workers accept connections themselves, on the listening socket they inherit
+	 * as their standard input, rather than on a port of their own.
+	 * @return whether workers inherit the listening socket
+	 */
+	default boolean inheritsSocket() {
+		return false;
+	}
+
+}

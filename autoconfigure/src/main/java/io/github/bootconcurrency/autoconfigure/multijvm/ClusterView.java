@@ -1,0 +1,95 @@
+package io.github.bootconcurrency.autoconfigure.multijvm;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The cluster of a multi-jvm master as the master sees it, shown by every worker's
+ * {@code /actuator/concurrency}.
+ *
+ * @param balancer how requests reach the workers
+ * @param targetWorkers how many workers the master keeps running
+ * @param counters what the master did since it started
+ * @param workers every worker process, ready or not
+ */
+public record ClusterView(String balancer, int targetWorkers, Counters counters, List<WorkerView> workers) {
+
+	/**
+	 * What the master did since it started.
+	 *
+	 * @param spawned workers started
+	 * @param killed workers killed because they hung, overran a timeout or would not
+	 * stop
+	 * @param restarts workers replaced because they died
+	 * @param reloads reloads (SIGHUP or the actuator)
+	 * @param recycled workers replaced after max-requests
+	 */
+	public record Counters(long spawned, long killed, long restarts, long reloads, long recycled) {
+	}
+
+	/**
+	 * One worker, as the master sees it.
+	 *
+	 * @param id the worker's id, as its log lines show it
+	 * @param slot the worker's place in the cluster, kept by its replacements
+	 * @param pid the worker's process id
+	 * @param port the loopback port the master reaches the worker on
+	 * @param state booting, ready or draining
+	 * @param ageMillis time since the worker was started
+	 * @param requests requests the worker served, as it last reported them
+	 * @param restarts how many workers held this slot before this one
+	 * @param heapUsedBytes heap in use, as the worker last reported it
+	 */
+	public record WorkerView(int id, int slot, long pid, int port, String state, long ageMillis, long requests,
+			int restarts, long heapUsedBytes) {
+	}
+
+	/**
+	 * Encode the view as the lines of the master's channel.
+	 * @return the lines
+	 */
+	List<String> encode() {
+		List<String> lines = new ArrayList<>();
+		lines.add("balancer " + this.balancer);
+		lines.add("target " + this.targetWorkers);
+		lines.add("counters " + this.counters.spawned + " " + this.counters.killed + " " + this.counters.restarts
+				+ " " + this.counters.reloads + " " + this.counters.recycled);
+		for (WorkerView worker : this.workers) {
+			lines.add("worker " + worker.id + " " + worker.slot + " " + worker.pid + " " + worker.port + " "
+					+ worker.state + " " + worker.ageMillis + " " + worker.requests + " " + worker.restarts + " "
+					+ worker.heapUsedBytes);
+		}
+		return lines;
+	}
+
+	/**
+	 * Decode the lines of the master's channel.
+	 * @param lines the lines, as {@link #encode()} wrote them
+	 * @return the view
+	 * @throws IllegalArgumentException if a line cannot be read
+	 */
+	static ClusterView decode(List<String> lines) {
+		String balancer = null;
+		int target = 0;
+		Counters counters = null;
+		List<WorkerView> workers = new ArrayList<>();
+		for (String line : lines) {
+			String[] f = line.split(" ");
+			switch (f[0]) {
+				case "balancer" -> balancer = f[1];
+				case "target" -> target = Integer.parseInt(f[1]);
+				case "counters" -> counters = new Counters(Long.parseLong(f[1]), Long.parseLong(f[2]),
+						Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]));
+				case "worker" -> workers.add(new WorkerView(Integer.parseInt(f[1]), Integer.parseInt(f[2]),
+						Long.parseLong(f[3]), Integer.parseInt(f[4]), f[5], Long.parseLong(f[6]), Long.parseLong(f[7]),
+						Integer.parseInt(f[8]), Long.parseLong(f[9])));
+				default -> throw new IllegalArgumentException("Unexpected line from the master: " + line);
+			}
+		}
+		if (balancer == null || counters == null) {
+			throw new IllegalArgumentException("Incomplete cluster view from the master: " + lines);
+		}
+		return new ClusterView(balancer, target, counters, List.copyOf(workers));
+	}
+
+}

@@ -1,0 +1,79 @@
+package io.github.bootconcurrency.autoconfigure.multijvm;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A worker's end of its master's private control channel (see {@link MasterChannel}).
+ */
+public final class MasterChannelClient {
+
+	private final WorkerEnvironment worker;
+
+	public MasterChannelClient(WorkerEnvironment worker) {
+		if (worker.channel() == null || worker.token() == null) {
+			throw new IllegalArgumentException("Worker " + worker.id() + " was given no control channel");
+		}
+		this.worker = worker;
+	}
+
+	/**
+	 * Return the cluster as the master sees it.
+	 * @return the cluster view
+	 * @throws IOException if the master cannot be asked
+	 */
+	public ClusterView status() throws IOException {
+		return ClusterView.decode(request("STATUS"));
+	}
+
+	/**
+	 * Ask the master to run this many workers.
+	 * @param workers the new count
+	 * @throws IOException if the master cannot be asked
+	 */
+	public void scale(int workers) throws IOException {
+		request("SCALE " + workers);
+	}
+
+	/**
+	 * Ask the master for a rolling restart of every worker, as SIGHUP does.
+	 * @throws IOException if the master cannot be asked
+	 */
+	public void reload() throws IOException {
+		request("RELOAD");
+	}
+
+	void report(long requests, long heapUsedBytes) throws IOException {
+		request("REPORT " + requests + " " + heapUsedBytes);
+	}
+
+	private List<String> request(String command) throws IOException {
+		try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+			channel.connect(UnixDomainSocketAddress.of(this.worker.channel()));
+			String line = this.worker.id() + " " + this.worker.token() + " " + command + "\n";
+			channel.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+			channel.shutdownOutput();
+			BufferedReader in = new BufferedReader(
+					new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
+			String status = in.readLine();
+			if (!"OK".equals(status)) {
+				throw new IOException("The multi-jvm master answered '" + status + "' to " + command.split(" ")[0]);
+			}
+			List<String> lines = new ArrayList<>();
+			for (String next = in.readLine(); next != null; next = in.readLine()) {
+				lines.add(next);
+			}
+			return lines;
+		}
+	}
+
+}

@@ -1,0 +1,141 @@
+package io.github.bootconcurrency.autoconfigure.multijvm;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
+import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm;
+import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm.Balancer;
+import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
+import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
+import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
+import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
+import io.github.bootconcurrency.autoconfigure.validation.Violation;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+/**
+ * The master's configuration, read and checked as a whole: at startup, and again on every
+ * reload, where a configuration that does not pass is reported and the running one kept.
+ *
+ * @param settings the {@code concurrency.multi-jvm.*} settings
+ * @param workers the number of workers, 'auto' resolved
+ * @param address the address the application is served on
+ * @param port the port the application is served on
+ * @param backlog the listen backlog of that port
+ */
+record MasterConfig(MultiJvm settings, int workers, String address, int port, int backlog) {
+
+	private static final int MAX_WORKERS = 256;
+
+	private static final List<String> WORKER_MODELS = List.of("platform", "virtual");
+
+	/**
+	 * Read the configuration from an environment.
+	 * @param environment the environment, with the profiles' configuration loaded
+	 * @return the configuration
+	 * @throws io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException
+	 * if a value cannot be used
+	 */
+	static MasterConfig load(ConfigurableEnvironment environment) {
+		ConcurrencyProperties properties = Binder.get(environment)
+			.bind("concurrency", ConcurrencyProperties.class)
+			.orElseGet(ConcurrencyProperties::new);
+		MultiJvm settings = properties.getMultiJvm();
+		SettingsChecks checks = new SettingsChecks(environment);
+		String model = environment.getProperty(ModelDecision.MODEL_KEY, "");
+		if (!model.isEmpty() && ConcurrencyModel.fromValue(model) != ConcurrencyModel.MULTI_JVM) {
+			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, ModelDecision.MODEL_KEY),
+					ModelDecision.MODEL_KEY, model, "multi-jvm while the master runs: changing the model of a "
+							+ "running master takes a restart of the master"));
+		}
+		int workers = workerCount(settings.getWorkers());
+		if (workers < 1 || workers > MAX_WORKERS) {
+			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, "concurrency.multi-jvm.workers"),
+					"concurrency.multi-jvm.workers", settings.getWorkers(),
+					"'auto' or a whole number from 1 to " + MAX_WORKERS));
+		}
+		if (!WORKER_MODELS.contains(settings.getWorkerModel().value())) {
+			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, "concurrency.multi-jvm.worker-model"),
+					"concurrency.multi-jvm.worker-model", settings.getWorkerModel().value(), "platform, virtual"));
+		}
+		if (settings.getBalancer() != Balancer.PROXY) {
+			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, "concurrency.multi-jvm.balancer"),
+					"concurrency.multi-jvm.balancer", "shared-socket", "proxy (shared-socket is not available yet)"));
+		}
+		checks.duration("concurrency.multi-jvm.timeout", settings.getTimeout(), Duration.ofSeconds(1),
+				Duration.ofHours(1));
+		checks.duration("concurrency.multi-jvm.graceful-timeout", settings.getGracefulTimeout(), Duration.ZERO,
+				Duration.ofHours(1));
+		checks.duration("concurrency.multi-jvm.boot-timeout", settings.getBootTimeout(), Duration.ofSeconds(1),
+				Duration.ofHours(1));
+		checks.range("concurrency.multi-jvm.max-requests", settings.getMaxRequests(), 0, Integer.MAX_VALUE,
+				"0 (never recycle) or a positive whole number");
+		checks.range("concurrency.multi-jvm.max-requests-jitter", settings.getMaxRequestsJitter(), 0,
+				(settings.getMaxRequests() > 0) ? Integer.MAX_VALUE : 0,
+				(settings.getMaxRequests() > 0) ? "0 or a positive whole number"
+						: "0 while concurrency.multi-jvm.max-requests is 0 (jitter only spreads recycling out)");
+		checks.throwIfInvalid();
+		return new MasterConfig(settings, workers, environment.getProperty("server.address", "0.0.0.0"),
+				environment.getProperty("server.port", Integer.class, 8080), properties.getBacklog());
+	}
+
+	/**
+	 * Return the number of workers 'workers' stands for.
+	 * @param workers a whole number or 'auto'
+	 * @return the number, or -1 if it is neither
+	 */
+	static int workerCount(String workers) {
+		String value = (workers != null) ? workers.trim() : "";
+		if ("auto".equalsIgnoreCase(value)) {
+			return Runtime.getRuntime().availableProcessors();
+		}
+		try {
+			return Integer.parseInt(value);
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
+	}
+
+	/**
+	 * Return the arguments that make a process a worker of this configuration: they come
+	 * last on its command line, so they win over the master's own.
+	 * @param port the port the worker's server listens on
+	 * @return the arguments
+	 */
+	List<String> workerArguments(int port) {
+		return List.of("--concurrency.model=" + this.settings.getWorkerModel().value(), "--server.port=" + port,
+				"--server.address=127.0.0.1", "--management.endpoint.health.probes.enabled=true",
+				"--server.forward-headers-strategy=native");
+	}
+
+	/**
+	 * Return what a reload cannot change without restarting the master, in the user's
+	 * words, or {@code null} if nothing.
+	 * @param next the configuration read on reload
+	 * @return what differs
+	 */
+	String restartOnlyChanges(MasterConfig next) {
+		StringBuilder changes = new StringBuilder();
+		if (this.settings.getBalancer() != next.settings.getBalancer()) {
+			changes.append(" concurrency.multi-jvm.balancer");
+		}
+		if (!this.address.equals(next.address)) {
+			changes.append(" server.address");
+		}
+		if (this.port != next.port) {
+			changes.append(" server.port");
+		}
+		if (this.backlog != next.backlog) {
+			changes.append(" concurrency.backlog");
+		}
+		if (!Objects.equals(this.settings.getPidfile(), next.settings.getPidfile())) {
+			changes.append(" concurrency.multi-jvm.pidfile");
+		}
+		return changes.isEmpty() ? null : changes.toString().trim().replace(" ", ", ");
+	}
+
+}

@@ -1,0 +1,25 @@
+package io.github.bootconcurrency.autoconfigure.multijvm;
+
+import java.util.Optional;
+
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+
+/**
+ * Matches in a worker JVM started by a multi-jvm master, and says which worker it is.
+ */
+class OnMultiJvmWorkerCondition extends SpringBootCondition {
+
+	@Override
+	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+		Optional<WorkerEnvironment> worker = WorkerEnvironment.from(context.getEnvironment()::getProperty);
+		return worker
+			.map((w) -> ConditionOutcome
+				.match("this JVM is worker " + w.id() + " of the multi-jvm master with pid " + w.masterPid()))
+			.orElseGet(() -> ConditionOutcome.noMatch("this JVM was not started by a multi-jvm master ("
+					+ WorkerEnvironment.ID + " is not set)"));
+	}
+
+}
