@@ -300,6 +300,21 @@ class MultiJvmMasterTests {
 			.contains("concurrency.platform.max-threads = 0");
 	}
 
+	@Test
+	void redisIsCheckedByEachWorkerNeverByTheMaster() throws Exception {
+		int closedPort = Master.freePort();
+		this.master = Master.start(1, "--spring.profiles.active=dev", "--spring.data.redis.port=" + closedPort,
+				"--fail-fast.redis.attempts=1");
+		assertThat(this.master.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.master.process.exitValue()).isEqualTo(3);
+		String output = this.master.output();
+		// The master itself started: it opened no Redis connection.
+		assertThat(output).contains("[master] Master " + this.master.process.pid() + " started");
+		assertThat(output).containsPattern("\\[worker \\d+ pid \\d+\\] .*127\\.0\\.0\\.1:" + closedPort);
+		assertThat(output.lines().filter((line) -> line.contains(":" + closedPort)))
+			.allMatch((line) -> line.startsWith("[worker "));
+	}
+
 	/**
 	 * Whether the process still runs: a worker orphaned by its master's SIGKILL may stay a
 	 * zombie until whatever adopted it reaps it, and a zombie no longer runs or serves.
@@ -460,7 +475,7 @@ class MultiJvmMasterTests {
 			this.process.destroyForcibly();
 		}
 
-		private static int freePort() throws IOException {
+		static int freePort() throws IOException {
 			try (ServerSocket socket = new ServerSocket()) {
 				socket.bind(new InetSocketAddress("127.0.0.1", 0));
 				return socket.getLocalPort();

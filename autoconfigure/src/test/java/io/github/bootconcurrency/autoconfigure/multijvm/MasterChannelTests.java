@@ -1,0 +1,137 @@
+package io.github.bootconcurrency.autoconfigure.multijvm;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIOException;
+
+/**
+ * Tests for {@link MasterChannel} and {@link MasterChannelClient}, over a real Unix domain
+ * socket.
+ */
+class MasterChannelTests {
+
+	private static final String TOKEN = "9f86d081884c7d659a2feaa0c55ad015";
+
+	private final List<String> submitted = new CopyOnWriteArrayList<>();
+
+	private final List<long[]> reports = new CopyOnWriteArrayList<>();
+
+	private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+	private final MasterChannel channel = MasterChannel.open(new MasterChannel.Master() {
+
+		@Override
+		public boolean authenticate(int workerId, String token) {
+			return workerId == 7 && TOKEN.equals(token);
+		}
+
+		@Override
+		public void report(int workerId, long requests, long heapUsedBytes) {
+			MasterChannelTests.this.reports.add(new long[] { workerId, requests, heapUsedBytes });
+		}
+
+		@Override
+		public ClusterView view() {
+			return new ClusterView("proxy", 2, new ClusterView.Counters(3, 1, 1, 0, 0),
+					List.of(new ClusterView.WorkerView(7, 1, 4242, 40000, "ready", 1234, 99, 1, 5_000_000)));
+		}
+
+		@Override
+		public void submit(String event) {
+			MasterChannelTests.this.submitted.add(event);
+		}
+
+	}, new PrintStream(this.log, true, StandardCharsets.UTF_8));
+
+	@AfterEach
+	void close() {
+		this.channel.close();
+	}
+
+	@Test
+	void socketLivesInADirectoryOnlyTheMastersUserCanEnter() throws IOException {
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(this.channel.socket().getParent())))
+			.isEqualTo("rwx------");
+	}
+
+	@Test
+	void workerWithItsTokenReadsTheClusterViewAndSendsCommands() throws IOException {
+		MasterChannelClient client = new MasterChannelClient(worker(7, TOKEN));
+		ClusterView view = client.status();
+		assertThat(view.balancer()).isEqualTo("proxy");
+		assertThat(view.targetWorkers()).isEqualTo(2);
+		assertThat(view.counters().killed()).isOne();
+		assertThat(view.workers()).singleElement().satisfies((worker) -> {
+			assertThat(worker.pid()).isEqualTo(4242);
+			assertThat(worker.requests()).isEqualTo(99);
+			assertThat(worker.heapUsedBytes()).isEqualTo(5_000_000);
+		});
+		client.scale(3);
+		client.reload();
+		client.report(12, 34);
+		assertThat(this.submitted).containsExactly("SCALE 3", "RELOAD");
+		assertThat(this.reports).singleElement().isEqualTo(new long[] { 7, 12, 34 });
+	}
+
+	@Test
+	void wrongTokenIsDeniedAndLoggedWithoutTheToken() {
+		MasterChannelClient client = new MasterChannelClient(worker(7, "not-the-token"));
+		assertThatIOException().isThrownBy(client::status).withMessageContaining("'DENIED'");
+		assertThatIOException().isThrownBy(() -> client.scale(9));
+		assertThat(this.submitted).isEmpty();
+		assertThat(this.log.toString(StandardCharsets.UTF_8))
+			.contains("refused a request that is not from worker 7")
+			.doesNotContain("not-the-token");
+	}
+
+	@Test
+	void tokenOfAnotherWorkerIsDenied() {
+		assertThatIOException().isThrownBy(() -> new MasterChannelClient(worker(8, TOKEN)).status());
+	}
+
+	@Test
+	void malformedRequestIsDenied() throws IOException {
+		assertThat(ask("RELOAD")).isEqualTo("DENIED\n");
+		assertThat(ask("")).isEqualTo("DENIED\n");
+		assertThat(ask("7 " + TOKEN + " SHUTDOWN")).isEqualTo("ERROR unknown command SHUTDOWN\n");
+		assertThat(ask("7 " + TOKEN + " SCALE many")).isEqualTo("ERROR bad arguments for SCALE\n");
+		assertThat(this.submitted).isEmpty();
+	}
+
+	@Test
+	void closingRemovesTheSocketAndItsDirectory() {
+		this.channel.close();
+		assertThat(this.channel.socket()).doesNotExist();
+		assertThat(this.channel.socket().getParent()).doesNotExist();
+	}
+
+	private WorkerEnvironment worker(int id, String token) {
+		return new WorkerEnvironment(id, ProcessHandle.current().pid(), this.channel.socket(), token, 0, false);
+	}
+
+	private String ask(String line) throws IOException {
+		try (SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+			socket.connect(UnixDomainSocketAddress.of(this.channel.socket()));
+			socket.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
+			socket.shutdownOutput();
+			return new String(Channels.newInputStream(socket).readAllBytes(), StandardCharsets.UTF_8);
+		}
+	}
+
+}

@@ -1,0 +1,89 @@
+package io.github.bootconcurrency.autoconfigure.multijvm;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.SimpleCommandLinePropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.mock.env.MockEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link MasterConfig}, and for how the master reads its configuration again on
+ * reload.
+ */
+class MasterConfigTests {
+
+	@Test
+	void defaultsGiveTwoProxiedWorkersOnPort8080() {
+		MasterConfig config = MasterConfig.load(new MockEnvironment().withProperty("concurrency.model", "multi-jvm"));
+		assertThat(config.workers()).isEqualTo(2);
+		assertThat(config.port()).isEqualTo(8080);
+		assertThat(config.workerArguments(40001)).contains("--concurrency.model=platform", "--server.port=40001",
+				"--server.address=127.0.0.1");
+	}
+
+	@Test
+	void autoMeansOneWorkerPerProcessor() {
+		MasterConfig config = MasterConfig.load(new MockEnvironment().withProperty("concurrency.multi-jvm.workers", "auto"));
+		assertThat(config.workers()).isEqualTo(Runtime.getRuntime().availableProcessors());
+	}
+
+	@Test
+	void everyInvalidValueIsReportedWithItsKeyValueAndWhatIsAllowed() {
+		MockEnvironment environment = new MockEnvironment().withProperty("concurrency.multi-jvm.workers", "lots")
+			.withProperty("concurrency.multi-jvm.max-requests-jitter", "10")
+			.withProperty("concurrency.multi-jvm.timeout", "0s");
+		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(() -> MasterConfig.load(environment))
+			.withMessageContaining("concurrency.multi-jvm.workers = lots")
+			.withMessageContaining("'auto' or a whole number from 1 to 256")
+			.withMessageContaining("concurrency.multi-jvm.max-requests-jitter = 10")
+			.withMessageContaining("0 while concurrency.multi-jvm.max-requests is 0")
+			.withMessageContaining("concurrency.multi-jvm.timeout = PT0S");
+	}
+
+	@Test
+	void reloadCannotSwitchTheMasterToAnotherModel() {
+		assertThatExceptionOfType(InvalidSettingsException.class)
+			.isThrownBy(() -> MasterConfig.load(new MockEnvironment().withProperty("concurrency.model", "virtual")))
+			.withMessageContaining("concurrency.model = virtual")
+			.withMessageContaining("takes a restart of the master");
+	}
+
+	@Test
+	void portAddressBalancerAndBacklogChangesNeedARestart() {
+		MasterConfig running = MasterConfig.load(new MockEnvironment());
+		MasterConfig next = MasterConfig.load(new MockEnvironment().withProperty("server.port", "9090")
+			.withProperty("concurrency.backlog", "100")
+			.withProperty("concurrency.multi-jvm.workers", "5"));
+		assertThat(running.restartOnlyChanges(next)).isEqualTo("server.port, concurrency.backlog");
+		assertThat(running.restartOnlyChanges(MasterConfig.load(new MockEnvironment()))).isNull();
+	}
+
+	@Test
+	void rereadingSeesChangedFilesWhileCommandLineArgumentsStillWin(@TempDir Path directory) throws Exception {
+		Path file = directory.resolve("application.yml");
+		Files.writeString(file, "concurrency.multi-jvm:\n  workers: 3\n  graceful-timeout: 5s\n");
+		StandardEnvironment original = new StandardEnvironment();
+		original.getPropertySources()
+			.addFirst(new SimpleCommandLinePropertySource("--spring.config.additional-location=file:" + directory + "/",
+					"--concurrency.multi-jvm.graceful-timeout=7s"));
+		SpringApplication application = new SpringApplication(MasterConfigTests.class);
+		MasterConfig first = MasterConfig.load(MultiJvmEnvironmentPostProcessor.reread(original, application));
+		assertThat(first.workers()).isEqualTo(3);
+		assertThat(first.settings().getGracefulTimeout()).hasSeconds(7);
+		Files.writeString(file, "concurrency.multi-jvm:\n  workers: 4\n  worker-model: virtual\n");
+		MasterConfig second = MasterConfig.load(MultiJvmEnvironmentPostProcessor.reread(original, application));
+		assertThat(second.workers()).isEqualTo(4);
+		assertThat(second.workerArguments(1)).contains("--concurrency.model=virtual");
+		assertThat(second.settings().getGracefulTimeout()).hasSeconds(7);
+	}
+
+}

@@ -1,0 +1,59 @@
+package io.github.bootconcurrency.autoconfigure.multijvm;
+
+import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
+import io.github.bootconcurrency.autoconfigure.actuate.ConcurrencyEndpoint;
+import io.github.bootconcurrency.autoconfigure.actuate.ConcurrencyEndpointAutoConfiguration;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link MultiJvmWorkerAutoConfiguration}.
+ */
+class MultiJvmWorkerAutoConfigurationTests {
+
+	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ConcurrencyAutoConfiguration.class,
+				MultiJvmWorkerAutoConfiguration.class, ConcurrencyEndpointAutoConfiguration.class))
+		.withPropertyValues("management.endpoints.web.exposure.include=concurrency");
+
+	@Test
+	void aJvmNotStartedByAMasterHasNoChannelAndRefusesToScale() {
+		this.runner.run((context) -> {
+			assertThat(context).doesNotHaveBean(MasterChannelClient.class).doesNotHaveBean(WorkerReporter.class);
+			ConcurrencyEndpoint endpoint = context.getBean(ConcurrencyEndpoint.class);
+			assertThat(endpoint.concurrency().cluster()).isNull();
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> endpoint.control(3, null))
+				.withMessageContaining("Only the multi-jvm model has workers to scale or reload")
+				.withMessageContaining("'platform'");
+		});
+	}
+
+	@Test
+	void aWorkerTalksToItsMasterAndReportsWhatItServes() {
+		this.runner
+			.withPropertyValues(WorkerEnvironment.ID + "=2", WorkerEnvironment.MASTER_PID + "=1",
+					WorkerEnvironment.CHANNEL + "=/tmp/absent/master.sock", WorkerEnvironment.TOKEN + "=t")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(MasterChannelClient.class).hasSingleBean(WorkerReporter.class);
+				assertThat(context.getBean(WorkerReporter.class).isRunning()).isTrue();
+				ConcurrencyEndpoint endpoint = context.getBean(ConcurrencyEndpoint.class);
+				// The master is not there: the view says so by its absence, and the
+				// endpoint still answers.
+				assertThat(endpoint.concurrency().cluster()).isNull();
+				assertThatExceptionOfType(InvalidEndpointRequestException.class)
+					.isThrownBy(() -> endpoint.control(0, null))
+					.withMessageContaining("'workers' = 0 is not allowed; allowed: a whole number from 1 to 256");
+				assertThatExceptionOfType(InvalidEndpointRequestException.class)
+					.isThrownBy(() -> endpoint.control(null, false))
+					.withMessageContaining("Give 'workers'");
+			});
+	}
+
+}

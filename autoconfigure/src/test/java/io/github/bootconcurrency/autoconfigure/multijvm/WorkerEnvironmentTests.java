@@ -1,0 +1,33 @@
+package io.github.bootconcurrency.autoconfigure.multijvm;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link WorkerEnvironment}.
+ */
+class WorkerEnvironmentTests {
+
+	@Test
+	void variablesTheMasterSetsAreReadBackByTheWorker() {
+		WorkerEnvironment worker = new WorkerEnvironment(3, 42, Path.of("/tmp/m/master.sock"), "s3cret", 40100, true);
+		Map<String, String> variables = worker.variables();
+		assertThat(WorkerEnvironment.from(variables::get)).contains(worker);
+	}
+
+	@Test
+	void processWithoutTheVariablesIsNoWorker() {
+		assertThat(WorkerEnvironment.from(Map.of(WorkerEnvironment.ID, "1")::get)).isEmpty();
+	}
+
+	@Test
+	void tokenNeverShowsInItsDescription() {
+		assertThat(new WorkerEnvironment(3, 42, Path.of("/tmp/s"), "s3cret", 0, false).toString())
+			.doesNotContain("s3cret");
+	}
+
+}

@@ -1,0 +1,41 @@
+package io.github.bootconcurrency.autoconfigure.multijvm;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * Tests for {@link WorkerLaunch}.
+ */
+class WorkerLaunchTests {
+
+	@Test
+	void jarLaunchKeepsOptionsAndArgumentsAndDropsTheDebugAgent() {
+		WorkerLaunch launch = WorkerLaunch.parse("/jdk/bin/java",
+				List.of("-Xmx1g", "-agentlib:jdwp=transport=dt_socket,server=y,address=5005", "-jar", "app.jar",
+						"--spring.profiles.active=prod", "--server.port=8080"),
+				"app.jar", "app.jar");
+		assertThat(launch.command(List.of("-Xmx512m"), List.of("--server.port=40001", "--concurrency.model=virtual")))
+			.containsExactly("/jdk/bin/java", "-Xmx1g", "-Xmx512m", "-jar", "app.jar", "--spring.profiles.active=prod",
+					"--server.port=40001", "--concurrency.model=virtual");
+	}
+
+	@Test
+	void mainClassLaunchPassesTheClassPathExplicitly() {
+		WorkerLaunch launch = WorkerLaunch.parse("java", List.of("-Dx=1", "-cp", "a.jar:b.jar", "com.example.App", "arg"),
+				"com.example.App", "a.jar:b.jar");
+		assertThat(launch.command(List.of(), List.of("--server.port=1")))
+			.containsExactly("java", "-Dx=1", "-cp", "a.jar:b.jar", "com.example.App", "arg", "--server.port=1");
+	}
+
+	@Test
+	void commandLineWithoutAMainIsRefused() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> WorkerLaunch.parse("java", List.of("-Xmx1g"), "", ""))
+			.withMessageContaining("Cannot tell the main class or jar");
+	}
+
+}
