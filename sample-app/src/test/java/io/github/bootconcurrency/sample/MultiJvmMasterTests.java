@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
@@ -35,6 +36,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -56,6 +59,8 @@ class MultiJvmMasterTests {
 		.connectTimeout(Duration.ofSeconds(5))
 		.executor(Executors.newVirtualThreadPerTaskExecutor())
 		.build();
+
+	private static final String SHARED_SOCKET = "--concurrency.multi-jvm.balancer=shared-socket";
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
@@ -81,10 +86,34 @@ class MultiJvmMasterTests {
 		// Each worker's Tomcat names its threads after its own port: two ports answered.
 		assertThat(threads).hasSize(2);
 		assertThat(this.master.output()).doesNotContain("Redis");
+		assertClusterView("proxy", 2);
+	}
+
+	@Test
+	void sharedSocketWorkersAcceptOnTheMastersSocketAndBothServe() throws Exception {
+		this.master = Master.start(2, SHARED_SOCKET);
+		this.master.awaitReady(2);
+		for (int i = 0; i < 40; i++) {
+			String response = getOnNewConnection("/io-bound?s=0");
+			assertThat(response).startsWith("HTTP/1.1 200");
+			// No proxy: the worker's Tomcat accepts on the socket it inherited.
+			assertThat(response).contains("http-nio-JVMInheritedChannel-exec");
+		}
+		// The kernel spreads connections over the workers: each one served some.
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			JsonNode cluster = assertClusterView("shared-socket", 2);
+			for (JsonNode worker : cluster.get("workers")) {
+				assertThat(worker.get("requests").asLong()).as(cluster.toString()).isPositive();
+			}
+		});
+		assertThat(this.master.output()).doesNotContain("restricted method");
+	}
+
+	private JsonNode assertClusterView(String balancer, int workers) throws Exception {
 		// The cluster view, as the master sees it, from whichever worker answers.
 		JsonNode cluster = this.json.readTree(get("/actuator/concurrency").body()).get("cluster");
-		assertThat(cluster.get("balancer").asString()).isEqualTo("proxy");
-		assertThat(cluster.get("targetWorkers").asInt()).isEqualTo(2);
+		assertThat(cluster.get("balancer").asString()).isEqualTo(balancer);
+		assertThat(cluster.get("targetWorkers").asInt()).isEqualTo(workers);
 		List<Long> pids = new ArrayList<>();
 		for (JsonNode worker : cluster.get("workers")) {
 			assertThat(worker.get("state").asString()).isEqualTo("ready");
@@ -92,12 +121,67 @@ class MultiJvmMasterTests {
 			pids.add(worker.get("pid").asLong());
 		}
 		assertThat(pids).containsExactlyInAnyOrderElementsOf(this.master.livePids());
-		assertThat(cluster.get("counters").get("spawned").asInt()).isEqualTo(2);
+		assertThat(cluster.get("counters").get("spawned").asInt()).isEqualTo(workers);
+		return cluster;
 	}
 
 	@Test
-	void workersRecycledAfterMaxRequestsCostNoRequest() throws Exception {
-		this.master = Master.start(2, "--concurrency.multi-jvm.max-requests=60",
+	void workerKilledUnderLoadCostsNoRequestAndIsReplaced() throws Exception {
+		this.master = Master.start(2);
+		this.master.awaitReady(2);
+		long victim = this.master.readyPids().get(0);
+		Load load = Load.start(this, Duration.ofSeconds(8), 4);
+		Thread.sleep(1500);
+		ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
+		Load.Result result = load.await();
+		assertThat(result.ok()).isGreaterThan(50);
+		assertThat(result.failures()).as(result.toString()).isEmpty();
+		this.master.awaitReady(3);
+		assertThat(this.master.output()).contains("died with status 137: replacing it");
+	}
+
+	@Test
+	void sharedSocketWorkerKilledUnderLoadIsReplacedWhileTheOtherKeepsServing() throws Exception {
+		this.master = Master.start(2, SHARED_SOCKET);
+		this.master.awaitReady(2);
+		long victim = this.master.readyPids().get(0);
+		Load load = Load.start(this, Duration.ofSeconds(8), 4);
+		Thread.sleep(1500);
+		ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
+		Load.Result result = load.await();
+		// Without a proxy to retry, only requests the dead worker had already accepted
+		// can fail: at most one per client loop.
+		assertThat(result.ok()).isGreaterThan(50);
+		assertThat(result.failures()).as(result.toString()).hasSizeLessThanOrEqualTo(4);
+		this.master.awaitReady(3);
+		assertThat(this.master.output()).contains("died with status 137: replacing it");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "proxy", "shared-socket" })
+	void sighupReplacesEveryWorkerUnderLoadWithNoFailedRequest(String balancer) throws Exception {
+		this.master = Master.start(2, "--concurrency.multi-jvm.balancer=" + balancer);
+		this.master.awaitReady(2);
+		List<Long> before = this.master.readyPids();
+		Load load = Load.start(this, Duration.ofSeconds(40), 4);
+		this.master.signal("HUP");
+		await().atMost(Duration.ofSeconds(40)).until(() -> this.master.readyPids().size() >= 4
+				&& this.master.output().split("is draining").length > 2);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> before.stream().noneMatch((pid) -> running(pid)));
+		load.stop();
+		Load.Result result = load.await();
+		assertThat(result.ok()).isGreaterThan(50);
+		assertThat(result.failures()).as(result.toString()).isEmpty();
+		List<Long> after = this.master.livePids();
+		assertThat(after).hasSize(2).doesNotContainAnyElementsOf(before);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "proxy", "shared-socket" })
+	void workersRecycledAfterMaxRequestsCostNoRequest(String balancer) throws Exception {
+		this.master = Master.start(2, "--concurrency.multi-jvm.balancer=" + balancer,
+				"--concurrency.multi-jvm.max-requests=60",
 				"--concurrency.multi-jvm.max-requests-jitter=20");
 		this.master.awaitReady(2);
 		List<Long> before = this.master.readyPids();
@@ -234,25 +318,6 @@ class MultiJvmMasterTests {
 	}
 
 	@Test
-	void sighupReplacesEveryWorkerUnderLoadWithNoFailedRequest() throws Exception {
-		this.master = Master.start(2);
-		this.master.awaitReady(2);
-		List<Long> before = this.master.readyPids();
-		Load load = Load.start(this, Duration.ofSeconds(40), 4);
-		this.master.signal("HUP");
-		await().atMost(Duration.ofSeconds(40)).until(() -> this.master.readyPids().size() >= 4
-				&& this.master.output().split("is draining").length > 2);
-		await().atMost(Duration.ofSeconds(20))
-			.until(() -> before.stream().noneMatch((pid) -> running(pid)));
-		load.stop();
-		Load.Result result = load.await();
-		assertThat(result.ok()).isGreaterThan(50);
-		assertThat(result.failures()).as(result.toString()).isEmpty();
-		List<Long> after = this.master.livePids();
-		assertThat(after).hasSize(2).doesNotContainAnyElementsOf(before);
-	}
-
-	@Test
 	void ttinAndTtouChangeTheWorkerCount() throws Exception {
 		this.master = Master.start(1);
 		this.master.awaitReady(1);
@@ -326,6 +391,19 @@ class MultiJvmMasterTests {
 		}
 		catch (IOException ex) {
 			return false;
+		}
+	}
+
+	/**
+	 * GET on a connection of its own, so that the kernel may hand it to any worker.
+	 */
+	String getOnNewConnection(String path) throws IOException {
+		try (Socket socket = new Socket("127.0.0.1", this.master.port)) {
+			socket.setSoTimeout(20_000);
+			socket.getOutputStream()
+				.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
+			return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		}
 	}
 
@@ -432,7 +510,7 @@ class MultiJvmMasterTests {
 		static Master start(int workers, String... arguments) throws IOException {
 			int port = freePort();
 			List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-					"-Xmx256m", "-cp", System.getProperty("java.class.path"), SampleApplication.class.getName(),
+					"-Xmx256m", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), SampleApplication.class.getName(),
 					"--server.port=" + port, "--concurrency.model=multi-jvm"));
 			if (workers > 0) {
 				command.add("--concurrency.multi-jvm.workers=" + workers);

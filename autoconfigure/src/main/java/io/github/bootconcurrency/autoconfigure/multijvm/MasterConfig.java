@@ -3,6 +3,7 @@ package io.github.bootconcurrency.autoconfigure.multijvm;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
 import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm;
@@ -61,9 +62,11 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, "concurrency.multi-jvm.worker-model"),
 					"concurrency.multi-jvm.worker-model", settings.getWorkerModel().value(), "platform, virtual"));
 		}
-		if (settings.getBalancer() != Balancer.PROXY) {
+		Optional<String> unsupported = SharedSocket.unsupportedReason();
+		if (settings.getBalancer() == Balancer.SHARED_SOCKET && unsupported.isPresent()) {
 			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, "concurrency.multi-jvm.balancer"),
-					"concurrency.multi-jvm.balancer", "shared-socket", "proxy (shared-socket is not available yet)"));
+					"concurrency.multi-jvm.balancer", "shared-socket",
+					"proxy (shared-socket is not available here: " + unsupported.get() + ")"));
 		}
 		checks.duration("concurrency.multi-jvm.timeout", settings.getTimeout(), Duration.ofSeconds(1),
 				Duration.ofHours(1));
@@ -103,7 +106,8 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	/**
 	 * Return the arguments that make a process a worker of this configuration: they come
 	 * last on its command line, so they win over the master's own.
-	 * @param port the port the worker's server listens on
+	 * @param port the port the worker's server listens on (its private port under proxy,
+	 * the master's port under shared-socket)
 	 * @return the arguments
 	 */
 	List<String> workerArguments(int port) {

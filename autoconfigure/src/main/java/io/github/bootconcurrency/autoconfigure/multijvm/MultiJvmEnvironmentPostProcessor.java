@@ -1,8 +1,9 @@
 package io.github.bootconcurrency.autoconfigure.multijvm;
 
+import java.util.Locale;
 import java.util.Optional;
 
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm.Balancer;
+import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
 
@@ -54,10 +55,12 @@ class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 			return;
 		}
 		MasterConfig config = MasterConfig.load(environment);
-		Balancer balancer = config.settings().getBalancer();
+		Balancer balancer = (config.settings().getBalancer() == MultiJvm.Balancer.SHARED_SOCKET)
+				? new SharedSocketBalancer(config.address(), config.port(), config.backlog())
+				: new ProxyBalancer(config.address(), config.port(), config.backlog());
 		Arbiter arbiter = new Arbiter(config, () -> MasterConfig.load(reread(environment, application)),
-				WorkerLaunch.ofCurrentProcess(), new ProxyBalancer(config.address(), config.port(), config.backlog()),
-				balancer.name().toLowerCase().replace('_', '-'), System.out);
+				WorkerLaunch.ofCurrentProcess(), balancer,
+				config.settings().getBalancer().name().toLowerCase(Locale.ROOT).replace('_', '-'), System.out);
 		System.exit(arbiter.run());
 	}
 

@@ -1,20 +1,24 @@
 package io.github.bootconcurrency.autoconfigure.multijvm;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
+import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of a worker JVM of the multi-jvm model: its end of the master's
- * control channel, and the figures it reports there.
+ * control channel, the figures it reports there, and its server's inherited socket and
+ * probe connector.
  */
 @AutoConfiguration(after = ConcurrencyAutoConfiguration.class)
 @ConditionalOnWebApplication(type = Type.SERVLET)
@@ -23,9 +27,13 @@ public final class MultiJvmWorkerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MasterChannelClient masterChannelClient(Environment environment) {
+	MasterChannelClient masterChannelClient(WorkerEnvironment worker) {
+		return new MasterChannelClient(worker);
+	}
+
+	@Bean
+	WorkerEnvironment multiJvmWorkerEnvironment(Environment environment) {
 		return WorkerEnvironment.from(environment::getProperty)
-			.map(MasterChannelClient::new)
 			.orElseThrow(() -> new IllegalStateException("Not a multi-jvm worker"));
 	}
 
@@ -42,6 +50,28 @@ public final class MultiJvmWorkerAutoConfiguration {
 	WorkerReporter multiJvmWorkerReporter(MasterChannelClient masterChannelClient,
 			FilterRegistrationBean<ServedRequestsFilter> multiJvmServedRequestsFilter) {
 		return new WorkerReporter(masterChannelClient, multiJvmServedRequestsFilter.getFilter());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory")
+	static class TomcatWorkerConfiguration {
+
+		@Bean
+		TomcatWorkerCustomizer multiJvmTomcatWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation) {
+			return new TomcatWorkerCustomizer(worker, translation);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.jetty.ConfigurableJettyWebServerFactory")
+	static class JettyWorkerConfiguration {
+
+		@Bean
+		JettyWorkerCustomizer multiJvmJettyWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation) {
+			return new JettyWorkerCustomizer(worker, translation);
+		}
+
 	}
 
 }

@@ -15,7 +15,13 @@ public final class ServerTranslation {
 
 	private final Map<String, Object> applied = Collections.synchronizedMap(new LinkedHashMap<>());
 
-	void record(String server, String setting, Object value) {
+	/**
+	 * Record a setting as applied to the server.
+	 * @param server the server, {@code tomcat} or {@code jetty}
+	 * @param setting the setting, in the server's own terms
+	 * @param value the value applied
+	 */
+	public void record(String server, String setting, Object value) {
 		this.server = server;
 		this.applied.put(setting, value);
 	}

@@ -1,0 +1,46 @@
+package io.github.bootconcurrency.autoconfigure.multijvm;
+
+/**
+ * The {@code shared-socket} balancer: the master only holds the listening socket, and the
+ * kernel hands each connection to whichever worker accepts it first. A worker that stops
+ * closes its own copy of the socket; connections not yet accepted stay in the shared
+ * backlog for the others. So there is nothing to add or remove per worker.
+ */
+final class SharedSocketBalancer implements Balancer {
+
+	private final String host;
+
+	private final int port;
+
+	private final int backlog;
+
+	SharedSocketBalancer(String host, int port, int backlog) {
+		this.host = host;
+		this.port = port;
+		this.backlog = backlog;
+	}
+
+	@Override
+	public void start() {
+		SharedSocket.bindOntoStandardInput(this.host, this.port, this.backlog);
+	}
+
+	@Override
+	public void add(Worker worker) {
+	}
+
+	@Override
+	public void remove(Worker worker) {
+	}
+
+	@Override
+	public void stop() {
+		// The socket closes with the master's process; the workers are gone by then.
+	}
+
+	@Override
+	public boolean inheritsSocket() {
+		return true;
+	}
+
+}
