@@ -303,21 +303,6 @@ class MultiJvmMasterTests {
 	}
 
 	@Test
-	void workerKilledUnderLoadCostsNoRequestAndIsReplaced() throws Exception {
-		this.master = Master.start(2);
-		this.master.awaitReady(2);
-		long victim = this.master.readyPids().get(0);
-		Load load = Load.start(this, Duration.ofSeconds(8), 4);
-		Thread.sleep(1500);
-		ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
-		Load.Result result = load.await();
-		assertThat(result.ok()).isGreaterThan(50);
-		assertThat(result.failures()).as(result.toString()).isEmpty();
-		this.master.awaitReady(3);
-		assertThat(this.master.output()).contains("died with status 137: replacing it");
-	}
-
-	@Test
 	void ttinAndTtouChangeTheWorkerCount() throws Exception {
 		this.master = Master.start(1);
 		this.master.awaitReady(1);
