@@ -3,6 +3,8 @@ package io.github.bootconcurrency.sample;
 import java.math.BigInteger;
 import java.time.Duration;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -48,6 +50,27 @@ class ExperimentController {
 	@GetMapping("/hello")
 	String hello() {
 		return "Hello, World!";
+	}
+
+	/**
+	 * What the app sees of its client. Behind the multi-jvm proxy that is the real client,
+	 * from the X-Forwarded-* headers the master sets, not the master itself.
+	 */
+	@GetMapping("/client")
+	Client client(HttpServletRequest request) {
+		return new Client(request.getRemoteAddr(), request.getScheme(), request.getServerName(),
+				request.getServerPort());
+	}
+
+	/**
+	 * A client as the application sees it.
+	 *
+	 * @param address the client's IP address
+	 * @param scheme the scheme the client used
+	 * @param host the host the client asked for
+	 * @param port the port the client connected to
+	 */
+	record Client(String address, String scheme, String host, int port) {
 	}
 
 	/**

@@ -1,10 +1,7 @@
 package io.github.bootconcurrency.sample;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.URI;
@@ -24,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,10 +50,6 @@ import static org.awaitility.Awaitility.await;
  */
 class MultiJvmMasterTests {
 
-	private static final Pattern STARTED = Pattern.compile("\\[master\\] Started worker (\\d+) \\(pid (\\d+)");
-
-	private static final Pattern READY = Pattern.compile("\\[master\\] worker (\\d+) \\(pid (\\d+), port \\d+, ready\\) is ready");
-
 	private final HttpClient client = HttpClient.newBuilder()
 		.connectTimeout(Duration.ofSeconds(5))
 		.executor(Executors.newVirtualThreadPerTaskExecutor())
@@ -64,7 +59,16 @@ class MultiJvmMasterTests {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	private Master master;
+	private MasterProcess master;
+
+	private static MasterProcess startMaster(int workers, String... arguments) throws IOException {
+		return startMaster(workers, List.of(), arguments);
+	}
+
+	private static MasterProcess startMaster(int workers, List<String> wrapper, String... arguments) throws IOException {
+		return MasterProcess.start(SampleApplication.class, System.getProperty("java.class.path"), workers, wrapper,
+				arguments);
+	}
 
 	@AfterEach
 	void stop() {
@@ -75,7 +79,7 @@ class MultiJvmMasterTests {
 
 	@Test
 	void masterStartsTwoWorkersThatBothServeBehindOnePort() throws Exception {
-		this.master = Master.start(2);
+		this.master = startMaster(2);
 		this.master.awaitReady(2);
 		Set<String> threads = new LinkedHashSet<>();
 		for (int i = 0; i < 20; i++) {
@@ -91,7 +95,7 @@ class MultiJvmMasterTests {
 
 	@Test
 	void sharedSocketWorkersAcceptOnTheMastersSocketAndBothServe() throws Exception {
-		this.master = Master.start(2, SHARED_SOCKET);
+		this.master = startMaster(2, SHARED_SOCKET);
 		this.master.awaitReady(2);
 		for (int i = 0; i < 40; i++) {
 			String response = getOnNewConnection("/io-bound?s=0");
@@ -126,8 +130,30 @@ class MultiJvmMasterTests {
 	}
 
 	@Test
+	void proxiedWorkersSeeTheRealClientAndNotAHeaderItForged() throws Exception {
+		this.master = startMaster(1);
+		this.master.awaitReady(1);
+		// All of 127/8 is loopback: a client on 127.0.0.2 is told apart from the master.
+		String response = getOnNewConnection("127.0.0.2", "/client", "X-Forwarded-For: 203.0.113.9");
+		assertThat(response).startsWith("HTTP/1.1 200");
+		JsonNode client = this.json.readTree(jsonBody(response));
+		assertThat(client.get("address").asString()).isEqualTo("127.0.0.2");
+		assertThat(client.get("port").asInt()).isEqualTo(this.master.port());
+	}
+
+	@Test
+	void sharedSocketWorkersIgnoreForwardedHeadersFromClientsTheyAcceptDirectly() throws Exception {
+		this.master = startMaster(1, SHARED_SOCKET);
+		this.master.awaitReady(1);
+		String response = getOnNewConnection("127.0.0.2", "/client", "X-Forwarded-For: 203.0.113.9");
+		assertThat(response).startsWith("HTTP/1.1 200");
+		JsonNode client = this.json.readTree(jsonBody(response));
+		assertThat(client.get("address").asString()).isEqualTo("127.0.0.2");
+	}
+
+	@Test
 	void workerKilledUnderLoadCostsNoRequestAndIsReplaced() throws Exception {
-		this.master = Master.start(2);
+		this.master = startMaster(2);
 		this.master.awaitReady(2);
 		long victim = this.master.readyPids().get(0);
 		Load load = Load.start(this, Duration.ofSeconds(8), 4);
@@ -141,8 +167,43 @@ class MultiJvmMasterTests {
 	}
 
 	@Test
+	void getInFlightOnAWorkerKilledWithSigkillIsRetriedOnAnotherWorker() throws Exception {
+		this.master = startMaster(2);
+		this.master.awaitReady(2);
+		// Two slow GETs at once: the proxy gives one to each worker.
+		List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
+		for (int i = 0; i < 2; i++) {
+			slow.add(this.client.sendAsync(
+					HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port() + "/io-bound?s=3"))
+						.timeout(Duration.ofSeconds(30))
+						.build(),
+					HttpResponse.BodyHandlers.ofString()));
+		}
+		Thread.sleep(1000);
+		ProcessHandle.of(this.master.readyPids().get(0)).ifPresent(ProcessHandle::destroyForcibly);
+		for (CompletableFuture<HttpResponse<String>> response : slow) {
+			assertThat(response.get(40, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+		}
+		assertThat(this.master.output()).contains("died with status 137");
+	}
+
+	@Test
+	void workersThatKeepDyingSoonAfterBootAreRespawnedWithAGrowingDelay() throws Exception {
+		this.master = startMaster(1);
+		for (int ready = 1; ready <= 3; ready++) {
+			this.master.awaitReady(ready);
+			List<Long> pids = this.master.readyPids();
+			ProcessHandle.of(pids.get(pids.size() - 1)).ifPresent(ProcessHandle::destroyForcibly);
+		}
+		this.master.awaitReady(4);
+		assertThat(this.master.output()).contains("Next worker in 250 ms (1 early exit(s) in a row)")
+			.contains("Next worker in 500 ms (2 early exit(s) in a row)")
+			.contains("Next worker in 1000 ms (3 early exit(s) in a row)");
+	}
+
+	@Test
 	void sharedSocketWorkerKilledUnderLoadIsReplacedWhileTheOtherKeepsServing() throws Exception {
-		this.master = Master.start(2, SHARED_SOCKET);
+		this.master = startMaster(2, SHARED_SOCKET);
 		this.master.awaitReady(2);
 		long victim = this.master.readyPids().get(0);
 		Load load = Load.start(this, Duration.ofSeconds(8), 4);
@@ -160,15 +221,16 @@ class MultiJvmMasterTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "proxy", "shared-socket" })
 	void sighupReplacesEveryWorkerUnderLoadWithNoFailedRequest(String balancer) throws Exception {
-		this.master = Master.start(2, "--concurrency.multi-jvm.balancer=" + balancer);
+		this.master = startMaster(2, "--concurrency.multi-jvm.balancer=" + balancer);
 		this.master.awaitReady(2);
 		List<Long> before = this.master.readyPids();
-		Load load = Load.start(this, Duration.ofSeconds(40), 4);
+		// Generous bounds: two JVM boots on a 2-core machine that may be busy with more.
+		Load load = Load.start(this, Duration.ofSeconds(120), 4);
 		this.master.signal("HUP");
-		await().atMost(Duration.ofSeconds(40)).until(() -> this.master.readyPids().size() >= 4
+		await().atMost(Duration.ofSeconds(120)).until(() -> this.master.readyPids().size() >= 4
 				&& this.master.output().split("is draining").length > 2);
 		await().atMost(Duration.ofSeconds(20))
-			.until(() -> before.stream().noneMatch((pid) -> running(pid)));
+			.until(() -> before.stream().noneMatch(MasterProcess::running));
 		load.stop();
 		Load.Result result = load.await();
 		assertThat(result.ok()).isGreaterThan(50);
@@ -180,14 +242,14 @@ class MultiJvmMasterTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "proxy", "shared-socket" })
 	void workersRecycledAfterMaxRequestsCostNoRequest(String balancer) throws Exception {
-		this.master = Master.start(2, "--concurrency.multi-jvm.balancer=" + balancer,
+		this.master = startMaster(2, "--concurrency.multi-jvm.balancer=" + balancer,
 				"--concurrency.multi-jvm.max-requests=60",
 				"--concurrency.multi-jvm.max-requests-jitter=20");
 		this.master.awaitReady(2);
 		List<Long> before = this.master.readyPids();
-		Load load = Load.start(this, Duration.ofSeconds(60), 4);
-		await().atMost(Duration.ofSeconds(60))
-			.until(() -> before.stream().noneMatch(MultiJvmMasterTests::running) || !this.master.process.isAlive());
+		Load load = Load.start(this, Duration.ofSeconds(150), 4);
+		await().atMost(Duration.ofSeconds(150))
+			.until(() -> before.stream().noneMatch(MasterProcess::running) || !this.master.process().isAlive());
 		load.stop();
 		Load.Result result = load.await();
 		assertThat(result.failures()).as(result.toString()).isEmpty();
@@ -198,16 +260,16 @@ class MultiJvmMasterTests {
 
 	@Test
 	void workerStuckLongerThanTimeoutHasItsThreadsDumpedAndIsReplaced() throws Exception {
-		this.master = Master.start(1, "--concurrency.platform.max-threads=1", "--concurrency.multi-jvm.timeout=3s",
+		this.master = startMaster(1, "--concurrency.platform.max-threads=1", "--concurrency.multi-jvm.timeout=3s",
 				"--concurrency.multi-jvm.graceful-timeout=2s");
 		this.master.awaitReady(1);
 		long stuck = this.master.readyPids().get(0);
 		// One thread, busy for a minute: the liveness probe waits behind it, as a request
 		// would behind a Gunicorn sync worker's.
-		this.client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port + "/io-bound?s=60"))
+		this.client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port() + "/io-bound?s=60"))
 			.build(), HttpResponse.BodyHandlers.discarding());
 		this.master.awaitReady(2);
-		assertThat(running(stuck)).isFalse();
+		assertThat(MasterProcess.running(stuck)).isFalse();
 		assertThat(this.master.output()).contains("failed its liveness probe for")
 			.containsPattern("\\[worker 1 pid \\d+\\] Full thread dump")
 			.contains("ExperimentController.ioBound");
@@ -218,7 +280,7 @@ class MultiJvmMasterTests {
 	void sighupReadsTheConfigurationAgainIncludingWorkerCountAndModel(@TempDir Path config) throws Exception {
 		Path file = config.resolve("application.yml");
 		Files.writeString(file, "concurrency.multi-jvm.workers: 1\n");
-		this.master = Master.start(0, "--spring.config.additional-location=file:" + config + "/");
+		this.master = startMaster(0, "--spring.config.additional-location=file:" + config + "/");
 		this.master.awaitReady(1);
 		assertThat(this.json.readTree(get("/actuator/concurrency").body()).get("model").asString())
 			.isEqualTo("platform");
@@ -237,7 +299,7 @@ class MultiJvmMasterTests {
 	void sighupWithAnInvalidConfigurationKeepsTheRunningWorkers(@TempDir Path config) throws Exception {
 		Path file = config.resolve("application.yml");
 		Files.writeString(file, "concurrency.multi-jvm.workers: 1\n");
-		this.master = Master.start(0, "--spring.config.additional-location=file:" + config + "/");
+		this.master = startMaster(0, "--spring.config.additional-location=file:" + config + "/");
 		this.master.awaitReady(1);
 		List<Long> before = this.master.livePids();
 		Files.writeString(file, "concurrency.multi-jvm.workers: lots\n");
@@ -250,7 +312,7 @@ class MultiJvmMasterTests {
 
 	@Test
 	void actuatorWriteOperationIsOffByDefault() throws Exception {
-		this.master = Master.start(1);
+		this.master = startMaster(1);
 		this.master.awaitReady(1);
 		assertThat(post("/actuator/concurrency", "{\"workers\": 2}").statusCode()).isBetween(400, 499);
 		Thread.sleep(2000);
@@ -260,7 +322,7 @@ class MultiJvmMasterTests {
 
 	@Test
 	void actuatorWriteOperationScalesAndReloadsOnceEnabled() throws Exception {
-		this.master = Master.start(1, "--management.endpoint.concurrency.access=unrestricted");
+		this.master = startMaster(1, "--management.endpoint.concurrency.access=unrestricted");
 		this.master.awaitReady(1);
 		HttpResponse<String> scaled = post("/actuator/concurrency", "{\"workers\": 2}");
 		assertThat(scaled.statusCode()).as(scaled.body()).isEqualTo(200);
@@ -269,13 +331,13 @@ class MultiJvmMasterTests {
 		assertThat(post("/actuator/concurrency", "{\"workers\": 0}").statusCode()).isEqualTo(400);
 		List<Long> before = this.master.livePids();
 		assertThat(post("/actuator/concurrency", "{\"reload\": true}").statusCode()).isEqualTo(200);
-		await().atMost(Duration.ofSeconds(60)).until(() -> before.stream().noneMatch(MultiJvmMasterTests::running));
+		await().atMost(Duration.ofSeconds(60)).until(() -> before.stream().noneMatch(MasterProcess::running));
 		assertThat(this.master.output()).contains("Reload requested through the actuator");
 	}
 
 	@Test
 	void controlChannelRefusesAnythingButTheMastersWorkers() throws Exception {
-		this.master = Master.start(1);
+		this.master = startMaster(1);
 		this.master.awaitReady(1);
 		Matcher matcher = Pattern.compile("Control channel: (\\S+)").matcher(this.master.output());
 		assertThat(matcher.find()).isTrue();
@@ -304,7 +366,7 @@ class MultiJvmMasterTests {
 
 	@Test
 	void ttinAndTtouChangeTheWorkerCount() throws Exception {
-		this.master = Master.start(1);
+		this.master = startMaster(1);
 		this.master.awaitReady(1);
 		this.master.signal("TTIN");
 		this.master.awaitReady(2);
@@ -317,34 +379,63 @@ class MultiJvmMasterTests {
 	}
 
 	@Test
+	void signalsIgnoredWhenTheMasterStartedAreReportedAndTtinIsStillHandled() throws Exception {
+		// As under nohup: SIGHUP ignored, inherited through exec by the master's JVM.
+		this.master = startMaster(1, List.of("sh", "-c", "trap '' HUP TTIN; exec \"$0\" \"$@\""));
+		this.master.awaitReady(1);
+		assertThat(this.master.output()).contains("WARNING: SIGHUP was ignored when the master started")
+			.contains("kill -HUP will not reload")
+			.contains("WARNING: SIGTTIN was ignored when the master started")
+			.contains("the master handles it now");
+		List<Long> before = this.master.livePids();
+		this.master.signal("HUP");
+		this.master.signal("TTIN");
+		this.master.awaitReady(2);
+		assertThat(this.master.process().isAlive()).isTrue();
+		assertThat(this.master.output()).doesNotContain("Received SIGHUP").contains("Received SIGTTIN");
+		assertThat(this.master.livePids()).hasSize(2).containsAll(before);
+	}
+
+	@Test
+	void pidfileHoldsTheMastersPidWhileItRunsAndIsRemovedWhenItStops(@TempDir Path dir) throws Exception {
+		Path pidfile = dir.resolve("master.pid");
+		this.master = startMaster(1, "--concurrency.multi-jvm.pidfile=" + pidfile);
+		this.master.awaitReady(1);
+		assertThat(Files.readString(pidfile).trim()).isEqualTo(Long.toString(this.master.process().pid()));
+		this.master.signal("TERM");
+		assertThat(this.master.process().waitFor(40, TimeUnit.SECONDS)).isTrue();
+		assertThat(pidfile).doesNotExist();
+	}
+
+	@Test
 	void sigtermStopsMasterAndWorkersWithStatusZeroWithinTheGracefulTimeout() throws Exception {
-		this.master = Master.start(2, "--concurrency.multi-jvm.graceful-timeout=10s");
+		this.master = startMaster(2, "--concurrency.multi-jvm.graceful-timeout=10s");
 		this.master.awaitReady(2);
 		List<Long> workers = this.master.livePids();
 		long start = System.nanoTime();
 		this.master.signal("TERM");
-		assertThat(this.master.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.master.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(12));
-		assertThat(this.master.process.exitValue()).isZero();
-		assertThat(workers).allSatisfy((pid) -> assertThat(running(pid)).isFalse());
+		assertThat(this.master.process().exitValue()).isZero();
+		assertThat(workers).allSatisfy((pid) -> assertThat(MasterProcess.running(pid)).isFalse());
 	}
 
 	@Test
 	void masterKilledWithSigkillLeavesNoWorkerAliveAfterTwoSeconds() throws Exception {
-		this.master = Master.start(2);
+		this.master = startMaster(2);
 		this.master.awaitReady(2);
 		List<Long> workers = this.master.livePids();
-		this.master.process.destroyForcibly();
+		this.master.process().destroyForcibly();
 		Thread.sleep(2000);
-		assertThat(workers).allSatisfy((pid) -> assertThat(running(pid))
+		assertThat(workers).allSatisfy((pid) -> assertThat(MasterProcess.running(pid))
 			.as("worker " + pid + " alive 2 s after its master's SIGKILL").isFalse());
 	}
 
 	@Test
 	void workersThatCannotStartMakeTheMasterExitNonZeroShowingTheirFailureAnalysis() throws Exception {
-		this.master = Master.start(1, "--concurrency.platform.max-threads=0");
-		assertThat(this.master.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-		assertThat(this.master.process.exitValue()).isEqualTo(3);
+		this.master = startMaster(1, "--concurrency.platform.max-threads=0");
+		assertThat(this.master.process().waitFor(120, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.master.process().exitValue()).isEqualTo(3);
 		assertThat(this.master.output()).contains("failed to boot 3 times in a row")
 			.containsPattern("\\[worker \\d+ pid \\d+\\] APPLICATION FAILED TO START")
 			.contains("concurrency.platform.max-threads = 0");
@@ -352,48 +443,53 @@ class MultiJvmMasterTests {
 
 	@Test
 	void redisIsCheckedByEachWorkerNeverByTheMaster() throws Exception {
-		int closedPort = Master.freePort();
-		this.master = Master.start(1, "--spring.profiles.active=dev", "--spring.data.redis.port=" + closedPort,
+		int closedPort = MasterProcess.freePort();
+		this.master = startMaster(1, "--spring.profiles.active=dev", "--spring.data.redis.port=" + closedPort,
 				"--fail-fast.redis.attempts=1");
-		assertThat(this.master.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-		assertThat(this.master.process.exitValue()).isEqualTo(3);
+		assertThat(this.master.process().waitFor(120, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.master.process().exitValue()).isEqualTo(3);
 		String output = this.master.output();
 		// The master itself started: it opened no Redis connection.
-		assertThat(output).contains("[master] Master " + this.master.process.pid() + " started");
+		assertThat(output).contains("[master] Master " + this.master.process().pid() + " started");
 		assertThat(output).containsPattern("\\[worker \\d+ pid \\d+\\] .*127\\.0\\.0\\.1:" + closedPort);
 		assertThat(output.lines().filter((line) -> line.contains(":" + closedPort)))
 			.allMatch((line) -> line.startsWith("[worker "));
 	}
 
 	/**
-	 * Whether the process still runs: a worker orphaned by its master's SIGKILL may stay a
-	 * zombie until whatever adopted it reaps it, and a zombie no longer runs or serves.
+	 * The JSON object in a raw response, whether its body came chunked or not.
 	 */
-	static boolean running(long pid) {
-		try {
-			String stat = Files.readAllLines(Path.of("/proc/" + pid + "/stat")).get(0);
-			return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-		}
-		catch (IOException ex) {
-			return false;
-		}
+	private static String jsonBody(String response) {
+		return response.substring(response.indexOf('{'), response.lastIndexOf('}') + 1);
 	}
 
 	/**
 	 * GET on a connection of its own, so that the kernel may hand it to any worker.
 	 */
 	String getOnNewConnection(String path) throws IOException {
-		try (Socket socket = new Socket("127.0.0.1", this.master.port)) {
+		return getOnNewConnection("127.0.0.1", path);
+	}
+
+	/**
+	 * GET on a connection of its own from a given loopback address, with extra header
+	 * lines.
+	 */
+	String getOnNewConnection(String from, String path, String... headers) throws IOException {
+		try (Socket socket = new Socket()) {
+			socket.bind(new InetSocketAddress(from, 0));
+			socket.connect(new InetSocketAddress("127.0.0.1", this.master.port()), 5_000);
 			socket.setSoTimeout(20_000);
+			String extra = String.join("", List.of(headers).stream().map((header) -> header + "\r\n").toList());
 			socket.getOutputStream()
-				.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+				.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + this.master.port() + "\r\n" + extra
+						+ "Connection: close\r\n\r\n")
 					.getBytes(StandardCharsets.US_ASCII));
 			return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		}
 	}
 
 	HttpResponse<String> post(String path, String json) throws Exception {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port + path))
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port() + path))
 			.timeout(Duration.ofSeconds(20))
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(json))
@@ -402,7 +498,7 @@ class MultiJvmMasterTests {
 	}
 
 	HttpResponse<String> get(String path) throws Exception {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port + path))
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port() + path))
 			.timeout(Duration.ofSeconds(20))
 			.build();
 		return this.client.send(request, HttpResponse.BodyHandlers.ofString());
@@ -460,89 +556,6 @@ class MultiJvmMasterTests {
 		}
 
 		record Result(int ok, List<String> failures) {
-		}
-
-	}
-
-	/**
-	 * The sample app started as a master, with its output collected.
-	 */
-	static final class Master {
-
-		private final Process process;
-
-		private final int port;
-
-		private final StringBuffer output = new StringBuffer();
-
-		private Master(Process process, int port) {
-			this.process = process;
-			this.port = port;
-			Thread.ofVirtual().start(() -> {
-				try (BufferedReader reader = new BufferedReader(
-						new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-					String line;
-					while ((line = reader.readLine()) != null) {
-						this.output.append(line).append('\n');
-					}
-				}
-				catch (IOException ex) {
-					// The master is gone.
-				}
-			});
-		}
-
-		static Master start(int workers, String... arguments) throws IOException {
-			int port = freePort();
-			List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-					"-Xmx256m", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), SampleApplication.class.getName(),
-					"--server.port=" + port, "--concurrency.model=multi-jvm"));
-			if (workers > 0) {
-				command.add("--concurrency.multi-jvm.workers=" + workers);
-			}
-			command.addAll(List.of(arguments));
-			return new Master(new ProcessBuilder(command).redirectErrorStream(true).start(), port);
-		}
-
-		String output() {
-			return this.output.toString();
-		}
-
-		void awaitReady(int readyLines) {
-			await().atMost(Duration.ofSeconds(90))
-				.until(() -> readyPids().size() >= readyLines || !this.process.isAlive());
-			assertThat(readyPids()).as(output()).hasSizeGreaterThanOrEqualTo(readyLines);
-		}
-
-		List<Long> readyPids() {
-			List<Long> pids = new ArrayList<>();
-			Matcher matcher = READY.matcher(output());
-			while (matcher.find()) {
-				pids.add(Long.parseLong(matcher.group(2)));
-			}
-			return pids;
-		}
-
-		List<Long> livePids() {
-			return this.process.children().map(ProcessHandle::pid).filter(MultiJvmMasterTests::running).toList();
-		}
-
-		void signal(String name) throws Exception {
-			Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(this.process.pid())).start();
-			assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-			assertThat(kill.exitValue()).isZero();
-		}
-
-		void kill() {
-			this.process.descendants().forEach(ProcessHandle::destroyForcibly);
-			this.process.destroyForcibly();
-		}
-
-		static int freePort() throws IOException {
-			try (ServerSocket socket = new ServerSocket()) {
-				socket.bind(new InetSocketAddress("127.0.0.1", 0));
-				return socket.getLocalPort();
-			}
 		}
 
 	}

@@ -41,12 +41,13 @@ class SampleApplicationStartupFailureTests {
 	@Test
 	void invalidMultiJvmSettingsStopTheMasterBeforeItStartsAnyWorker() throws Exception {
 		Result result = run("--spring.profiles.active=dev", "--concurrency.model=multi-jvm",
-				"--concurrency.multi-jvm.workers=0", "--concurrency.multi-jvm.balancer=shared-socket");
+				"--concurrency.multi-jvm.workers=0", "--concurrency.multi-jvm.max-requests-jitter=50");
 		assertThat(result.exitCode()).isNotZero();
 		assertThat(result.output()).contains("(active profiles: dev)")
 			.contains("concurrency.multi-jvm.workers = 0")
 			.contains("allowed: 'auto' or a whole number from 1 to 256")
-			.contains("concurrency.multi-jvm.balancer = shared-socket")
+			.contains("concurrency.multi-jvm.max-requests-jitter = 50")
+			.contains("0 while concurrency.multi-jvm.max-requests is 0")
 			.doesNotContain("Started worker");
 	}
 

@@ -323,6 +323,7 @@ final class Arbiter implements MasterChannel.Master {
 		this.earlyCrashes++;
 		long millis = Math.min(MAX_RESPAWN_BACKOFF.toMillis(), 250L << Math.min(10, this.earlyCrashes - 1));
 		this.nextSpawn = Instant.now().plusMillis(millis);
+		log("Next worker in " + millis + " ms (" + this.earlyCrashes + " early exit(s) in a row)");
 	}
 
 	private void promoteIfReady(Worker worker) {
@@ -573,19 +574,37 @@ final class Arbiter implements MasterChannel.Master {
 		return status;
 	}
 
+	/**
+	 * A signal ignored when the master started stays ignored for HUP, INT and TERM: the
+	 * JVM installs no handler over an inherited SIG_IGN for its shutdown signals, whatever
+	 * {@link Signal#handle} is asked. Other signals are taken over. Either way the user is
+	 * told, since {@code nohup} or a script's {@code &} silently changes what a signal does.
+	 */
 	private void installSignalHandlers() {
 		for (String name : List.of("TERM", "INT", "HUP", "TTIN", "TTOU")) {
 			try {
 				SignalHandler previous = Signal.handle(new Signal(name), (signal) -> this.events.add(signal.getName()));
 				if (previous == SignalHandler.SIG_IGN) {
-					log("WARNING: SIG" + name + " was ignored when the master started (started under nohup?): "
-							+ "it is handled now, as the master's signals require");
+					log("WARNING: " + ignoredAtStart(name));
 				}
 			}
 			catch (IllegalArgumentException ex) {
 				log("WARNING: SIG" + name + " cannot be handled on this JVM: " + ex.getMessage());
 			}
 		}
+	}
+
+	static String ignoredAtStart(String signal) {
+		String was = "SIG" + signal + " was ignored when the master started (nohup ignores HUP; a script's "
+				+ "background job ignores INT)";
+		return switch (signal) {
+			case "HUP" -> was + ", and the JVM keeps it ignored: kill -HUP will not reload. Reload with "
+					+ "POST /actuator/concurrency {\"reload\": true} (management.endpoint.concurrency.access="
+					+ "unrestricted), or start the master without nohup (setsid, a systemd service).";
+			case "INT", "TERM" -> was + ", and the JVM keeps it ignored: kill -" + signal
+					+ " will not stop the master. SIGTERM or SIGINT, whichever is not ignored, still stops it gracefully.";
+			default -> was + ": the master handles it now.";
+		};
 	}
 
 	private void forwardOutput(Worker worker) {

@@ -1,6 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.multijvm;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -111,9 +112,16 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	 * @return the arguments
 	 */
 	List<String> workerArguments(int port) {
-		return List.of("--concurrency.model=" + this.settings.getWorkerModel().value(), "--server.port=" + port,
-				"--server.address=127.0.0.1", "--management.endpoint.health.probes.enabled=true",
-				"--server.forward-headers-strategy=native");
+		List<String> arguments = new ArrayList<>(List.of("--concurrency.model=" + this.settings.getWorkerModel().value(),
+				"--server.port=" + port, "--server.address=127.0.0.1", "--management.endpoint.health.probes.enabled=true"));
+		if (this.settings.getBalancer() == Balancer.PROXY) {
+			// The proxy sets X-Forwarded-* from the real client: workers honour them from
+			// the master's own address only. Under shared-socket clients reach the
+			// workers directly, so the application's own choice stands.
+			arguments.add("--server.forward-headers-strategy=native");
+			arguments.add("--server.tomcat.remoteip.internal-proxies=127\\.0\\.0\\.1");
+		}
+		return arguments;
 	}
 
 	/**

@@ -1,0 +1,164 @@
+package io.github.bootconcurrency.autoconfigure.testsupport;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An application started as a user starts it, with {@code concurrency.model=multi-jvm}, so
+ * that it becomes the master of real worker JVMs; its output is collected as it runs.
+ * Shared by the auto-configuration's and the sample app's tests.
+ */
+public final class MasterProcess {
+
+	private static final Pattern READY = Pattern
+		.compile("\\[master\\] worker (\\d+) \\(pid (\\d+), port \\d+, ready\\) is ready");
+
+	private final Process process;
+
+	private final int port;
+
+	private final StringBuffer output = new StringBuffer();
+
+	private MasterProcess(Process process, int port) {
+		this.process = process;
+		this.port = port;
+		Thread.ofVirtual().start(() -> {
+			try (BufferedReader reader = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = reader.readLine()) != null) {
+					this.output.append(line).append('\n');
+				}
+			}
+			catch (IOException ex) {
+				// The master is gone.
+			}
+		});
+	}
+
+	/**
+	 * Start a master on a free port.
+	 * @param mainClass the application's main class
+	 * @param classPath the class path it runs with, which its workers inherit
+	 * @param workers the number of workers, or 0 to leave it to the configuration
+	 * @param wrapper a command that runs the master's command line, such as a shell that
+	 * changes the signals it inherits, or an empty list
+	 * @param arguments more application arguments
+	 * @return the running master
+	 * @throws IOException if the process cannot be started
+	 */
+	public static MasterProcess start(Class<?> mainClass, String classPath, int workers, List<String> wrapper,
+			String... arguments) throws IOException {
+		int port = freePort();
+		List<String> command = new ArrayList<>(wrapper);
+		command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
+				"--enable-native-access=ALL-UNNAMED", "-cp", classPath, mainClass.getName(), "--server.port=" + port,
+				"--concurrency.model=multi-jvm"));
+		if (workers > 0) {
+			command.add("--concurrency.multi-jvm.workers=" + workers);
+		}
+		command.addAll(List.of(arguments));
+		return new MasterProcess(new ProcessBuilder(command).redirectErrorStream(true).start(), port);
+	}
+
+	public Process process() {
+		return this.process;
+	}
+
+	public int port() {
+		return this.port;
+	}
+
+	public String output() {
+		return this.output.toString();
+	}
+
+	/**
+	 * Wait until the master has logged this many "is ready" lines in all, or has exited.
+	 * @param readyLines the number of lines
+	 */
+	public void awaitReady(int readyLines) {
+		await().atMost(Duration.ofSeconds(90))
+			.until(() -> readyPids().size() >= readyLines || !this.process.isAlive());
+		assertThat(readyPids()).as(output()).hasSizeGreaterThanOrEqualTo(readyLines);
+	}
+
+	/**
+	 * Return the pid of every worker that became ready, in order, gone or not.
+	 * @return the pids
+	 */
+	public List<Long> readyPids() {
+		List<Long> pids = new ArrayList<>();
+		Matcher matcher = READY.matcher(output());
+		while (matcher.find()) {
+			pids.add(Long.parseLong(matcher.group(2)));
+		}
+		return pids;
+	}
+
+	/**
+	 * Return the pids of the master's children that still run.
+	 * @return the pids
+	 */
+	public List<Long> livePids() {
+		return this.process.children().map(ProcessHandle::pid).filter(MasterProcess::running).toList();
+	}
+
+	/**
+	 * Send the master a signal with {@code kill}.
+	 * @param name the signal's name, such as {@code HUP}
+	 * @throws Exception if {@code kill} fails
+	 */
+	public void signal(String name) throws Exception {
+		Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(this.process.pid())).start();
+		assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(kill.exitValue()).isZero();
+	}
+
+	/**
+	 * Kill the master and everything it started.
+	 */
+	public void kill() {
+		this.process.descendants().forEach(ProcessHandle::destroyForcibly);
+		this.process.destroyForcibly();
+	}
+
+	/**
+	 * Whether the process still runs: a worker orphaned by its master's SIGKILL may stay a
+	 * zombie until whatever adopted it reaps it, and a zombie no longer runs or serves.
+	 * @param pid the process id
+	 * @return whether it runs
+	 */
+	public static boolean running(long pid) {
+		try {
+			String stat = Files.readAllLines(Path.of("/proc/" + pid + "/stat")).get(0);
+			return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	public static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket()) {
+			socket.bind(new InetSocketAddress("127.0.0.1", 0));
+			return socket.getLocalPort();
+		}
+	}
+
+}
