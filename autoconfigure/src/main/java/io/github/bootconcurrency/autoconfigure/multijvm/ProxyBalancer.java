@@ -1,9 +1,14 @@
 package io.github.bootconcurrency.autoconfigure.multijvm;
 
+import java.util.Locale;
+
 import io.undertow.Undertow;
 import io.undertow.server.handlers.ResponseCodeHandler;
 import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
 import io.undertow.server.handlers.proxy.ProxyHandler;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import org.xnio.Options;
 
 /**
@@ -21,6 +26,8 @@ final class ProxyBalancer implements Balancer {
 		.setMaxQueueSize(4096)
 		.setProblemServerRetry(1);
 
+	private static final HttpString HTTP2_SETTINGS = new HttpString("HTTP2-Settings");
+
 	private final Undertow server;
 
 	ProxyBalancer(String host, int port, int backlog) {
@@ -33,8 +40,24 @@ final class ProxyBalancer implements Balancer {
 		this.server = Undertow.builder()
 			.addHttpListener(port, host)
 			.setSocketOption(Options.BACKLOG, backlog)
-			.setHandler(proxy)
+			.setHandler((exchange) -> {
+				dropH2cUpgrade(exchange.getRequestHeaders());
+				proxy.handleRequest(exchange);
+			})
 			.build();
+	}
+
+	/**
+	 * The master answers in HTTP/1.1, as a server may (RFC 9113, 3.2), so it drops a
+	 * client's offer to upgrade to h2c. Passed on without the Connection header that
+	 * the proxy removes, the offer is malformed, and Jetty answers it with 400.
+	 */
+	static void dropH2cUpgrade(HeaderMap headers) {
+		String upgrade = headers.getFirst(Headers.UPGRADE);
+		if (upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("h2c")) {
+			headers.remove(Headers.UPGRADE);
+			headers.remove(HTTP2_SETTINGS);
+		}
 	}
 
 	@Override

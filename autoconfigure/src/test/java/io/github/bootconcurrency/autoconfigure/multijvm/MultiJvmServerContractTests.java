@@ -41,7 +41,7 @@ class MultiJvmServerContractTests {
 
 	static Stream<Arguments> serversAndBalancers() {
 		List<Arguments> cases = new ArrayList<>();
-		for (String server : List.of("TomcatWebServer", "JettyWebServer")) {
+		for (String server : List.of("Tomcat", "Jetty")) {
 			for (String balancer : List.of("proxy", "shared-socket")) {
 				cases.add(Arguments.of(server, balancer));
 			}
@@ -59,7 +59,7 @@ class MultiJvmServerContractTests {
 	@ParameterizedTest(name = "{0} behind {1}")
 	@MethodSource("serversAndBalancers")
 	void twoWorkersServeAreReplacedOnReloadAndStopOnSigterm(String server, String balancer) throws Exception {
-		String otherServer = server.startsWith("Tomcat") ? JETTY : TOMCAT;
+		String otherServer = server.equals("Tomcat") ? JETTY : TOMCAT;
 		this.master = MasterProcess.start(MultiJvmTestApplication.class, System.getProperty("java.class.path"), 2,
 				List.of(), "--concurrency.multi-jvm.balancer=" + balancer,
 				"--spring.autoconfigure.exclude=" + otherServer);
@@ -89,12 +89,13 @@ class MultiJvmServerContractTests {
 				.timeout(Duration.ofSeconds(10))
 				.build();
 			// A client of its own per request: a new connection, which the kernel may hand
-			// to either worker under shared-socket.
+			// to either worker under shared-socket. Its first request offers an h2c upgrade,
+			// as java.net.http does by default, which every server must survive.
 			try (HttpClient fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
 				HttpResponse<String> response = fresh.send(request, HttpResponse.BodyHandlers.ofString());
 				assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 				JsonNode where = this.json.readTree(response.body());
-				assertThat(where.get("server").asString()).isEqualTo(server);
+				assertThat(where.get("server").asString()).startsWith(server);
 				pids.add(where.get("pid").asLong());
 			}
 		}
