@@ -3,6 +3,7 @@ package io.github.bootconcurrency.autoconfigure.multijvm;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,7 +16,11 @@ import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
 import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
 import io.github.bootconcurrency.autoconfigure.validation.Violation;
 
+import org.springframework.boot.context.properties.bind.AbstractBindHandler;
+import org.springframework.boot.context.properties.bind.BindContext;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
@@ -42,11 +47,11 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	 * if a value cannot be used
 	 */
 	static MasterConfig load(ConfigurableEnvironment environment) {
+		SettingsChecks checks = new SettingsChecks(environment);
 		ConcurrencyProperties properties = Binder.get(environment)
-			.bind("concurrency", ConcurrencyProperties.class)
+			.bind("concurrency", Bindable.of(ConcurrencyProperties.class), new ChoiceFailures(environment, checks))
 			.orElseGet(ConcurrencyProperties::new);
 		MultiJvm settings = properties.getMultiJvm();
-		SettingsChecks checks = new SettingsChecks(environment);
 		String model = environment.getProperty(ModelDecision.MODEL_KEY, "");
 		if (!model.isEmpty() && ConcurrencyModel.fromValue(model) != ConcurrencyModel.MULTI_JVM) {
 			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, ModelDecision.MODEL_KEY),
@@ -84,6 +89,42 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		checks.throwIfInvalid();
 		return new MasterConfig(settings, workers, environment.getProperty("server.address", "0.0.0.0"),
 				environment.getProperty("server.port", Integer.class, 8080), properties.getBacklog());
+	}
+
+	/**
+	 * Reports a value that is not one of a key's choices with the master's other
+	 * violations, listing the choices as users write them, rather than failing the
+	 * binding on the first one with every enum constant listed.
+	 */
+	private static final class ChoiceFailures extends AbstractBindHandler {
+
+		private static final Map<String, String> CHOICES = Map.of("concurrency.multi-jvm.balancer",
+				"proxy, shared-socket", "concurrency.multi-jvm.worker-model", String.join(", ", WORKER_MODELS));
+
+		private final ConfigurableEnvironment environment;
+
+		private final SettingsChecks checks;
+
+		ChoiceFailures(ConfigurableEnvironment environment, SettingsChecks checks) {
+			this.environment = environment;
+			this.checks = checks;
+		}
+
+		@Override
+		public Object onFailure(ConfigurationPropertyName name, Bindable<?> target, BindContext context, Exception error)
+				throws Exception {
+			String key = name.toString();
+			String choices = CHOICES.get(key);
+			if (choices == null) {
+				return super.onFailure(name, target, context, error);
+			}
+			ConfiguredValue configured = ConfiguredValue.find(this.environment, key);
+			this.checks.add(Violation.notAllowed(configured, key, (configured != null) ? configured.value() : "",
+					choices));
+			// The default stands in until the checks fail, with every violation.
+			return null;
+		}
+
 	}
 
 	/**

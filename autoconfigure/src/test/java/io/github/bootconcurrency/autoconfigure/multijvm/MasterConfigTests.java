@@ -50,6 +50,19 @@ class MasterConfigTests {
 	}
 
 	@Test
+	void unknownBalancerAndWorkerModelAreReportedTogetherWithTheChoicesAsUsersWriteThem() {
+		MockEnvironment environment = new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "round-robin")
+			.withProperty("concurrency.multi-jvm.worker-model", "gevent")
+			.withProperty("concurrency.multi-jvm.workers", "0");
+		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(() -> MasterConfig.load(environment))
+			.withMessageContaining("concurrency.multi-jvm.balancer = round-robin")
+			.withMessageContaining("allowed: proxy, shared-socket")
+			.withMessageContaining("concurrency.multi-jvm.worker-model = gevent")
+			.withMessageContaining("allowed: platform, virtual")
+			.withMessageContaining("concurrency.multi-jvm.workers = 0");
+	}
+
+	@Test
 	void reloadCannotSwitchTheMasterToAnotherModel() {
 		assertThatExceptionOfType(InvalidSettingsException.class)
 			.isThrownBy(() -> MasterConfig.load(new MockEnvironment().withProperty("concurrency.model", "virtual")))
