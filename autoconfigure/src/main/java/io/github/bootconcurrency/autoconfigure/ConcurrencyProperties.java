@@ -193,9 +193,12 @@ public class ConcurrencyProperties {
 		private Balancer balancer = Balancer.PROXY;
 
 		/**
-		 * Extra JVM options for every worker, after the master's own.
+		 * Extra JVM options for every worker, after the master's own. The default, the
+		 * serial collector, runs one GC thread per worker rather than one per core in
+		 * each: workers share the cores (see docs/benchmarks.md). Setting the list
+		 * replaces it.
 		 */
-		private List<String> jvmArgs = new ArrayList<>();
+		private List<String> jvmArgs = new ArrayList<>(List.of("-XX:+UseSerialGC"));
 
 		/**
 		 * Maximum time a worker may fail its liveness probe before it is killed and

@@ -156,6 +156,7 @@ final class Arbiter implements MasterChannel.Master {
 				+ this.config.settings().getWorkerModel().value() + "', balancer '" + this.balancerName + "' on "
 				+ this.config.address() + ":" + this.config.port());
 		log("Control channel: " + this.channel.socket() + " (this master's workers only)");
+		warnOfLeftOutOptions();
 		try {
 			while (true) {
 				String event = this.events.poll(1, TimeUnit.SECONDS);
@@ -235,12 +236,17 @@ final class Arbiter implements MasterChannel.Master {
 		this.generation++;
 		log(why + ": configuration read again (" + next.workers() + " worker(s), worker model '"
 				+ next.settings().getWorkerModel().value() + "'); replacing every worker, one at a time");
+		warnOfLeftOutOptions();
 		this.toReplace.clear();
 		this.workers.values()
 			.stream()
 			.filter((worker) -> worker.state() != Worker.State.DRAINING)
 			.sorted(Comparator.comparing(Worker::started))
 			.forEach((worker) -> this.toReplace.add(worker.id()));
+	}
+
+	private void warnOfLeftOutOptions() {
+		this.launch.leftOut(this.config.settings().getJvmArgs()).ifPresent((reason) -> log("WARNING: " + reason));
 	}
 
 	private Integer reconcile() {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The command line of a worker: the master's own java binary, JVM options, class path or
@@ -27,13 +28,31 @@ final class WorkerLaunch {
 
 	private final List<String> main;
 
+	private static final Pattern COLLECTOR = Pattern
+		.compile("-XX:\\+Use(Serial|Parallel|ParallelOld|G1|Z|Shenandoah|Epsilon|ConcMarkSweep)GC");
+
 	private final List<String> arguments;
 
-	WorkerLaunch(String java, List<String> jvmOptions, List<String> main, List<String> arguments) {
+	private final String inheritedOptions;
+
+	WorkerLaunch(String java, List<String> jvmOptions, List<String> main, List<String> arguments,
+			String inheritedOptions) {
 		this.java = java;
 		this.jvmOptions = List.copyOf(jvmOptions);
 		this.main = List.copyOf(main);
 		this.arguments = List.copyOf(arguments);
+		this.inheritedOptions = inheritedOptions;
+	}
+
+	/**
+	 * Return this launch with the JVM options that workers inherit through the
+	 * environment, which the command line must not contradict.
+	 * @param inheritedOptions the options, as {@code JAVA_TOOL_OPTIONS} and
+	 * {@code JDK_JAVA_OPTIONS} hold them
+	 * @return the launch
+	 */
+	WorkerLaunch inheriting(String inheritedOptions) {
+		return new WorkerLaunch(this.java, this.jvmOptions, this.main, this.arguments, inheritedOptions);
 	}
 
 	/**
@@ -46,7 +65,9 @@ final class WorkerLaunch {
 		List<String> argv = procCmdline().orElseGet(() -> info.arguments().map(List::of).orElse(List.of()));
 		String command = System.getProperty("sun.java.command", "");
 		String mainToken = command.isEmpty() ? "" : command.split(" ")[0];
-		return parse(java, argv, mainToken, System.getProperty("java.class.path"));
+		return parse(java, argv, mainToken, System.getProperty("java.class.path"))
+			.inheriting(System.getenv().getOrDefault("JAVA_TOOL_OPTIONS", "") + " "
+					+ System.getenv().getOrDefault("JDK_JAVA_OPTIONS", ""));
 	}
 
 	/**
@@ -97,7 +118,27 @@ final class WorkerLaunch {
 			throw new IllegalStateException("Cannot tell the main class or jar from this process's command line "
 					+ argv + ": the multi-jvm master needs it to start its workers");
 		}
-		return new WorkerLaunch(java, options, main, argv.subList(i, argv.size()));
+		return new WorkerLaunch(java, options, main, argv.subList(i, argv.size()), "");
+	}
+
+	/**
+	 * Return why some of these JVM options are left out of every worker's command line,
+	 * or empty if none is.
+	 * @param jvmArgs the configured {@code jvm-args}
+	 * @return the reason, for a warning
+	 */
+	Optional<String> leftOut(List<String> jvmArgs) {
+		List<String> collectors = jvmArgs.stream().filter(WorkerLaunch::choosesCollector).toList();
+		if (collectors.isEmpty() || !COLLECTOR.matcher(this.inheritedOptions).find()) {
+			return Optional.empty();
+		}
+		return Optional.of("concurrency.multi-jvm.jvm-args chooses " + String.join(" ", collectors)
+				+ ", but JAVA_TOOL_OPTIONS or JDK_JAVA_OPTIONS chooses a garbage collector already, and a JVM "
+				+ "given two does not start: workers keep the environment's choice");
+	}
+
+	private static boolean choosesCollector(String option) {
+		return COLLECTOR.matcher(option).matches();
 	}
 
 	private static boolean isDebugAgent(String argument) {
@@ -115,8 +156,16 @@ final class WorkerLaunch {
 	List<String> command(List<String> jvmArgs, List<String> workerArguments) {
 		List<String> command = new ArrayList<>();
 		command.add(this.java);
-		command.addAll(this.jvmOptions);
-		command.addAll(jvmArgs);
+		// A JVM given two collectors does not start: a collector in jvm-args replaces the
+		// master's own, and one in the inherited environment replaces jvm-args'.
+		boolean argsChooseCollector = jvmArgs.stream().anyMatch(WorkerLaunch::choosesCollector);
+		this.jvmOptions.stream()
+			.filter((option) -> !(argsChooseCollector && choosesCollector(option)))
+			.forEach(command::add);
+		boolean environmentChoosesCollector = COLLECTOR.matcher(this.inheritedOptions).find();
+		jvmArgs.stream()
+			.filter((option) -> !(environmentChoosesCollector && choosesCollector(option)))
+			.forEach(command::add);
 		command.addAll(this.main);
 		// A key given twice on the command line binds as "a,b": drop the master's own
 		// value of every key the worker's arguments set.
