@@ -336,6 +336,17 @@ class MultiJvmMasterTests {
 	}
 
 	@Test
+	void postAfterTheProxysConnectionsWereIdleLongerThanTheWorkersKeepAliveIsServed() throws Exception {
+		this.master = startMaster(1, "--management.endpoint.concurrency.access=unrestricted");
+		this.master.awaitReady(1);
+		assertThat(post("/actuator/concurrency", "{\"workers\": 0}").statusCode()).isEqualTo(400);
+		// Longer than a worker's keep-alive (20 s by default): a POST is not retried, so
+		// the proxy must not send it on a connection the worker has closed meanwhile.
+		Thread.sleep(25_000);
+		assertThat(post("/actuator/concurrency", "{\"workers\": 0}").statusCode()).isEqualTo(400);
+	}
+
+	@Test
 	void controlChannelRefusesAnythingButTheMastersWorkers() throws Exception {
 		this.master = startMaster(1);
 		this.master.awaitReady(1);

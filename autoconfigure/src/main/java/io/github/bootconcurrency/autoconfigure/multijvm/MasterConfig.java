@@ -32,8 +32,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * @param address the address the application is served on
  * @param port the port the application is served on
  * @param backlog the listen backlog of that port
+ * @param workerCapacity the requests one worker handles at once: its platform threads or
+ * its cap on virtual threads
  */
-record MasterConfig(MultiJvm settings, int workers, String address, int port, int backlog) {
+record MasterConfig(MultiJvm settings, int workers, String address, int port, int backlog, int workerCapacity) {
 
 	private static final int MAX_WORKERS = 256;
 
@@ -87,8 +89,10 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 				(settings.getMaxRequests() > 0) ? "0 or a positive whole number"
 						: "0 while concurrency.multi-jvm.max-requests is 0 (jitter only spreads recycling out)");
 		checks.throwIfInvalid();
+		int capacity = (settings.getWorkerModel() == ConcurrencyModel.VIRTUAL)
+				? properties.getVirtual().getMaxConcurrentRequests() : properties.getPlatform().getMaxThreads();
 		return new MasterConfig(settings, workers, environment.getProperty("server.address", "0.0.0.0"),
-				environment.getProperty("server.port", Integer.class, 8080), properties.getBacklog());
+				environment.getProperty("server.port", Integer.class, 8080), properties.getBacklog(), capacity);
 	}
 
 	/**

@@ -22,15 +22,40 @@ import org.xnio.Options;
  */
 final class ProxyBalancer implements Balancer {
 
-	private final LoadBalancingProxyClient client = new LoadBalancingProxyClient().setConnectionsPerThread(64)
-		.setMaxQueueSize(4096)
-		.setProblemServerRetry(1);
+	/**
+	 * Most connections to one worker: each request in flight through the proxy holds two
+	 * of the master's file descriptors, and a worker cannot use many more connections
+	 * than it handles requests at once.
+	 */
+	static final int MAX_CONNECTIONS_PER_WORKER = 1024;
+
+	/**
+	 * Requests that may wait, per IO thread and worker, for a connection to a worker;
+	 * past that the proxy answers 503.
+	 */
+	static final int QUEUE_PER_THREAD = 10_000;
+
+	private final LoadBalancingProxyClient client;
 
 	private static final HttpString HTTP2_SETTINGS = new HttpString("HTTP2-Settings");
 
 	private final Undertow server;
 
-	ProxyBalancer(String host, int port, int backlog) {
+	/**
+	 * Create the proxy.
+	 * @param host the address to serve
+	 * @param port the port to serve
+	 * @param backlog the listen backlog
+	 * @param workerCapacity the requests one worker handles at once
+	 */
+	ProxyBalancer(String host, int port, int backlog, int workerCapacity) {
+		int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+		// As many connections to a worker as it serves requests at once, so that the
+		// proxy never holds back what a worker could take.
+		this.client = new LoadBalancingProxyClient()
+			.setConnectionsPerThread(connectionsPerThread(workerCapacity, ioThreads))
+			.setMaxQueueSize(QUEUE_PER_THREAD)
+			.setProblemServerRetry(1);
 		ProxyHandler proxy = ProxyHandler.builder()
 			.setProxyClient(this.client)
 			.setMaxRequestTime(-1)
@@ -38,6 +63,7 @@ final class ProxyBalancer implements Balancer {
 			.setNext(ResponseCodeHandler.HANDLE_404)
 			.build();
 		this.server = Undertow.builder()
+			.setIoThreads(ioThreads)
 			.addHttpListener(port, host)
 			.setSocketOption(Options.BACKLOG, backlog)
 			.setHandler((exchange) -> {
@@ -45,6 +71,11 @@ final class ProxyBalancer implements Balancer {
 				proxy.handleRequest(exchange);
 			})
 			.build();
+	}
+
+	static int connectionsPerThread(int workerCapacity, int ioThreads) {
+		int perWorker = Math.min(workerCapacity, MAX_CONNECTIONS_PER_WORKER);
+		return Math.max(1, (perWorker + ioThreads - 1) / ioThreads);
 	}
 
 	/**

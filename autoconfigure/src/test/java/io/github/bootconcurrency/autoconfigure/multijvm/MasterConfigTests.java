@@ -31,6 +31,17 @@ class MasterConfigTests {
 	}
 
 	@Test
+	void workerCapacityIsTheWorkerModelsLimitAndSizesTheProxysConnections() {
+		MasterConfig platform = MasterConfig.load(new MockEnvironment().withProperty("concurrency.platform.max-threads", "50"));
+		assertThat(platform.workerCapacity()).isEqualTo(50);
+		assertThat(ProxyBalancer.connectionsPerThread(platform.workerCapacity(), 2)).isEqualTo(25);
+		MasterConfig virtual = MasterConfig.load(new MockEnvironment().withProperty("concurrency.multi-jvm.worker-model", "virtual"));
+		assertThat(virtual.workerCapacity()).isEqualTo(10_000);
+		// Bounded by the master's file descriptors, whatever a worker could take.
+		assertThat(ProxyBalancer.connectionsPerThread(virtual.workerCapacity(), 2)).isEqualTo(512);
+	}
+
+	@Test
 	void autoMeansOneWorkerPerProcessor() {
 		MasterConfig config = MasterConfig.load(new MockEnvironment().withProperty("concurrency.multi-jvm.workers", "auto"));
 		assertThat(config.workers()).isEqualTo(Runtime.getRuntime().availableProcessors());
