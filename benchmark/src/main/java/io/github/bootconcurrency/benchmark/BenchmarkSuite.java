@@ -31,7 +31,7 @@ import io.github.bootconcurrency.benchmark.Targets.Target;
  */
 public final class BenchmarkSuite {
 
-	static final String COMMAND = "scripts/benchmark.sh";
+	static final String COMMAND = "java -jar benchmark/target/benchmark.jar suite";
 
 	private BenchmarkSuite() {
 	}
@@ -51,7 +51,7 @@ public final class BenchmarkSuite {
 		String command;
 		try {
 			options = SuiteOptions.parse(arguments);
-			command = arguments.string("command", COMMAND + ((args.length > 0) ? " " + String.join(" ", args) : ""));
+			command = COMMAND + ((args.length > 0) ? " " + String.join(" ", args) : "");
 			arguments.rejectUnknown();
 			if (!arguments.positional().isEmpty()) {
 				throw new IllegalArgumentException("Unexpected argument(s): " + arguments.positional());

@@ -76,7 +76,6 @@ final class Charts {
 			.build();
 		chart.getStyler().setLegendPosition(LegendPosition.InsideNW);
 		chart.getStyler().setXAxisLogarithmic(logarithmic);
-		chart.getStyler().setYAxisLogarithmic(logarithmic);
 		chart.getStyler().setYAxisDecimalPattern("#,##0.##");
 		chart.getStyler().setXAxisDecimalPattern("#,##0");
 		int series = 0;

@@ -90,7 +90,7 @@ record SuiteOptions(boolean quick, List<AppModel> models, Set<Workload> workload
 	String describe() {
 		return String.format("quick=%s, CPU N=%s, IO N=%s (sleep %s s), hello at once N=%d, closed loop %d connections × %d s "
 				+ "(after %d s warm-up), step bound %d s, startup runs %d, app JVM options: %s", this.quick,
-				Arrays.toString(this.cpuN), Arrays.toString(this.ioN), this.ioSleepSeconds, this.helloBurst,
+				Arrays.toString(this.cpuN), Arrays.toString(this.ioN), Targets.fmt(this.ioSleepSeconds), this.helloBurst,
 				this.connections, this.duration.toSeconds(), this.warmup.toSeconds(), this.stepTimeout.toSeconds(),
 				this.startupRuns, this.appJvmArguments.isEmpty() ? "none" : String.join(" ", this.appJvmArguments));
 	}

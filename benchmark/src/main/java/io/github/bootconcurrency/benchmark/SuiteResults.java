@@ -108,7 +108,8 @@ final class SuiteResults {
 	}
 
 	String title(String modelId) {
-		return this.models.stream()
+		return AppModel.all()
+			.stream()
 			.filter((model) -> model.id().equals(modelId))
 			.map(AppModel::title)
 			.findFirst()
