@@ -138,25 +138,27 @@ public final class BenchmarkSuite {
 		private void measure(AppModel model) throws InterruptedException {
 			say("== %s (%s)", model.title(), model.id());
 			long modelStart = System.nanoTime();
-			try (AppProcess app = startApp(model)) {
+			AppProcess app = null;
+			try {
+				app = startApp(model, model.id());
 				this.results.startup(model.id(), app.startup());
 				say("   ready: readiness after %.2f s (log %s)", Measurement.seconds(app.startup()), app.log());
 				warmUp(app, model);
-				if (model.full() && this.options.workloads().contains(Workload.CPU)) {
-					series(app, model, Workload.CPU, this.options.cpuN(), "/cpu-bound");
-				}
-				if (model.full() && this.options.workloads().contains(Workload.IO)) {
-					series(app, model, Workload.IO, this.options.ioN(),
-							"/io-bound?s=" + Targets.fmt(this.options.ioSleepSeconds()));
-				}
-				if (this.options.workloads().contains(Workload.HELLO_BURST)) {
-					series(app, model, Workload.HELLO_BURST, new int[] { this.options.helloBurst() }, "/hello");
-				}
-				if (this.options.workloads().contains(Workload.HELLO_THROUGHPUT)) {
-					pause();
-					LoadResult result = engine().closedLoop(app.uri("/hello"), this.options.connections(),
-							this.options.duration(), 100_000_000);
-					record(model, Workload.HELLO_THROUGHPUT, this.options.connections(), result);
+				int restarts = 0;
+				for (Workload workload : Workload.values()) {
+					if (!this.options.workloads().contains(workload) || (!model.full() && !workload.hello())) {
+						continue;
+					}
+					if (run(app, model, workload)) {
+						// Requests cancelled by the client are still queued in the server and
+						// would be served before the next workload's: start afresh instead.
+						app.close();
+						restarts++;
+						app = startApp(model, model.id() + "-restart-" + restarts);
+						say("   restarted after a step that reached its bound: ready after %.2f s",
+								Measurement.seconds(app.startup()));
+						warmUp(app, model);
+					}
 				}
 			}
 			catch (IOException | RuntimeException ex) {
@@ -164,14 +166,36 @@ public final class BenchmarkSuite {
 				this.results.failed(model.id(), String.valueOf(ex.getMessage()));
 			}
 			finally {
+				if (app != null) {
+					app.close();
+				}
 				this.running.set(null);
 			}
 			say("   %s done in %.0f s", model.id(), (System.nanoTime() - modelStart) / 1e9);
 		}
 
-		private AppProcess startApp(AppModel model) throws IOException, InterruptedException {
+		/**
+		 * Runs one workload on a model.
+		 * @return whether a step reached its bound
+		 */
+		private boolean run(AppProcess app, AppModel model, Workload workload) throws InterruptedException {
+			return switch (workload) {
+				case CPU -> series(app, model, workload, this.options.cpuN(), "/cpu-bound");
+				case IO -> series(app, model, workload, this.options.ioN(),
+						"/io-bound?s=" + Targets.fmt(this.options.ioSleepSeconds()));
+				case HELLO_BURST -> series(app, model, workload, new int[] { this.options.helloBurst() }, "/hello");
+				case HELLO_THROUGHPUT -> {
+					pause();
+					LoadResult result = engine().closedLoop(app.uri("/hello"), this.options.connections(),
+							this.options.duration(), 100_000_000);
+					yield record(model, workload, this.options.connections(), result).timedOut();
+				}
+			};
+		}
+
+		private AppProcess startApp(AppModel model, String logName) throws IOException, InterruptedException {
 			AppProcess app = AppProcess.start(this.java, this.options.jar(), this.options.appJvmArguments(), model,
-					this.logs.resolve(model.id() + ".log"), this.options.bootTimeout());
+					this.logs.resolve(logName + ".log"), this.options.bootTimeout());
 			this.running.set(app);
 			return app;
 		}
@@ -181,7 +205,10 @@ public final class BenchmarkSuite {
 		 * running server, not for its first requests.
 		 */
 		private void warmUp(AppProcess app, AppModel model) {
-			LoadEngine engine = engine();
+			say("   warming up (%d s closed loop on /hello, then the other routes; not counted)",
+					this.options.warmup().toSeconds());
+			Duration bound = this.options.stepTimeout();
+			LoadEngine engine = new LoadEngine(bound, bound, ProgressPrinter.silent());
 			engine.closedLoop(app.uri("/hello"), Math.min(16, this.options.connections()), this.options.warmup(),
 					100_000_000);
 			if (model.full() && this.options.workloads().contains(Workload.CPU)) {
@@ -195,7 +222,11 @@ public final class BenchmarkSuite {
 			}
 		}
 
-		private void series(AppProcess app, AppModel model, Workload workload, int[] ns, String path)
+		/**
+		 * Runs a workload at each N, from the smallest, until a step reaches its bound.
+		 * @return whether a step reached its bound
+		 */
+		private boolean series(AppProcess app, AppModel model, Workload workload, int[] ns, String path)
 				throws InterruptedException {
 			Integer exceededAt = null;
 			for (int n : ns) {
@@ -212,6 +243,7 @@ public final class BenchmarkSuite {
 					exceededAt = n;
 				}
 			}
+			return exceededAt != null;
 		}
 
 		private Measurement record(AppModel model, Workload workload, int n, LoadResult result) {
@@ -244,7 +276,7 @@ public final class BenchmarkSuite {
 			for (int i = 0; i < this.options.startupRuns(); i++) {
 				for (AppModel model : pair) {
 					pause();
-					try (AppProcess app = startApp(model)) {
+					try (AppProcess app = startApp(model, model.id() + "-startup-" + (i + 1))) {
 						this.results.startup(model.id(), app.startup());
 						say("   %-12s ready after %.2f s", model.id(), Measurement.seconds(app.startup()));
 					}

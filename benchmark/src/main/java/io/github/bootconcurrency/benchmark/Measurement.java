@@ -72,6 +72,11 @@ record Measurement(String model, Workload workload, int n, LoadResult result, bo
 			return this.title;
 		}
 
+		/** Whether this workload is on {@code /hello}, the only route the baseline runs. */
+		boolean hello() {
+			return this == HELLO_BURST || this == HELLO_THROUGHPUT;
+		}
+
 		static Workload of(String id) {
 			for (Workload workload : values()) {
 				if (workload.id.equals(id)) {
