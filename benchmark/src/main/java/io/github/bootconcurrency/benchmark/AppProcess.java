@@ -98,6 +98,7 @@ final class AppProcess implements AutoCloseable {
 		URI readiness = uri("/actuator/health/readiness");
 		try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
 			HttpRequest request = HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(2)).build();
+			boolean answered = false;
 			while (true) {
 				if (!this.process.isAlive()) {
 					throw new IllegalStateException("The app exited with status " + this.process.exitValue()
@@ -107,10 +108,11 @@ final class AppProcess implements AutoCloseable {
 					throw new IllegalStateException("The app was not ready within " + timeout.toSeconds() + " s; see "
 							+ this.log);
 				}
-				if (this.startup == null && status(client, request) == 200) {
-					this.startup = Duration.ofNanos(System.nanoTime() - this.startNanos);
+				if (!answered && status(client, request) == 200) {
+					answered = true;
 				}
-				if (this.startup != null && readyWorkers() >= workers) {
+				if (answered && readyWorkers() >= workers) {
+					this.startup = Duration.ofNanos(System.nanoTime() - this.startNanos);
 					return;
 				}
 				Thread.sleep(50);
@@ -136,7 +138,10 @@ final class AppProcess implements AutoCloseable {
 		}
 	}
 
-	/** From the process start until its readiness first answered 200. */
+	/**
+	 * From the process start until its readiness answered 200 (and, for multi-jvm, every
+	 * worker was reported ready).
+	 */
 	Duration startup() {
 		return this.startup;
 	}

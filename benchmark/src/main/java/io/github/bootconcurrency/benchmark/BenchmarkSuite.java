@@ -25,7 +25,7 @@ import io.github.bootconcurrency.benchmark.Targets.Target;
  * fails to start is reported and the suite goes on with the next.
  * <p>
  * Startup time is measured from the process start to the first {@code 200} of
- * {@code /actuator/health/readiness}. For the starter's overhead, {@code platform} and
+ * {@code /actuator/health/readiness} (for multi-jvm, until every worker is ready). For the starter's overhead, {@code platform} and
  * {@code no-starter} are also started alternately a few more times, so that a slow
  * moment of the machine does not fall on one of them only.
  */
@@ -212,7 +212,7 @@ public final class BenchmarkSuite {
 			engine.closedLoop(app.uri("/hello"), Math.min(16, this.options.connections()), this.options.warmup(),
 					100_000_000);
 			if (model.full() && this.options.workloads().contains(Workload.CPU)) {
-				int rounds = this.options.quick() ? 1 : 2;
+				int rounds = this.options.quick() ? 1 : 3;
 				for (int i = 0; i < rounds; i++) {
 					engine.atOnce(app.uri("/cpu-bound"), 2, this.options.stepTimeout());
 				}

@@ -80,7 +80,7 @@ final class Targets {
 				worstN = measurement.n();
 			}
 		}
-		targets.add(new Target(name, String.format(Locale.ROOT, "lowest %.0f %% of ideal (N=%d: %.2f s; wall(1) %.2f s)",
+		targets.add(new Target(name, String.format(Locale.ROOT, "lowest %.1f %% of ideal (N=%d: %.2f s; wall(1) %.2f s)",
 				worst * 100, worstN, results.measured(model, Workload.CPU, worstN).get().wallSeconds(), wall1),
 				worst >= 0.9 && clean));
 	}
@@ -96,7 +96,7 @@ final class Targets {
 			return;
 		}
 		double ratio = measured.get().result().throughput() / reference.get().result().throughput();
-		targets.add(new Target(name, String.format(Locale.ROOT, "%.0f %% (%,.0f vs %,.0f requests/s)", ratio * 100,
+		targets.add(new Target(name, String.format(Locale.ROOT, "%.1f %% (%,.0f vs %,.0f requests/s)", ratio * 100,
 				measured.get().result().throughput(), reference.get().result().throughput()), ratio >= share));
 	}
 

@@ -45,7 +45,7 @@ class TargetsTests {
 		add("virtual", Workload.CPU, 4, 5.0);
 		Target target = target("virtual (defaults): CPU-bound");
 		assertThat(target.pass()).isFalse();
-		assertThat(target.measured()).contains("80 %").contains("N=4");
+		assertThat(target.measured()).contains("80.0 %").contains("N=4");
 	}
 
 	@Test
@@ -68,7 +68,7 @@ class TargetsTests {
 		add("multi-jvm-platform-proxy", Workload.HELLO_THROUGHPUT, 64, 1.0);
 		// Same successes, same wall: 100 %.
 		assertThat(target("multi-jvm 2 × platform, proxy").pass()).isTrue();
-		assertThat(target("multi-jvm 2 × platform, proxy").measured()).startsWith("100 %");
+		assertThat(target("multi-jvm 2 × platform, proxy").measured()).startsWith("100.0 %");
 	}
 
 	@Test
