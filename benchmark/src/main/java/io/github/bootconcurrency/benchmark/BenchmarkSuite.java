@@ -60,6 +60,12 @@ public final class BenchmarkSuite {
 				throw new IllegalArgumentException("No sample app jar at " + options.jar().toAbsolutePath()
 						+ ": build first (./mvnw -q package -DskipTests) and run from the project's root directory.");
 			}
+			// Checked now rather than after half an hour of measurements.
+			Path template = options.docs().resolve(ReportWriter.TEMPLATE);
+			if (!Files.isRegularFile(template)) {
+				throw new IllegalArgumentException("No docs template at " + template.toAbsolutePath()
+						+ ": run from the project's root directory or give --docs.");
+			}
 		}
 		catch (IllegalArgumentException ex) {
 			System.err.println(ex.getMessage());
