@@ -124,6 +124,8 @@ public final class BenchmarkSuite {
 			say("Benchmark suite: %d model(s), java %s, app jar %s", this.options.models().size(), this.java,
 					this.options.jar());
 			say("Settings: %s", this.options.describe());
+			int ioMax = (this.options.ioN().length > 0) ? this.options.ioN()[this.options.ioN().length - 1] : 0;
+			LoadTool.warnIfTooFewFiles(Math.max(ioMax, this.options.helloBurst()));
 			for (AppModel model : this.options.models()) {
 				measure(model);
 			}

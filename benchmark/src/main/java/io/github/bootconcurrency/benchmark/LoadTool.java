@@ -66,6 +66,7 @@ public final class LoadTool {
 		LoadResult result = switch (mode) {
 			case "at-once" -> {
 				int n = arguments.integer("n", 1, 1, 100_000);
+				warnIfTooFewFiles(n);
 				Duration deadline = arguments.duration("deadline", engine.defaultDeadline(Duration.ZERO), MAX_DURATION);
 				arguments.rejectUnknown();
 				yield engine.atOnce(uri, n, deadline);
@@ -88,6 +89,19 @@ public final class LoadTool {
 		};
 		System.out.print(result.format());
 		return (result.failures() == 0) ? 0 : 1;
+	}
+
+	/**
+	 * Warns when {@code connections} sockets at once would not fit under the open-file
+	 * limit: the excess would fail with "too many open files", counted as socket errors
+	 * that are the client's fault, not the server's.
+	 */
+	static void warnIfTooFewFiles(int connections) {
+		long limit = MachineInfo.openFileLimit();
+		if (limit > 0 && connections + 200 > limit) {
+			System.err.printf("Warning: %,d connections at once need more open files than this process may have "
+					+ "(ulimit -n is %d): raise it, e.g. ulimit -n $(ulimit -Hn).%n", connections, limit);
+		}
 	}
 
 	/**

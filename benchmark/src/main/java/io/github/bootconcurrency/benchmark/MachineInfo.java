@@ -45,6 +45,16 @@ record MachineInfo(int cores, long memoryBytes, String cpu, String java, String 
 				openFiles);
 	}
 
+	/** The soft limit of open files of this process, or -1 when unknown or unlimited. */
+	static long openFileLimit() {
+		try {
+			return Long.parseLong(current().openFiles());
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
+	}
+
 	String memory() {
 		return (this.memoryBytes > 0) ? String.format(Locale.ROOT, "%.1f GiB", this.memoryBytes / (1024.0 * 1024 * 1024))
 				: "unknown";
