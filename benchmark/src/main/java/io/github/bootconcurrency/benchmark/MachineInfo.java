@@ -75,7 +75,9 @@ record MachineInfo(int cores, long memoryBytes, String cpu, String java, String 
 
 	private static Optional<String> read(Path file) {
 		try {
-			return Optional.of(Files.readString(file).strip());
+			// Not Files.readString: it trusts the size /proc reports and can return a
+			// truncated value ("4" for 4096).
+			return Optional.of(String.join("\n", Files.readAllLines(file)).strip());
 		}
 		catch (IOException ex) {
 			return Optional.empty();
