@@ -99,8 +99,8 @@ class LoadEngineTests {
 		long start = System.nanoTime();
 		LoadResult result = engine(GENEROUS).closedLoop(this.server.uri("/sleep?ms=20"), 4, duration, 1_000_000);
 		double elapsed = (System.nanoTime() - start) / 1e9;
-		assertThat(result.wallSeconds()).isBetween(0.8, 1.5);
-		assertThat(elapsed).isLessThan(2.5);
+		assertThat(result.wallSeconds()).isBetween(0.8, 3.0);
+		assertThat(elapsed).isLessThan(5.0);
 		assertThat(result.count(200)).isEqualTo(this.server.served200.get());
 		// 4 connections, 20 ms a request: at most 4 × 800 / 20, plus the last round.
 		assertThat(result.requests()).isBetween(4, 4 * 40 + 4);

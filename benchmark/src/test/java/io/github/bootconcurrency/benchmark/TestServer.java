@@ -66,12 +66,14 @@ final class TestServer implements AutoCloseable {
 
 	private void answer(HttpExchange exchange, int status) throws IOException {
 		this.requests.incrementAndGet();
+		// Counted before answering: the client may read the counters as soon as it has
+		// its response.
+		((status == 500) ? this.served500 : this.served200).incrementAndGet();
 		byte[] body = ("status " + status + "\n").getBytes(StandardCharsets.UTF_8);
 		exchange.sendResponseHeaders(status, body.length);
 		try (OutputStream out = exchange.getResponseBody()) {
 			out.write(body);
 		}
-		(status == 500 ? this.served500 : this.served200).incrementAndGet();
 	}
 
 	URI uri(String pathAndQuery) {
