@@ -1,8 +1,6 @@
 package io.github.bootconcurrency.benchmark;
 
-import java.io.IOException;
 import java.net.ConnectException;
-import java.net.SocketException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.ClosedChannelException;
@@ -78,9 +76,6 @@ enum SocketError {
 					|| message.contains("header parser received no bytes")) {
 				return CLOSED;
 			}
-		}
-		if (failure instanceof SocketException || failure instanceof IOException) {
-			return OTHER;
 		}
 		return OTHER;
 	}
