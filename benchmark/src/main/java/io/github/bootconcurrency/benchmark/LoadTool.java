@@ -37,7 +37,11 @@ public final class LoadTool {
 	}
 
 	public static void main(String[] args) throws Exception {
-		if (args.length > 0 && args[0].equals("suite")) {
+		if (args.length == 0 || List.of(args).contains("--help")) {
+			System.out.println(USAGE);
+			System.exit((args.length == 0) ? 2 : 0);
+		}
+		if (args[0].equals("suite")) {
 			System.exit(BenchmarkSuite.run(List.of(args).subList(1, args.length).toArray(String[]::new)));
 		}
 		int status;

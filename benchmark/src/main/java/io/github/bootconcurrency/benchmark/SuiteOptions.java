@@ -2,6 +2,7 @@ package io.github.bootconcurrency.benchmark;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -88,11 +89,26 @@ record SuiteOptions(boolean quick, List<AppModel> models, Set<Workload> workload
 
 	/** The suite's own options, as a command line, for the docs. */
 	String describe() {
-		return String.format("quick=%s, CPU N=%s, IO N=%s (sleep %s s), hello at once N=%d, closed loop %d connections × %d s "
-				+ "(after %d s warm-up), step bound %d s, startup runs %d, app JVM options: %s", this.quick,
-				Arrays.toString(this.cpuN), Arrays.toString(this.ioN), Targets.fmt(this.ioSleepSeconds), this.helloBurst,
-				this.connections, this.duration.toSeconds(), this.warmup.toSeconds(), this.stepTimeout.toSeconds(),
-				this.startupRuns, this.appJvmArguments.isEmpty() ? "none" : String.join(" ", this.appJvmArguments));
+		List<String> parts = new ArrayList<>();
+		parts.add("quick=" + this.quick);
+		parts.add("models " + String.join(", ", this.models.stream().map(AppModel::id).toList()));
+		if (this.workloads.contains(Workload.CPU)) {
+			parts.add("CPU N=" + Arrays.toString(this.cpuN));
+		}
+		if (this.workloads.contains(Workload.IO)) {
+			parts.add("IO N=" + Arrays.toString(this.ioN) + " (sleep " + Targets.fmt(this.ioSleepSeconds) + " s)");
+		}
+		if (this.workloads.contains(Workload.HELLO_BURST)) {
+			parts.add("hello at once N=" + this.helloBurst);
+		}
+		if (this.workloads.contains(Workload.HELLO_THROUGHPUT)) {
+			parts.add("hello closed loop " + this.connections + " connections × " + this.duration.toSeconds() + " s");
+		}
+		parts.add("warm-up " + this.warmup.toSeconds() + " s");
+		parts.add("step bound " + this.stepTimeout.toSeconds() + " s");
+		parts.add("startup runs " + this.startupRuns);
+		parts.add("app JVM options: " + (this.appJvmArguments.isEmpty() ? "none" : String.join(" ", this.appJvmArguments)));
+		return String.join(", ", parts);
 	}
 
 }
