@@ -92,8 +92,27 @@ final class Charts {
 		if (series == 0) {
 			return false;
 		}
+		if (workload == Workload.CPU) {
+			addIdeal(results, chart);
+		}
 		BitmapEncoder.saveBitmap(chart, file.toString(), BitmapFormat.PNG);
 		return true;
+	}
+
+	/**
+	 * The target's reference: ceil(N / cores) × wall(1) of platform (defaults), what N
+	 * CPU-bound requests cost when every core is busy and nothing else is.
+	 */
+	private static void addIdeal(SuiteResults results, XYChart chart) {
+		results.measured(AppModel.PLATFORM, Workload.CPU, 1).ifPresent((one) -> {
+			int cores = results.machine().cores();
+			double[] x = results.of(AppModel.PLATFORM, Workload.CPU).stream().mapToDouble(Measurement::n).toArray();
+			double[] y = new double[x.length];
+			for (int i = 0; i < x.length; i++) {
+				y[i] = Math.ceil(x[i] / cores) * one.wallSeconds();
+			}
+			chart.addSeries(cores + "-core ideal (from platform's N = 1)", x, y).setMarker(SeriesMarkers.NONE);
+		});
 	}
 
 	private static boolean barChart(SuiteResults results, Workload workload, Path file, String title, String yTitle,
