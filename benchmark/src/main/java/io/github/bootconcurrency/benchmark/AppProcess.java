@@ -1,0 +1,179 @@
+package io.github.bootconcurrency.benchmark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The sample app, started fresh for one model on a free loopback port, with the JDK that
+ * runs the suite. Its output goes to a log file (a pipe nobody reads would block it once
+ * full); the log is where the suite looks for the multi-jvm master's
+ * {@code worker N ... is ready} lines, since readiness on the master's port turns UP as
+ * soon as the first worker is.
+ * <p>
+ * Stopping sends SIGTERM, waits, then kills the process and whatever it started: the
+ * next model must find the machine as this one found it.
+ */
+final class AppProcess implements AutoCloseable {
+
+	private static final Pattern WORKER_READY = Pattern.compile("\\[master\\] worker \\d+ .*is ready");
+
+	private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+
+	private final Process process;
+
+	private final int port;
+
+	private final Path log;
+
+	private final long startNanos;
+
+	private AppProcess(Process process, int port, Path log, long startNanos) {
+		this.process = process;
+		this.port = port;
+		this.log = log;
+		this.startNanos = startNanos;
+	}
+
+	/**
+	 * Starts the app and waits until it is ready.
+	 * @param java the java binary
+	 * @param jar the sample app's jar
+	 * @param jvmArguments extra JVM options
+	 * @param model the configuration
+	 * @param log where the app's output goes
+	 * @param bootTimeout bound on the wait
+	 * @return the running app, ready
+	 */
+	static AppProcess start(String java, Path jar, List<String> jvmArguments, AppModel model, Path log,
+			Duration bootTimeout) throws IOException, InterruptedException {
+		int port = freePort();
+		List<String> command = new ArrayList<>();
+		command.add(java);
+		command.addAll(jvmArguments);
+		command.add("-jar");
+		command.add(jar.toString());
+		command.add("--server.port=" + port);
+		command.add("--server.address=127.0.0.1");
+		command.addAll(model.appArguments());
+		Files.createDirectories(log.getParent());
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(log.toFile());
+		// Without a profile the sample app needs no Redis; make sure none is picked up.
+		builder.environment().remove("SPRING_PROFILES_ACTIVE");
+		long startNanos = System.nanoTime();
+		AppProcess app = new AppProcess(builder.start(), port, log, startNanos);
+		try {
+			app.awaitReady(model.workers(), bootTimeout);
+		}
+		catch (IOException | InterruptedException | RuntimeException ex) {
+			app.close();
+			throw ex;
+		}
+		return app;
+	}
+
+	static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+	private Duration startup;
+
+	private void awaitReady(int workers, Duration timeout) throws IOException, InterruptedException {
+		long deadline = this.startNanos + timeout.toNanos();
+		URI readiness = uri("/actuator/health/readiness");
+		try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+			HttpRequest request = HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(2)).build();
+			boolean answered = false;
+			while (true) {
+				if (!this.process.isAlive()) {
+					throw new IllegalStateException("The app exited with status " + this.process.exitValue()
+							+ " before it was ready; see " + this.log);
+				}
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("The app was not ready within " + timeout.toSeconds() + " s; see "
+							+ this.log);
+				}
+				if (!answered && status(client, request) == 200) {
+					answered = true;
+				}
+				if (answered && readyWorkers() >= workers) {
+					this.startup = Duration.ofNanos(System.nanoTime() - this.startNanos);
+					return;
+				}
+				Thread.sleep(50);
+			}
+		}
+	}
+
+	private static int status(HttpClient client, HttpRequest request) throws InterruptedException {
+		try {
+			return client.send(request, BodyHandlers.discarding()).statusCode();
+		}
+		catch (IOException ex) {
+			return -1;
+		}
+	}
+
+	private long readyWorkers() {
+		try (var lines = Files.lines(this.log)) {
+			return lines.filter((line) -> WORKER_READY.matcher(line).find()).count();
+		}
+		catch (IOException | UncheckedIOException ex) {
+			return 0;
+		}
+	}
+
+	/**
+	 * From the process start until its readiness answered 200 (and, for multi-jvm, every
+	 * worker was reported ready).
+	 */
+	Duration startup() {
+		return this.startup;
+	}
+
+	URI uri(String pathAndQuery) {
+		return URI.create("http://127.0.0.1:" + this.port + pathAndQuery);
+	}
+
+	Path log() {
+		return this.log;
+	}
+
+	@Override
+	public void close() {
+		List<ProcessHandle> descendants = this.process.descendants().toList();
+		this.process.destroy();
+		try {
+			if (!this.process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+				this.process.destroyForcibly();
+				this.process.waitFor(5, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			this.process.destroyForcibly();
+			Thread.currentThread().interrupt();
+		}
+		// Workers halt when their master dies; make sure of it before the next model.
+		for (ProcessHandle descendant : descendants) {
+			if (descendant.isAlive()) {
+				descendant.destroyForcibly();
+			}
+		}
+	}
+
+}

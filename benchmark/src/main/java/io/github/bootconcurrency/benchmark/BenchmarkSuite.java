@@ -1,0 +1,317 @@
+package io.github.bootconcurrency.benchmark;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.github.bootconcurrency.benchmark.Measurement.Workload;
+import io.github.bootconcurrency.benchmark.Targets.Target;
+
+/**
+ * The Gunicorn experiment, for every model: starts the sample app fresh for each
+ * configuration, warms it up, runs the workloads, stops it, then evaluates the targets
+ * and writes docs/benchmarks.md and its charts.
+ * <p>
+ * Design: the load runs in this JVM ({@link LoadEngine}), the app in a child JVM of the
+ * same Java (so that the figures are for one runtime), on a free loopback port. Every
+ * step is bounded: each request by connect and read timeouts equal to the step bound,
+ * the step by a deadline, the app's startup by a boot timeout. A workload whose step
+ * reached the bound is not run at a larger N on that model (one thread sleeping 1 s
+ * per request would need 3 hours for 10,000); the docs show it as skipped. A model that
+ * fails to start is reported and the suite goes on with the next.
+ * <p>
+ * Startup time is measured from the process start to the first {@code 200} of
+ * {@code /actuator/health/readiness} (for multi-jvm, until every worker is ready). For the starter's overhead, {@code platform} and
+ * {@code no-starter} are also started alternately a few more times, so that a slow
+ * moment of the machine does not fall on one of them only.
+ */
+public final class BenchmarkSuite {
+
+	static final String COMMAND = "java -jar benchmark/target/benchmark.jar suite";
+
+	private BenchmarkSuite() {
+	}
+
+	public static void main(String[] args) {
+		System.exit(run(args));
+	}
+
+	/**
+	 * Runs the suite.
+	 * @return the exit status: 0 once docs are written (missed targets are results, not
+	 * errors), 1 on a failure, 2 on a usage error
+	 */
+	static int run(String[] args) {
+		Arguments arguments = new Arguments(args);
+		SuiteOptions options;
+		String command;
+		try {
+			options = SuiteOptions.parse(arguments);
+			command = COMMAND + ((args.length > 0) ? " " + String.join(" ", args) : "");
+			arguments.rejectUnknown();
+			if (!arguments.positional().isEmpty()) {
+				throw new IllegalArgumentException("Unexpected argument(s): " + arguments.positional());
+			}
+			if (!Files.isRegularFile(options.jar())) {
+				throw new IllegalArgumentException("No sample app jar at " + options.jar().toAbsolutePath()
+						+ ": build first (./mvnw -q package -DskipTests) and run from the project's root directory.");
+			}
+			// Checked now rather than after half an hour of measurements.
+			Path template = options.docs().resolve(ReportWriter.TEMPLATE);
+			if (!Files.isRegularFile(template)) {
+				throw new IllegalArgumentException("No docs template at " + template.toAbsolutePath()
+						+ ": run from the project's root directory or give --docs.");
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println(ex.getMessage());
+			System.err.println("Options: --quick --models=a,b --workloads=cpu,io,hello-burst,hello-throughput,startup "
+					+ "--app-jvm-args=\"...\" --io-sleep=1 --cpu-n=1,2,4,8 --io-n=10,100,1000,10000 --hello-burst=10000 "
+					+ "--connections=64 --duration=10s --warmup=10s --step-timeout=180s --boot-timeout=120s --startup-runs=5 "
+					+ "--jar=PATH --docs=docs. Models: "
+					+ String.join(", ", AppModel.all().stream().map(AppModel::id).toList()));
+			return 2;
+		}
+		try {
+			new BenchmarkSuite.Run(options, command).execute();
+			return 0;
+		}
+		catch (Exception ex) {
+			System.err.println("The suite failed: " + ex);
+			ex.printStackTrace();
+			return 1;
+		}
+	}
+
+	/**
+	 * One run of the suite.
+	 */
+	private static final class Run {
+
+		private final SuiteOptions options;
+
+		private final String command;
+
+		private final String java = ProcessHandle.current().info().command().orElse("java");
+
+		private final SuiteResults results;
+
+		private final ProgressPrinter progress = ProgressPrinter.forConsole();
+
+		private final Path logs = Path.of("benchmark", "target", "suite-logs");
+
+		private final AtomicReference<AppProcess> running = new AtomicReference<>();
+
+		Run(SuiteOptions options, String command) {
+			this.options = options;
+			this.command = command;
+			this.results = new SuiteResults(options, MachineInfo.current(), options.models());
+		}
+
+		void execute() throws IOException, InterruptedException {
+			long start = System.nanoTime();
+			// Ctrl-C must not leave an app (and its workers) behind.
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+				AppProcess app = this.running.get();
+				if (app != null) {
+					app.close();
+				}
+			}));
+			say("Benchmark suite: %d model(s), java %s, app jar %s", this.options.models().size(), this.java,
+					this.options.jar());
+			say("Settings: %s", this.options.describe());
+			int ioMax = (this.options.ioN().length > 0) ? this.options.ioN()[this.options.ioN().length - 1] : 0;
+			LoadTool.warnIfTooFewFiles(Math.max(ioMax, this.options.helloBurst()));
+			for (AppModel model : this.options.models()) {
+				measure(model);
+			}
+			if (this.options.startupRuns() > 0) {
+				startups();
+			}
+			this.results.elapsed(Duration.ofNanos(System.nanoTime() - start));
+			List<Target> targets = Targets.evaluate(this.results);
+			say("Targets:");
+			targets.forEach((target) -> say("  %-8s %s: %s", target.verdict().replace("*", ""), target.name(),
+					target.measured()));
+			ReportWriter.write(this.results, targets, this.command);
+			List<String> charts = Charts.write(this.results, this.options.docs().resolve("benchmarks"));
+			say("Wrote %s, %s and %s in %.1f min.", this.options.docs().resolve(ReportWriter.OUTPUT),
+					this.options.docs().resolve(ReportWriter.CSV), charts, this.results.elapsed().toSeconds() / 60.0);
+		}
+
+		private void measure(AppModel model) throws InterruptedException {
+			say("== %s (%s)", model.title(), model.id());
+			long modelStart = System.nanoTime();
+			AppProcess app = null;
+			try {
+				app = startApp(model, model.id());
+				this.results.startup(model.id(), app.startup());
+				say("   ready: readiness after %.2f s (log %s)", Measurement.seconds(app.startup()), app.log());
+				warmUp(app, model);
+				int restarts = 0;
+				for (Workload workload : Workload.values()) {
+					if (!this.options.workloads().contains(workload) || (!model.full() && !workload.hello())) {
+						continue;
+					}
+					if (run(app, model, workload)) {
+						// Requests cancelled by the client are still queued in the server and
+						// would be served before the next workload's: start afresh instead.
+						app.close();
+						restarts++;
+						app = startApp(model, model.id() + "-restart-" + restarts);
+						say("   restarted after a step that reached its bound: ready after %.2f s",
+								Measurement.seconds(app.startup()));
+						warmUp(app, model);
+					}
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				say("   %s could not be measured: %s", model.id(), ex.getMessage());
+				this.results.failed(model.id(), String.valueOf(ex.getMessage()));
+			}
+			finally {
+				if (app != null) {
+					app.close();
+				}
+				this.running.set(null);
+			}
+			say("   %s done in %.0f s", model.id(), (System.nanoTime() - modelStart) / 1e9);
+		}
+
+		/**
+		 * Runs one workload on a model.
+		 * @return whether a step reached its bound
+		 */
+		private boolean run(AppProcess app, AppModel model, Workload workload) throws InterruptedException {
+			return switch (workload) {
+				case CPU -> series(app, model, workload, this.options.cpuN(), "/cpu-bound");
+				case IO -> series(app, model, workload, this.options.ioN(),
+						"/io-bound?s=" + Targets.fmt(this.options.ioSleepSeconds()));
+				case HELLO_BURST -> series(app, model, workload, new int[] { this.options.helloBurst() }, "/hello");
+				case HELLO_THROUGHPUT -> {
+					pause();
+					LoadResult result = engine().closedLoop(app.uri("/hello"), this.options.connections(),
+							this.options.duration(), 100_000_000);
+					yield record(model, workload, this.options.connections(), result).timedOut();
+				}
+			};
+		}
+
+		private AppProcess startApp(AppModel model, String logName) throws IOException, InterruptedException {
+			AppProcess app = AppProcess.start(this.java, this.options.jar(), this.options.appJvmArguments(), model,
+					this.logs.resolve(logName + ".log"), this.options.bootTimeout());
+			this.running.set(app);
+			return app;
+		}
+
+		/**
+		 * Warms the JIT up on every route, untimed: the article's figures are for a
+		 * running server, not for its first requests.
+		 */
+		private void warmUp(AppProcess app, AppModel model) {
+			say("   warming up (%d s closed loop on /hello, then the other routes; not counted)",
+					this.options.warmup().toSeconds());
+			Duration bound = this.options.stepTimeout();
+			LoadEngine engine = new LoadEngine(bound, bound, ProgressPrinter.silent());
+			engine.closedLoop(app.uri("/hello"), Math.min(16, this.options.connections()), this.options.warmup(),
+					100_000_000);
+			if (model.full() && this.options.workloads().contains(Workload.CPU)) {
+				int rounds = this.options.quick() ? 1 : 3;
+				for (int i = 0; i < rounds; i++) {
+					engine.atOnce(app.uri("/cpu-bound"), 2, this.options.stepTimeout());
+				}
+			}
+			if (model.full() && this.options.workloads().contains(Workload.IO)) {
+				engine.atOnce(app.uri("/io-bound?s=0.1"), 50, this.options.stepTimeout());
+			}
+		}
+
+		/**
+		 * Runs a workload at each N, from the smallest, until a step reaches its bound.
+		 * @return whether a step reached its bound
+		 */
+		private boolean series(AppProcess app, AppModel model, Workload workload, int[] ns, String path)
+				throws InterruptedException {
+			Integer exceededAt = null;
+			for (int n : ns) {
+				if (exceededAt != null) {
+					String note = String.format(Locale.ROOT, "skipped: N = %,d already reached the %d s step bound",
+							exceededAt, this.options.stepTimeout().toSeconds());
+					this.results.add(Measurement.skipped(model.id(), workload, n, note));
+					say("   %-16s N=%-6d %s", workload.id(), n, note);
+					continue;
+				}
+				pause();
+				LoadResult result = engine().atOnce(app.uri(path), n, this.options.stepTimeout());
+				if (record(model, workload, n, result).timedOut()) {
+					exceededAt = n;
+				}
+			}
+			return exceededAt != null;
+		}
+
+		private Measurement record(AppModel model, Workload workload, int n, LoadResult result) {
+			boolean timedOut = result.errorCount(SocketError.DEADLINE) > 0
+					|| result.wall().compareTo(this.options.stepTimeout()) >= 0;
+			Measurement measurement = new Measurement(model.id(), workload, n, result, timedOut, "");
+			this.results.add(measurement);
+			say("   %-16s N=%-6d wall %8.3f s  p50 %9s  p99 %9s  max %9s  %s; socket errors: %s%s", workload.id(), n,
+					result.wallSeconds(), LoadResult.millis(result.percentile(50)), LoadResult.millis(result.percentile(99)),
+					LoadResult.millis(result.max()), result.statusHistogram(), result.errorSummary(),
+					(workload == Workload.HELLO_THROUGHPUT)
+							? String.format(Locale.ROOT, "; %,.0f requests/s", result.throughput()) : "");
+			return measurement;
+		}
+
+		/**
+		 * More starts of the app with and without the starter, alternated, for a median
+		 * that does not depend on one moment.
+		 */
+		private void startups() throws InterruptedException {
+			List<AppModel> pair = this.options.models()
+				.stream()
+				.filter((model) -> model.id().equals(AppModel.PLATFORM) || model.id().equals(AppModel.NO_STARTER))
+				.toList();
+			if (pair.isEmpty()) {
+				return;
+			}
+			say("== startup time: %d more start(s) of %s, alternated", this.options.startupRuns(),
+					String.join(" and ", pair.stream().map(AppModel::id).toList()));
+			for (int i = 0; i < this.options.startupRuns(); i++) {
+				for (AppModel model : pair) {
+					pause();
+					try (AppProcess app = startApp(model, model.id() + "-startup-" + (i + 1))) {
+						this.results.startup(model.id(), app.startup());
+						say("   %-12s ready after %.2f s", model.id(), Measurement.seconds(app.startup()));
+					}
+					catch (IOException | RuntimeException ex) {
+						say("   %s did not start: %s", model.id(), ex.getMessage());
+					}
+					finally {
+						this.running.set(null);
+					}
+				}
+			}
+		}
+
+		private LoadEngine engine() {
+			Duration bound = this.options.stepTimeout();
+			return new LoadEngine(bound, bound, this.progress);
+		}
+
+		private void pause() throws InterruptedException {
+			Thread.sleep(this.options.pause());
+		}
+
+		private static void say(String format, Object... args) {
+			System.out.println(String.format(Locale.ROOT, format, args));
+			System.out.flush();
+		}
+
+	}
+
+}

@@ -1,0 +1,131 @@
+package io.github.bootconcurrency.benchmark;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The load tool: the client of the Gunicorn experiment, and more. Entry point of
+ * {@code benchmark.jar}.
+ *
+ * <pre>
+ * java -jar benchmark.jar at-once     --url=http://127.0.0.1:8080/io-bound?s=1 --n=10000
+ * java -jar benchmark.jar closed-loop --url=http://127.0.0.1:8080/hello --connections=64 --duration=10s
+ * java -jar benchmark.jar rate        --url=http://127.0.0.1:8080/hello --rate=500 --duration=30s
+ * java -jar benchmark.jar suite       [options of {@link BenchmarkSuite}]
+ * </pre>
+ *
+ * Common options: {@code --connect-timeout} (default 30s), {@code --read-timeout}
+ * (default 60s) and {@code --deadline} (bound on the whole run). The report goes to
+ * standard output, progress to standard error. The exit status is 0 when every request
+ * got a 2xx, 1 otherwise, 2 on a usage error.
+ */
+public final class LoadTool {
+
+	static final String USAGE = """
+			Usage: java -jar benchmark.jar <mode> [--option=value ...]
+			  at-once      --url=URL --n=N                       N requests released together
+			  closed-loop  --url=URL --connections=C --duration=D [--max-requests=M]
+			  rate         --url=URL --rate=R --duration=D [--max-in-flight=F]
+			  suite        [see docs/benchmarks.md]               the whole benchmark
+			Common: --connect-timeout=30s --read-timeout=60s --deadline=D --quiet (no progress)
+			Durations: 500ms, 10s, 2m. Only loopback URLs are accepted unless --allow-remote.""";
+
+	private static final Duration MAX_DURATION = Duration.ofHours(2);
+
+	private LoadTool() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		if (args.length == 0 || List.of(args).contains("--help")) {
+			System.out.println(USAGE);
+			System.exit((args.length == 0) ? 2 : 0);
+		}
+		if (args[0].equals("suite")) {
+			System.exit(BenchmarkSuite.run(List.of(args).subList(1, args.length).toArray(String[]::new)));
+		}
+		int status;
+		try {
+			status = run(new Arguments(args));
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println(ex.getMessage());
+			System.err.println(USAGE);
+			status = 2;
+		}
+		System.exit(status);
+	}
+
+	static int run(Arguments arguments) {
+		List<String> positional = arguments.positional();
+		if (positional.size() != 1) {
+			throw new IllegalArgumentException("Give exactly one mode.");
+		}
+		String mode = positional.get(0);
+		URI uri = uri(arguments.string("url", null), arguments.flag("allow-remote"));
+		Duration connectTimeout = arguments.duration("connect-timeout", Duration.ofSeconds(30), MAX_DURATION);
+		Duration readTimeout = arguments.duration("read-timeout", Duration.ofSeconds(60), MAX_DURATION);
+		ProgressPrinter progress = arguments.flag("quiet") ? ProgressPrinter.silent() : ProgressPrinter.forConsole();
+		LoadEngine engine = new LoadEngine(connectTimeout, readTimeout, progress);
+		LoadResult result = switch (mode) {
+			case "at-once" -> {
+				int n = arguments.integer("n", 1, 1, 100_000);
+				warnIfTooFewFiles(n);
+				Duration deadline = arguments.duration("deadline", engine.defaultDeadline(Duration.ZERO), MAX_DURATION);
+				arguments.rejectUnknown();
+				yield engine.atOnce(uri, n, deadline);
+			}
+			case "closed-loop" -> {
+				int connections = arguments.integer("connections", 64, 1, 100_000);
+				Duration duration = arguments.duration("duration", Duration.ofSeconds(10), MAX_DURATION);
+				int maxRequests = arguments.integer("max-requests", 10_000_000, 1, 100_000_000);
+				arguments.rejectUnknown();
+				yield engine.closedLoop(uri, connections, duration, maxRequests);
+			}
+			case "rate" -> {
+				double rate = arguments.decimal("rate", 100, 0.1, 100_000);
+				Duration duration = arguments.duration("duration", Duration.ofSeconds(10), MAX_DURATION);
+				int maxInFlight = arguments.integer("max-in-flight", 10_000, 1, 100_000);
+				arguments.rejectUnknown();
+				yield engine.constantRate(uri, rate, duration, maxInFlight);
+			}
+			default -> throw new IllegalArgumentException("Unknown mode '" + mode + "'.");
+		};
+		System.out.print(result.format());
+		return (result.failures() == 0) ? 0 : 1;
+	}
+
+	/**
+	 * Warns when {@code connections} sockets at once would not fit under the open-file
+	 * limit: the excess would fail with "too many open files", counted as socket errors
+	 * that are the client's fault, not the server's.
+	 */
+	static void warnIfTooFewFiles(int connections) {
+		long limit = MachineInfo.openFileLimit();
+		if (limit > 0 && connections + 200 > limit) {
+			System.err.printf("Warning: %,d connections at once need more open files than this process may have "
+					+ "(ulimit -n is %d): raise it, e.g. ulimit -n $(ulimit -Hn).%n", connections, limit);
+		}
+	}
+
+	/**
+	 * The target. Load goes to this machine only, unless asked otherwise: a load tool
+	 * pointed at someone else's server by a typo is an attack.
+	 */
+	static URI uri(String url, boolean allowRemote) {
+		if (url == null) {
+			throw new IllegalArgumentException("--url is required.");
+		}
+		URI uri = URI.create(url);
+		if (!"http".equals(uri.getScheme())) {
+			throw new IllegalArgumentException("--url must be an http:// URL, was " + url);
+		}
+		String host = uri.getHost();
+		boolean loopback = "127.0.0.1".equals(host) || "localhost".equals(host) || "[::1]".equals(host);
+		if (!loopback && !allowRemote) {
+			throw new IllegalArgumentException("--url must point at 127.0.0.1 or localhost (or add --allow-remote), was " + url);
+		}
+		return uri;
+	}
+
+}

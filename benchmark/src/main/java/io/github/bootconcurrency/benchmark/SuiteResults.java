@@ -1,0 +1,123 @@
+package io.github.bootconcurrency.benchmark;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.github.bootconcurrency.benchmark.Measurement.Workload;
+
+/**
+ * Everything one run of the suite measured, in the order it was measured: the input of
+ * the targets, the tables and the charts, so that no figure in the docs is typed by
+ * hand.
+ */
+final class SuiteResults {
+
+	private final SuiteOptions options;
+
+	private final MachineInfo machine;
+
+	private final List<AppModel> models;
+
+	private final List<Measurement> measurements = new ArrayList<>();
+
+	private final Map<String, List<Duration>> startups = new LinkedHashMap<>();
+
+	private final Map<String, String> failures = new LinkedHashMap<>();
+
+	private Duration elapsed = Duration.ZERO;
+
+	SuiteResults(SuiteOptions options, MachineInfo machine, List<AppModel> models) {
+		this.options = options;
+		this.machine = machine;
+		this.models = models;
+	}
+
+	void add(Measurement measurement) {
+		this.measurements.add(measurement);
+	}
+
+	void startup(String model, Duration startup) {
+		this.startups.computeIfAbsent(model, (key) -> new ArrayList<>()).add(startup);
+	}
+
+	/** The model could not be measured (it did not start, for one). */
+	void failed(String model, String reason) {
+		this.failures.put(model, reason);
+	}
+
+	void elapsed(Duration elapsed) {
+		this.elapsed = elapsed;
+	}
+
+	SuiteOptions options() {
+		return this.options;
+	}
+
+	MachineInfo machine() {
+		return this.machine;
+	}
+
+	List<AppModel> models() {
+		return this.models;
+	}
+
+	List<Measurement> measurements() {
+		return this.measurements;
+	}
+
+	Map<String, String> failures() {
+		return this.failures;
+	}
+
+	Duration elapsed() {
+		return this.elapsed;
+	}
+
+	Optional<Measurement> find(String model, Workload workload, int n) {
+		return this.measurements.stream()
+			.filter((m) -> m.model().equals(model) && m.workload() == workload && m.n() == n)
+			.findFirst();
+	}
+
+	Optional<Measurement> measured(String model, Workload workload, int n) {
+		return find(model, workload, n).filter(Measurement::measured);
+	}
+
+	List<Measurement> of(String model, Workload workload) {
+		return this.measurements.stream().filter((m) -> m.model().equals(model) && m.workload() == workload).toList();
+	}
+
+	List<Duration> startups(String model) {
+		return this.startups.getOrDefault(model, List.of());
+	}
+
+	/** The median startup time of a model, or {@code null} if it never started. */
+	Duration medianStartup(String model) {
+		List<Duration> all = startups(model);
+		if (all.isEmpty()) {
+			return null;
+		}
+		long[] nanos = all.stream().mapToLong(Duration::toNanos).sorted().toArray();
+		int middle = nanos.length / 2;
+		return Duration.ofNanos((nanos.length % 2 == 1) ? nanos[middle] : (nanos[middle - 1] + nanos[middle]) / 2);
+	}
+
+	String title(String modelId) {
+		return AppModel.all()
+			.stream()
+			.filter((model) -> model.id().equals(modelId))
+			.map(AppModel::title)
+			.findFirst()
+			.orElse(modelId);
+	}
+
+	static int[] sortedUnique(int[] values) {
+		return Arrays.stream(values).distinct().sorted().toArray();
+	}
+
+}

@@ -1,0 +1,61 @@
+package io.github.bootconcurrency.benchmark;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Tests for {@link Arguments} and the suite's options.
+ */
+class ArgumentsTests {
+
+	@Test
+	void durationsAcceptUnitsAndPlainSeconds() {
+		assertThat(Arguments.parseDuration("d", "500ms")).isEqualTo(Duration.ofMillis(500));
+		assertThat(Arguments.parseDuration("d", "10s")).isEqualTo(Duration.ofSeconds(10));
+		assertThat(Arguments.parseDuration("d", "2m")).isEqualTo(Duration.ofMinutes(2));
+		assertThat(Arguments.parseDuration("d", "1.5")).isEqualTo(Duration.ofMillis(1500));
+	}
+
+	@Test
+	void misspeltOptionIsRejected() {
+		Arguments arguments = new Arguments("at-once", "--url=http://127.0.0.1:1/", "--nn=5");
+		arguments.string("url", null);
+		arguments.integer("n", 1, 1, 10);
+		assertThatIllegalArgumentException().isThrownBy(arguments::rejectUnknown).withMessageContaining("--nn");
+	}
+
+	@Test
+	void numberOutOfRangeNamesTheOption() {
+		Arguments arguments = new Arguments("--n=0");
+		assertThatIllegalArgumentException().isThrownBy(() -> arguments.integer("n", 1, 1, 10))
+			.withMessageContaining("--n");
+	}
+
+	@Test
+	void loadGoesToLoopbackOnlyUnlessAllowed() {
+		assertThatIllegalArgumentException().isThrownBy(() -> LoadTool.uri("http://example.com/", false));
+		assertThat(LoadTool.uri("http://127.0.0.1:8080/hello", false).getPort()).isEqualTo(8080);
+	}
+
+	@Test
+	void quickSuiteUsesSmallerSteps() {
+		SuiteOptions quick = SuiteOptions.parse(new Arguments("--quick"));
+		SuiteOptions full = SuiteOptions.parse(new Arguments());
+		assertThat(quick.ioN()[quick.ioN().length - 1]).isLessThan(full.ioN()[full.ioN().length - 1]);
+		assertThat(quick.duration()).isLessThan(full.duration());
+		assertThat(full.models()).extracting(AppModel::id).contains("virtual", "no-starter");
+	}
+
+	@Test
+	void explicitOptionWinsOverQuickDefault() {
+		SuiteOptions options = SuiteOptions.parse(new Arguments("--quick", "--io-n=10,5,10", "--models=virtual"));
+		assertThat(options.ioN()).containsExactly(5, 10);
+		assertThat(options.models()).extracting(AppModel::id).isEqualTo(List.of("virtual"));
+	}
+
+}
