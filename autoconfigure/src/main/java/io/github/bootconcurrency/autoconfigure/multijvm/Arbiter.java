@@ -227,7 +227,7 @@ final class Arbiter implements MasterChannel.Master {
 			next.settings().setBalancer(this.config.settings().getBalancer());
 			next.settings().setPidfile(this.config.settings().getPidfile());
 			next = new MasterConfig(next.settings(), next.workers(), this.config.address(), this.config.port(),
-					this.config.backlog(), next.workerCapacity());
+					this.config.backlog(), next.workerCapacity(), next.keepAlive());
 		}
 		this.reloads++;
 		this.previousConfig = this.config;

@@ -34,8 +34,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * @param backlog the listen backlog of that port
  * @param workerCapacity the requests one worker handles at once: its platform threads or
  * its cap on virtual threads
+ * @param keepAlive how long a worker keeps an idle connection open
  */
-record MasterConfig(MultiJvm settings, int workers, String address, int port, int backlog, int workerCapacity) {
+record MasterConfig(MultiJvm settings, int workers, String address, int port, int backlog, int workerCapacity,
+		Duration keepAlive) {
 
 	private static final int MAX_WORKERS = 256;
 
@@ -92,7 +94,8 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		int capacity = (settings.getWorkerModel() == ConcurrencyModel.VIRTUAL)
 				? properties.getVirtual().getMaxConcurrentRequests() : properties.getPlatform().getMaxThreads();
 		return new MasterConfig(settings, workers, environment.getProperty("server.address", "0.0.0.0"),
-				environment.getProperty("server.port", Integer.class, 8080), properties.getBacklog(), capacity);
+				environment.getProperty("server.port", Integer.class, 8080), properties.getBacklog(), capacity,
+				properties.getKeepAliveTimeout());
 	}
 
 	/**

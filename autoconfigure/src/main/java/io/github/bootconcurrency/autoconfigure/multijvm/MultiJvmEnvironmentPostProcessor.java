@@ -57,7 +57,8 @@ class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 		MasterConfig config = MasterConfig.load(environment);
 		Balancer balancer = (config.settings().getBalancer() == MultiJvm.Balancer.SHARED_SOCKET)
 				? new SharedSocketBalancer(config.address(), config.port(), config.backlog())
-				: new ProxyBalancer(config.address(), config.port(), config.backlog(), config.workerCapacity());
+				: new ProxyBalancer(config.address(), config.port(), config.backlog(), config.workerCapacity(),
+						config.keepAlive());
 		Arbiter arbiter = new Arbiter(config, () -> MasterConfig.load(reread(environment, application)),
 				WorkerLaunch.ofCurrentProcess(), balancer,
 				config.settings().getBalancer().name().toLowerCase(Locale.ROOT).replace('_', '-'), System.out);

@@ -1,5 +1,6 @@
 package io.github.bootconcurrency.autoconfigure.multijvm;
 
+import java.time.Duration;
 import java.util.Locale;
 
 import io.undertow.Undertow;
@@ -35,6 +36,11 @@ final class ProxyBalancer implements Balancer {
 	 */
 	static final int QUEUE_PER_THREAD = 10_000;
 
+	/**
+	 * Longest a connection to a worker stays open while idle.
+	 */
+	static final Duration MAX_IDLE = Duration.ofSeconds(5);
+
 	private final LoadBalancingProxyClient client;
 
 	private static final HttpString HTTP2_SETTINGS = new HttpString("HTTP2-Settings");
@@ -47,13 +53,18 @@ final class ProxyBalancer implements Balancer {
 	 * @param port the port to serve
 	 * @param backlog the listen backlog
 	 * @param workerCapacity the requests one worker handles at once
+	 * @param workerKeepAlive how long a worker keeps an idle connection open
 	 */
-	ProxyBalancer(String host, int port, int backlog, int workerCapacity) {
+	ProxyBalancer(String host, int port, int backlog, int workerCapacity, Duration workerKeepAlive) {
 		int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
 		// As many connections to a worker as it serves requests at once, so that the
-		// proxy never holds back what a worker could take.
+		// proxy never holds back what a worker could take. Idle ones are closed well
+		// before the worker would close them: a POST sent on a connection the worker is
+		// closing at that instant fails, and cannot be retried.
 		this.client = new LoadBalancingProxyClient()
 			.setConnectionsPerThread(connectionsPerThread(workerCapacity, ioThreads))
+			.setSoftMaxConnectionsPerThread(0)
+			.setTtl((int) idleConnectionTtl(workerKeepAlive).toMillis())
 			.setMaxQueueSize(QUEUE_PER_THREAD)
 			.setProblemServerRetry(1);
 		ProxyHandler proxy = ProxyHandler.builder()
@@ -71,6 +82,12 @@ final class ProxyBalancer implements Balancer {
 				proxy.handleRequest(exchange);
 			})
 			.build();
+	}
+
+	static Duration idleConnectionTtl(Duration workerKeepAlive) {
+		Duration half = workerKeepAlive.dividedBy(2);
+		Duration floor = Duration.ofMillis(1);
+		return half.compareTo(MAX_IDLE) > 0 ? MAX_IDLE : (half.compareTo(floor) < 0 ? floor : half);
 	}
 
 	static int connectionsPerThread(int workerCapacity, int ioThreads) {

@@ -42,6 +42,15 @@ class MasterConfigTests {
 	}
 
 	@Test
+	void proxyClosesIdleConnectionsBeforeTheWorkersKeepAliveDoes() {
+		MasterConfig defaults = MasterConfig.load(new MockEnvironment());
+		assertThat(defaults.keepAlive()).hasSeconds(20);
+		assertThat(ProxyBalancer.idleConnectionTtl(defaults.keepAlive())).hasSeconds(5);
+		MasterConfig shortKeepAlive = MasterConfig.load(new MockEnvironment().withProperty("concurrency.keep-alive-timeout", "3s"));
+		assertThat(ProxyBalancer.idleConnectionTtl(shortKeepAlive.keepAlive())).hasMillis(1500);
+	}
+
+	@Test
 	void autoMeansOneWorkerPerProcessor() {
 		MasterConfig config = MasterConfig.load(new MockEnvironment().withProperty("concurrency.multi-jvm.workers", "auto"));
 		assertThat(config.workers()).isEqualTo(Runtime.getRuntime().availableProcessors());
