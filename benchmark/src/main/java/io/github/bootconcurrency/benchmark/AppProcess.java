@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +32,9 @@ final class AppProcess implements AutoCloseable {
 
 	private static final Pattern WORKER_READY = Pattern.compile("\\[master\\] worker \\d+ .*is ready");
 
+	private static final Pattern TOTAL_TIME = Pattern
+		.compile("\\{\\s*\"statistic\"\\s*:\\s*\"TOTAL_TIME\"\\s*,\\s*\"value\"\\s*:\\s*([0-9.eE+-]+)");
+
 	private static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
 	private final Process process;
@@ -40,11 +45,14 @@ final class AppProcess implements AutoCloseable {
 
 	private final long startNanos;
 
-	private AppProcess(Process process, int port, Path log, long startNanos) {
+	private final boolean singleJvm;
+
+	private AppProcess(Process process, int port, Path log, long startNanos, boolean singleJvm) {
 		this.process = process;
 		this.port = port;
 		this.log = log;
 		this.startNanos = startNanos;
+		this.singleJvm = singleJvm;
 	}
 
 	/**
@@ -74,7 +82,7 @@ final class AppProcess implements AutoCloseable {
 		// Without a profile the sample app needs no Redis; make sure none is picked up.
 		builder.environment().remove("SPRING_PROFILES_ACTIVE");
 		long startNanos = System.nanoTime();
-		AppProcess app = new AppProcess(builder.start(), port, log, startNanos);
+		AppProcess app = new AppProcess(builder.start(), port, log, startNanos, model.workers() == 0);
 		try {
 			app.awaitReady(model.workers(), bootTimeout);
 		}
@@ -144,6 +152,44 @@ final class AppProcess implements AutoCloseable {
 	 */
 	Duration startup() {
 		return this.startup;
+	}
+
+	/**
+	 * Reads the CPU time of the app, of its children and of this process, and the app's
+	 * GC pause time. The pause time comes from the app's {@code jvm.gc.pause} metric, on
+	 * single-JVM models only: under multi-jvm a request to the app's port reaches one
+	 * worker of several.
+	 */
+	Usage.Reading reading() {
+		double workers = this.process.descendants().mapToDouble(AppProcess::cpuSeconds).sum();
+		return new Usage.Reading(cpuSeconds(this.process.toHandle()), workers, cpuSeconds(ProcessHandle.current()),
+				this.singleJvm ? gcPauseSeconds() : Double.NaN);
+	}
+
+	private static double cpuSeconds(ProcessHandle process) {
+		return process.info().totalCpuDuration().map(Measurement::seconds).orElse(Double.NaN);
+	}
+
+	private double gcPauseSeconds() {
+		try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+			HttpRequest request = HttpRequest.newBuilder(uri("/actuator/metrics/jvm.gc.pause"))
+				.timeout(Duration.ofSeconds(5))
+				.build();
+			HttpResponse<String> response = client.send(request, BodyHandlers.ofString());
+			if (response.statusCode() == 404) {
+				// The meter appears with the first pause: none yet.
+				return 0;
+			}
+			Matcher total = TOTAL_TIME.matcher(response.body());
+			return total.find() ? Double.parseDouble(total.group(1)) : Double.NaN;
+		}
+		catch (IOException | RuntimeException ex) {
+			return Double.NaN;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return Double.NaN;
+		}
 	}
 
 	URI uri(String pathAndQuery) {

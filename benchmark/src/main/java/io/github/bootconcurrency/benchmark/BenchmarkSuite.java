@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
@@ -72,7 +74,7 @@ public final class BenchmarkSuite {
 			System.err.println("Options: --quick --models=a,b --workloads=cpu,io,hello-burst,hello-throughput,startup "
 					+ "--app-jvm-args=\"...\" --io-sleep=1 --cpu-n=1,2,4,8 --io-n=10,100,1000,10000 --hello-burst=10000 "
 					+ "--connections=64 --duration=10s --warmup=10s --step-timeout=180s --boot-timeout=120s --startup-runs=5 "
-					+ "--jar=PATH --docs=docs. Models: "
+					+ "--client=socket|jdk --cpu-samples=3 --jar=PATH --docs=docs. Models: "
 					+ String.join(", ", AppModel.all().stream().map(AppModel::id).toList()));
 			return 2;
 		}
@@ -194,9 +196,11 @@ public final class BenchmarkSuite {
 				case HELLO_BURST -> series(app, model, workload, new int[] { this.options.helloBurst() }, "/hello");
 				case HELLO_THROUGHPUT -> {
 					pause();
+					Usage.Reading before = app.reading();
 					LoadResult result = engine().closedLoop(app.uri("/hello"), this.options.connections(),
 							this.options.duration(), 100_000_000);
-					yield record(model, workload, this.options.connections(), result).timedOut();
+					yield record(model, workload, this.options.connections(), result, before.until(app.reading()), "")
+						.timedOut();
 				}
 			};
 		}
@@ -216,7 +220,7 @@ public final class BenchmarkSuite {
 			say("   warming up (%d s closed loop on /hello, then the other routes; not counted)",
 					this.options.warmup().toSeconds());
 			Duration bound = this.options.stepTimeout();
-			LoadEngine engine = new LoadEngine(bound, bound, ProgressPrinter.silent());
+			LoadEngine engine = new LoadEngine(bound, bound, ProgressPrinter.silent(), this.options.client());
 			engine.closedLoop(app.uri("/hello"), Math.min(16, this.options.connections()), this.options.warmup(),
 					100_000_000);
 			if (model.full() && this.options.workloads().contains(Workload.CPU)) {
@@ -245,26 +249,61 @@ public final class BenchmarkSuite {
 					say("   %-16s N=%-6d %s", workload.id(), n, note);
 					continue;
 				}
-				pause();
-				LoadResult result = engine().atOnce(app.uri(path), n, this.options.stepTimeout());
-				if (record(model, workload, n, result).timedOut()) {
+				int samples = (workload == Workload.CPU) ? this.options.cpuSamples() : 1;
+				List<Sample> runs = new ArrayList<>(samples);
+				for (int i = 0; i < samples; i++) {
+					pause();
+					Usage.Reading before = app.reading();
+					LoadResult result = engine().atOnce(app.uri(path), n, this.options.stepTimeout());
+					runs.add(new Sample(result, before.until(app.reading())));
+					if (timedOut(result)) {
+						break;
+					}
+				}
+				Sample kept = Sample.median(runs);
+				String note = (runs.size() > 1) ? "median of " + runs.size() + " runs: " + Sample.walls(runs) + " s" : "";
+				if (record(model, workload, n, kept.result(), kept.usage(), note).timedOut()) {
 					exceededAt = n;
 				}
 			}
 			return exceededAt != null;
 		}
 
-		private Measurement record(AppModel model, Workload workload, int n, LoadResult result) {
-			boolean timedOut = result.errorCount(SocketError.DEADLINE) > 0
-					|| result.wall().compareTo(this.options.stepTimeout()) >= 0;
-			Measurement measurement = new Measurement(model.id(), workload, n, result, timedOut, "");
+		private boolean timedOut(LoadResult result) {
+			return result.errorCount(SocketError.DEADLINE) > 0 || result.wall().compareTo(this.options.stepTimeout()) >= 0;
+		}
+
+		private Measurement record(AppModel model, Workload workload, int n, LoadResult result, Usage usage,
+				String note) {
+			boolean timedOut = timedOut(result);
+			Measurement measurement = new Measurement(model.id(), workload, n, result, timedOut, note, usage);
 			this.results.add(measurement);
 			say("   %-16s N=%-6d wall %8.3f s  p50 %9s  p99 %9s  max %9s  %s; socket errors: %s%s", workload.id(), n,
 					result.wallSeconds(), LoadResult.millis(result.percentile(50)), LoadResult.millis(result.percentile(99)),
 					LoadResult.millis(result.max()), result.statusHistogram(), result.errorSummary(),
 					(workload == Workload.HELLO_THROUGHPUT)
 							? String.format(Locale.ROOT, "; %,.0f requests/s", result.throughput()) : "");
+			say("   %-16s CPU: app %.2f s, workers %.2f s, client %.2f s; app GC pauses %.3f s%s", "", usage.appCpuSeconds(),
+					usage.workersCpuSeconds(), usage.clientCpuSeconds(), usage.gcPauseSeconds(),
+					note.isEmpty() ? "" : "; " + note);
 			return measurement;
+		}
+
+		/** One run of a step, and what it cost. */
+		private record Sample(LoadResult result, Usage usage) {
+
+			/** The run of median wall time; a run that reached its bound wins, to be reported. */
+			static Sample median(List<Sample> runs) {
+				List<Sample> sorted = new ArrayList<>(runs);
+				sorted.sort(Comparator.comparing((Sample sample) -> sample.result().wall()));
+				return sorted.get(sorted.size() / 2);
+			}
+
+			static String walls(List<Sample> runs) {
+				return String.join(", ",
+						runs.stream().map((run) -> String.format(Locale.ROOT, "%.2f", run.result().wallSeconds())).toList());
+			}
+
 		}
 
 		/**
@@ -300,7 +339,7 @@ public final class BenchmarkSuite {
 
 		private LoadEngine engine() {
 			Duration bound = this.options.stepTimeout();
-			return new LoadEngine(bound, bound, this.progress);
+			return new LoadEngine(bound, bound, this.progress, this.options.client());
 		}
 
 		private void pause() throws InterruptedException {

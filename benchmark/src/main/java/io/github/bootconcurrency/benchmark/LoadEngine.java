@@ -2,15 +2,11 @@ package io.github.bootconcurrency.benchmark;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -27,10 +23,10 @@ import java.util.concurrent.locks.LockSupport;
  * cannot hide it by slowing the client down (load during fault tests).</li>
  * </ul>
  * <p>
- * Each run gets its own {@link HttpClient}: on HTTP/1.1 the client opens one connection
- * per concurrent request and keeps it for the next, so a fresh client makes every
- * request of an at-once run set up its own connection, which is the point of that mode
- * (10,000 requests at once means 10,000 connections at once).
+ * Each run gets its own {@link LoadClient}, which opens one connection per concurrent
+ * request and keeps it for the next, so a fresh client makes every request of an
+ * at-once run set up its own connection, which is the point of that mode (10,000
+ * requests at once means 10,000 connections at once).
  * <p>
  * Every run is bounded twice: by the connect and read timeouts of each request, and by
  * a deadline for the whole run, after which requests still in flight are cancelled and
@@ -47,16 +43,30 @@ final class LoadEngine {
 
 	private final ProgressPrinter progress;
 
+	private final LoadClient.Kind client;
+
+	/**
+	 * An engine on the {@link LoadClient.Kind#SOCKET socket} client.
+	 * @param connectTimeout how long a connection may take to be accepted
+	 * @param readTimeout how long a request may wait for its response
+	 * @param progress where progress goes
+	 */
+	LoadEngine(Duration connectTimeout, Duration readTimeout, ProgressPrinter progress) {
+		this(connectTimeout, readTimeout, progress, LoadClient.Kind.SOCKET);
+	}
+
 	/**
 	 * @param connectTimeout how long a connection may take to be accepted (SYN retries
 	 * included)
 	 * @param readTimeout how long a request may wait for its response
 	 * @param progress where progress goes
+	 * @param client which client sends the requests
 	 */
-	LoadEngine(Duration connectTimeout, Duration readTimeout, ProgressPrinter progress) {
+	LoadEngine(Duration connectTimeout, Duration readTimeout, ProgressPrinter progress, LoadClient.Kind client) {
 		this.connectTimeout = connectTimeout;
 		this.readTimeout = readTimeout;
 		this.progress = progress;
+		this.client = client;
 	}
 
 	/** The deadline a run gets when none is given: its requests' own bounds, and some. */
@@ -72,10 +82,9 @@ final class LoadEngine {
 	 * @return what was measured
 	 */
 	LoadResult atOnce(URI uri, int count, Duration deadline) {
-		HttpClient client = newClient();
+		LoadClient client = this.client.open(uri, this.connectTimeout, this.readTimeout);
 		try {
 			AtomicInteger finished = new AtomicInteger();
-			HttpRequest request = request(uri);
 			CountDownLatch release = new CountDownLatch(1);
 			// Latency counts from the release, as the article's client counts from firing:
 			// a request whose thread got to run late was still late for its sender.
@@ -93,7 +102,7 @@ final class LoadEngine {
 						recorder.error(SocketError.DEADLINE);
 						return;
 					}
-					send(client, request, recorder, releasedAt[0]);
+					send(client, recorder, releasedAt[0]);
 				}));
 			}
 			// Start every thread before the release, so that thread creation is not timed
@@ -109,7 +118,7 @@ final class LoadEngine {
 			}
 		}
 		finally {
-			client.shutdownNow();
+			client.close();
 		}
 	}
 
@@ -122,11 +131,10 @@ final class LoadEngine {
 	 * @return what was measured; the wall time runs until the last answer
 	 */
 	LoadResult closedLoop(URI uri, int connections, Duration duration, long maxRequests) {
-		HttpClient client = newClient();
+		LoadClient client = this.client.open(uri, this.connectTimeout, this.readTimeout);
 		try {
 			AtomicInteger finished = new AtomicInteger();
 			AtomicLong issued = new AtomicLong();
-			HttpRequest request = request(uri);
 			List<Thread> threads = new ArrayList<>(connections);
 			List<Recorder> recorders = new ArrayList<>(connections);
 			String label = String.format(Locale.ROOT, "%d connections × GET %s for %.1f s", connections, uri,
@@ -140,7 +148,7 @@ final class LoadEngine {
 					threads.add(Thread.ofVirtual().start(() -> {
 						while (System.nanoTime() < end && issued.incrementAndGet() <= maxRequests
 								&& !Thread.currentThread().isInterrupted()) {
-							send(client, request, recorder, System.nanoTime());
+							send(client, recorder, System.nanoTime());
 						}
 					}));
 				}
@@ -149,7 +157,7 @@ final class LoadEngine {
 			}
 		}
 		finally {
-			client.shutdownNow();
+			client.close();
 		}
 	}
 
@@ -164,11 +172,10 @@ final class LoadEngine {
 	 * @return what was measured; latencies count from when each request was due
 	 */
 	LoadResult constantRate(URI uri, double rate, Duration duration, int maxInFlight) {
-		HttpClient client = newClient();
+		LoadClient client = this.client.open(uri, this.connectTimeout, this.readTimeout);
 		try {
 			AtomicInteger finished = new AtomicInteger();
 			AtomicInteger inFlight = new AtomicInteger();
-			HttpRequest request = request(uri);
 			long total = (long) Math.floor(rate * duration.toNanos() / 1e9);
 			if (total > Integer.MAX_VALUE / 2) {
 				throw new IllegalArgumentException("rate × duration is too many requests: " + total);
@@ -196,7 +203,7 @@ final class LoadEngine {
 					recorders.add(recorder);
 					threads.add(Thread.ofVirtual().start(() -> {
 						try {
-							send(client, request, recorder, due);
+							send(client, recorder, due);
 						}
 						finally {
 							inFlight.decrementAndGet();
@@ -210,26 +217,13 @@ final class LoadEngine {
 			}
 		}
 		finally {
-			client.shutdownNow();
+			client.close();
 		}
 	}
 
-	private HttpClient newClient() {
-		return HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(this.connectTimeout)
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.executor(Executors.newVirtualThreadPerTaskExecutor())
-			.build();
-	}
-
-	private HttpRequest request(URI uri) {
-		return HttpRequest.newBuilder(uri).GET().timeout(this.readTimeout).build();
-	}
-
-	private void send(HttpClient client, HttpRequest request, Recorder recorder, long startNanos) {
+	private void send(LoadClient client, Recorder recorder, long startNanos) {
 		try {
-			int status = client.send(request, BodyHandlers.discarding()).statusCode();
+			int status = client.get();
 			recorder.response(status, System.nanoTime() - startNanos);
 		}
 		catch (InterruptedException ex) {

@@ -16,7 +16,8 @@ import java.util.List;
  * </pre>
  *
  * Common options: {@code --connect-timeout} (default 30s), {@code --read-timeout}
- * (default 60s) and {@code --deadline} (bound on the whole run). The report goes to
+ * (default 60s), {@code --deadline} (bound on the whole run) and {@code --client}
+ * ({@code socket}, the default, or {@code jdk}: see {@link LoadClient}). The report goes to
  * standard output, progress to standard error. The exit status is 0 when every request
  * got a 2xx, 1 otherwise, 2 on a usage error.
  */
@@ -29,6 +30,7 @@ public final class LoadTool {
 			  rate         --url=URL --rate=R --duration=D [--max-in-flight=F]
 			  suite        [see docs/benchmarks.md]               the whole benchmark
 			Common: --connect-timeout=30s --read-timeout=60s --deadline=D --quiet (no progress)
+			        --client=socket (blocking sockets, the default) or jdk (java.net.http)
 			Durations: 500ms, 10s, 2m. Only loopback URLs are accepted unless --allow-remote.""";
 
 	private static final Duration MAX_DURATION = Duration.ofHours(2);
@@ -66,7 +68,8 @@ public final class LoadTool {
 		Duration connectTimeout = arguments.duration("connect-timeout", Duration.ofSeconds(30), MAX_DURATION);
 		Duration readTimeout = arguments.duration("read-timeout", Duration.ofSeconds(60), MAX_DURATION);
 		ProgressPrinter progress = arguments.flag("quiet") ? ProgressPrinter.silent() : ProgressPrinter.forConsole();
-		LoadEngine engine = new LoadEngine(connectTimeout, readTimeout, progress);
+		LoadClient.Kind client = LoadClient.Kind.of(arguments.string("client", LoadClient.Kind.SOCKET.id()));
+		LoadEngine engine = new LoadEngine(connectTimeout, readTimeout, progress, client);
 		LoadResult result = switch (mode) {
 			case "at-once" -> {
 				int n = arguments.integer("n", 1, 1, 100_000);

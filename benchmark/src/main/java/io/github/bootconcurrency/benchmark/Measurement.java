@@ -14,8 +14,14 @@ import java.time.Duration;
  * @param result what was measured, or {@code null} when the step was skipped
  * @param timedOut whether the step reached its time bound
  * @param note why a step was skipped, or an empty string
+ * @param usage what the step cost the machine, {@link Usage#UNKNOWN} when not measured
  */
-record Measurement(String model, Workload workload, int n, LoadResult result, boolean timedOut, String note) {
+record Measurement(String model, Workload workload, int n, LoadResult result, boolean timedOut, String note,
+		Usage usage) {
+
+	Measurement(String model, Workload workload, int n, LoadResult result, boolean timedOut, String note) {
+		this(model, workload, n, result, timedOut, note, Usage.UNKNOWN);
+	}
 
 	static Measurement skipped(String model, Workload workload, int n, String note) {
 		return new Measurement(model, workload, n, null, false, note);

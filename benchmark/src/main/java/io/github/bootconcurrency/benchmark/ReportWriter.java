@@ -55,6 +55,7 @@ final class ReportWriter {
 		values.put("cpu", wallTables(results, Workload.CPU));
 		values.put("io", wallTables(results, Workload.IO));
 		values.put("hello", hello(results));
+		values.put("usage", usage(results));
 		values.put("startup", startup(results));
 		values.put("failures", failures(results));
 		String text = render(Files.readString(template), values);
@@ -220,6 +221,55 @@ final class ReportWriter {
 		return any ? table.toString().stripTrailing() : "Not run.";
 	}
 
+	/**
+	 * Where the machine's CPU went in the steps that load the app hardest: the hello
+	 * closed loop, and the largest N of hello and of the IO-bound route at once.
+	 */
+	static String usage(SuiteResults results) {
+		int cores = results.machine().cores();
+		int[] ioN = results.options().ioN();
+		int ioMax = (ioN.length > 0) ? ioN[ioN.length - 1] : -1;
+		StringBuilder table = new StringBuilder(
+				"| Model | Step | Wall (s) | App CPU (s) | of which workers | Client CPU (s) | Cores busy | App GC pauses (s) | App CPU per request |\n");
+		table.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+		boolean any = false;
+		for (Measurement m : results.measurements()) {
+			boolean shown = m.workload() == Workload.HELLO_THROUGHPUT || m.workload() == Workload.HELLO_BURST
+					|| (m.workload() == Workload.IO && m.n() == ioMax);
+			if (!shown || !m.measured() || !m.usage().known()) {
+				continue;
+			}
+			any = true;
+			Usage u = m.usage();
+			String step = (m.workload() == Workload.HELLO_THROUGHPUT)
+					? String.format(Locale.ROOT, "hello, %d connections", m.n())
+					: String.format(Locale.ROOT, "%s, %,d at once", (m.workload() == Workload.IO) ? "IO" : "hello", m.n());
+			table.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %s | %.2f | %.0f %% | %s | %s |%n",
+					results.title(m.model()), step, m.wallSeconds(), u.serverCpuSeconds(),
+					(u.workersCpuSeconds() > 0) ? String.format(Locale.ROOT, "%.2f", u.workersCpuSeconds()) : "-",
+					u.clientCpuSeconds(), 100 * u.busy(m.wallSeconds(), cores),
+					Double.isNaN(u.gcPauseSeconds()) ? "-" : String.format(Locale.ROOT, "%.2f", u.gcPauseSeconds()),
+					perRequest(u.serverCpuSeconds(), m.result().requests())));
+		}
+		if (!any) {
+			return "Not measured.";
+		}
+		table.append("\nCPU time read from /proc for the app's process, its child processes ")
+			.append("(the multi-jvm workers) and the load tool's own process, over each step. \"Cores busy\" is their sum ")
+			.append(String.format(Locale.ROOT, "over %d cores × wall time: near 100 %% the step was limited by the CPU, ", cores))
+			.append("which the client shares with the app. GC pauses come from the app's `jvm.gc.pause` metric ")
+			.append("(single-JVM models only).");
+		return table.toString();
+	}
+
+	private static String perRequest(double cpuSeconds, long requests) {
+		if (requests == 0) {
+			return "-";
+		}
+		double micros = cpuSeconds * 1e6 / requests;
+		return String.format(Locale.ROOT, "%,.0f µs", micros);
+	}
+
 	private static String startup(SuiteResults results) {
 		StringBuilder table = new StringBuilder("| Model | Median startup (s) | Starts | Each (s) |\n| --- | ---: | ---: | --- |\n");
 		boolean any = false;
@@ -249,7 +299,8 @@ final class ReportWriter {
 
 	private static String csv(SuiteResults results) {
 		StringBuilder csv = new StringBuilder(
-				"model,workload,n,wall_s,p50_ms,p99_ms,max_ms,requests,successes,failures,throughput_rps,timed_out,statuses,socket_errors,note\n");
+				"model,workload,n,wall_s,p50_ms,p99_ms,max_ms,requests,successes,failures,throughput_rps,timed_out,statuses,socket_errors,note,"
+						+ "app_cpu_s,workers_cpu_s,client_cpu_s,app_gc_pause_s\n");
 		for (Measurement m : results.measurements()) {
 			LoadResult r = m.result();
 			csv.append(String.join(",", m.model(), m.workload().id(), String.valueOf(m.n()),
@@ -259,10 +310,15 @@ final class ReportWriter {
 					(r != null) ? String.valueOf(r.successes()) : "", (r != null) ? String.valueOf(r.failures()) : "",
 					(r != null) ? String.format(Locale.ROOT, "%.1f", r.throughput()) : "", String.valueOf(m.timedOut()),
 					quote((r != null) ? r.statusHistogram() : ""), quote((r != null) ? r.errorSummary() : ""),
-					quote(m.note())));
+					quote(m.note()), seconds(m.usage().appCpuSeconds()), seconds(m.usage().workersCpuSeconds()),
+					seconds(m.usage().clientCpuSeconds()), seconds(m.usage().gcPauseSeconds())));
 			csv.append('\n');
 		}
 		return csv.toString();
+	}
+
+	private static String seconds(double seconds) {
+		return Double.isNaN(seconds) ? "" : String.format(Locale.ROOT, "%.3f", seconds);
 	}
 
 	private static String ms(Duration duration) {

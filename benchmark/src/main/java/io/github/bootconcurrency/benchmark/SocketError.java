@@ -1,6 +1,7 @@
 package io.github.bootconcurrency.benchmark;
 
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.ClosedChannelException;
@@ -49,11 +50,15 @@ enum SocketError {
 	}
 
 	/**
-	 * Classifies a failure of {@code HttpClient.send}. The client wraps the cause in its
-	 * own exceptions, so the whole cause chain is looked at, most specific first.
+	 * Classifies a failure of a {@link LoadClient}. {@code java.net.http} wraps the cause
+	 * in its own exceptions, so the whole cause chain is looked at, most specific first.
 	 */
 	static SocketError of(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SocketTimeoutException) {
+				boolean connecting = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT).contains("connect");
+				return connecting ? CONNECT_TIMEOUT : READ_TIMEOUT;
+			}
 			if (cause instanceof HttpConnectTimeoutException) {
 				return CONNECT_TIMEOUT;
 			}

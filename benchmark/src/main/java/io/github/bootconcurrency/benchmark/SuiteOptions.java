@@ -35,11 +35,14 @@ import io.github.bootconcurrency.benchmark.Measurement.Workload;
  * @param bootTimeout bound on the app's startup
  * @param pause pause between steps, so that one step's connections are gone before the
  * next
+ * @param client the load tool's client
+ * @param cpuSamples runs of each CPU-bound step, of which the median is kept: the wall
+ * time of the same CPU-bound code varies by several percent from one JVM to the next
  */
 record SuiteOptions(boolean quick, List<AppModel> models, Set<Workload> workloads, int startupRuns, Path jar,
 		List<String> appJvmArguments, Path docs, int[] cpuN, int[] ioN, double ioSleepSeconds, int helloBurst,
 		int connections, Duration duration, Duration warmup, Duration stepTimeout, Duration bootTimeout,
-		Duration pause) {
+		Duration pause, LoadClient.Kind client, int cpuSamples) {
 
 	static final String DEFAULT_JAR = "sample-app/target/concurrency-sample-app-0.1.0-SNAPSHOT.jar";
 
@@ -73,7 +76,9 @@ record SuiteOptions(boolean quick, List<AppModel> models, Set<Workload> workload
 				arguments.duration("warmup", quick ? Duration.ofSeconds(2) : Duration.ofSeconds(10), MAX),
 				arguments.duration("step-timeout", quick ? Duration.ofSeconds(60) : Duration.ofSeconds(180), MAX),
 				arguments.duration("boot-timeout", Duration.ofSeconds(120), MAX),
-				arguments.duration("pause", quick ? Duration.ofMillis(500) : Duration.ofSeconds(2), MAX));
+				arguments.duration("pause", quick ? Duration.ofMillis(500) : Duration.ofSeconds(2), MAX),
+				LoadClient.Kind.of(arguments.string("client", LoadClient.Kind.SOCKET.id())),
+				arguments.integer("cpu-samples", quick ? 1 : 3, 1, 9));
 		return options;
 	}
 
@@ -93,7 +98,8 @@ record SuiteOptions(boolean quick, List<AppModel> models, Set<Workload> workload
 		parts.add("quick=" + this.quick);
 		parts.add("models " + String.join(", ", this.models.stream().map(AppModel::id).toList()));
 		if (this.workloads.contains(Workload.CPU)) {
-			parts.add("CPU N=" + Arrays.toString(this.cpuN));
+			parts.add("CPU N=" + Arrays.toString(this.cpuN) + " (median of " + this.cpuSamples + " run"
+					+ ((this.cpuSamples > 1) ? "s" : "") + " each)");
 		}
 		if (this.workloads.contains(Workload.IO)) {
 			parts.add("IO N=" + Arrays.toString(this.ioN) + " (sleep " + Targets.fmt(this.ioSleepSeconds) + " s)");
@@ -104,6 +110,7 @@ record SuiteOptions(boolean quick, List<AppModel> models, Set<Workload> workload
 		if (this.workloads.contains(Workload.HELLO_THROUGHPUT)) {
 			parts.add("hello closed loop " + this.connections + " connections × " + this.duration.toSeconds() + " s");
 		}
+		parts.add("client " + this.client.id());
 		parts.add("warm-up " + this.warmup.toSeconds() + " s");
 		parts.add("step bound " + this.stepTimeout.toSeconds() + " s");
 		parts.add("startup runs " + this.startupRuns);

@@ -2,6 +2,8 @@ package io.github.bootconcurrency.benchmark;
 
 import java.util.Map;
 
+import io.github.bootconcurrency.benchmark.Measurement.Workload;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +32,23 @@ class ReportWriterTests {
 	@Test
 	void valuesWithDollarSignsAreInsertedLiterally() {
 		assertThat(ReportWriter.render("{{run}}", Map.of("run", "$1 \\ $"))).endsWith("$1 \\ $");
+	}
+
+	@Test
+	void usageTableSharesTheCoresBetweenAppAndClientPerStep() {
+		SuiteResults results = new SuiteResults(SuiteOptions.parse(new Arguments()),
+				new MachineInfo(2, 0, "test", "test", "test", "now", "4096", "20000"), AppModel.all());
+		long wall = 2_000_000_000L;
+		long[] latencies = new long[4000];
+		java.util.Arrays.fill(latencies, 1_000_000L);
+		LoadResult result = new LoadResult("test", wall, latencies, Map.of(200, 4000), Map.of());
+		results.add(new Measurement("multi-jvm-platform-proxy", Workload.HELLO_THROUGHPUT, 64, result, false, "",
+				new Usage(0.8, 1.2, 1.0, Double.NaN)));
+		results.add(new Measurement("virtual", Workload.CPU, 1, result, false, "", new Usage(1, 0, 1, 0.1)));
+		String table = ReportWriter.usage(results);
+		// (0.8 + 1.2 + 1.0) s of CPU over 2 cores × 2 s; 2.0 s of app CPU over 4,000 requests.
+		assertThat(table).contains("| hello, 64 connections | 2.00 | 2.00 | 1.20 | 1.00 | 75 % | - | 500 µs |");
+		assertThat(table).doesNotContain("virtual");
 	}
 
 }

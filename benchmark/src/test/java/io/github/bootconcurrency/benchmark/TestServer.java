@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,7 +22,9 @@ import com.sun.net.httpserver.HttpServer;
  * <ul>
  * <li>{@code /ok}: 200;</li>
  * <li>{@code /every-third-fails}: 500 for every third request, 200 otherwise;</li>
- * <li>{@code /sleep?ms=N}: 200 after N milliseconds.</li>
+ * <li>{@code /sleep?ms=N}: 200 after N milliseconds;</li>
+ * <li>{@code /chunked}: 200 with a chunked body;</li>
+ * <li>{@code /close}: 200, then the server closes the connection.</li>
  * </ul>
  */
 final class TestServer implements AutoCloseable {
@@ -39,12 +43,30 @@ final class TestServer implements AutoCloseable {
 
 	final AtomicInteger peakInFlight = new AtomicInteger();
 
+	private final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
+
 	TestServer() throws IOException {
 		this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1000);
 		this.server.setExecutor(this.executor);
 		this.server.createContext("/ok", (exchange) -> answer(exchange, 200));
 		this.server.createContext("/every-third-fails",
 				(exchange) -> answer(exchange, (this.requests.get() % 3 == 0) ? 500 : 200));
+		this.server.createContext("/chunked", (exchange) -> {
+			this.requests.incrementAndGet();
+			this.served200.incrementAndGet();
+			this.clientPorts.add(exchange.getRemoteAddress().getPort());
+			exchange.sendResponseHeaders(200, 0);
+			try (OutputStream out = exchange.getResponseBody()) {
+				for (int i = 0; i < 3; i++) {
+					out.write(("part " + i + "\n").repeat(1000).getBytes(StandardCharsets.UTF_8));
+					out.flush();
+				}
+			}
+		});
+		this.server.createContext("/close", (exchange) -> {
+			exchange.getResponseHeaders().set("Connection", "close");
+			answer(exchange, 200);
+		});
 		this.server.createContext("/sleep", (exchange) -> {
 			String query = exchange.getRequestURI().getQuery();
 			long millis = Long.parseLong(query.substring(query.indexOf('=') + 1));
@@ -66,6 +88,7 @@ final class TestServer implements AutoCloseable {
 
 	private void answer(HttpExchange exchange, int status) throws IOException {
 		this.requests.incrementAndGet();
+		this.clientPorts.add(exchange.getRemoteAddress().getPort());
 		// Counted before answering: the client may read the counters as soon as it has
 		// its response.
 		((status == 500) ? this.served500 : this.served200).incrementAndGet();
@@ -74,6 +97,11 @@ final class TestServer implements AutoCloseable {
 		try (OutputStream out = exchange.getResponseBody()) {
 			out.write(body);
 		}
+	}
+
+	/** How many client connections (ports) sent requests that got a plain answer. */
+	int connections() {
+		return this.clientPorts.size();
 	}
 
 	URI uri(String pathAndQuery) {

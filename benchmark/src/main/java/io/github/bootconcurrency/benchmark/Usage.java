@@ -1,0 +1,56 @@
+package io.github.bootconcurrency.benchmark;
+
+/**
+ * What one step cost the machine: the CPU time the app (its master, or its only JVM), its
+ * workers and the load tool used while the step ran, and the time the app stood in GC
+ * pauses. On a 2-core machine the client shares the cores with the server it measures,
+ * so a step whose CPU time adds up to cores × wall was limited by the CPU, not by the
+ * model; these figures tell which part of the machine went where.
+ *
+ * @param appCpuSeconds CPU time of the app's own process (the master under multi-jvm)
+ * @param workersCpuSeconds CPU time of its child processes (the multi-jvm workers)
+ * @param clientCpuSeconds CPU time of the load tool's process
+ * @param gcPauseSeconds GC pause time of the app (single-JVM models only, from its
+ * {@code jvm.gc.pause} metric), or {@code NaN} when not known
+ */
+record Usage(double appCpuSeconds, double workersCpuSeconds, double clientCpuSeconds, double gcPauseSeconds) {
+
+	static final Usage UNKNOWN = new Usage(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+
+	/** CPU time of the app and its workers together. */
+	double serverCpuSeconds() {
+		return this.appCpuSeconds + this.workersCpuSeconds;
+	}
+
+	/**
+	 * The share of the machine's CPU time the app and the client used together.
+	 * @param wallSeconds the step's wall time
+	 * @param cores the machine's cores
+	 * @return from 0 to about 1 ({@code NaN} when unknown)
+	 */
+	double busy(double wallSeconds, int cores) {
+		return (serverCpuSeconds() + this.clientCpuSeconds) / (wallSeconds * cores);
+	}
+
+	boolean known() {
+		return !Double.isNaN(this.appCpuSeconds);
+	}
+
+	/**
+	 * A reading of the counters at one moment; two readings make a {@link Usage}.
+	 *
+	 * @param app CPU seconds of the app's process so far
+	 * @param workers CPU seconds of its children so far
+	 * @param client CPU seconds of this process so far
+	 * @param gcPause GC pause seconds of the app so far, or {@code NaN}
+	 */
+	record Reading(double app, double workers, double client, double gcPause) {
+
+		Usage until(Reading later) {
+			return new Usage(later.app - this.app, later.workers - this.workers, later.client - this.client,
+					later.gcPause - this.gcPause);
+		}
+
+	}
+
+}
