@@ -166,7 +166,8 @@ final class AppProcess implements AutoCloseable {
 				this.singleJvm ? gcPauseSeconds() : Double.NaN);
 	}
 
-	private static double cpuSeconds(ProcessHandle process) {
+	/** CPU time so far of {@code process}, or {@code NaN} where the OS does not say. */
+	static double cpuSeconds(ProcessHandle process) {
 		return process.info().totalCpuDuration().map(Measurement::seconds).orElse(Double.NaN);
 	}
 

@@ -3,6 +3,7 @@ package io.github.bootconcurrency.benchmark;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The load tool: the client of the Gunicorn experiment, and more. Entry point of
@@ -16,8 +17,9 @@ import java.util.List;
  * </pre>
  *
  * Common options: {@code --connect-timeout} (default 30s), {@code --read-timeout}
- * (default 60s), {@code --deadline} (bound on the whole run) and {@code --client}
- * ({@code socket}, the default, or {@code jdk}: see {@link LoadClient}). The report goes to
+ * (default 60s), {@code --deadline} (bound on the whole run), {@code --client}
+ * ({@code socket}, the default, or {@code jdk}: see {@link LoadClient}) and
+ * {@code --watch-pid} (also report the CPU time of that process and its children). The report goes to
  * standard output, progress to standard error. The exit status is 0 when every request
  * got a 2xx, 1 otherwise, 2 on a usage error.
  */
@@ -26,11 +28,12 @@ public final class LoadTool {
 	static final String USAGE = """
 			Usage: java -jar benchmark.jar <mode> [--option=value ...]
 			  at-once      --url=URL --n=N                       N requests released together
-			  closed-loop  --url=URL --connections=C --duration=D [--max-requests=M]
+			  closed-loop  --url=URL --connections=C --duration=D [--max-requests=M] [--warmup=D]
 			  rate         --url=URL --rate=R --duration=D [--max-in-flight=F]
 			  suite        [see docs/benchmarks.md]               the whole benchmark
 			Common: --connect-timeout=30s --read-timeout=60s --deadline=D --quiet (no progress)
 			        --client=socket (blocking sockets, the default) or jdk (java.net.http)
+			        --watch-pid=PID (also report the CPU time of that process and its children)
 			Durations: 500ms, 10s, 2m. Only loopback URLs are accepted unless --allow-remote.""";
 
 	private static final Duration MAX_DURATION = Duration.ofHours(2);
@@ -70,19 +73,32 @@ public final class LoadTool {
 		ProgressPrinter progress = arguments.flag("quiet") ? ProgressPrinter.silent() : ProgressPrinter.forConsole();
 		LoadClient.Kind client = LoadClient.Kind.of(arguments.string("client", LoadClient.Kind.SOCKET.id()));
 		LoadEngine engine = new LoadEngine(connectTimeout, readTimeout, progress, client);
+		ProcessHandle watched = watched(arguments.string("watch-pid", null));
+		Usage.Reading[] before = new Usage.Reading[1];
+		ContextSwitches[] switchesBefore = new ContextSwitches[1];
 		LoadResult result = switch (mode) {
 			case "at-once" -> {
 				int n = arguments.integer("n", 1, 1, 100_000);
 				warnIfTooFewFiles(n);
 				Duration deadline = arguments.duration("deadline", engine.defaultDeadline(Duration.ZERO), MAX_DURATION);
 				arguments.rejectUnknown();
+				before[0] = reading(watched);
+				switchesBefore[0] = switches(watched);
 				yield engine.atOnce(uri, n, deadline);
 			}
 			case "closed-loop" -> {
 				int connections = arguments.integer("connections", 64, 1, 100_000);
 				Duration duration = arguments.duration("duration", Duration.ofSeconds(10), MAX_DURATION);
 				int maxRequests = arguments.integer("max-requests", 10_000_000, 1, 100_000_000);
+				Duration warmup = arguments.duration("warmup", Duration.ZERO, MAX_DURATION);
 				arguments.rejectUnknown();
+				if (!warmup.isZero()) {
+					// Untimed, with the same client, so that the measured loop runs on compiled code.
+					new LoadEngine(connectTimeout, readTimeout, ProgressPrinter.silent(), client).closedLoop(uri,
+							connections, warmup, maxRequests);
+				}
+				before[0] = reading(watched);
+				switchesBefore[0] = switches(watched);
 				yield engine.closedLoop(uri, connections, duration, maxRequests);
 			}
 			case "rate" -> {
@@ -90,12 +106,57 @@ public final class LoadTool {
 				Duration duration = arguments.duration("duration", Duration.ofSeconds(10), MAX_DURATION);
 				int maxInFlight = arguments.integer("max-in-flight", 10_000, 1, 100_000);
 				arguments.rejectUnknown();
+				before[0] = reading(watched);
+				switchesBefore[0] = switches(watched);
 				yield engine.constantRate(uri, rate, duration, maxInFlight);
 			}
 			default -> throw new IllegalArgumentException("Unknown mode '" + mode + "'.");
 		};
+		Usage usage = before[0].until(reading(watched));
 		System.out.print(result.format());
+		System.out.printf(Locale.ROOT, "%n  client CPU     %.2f s (%s a request)%n", usage.clientCpuSeconds(),
+				micros(usage.clientCpuSeconds(), result.requests()));
+		if (watched != null) {
+			System.out.printf(Locale.ROOT, "  server CPU     %.2f s (pid %d and its children; %s a request)%n",
+					usage.serverCpuSeconds(), watched.pid(), micros(usage.serverCpuSeconds(), result.requests()));
+			ContextSwitches switches = switchesBefore[0].until(switches(watched));
+			System.out.printf(Locale.ROOT, "  server switches %d voluntary, %d involuntary (%.2f and %.2f a request)%n",
+					switches.voluntary(), switches.involuntary(), perRequest(switches.voluntary(), result.requests()),
+					perRequest(switches.involuntary(), result.requests()));
+		}
 		return (result.failures() == 0) ? 0 : 1;
+	}
+
+	private static ProcessHandle watched(String pid) {
+		if (pid == null) {
+			return null;
+		}
+		try {
+			return ProcessHandle.of(Long.parseLong(pid))
+				.orElseThrow(() -> new IllegalArgumentException("--watch-pid: no process " + pid));
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException("--watch-pid must be a process id, was '" + pid + "'");
+		}
+	}
+
+	/** CPU time so far of the watched process (and its children) and of this one. */
+	private static Usage.Reading reading(ProcessHandle watched) {
+		double app = (watched != null) ? AppProcess.cpuSeconds(watched) : 0;
+		double children = (watched != null) ? watched.descendants().mapToDouble(AppProcess::cpuSeconds).sum() : 0;
+		return new Usage.Reading(app, children, AppProcess.cpuSeconds(ProcessHandle.current()), Double.NaN);
+	}
+
+	private static ContextSwitches switches(ProcessHandle watched) {
+		return (watched != null) ? ContextSwitches.of(watched) : new ContextSwitches(0, 0);
+	}
+
+	private static double perRequest(long count, long requests) {
+		return (requests > 0) ? (double) count / requests : Double.NaN;
+	}
+
+	private static String micros(double seconds, long requests) {
+		return (requests > 0) ? String.format(Locale.ROOT, "%,.0f µs", seconds * 1e6 / requests) : "-";
 	}
 
 	/**
