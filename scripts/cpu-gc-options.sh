@@ -4,7 +4,7 @@
 # every option set in its own JVM, interleaved round-robin (so background load hits all sets
 # alike), and prints median seconds per option set plus the ratio to "default" of the same run.
 #
-# Usage: ./cpu-gc-options.sh            (env: ROUNDS=3 RUNS=4 BUDGET=900 N=99999 SETS=regex PYTHON=1)
+# Usage: ./cpu-gc-options.sh            (env: ROUNDS=3 RUNS=4 BUDGET=900 N=99999 SETS=regex PYTHON=1 OUT=file)
 #   RUNS   = loop executions per JVM; run 0 is the warm-up ("first request"), runs 1.. are "steady"
 #   ROUNDS = how many times each option set is started (interleaved)
 #   BUDGET = seconds; after round 1 no new JVM starts past this (each JVM is also capped by `timeout 300`)
@@ -133,6 +133,8 @@ PY
 
 names=(); declare -A opt
 for s in "${SETSLIST[@]}"; do n=${s%%|*}; [[ $n =~ $SETS || $n == default ]] || continue; names+=("$n"); opt[$n]=${s#*|}; done
+# The report also goes to docs/benchmarks/cpu-gc-options.txt, which docs/benchmarks.md links.
+exec > >(tee "${OUT:-$(dirname "$0")/../docs/benchmarks/cpu-gc-options.txt}")
 echo "java: $("$JAVA" -version 2>&1 | head -1) | cpus: $(nproc) | N=$N RUNS=$RUNS ROUNDS=$ROUNDS BUDGET=${BUDGET}s"
 echo "load before: $(uptime)"
 start=$SECONDS

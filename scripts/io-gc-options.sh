@@ -6,7 +6,7 @@
 #
 # For each option set, in ROUNDS interleaved rounds (so that background load hits every set alike),
 # the sample app is started fresh (virtual model, starter defaults) with those JVM options, warmed up
-# (10 s of hello, 50 IO requests), then measured: N hello requests at once, then N IO-bound requests
+# (30 s of hello on 64 connections, then one untimed round of each step), then measured: N hello requests at once, then N IO-bound requests
 # (sleep 1 s) at once, with the load tool's socket client. For each step it records the wall time,
 # the app's and the client's CPU time (from /proc) and the app's GC pause time (its jvm.gc.pause
 # metric). It also prints the ratio IO wall / (1 s + 1.3 × hello wall), the target (≤ 1).
@@ -30,7 +30,7 @@ readonly port=18310
 [ -f "$jar" ] && [ -f "$tool" ] || { echo "No $jar or $tool: build with ./mvnw -q package -DskipTests" >&2; exit 1; }
 [ -x "$java" ] || { echo "No java at $java: set JAVA_HOME to a JDK 21 or later" >&2; exit 1; }
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((N * 2 + 1000)) ]; then
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((N + 1000)) ]; then
   echo "The open-file limit ($(ulimit -n)) is too low for $N connections at once." >&2
   exit 1
 fi
@@ -81,9 +81,13 @@ for round in $(seq 1 "$ROUNDS"); do
       curl -sf "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null && break
       sleep 0.5
     done
-    "$java" -jar "$tool" closed-loop --url="http://127.0.0.1:$port/hello" --connections=16 --duration=10s --quiet \
+    # Warm-up, untimed: the JIT needs about half a minute of load to settle, and the first N at once
+    # in a fresh JVM also pays for growing the heap and compiling the paths of so many connections.
+    "$java" -jar "$tool" closed-loop --url="http://127.0.0.1:$port/hello" --connections=64 --duration=30s --quiet \
       >/dev/null || true
-    "$java" -jar "$tool" at-once --url="http://127.0.0.1:$port/io-bound?s=0.1" --n=50 --quiet >/dev/null || true
+    "$java" -jar "$tool" at-once --url="http://127.0.0.1:$port/io-bound?s=1" --n="$N" --quiet >/dev/null || true
+    sleep 2
+    "$java" -jar "$tool" at-once --url="http://127.0.0.1:$port/hello" --n="$N" --quiet >/dev/null || true
     sleep 2
     read -r hw hs hc hg hok < <(step "http://127.0.0.1:$port/hello")
     sleep 2

@@ -74,7 +74,7 @@ public final class BenchmarkSuite {
 			System.err.println("Options: --quick --models=a,b --workloads=cpu,io,hello-burst,hello-throughput,startup "
 					+ "--app-jvm-args=\"...\" --io-sleep=1 --cpu-n=1,2,4,8 --io-n=10,100,1000,10000 --hello-burst=10000 "
 					+ "--connections=64 --duration=10s --warmup=10s --step-timeout=180s --boot-timeout=120s --startup-runs=5 "
-					+ "--client=socket|jdk --cpu-samples=3 --jar=PATH --docs=docs. Models: "
+					+ "--client=socket|jdk --cpu-samples=3 --throughput-warmup=30s --jar=PATH --docs=docs. Models: "
 					+ String.join(", ", AppModel.all().stream().map(AppModel::id).toList()));
 			return 2;
 		}
@@ -195,6 +195,11 @@ public final class BenchmarkSuite {
 						"/io-bound?s=" + Targets.fmt(this.options.ioSleepSeconds()));
 				case HELLO_BURST -> series(app, model, workload, new int[] { this.options.helloBurst() }, "/hello");
 				case HELLO_THROUGHPUT -> {
+					if (!this.options.throughputWarmup().isZero()) {
+						Duration bound = this.options.stepTimeout();
+						new LoadEngine(bound, bound, ProgressPrinter.silent(), this.options.client())
+							.closedLoop(app.uri("/hello"), this.options.connections(), this.options.throughputWarmup(), 100_000_000);
+					}
 					pause();
 					Usage.Reading before = app.reading();
 					LoadResult result = engine().closedLoop(app.uri("/hello"), this.options.connections(),

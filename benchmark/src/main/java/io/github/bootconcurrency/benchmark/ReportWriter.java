@@ -162,8 +162,8 @@ final class ReportWriter {
 
 	private static String details(SuiteResults results, Workload workload) {
 		StringBuilder table = new StringBuilder("<details><summary>Details: p50, p99, max, statuses, socket errors</summary>\n\n");
-		table.append("| Model | N | Wall (s) | p50 | p99 | max | Statuses | Socket errors | Note |\n");
-		table.append("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |\n");
+		table.append("| Model | N | Wall (s) | p50 | p99 | max | Statuses | Socket errors | App CPU per request | Note |\n");
+		table.append("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | --- |\n");
 		for (Measurement measurement : results.measurements()) {
 			if (measurement.workload() != workload) {
 				continue;
@@ -175,14 +175,19 @@ final class ReportWriter {
 
 	private static String detailRow(SuiteResults results, Measurement measurement) {
 		if (!measurement.measured()) {
-			return String.format(Locale.ROOT, "| %s | %,d | - | - | - | - | - | - | %s |%n", results.title(measurement.model()),
+			return String.format(Locale.ROOT, "| %s | %,d | - | - | - | - | - | - | - | %s |%n", results.title(measurement.model()),
 					measurement.n(), measurement.note());
 		}
 		LoadResult result = measurement.result();
-		return String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %s |%n",
+		Usage usage = measurement.usage();
+		String cpu = !usage.known() ? "-"
+				: (measurement.workload() == Workload.CPU)
+						? String.format(Locale.ROOT, "%.2f s", usage.serverCpuSeconds() / Math.max(1, result.requests()))
+						: perRequest(usage.serverCpuSeconds(), result.requests());
+		return String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s |%n",
 				results.title(measurement.model()), measurement.n(), wallCell(measurement),
 				LoadResult.millis(result.percentile(50)), LoadResult.millis(result.percentile(99)),
-				LoadResult.millis(result.max()), result.statusHistogram(), result.errorSummary(),
+				LoadResult.millis(result.max()), result.statusHistogram(), result.errorSummary(), cpu,
 				measurement.timedOut() ? "reached the step bound" : measurement.note());
 	}
 
@@ -257,8 +262,9 @@ final class ReportWriter {
 		table.append("\nCPU time read from /proc for the app's process, its child processes ")
 			.append("(the multi-jvm workers) and the load tool's own process, over each step. \"Cores busy\" is their sum ")
 			.append(String.format(Locale.ROOT, "over %d cores × wall time: near 100 %% the step was limited by the CPU, ", cores))
-			.append("which the client shares with the app. GC pauses come from the app's `jvm.gc.pause` metric ")
-			.append("(single-JVM models only).");
+			.append("which the client shares with the app. The client's CPU time includes starting its N threads ")
+			.append("before the release, which the wall time does not, so a short step can show more than 100 %. ")
+			.append("GC pauses come from the app's `jvm.gc.pause` metric (single-JVM models only).");
 		return table.toString();
 	}
 

@@ -38,11 +38,14 @@ import io.github.bootconcurrency.benchmark.Measurement.Workload;
  * @param client the load tool's client
  * @param cpuSamples runs of each CPU-bound step, of which the median is kept: the wall
  * time of the same CPU-bound code varies by several percent from one JVM to the next
+ * @param throughputWarmup untimed closed loop of the throughput step's own shape, run just
+ * before it on every model: the JIT needs about half a minute of hello load to settle,
+ * and without it a model measured after fewer other steps would be measured colder
  */
 record SuiteOptions(boolean quick, List<AppModel> models, Set<Workload> workloads, int startupRuns, Path jar,
 		List<String> appJvmArguments, Path docs, int[] cpuN, int[] ioN, double ioSleepSeconds, int helloBurst,
 		int connections, Duration duration, Duration warmup, Duration stepTimeout, Duration bootTimeout,
-		Duration pause, LoadClient.Kind client, int cpuSamples) {
+		Duration pause, LoadClient.Kind client, int cpuSamples, Duration throughputWarmup) {
 
 	static final String DEFAULT_JAR = "sample-app/target/concurrency-sample-app-0.1.0-SNAPSHOT.jar";
 
@@ -78,7 +81,8 @@ record SuiteOptions(boolean quick, List<AppModel> models, Set<Workload> workload
 				arguments.duration("boot-timeout", Duration.ofSeconds(120), MAX),
 				arguments.duration("pause", quick ? Duration.ofMillis(500) : Duration.ofSeconds(2), MAX),
 				LoadClient.Kind.of(arguments.string("client", LoadClient.Kind.SOCKET.id())),
-				arguments.integer("cpu-samples", quick ? 1 : 3, 1, 9));
+				arguments.integer("cpu-samples", quick ? 1 : 3, 1, 9),
+				arguments.duration("throughput-warmup", quick ? Duration.ofSeconds(3) : Duration.ofSeconds(30), MAX));
 		return options;
 	}
 
@@ -108,7 +112,8 @@ record SuiteOptions(boolean quick, List<AppModel> models, Set<Workload> workload
 			parts.add("hello at once N=" + this.helloBurst);
 		}
 		if (this.workloads.contains(Workload.HELLO_THROUGHPUT)) {
-			parts.add("hello closed loop " + this.connections + " connections × " + this.duration.toSeconds() + " s");
+			parts.add("hello closed loop " + this.connections + " connections × " + this.duration.toSeconds()
+					+ " s after " + this.throughputWarmup.toSeconds() + " s of the same, untimed");
 		}
 		parts.add("client " + this.client.id());
 		parts.add("warm-up " + this.warmup.toSeconds() + " s");
