@@ -161,14 +161,7 @@ final class AppProcess implements AutoCloseable {
 	 * worker of several.
 	 */
 	Usage.Reading reading() {
-		double workers = this.process.descendants().mapToDouble(AppProcess::cpuSeconds).sum();
-		return new Usage.Reading(cpuSeconds(this.process.toHandle()), workers, cpuSeconds(ProcessHandle.current()),
-				this.singleJvm ? gcPauseSeconds() : Double.NaN);
-	}
-
-	/** CPU time so far of {@code process}, or {@code NaN} where the OS does not say. */
-	static double cpuSeconds(ProcessHandle process) {
-		return process.info().totalCpuDuration().map(Measurement::seconds).orElse(Double.NaN);
+		return Usage.Reading.of(this.process.toHandle(), this.singleJvm ? gcPauseSeconds() : Double.NaN);
 	}
 
 	private double gcPauseSeconds() {

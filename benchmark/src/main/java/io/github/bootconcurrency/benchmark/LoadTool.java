@@ -82,7 +82,7 @@ public final class LoadTool {
 				warnIfTooFewFiles(n);
 				Duration deadline = arguments.duration("deadline", engine.defaultDeadline(Duration.ZERO), MAX_DURATION);
 				arguments.rejectUnknown();
-				before[0] = reading(watched);
+				before[0] = Usage.Reading.of(watched, Double.NaN);
 				switchesBefore[0] = switches(watched);
 				yield engine.atOnce(uri, n, deadline);
 			}
@@ -97,7 +97,7 @@ public final class LoadTool {
 					new LoadEngine(connectTimeout, readTimeout, ProgressPrinter.silent(), client).closedLoop(uri,
 							connections, warmup, maxRequests);
 				}
-				before[0] = reading(watched);
+				before[0] = Usage.Reading.of(watched, Double.NaN);
 				switchesBefore[0] = switches(watched);
 				yield engine.closedLoop(uri, connections, duration, maxRequests);
 			}
@@ -106,19 +106,19 @@ public final class LoadTool {
 				Duration duration = arguments.duration("duration", Duration.ofSeconds(10), MAX_DURATION);
 				int maxInFlight = arguments.integer("max-in-flight", 10_000, 1, 100_000);
 				arguments.rejectUnknown();
-				before[0] = reading(watched);
+				before[0] = Usage.Reading.of(watched, Double.NaN);
 				switchesBefore[0] = switches(watched);
 				yield engine.constantRate(uri, rate, duration, maxInFlight);
 			}
 			default -> throw new IllegalArgumentException("Unknown mode '" + mode + "'.");
 		};
-		Usage usage = before[0].until(reading(watched));
+		Usage usage = before[0].until(Usage.Reading.of(watched, Double.NaN));
 		System.out.print(result.format());
 		System.out.printf(Locale.ROOT, "%n  client CPU     %.2f s (%s a request)%n", usage.clientCpuSeconds(),
-				micros(usage.clientCpuSeconds(), result.requests()));
+				Usage.microsPerRequest(usage.clientCpuSeconds(), result.requests()));
 		if (watched != null) {
 			System.out.printf(Locale.ROOT, "  server CPU     %.2f s (pid %d and its children; %s a request)%n",
-					usage.serverCpuSeconds(), watched.pid(), micros(usage.serverCpuSeconds(), result.requests()));
+					usage.serverCpuSeconds(), watched.pid(), Usage.microsPerRequest(usage.serverCpuSeconds(), result.requests()));
 			ContextSwitches switches = switchesBefore[0].until(switches(watched));
 			System.out.printf(Locale.ROOT, "  server switches %d voluntary, %d involuntary (%.2f and %.2f a request)%n",
 					switches.voluntary(), switches.involuntary(), perRequest(switches.voluntary(), result.requests()),
@@ -140,23 +140,12 @@ public final class LoadTool {
 		}
 	}
 
-	/** CPU time so far of the watched process (and its children) and of this one. */
-	private static Usage.Reading reading(ProcessHandle watched) {
-		double app = (watched != null) ? AppProcess.cpuSeconds(watched) : 0;
-		double children = (watched != null) ? watched.descendants().mapToDouble(AppProcess::cpuSeconds).sum() : 0;
-		return new Usage.Reading(app, children, AppProcess.cpuSeconds(ProcessHandle.current()), Double.NaN);
-	}
-
 	private static ContextSwitches switches(ProcessHandle watched) {
 		return (watched != null) ? ContextSwitches.of(watched) : new ContextSwitches(0, 0);
 	}
 
 	private static double perRequest(long count, long requests) {
 		return (requests > 0) ? (double) count / requests : Double.NaN;
-	}
-
-	private static String micros(double seconds, long requests) {
-		return (requests > 0) ? String.format(Locale.ROOT, "%,.0f µs", seconds * 1e6 / requests) : "-";
 	}
 
 	/**

@@ -183,7 +183,7 @@ final class ReportWriter {
 		String cpu = !usage.known() ? "-"
 				: (measurement.workload() == Workload.CPU)
 						? String.format(Locale.ROOT, "%.2f s", usage.serverCpuSeconds() / Math.max(1, result.requests()))
-						: perRequest(usage.serverCpuSeconds(), result.requests());
+						: Usage.microsPerRequest(usage.serverCpuSeconds(), result.requests());
 		return String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s |%n",
 				results.title(measurement.model()), measurement.n(), wallCell(measurement),
 				LoadResult.millis(result.percentile(50)), LoadResult.millis(result.percentile(99)),
@@ -254,7 +254,7 @@ final class ReportWriter {
 					(u.workersCpuSeconds() > 0) ? String.format(Locale.ROOT, "%.2f", u.workersCpuSeconds()) : "-",
 					u.clientCpuSeconds(), 100 * u.busy(m.wallSeconds(), cores),
 					Double.isNaN(u.gcPauseSeconds()) ? "-" : String.format(Locale.ROOT, "%.2f", u.gcPauseSeconds()),
-					perRequest(u.serverCpuSeconds(), m.result().requests())));
+					Usage.microsPerRequest(u.serverCpuSeconds(), m.result().requests())));
 		}
 		if (!any) {
 			return "Not measured.";
@@ -266,14 +266,6 @@ final class ReportWriter {
 			.append("before the release, which the wall time does not, so a short step can show more than 100 %. ")
 			.append("GC pauses come from the app's `jvm.gc.pause` metric (single-JVM models only).");
 		return table.toString();
-	}
-
-	private static String perRequest(double cpuSeconds, long requests) {
-		if (requests == 0) {
-			return "-";
-		}
-		double micros = cpuSeconds * 1e6 / requests;
-		return String.format(Locale.ROOT, "%,.0f µs", micros);
 	}
 
 	private static String startup(SuiteResults results) {

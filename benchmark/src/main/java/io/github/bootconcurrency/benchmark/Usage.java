@@ -1,5 +1,7 @@
 package io.github.bootconcurrency.benchmark;
 
+import java.util.Locale;
+
 /**
  * What one step cost the machine: the CPU time the app (its master, or its only JVM), its
  * workers and the load tool used while the step ran, and the time the app stood in GC
@@ -36,6 +38,11 @@ record Usage(double appCpuSeconds, double workersCpuSeconds, double clientCpuSec
 		return !Double.isNaN(this.appCpuSeconds);
 	}
 
+	/** {@code seconds} over {@code requests}, as microseconds a request, or "-" without requests. */
+	static String microsPerRequest(double seconds, long requests) {
+		return (requests > 0) ? String.format(Locale.ROOT, "%,.0f µs", seconds * 1e6 / requests) : "-";
+	}
+
 	/**
 	 * A reading of the counters at one moment; two readings make a {@link Usage}.
 	 *
@@ -45,6 +52,21 @@ record Usage(double appCpuSeconds, double workersCpuSeconds, double clientCpuSec
 	 * @param gcPause GC pause seconds of the app so far, or {@code NaN}
 	 */
 	record Reading(double app, double workers, double client, double gcPause) {
+
+		/**
+		 * Reads the CPU time so far of {@code app} (none when {@code null}), of its
+		 * children and of this process.
+		 */
+		static Reading of(ProcessHandle app, double gcPause) {
+			double own = (app != null) ? cpuSeconds(app) : 0;
+			double children = (app != null) ? app.descendants().mapToDouble(Reading::cpuSeconds).sum() : 0;
+			return new Reading(own, children, cpuSeconds(ProcessHandle.current()), gcPause);
+		}
+
+		/** CPU time so far of {@code process}, or {@code NaN} where the OS does not say. */
+		private static double cpuSeconds(ProcessHandle process) {
+			return process.info().totalCpuDuration().map(Measurement::seconds).orElse(Double.NaN);
+		}
 
 		Usage until(Reading later) {
 			return new Usage(later.app - this.app, later.workers - this.workers, later.client - this.client,
