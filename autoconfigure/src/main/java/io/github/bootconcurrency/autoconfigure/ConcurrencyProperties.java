@@ -201,8 +201,9 @@ public class ConcurrencyProperties {
 		private List<String> jvmArgs = new ArrayList<>(List.of("-XX:+UseSerialGC"));
 
 		/**
-		 * Maximum time a worker may fail its liveness probe before it is killed and
-		 * replaced. Like Gunicorn's 'timeout'.
+		 * Maximum time a ready worker may go without a heartbeat before it is killed and
+		 * replaced. The heartbeat comes from a thread of its own in each worker, so a
+		 * worker busy with requests keeps sending it. Like Gunicorn's 'timeout'.
 		 */
 		private Duration timeout = Duration.ofSeconds(30);
 
@@ -216,6 +217,14 @@ public class ConcurrencyProperties {
 		 * Maximum time a new worker may take to become ready.
 		 */
 		private Duration bootTimeout = Duration.ofSeconds(90);
+
+		/**
+		 * Maximum time a request waits at the master for a ready worker, when none is
+		 * ready (a cold start, every worker gone), before it is answered with 503. When
+		 * unset, the boot timeout. Under 'shared-socket' requests wait in the listen
+		 * backlog instead, until a worker accepts them.
+		 */
+		private Duration queueTimeout;
 
 		/**
 		 * Number of requests after which a worker is replaced, 0 for never. Like
@@ -288,6 +297,14 @@ public class ConcurrencyProperties {
 
 		public void setBootTimeout(Duration bootTimeout) {
 			this.bootTimeout = bootTimeout;
+		}
+
+		public Duration getQueueTimeout() {
+			return this.queueTimeout;
+		}
+
+		public void setQueueTimeout(Duration queueTimeout) {
+			this.queueTimeout = queueTimeout;
 		}
 
 		public int getMaxRequests() {

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
-import io.github.bootconcurrency.autoconfigure.multijvm.MasterChannelClient;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterChannelClient;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 

@@ -2,8 +2,8 @@ package io.github.bootconcurrency.autoconfigure.actuate;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
-import io.github.bootconcurrency.autoconfigure.multijvm.MasterChannelClient;
-import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmWorkerAutoConfiguration;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterChannelClient;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.MultiJvmWorkerAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 

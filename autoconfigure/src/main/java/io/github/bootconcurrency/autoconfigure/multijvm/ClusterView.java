@@ -33,7 +33,8 @@ public record ClusterView(String balancer, int targetWorkers, Counters counters,
 	 * @param id the worker's id, as its log lines show it
 	 * @param slot the worker's place in the cluster, kept by its replacements
 	 * @param pid the worker's process id
-	 * @param port the loopback port the master reaches the worker on
+	 * @param port the loopback port the worker reported it serves on, 0 until it is
+	 * ready
 	 * @param state booting, ready or draining
 	 * @param ageMillis time since the worker was started
 	 * @param requests requests the worker served, as it last reported them
@@ -45,10 +46,10 @@ public record ClusterView(String balancer, int targetWorkers, Counters counters,
 	}
 
 	/**
-	 * Encode the view as the lines of the master's channel.
+	 * Encode the view as the lines of the master's control channel.
 	 * @return the lines
 	 */
-	List<String> encode() {
+	public List<String> encode() {
 		List<String> lines = new ArrayList<>();
 		lines.add("balancer " + this.balancer);
 		lines.add("target " + this.targetWorkers);
@@ -68,7 +69,7 @@ public record ClusterView(String balancer, int targetWorkers, Counters counters,
 	 * @return the view
 	 * @throws IllegalArgumentException if a line cannot be read
 	 */
-	static ClusterView decode(List<String> lines) {
+	public static ClusterView decode(List<String> lines) {
 		String balancer = null;
 		int target = 0;
 		Counters counters = null;

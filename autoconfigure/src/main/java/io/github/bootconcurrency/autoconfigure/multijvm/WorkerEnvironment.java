@@ -1,6 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.multijvm;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -10,31 +11,52 @@ import java.util.function.Function;
  * What the multi-jvm master tells a worker JVM about itself, through environment
  * variables rather than arguments: they do not show in {@code ps}, and a process's
  * environment is readable only by its own user, which keeps the worker's token private.
+ * No port is among them: a worker binds a port of its own choosing and tells the master
+ * which one over the control channel.
  *
  * @param id the worker's id, as its log lines show it
  * @param masterPid the master's process id, which the worker watches
  * @param channel the master's private control socket (a Unix domain socket)
  * @param token the secret that proves to the master that a connection comes from this
  * worker
- * @param probePort the loopback port the master probes this worker on, 0 when the
- * worker's own server port serves that purpose
  * @param inheritChannel whether the worker accepts connections on the listening socket
  * it inherited from the master (the {@code shared-socket} balancer)
+ * @param heartbeat how often the worker tells the master it is alive
  */
-public record WorkerEnvironment(int id, long masterPid, Path channel, String token, int probePort,
-		boolean inheritChannel) {
+public record WorkerEnvironment(int id, long masterPid, Path channel, String token, boolean inheritChannel,
+		Duration heartbeat) {
 
-	static final String ID = "CONCURRENCY_WORKER_ID";
+	/**
+	 * Variable with the worker's id.
+	 */
+	public static final String ID = "CONCURRENCY_WORKER_ID";
 
-	static final String MASTER_PID = "CONCURRENCY_MASTER_PID";
+	/**
+	 * Variable with the master's pid.
+	 */
+	public static final String MASTER_PID = "CONCURRENCY_MASTER_PID";
 
-	static final String CHANNEL = "CONCURRENCY_MASTER_CHANNEL";
+	/**
+	 * Variable with the path of the master's control socket.
+	 */
+	public static final String CHANNEL = "CONCURRENCY_MASTER_CHANNEL";
 
-	static final String TOKEN = "CONCURRENCY_WORKER_TOKEN";
+	/**
+	 * Variable with the worker's secret token.
+	 */
+	public static final String TOKEN = "CONCURRENCY_WORKER_TOKEN";
 
-	static final String PROBE_PORT = "CONCURRENCY_WORKER_PROBE_PORT";
+	/**
+	 * Variable that says whether the worker accepts on the master's socket.
+	 */
+	public static final String INHERIT_CHANNEL = "CONCURRENCY_WORKER_INHERIT_CHANNEL";
 
-	static final String INHERIT_CHANNEL = "CONCURRENCY_WORKER_INHERIT_CHANNEL";
+	/**
+	 * Variable with the heartbeat interval, in milliseconds.
+	 */
+	public static final String HEARTBEAT_MILLIS = "CONCURRENCY_WORKER_HEARTBEAT_MILLIS";
+
+	private static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(1);
 
 	/**
 	 * Return the environment of this process if it is a worker of a multi-jvm master.
@@ -44,25 +66,30 @@ public record WorkerEnvironment(int id, long masterPid, Path channel, String tok
 		return from(System::getenv);
 	}
 
-	static Optional<WorkerEnvironment> from(Function<String, String> variables) {
+	/**
+	 * Read a worker's environment from variables.
+	 * @param variables the variables, by name
+	 * @return the worker's environment, or empty if they do not make a worker
+	 */
+	public static Optional<WorkerEnvironment> from(Function<String, String> variables) {
 		String id = variables.apply(ID);
 		String masterPid = variables.apply(MASTER_PID);
 		if (id == null || masterPid == null) {
 			return Optional.empty();
 		}
 		String channel = variables.apply(CHANNEL);
-		String probePort = variables.apply(PROBE_PORT);
+		String heartbeat = variables.apply(HEARTBEAT_MILLIS);
 		return Optional.of(new WorkerEnvironment(Integer.parseInt(id), Long.parseLong(masterPid),
 				(channel != null) ? Path.of(channel) : null, variables.apply(TOKEN),
-				(probePort != null) ? Integer.parseInt(probePort) : 0,
-				Boolean.parseBoolean(variables.apply(INHERIT_CHANNEL))));
+				Boolean.parseBoolean(variables.apply(INHERIT_CHANNEL)),
+				(heartbeat != null) ? Duration.ofMillis(Long.parseLong(heartbeat)) : DEFAULT_HEARTBEAT));
 	}
 
 	/**
 	 * Return the variables that make a process this worker.
 	 * @return the variables
 	 */
-	Map<String, String> variables() {
+	public Map<String, String> variables() {
 		Map<String, String> variables = new HashMap<>();
 		variables.put(ID, Integer.toString(this.id));
 		variables.put(MASTER_PID, Long.toString(this.masterPid));
@@ -72,10 +99,8 @@ public record WorkerEnvironment(int id, long masterPid, Path channel, String tok
 		if (this.token != null) {
 			variables.put(TOKEN, this.token);
 		}
-		if (this.probePort != 0) {
-			variables.put(PROBE_PORT, Integer.toString(this.probePort));
-		}
 		variables.put(INHERIT_CHANNEL, Boolean.toString(this.inheritChannel));
+		variables.put(HEARTBEAT_MILLIS, Long.toString(this.heartbeat.toMillis()));
 		return variables;
 	}
 
@@ -83,7 +108,7 @@ public record WorkerEnvironment(int id, long masterPid, Path channel, String tok
 	public String toString() {
 		// The token stays out of logs and error messages.
 		return "WorkerEnvironment[id=" + this.id + ", masterPid=" + this.masterPid + ", channel=" + this.channel
-				+ ", probePort=" + this.probePort + ", inheritChannel=" + this.inheritChannel + "]";
+				+ ", inheritChannel=" + this.inheritChannel + ", heartbeat=" + this.heartbeat.toMillis() + "ms]";
 	}
 
 }

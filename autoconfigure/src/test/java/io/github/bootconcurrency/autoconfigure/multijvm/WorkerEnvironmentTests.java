@@ -1,6 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.multijvm;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,8 @@ class WorkerEnvironmentTests {
 
 	@Test
 	void variablesTheMasterSetsAreReadBackByTheWorker() {
-		WorkerEnvironment worker = new WorkerEnvironment(3, 42, Path.of("/tmp/m/master.sock"), "s3cret", 40100, true);
+		WorkerEnvironment worker = new WorkerEnvironment(3, 42, Path.of("/tmp/m/master.sock"), "s3cret", true,
+				Duration.ofMillis(250));
 		Map<String, String> variables = worker.variables();
 		assertThat(WorkerEnvironment.from(variables::get)).contains(worker);
 	}
@@ -26,7 +28,7 @@ class WorkerEnvironmentTests {
 
 	@Test
 	void tokenNeverShowsInItsDescription() {
-		assertThat(new WorkerEnvironment(3, 42, Path.of("/tmp/s"), "s3cret", 0, false).toString())
+		assertThat(new WorkerEnvironment(3, 42, Path.of("/tmp/s"), "s3cret", false, Duration.ofSeconds(1)).toString())
 			.doesNotContain("s3cret");
 	}
 

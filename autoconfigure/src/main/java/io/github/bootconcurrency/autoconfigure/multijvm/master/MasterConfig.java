@@ -1,11 +1,13 @@
-package io.github.bootconcurrency.autoconfigure.multijvm;
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
 import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm;
@@ -35,11 +37,15 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * @param workerCapacity the requests one worker handles at once: its platform threads or
  * its cap on virtual threads
  * @param keepAlive how long a worker keeps an idle connection open
+ * @param queueTimeout how long a request waits at the master for a ready worker
  */
 record MasterConfig(MultiJvm settings, int workers, String address, int port, int backlog, int workerCapacity,
-		Duration keepAlive) {
+		Duration keepAlive, Duration queueTimeout) {
 
-	private static final int MAX_WORKERS = 256;
+	/**
+	 * Most workers a master runs.
+	 */
+	static final int MAX_WORKERS = 256;
 
 	private static final List<String> WORKER_MODELS = List.of("platform", "virtual");
 
@@ -84,6 +90,11 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 				Duration.ofHours(1));
 		checks.duration("concurrency.multi-jvm.boot-timeout", settings.getBootTimeout(), Duration.ofSeconds(1),
 				Duration.ofHours(1));
+		if (settings.getQueueTimeout() != null) {
+			checks.duration("concurrency.multi-jvm.queue-timeout", settings.getQueueTimeout(), Duration.ZERO,
+				Duration.ofHours(1));
+		}
+		int port = port(environment, checks);
 		checks.range("concurrency.multi-jvm.max-requests", settings.getMaxRequests(), 0, Integer.MAX_VALUE,
 				"0 (never recycle) or a positive whole number");
 		checks.range("concurrency.multi-jvm.max-requests-jitter", settings.getMaxRequestsJitter(), 0,
@@ -93,9 +104,37 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		checks.throwIfInvalid();
 		int capacity = (settings.getWorkerModel() == ConcurrencyModel.VIRTUAL)
 				? properties.getVirtual().getMaxConcurrentRequests() : properties.getPlatform().getMaxThreads();
-		return new MasterConfig(settings, workers, environment.getProperty("server.address", "0.0.0.0"),
-				environment.getProperty("server.port", Integer.class, 8080), properties.getBacklog(), capacity,
-				properties.getKeepAliveTimeout());
+		return new MasterConfig(settings, workers, environment.getProperty("server.address", "0.0.0.0"), port,
+				properties.getBacklog(), capacity, properties.getKeepAliveTimeout(),
+				(settings.getQueueTimeout() != null) ? settings.getQueueTimeout() : settings.getBootTimeout());
+	}
+
+	/**
+	 * Read server.port as the master binds it, reporting a value that is not a port with
+	 * the other violations.
+	 */
+	private static int port(ConfigurableEnvironment environment, SettingsChecks checks) {
+		String value = environment.getProperty("server.port", "8080").trim();
+		try {
+			int port = Integer.parseInt(value);
+			if (port >= 0 && port <= 65535) {
+				return port;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// Reported below.
+		}
+		checks.add(Violation.notAllowed(ConfiguredValue.find(environment, "server.port"), "server.port", value,
+				"a whole number from 0 to 65535"));
+		return 0;
+	}
+
+	/**
+	 * Return the balancer's name, as users write it.
+	 * @return the name
+	 */
+	String balancerName() {
+		return this.settings.getBalancer().name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 	/**
@@ -154,14 +193,14 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 
 	/**
 	 * Return the arguments that make a process a worker of this configuration: they come
-	 * last on its command line, so they win over the master's own.
-	 * @param port the port the worker's server listens on (its private port under proxy,
-	 * the master's port under shared-socket)
+	 * last on its command line, so they win over the master's own. The worker's server
+	 * binds a port of its own choosing (port 0) on loopback and reports it to the master;
+	 * under shared-socket it accepts on the master's socket instead.
 	 * @return the arguments
 	 */
-	List<String> workerArguments(int port) {
+	List<String> workerArguments() {
 		List<String> arguments = new ArrayList<>(List.of("--concurrency.model=" + this.settings.getWorkerModel().value(),
-				"--server.port=" + port, "--server.address=127.0.0.1", "--management.endpoint.health.probes.enabled=true"));
+				"--server.port=0", "--server.address=127.0.0.1"));
 		if (this.settings.getBalancer() == Balancer.PROXY) {
 			// The proxy sets X-Forwarded-* from the real client: workers honour them from
 			// the master's own address only. Under shared-socket clients reach the
@@ -196,6 +235,25 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 			changes.append(" concurrency.multi-jvm.pidfile");
 		}
 		return changes.isEmpty() ? null : changes.toString().trim().replace(" ", ", ");
+	}
+
+	/**
+	 * Return this configuration, read on reload, with the settings that take a restart
+	 * of the master kept as they run, saying so if any differs.
+	 * @param running the configuration the master runs
+	 * @param log where the warning goes
+	 * @return the configuration to apply
+	 */
+	MasterConfig keepingRestartOnlySettingsOf(MasterConfig running, Consumer<String> log) {
+		String restartOnly = running.restartOnlyChanges(this);
+		if (restartOnly == null) {
+			return this;
+		}
+		log.accept("WARNING: changing " + restartOnly + " takes a restart of the master: the running value(s) stay");
+		this.settings.setBalancer(running.settings.getBalancer());
+		this.settings.setPidfile(running.settings.getPidfile());
+		return new MasterConfig(this.settings, this.workers, running.address, running.port, running.backlog,
+				this.workerCapacity, this.keepAlive, this.queueTimeout);
 	}
 
 }

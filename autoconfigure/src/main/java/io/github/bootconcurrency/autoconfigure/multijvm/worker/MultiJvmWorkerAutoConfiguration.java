@@ -1,6 +1,7 @@
-package io.github.bootconcurrency.autoconfigure.multijvm;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
+import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,8 +18,7 @@ import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of a worker JVM of the multi-jvm model: its end of the master's
- * control channel, the figures it reports there, and its server's inherited socket and
- * probe connector.
+ * control channel, the heartbeat it sends there, and its server's inherited socket.
  */
 @AutoConfiguration(after = ConcurrencyAutoConfiguration.class)
 @ConditionalOnWebApplication(type = Type.SERVLET)
@@ -47,9 +47,9 @@ public final class MultiJvmWorkerAutoConfiguration {
 	}
 
 	@Bean
-	WorkerReporter multiJvmWorkerReporter(MasterChannelClient masterChannelClient,
+	WorkerHeartbeat multiJvmWorkerHeartbeat(MasterChannelClient masterChannelClient, WorkerEnvironment worker,
 			FilterRegistrationBean<ServedRequestsFilter> multiJvmServedRequestsFilter) {
-		return new WorkerReporter(masterChannelClient, multiJvmServedRequestsFilter.getFilter());
+		return new WorkerHeartbeat(masterChannelClient, multiJvmServedRequestsFilter.getFilter(), worker.heartbeat());
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm;
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 /**
  * The {@code shared-socket} balancer: the master only holds the listening socket, and the

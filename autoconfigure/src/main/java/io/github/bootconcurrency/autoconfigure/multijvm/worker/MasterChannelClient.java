@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,6 +11,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+
+import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
+import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 
 /**
  * A worker's end of its master's private control channel (see {@link MasterChannel}).
@@ -52,8 +55,10 @@ public final class MasterChannelClient {
 		request("RELOAD");
 	}
 
-	void report(long requests, long heapUsedBytes) throws IOException {
-		request("REPORT " + requests + " " + heapUsedBytes);
+	void heartbeat(boolean ready, int port, long requests, long heapUsedBytes, int deadlockedThreads)
+			throws IOException {
+		request("HEARTBEAT " + (ready ? 1 : 0) + " " + port + " " + requests + " " + heapUsedBytes + " "
+				+ deadlockedThreads);
 	}
 
 	private List<String> request(String command) throws IOException {

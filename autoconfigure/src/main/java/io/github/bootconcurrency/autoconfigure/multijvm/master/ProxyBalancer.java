@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm;
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -48,14 +48,25 @@ final class ProxyBalancer implements Balancer {
 	private final Undertow server;
 
 	/**
+	 * Create the proxy of a configuration.
+	 * @param config the configuration
+	 */
+	ProxyBalancer(MasterConfig config) {
+		this(config.address(), config.port(), config.backlog(), config.workerCapacity(), config.keepAlive(),
+				config.queueTimeout());
+	}
+
+	/**
 	 * Create the proxy.
 	 * @param host the address to serve
 	 * @param port the port to serve
 	 * @param backlog the listen backlog
 	 * @param workerCapacity the requests one worker handles at once
 	 * @param workerKeepAlive how long a worker keeps an idle connection open
+	 * @param queueTimeout how long a request waits for a ready worker when there is none
 	 */
-	ProxyBalancer(String host, int port, int backlog, int workerCapacity, Duration workerKeepAlive) {
+	ProxyBalancer(String host, int port, int backlog, int workerCapacity, Duration workerKeepAlive,
+			Duration queueTimeout) {
 		int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
 		// As many connections to a worker as it serves requests at once, so that the
 		// proxy never holds back what a worker could take. Idle ones are closed well

@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,14 +11,18 @@ import java.util.Optional;
  * master is gone must not keep serving: nothing supervises it any more, and a new master
  * may already run a newer version of the application.
  */
-final class MasterWatch {
+public final class MasterWatch {
 
 	private static final long INTERVAL_MILLIS = 250;
 
 	private MasterWatch() {
 	}
 
-	static void start(long masterPid) {
+	/**
+	 * Start watching the master, on a daemon thread.
+	 * @param masterPid the master's pid
+	 */
+	public static void start(long masterPid) {
 		Thread watch = new Thread(() -> watch(masterPid), "multi-jvm-master-watch");
 		watch.setDaemon(true);
 		watch.start();

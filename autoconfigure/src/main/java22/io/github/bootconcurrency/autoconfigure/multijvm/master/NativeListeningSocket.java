@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm;
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;

@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
 import java.io.IOException;
 import java.util.concurrent.atomic.LongAdder;
@@ -11,15 +11,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Counts the requests a worker serves, leaving out the master's own probes: a worker
- * that only answers them has served nobody, and must not reach {@code max-requests}.
+ * Counts the requests a worker serves, for {@code max-requests}. The master sends no
+ * request of its own (it hears from the worker over its control channel), so every
+ * request counts, and no header can make one not count.
  */
 final class ServedRequestsFilter extends OncePerRequestFilter {
-
-	/**
-	 * Header the master sets on its liveness and readiness probes.
-	 */
-	static final String PROBE_HEADER = "X-Concurrency-Master-Probe";
 
 	private final LongAdder served = new LongAdder();
 
@@ -30,9 +26,7 @@ final class ServedRequestsFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 		}
 		finally {
-			if (request.getHeader(PROBE_HEADER) == null) {
-				this.served.increment();
-			}
+			this.served.increment();
 		}
 	}
 

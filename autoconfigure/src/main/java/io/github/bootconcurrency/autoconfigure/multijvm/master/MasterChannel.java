@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm;
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 
@@ -34,6 +35,13 @@ import jdk.net.UnixDomainPrincipal;
  * answered {@code DENIED} and logged. A request is one line, {@code <worker id> <token>
  * <command> [arguments]}; the answer is {@code OK} or {@code DENIED}/{@code ERROR} with a
  * reason, then the answer's lines, then the connection closes.
+ *
+ * <p>
+ * Commands: {@code HEARTBEAT <ready 0|1> <port> <requests> <heap bytes> <deadlocked
+ * threads>}, which a worker sends every second from a thread of its own and which is
+ * also how it says it is ready and on which port it serves; {@code STATUS}, the cluster
+ * view; {@code SCALE <workers>} and {@code RELOAD}, from the actuator. Each becomes an
+ * {@link Event} for the master's loop; nothing here changes a worker.
  */
 final class MasterChannel {
 
@@ -44,15 +52,13 @@ final class MasterChannel {
 
 		boolean authenticate(int workerId, String token);
 
-		void report(int workerId, long requests, long heapUsedBytes);
-
 		ClusterView view();
 
 		/**
-		 * Queue a command for the master's loop.
-		 * @param event the event, as the loop reads it
+		 * Queue an event for the master's loop.
+		 * @param event the event
 		 */
-		void submit(String event);
+		void submit(Event event);
 
 	}
 
@@ -62,7 +68,7 @@ final class MasterChannel {
 
 	private final ServerSocketChannel server;
 
-	private final Master master;
+	private volatile Master master;
 
 	private final PrintStream log;
 
@@ -70,25 +76,26 @@ final class MasterChannel {
 
 	private volatile boolean closed;
 
-	private MasterChannel(Path directory, ServerSocketChannel server, Master master, PrintStream log)
-			throws IOException {
+	private MasterChannel(Path directory, ServerSocketChannel server, PrintStream log) throws IOException {
 		this.directory = directory;
 		this.socket = directory.resolve("master.sock");
 		this.server = server;
-		this.master = master;
 		this.log = log;
 		this.owner = Files.getOwner(directory);
 	}
 
-	static MasterChannel open(Master master, PrintStream log) {
+	/**
+	 * Bind the channel's socket. It answers nobody until {@link #serve(Master)}.
+	 * @param log where refusals and errors go
+	 * @return the channel
+	 */
+	static MasterChannel open(PrintStream log) {
 		try {
 			Path directory = Files.createTempDirectory("concurrency-master-",
 					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
 			ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
 			server.bind(UnixDomainSocketAddress.of(directory.resolve("master.sock")));
-			MasterChannel channel = new MasterChannel(directory, server, master, log);
-			Thread.ofVirtual().name("multi-jvm-master-channel").start(channel::accept);
-			return channel;
+			return new MasterChannel(directory, server, log);
 		}
 		catch (IOException | UnsupportedOperationException ex) {
 			throw new IllegalStateException("Cannot open the multi-jvm master's control channel: " + ex.getMessage(),
@@ -96,19 +103,45 @@ final class MasterChannel {
 		}
 	}
 
+	/**
+	 * Start answering requests on behalf of a master.
+	 * @param master the master
+	 */
+	void serve(Master master) {
+		this.master = master;
+		Thread.ofVirtual().name("multi-jvm-master-channel").start(this::accept);
+	}
+
 	Path socket() {
 		return this.socket;
 	}
 
+	/**
+	 * Accept connections until closed. A failing accept (no file descriptor left) backs
+	 * off, up to a second, and is logged once until accepting works again: it must not
+	 * turn into a busy loop that floods the log.
+	 */
 	private void accept() {
+		long backoffMillis = 0;
 		while (!this.closed) {
 			try {
 				SocketChannel connection = this.server.accept();
+				backoffMillis = 0;
 				Thread.ofVirtual().start(() -> serve(connection));
 			}
 			catch (IOException ex) {
-				if (!this.closed) {
-					this.log.println("[master] Control channel: " + ex.getMessage());
+				if (this.closed) {
+					return;
+				}
+				if (backoffMillis == 0) {
+					this.log.println("[master] Control channel cannot accept (retrying): " + ex.getMessage());
+				}
+				backoffMillis = Math.min(1000, Math.max(10, backoffMillis * 2));
+				try {
+					Thread.sleep(backoffMillis);
+				}
+				catch (InterruptedException interrupted) {
+					return;
 				}
 			}
 		}
@@ -143,8 +176,9 @@ final class MasterChannel {
 		}
 		try {
 			return switch (words[2]) {
-				case "REPORT" -> {
-					this.master.report(workerId, Long.parseLong(words[3]), Long.parseLong(words[4]));
+				case "HEARTBEAT" -> {
+					this.master.submit(new Event.Heartbeat(workerId, "1".equals(words[3]), Integer.parseInt(words[4]),
+							Long.parseLong(words[5]), Long.parseLong(words[6]), Integer.parseInt(words[7])));
 					yield List.of("OK");
 				}
 				case "STATUS" -> {
@@ -153,11 +187,11 @@ final class MasterChannel {
 					yield lines;
 				}
 				case "SCALE" -> {
-					this.master.submit("SCALE " + Integer.parseInt(words[3]));
+					this.master.submit(new Event.ScaleRequested(Integer.parseInt(words[3])));
 					yield List.of("OK");
 				}
 				case "RELOAD" -> {
-					this.master.submit("RELOAD");
+					this.master.submit(new Event.ReloadRequested());
 					yield List.of("OK");
 				}
 				default -> List.of("ERROR unknown command " + words[2]);

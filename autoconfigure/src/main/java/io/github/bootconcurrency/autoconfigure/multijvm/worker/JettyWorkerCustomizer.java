@@ -1,5 +1,6 @@
-package io.github.bootconcurrency.autoconfigure.multijvm;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
@@ -11,12 +12,7 @@ import org.springframework.core.Ordered;
 
 /**
  * Makes a worker's Jetty accept on the listening socket it inherited from the master
- * ({@code shared-socket}), and adds the loopback connector the master probes it on.
- *
- * <p>
- * It runs before the concurrency customizer, so that the probe connector's acceptor and
- * selector threads are counted on top of {@code max-threads}, as the main connector's
- * are.
+ * ({@code shared-socket}).
  */
 class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory>, Ordered {
 
@@ -47,13 +43,6 @@ class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJe
 				}
 			}
 			this.translation.record("jetty", "inheritChannel", true);
-		}
-		if (this.worker.probePort() != 0) {
-			ServerConnector probe = new ServerConnector(server, 1, 1);
-			probe.setHost("127.0.0.1");
-			probe.setPort(this.worker.probePort());
-			server.addConnector(probe);
-			this.translation.record("jetty", "probeConnector", "127.0.0.1:" + this.worker.probePort());
 		}
 	}
 

@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm;
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +26,20 @@ class MasterConfigTests {
 		MasterConfig config = MasterConfig.load(new MockEnvironment().withProperty("concurrency.model", "multi-jvm"));
 		assertThat(config.workers()).isEqualTo(2);
 		assertThat(config.port()).isEqualTo(8080);
-		assertThat(config.workerArguments(40001)).contains("--concurrency.model=platform", "--server.port=40001",
+		// Each worker binds a port of its own choosing and reports it: none is chosen for it.
+		assertThat(config.workerArguments()).contains("--concurrency.model=platform", "--server.port=0",
 				"--server.address=127.0.0.1");
+		assertThat(config.queueTimeout()).isEqualTo(config.settings().getBootTimeout());
+	}
+
+	@Test
+	void aPortThatIsNotANumberIsReportedWithTheOtherViolations() {
+		MockEnvironment environment = new MockEnvironment().withProperty("server.port", "abc")
+			.withProperty("concurrency.multi-jvm.queue-timeout", "-1s");
+		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(() -> MasterConfig.load(environment))
+			.withMessageContaining("server.port = abc")
+			.withMessageContaining("a whole number from 0 to 65535")
+			.withMessageContaining("concurrency.multi-jvm.queue-timeout = PT-1S");
 	}
 
 	@Test
@@ -109,13 +121,13 @@ class MasterConfigTests {
 			.addFirst(new SimpleCommandLinePropertySource("--spring.config.additional-location=file:" + directory + "/",
 					"--concurrency.multi-jvm.graceful-timeout=7s"));
 		SpringApplication application = new SpringApplication(MasterConfigTests.class);
-		MasterConfig first = MasterConfig.load(MultiJvmEnvironmentPostProcessor.reread(original, application));
+		MasterConfig first = MasterConfig.load(ConfigurationRereader.reread(original, application));
 		assertThat(first.workers()).isEqualTo(3);
 		assertThat(first.settings().getGracefulTimeout()).hasSeconds(7);
 		Files.writeString(file, "concurrency.multi-jvm:\n  workers: 4\n  worker-model: virtual\n");
-		MasterConfig second = MasterConfig.load(MultiJvmEnvironmentPostProcessor.reread(original, application));
+		MasterConfig second = MasterConfig.load(ConfigurationRereader.reread(original, application));
 		assertThat(second.workers()).isEqualTo(4);
-		assertThat(second.workerArguments(1)).contains("--concurrency.model=virtual");
+		assertThat(second.workerArguments()).contains("--concurrency.model=virtual");
 		assertThat(second.settings().getGracefulTimeout()).hasSeconds(7);
 	}
 

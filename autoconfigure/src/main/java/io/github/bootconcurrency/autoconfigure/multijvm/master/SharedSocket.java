@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm;
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 final class SharedSocket {
 
-	private static final String NATIVE = "io.github.bootconcurrency.autoconfigure.multijvm.NativeListeningSocket";
+	private static final String NATIVE = "io.github.bootconcurrency.autoconfigure.multijvm.master.NativeListeningSocket";
 
 	private static final int EADDRINUSE = System.getProperty("os.name", "").toLowerCase(Locale.ROOT)
 		.startsWith("mac") ? 48 : 98;

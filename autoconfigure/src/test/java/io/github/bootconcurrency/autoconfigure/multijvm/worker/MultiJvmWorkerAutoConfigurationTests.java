@@ -1,8 +1,9 @@
-package io.github.bootconcurrency.autoconfigure.multijvm;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.actuate.ConcurrencyEndpoint;
 import io.github.bootconcurrency.autoconfigure.actuate.ConcurrencyEndpointAutoConfiguration;
+import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -25,7 +26,7 @@ class MultiJvmWorkerAutoConfigurationTests {
 	@Test
 	void aJvmNotStartedByAMasterHasNoChannelAndRefusesToScale() {
 		this.runner.run((context) -> {
-			assertThat(context).doesNotHaveBean(MasterChannelClient.class).doesNotHaveBean(WorkerReporter.class);
+			assertThat(context).doesNotHaveBean(MasterChannelClient.class).doesNotHaveBean(WorkerHeartbeat.class);
 			ConcurrencyEndpoint endpoint = context.getBean(ConcurrencyEndpoint.class);
 			assertThat(endpoint.concurrency().cluster()).isNull();
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
@@ -41,8 +42,8 @@ class MultiJvmWorkerAutoConfigurationTests {
 			.withPropertyValues(WorkerEnvironment.ID + "=2", WorkerEnvironment.MASTER_PID + "=1",
 					WorkerEnvironment.CHANNEL + "=/tmp/absent/master.sock", WorkerEnvironment.TOKEN + "=t")
 			.run((context) -> {
-				assertThat(context).hasSingleBean(MasterChannelClient.class).hasSingleBean(WorkerReporter.class);
-				assertThat(context.getBean(WorkerReporter.class).isRunning()).isTrue();
+				assertThat(context).hasSingleBean(MasterChannelClient.class).hasSingleBean(WorkerHeartbeat.class);
+				assertThat(context.getBean(WorkerHeartbeat.class).isRunning()).isTrue();
 				ConcurrencyEndpoint endpoint = context.getBean(ConcurrencyEndpoint.class);
 				// The master is not there: the view says so by its absence, and the
 				// endpoint still answers.

@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm;
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,10 +11,15 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
+import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterChannelClient;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,22 +33,17 @@ class MasterChannelTests {
 
 	private static final String TOKEN = "9f86d081884c7d659a2feaa0c55ad015";
 
-	private final List<String> submitted = new CopyOnWriteArrayList<>();
-
-	private final List<long[]> reports = new CopyOnWriteArrayList<>();
+	private final List<Event> submitted = new CopyOnWriteArrayList<>();
 
 	private final ByteArrayOutputStream log = new ByteArrayOutputStream();
 
-	private final MasterChannel channel = MasterChannel.open(new MasterChannel.Master() {
+	private final MasterChannel channel = MasterChannel.open(new PrintStream(this.log, true, StandardCharsets.UTF_8));
+
+	private final MasterChannel.Master master = new MasterChannel.Master() {
 
 		@Override
 		public boolean authenticate(int workerId, String token) {
 			return workerId == 7 && TOKEN.equals(token);
-		}
-
-		@Override
-		public void report(int workerId, long requests, long heapUsedBytes) {
-			MasterChannelTests.this.reports.add(new long[] { workerId, requests, heapUsedBytes });
 		}
 
 		@Override
@@ -53,11 +53,16 @@ class MasterChannelTests {
 		}
 
 		@Override
-		public void submit(String event) {
+		public void submit(Event event) {
 			MasterChannelTests.this.submitted.add(event);
 		}
 
-	}, new PrintStream(this.log, true, StandardCharsets.UTF_8));
+	};
+
+	@BeforeEach
+	void serve() {
+		this.channel.serve(this.master);
+	}
 
 	@AfterEach
 	void close() {
@@ -84,9 +89,14 @@ class MasterChannelTests {
 		});
 		client.scale(3);
 		client.reload();
-		client.report(12, 34);
-		assertThat(this.submitted).containsExactly("SCALE 3", "RELOAD");
-		assertThat(this.reports).singleElement().isEqualTo(new long[] { 7, 12, 34 });
+		assertThat(this.submitted).containsExactly(new Event.ScaleRequested(3), new Event.ReloadRequested());
+	}
+
+	@Test
+	void heartbeatCarriesReadinessPortAndFiguresToTheLoop() throws IOException {
+		assertThat(ask("7 " + TOKEN + " HEARTBEAT 1 40123 12 34 1")).isEqualTo("OK\n");
+		assertThat(ask("7 " + TOKEN + " HEARTBEAT 1 40123")).isEqualTo("ERROR bad arguments for HEARTBEAT\n");
+		assertThat(this.submitted).containsExactly(new Event.Heartbeat(7, true, 40123, 12, 34, 1));
 	}
 
 	@Test
@@ -122,7 +132,8 @@ class MasterChannelTests {
 	}
 
 	private WorkerEnvironment worker(int id, String token) {
-		return new WorkerEnvironment(id, ProcessHandle.current().pid(), this.channel.socket(), token, 0, false);
+		return new WorkerEnvironment(id, ProcessHandle.current().pid(), this.channel.socket(), token, false,
+				Duration.ofSeconds(1));
 	}
 
 	private String ask(String line) throws IOException {

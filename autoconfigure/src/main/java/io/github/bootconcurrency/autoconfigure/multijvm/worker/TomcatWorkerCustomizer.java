@@ -1,16 +1,15 @@
-package io.github.bootconcurrency.autoconfigure.multijvm;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
-import org.apache.catalina.connector.Connector;
 
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
-import org.springframework.boot.tomcat.TomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
 
 /**
  * Makes a worker's Tomcat accept on the listening socket it inherited from the master
- * ({@code shared-socket}), and adds the loopback connector the master probes it on.
+ * ({@code shared-socket}).
  */
 class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
 
@@ -41,17 +40,6 @@ class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableT
 				}
 			});
 			this.translation.record("tomcat", "useInheritedChannel", true);
-		}
-		if (this.worker.probePort() != 0) {
-			if (!(factory instanceof TomcatWebServerFactory tomcat)) {
-				throw new IllegalStateException("Cannot add the multi-jvm probe connector to "
-						+ factory.getClass().getName());
-			}
-			Connector probe = new Connector(tomcat.getProtocol());
-			probe.setPort(this.worker.probePort());
-			probe.setProperty("address", "127.0.0.1");
-			tomcat.addAdditionalConnectors(probe);
-			this.translation.record("tomcat", "probeConnector", "127.0.0.1:" + this.worker.probePort());
 		}
 	}
 

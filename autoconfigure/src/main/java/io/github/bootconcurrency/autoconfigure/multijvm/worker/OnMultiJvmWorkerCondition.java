@@ -1,6 +1,8 @@
-package io.github.bootconcurrency.autoconfigure.multijvm;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
 import java.util.Optional;
+
+import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;

@@ -1,0 +1,607 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
+import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
+
+/**
+ * The master's loop: keeps the number of worker JVMs on target and answers signals, as
+ * Gunicorn's arbiter does.
+ *
+ * <p>
+ * Design: signal handlers, process-exit callbacks and the control channel only queue
+ * {@link Event events}. One loop waits for events (a quarter of a second at most), drains
+ * the queue, dispatches each event, then reconciles: it reaps workers that exited, kills
+ * those past a deadline, replaces the next worker of a reload or a recycling, and starts
+ * or retires workers until their count is on target. Only this thread changes the set of
+ * workers, so no lock guards it, and nothing slow runs on it: configuration files are
+ * read and thread dumps taken off the loop, and their outcome comes back as an event.
+ *
+ * <p>
+ * A worker is alive while its heartbeat, sent over the control channel by a thread of
+ * its own, keeps coming: a worker whose every request thread is busy is not hung. One
+ * whose heartbeat stops for {@code timeout} (a stopped process, an endless collection, a
+ * wedged JVM) or that reports deadlocked threads gets SIGQUIT (the JVM prints its
+ * threads' stacks into the log, as Gunicorn's SIGABRT does) and SIGKILL a few seconds
+ * later.
+ *
+ * <p>
+ * Every step is guarded: a configuration that cannot be read or used on reload is
+ * reported and the running one kept; a worker that cannot be started counts as one that
+ * failed to boot. Anything else thrown on the loop stops every worker and ends the master
+ * with a non-zero status: a master never serves unsupervised. Stopping is one path: a
+ * graceful stop drains the workers while the loop keeps running (a second TERM or INT
+ * kills them at once), and the loop ends by throwing a {@link Halt} that {@link #run}
+ * catches.
+ */
+final class Arbiter implements MasterChannel.Master {
+
+	/**
+	 * Exit status when workers keep failing to boot, as Gunicorn's.
+	 */
+	static final int BOOT_ERROR = 3;
+
+	/**
+	 * Exit status when the master itself fails.
+	 */
+	static final int MASTER_ERROR = 1;
+
+	/**
+	 * How long a hung worker has, after SIGQUIT, to print its threads before SIGKILL.
+	 */
+	static final Duration DUMP_GRACE = Duration.ofSeconds(3);
+
+	private static final int MAX_BOOT_FAILURES = 3;
+
+	private static final Duration EARLY_EXIT = Duration.ofSeconds(10);
+
+	private static final Duration POLL = Duration.ofMillis(250);
+
+	private final Supplier<MasterConfig> reloader;
+
+	private final WorkerLauncher launcher;
+
+	private final Balancer balancer;
+
+	private final InstantSource clock;
+
+	private final Executor offLoop;
+
+	private final PrintStream out;
+
+	private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+
+	private final WorkerRegistry registry = new WorkerRegistry();
+
+	private final Rollout rollout = new Rollout();
+
+	private final RespawnBackoff backoff = new RespawnBackoff();
+
+	private final SecureRandom random = new SecureRandom();
+
+	private volatile MasterConfig config;
+
+	private volatile int target;
+
+	private int generation = 1;
+
+	private int bootFailures;
+
+	private Integer stopStatus;
+
+	private volatile long spawned;
+
+	private volatile long killed;
+
+	private volatile long restarts;
+
+	private volatile long reloads;
+
+	private volatile long recycled;
+
+	/**
+	 * Create the loop.
+	 * @param config the configuration it starts with
+	 * @param reloader reads the configuration again, on reload; run off the loop
+	 * @param launcher starts workers
+	 * @param balancer how requests reach the workers
+	 * @param clock the time
+	 * @param offLoop runs what is too slow for the loop, one task at a time
+	 * @param out where the master's own lines go
+	 */
+	Arbiter(MasterConfig config, Supplier<MasterConfig> reloader, WorkerLauncher launcher, Balancer balancer,
+			InstantSource clock, Executor offLoop, PrintStream out) {
+		this.config = config;
+		this.target = config.workers();
+		this.reloader = reloader;
+		this.launcher = launcher;
+		this.balancer = balancer;
+		this.clock = clock;
+		this.offLoop = offLoop;
+		this.out = out;
+	}
+
+	/**
+	 * Run until stopped by a signal, by workers that cannot boot, or by a failure.
+	 * @return the exit status for the master's process
+	 */
+	int run() {
+		log("Master " + ProcessHandle.current().pid() + " started: " + this.target + " worker(s), worker model '"
+				+ this.config.settings().getWorkerModel().value() + "', balancer '" + this.config.balancerName()
+				+ "' on " + this.config.address() + ":" + this.config.port());
+		warnings();
+		return run(Long.MAX_VALUE, POLL).orElseThrow();
+	}
+
+	/**
+	 * Run a number of steps of the loop.
+	 * @param steps the number of steps
+	 * @param wait how long each step waits for a first event
+	 * @return the exit status if the master stopped, or empty
+	 */
+	OptionalInt run(long steps, Duration wait) {
+		try {
+			for (long step = 0; step < steps; step++) {
+				Event event = next(wait);
+				while (event != null) {
+					dispatch(event);
+					event = this.events.poll();
+				}
+				reconcile(this.clock.instant());
+			}
+			return OptionalInt.empty();
+		}
+		catch (Halt halt) {
+			return OptionalInt.of(halt.status);
+		}
+		catch (RuntimeException | Error ex) {
+			log("FATAL: the master cannot go on, so every worker stops now. Cause:\n"
+					+ FailureDescription.of(ex).indent(2).stripTrailing());
+			stopEveryWorker();
+			return OptionalInt.of(MASTER_ERROR);
+		}
+	}
+
+	private Event next(Duration wait) {
+		try {
+			return this.events.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			// Nothing interrupts the loop on purpose: stop as TERM asks.
+			return new Event.Signalled(MasterSignal.TERM);
+		}
+	}
+
+	private void dispatch(Event event) {
+		switch (event) {
+			case Event.Signalled(MasterSignal signal) -> onSignal(signal);
+			case Event.ScaleRequested(int workers) -> scale(workers, "Scale requested through the actuator");
+			case Event.ReloadRequested() -> readConfiguration("Reload requested through the actuator");
+			case Event.ConfigurationRead(String why, MasterConfig next) -> reload(why, next);
+			case Event.ConfigurationFailed(String why, Throwable failure) -> log(why
+					+ ", but the configuration cannot be used; the running workers and configuration stay.\n"
+					+ FailureDescription.of(failure).indent(2).stripTrailing());
+			case Event.WorkerExited(int id) -> this.registry.get(id)
+				.filter((worker) -> !worker.process().isAlive())
+				.ifPresent((worker) -> reap(worker, this.clock.instant()));
+			case Event.Heartbeat heartbeat -> heartbeat(heartbeat, this.clock.instant());
+		}
+	}
+
+	private void onSignal(MasterSignal signal) {
+		switch (signal) {
+			case TERM, INT -> {
+				if (this.stopStatus == null) {
+					beginStop(0, "Received SIG" + signal + ": stopping gracefully (SIG" + signal
+							+ " again kills every worker at once)");
+				}
+				else {
+					killEveryWorker("Received SIG" + signal + " again: killing every worker now");
+				}
+			}
+			case HUP -> readConfiguration("Received SIGHUP");
+			case TTIN -> scale(this.target + 1, "Received SIGTTIN");
+			case TTOU -> scale(this.target - 1, "Received SIGTTOU");
+		}
+	}
+
+	private void scale(int workers, String why) {
+		if (this.stopStatus != null) {
+			log(why + ": ignored, the master is stopping");
+			return;
+		}
+		this.target = Math.max(1, Math.min(MasterConfig.MAX_WORKERS, workers));
+		log(why + ": " + this.target + " worker(s)");
+	}
+
+	/**
+	 * Read the configuration off the loop: files are parsed, and a slow disk must not
+	 * delay a signal. The outcome comes back as an event.
+	 */
+	private void readConfiguration(String why) {
+		if (this.stopStatus != null) {
+			log(why + ": ignored, the master is stopping");
+			return;
+		}
+		this.offLoop.execute(() -> {
+			try {
+				submit(new Event.ConfigurationRead(why, this.reloader.get()));
+			}
+			catch (Throwable ex) {
+				submit(new Event.ConfigurationFailed(why, ex));
+			}
+		});
+	}
+
+	private void reload(String why, MasterConfig read) {
+		if (this.stopStatus != null) {
+			return;
+		}
+		MasterConfig next = read.keepingRestartOnlySettingsOf(this.config, this::log);
+		this.reloads++;
+		MasterConfig previous = this.config;
+		this.config = next;
+		this.target = next.workers();
+		this.generation++;
+		log(why + ": configuration read again (" + next.workers() + " worker(s), worker model '"
+				+ next.settings().getWorkerModel().value() + "'); replacing every worker, one at a time");
+		warnings();
+		this.rollout.reload(this.registry.active(), previous, this.generation);
+	}
+
+	private void heartbeat(Event.Heartbeat heartbeat, Instant now) {
+		Optional<Worker> found = this.registry.get(heartbeat.workerId());
+		if (found.isEmpty()) {
+			return;
+		}
+		Worker worker = found.get();
+		worker.heartbeat(now, heartbeat.requests(), heartbeat.heapUsedBytes());
+		if (worker.state() == Worker.State.BOOTING && heartbeat.ready()) {
+			promote(worker, heartbeat.port(), now);
+		}
+		if (worker.state() == Worker.State.READY && heartbeat.deadlockedThreads() > 0) {
+			hang(worker, now, "reports " + heartbeat.deadlockedThreads() + " deadlocked thread(s)");
+		}
+	}
+
+	private void promote(Worker worker, int port, Instant now) {
+		if (!this.balancer.inheritsSocket() && (port < 1 || port > 65535)) {
+			log(worker + " says it is ready but serves no port: killing it");
+			worker.kill();
+			return;
+		}
+		worker.ready(now, port);
+		this.bootFailures = 0;
+		this.rollout.ready(worker);
+		this.balancer.add(worker);
+		log(worker + " is ready after " + worker.age(now).toMillis() + " ms");
+	}
+
+	private void reconcile(Instant now) {
+		for (Worker worker : this.registry.all()) {
+			if (!worker.process().isAlive()) {
+				reap(worker, now);
+				continue;
+			}
+			switch (worker.state()) {
+				case BOOTING -> {
+					Duration bootTimeout = this.config.settings().getBootTimeout();
+					if (!worker.killed() && worker.age(now).compareTo(bootTimeout) > 0) {
+						log(worker + " was not ready within the boot timeout (" + SettingsChecks.format(bootTimeout)
+								+ "): killing it");
+						this.killed++;
+						worker.kill();
+					}
+				}
+				case READY -> supervise(worker, now);
+				case DRAINING -> {
+					String overdue = worker.overdue(now);
+					if (overdue != null) {
+						log(worker + " " + overdue + ": killing it");
+						this.killed++;
+						worker.kill();
+					}
+				}
+			}
+		}
+		if (this.stopStatus != null) {
+			if (this.registry.isEmpty()) {
+				stopBalancer();
+				log("Master stopped");
+				throw new Halt(this.stopStatus);
+			}
+			return;
+		}
+		replaceNext(now);
+		manageWorkers(now);
+	}
+
+	private void supervise(Worker worker, Instant now) {
+		Duration timeout = this.config.settings().getTimeout();
+		Duration silent = worker.silentFor(now);
+		if (silent.compareTo(timeout) > 0) {
+			hang(worker, now, "sent no heartbeat for " + silent.toMillis() / 1000 + " s (timeout "
+					+ SettingsChecks.format(timeout) + ")");
+		}
+		else if (worker.servedItsShare() && this.rollout.recycle(worker)) {
+			log(worker + " served " + worker.requests() + " requests (max-requests with jitter: "
+					+ worker.maxRequests() + "): replacing it");
+			this.recycled++;
+		}
+	}
+
+	/**
+	 * A hung worker cannot drain: its threads are dumped off the loop, then it is killed.
+	 */
+	private void hang(Worker worker, Instant now, String why) {
+		log(worker + " " + why + ": dumping its threads, then killing it");
+		this.killed++;
+		this.restarts++;
+		this.balancer.remove(worker);
+		this.rollout.remove(worker.id());
+		worker.retire(now.plus(DUMP_GRACE), "was given " + DUMP_GRACE.toSeconds() + " s to dump its threads");
+		this.offLoop.execute(() -> {
+			try {
+				worker.process().dumpThreads();
+			}
+			catch (IOException | RuntimeException ex) {
+				log("Could not dump the threads of " + worker + ": " + ex.getMessage());
+			}
+		});
+	}
+
+	private void reap(Worker worker, Instant now) {
+		Worker.State state = worker.state();
+		this.registry.remove(worker);
+		this.rollout.remove(worker.id());
+		if (state == Worker.State.READY) {
+			this.balancer.remove(worker);
+		}
+		int exit = worker.process().exitValue();
+		if (this.stopStatus != null || state == Worker.State.DRAINING) {
+			log(worker + " stopped with status " + exit);
+		}
+		else if (state == Worker.State.BOOTING) {
+			Optional<MasterConfig> previous = this.rollout.abandonedBy(worker);
+			if (previous.isPresent()) {
+				abandonReload(worker, exit, previous.get());
+			}
+			else {
+				bootFailed(worker + " exited with status " + exit + " before it was ready", now);
+			}
+		}
+		else {
+			this.restarts++;
+			log(worker + " died with status " + exit + ": replacing it");
+			if (Duration.between(worker.readyAt(), now).compareTo(EARLY_EXIT) < 0) {
+				backOff(now);
+			}
+			else {
+				this.backoff.reset();
+			}
+		}
+	}
+
+	/**
+	 * The first worker of a reload could not boot: keep the workers that serve, and the
+	 * configuration they were started with, rather than replace them with workers that
+	 * would not boot either.
+	 */
+	private void abandonReload(Worker worker, int exit, MasterConfig previous) {
+		log(worker + " exited with status " + exit + " before it was ready: reload abandoned, the "
+				+ this.registry.activeCount() + " running worker(s) and the previous configuration stay. "
+				+ "Its output above says why.");
+		this.rollout.clear();
+		this.config = previous;
+		this.target = previous.workers();
+	}
+
+	private void bootFailed(String what, Instant now) {
+		this.bootFailures++;
+		log(what + " (" + this.bootFailures + " in a row)");
+		if (this.bootFailures >= MAX_BOOT_FAILURES) {
+			beginStop(BOOT_ERROR, "Workers failed to boot " + this.bootFailures
+					+ " times in a row: stopping. Their output above says why.");
+		}
+		else {
+			backOff(now);
+		}
+	}
+
+	private void backOff(Instant now) {
+		Duration delay = this.backoff.earlyExit(now);
+		log("Next worker in " + delay.toMillis() + " ms (" + this.backoff.earlyExits() + " early exit(s) in a row)");
+	}
+
+	/**
+	 * Surge-first replacement: start one worker in the slot of the first worker to
+	 * replace; once it is ready (one worker over target), that worker leaves the balancer
+	 * and drains; repeat.
+	 */
+	private void replaceNext(Instant now) {
+		Optional<Integer> next = this.rollout.next();
+		if (next.isEmpty() || this.registry.anyBooting()) {
+			return;
+		}
+		Optional<Worker> old = this.registry.get(next.get()).filter(Worker::isActive);
+		if (old.isEmpty()) {
+			this.rollout.remove(next.get());
+		}
+		else if (this.registry.activeCount() > this.target) {
+			this.rollout.remove(next.get());
+			retire(old.get(), now);
+		}
+		else {
+			// Below target (a reload raised the count): fill a new slot first.
+			spawn((this.registry.activeCount() < this.target) ? this.registry.freeSlot() : old.get().slot(), now);
+		}
+	}
+
+	private void manageWorkers(Instant now) {
+		if (!this.rollout.isEmpty()) {
+			return;
+		}
+		int active = this.registry.activeCount();
+		if (active < this.target) {
+			spawn(this.registry.freeSlot(), now);
+		}
+		else if (active > this.target) {
+			this.registry.highestSlot().ifPresent((worker) -> retire(worker, now));
+		}
+	}
+
+	private void retire(Worker worker, Instant now) {
+		if (worker.state() == Worker.State.READY) {
+			this.balancer.remove(worker);
+		}
+		worker.drain(now.plus(this.config.settings().getGracefulTimeout()));
+		log(worker + " left the balancer and is draining");
+	}
+
+	private void spawn(int slot, Instant now) {
+		if (!this.backoff.allows(now)) {
+			return;
+		}
+		MasterConfig config = this.config;
+		int id = this.registry.nextId();
+		String token = HexFormat.of().formatHex(token());
+		WorkerProcess process;
+		try {
+			process = this.launcher.launch(id, token, config);
+		}
+		catch (IOException | RuntimeException ex) {
+			bootFailed("Could not start worker " + id + ": " + ex, now);
+			return;
+		}
+		int max = config.settings().getMaxRequests();
+		long maxRequests = (max > 0) ? max + this.random.nextLong(config.settings().getMaxRequestsJitter() + 1L) : 0;
+		Worker worker = new Worker(id, slot, this.registry.occupy(slot), this.generation, token, maxRequests, process,
+				now);
+		this.registry.add(worker);
+		this.spawned++;
+		process.onExit(() -> submit(new Event.WorkerExited(id)));
+		log("Started " + worker);
+	}
+
+	private byte[] token() {
+		byte[] token = new byte[32];
+		this.random.nextBytes(token);
+		return token;
+	}
+
+	private void beginStop(int status, String why) {
+		log(why);
+		this.stopStatus = status;
+		this.rollout.clear();
+		Instant deadline = this.clock.instant().plus(this.config.settings().getGracefulTimeout());
+		for (Worker worker : this.registry.active()) {
+			if (worker.state() == Worker.State.READY) {
+				this.balancer.remove(worker);
+			}
+			worker.drain(deadline);
+		}
+	}
+
+	private void killEveryWorker(String why) {
+		log(why);
+		for (Worker worker : this.registry.all()) {
+			if (!worker.killed()) {
+				worker.retire(this.clock.instant(), "was killed");
+				worker.kill();
+			}
+		}
+	}
+
+	/**
+	 * The loop itself failed: stop the workers without it, within the graceful timeout.
+	 */
+	private void stopEveryWorker() {
+		List<Worker> workers = this.registry.all();
+		for (Worker worker : workers) {
+			try {
+				worker.process().terminate();
+			}
+			catch (RuntimeException ex) {
+				// It is killed below.
+			}
+		}
+		long deadline = System.nanoTime() + this.config.settings().getGracefulTimeout().toNanos();
+		while (workers.stream().anyMatch((worker) -> worker.process().isAlive()) && System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(100);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		workers.stream().filter((worker) -> worker.process().isAlive()).forEach((worker) -> worker.process().kill());
+		stopBalancer();
+		log("Master stopped");
+	}
+
+	private void stopBalancer() {
+		try {
+			this.balancer.stop();
+		}
+		catch (RuntimeException ex) {
+			log("Could not stop the balancer cleanly: " + ex);
+		}
+	}
+
+	private void warnings() {
+		this.launcher.warnings(this.config).forEach((warning) -> log("WARNING: " + warning));
+	}
+
+	@Override
+	public boolean authenticate(int workerId, String token) {
+		return this.registry.authenticate(workerId, token);
+	}
+
+	@Override
+	public ClusterView view() {
+		return new ClusterView(this.config.balancerName(), this.target,
+				new ClusterView.Counters(this.spawned, this.killed, this.restarts, this.reloads, this.recycled),
+				this.registry.views(this.clock.instant()));
+	}
+
+	@Override
+	public void submit(Event event) {
+		this.events.add(event);
+	}
+
+	private void log(String message) {
+		this.out.println("[master] " + message);
+	}
+
+	/**
+	 * Ends the loop with an exit status: thrown once the master has stopped, caught only
+	 * by {@link Arbiter#run(long, Duration)}.
+	 */
+	private static final class Halt extends RuntimeException {
+
+		private final int status;
+
+		Halt(int status) {
+			super(null, null, false, false);
+			this.status = status;
+		}
+
+	}
+
+}

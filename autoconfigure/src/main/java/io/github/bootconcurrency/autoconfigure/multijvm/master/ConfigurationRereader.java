@@ -1,0 +1,45 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.bootstrap.DefaultBootstrapContext;
+import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
+import org.springframework.boot.env.RandomValuePropertySource;
+import org.springframework.core.env.CommandLinePropertySource;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.DefaultResourceLoader;
+import org.springframework.core.io.ResourceLoader;
+
+/**
+ * Reads the configuration again, on reload, as Spring Boot read it at startup: a fresh
+ * environment with the same command-line arguments and default properties, and the
+ * application's configuration files read anew.
+ */
+final class ConfigurationRereader {
+
+	private static final String DEFAULT_PROPERTIES = "defaultProperties";
+
+	private ConfigurationRereader() {
+	}
+
+	static ConfigurableEnvironment reread(ConfigurableEnvironment original, SpringApplication application) {
+		StandardEnvironment fresh = new StandardEnvironment();
+		PropertySource<?> commandLine = original.getPropertySources()
+			.get(CommandLinePropertySource.COMMAND_LINE_PROPERTY_SOURCE_NAME);
+		if (commandLine != null) {
+			fresh.getPropertySources().addFirst(commandLine);
+		}
+		PropertySource<?> defaults = original.getPropertySources().get(DEFAULT_PROPERTIES);
+		if (defaults != null) {
+			fresh.getPropertySources().addLast(defaults);
+		}
+		RandomValuePropertySource.addToEnvironment(fresh);
+		ResourceLoader resourceLoader = (application.getResourceLoader() != null) ? application.getResourceLoader()
+				: new DefaultResourceLoader(application.getClassLoader());
+		ConfigDataEnvironmentPostProcessor.applyTo(fresh, resourceLoader, new DefaultBootstrapContext(),
+				application.getAdditionalProfiles());
+		return fresh;
+	}
+
+}

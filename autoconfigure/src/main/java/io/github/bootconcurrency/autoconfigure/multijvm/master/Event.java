@@ -1,0 +1,74 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
+
+/**
+ * What the master's loop acts on. Signal handlers, process-exit callbacks, the control
+ * channel's threads and the work done off the loop only create events and queue them;
+ * the loop handles them one at a time, in arrival order, with an exhaustive switch, so
+ * that adding an event without handling it does not compile.
+ */
+sealed interface Event {
+
+	/**
+	 * A signal reached the master.
+	 *
+	 * @param signal the signal
+	 */
+	record Signalled(MasterSignal signal) implements Event {
+	}
+
+	/**
+	 * The actuator asked for a number of workers.
+	 *
+	 * @param workers the number asked for
+	 */
+	record ScaleRequested(int workers) implements Event {
+	}
+
+	/**
+	 * The actuator asked for a reload, as SIGHUP does.
+	 */
+	record ReloadRequested() implements Event {
+	}
+
+	/**
+	 * The configuration was read again, off the loop, and passed its checks.
+	 *
+	 * @param why what asked for the reload, for the log
+	 * @param config the configuration read
+	 */
+	record ConfigurationRead(String why, MasterConfig config) implements Event {
+	}
+
+	/**
+	 * The configuration could not be read again, or did not pass its checks.
+	 *
+	 * @param why what asked for the reload, for the log
+	 * @param failure why it cannot be used
+	 */
+	record ConfigurationFailed(String why, Throwable failure) implements Event {
+	}
+
+	/**
+	 * A worker's process exited.
+	 *
+	 * @param workerId the worker's id
+	 */
+	record WorkerExited(int workerId) implements Event {
+	}
+
+	/**
+	 * A worker's heartbeat, over the control channel: the worker is alive, says whether
+	 * it is ready and on which port it serves, and reports its figures.
+	 *
+	 * @param workerId the worker's id
+	 * @param ready whether the application accepts traffic
+	 * @param port the port the worker's server bound, 0 while it has none
+	 * @param requests requests the worker served
+	 * @param heapUsedBytes heap in use
+	 * @param deadlockedThreads threads of the worker that the JVM found deadlocked
+	 */
+	record Heartbeat(int workerId, boolean ready, int port, long requests, long heapUsedBytes,
+			int deadlockedThreads) implements Event {
+	}
+
+}

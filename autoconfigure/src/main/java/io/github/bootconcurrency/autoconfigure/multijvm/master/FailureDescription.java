@@ -1,0 +1,66 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
+
+import java.util.List;
+
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
+
+/**
+ * Describes a failure for the master's log the way Spring Boot would at startup: with the
+ * failure analysis of whichever analyzer on the class path knows the exception (a binding
+ * error, an invalid setting, a port in use), and otherwise with the chain of causes.
+ */
+final class FailureDescription {
+
+	private FailureDescription() {
+	}
+
+	/**
+	 * Describe a failure.
+	 * @param failure the failure
+	 * @return the description, over several lines
+	 */
+	static String of(Throwable failure) {
+		for (FailureAnalyzer analyzer : analyzers()) {
+			FailureAnalysis analysis;
+			try {
+				analysis = analyzer.analyze(failure);
+			}
+			catch (RuntimeException ex) {
+				continue;
+			}
+			if (analysis != null) {
+				StringBuilder text = new StringBuilder("Description:\n\n").append(analysis.getDescription().strip());
+				if (analysis.getAction() != null) {
+					text.append("\n\nAction:\n\n").append(analysis.getAction().strip());
+				}
+				return text.toString();
+			}
+		}
+		return causes(failure);
+	}
+
+	/**
+	 * Return each cause on a line of its own, outermost first.
+	 * @param failure the failure
+	 * @return the causes
+	 */
+	static String causes(Throwable failure) {
+		StringBuilder text = new StringBuilder();
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			text.append((text.length() > 0) ? "\nCaused by: " : "").append(cause);
+		}
+		return text.toString();
+	}
+
+	private static List<FailureAnalyzer> analyzers() {
+		// Analyzers that need a bean factory or an environment cannot be made here; the
+		// ones that describe configuration and startup failures need neither.
+		return SpringFactoriesLoader.forDefaultResourceLocation(FailureDescription.class.getClassLoader())
+			.load(FailureAnalyzer.class, null, FailureHandler.handleMessage((message, failure) -> {
+			}));
+	}
+
+}

@@ -1,0 +1,152 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
+
+/**
+ * Starts workers as JVMs of the master's own command line (see {@link WorkerLaunch}),
+ * tells each who it is through its environment, and forwards every line it prints to the
+ * master's output, prefixed with the worker's id and pid.
+ */
+final class JvmWorkerLauncher implements WorkerLauncher {
+
+	private static final Duration MAX_HEARTBEAT = Duration.ofSeconds(1);
+
+	private static final Duration MIN_HEARTBEAT = Duration.ofMillis(100);
+
+	private final WorkerLaunch launch;
+
+	private final Path channel;
+
+	private final boolean inheritSocket;
+
+	private final PrintStream out;
+
+	/**
+	 * Create a launcher.
+	 * @param launch the command line of a worker
+	 * @param channel the master's control socket
+	 * @param inheritSocket whether workers accept on the master's listening socket, which
+	 * is then the master's standard input
+	 * @param out where the workers' lines go
+	 */
+	JvmWorkerLauncher(WorkerLaunch launch, Path channel, boolean inheritSocket, PrintStream out) {
+		this.launch = launch;
+		this.channel = channel;
+		this.inheritSocket = inheritSocket;
+		this.out = out;
+	}
+
+	@Override
+	public WorkerProcess launch(int id, String token, MasterConfig config) throws IOException {
+		WorkerEnvironment environment = new WorkerEnvironment(id, ProcessHandle.current().pid(), this.channel, token,
+				this.inheritSocket, heartbeat(config.settings().getTimeout()));
+		ProcessBuilder builder = new ProcessBuilder(
+				this.launch.command(config.settings().getJvmArgs(), config.workerArguments()))
+			.redirectErrorStream(true);
+		if (this.inheritSocket) {
+			// The listening socket is the master's standard input: the worker inherits it.
+			builder.redirectInput(Redirect.INHERIT);
+		}
+		builder.environment().putAll(environment.variables());
+		Process process = builder.start();
+		forwardOutput(id, process);
+		return new JvmProcess(process);
+	}
+
+	/**
+	 * A heartbeat a quarter of the timeout apart, at most a second: a worker is never
+	 * declared silent for missing one or two beats.
+	 */
+	static Duration heartbeat(Duration timeout) {
+		Duration quarter = timeout.dividedBy(4);
+		return (quarter.compareTo(MAX_HEARTBEAT) > 0) ? MAX_HEARTBEAT
+				: (quarter.compareTo(MIN_HEARTBEAT) < 0) ? MIN_HEARTBEAT : quarter;
+	}
+
+	@Override
+	public List<String> warnings(MasterConfig config) {
+		return this.launch.leftOut(config.settings().getJvmArgs()).stream().toList();
+	}
+
+	private void forwardOutput(int id, Process process) {
+		String prefix = "[worker " + id + " pid " + process.pid() + "] ";
+		Thread.ofVirtual().name("worker-" + id + "-output").start(() -> {
+			try (BufferedReader reader = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = reader.readLine()) != null) {
+					this.out.println(prefix + line);
+				}
+			}
+			catch (IOException ex) {
+				// The worker is gone: its output ends with it.
+			}
+		});
+	}
+
+	/**
+	 * A worker JVM's process.
+	 */
+	private record JvmProcess(Process process) implements WorkerProcess {
+
+		@Override
+		public long pid() {
+			return this.process.pid();
+		}
+
+		@Override
+		public boolean isAlive() {
+			return this.process.isAlive();
+		}
+
+		@Override
+		public int exitValue() {
+			return this.process.exitValue();
+		}
+
+		@Override
+		public void onExit(Runnable callback) {
+			this.process.onExit().thenRun(callback);
+		}
+
+		@Override
+		public void terminate() {
+			this.process.destroy();
+		}
+
+		@Override
+		public void kill() {
+			this.process.destroyForcibly();
+		}
+
+		/**
+		 * SIGQUIT makes a JVM print every thread's stack to its output, which the master
+		 * forwards: the log then shows where a hung worker was stuck.
+		 */
+		@Override
+		public void dumpThreads() throws IOException {
+			Process kill = new ProcessBuilder("kill", "-QUIT", Long.toString(pid())).start();
+			try {
+				if (!kill.waitFor(2, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+					throw new IOException("kill -QUIT " + pid() + " did not succeed");
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,77 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+/**
+ * The multi-jvm master's entry: turns the JVM that {@code java -jar app.jar} started into
+ * the master of worker JVMs of the same application, and ends it with the master's exit
+ * status. No application context is ever created in this JVM.
+ *
+ * <p>
+ * The order matters: the control channel exists before any worker is told its path, the
+ * port is bound before the pidfile names this process, and signals are handled only once
+ * the loop is about to run. Whatever fails, the JVM exits with a status that is not 0 and
+ * a description of the cause: a master that cannot supervise does not stay up.
+ */
+public final class MasterMain {
+
+	private MasterMain() {
+	}
+
+	/**
+	 * Run the master, then exit the JVM with its status.
+	 * @param environment the environment, with the profiles' configuration loaded
+	 * @param application the application, for reading the configuration again on reload
+	 * @throws io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException
+	 * if the configuration cannot be used; nothing was started then
+	 */
+	public static void run(ConfigurableEnvironment environment, SpringApplication application) {
+		MasterConfig config = MasterConfig.load(environment);
+		PrintStream out = System.out;
+		int status;
+		try {
+			status = serve(config, () -> MasterConfig.load(ConfigurationRereader.reread(environment, application)), out);
+		}
+		catch (Throwable ex) {
+			out.println("[master] The master could not run:\n" + FailureDescription.of(ex).indent(2).stripTrailing());
+			status = Arbiter.MASTER_ERROR;
+		}
+		System.exit(status);
+	}
+
+	private static int serve(MasterConfig config, java.util.function.Supplier<MasterConfig> reloader,
+			PrintStream out) {
+		Balancer balancer = (config.settings().getBalancer() == MultiJvm.Balancer.SHARED_SOCKET)
+				? new SharedSocketBalancer(config.address(), config.port(), config.backlog())
+				: new ProxyBalancer(config);
+		Pidfile pidfile = new Pidfile(config.settings().getPidfile(), out);
+		MasterChannel channel = MasterChannel.open(out);
+		ExecutorService offLoop = Executors
+			.newSingleThreadExecutor(Thread.ofVirtual().name("multi-jvm-master-off-loop").factory());
+		try {
+			WorkerLauncher launcher = new JvmWorkerLauncher(WorkerLaunch.ofCurrentProcess(), channel.socket(),
+					balancer.inheritsSocket(), out);
+			Arbiter arbiter = new Arbiter(config, reloader, launcher, balancer, Clock.systemUTC(), offLoop, out);
+			balancer.start();
+			pidfile.write();
+			channel.serve(arbiter);
+			out.println("[master] Control channel: " + channel.socket() + " (this master's workers only)");
+			SignalHandlers.install(arbiter::submit, out);
+			return arbiter.run();
+		}
+		finally {
+			offLoop.shutdownNow();
+			channel.close();
+			pidfile.delete();
+		}
+	}
+
+}

@@ -1,0 +1,109 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.SequencedSet;
+
+/**
+ * The workers waiting to be replaced, one at a time and surge-first: a reload queues
+ * every active worker, recycling after {@code max-requests} queues one, and both share
+ * this one queue, so no worker is queued twice.
+ *
+ * <p>
+ * A reload can be abandoned while its new configuration has not yet booted a single
+ * worker: if the first worker of the new generation fails to boot, the configuration
+ * that served before comes back. Once one worker of the new generation was ready, the
+ * new configuration has proved it can boot, and a later failure is an ordinary one.
+ */
+final class Rollout {
+
+	private final SequencedSet<Integer> queue = new LinkedHashSet<>();
+
+	private MasterConfig previous;
+
+	private int generation;
+
+	private boolean proven;
+
+	/**
+	 * Queue every worker for replacement by a reload.
+	 * @param workers the active workers, in the order to replace them
+	 * @param previous the configuration they run, to come back to if the reload is
+	 * abandoned
+	 * @param generation the reload's generation
+	 */
+	void reload(List<Worker> workers, MasterConfig previous, int generation) {
+		// A reload during a reload keeps the configuration that last proved it boots.
+		if (this.previous == null || this.proven) {
+			this.previous = previous;
+		}
+		this.generation = generation;
+		this.proven = false;
+		workers.forEach((worker) -> this.queue.add(worker.id()));
+	}
+
+	/**
+	 * Queue one worker for replacement, unless it is queued already.
+	 * @param worker the worker
+	 * @return whether it was queued now
+	 */
+	boolean recycle(Worker worker) {
+		return this.queue.add(worker.id());
+	}
+
+	boolean contains(Worker worker) {
+		return this.queue.contains(worker.id());
+	}
+
+	boolean isEmpty() {
+		return this.queue.isEmpty();
+	}
+
+	Optional<Integer> next() {
+		return this.queue.isEmpty() ? Optional.empty() : Optional.of(this.queue.getFirst());
+	}
+
+	void remove(int id) {
+		this.queue.remove(id);
+		if (this.queue.isEmpty()) {
+			this.previous = null;
+		}
+	}
+
+	/**
+	 * A worker became ready.
+	 * @param worker the worker
+	 */
+	void ready(Worker worker) {
+		if (worker.generation() == this.generation) {
+			this.proven = true;
+		}
+	}
+
+	/**
+	 * Return the configuration to come back to, if this worker's failure to boot
+	 * abandons a reload.
+	 * @param worker the worker that failed to boot
+	 * @return the previous configuration, or empty if the failure abandons nothing
+	 */
+	Optional<MasterConfig> abandonedBy(Worker worker) {
+		if (this.previous == null || this.proven || worker.generation() != this.generation) {
+			return Optional.empty();
+		}
+		return Optional.of(this.previous);
+	}
+
+	/**
+	 * Forget every queued worker.
+	 */
+	void clear() {
+		this.queue.clear();
+		this.previous = null;
+	}
+
+	int size() {
+		return this.queue.size();
+	}
+
+}

@@ -1,0 +1,243 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
+
+/**
+ * One worker JVM, as the master sees it. Only the master's loop changes it; the control
+ * channel's threads read it for the cluster view, hence the volatile fields.
+ */
+final class Worker {
+
+	/**
+	 * Where a worker is in its life.
+	 */
+	enum State {
+
+		/**
+		 * Started, not yet ready: not in the balancer.
+		 */
+		BOOTING,
+
+		/**
+		 * Ready: in the balancer.
+		 */
+		READY,
+
+		/**
+		 * Out of the balancer, finishing its requests or about to be killed.
+		 */
+		DRAINING
+
+	}
+
+	private final int id;
+
+	private final int slot;
+
+	private final int restarts;
+
+	private final int generation;
+
+	private final String token;
+
+	private final long maxRequests;
+
+	private final WorkerProcess process;
+
+	private final Instant started;
+
+	private volatile State state = State.BOOTING;
+
+	private volatile int port;
+
+	private volatile Instant readyAt;
+
+	private volatile Instant lastHeartbeat;
+
+	private volatile long requests;
+
+	private volatile long heapUsedBytes;
+
+	private Instant deadline;
+
+	private String overdue;
+
+	private boolean killed;
+
+	/**
+	 * Create a worker.
+	 * @param id the worker's id, unique for the master's life
+	 * @param slot the worker's place in the cluster, which its replacements take over
+	 * @param restarts how many workers held the slot before this one
+	 * @param generation the reload generation the worker belongs to
+	 * @param token the secret the worker proves itself with on the control channel
+	 * @param maxRequests requests after which the worker is recycled, 0 for never
+	 * @param process the worker's process
+	 * @param started when it was started
+	 */
+	Worker(int id, int slot, int restarts, int generation, String token, long maxRequests, WorkerProcess process,
+			Instant started) {
+		this.id = id;
+		this.slot = slot;
+		this.restarts = restarts;
+		this.generation = generation;
+		this.token = token;
+		this.maxRequests = maxRequests;
+		this.process = process;
+		this.started = started;
+	}
+
+	int id() {
+		return this.id;
+	}
+
+	int slot() {
+		return this.slot;
+	}
+
+	int generation() {
+		return this.generation;
+	}
+
+	String token() {
+		return this.token;
+	}
+
+	WorkerProcess process() {
+		return this.process;
+	}
+
+	State state() {
+		return this.state;
+	}
+
+	boolean isActive() {
+		return this.state != State.DRAINING;
+	}
+
+	Instant started() {
+		return this.started;
+	}
+
+	Instant readyAt() {
+		return this.readyAt;
+	}
+
+	int port() {
+		return this.port;
+	}
+
+	URI uri() {
+		return URI.create("http://127.0.0.1:" + this.port);
+	}
+
+	long requests() {
+		return this.requests;
+	}
+
+	long maxRequests() {
+		return this.maxRequests;
+	}
+
+	Duration age(Instant now) {
+		return Duration.between(this.started, now);
+	}
+
+	/**
+	 * The worker said it is ready, and on which port it serves.
+	 * @param now the time
+	 * @param port the port it bound
+	 */
+	void ready(Instant now, int port) {
+		this.port = port;
+		this.readyAt = now;
+		this.lastHeartbeat = now;
+		this.state = State.READY;
+	}
+
+	void heartbeat(Instant now, long requests, long heapUsedBytes) {
+		this.lastHeartbeat = now;
+		this.requests = requests;
+		this.heapUsedBytes = heapUsedBytes;
+	}
+
+	/**
+	 * Return how long the worker has been silent since it became ready.
+	 * @param now the time
+	 * @return the time since its last heartbeat, zero before it is ready
+	 */
+	Duration silentFor(Instant now) {
+		Instant last = this.lastHeartbeat;
+		return (this.state == State.READY && last != null) ? Duration.between(last, now) : Duration.ZERO;
+	}
+
+	/**
+	 * Whether the worker served its share of requests.
+	 * @return whether to recycle it
+	 */
+	boolean servedItsShare() {
+		return this.maxRequests > 0 && this.requests >= this.maxRequests;
+	}
+
+	/**
+	 * Ask the worker to stop (SIGTERM): it finishes its requests, then exits, or is
+	 * killed at the deadline.
+	 * @param deadline when it is killed if it still runs
+	 */
+	void drain(Instant deadline) {
+		retire(deadline, "did not stop within the graceful timeout");
+		this.process.terminate();
+	}
+
+	/**
+	 * Take the worker out of service without asking it anything: it is killed at the
+	 * deadline.
+	 * @param deadline when it is killed
+	 * @param overdue why it is killed then, for the log
+	 */
+	void retire(Instant deadline, String overdue) {
+		this.state = State.DRAINING;
+		this.deadline = deadline;
+		this.overdue = overdue;
+	}
+
+	/**
+	 * Return why the worker must be killed now, once, or {@code null}.
+	 * @param now the time
+	 * @return the reason, or {@code null} if it is not overdue or was killed already
+	 */
+	String overdue(Instant now) {
+		if (this.state != State.DRAINING || this.killed || now.isBefore(this.deadline)) {
+			return null;
+		}
+		return this.overdue;
+	}
+
+	boolean killed() {
+		return this.killed;
+	}
+
+	void kill() {
+		this.killed = true;
+		this.process.kill();
+	}
+
+	ClusterView.WorkerView view(Instant now) {
+		return new ClusterView.WorkerView(this.id, this.slot, this.process.pid(), this.port,
+				this.state.name().toLowerCase(Locale.ROOT), age(now).toMillis(), this.requests, this.restarts,
+				this.heapUsedBytes);
+	}
+
+	@Override
+	public String toString() {
+		String where = (this.port != 0) ? ", port " + this.port : "";
+		return "worker " + this.id + " (pid " + this.process.pid() + where + ", "
+				+ this.state.name().toLowerCase(Locale.ROOT) + ")";
+	}
+
+}

@@ -1,0 +1,43 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
+
+import java.io.IOException;
+
+/**
+ * A worker's operating-system process, as the master's loop drives it. Every method
+ * returns at once except {@link #dumpThreads()}, which the loop runs off its thread.
+ */
+interface WorkerProcess {
+
+	long pid();
+
+	boolean isAlive();
+
+	/**
+	 * Return the exit status of a process that has exited.
+	 * @return the exit status
+	 */
+	int exitValue();
+
+	/**
+	 * Run a callback once the process has exited, on whichever thread sees it exit.
+	 * @param callback the callback, which must only queue an event
+	 */
+	void onExit(Runnable callback);
+
+	/**
+	 * Ask the process to stop gracefully (SIGTERM).
+	 */
+	void terminate();
+
+	/**
+	 * Stop the process at once (SIGKILL).
+	 */
+	void kill();
+
+	/**
+	 * Make the JVM print every thread's stack to its output (SIGQUIT).
+	 * @throws IOException if the signal cannot be sent
+	 */
+	void dumpThreads() throws IOException;
+
+}

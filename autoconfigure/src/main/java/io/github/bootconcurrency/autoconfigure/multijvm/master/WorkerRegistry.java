@@ -1,0 +1,122 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
+
+/**
+ * Every worker process the master has started and not yet reaped, by id, and the slots
+ * they hold. Only the master's loop adds and removes workers; the control channel's
+ * threads look workers up to authenticate them and to show the cluster.
+ */
+final class WorkerRegistry {
+
+	private final Map<Integer, Worker> workers = new ConcurrentHashMap<>();
+
+	private final Map<Integer, Integer> slotUses = new HashMap<>();
+
+	private int nextId = 1;
+
+	int nextId() {
+		return this.nextId++;
+	}
+
+	/**
+	 * Count one more worker in a slot.
+	 * @param slot the slot
+	 * @return how many workers held the slot before
+	 */
+	int occupy(int slot) {
+		return this.slotUses.merge(slot, 1, Integer::sum) - 1;
+	}
+
+	void add(Worker worker) {
+		this.workers.put(worker.id(), worker);
+	}
+
+	void remove(Worker worker) {
+		this.workers.remove(worker.id());
+	}
+
+	Optional<Worker> get(int id) {
+		return Optional.ofNullable(this.workers.get(id));
+	}
+
+	/**
+	 * Return every worker, oldest first.
+	 * @return the workers
+	 */
+	List<Worker> all() {
+		return this.workers.values().stream().sorted(Comparator.comparing(Worker::id)).toList();
+	}
+
+	/**
+	 * Return the workers that are not draining, oldest first.
+	 * @return the active workers
+	 */
+	List<Worker> active() {
+		return all().stream().filter(Worker::isActive).toList();
+	}
+
+	int activeCount() {
+		return (int) this.workers.values().stream().filter(Worker::isActive).count();
+	}
+
+	boolean isEmpty() {
+		return this.workers.isEmpty();
+	}
+
+	boolean anyBooting() {
+		return this.workers.values().stream().anyMatch((worker) -> worker.state() == Worker.State.BOOTING);
+	}
+
+	/**
+	 * Return the lowest slot no active worker holds.
+	 * @return the slot
+	 */
+	int freeSlot() {
+		int slot = 1;
+		while (slotTaken(slot)) {
+			slot++;
+		}
+		return slot;
+	}
+
+	private boolean slotTaken(int slot) {
+		return this.workers.values().stream().anyMatch((worker) -> worker.slot() == slot && worker.isActive());
+	}
+
+	/**
+	 * Return the active worker in the highest slot, the one to retire when there are too
+	 * many.
+	 * @return the worker, or empty if none is active
+	 */
+	Optional<Worker> highestSlot() {
+		return this.workers.values().stream().filter(Worker::isActive).max(Comparator.comparing(Worker::slot));
+	}
+
+	/**
+	 * Whether a token is the one the master gave a worker it runs. Safe from any thread.
+	 * @param id the worker's id
+	 * @param token the token presented
+	 * @return whether it matches
+	 */
+	boolean authenticate(int id, String token) {
+		Worker worker = this.workers.get(id);
+		return worker != null && token != null && MessageDigest.isEqual(
+				worker.token().getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
+	}
+
+	List<ClusterView.WorkerView> views(Instant now) {
+		return all().stream().map((worker) -> worker.view(now)).toList();
+	}
+
+}

@@ -1,0 +1,127 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.worker;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * A worker's heartbeat to its master: every interval, from a platform thread of its own,
+ * whether the application accepts traffic, the port its server bound, how many requests
+ * it served, its heap in use, and how many of its threads the JVM finds deadlocked.
+ *
+ * <p>
+ * Design: the master decides that a worker is alive from this heartbeat alone, not from
+ * an HTTP probe. A probe would queue behind the very requests that keep a busy worker
+ * busy, behind its request gate and in its server's pool, so a saturated worker would
+ * look hung and be killed with every request in flight. The heartbeat's thread takes
+ * none of the application's locks and no request slot: it stops only when the JVM as a
+ * whole stops (a stopped process, an endless collection, a wedged JVM). A deadlock, which
+ * leaves this thread running, is reported for the master to act on. The heartbeat is
+ * also how the worker says it is ready and which port it serves on, so the master never
+ * trusts a port it did not hear from the worker itself, over its authenticated channel;
+ * a change of readiness is sent at once rather than at the next beat.
+ */
+final class WorkerHeartbeat implements SmartLifecycle, ApplicationListener<ApplicationEvent> {
+
+	private static final Log logger = LogFactory.getLog(WorkerHeartbeat.class);
+
+	private final MasterChannelClient master;
+
+	private final ServedRequestsFilter served;
+
+	private final Duration interval;
+
+	private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+
+	private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+
+	private final Semaphore wakeUp = new Semaphore(0);
+
+	private volatile boolean ready;
+
+	private volatile int port;
+
+	private volatile Thread thread;
+
+	WorkerHeartbeat(MasterChannelClient master, ServedRequestsFilter served, Duration interval) {
+		this.master = master;
+		this.served = served;
+		this.interval = interval;
+	}
+
+	@Override
+	public void onApplicationEvent(ApplicationEvent event) {
+		if (event instanceof WebServerInitializedEvent initialized
+				&& initialized.getApplicationContext().getServerNamespace() == null) {
+			this.port = initialized.getWebServer().getPort();
+		}
+		else if (event instanceof AvailabilityChangeEvent<?> change && change.getState() instanceof ReadinessState) {
+			this.ready = change.getState() == ReadinessState.ACCEPTING_TRAFFIC;
+			this.wakeUp.release();
+		}
+	}
+
+	@Override
+	public void start() {
+		this.thread = Thread.ofPlatform().daemon().name("multi-jvm-worker-heartbeat").start(this::run);
+	}
+
+	private void run() {
+		boolean warned = false;
+		while (!Thread.currentThread().isInterrupted()) {
+			try {
+				this.master.heartbeat(this.ready, this.port, this.served.served(),
+						this.memory.getHeapMemoryUsage().getUsed(), deadlockedThreads());
+				warned = false;
+			}
+			catch (IOException ex) {
+				if (!warned) {
+					logger.warn("Cannot send a heartbeat to the multi-jvm master: " + ex.getMessage());
+					warned = true;
+				}
+			}
+			try {
+				if (this.wakeUp.tryAcquire(this.interval.toNanos(), TimeUnit.NANOSECONDS)) {
+					this.wakeUp.drainPermits();
+				}
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+		}
+	}
+
+	private int deadlockedThreads() {
+		long[] deadlocked = this.threads.findDeadlockedThreads();
+		return (deadlocked != null) ? deadlocked.length : 0;
+	}
+
+	@Override
+	public void stop() {
+		Thread thread = this.thread;
+		if (thread != null) {
+			thread.interrupt();
+		}
+		this.thread = null;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.thread != null;
+	}
+
+}
