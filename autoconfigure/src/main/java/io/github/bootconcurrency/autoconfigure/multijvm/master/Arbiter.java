@@ -350,7 +350,6 @@ final class Arbiter implements MasterChannel.Master {
 	 */
 	private void hang(Worker worker, Instant now, String why) {
 		log(worker + " " + why + ": dumping its threads, then killing it");
-		this.killed++;
 		this.restarts++;
 		this.balancer.remove(worker);
 		this.rollout.remove(worker.id());
@@ -447,8 +446,10 @@ final class Arbiter implements MasterChannel.Master {
 			retire(old.get(), now);
 		}
 		else {
-			// Below target (a reload raised the count): fill a new slot first.
-			spawn((this.registry.activeCount() < this.target) ? this.registry.freeSlot() : old.get().slot(), now);
+			// Below target (the count was raised): fill a new slot first. Otherwise the
+			// successor takes its predecessor's slot, unless a successor holds it already.
+			boolean newSlot = this.registry.activeCount() < this.target || this.registry.sharesSlot(old.get());
+			spawn(newSlot ? this.registry.freeSlot() : old.get().slot(), now);
 		}
 	}
 

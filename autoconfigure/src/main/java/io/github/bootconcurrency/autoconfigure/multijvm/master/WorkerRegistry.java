@@ -90,6 +90,17 @@ final class WorkerRegistry {
 		return slot;
 	}
 
+	/**
+	 * Whether another active worker holds this worker's slot.
+	 * @param worker the worker
+	 * @return whether its slot is shared
+	 */
+	boolean sharesSlot(Worker worker) {
+		return this.workers.values()
+			.stream()
+			.anyMatch((other) -> other != worker && other.isActive() && other.slot() == worker.slot());
+	}
+
 	private boolean slotTaken(int slot) {
 		return this.workers.values().stream().anyMatch((worker) -> worker.slot() == slot && worker.isActive());
 	}
