@@ -259,21 +259,86 @@ class MultiJvmMasterTests {
 	}
 
 	@Test
-	void workerStuckLongerThanTimeoutHasItsThreadsDumpedAndIsReplaced() throws Exception {
-		this.master = startMaster(1, "--concurrency.platform.max-threads=1", "--concurrency.multi-jvm.timeout=3s",
-				"--concurrency.multi-jvm.graceful-timeout=2s");
-		this.master.awaitReady(1);
-		long stuck = this.master.readyPids().get(0);
-		// One thread, busy for a minute: the liveness probe waits behind it, as a request
-		// would behind a Gunicorn sync worker's.
-		this.client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port() + "/io-bound?s=60"))
-			.build(), HttpResponse.BodyHandlers.discarding());
+	void saturatedWorkersKeepTheirHeartbeatAndStayWhileAStoppedOneIsKilledWithinTheTimeout() throws Exception {
+		this.master = startMaster(2, "--concurrency.multi-jvm.worker-model=virtual",
+				"--concurrency.virtual.max-concurrent-requests=4", "--concurrency.multi-jvm.timeout=3s");
 		this.master.awaitReady(2);
-		assertThat(MasterProcess.running(stuck)).isFalse();
-		assertThat(this.master.output()).contains("failed its liveness probe for")
-			.containsPattern("\\[worker 1 pid \\d+\\] Full thread dump")
-			.contains("ExperimentController.ioBound");
+		List<Long> workers = this.master.livePids();
+		// 16 requests of 14 s on 2 workers of 4 slots each: every slot busy for more than 4
+		// times the timeout. Busy is not hung: none is killed, and every request is served.
+		List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
+		for (int i = 0; i < 16; i++) {
+			slow.add(this.client.sendAsync(
+					HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port() + "/io-bound?s=14"))
+						.timeout(Duration.ofSeconds(90))
+						.build(),
+					HttpResponse.BodyHandlers.ofString()));
+		}
+		for (CompletableFuture<HttpResponse<String>> response : slow) {
+			assertThat(response.get(120, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+		}
+		assertThat(this.master.output()).doesNotContain("dumping its threads");
+		assertThat(this.master.livePids()).containsExactlyInAnyOrderElementsOf(workers);
+		// A stopped process sends no heartbeat: killed within the timeout and the time it
+		// is given to dump its threads, then replaced.
+		long stopped = workers.get(0);
+		MasterProcess.signal("STOP", stopped);
+		long start = System.nanoTime();
+		await().atMost(Duration.ofSeconds(30)).until(() -> !MasterProcess.running(stopped));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(12));
+		assertThat(this.master.output()).containsPattern("worker \\d+ \\(pid " + stopped
+				+ ", port \\d+, ready\\) sent no heartbeat for \\d+ s \\(timeout 3s\\): dumping its threads, then killing it");
+		this.master.awaitReady(3);
 		assertThat(get("/hello").statusCode()).isEqualTo(200);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "proxy", "shared-socket" })
+	void requestsThatArriveBeforeAnyWorkerIsReadyWaitAndAreAllServed(String balancer) throws Exception {
+		this.master = startMaster(2, "--concurrency.multi-jvm.balancer=" + balancer);
+		awaitListening(this.master.port());
+		List<CompletableFuture<HttpResponse<String>>> early = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			early.add(this.client.sendAsync(
+					HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port() + "/hello"))
+						.timeout(Duration.ofSeconds(120))
+						.build(),
+					HttpResponse.BodyHandlers.ofString()));
+		}
+		assertThat(this.master.readyPids()).as("fired before any worker was ready").isEmpty();
+		for (CompletableFuture<HttpResponse<String>> response : early) {
+			assertThat(response.get(150, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+		}
+		// No port is chosen for a worker: each binds its own and reports it, and the master
+		// knows each worker by the port it really listens on.
+		this.master.awaitReady(2);
+		JsonNode cluster = this.json.readTree(get("/actuator/concurrency").body()).get("cluster");
+		for (JsonNode worker : cluster.get("workers")) {
+			long pid = worker.get("pid").asLong();
+			assertThat(MasterProcess.commandLine(pid)).filteredOn((argument) -> argument.startsWith("--server.port="))
+				.containsExactly("--server.port=0");
+			if (balancer.equals("proxy")) {
+				assertThat(MasterProcess.listeningPorts(pid)).containsExactly(worker.get("port").asInt());
+			}
+		}
+	}
+
+	/**
+	 * Wait, bounded, until the master's port accepts a connection: the moment a client
+	 * could first reach it.
+	 */
+	private static void awaitListening(int port) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (System.nanoTime() < deadline) {
+			try (Socket socket = new Socket()) {
+				socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+				return;
+			}
+			catch (IOException ex) {
+				Thread.sleep(20);
+			}
+		}
+		throw new AssertionError("The master's port " + port + " never accepted a connection");
 	}
 
 	@Test
@@ -296,18 +361,35 @@ class MultiJvmMasterTests {
 	}
 
 	@Test
-	void sighupWithAnInvalidConfigurationKeepsTheRunningWorkers(@TempDir Path config) throws Exception {
+	void reloadsOfFilesThatCannotBeUsedKeepTheWorkersAndSigtermStillStopsTheMaster(@TempDir Path config)
+			throws Exception {
 		Path file = config.resolve("application.yml");
-		Files.writeString(file, "concurrency.multi-jvm.workers: 1\n");
+		String valid = "concurrency.multi-jvm:\n  workers: 1\n  graceful-timeout: 10s\n";
+		Files.writeString(file, valid);
 		this.master = startMaster(0, "--spring.config.additional-location=file:" + config + "/");
 		this.master.awaitReady(1);
 		List<Long> before = this.master.livePids();
+		// A value the checks refuse, one that cannot be bound, and a file that is not YAML.
 		Files.writeString(file, "concurrency.multi-jvm.workers: lots\n");
-		this.master.signal("HUP");
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.master.output().contains("cannot be used"));
-		assertThat(this.master.output()).contains("concurrency.multi-jvm.workers = lots");
-		Thread.sleep(2000);
+		reloadAndAwait("concurrency.multi-jvm.workers = lots", 1);
+		Files.writeString(file, valid + "  timeout: lots\n");
+		reloadAndAwait("Failed to bind properties under 'concurrency.multi-jvm.timeout'", 2);
+		Files.writeString(file, valid + "  timeout: [lots\n");
+		reloadAndAwait("Received SIGHUP, but the configuration cannot be used", 3);
 		assertThat(this.master.livePids()).isEqualTo(before);
+		assertThat(get("/hello").statusCode()).isEqualTo(200);
+		long start = System.nanoTime();
+		this.master.signal("TERM");
+		assertThat(this.master.process().waitFor(20, TimeUnit.SECONDS)).as(this.master.output()).isTrue();
+		assertThat(this.master.process().exitValue()).isZero();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(12));
+	}
+
+	private void reloadAndAwait(String reported, int failures) throws Exception {
+		this.master.signal("HUP");
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> this.master.output().split("the configuration cannot be used", -1).length > failures);
+		assertThat(this.master.output()).contains(reported);
 	}
 
 	@Test

@@ -6,11 +6,14 @@ import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -152,6 +155,65 @@ public final class MasterProcess {
 		catch (IOException ex) {
 			return false;
 		}
+	}
+
+	/**
+	 * Send a process a signal with {@code kill}.
+	 * @param name the signal's name, such as {@code STOP}
+	 * @param pid the process id
+	 * @throws Exception if {@code kill} fails
+	 */
+	public static void signal(String name, long pid) throws Exception {
+		Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start();
+		assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(kill.exitValue()).isZero();
+	}
+
+	/**
+	 * Return a process's command-line arguments, from /proc.
+	 * @param pid the process id
+	 * @return the arguments, the program first
+	 * @throws IOException if /proc cannot be read
+	 */
+	public static List<String> commandLine(long pid) throws IOException {
+		String cmdline = Files.readString(Path.of("/proc/" + pid + "/cmdline"), StandardCharsets.UTF_8);
+		return List.of(cmdline.split("\0"));
+	}
+
+	/**
+	 * Return the TCP ports a process listens on, from /proc: the sockets among its file
+	 * descriptors that the kernel lists in the LISTEN state.
+	 * @param pid the process id
+	 * @return the ports
+	 * @throws IOException if /proc cannot be read
+	 */
+	public static Set<Integer> listeningPorts(long pid) throws IOException {
+		Set<String> inodes = new HashSet<>();
+		try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/" + pid + "/fd"))) {
+			for (Path fd : fds) {
+				try {
+					String target = Files.readSymbolicLink(fd).toString();
+					if (target.startsWith("socket:[")) {
+						inodes.add(target.substring(8, target.length() - 1));
+					}
+				}
+				catch (IOException ex) {
+					// Closed meanwhile.
+				}
+			}
+		}
+		Set<Integer> ports = new HashSet<>();
+		for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+			for (String line : Files.readAllLines(Path.of(table))) {
+				String[] fields = line.trim().split("\\s+");
+				// local_address is ADDRESS:PORT in hex; state 0A is LISTEN; the inode is field 9.
+				if (fields.length > 9 && "0A".equals(fields[3]) && inodes.contains(fields[9])) {
+					String local = fields[1];
+					ports.add(Integer.parseInt(local.substring(local.indexOf(':') + 1), 16));
+				}
+			}
+		}
+		return ports;
 	}
 
 	public static int freePort() throws IOException {

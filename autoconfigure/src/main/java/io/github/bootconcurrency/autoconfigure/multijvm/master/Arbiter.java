@@ -2,12 +2,9 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
@@ -17,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
-import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
 
 /**
  * The master's loop: keeps the number of worker JVMs on target and answers signals, as
@@ -26,27 +22,19 @@ import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
  * <p>
  * Design: signal handlers, process-exit callbacks and the control channel only queue
  * {@link Event events}. One loop waits for events (a quarter of a second at most), drains
- * the queue, dispatches each event, then reconciles: it reaps workers that exited, kills
- * those past a deadline, replaces the next worker of a reload or a recycling, and starts
- * or retires workers until their count is on target. Only this thread changes the set of
- * workers, so no lock guards it, and nothing slow runs on it: configuration files are
- * read and thread dumps taken off the loop, and their outcome comes back as an event.
- *
- * <p>
- * A worker is alive while its heartbeat, sent over the control channel by a thread of
- * its own, keeps coming: a worker whose every request thread is busy is not hung. One
- * whose heartbeat stops for {@code timeout} (a stopped process, an endless collection, a
- * wedged JVM) or that reports deadlocked threads gets SIGQUIT (the JVM prints its
- * threads' stacks into the log, as Gunicorn's SIGABRT does) and SIGKILL a few seconds
- * later.
+ * the queue, dispatches each event, then reconciles: it reaps workers that exited, lets
+ * the {@link Supervisor} act on deadlines and heartbeats, replaces the next worker of the
+ * {@link Rollout}, and starts or retires workers until their count is on target. Only
+ * this thread changes the workers, so no lock guards them, and nothing slow runs on it:
+ * configuration files are read and thread dumps taken off the loop, and what comes of
+ * them comes back as an event.
  *
  * <p>
  * Every step is guarded: a configuration that cannot be read or used on reload is
  * reported and the running one kept; a worker that cannot be started counts as one that
  * failed to boot. Anything else thrown on the loop stops every worker and ends the master
- * with a non-zero status: a master never serves unsupervised. Stopping is one path: a
- * graceful stop drains the workers while the loop keeps running (a second TERM or INT
- * kills them at once), and the loop ends by throwing a {@link Halt} that {@link #run}
+ * with a non-zero status, so that a master never serves unsupervised. Stopping is one
+ * path ({@link Shutdown}), and the loop ends only by a {@link Halt} that {@link #run}
  * catches.
  */
 final class Arbiter implements MasterChannel.Master {
@@ -60,11 +48,6 @@ final class Arbiter implements MasterChannel.Master {
 	 * Exit status when the master itself fails.
 	 */
 	static final int MASTER_ERROR = 1;
-
-	/**
-	 * How long a hung worker has, after SIGQUIT, to print its threads before SIGKILL.
-	 */
-	static final Duration DUMP_GRACE = Duration.ofSeconds(3);
 
 	private static final int MAX_BOOT_FAILURES = 3;
 
@@ -92,7 +75,13 @@ final class Arbiter implements MasterChannel.Master {
 
 	private final RespawnBackoff backoff = new RespawnBackoff();
 
-	private final SecureRandom random = new SecureRandom();
+	private final MasterCounters counters = new MasterCounters();
+
+	private final Spawner spawner;
+
+	private final Shutdown shutdown;
+
+	private final Supervisor supervisor;
 
 	private volatile MasterConfig config;
 
@@ -101,18 +90,6 @@ final class Arbiter implements MasterChannel.Master {
 	private int generation = 1;
 
 	private int bootFailures;
-
-	private Integer stopStatus;
-
-	private volatile long spawned;
-
-	private volatile long killed;
-
-	private volatile long restarts;
-
-	private volatile long reloads;
-
-	private volatile long recycled;
 
 	/**
 	 * Create the loop.
@@ -134,6 +111,9 @@ final class Arbiter implements MasterChannel.Master {
 		this.clock = clock;
 		this.offLoop = offLoop;
 		this.out = out;
+		this.spawner = new Spawner(launcher, this.registry, this::submit);
+		this.shutdown = new Shutdown(this.registry, balancer, out);
+		this.supervisor = new Supervisor(balancer, this.rollout, this.counters, offLoop, out);
 	}
 
 	/**
@@ -172,7 +152,7 @@ final class Arbiter implements MasterChannel.Master {
 		catch (RuntimeException | Error ex) {
 			log("FATAL: the master cannot go on, so every worker stops now. Cause:\n"
 					+ FailureDescription.of(ex).indent(2).stripTrailing());
-			stopEveryWorker();
+			this.shutdown.withoutTheLoop(this.config.settings().getGracefulTimeout());
 			return OptionalInt.of(MASTER_ERROR);
 		}
 	}
@@ -206,12 +186,13 @@ final class Arbiter implements MasterChannel.Master {
 	private void onSignal(MasterSignal signal) {
 		switch (signal) {
 			case TERM, INT -> {
-				if (this.stopStatus == null) {
+				if (!this.shutdown.begun()) {
 					beginStop(0, "Received SIG" + signal + ": stopping gracefully (SIG" + signal
 							+ " again kills every worker at once)");
 				}
 				else {
-					killEveryWorker("Received SIG" + signal + " again: killing every worker now");
+					log("Received SIG" + signal + " again: killing every worker now");
+					this.shutdown.hurry(this.clock.instant());
 				}
 			}
 			case HUP -> readConfiguration("Received SIGHUP");
@@ -221,7 +202,7 @@ final class Arbiter implements MasterChannel.Master {
 	}
 
 	private void scale(int workers, String why) {
-		if (this.stopStatus != null) {
+		if (this.shutdown.begun()) {
 			log(why + ": ignored, the master is stopping");
 			return;
 		}
@@ -234,7 +215,7 @@ final class Arbiter implements MasterChannel.Master {
 	 * delay a signal. The outcome comes back as an event.
 	 */
 	private void readConfiguration(String why) {
-		if (this.stopStatus != null) {
+		if (this.shutdown.begun()) {
 			log(why + ": ignored, the master is stopping");
 			return;
 		}
@@ -249,11 +230,11 @@ final class Arbiter implements MasterChannel.Master {
 	}
 
 	private void reload(String why, MasterConfig read) {
-		if (this.stopStatus != null) {
+		if (this.shutdown.begun()) {
 			return;
 		}
 		MasterConfig next = read.keepingRestartOnlySettingsOf(this.config, this::log);
-		this.reloads++;
+		this.counters.reloads.increment();
 		MasterConfig previous = this.config;
 		this.config = next;
 		this.target = next.workers();
@@ -274,8 +255,8 @@ final class Arbiter implements MasterChannel.Master {
 		if (worker.state() == Worker.State.BOOTING && heartbeat.ready()) {
 			promote(worker, heartbeat.port(), now);
 		}
-		if (worker.state() == Worker.State.READY && heartbeat.deadlockedThreads() > 0) {
-			hang(worker, now, "reports " + heartbeat.deadlockedThreads() + " deadlocked thread(s)");
+		if (heartbeat.deadlockedThreads() > 0) {
+			this.supervisor.deadlocked(worker, heartbeat.deadlockedThreads(), now);
 		}
 	}
 
@@ -294,74 +275,22 @@ final class Arbiter implements MasterChannel.Master {
 
 	private void reconcile(Instant now) {
 		for (Worker worker : this.registry.all()) {
-			if (!worker.process().isAlive()) {
-				reap(worker, now);
-				continue;
+			if (worker.process().isAlive()) {
+				this.supervisor.check(worker, this.config, now);
 			}
-			switch (worker.state()) {
-				case BOOTING -> {
-					Duration bootTimeout = this.config.settings().getBootTimeout();
-					if (!worker.killed() && worker.age(now).compareTo(bootTimeout) > 0) {
-						log(worker + " was not ready within the boot timeout (" + SettingsChecks.format(bootTimeout)
-								+ "): killing it");
-						this.killed++;
-						worker.kill();
-					}
-				}
-				case READY -> supervise(worker, now);
-				case DRAINING -> {
-					String overdue = worker.overdue(now);
-					if (overdue != null) {
-						log(worker + " " + overdue + ": killing it");
-						this.killed++;
-						worker.kill();
-					}
-				}
+			else {
+				reap(worker, now);
 			}
 		}
-		if (this.stopStatus != null) {
-			if (this.registry.isEmpty()) {
-				stopBalancer();
-				log("Master stopped");
-				throw new Halt(this.stopStatus);
+		if (this.shutdown.begun()) {
+			Integer status = this.shutdown.finished();
+			if (status != null) {
+				throw new Halt(status);
 			}
 			return;
 		}
 		replaceNext(now);
 		manageWorkers(now);
-	}
-
-	private void supervise(Worker worker, Instant now) {
-		Duration timeout = this.config.settings().getTimeout();
-		Duration silent = worker.silentFor(now);
-		if (silent.compareTo(timeout) > 0) {
-			hang(worker, now, "sent no heartbeat for " + silent.toMillis() / 1000 + " s (timeout "
-					+ SettingsChecks.format(timeout) + ")");
-		}
-		else if (worker.servedItsShare() && this.rollout.recycle(worker)) {
-			log(worker + " served " + worker.requests() + " requests (max-requests with jitter: "
-					+ worker.maxRequests() + "): replacing it");
-			this.recycled++;
-		}
-	}
-
-	/**
-	 * A hung worker cannot drain: its threads are dumped off the loop, then it is killed.
-	 */
-	private void hang(Worker worker, Instant now, String why) {
-		log(worker + " " + why + ": dumping its threads, then killing it");
-		this.restarts++;
-		this.balancer.remove(worker);
-		this.rollout.remove(worker.id());
-		worker.retire(now.plus(DUMP_GRACE), "was given " + DUMP_GRACE.toSeconds() + " s to dump its threads");
-		this.offLoop.execute(() -> {
-			try {
-				worker.process().dumpThreads();
-			}
-			catch (IOException | RuntimeException ex) {
-				log("Could not dump the threads of " + worker + ": " + ex.getMessage());
-			}
-		});
 	}
 
 	private void reap(Worker worker, Instant now) {
@@ -372,7 +301,7 @@ final class Arbiter implements MasterChannel.Master {
 			this.balancer.remove(worker);
 		}
 		int exit = worker.process().exitValue();
-		if (this.stopStatus != null || state == Worker.State.DRAINING) {
+		if (this.shutdown.begun() || state == Worker.State.DRAINING) {
 			log(worker + " stopped with status " + exit);
 		}
 		else if (state == Worker.State.BOOTING) {
@@ -385,7 +314,7 @@ final class Arbiter implements MasterChannel.Master {
 			}
 		}
 		else {
-			this.restarts++;
+			this.counters.restarts.increment();
 			log(worker + " died with status " + exit + ": replacing it");
 			if (Duration.between(worker.readyAt(), now).compareTo(EARLY_EXIT) < 0) {
 				backOff(now);
@@ -478,91 +407,20 @@ final class Arbiter implements MasterChannel.Master {
 		if (!this.backoff.allows(now)) {
 			return;
 		}
-		MasterConfig config = this.config;
-		int id = this.registry.nextId();
-		String token = HexFormat.of().formatHex(token());
-		WorkerProcess process;
 		try {
-			process = this.launcher.launch(id, token, config);
+			Worker worker = this.spawner.spawn(slot, this.config, this.generation, now);
+			this.counters.spawned.increment();
+			log("Started " + worker);
 		}
-		catch (IOException | RuntimeException ex) {
-			bootFailed("Could not start worker " + id + ": " + ex, now);
-			return;
+		catch (IOException ex) {
+			bootFailed(ex.getMessage(), now);
 		}
-		int max = config.settings().getMaxRequests();
-		long maxRequests = (max > 0) ? max + this.random.nextLong(config.settings().getMaxRequestsJitter() + 1L) : 0;
-		Worker worker = new Worker(id, slot, this.registry.occupy(slot), this.generation, token, maxRequests, process,
-				now);
-		this.registry.add(worker);
-		this.spawned++;
-		process.onExit(() -> submit(new Event.WorkerExited(id)));
-		log("Started " + worker);
-	}
-
-	private byte[] token() {
-		byte[] token = new byte[32];
-		this.random.nextBytes(token);
-		return token;
 	}
 
 	private void beginStop(int status, String why) {
 		log(why);
-		this.stopStatus = status;
 		this.rollout.clear();
-		Instant deadline = this.clock.instant().plus(this.config.settings().getGracefulTimeout());
-		for (Worker worker : this.registry.active()) {
-			if (worker.state() == Worker.State.READY) {
-				this.balancer.remove(worker);
-			}
-			worker.drain(deadline);
-		}
-	}
-
-	private void killEveryWorker(String why) {
-		log(why);
-		for (Worker worker : this.registry.all()) {
-			if (!worker.killed()) {
-				worker.retire(this.clock.instant(), "was killed");
-				worker.kill();
-			}
-		}
-	}
-
-	/**
-	 * The loop itself failed: stop the workers without it, within the graceful timeout.
-	 */
-	private void stopEveryWorker() {
-		List<Worker> workers = this.registry.all();
-		for (Worker worker : workers) {
-			try {
-				worker.process().terminate();
-			}
-			catch (RuntimeException ex) {
-				// It is killed below.
-			}
-		}
-		long deadline = System.nanoTime() + this.config.settings().getGracefulTimeout().toNanos();
-		while (workers.stream().anyMatch((worker) -> worker.process().isAlive()) && System.nanoTime() < deadline) {
-			try {
-				Thread.sleep(100);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				break;
-			}
-		}
-		workers.stream().filter((worker) -> worker.process().isAlive()).forEach((worker) -> worker.process().kill());
-		stopBalancer();
-		log("Master stopped");
-	}
-
-	private void stopBalancer() {
-		try {
-			this.balancer.stop();
-		}
-		catch (RuntimeException ex) {
-			log("Could not stop the balancer cleanly: " + ex);
-		}
+		this.shutdown.begin(status, this.clock.instant().plus(this.config.settings().getGracefulTimeout()));
 	}
 
 	private void warnings() {
@@ -576,8 +434,7 @@ final class Arbiter implements MasterChannel.Master {
 
 	@Override
 	public ClusterView view() {
-		return new ClusterView(this.config.balancerName(), this.target,
-				new ClusterView.Counters(this.spawned, this.killed, this.restarts, this.reloads, this.recycled),
+		return new ClusterView(this.config.balancerName(), this.target, this.counters.view(),
 				this.registry.views(this.clock.instant()));
 	}
 

@@ -276,7 +276,7 @@ class ArbiterTests {
 		assertThat(this.launcher.launched).as("replaced at once").hasSize(2);
 		runOffLoop();
 		assertThat(silent.signals).containsExactly("QUIT");
-		this.clock.advance(Arbiter.DUMP_GRACE);
+		this.clock.advance(Supervisor.DUMP_GRACE);
 		step();
 		assertThat(silent.signals).containsExactly("QUIT", "KILL");
 		assertThat(this.arbiter.view().counters().killed()).isOne();
@@ -289,7 +289,7 @@ class ArbiterTests {
 		this.arbiter.submit(new Event.Heartbeat(deadlocked.id, true, port(deadlocked), 5, 0, 2));
 		step();
 		runOffLoop();
-		this.clock.advance(Arbiter.DUMP_GRACE);
+		this.clock.advance(Supervisor.DUMP_GRACE);
 		step();
 		assertThat(log()).contains("reports 2 deadlocked thread(s): dumping its threads, then killing it");
 		assertThat(deadlocked.signals).containsExactly("QUIT", "KILL");
@@ -303,7 +303,7 @@ class ArbiterTests {
 		this.clock.advance(Duration.ofSeconds(2));
 		step();
 		runOffLoop();
-		this.clock.advance(Arbiter.DUMP_GRACE);
+		this.clock.advance(Supervisor.DUMP_GRACE);
 		step();
 		assertThat(log()).contains("Could not dump the threads of worker 1 (pid 1000, port 40001, draining): no such "
 				+ "process");

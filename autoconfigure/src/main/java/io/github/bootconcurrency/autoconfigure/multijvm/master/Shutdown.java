@@ -1,0 +1,118 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * How the master stops its workers. A graceful stop (SIGTERM, SIGINT, workers that
+ * cannot boot) drains every worker while the loop goes on reaping them, so that a second
+ * signal can still cut it short; the master ends once none is left. When the loop itself
+ * has failed, the workers are stopped without it, within the graceful timeout.
+ */
+final class Shutdown {
+
+	private final WorkerRegistry registry;
+
+	private final Balancer balancer;
+
+	private final PrintStream out;
+
+	private Integer status;
+
+	Shutdown(WorkerRegistry registry, Balancer balancer, PrintStream out) {
+		this.registry = registry;
+		this.balancer = balancer;
+		this.out = out;
+	}
+
+	boolean begun() {
+		return this.status != null;
+	}
+
+	/**
+	 * Take every worker out of the balancer and ask it to finish its requests.
+	 * @param status the master's exit status, once every worker is gone
+	 * @param deadline when workers that still run are killed
+	 */
+	void begin(int status, Instant deadline) {
+		this.status = status;
+		for (Worker worker : this.registry.active()) {
+			if (worker.state() == Worker.State.READY) {
+				this.balancer.remove(worker);
+			}
+			worker.drain(deadline);
+		}
+	}
+
+	/**
+	 * Kill every worker at once: a second TERM or INT during a graceful stop.
+	 * @param now the time
+	 */
+	void hurry(Instant now) {
+		for (Worker worker : this.registry.all()) {
+			if (!worker.killed()) {
+				worker.retire(now, "was killed");
+				worker.kill();
+			}
+		}
+	}
+
+	/**
+	 * Return the exit status once every worker is gone, having stopped the balancer.
+	 * @return the status, or {@code null} while workers remain
+	 */
+	Integer finished() {
+		if (!this.registry.isEmpty()) {
+			return null;
+		}
+		stopBalancer();
+		log("Master stopped");
+		return this.status;
+	}
+
+	/**
+	 * Stop every worker without the loop, which failed: SIGTERM, then SIGKILL for those
+	 * still running after the graceful timeout.
+	 * @param gracefulTimeout how long they have
+	 */
+	void withoutTheLoop(Duration gracefulTimeout) {
+		List<Worker> workers = this.registry.all();
+		for (Worker worker : workers) {
+			try {
+				worker.process().terminate();
+			}
+			catch (RuntimeException ex) {
+				// It is killed below.
+			}
+		}
+		long deadline = System.nanoTime() + gracefulTimeout.toNanos();
+		while (workers.stream().anyMatch((worker) -> worker.process().isAlive()) && System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(100);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		workers.stream().filter((worker) -> worker.process().isAlive()).forEach((worker) -> worker.process().kill());
+		stopBalancer();
+		log("Master stopped");
+	}
+
+	private void stopBalancer() {
+		try {
+			this.balancer.stop();
+		}
+		catch (RuntimeException ex) {
+			log("Could not stop the balancer cleanly: " + ex);
+		}
+	}
+
+	private void log(String message) {
+		this.out.println("[master] " + message);
+	}
+
+}

@@ -1,0 +1,61 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.function.Consumer;
+
+/**
+ * Starts one worker for the master's loop: gives it an id, a secret token for the control
+ * channel and its own {@code max-requests} with jitter, launches it, registers it, and
+ * has its exit come back to the loop as an event.
+ */
+final class Spawner {
+
+	private final WorkerLauncher launcher;
+
+	private final WorkerRegistry registry;
+
+	private final Consumer<Event> events;
+
+	private final SecureRandom random = new SecureRandom();
+
+	Spawner(WorkerLauncher launcher, WorkerRegistry registry, Consumer<Event> events) {
+		this.launcher = launcher;
+		this.registry = registry;
+		this.events = events;
+	}
+
+	/**
+	 * Start a worker.
+	 * @param slot the slot it takes
+	 * @param config the configuration it runs
+	 * @param generation the reload generation it belongs to
+	 * @param now the time
+	 * @return the worker, registered
+	 * @throws IOException if it cannot be started, whatever the launcher threw, saying
+	 * which worker
+	 */
+	Worker spawn(int slot, MasterConfig config, int generation, Instant now) throws IOException {
+		int id = this.registry.nextId();
+		byte[] secret = new byte[32];
+		this.random.nextBytes(secret);
+		String token = HexFormat.of().formatHex(secret);
+		WorkerProcess process;
+		try {
+			process = this.launcher.launch(id, token, config);
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new IOException("Could not start worker " + id + ": " + ex, ex);
+		}
+		int max = config.settings().getMaxRequests();
+		// In long arithmetic: the largest jitter allowed would overflow an int bound.
+		long maxRequests = (max > 0) ? max + this.random.nextLong(config.settings().getMaxRequestsJitter() + 1L) : 0;
+		Worker worker = new Worker(id, slot, this.registry.occupy(slot), generation, token, maxRequests, process, now);
+		this.registry.add(worker);
+		process.onExit(() -> this.events.accept(new Event.WorkerExited(id)));
+		return worker;
+	}
+
+}

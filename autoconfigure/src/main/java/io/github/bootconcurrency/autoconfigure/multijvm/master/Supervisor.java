@@ -1,0 +1,121 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executor;
+
+import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
+
+/**
+ * Watches each running worker for the master's loop, from its heartbeats and deadlines:
+ * a worker not ready within {@code boot-timeout}, a drainer past its deadline, a ready
+ * worker silent for longer than {@code timeout} or reporting deadlocked threads, and a
+ * worker that served its {@code max-requests}.
+ *
+ * <p>
+ * A hung worker cannot drain: it leaves the balancer at once, its threads are dumped off
+ * the loop (SIGQUIT, as Gunicorn's SIGABRT prints a traceback), and it is killed a few
+ * seconds later. A worker that is merely busy keeps its heartbeat and is left alone.
+ */
+final class Supervisor {
+
+	/**
+	 * How long a hung worker has, after SIGQUIT, to print its threads before SIGKILL.
+	 */
+	static final Duration DUMP_GRACE = Duration.ofSeconds(3);
+
+	private final Balancer balancer;
+
+	private final Rollout rollout;
+
+	private final MasterCounters counters;
+
+	private final Executor offLoop;
+
+	private final PrintStream out;
+
+	Supervisor(Balancer balancer, Rollout rollout, MasterCounters counters, Executor offLoop, PrintStream out) {
+		this.balancer = balancer;
+		this.rollout = rollout;
+		this.counters = counters;
+		this.offLoop = offLoop;
+		this.out = out;
+	}
+
+	/**
+	 * Act on a running worker if a deadline or its heartbeat says so.
+	 * @param worker the worker, whose process is alive
+	 * @param config the configuration in force
+	 * @param now the time
+	 */
+	void check(Worker worker, MasterConfig config, Instant now) {
+		switch (worker.state()) {
+			case BOOTING -> {
+				Duration bootTimeout = config.settings().getBootTimeout();
+				if (!worker.killed() && worker.age(now).compareTo(bootTimeout) > 0) {
+					kill(worker, "was not ready within the boot timeout (" + SettingsChecks.format(bootTimeout) + ")");
+				}
+			}
+			case READY -> {
+				Duration timeout = config.settings().getTimeout();
+				Duration silent = worker.silentFor(now);
+				if (silent.compareTo(timeout) > 0) {
+					hung(worker, now, "sent no heartbeat for " + silent.toMillis() / 1000 + " s (timeout "
+							+ SettingsChecks.format(timeout) + ")");
+				}
+				else if (worker.servedItsShare() && this.rollout.recycle(worker)) {
+					log(worker + " served " + worker.requests() + " requests (max-requests with jitter: "
+							+ worker.maxRequests() + "): replacing it");
+					this.counters.recycled.increment();
+				}
+			}
+			case DRAINING -> {
+				String overdue = worker.overdue(now);
+				if (overdue != null) {
+					kill(worker, overdue);
+				}
+			}
+		}
+	}
+
+	/**
+	 * A worker reported deadlocked threads in its heartbeat.
+	 * @param worker the worker
+	 * @param threads how many
+	 * @param now the time
+	 */
+	void deadlocked(Worker worker, int threads, Instant now) {
+		if (worker.state() == Worker.State.READY) {
+			hung(worker, now, "reports " + threads + " deadlocked thread(s)");
+		}
+	}
+
+	private void hung(Worker worker, Instant now, String why) {
+		log(worker + " " + why + ": dumping its threads, then killing it");
+		this.counters.restarts.increment();
+		this.balancer.remove(worker);
+		this.rollout.remove(worker.id());
+		worker.retire(now.plus(DUMP_GRACE), "was given " + DUMP_GRACE.toSeconds() + " s to dump its threads");
+		this.offLoop.execute(() -> {
+			try {
+				worker.process().dumpThreads();
+			}
+			catch (IOException | RuntimeException ex) {
+				log("Could not dump the threads of " + worker + ": " + ex.getMessage());
+			}
+		});
+	}
+
+	private void kill(Worker worker, String why) {
+		log(worker + " " + why + ": killing it");
+		this.counters.killed.increment();
+		worker.kill();
+	}
+
+	private void log(String message) {
+		this.out.println("[master] " + message);
+	}
+
+}
