@@ -1,6 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.multijvm;
 
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -12,7 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The smallest application a multi-jvm master can run: one route that says which worker
- * process and which server answered. No Redis: the test class path has the Redis starter,
+ * process and which server answered, and one that deadlocks two of its threads. No Redis: the test class path has the Redis starter,
  * and there is no Redis to check here.
  */
 @SpringBootConfiguration
@@ -31,6 +32,34 @@ public class MultiJvmTestApplication {
 
 		WhereController(WebServerApplicationContext context) {
 			this.context = context;
+		}
+
+		/**
+		 * Deadlock two threads of this JVM, as a bug in the application would.
+		 */
+		@GetMapping("/deadlock")
+		String deadlock() {
+			Object first = new Object();
+			Object second = new Object();
+			CountDownLatch bothHold = new CountDownLatch(2);
+			Thread.ofPlatform().daemon().name("deadlocked-1").start(() -> lockBoth(first, second, bothHold));
+			Thread.ofPlatform().daemon().name("deadlocked-2").start(() -> lockBoth(second, first, bothHold));
+			return "deadlocked";
+		}
+
+		private static void lockBoth(Object mine, Object theirs, CountDownLatch bothHold) {
+			synchronized (mine) {
+				bothHold.countDown();
+				try {
+					bothHold.await();
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+				synchronized (theirs) {
+					bothHold.countDown();
+				}
+			}
 		}
 
 		@GetMapping("/where")

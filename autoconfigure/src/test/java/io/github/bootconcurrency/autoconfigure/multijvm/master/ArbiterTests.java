@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
@@ -99,6 +100,13 @@ class ArbiterTests {
 		longLived.exit(1);
 		step();
 		assertThat(this.launcher.launched).as("replaced at once").hasSize(launched + 1);
+		FakeWorkers.Process next = this.launcher.last();
+		ready(next);
+		step();
+		this.clock.advance(Duration.ofSeconds(1));
+		next.exit(1);
+		step();
+		assertThat(log().split("Next worker in 250 ms \\(1 early exit", -1)).as("the series starts again").hasSize(3);
 		assertThat(log()).doesNotContain("Next worker in 2000 ms");
 	}
 
@@ -492,6 +500,19 @@ class ArbiterTests {
 		this.arbiter.submit(new Event.Signalled(MasterSignal.TTOU));
 		assertThat(step()).hasValue(Arbiter.MASTER_ERROR);
 		assertThat(workers).allSatisfy((worker) -> assertThat(worker.isAlive()).isFalse());
+	}
+
+	@Test
+	void workThatCannotBeHandedOffTheLoopStopsEveryWorkerAndEndsTheMasterWithStatusOne() {
+		this.arbiter = new Arbiter(config("concurrency.multi-jvm.graceful-timeout=0s"), () -> this.reloader.get(),
+				this.launcher, this.balancer, this.clock, (task) -> {
+					throw new RejectedExecutionException("shut down");
+				}, new PrintStream(this.log, true, StandardCharsets.UTF_8));
+		FakeWorkers.Process worker = readyWorker();
+		this.arbiter.submit(new Event.Signalled(MasterSignal.HUP));
+		assertThat(step()).hasValue(Arbiter.MASTER_ERROR);
+		assertThat(worker.isAlive()).isFalse();
+		assertThat(log()).contains("RejectedExecutionException: shut down");
 	}
 
 	@Test
