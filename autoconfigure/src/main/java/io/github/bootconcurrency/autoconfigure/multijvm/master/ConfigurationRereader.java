@@ -23,6 +23,11 @@ final class ConfigurationRereader {
 	private ConfigurationRereader() {
 	}
 
+	private static String location(ConfigurableEnvironment environment, String key) {
+		String value = environment.getProperty(key);
+		return (value != null) ? value + " (" + key + "), " : "";
+	}
+
 	static ConfigurableEnvironment reread(ConfigurableEnvironment original, SpringApplication application) {
 		StandardEnvironment fresh = new StandardEnvironment();
 		PropertySource<?> commandLine = original.getPropertySources()
@@ -37,8 +42,17 @@ final class ConfigurationRereader {
 		RandomValuePropertySource.addToEnvironment(fresh);
 		ResourceLoader resourceLoader = (application.getResourceLoader() != null) ? application.getResourceLoader()
 				: new DefaultResourceLoader(application.getClassLoader());
-		ConfigDataEnvironmentPostProcessor.applyTo(fresh, resourceLoader, new DefaultBootstrapContext(),
-				application.getAdditionalProfiles());
+		try {
+			ConfigDataEnvironmentPostProcessor.applyTo(fresh, resourceLoader, new DefaultBootstrapContext(),
+					application.getAdditionalProfiles());
+		}
+		catch (RuntimeException ex) {
+			// A parser's own message says "in 'reader'": say which files were being read.
+			throw new IllegalStateException("Cannot read the configuration files again (application.yml or "
+					+ "application.properties and those of the active profiles, on the class path and in "
+					+ location(original, "spring.config.location") + location(original, "spring.config.additional-location")
+					+ "./config/ and .)", ex);
+		}
 		return fresh;
 	}
 
