@@ -1,5 +1,6 @@
 package io.github.bootconcurrency.autoconfigure;
 
+import io.github.bootconcurrency.autoconfigure.admission.ProbePaths;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGateFilter;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
@@ -11,6 +12,7 @@ import io.github.bootconcurrency.autoconfigure.server.TomcatConcurrencyCustomize
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettingsReport;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -26,8 +28,8 @@ import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of how a servlet web application
- * serves its requests: the concurrency model, the request gate in front of every request,
- * and the translation of the settings to Tomcat or Jetty.
+ * serves its requests: the concurrency model, the request gate in front of every request
+ * but the health probes, and the translation of the settings to Tomcat or Jetty.
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = Type.SERVLET)
@@ -63,12 +65,26 @@ public final class ConcurrencyAutoConfiguration {
 	// before the missing gate would be: the web server asks for this bean before any other.
 	@Bean
 	FilterRegistrationBean<RequestGateFilter> concurrencyRequestGateFilter(ConcurrencySettings settings,
-			RequestGate requestGate) {
+			RequestGate requestGate, ObjectProvider<ProbePaths> probePaths) {
 		FilterRegistrationBean<RequestGateFilter> registration = new FilterRegistrationBean<>(
-				new RequestGateFilter(requestGate));
+				new RequestGateFilter(requestGate, probePaths.getIfAvailable(ProbePaths::none)));
 		registration.setName("concurrencyRequestGateFilter");
 		registration.setOrder(REQUEST_GATE_FILTER_ORDER);
 		return registration;
+	}
+
+	// Without the actuator there are no probes to let through.
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "org.springframework.boot.health.actuate.endpoint.HealthEndpoint",
+			"org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType" })
+	static class ProbePathsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ProbePaths concurrencyProbePaths(Environment environment) {
+			return HealthProbePaths.from(environment);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

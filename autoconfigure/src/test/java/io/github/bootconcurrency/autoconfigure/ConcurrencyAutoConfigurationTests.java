@@ -2,6 +2,7 @@ package io.github.bootconcurrency.autoconfigure;
 
 import java.time.Duration;
 
+import io.github.bootconcurrency.autoconfigure.admission.ProbePaths;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGateFilter;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
@@ -10,6 +11,7 @@ import io.github.bootconcurrency.autoconfigure.server.TomcatConcurrencyCustomize
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
 import io.github.bootconcurrency.autoconfigure.validation.Violation;
+import jakarta.servlet.Filter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,12 +19,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.condition.ConditionEvaluationReport;
 import org.springframework.boot.autoconfigure.condition.ConditionEvaluationReport.ConditionAndOutcomes;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.mock.web.MockFilterChain;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -262,10 +268,82 @@ class ConcurrencyAutoConfigurationTests {
 	}
 
 	@Test
+	void livenessAndReadinessUnderTheActuatorsBasePathAreTheProbePaths() {
+		this.runner.run((context) -> assertThat(context.getBean(ProbePaths.class).getPaths())
+			.containsExactlyInAnyOrder("/actuator/health/liveness", "/actuator/health/readiness"));
+	}
+
+	@Test
+	void probePathsFollowTheBasePathTheHealthMappingTheDispatcherServletAndTheAdditionalPaths() {
+		this.runner
+			.withPropertyValues("management.endpoints.web.base-path=/manage/",
+					"management.endpoints.web.path-mapping.health=healthz", "spring.mvc.servlet.path=/api",
+					"management.endpoint.health.probes.add-additional-paths=true")
+			.run((context) -> assertThat(context.getBean(ProbePaths.class).getPaths()).containsExactlyInAnyOrder(
+					"/api/manage/healthz/liveness", "/api/manage/healthz/readiness", "/api/livez", "/api/readyz"));
+	}
+
+	@Test
+	void aProbeGroupsOwnAdditionalPathOnTheServerReplacesTheDefaultOne() {
+		this.runner
+			.withPropertyValues("management.endpoints.web.base-path=/",
+					"management.endpoint.health.probes.add-additional-paths=true",
+					"management.endpoint.health.group.liveness.additional-path=server:/alive",
+					"management.endpoint.health.group.readiness.additional-path=management:/ready")
+			.run((context) -> assertThat(context.getBean(ProbePaths.class).getPaths())
+				.containsExactlyInAnyOrder("/health/liveness", "/health/readiness", "/alive"));
+	}
+
+	@Test
+	void onlyTheAdditionalPathsAreProbePathsWhenTheActuatorHasAPortOfItsOwn() {
+		this.runner
+			.withPropertyValues("management.server.port=9091",
+					"management.endpoint.health.probes.add-additional-paths=true")
+			.run((context) -> assertThat(context.getBean(ProbePaths.class).getPaths())
+				.containsExactlyInAnyOrder("/livez", "/readyz"));
+	}
+
+	@Test
+	void gateFilterLetsTheProbesThroughUncounted() {
+		this.runner.run((context) -> {
+			RequestGate gate = context.getBean(RequestGate.class);
+			filter(context, "/actuator/health/liveness");
+			assertThat(gate.getCompleted()).isZero();
+			filter(context, "/actuator/health/liveness/");
+			assertThat(gate.getCompleted()).isOne();
+		});
+	}
+
+	@Test
+	void withoutTheActuatorNothingGetsPastTheGate() {
+		this.runner
+			.withClassLoader(new FilteredClassLoader("org.springframework.boot.health.", "org.springframework.boot.actuate."))
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(ProbePaths.class);
+				filter(context, "/actuator/health/liveness");
+				assertThat(context.getBean(RequestGate.class).getCompleted()).isOne();
+			});
+	}
+
+	@Test
+	void userDefinedProbePathsReplaceTheActuatorsOnes() {
+		this.runner.withBean(ProbePaths.class, ProbePaths::none).run((context) -> {
+			filter(context, "/actuator/health/liveness");
+			assertThat(context.getBean(RequestGate.class).getCompleted()).isOne();
+		});
+	}
+
+	@Test
 	void backsOffOutsideAServletWebApplication() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ConcurrencyAutoConfiguration.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(ConcurrencySettings.class)
 				.doesNotHaveBean(RequestGate.class));
+	}
+
+	private static void filter(AssertableWebApplicationContext context, String uri) throws Exception {
+		Filter filter = context.getBean(FilterRegistrationBean.class).getFilter();
+		MockHttpServletRequest request = new MockHttpServletRequest("GET", uri);
+		filter.doFilter(request, new MockHttpServletResponse(), new MockFilterChain());
 	}
 
 	private static Object expectedValue(String value) {

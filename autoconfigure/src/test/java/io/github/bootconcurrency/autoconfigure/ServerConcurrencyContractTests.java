@@ -195,16 +195,24 @@ class ServerConcurrencyContractTests {
 
 	enum Server {
 
-		TOMCAT("org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration"),
+		TOMCAT("org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration",
+				"org.springframework.boot.tomcat.autoconfigure.actuate.web.server.TomcatServletManagementContextAutoConfiguration"),
 
-		JETTY("org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration");
+		JETTY("org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration",
+				"org.springframework.boot.jetty.autoconfigure.actuate.web.server.JettyServletManagementContextAutoConfiguration");
 
 		private final String autoConfiguration;
 
-		Server(String autoConfiguration) {
-			this.autoConfiguration = autoConfiguration;
+		// The management server's too: with both on the class path, a separate management
+		// port would have two factories for its child context.
+		Server(String serverAutoConfiguration, String managementAutoConfiguration) {
+			this.autoConfiguration = serverAutoConfiguration + "," + managementAutoConfiguration;
 		}
 
+		/**
+		 * Return this server's auto-configurations, as a value of
+		 * {@code spring.autoconfigure.exclude}.
+		 */
 		String autoConfiguration() {
 			return this.autoConfiguration;
 		}

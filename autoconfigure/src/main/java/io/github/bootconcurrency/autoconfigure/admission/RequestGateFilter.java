@@ -20,18 +20,43 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * that a rejected request is still measured but costs no security, session or MVC work. A request that goes async releases its slot when the filter returns, not when
  * the async work ends: the gate bounds threads busy with requests, as Gunicorn's workers
  * do.
+ *
+ * <p>
+ * Requests for the {@link ProbePaths health probes} are not gated at all: neither held,
+ * counted nor rejected.
  */
 public class RequestGateFilter extends OncePerRequestFilter {
 
 	private final RequestGate gate;
 
+	private final ProbePaths probePaths;
+
 	private final String retryAfterSeconds;
 
+	/**
+	 * Create a filter that gates every request.
+	 * @param gate the gate
+	 */
 	public RequestGateFilter(RequestGate gate) {
+		this(gate, ProbePaths.none());
+	}
+
+	/**
+	 * Create a filter that gates every request but those for the health probes.
+	 * @param gate the gate
+	 * @param probePaths the paths of the health probes
+	 */
+	public RequestGateFilter(RequestGate gate, ProbePaths probePaths) {
 		this.gate = gate;
+		this.probePaths = probePaths;
 		Duration timeout = gate.getQueueTimeout();
 		long seconds = (timeout != null) ? Math.max(1, (timeout.toMillis() + 999) / 1000) : 1;
 		this.retryAfterSeconds = Long.toString(seconds);
+	}
+
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		return this.probePaths.matches(request);
 	}
 
 	@Override
