@@ -173,11 +173,7 @@ class MultiJvmMasterTests {
 		// Two slow GETs at once: the proxy gives one to each worker.
 		List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
 		for (int i = 0; i < 2; i++) {
-			slow.add(this.client.sendAsync(
-					HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port() + "/io-bound?s=3"))
-						.timeout(Duration.ofSeconds(30))
-						.build(),
-					HttpResponse.BodyHandlers.ofString()));
+			slow.add(getAsync("/io-bound?s=3", Duration.ofSeconds(30)));
 		}
 		Thread.sleep(1000);
 		ProcessHandle.of(this.master.readyPids().get(0)).ifPresent(ProcessHandle::destroyForcibly);
@@ -268,11 +264,7 @@ class MultiJvmMasterTests {
 		// times the timeout. Busy is not hung: none is killed, and every request is served.
 		List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
 		for (int i = 0; i < 16; i++) {
-			slow.add(this.client.sendAsync(
-					HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port() + "/io-bound?s=14"))
-						.timeout(Duration.ofSeconds(90))
-						.build(),
-					HttpResponse.BodyHandlers.ofString()));
+			slow.add(getAsync("/io-bound?s=14", Duration.ofSeconds(90)));
 		}
 		for (CompletableFuture<HttpResponse<String>> response : slow) {
 			assertThat(response.get(120, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
@@ -299,11 +291,7 @@ class MultiJvmMasterTests {
 		awaitListening(this.master.port());
 		List<CompletableFuture<HttpResponse<String>>> early = new ArrayList<>();
 		for (int i = 0; i < 20; i++) {
-			early.add(this.client.sendAsync(
-					HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port() + "/hello"))
-						.timeout(Duration.ofSeconds(120))
-						.build(),
-					HttpResponse.BodyHandlers.ofString()));
+			early.add(getAsync("/hello", Duration.ofSeconds(120)));
 		}
 		assertThat(this.master.readyPids()).as("fired before any worker was ready").isEmpty();
 		for (CompletableFuture<HttpResponse<String>> response : early) {
@@ -588,6 +576,13 @@ class MultiJvmMasterTests {
 			.POST(HttpRequest.BodyPublishers.ofString(json))
 			.build();
 		return this.client.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	CompletableFuture<HttpResponse<String>> getAsync(String path, Duration timeout) {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port() + path))
+			.timeout(timeout)
+			.build();
+		return this.client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
 	}
 
 	HttpResponse<String> get(String path) throws Exception {
