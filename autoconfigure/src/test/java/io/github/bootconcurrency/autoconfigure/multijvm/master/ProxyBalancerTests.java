@@ -48,7 +48,7 @@ class ProxyBalancerTests {
 
 	@AfterEach
 	void stop() {
-		this.client.close();
+		this.client.shutdownNow();
 		this.proxies.forEach(ProxyBalancer::stop);
 		this.backends.forEach((backend) -> backend.stop(0));
 	}
@@ -144,6 +144,28 @@ class ProxyBalancerTests {
 	}
 
 	@Test
+	void requestPipelinedBehindAHeldOneIsServedAfterIt() throws Exception {
+		ProxyBalancer proxy = start(LONG_QUEUE_TIMEOUT);
+		List<String> arrivals = new CopyOnWriteArrayList<>();
+		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+			socket.setSoTimeout(10_000);
+			OutputStream out = socket.getOutputStream();
+			out.write("GET /one HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			await().atMost(Duration.ofSeconds(5)).until(() -> proxy.heldRequests() == 1);
+			// Read by the held request's watch, which must hand it back to Undertow.
+			out.write("GET /two HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			Thread.sleep(300);
+			assertThat(proxy.heldRequests()).isEqualTo(1);
+			proxy.add(worker(backend("first", arrivals)));
+			String answers = readUntil(socket, 2, "first");
+			assertThat(answers.split("HTTP/1.1 200", -1)).hasSize(3);
+		}
+		assertThat(arrivals).containsExactly("/one", "/two");
+	}
+
+	@Test
 	void requestOverTheMostHeldIsAnswered503AtOnce() throws Exception {
 		ProxyBalancer proxy = start(new ProxyBalancer("127.0.0.1", 0, 128, 200, Duration.ofSeconds(20),
 				LONG_QUEUE_TIMEOUT, 2, 2));
@@ -220,6 +242,22 @@ class ProxyBalancerTests {
 		HttpResponse<String> served = response.get(15, TimeUnit.SECONDS);
 		assertThat(served.statusCode()).isEqualTo(200);
 		assertThat(served.body()).isEqualTo(backend);
+	}
+
+	/**
+	 * Read a connection until a text appears a number of times, or the socket's timeout.
+	 */
+	private static String readUntil(Socket socket, int times, String text) throws IOException {
+		StringBuilder read = new StringBuilder();
+		byte[] buffer = new byte[4096];
+		while (read.toString().split(text, -1).length <= times) {
+			int count = socket.getInputStream().read(buffer);
+			if (count < 0) {
+				break;
+			}
+			read.append(new String(buffer, 0, count, StandardCharsets.ISO_8859_1));
+		}
+		return read.toString();
 	}
 
 	private static void sleepUntil(long startedNanos, Duration elapsed) throws InterruptedException {
