@@ -1,7 +1,11 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 
 import io.undertow.Undertow;
 import io.undertow.server.handlers.ResponseCodeHandler;
@@ -19,7 +23,8 @@ import org.xnio.Options;
  * <p>
  * A worker is added only once it is ready and removed before it is told to stop, so no
  * new request reaches a worker that is going away; a request whose connection to a dying
- * worker fails is retried on another one.
+ * worker fails is retried on another one. While there is no worker, requests wait in a
+ * {@link WaitingRoom} for one, up to the queue timeout.
  */
 final class ProxyBalancer implements Balancer {
 
@@ -47,6 +52,13 @@ final class ProxyBalancer implements Balancer {
 
 	private final Undertow server;
 
+	private final WaitingRoom waitingRoom;
+
+	/**
+	 * The workers the proxy has, guarded by this balancer.
+	 */
+	private final Set<URI> workers = new HashSet<>();
+
 	/**
 	 * Create the proxy of a configuration.
 	 * @param config the configuration
@@ -67,7 +79,23 @@ final class ProxyBalancer implements Balancer {
 	 */
 	ProxyBalancer(String host, int port, int backlog, int workerCapacity, Duration workerKeepAlive,
 			Duration queueTimeout) {
-		int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+		this(host, port, backlog, workerCapacity, workerKeepAlive, queueTimeout,
+				Math.max(2, Runtime.getRuntime().availableProcessors()), WaitingRoom.MAX_HELD);
+	}
+
+	/**
+	 * Create the proxy with its threads and its waiting room sized.
+	 * @param host the address to serve
+	 * @param port the port to serve
+	 * @param backlog the listen backlog
+	 * @param workerCapacity the requests one worker handles at once
+	 * @param workerKeepAlive how long a worker keeps an idle connection open
+	 * @param queueTimeout how long a request waits for a ready worker when there is none
+	 * @param ioThreads the number of IO threads
+	 * @param maxHeld most requests waiting for a ready worker at once
+	 */
+	ProxyBalancer(String host, int port, int backlog, int workerCapacity, Duration workerKeepAlive,
+			Duration queueTimeout, int ioThreads, int maxHeld) {
 		// As many connections to a worker as it serves requests at once, so that the
 		// proxy never holds back what a worker could take. Idle ones are closed well
 		// before the worker would close them: a POST sent on a connection the worker is
@@ -84,13 +112,14 @@ final class ProxyBalancer implements Balancer {
 			.setMaxConnectionRetries(2)
 			.setNext(ResponseCodeHandler.HANDLE_404)
 			.build();
+		this.waitingRoom = new WaitingRoom(proxy, queueTimeout, maxHeld);
 		this.server = Undertow.builder()
 			.setIoThreads(ioThreads)
 			.addHttpListener(port, host)
 			.setSocketOption(Options.BACKLOG, backlog)
 			.setHandler((exchange) -> {
 				dropH2cUpgrade(exchange.getRequestHeaders());
-				proxy.handleRequest(exchange);
+				this.waitingRoom.handleRequest(exchange);
 			})
 			.build();
 	}
@@ -125,13 +154,43 @@ final class ProxyBalancer implements Balancer {
 	}
 
 	@Override
-	public void add(Worker worker) {
-		this.client.addHost(worker.uri());
+	public synchronized void add(Worker worker) {
+		URI uri = worker.uri();
+		if (this.workers.add(uri)) {
+			this.client.addHost(uri);
+		}
+		// Only once the proxy has the host: a request let through earlier would find none
+		// and be answered 503.
+		this.waitingRoom.open();
 	}
 
 	@Override
-	public void remove(Worker worker) {
-		this.client.removeHost(worker.uri());
+	public synchronized void remove(Worker worker) {
+		URI uri = worker.uri();
+		if (!this.workers.remove(uri)) {
+			return;
+		}
+		if (this.workers.isEmpty()) {
+			// Before the last host goes, for the same reason.
+			this.waitingRoom.close();
+		}
+		this.client.removeHost(uri);
+	}
+
+	/**
+	 * Return the port the proxy serves, once started.
+	 * @return the port
+	 */
+	int port() {
+		return ((InetSocketAddress) this.server.getListenerInfo().get(0).getAddress()).getPort();
+	}
+
+	/**
+	 * Return how many requests wait for a ready worker.
+	 * @return the number of held requests
+	 */
+	int heldRequests() {
+		return this.waitingRoom.held();
 	}
 
 	@Override
