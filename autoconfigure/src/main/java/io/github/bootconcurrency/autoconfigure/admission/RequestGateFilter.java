@@ -2,6 +2,7 @@ package io.github.bootconcurrency.autoconfigure.admission;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.Semaphore;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -17,13 +18,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *
  * <p>
  * It runs early in the chain, after Spring Boot's encoding and observation filters, so
- * that a rejected request is still measured but costs no security, session or MVC work. A request that goes async releases its slot when the filter returns, not when
- * the async work ends: the gate bounds threads busy with requests, as Gunicorn's workers
- * do.
+ * that a rejected request is still measured but costs no security, session or MVC work.
+ * A request that goes async releases its slot when the filter returns, not when the async
+ * work ends: the gate bounds threads busy with requests, as Gunicorn's workers do.
  *
  * <p>
- * Requests for the {@link ProbePaths health probes} are not gated at all: neither held,
- * counted nor rejected.
+ * Requests for the {@link ProbePaths health probes} are not gated: neither held, counted
+ * nor rejected, up to {@value #MAX_PROBES_IN_FLIGHT} at once. A probe answers in
+ * microseconds, so more at once is a flood, and the rest wait at the gate like any
+ * request rather than run readiness checks (a Redis PING) without bound.
  */
 public class RequestGateFilter extends OncePerRequestFilter {
 
@@ -31,7 +34,14 @@ public class RequestGateFilter extends OncePerRequestFilter {
 
 	private final ProbePaths probePaths;
 
+	/**
+	 * Most probe requests let past the gate at once.
+	 */
+	public static final int MAX_PROBES_IN_FLIGHT = 8;
+
 	private final String retryAfterSeconds;
+
+	private final Semaphore probes = new Semaphore(MAX_PROBES_IN_FLIGHT);
 
 	/**
 	 * Create a filter that gates every request.
@@ -55,13 +65,17 @@ public class RequestGateFilter extends OncePerRequestFilter {
 	}
 
 	@Override
-	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return this.probePaths.matches(request);
-	}
-
-	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
+		if (this.probePaths.matches(request) && this.probes.tryAcquire()) {
+			try {
+				chain.doFilter(request, response);
+			}
+			finally {
+				this.probes.release();
+			}
+			return;
+		}
 		boolean admitted;
 		try {
 			admitted = this.gate.enter();

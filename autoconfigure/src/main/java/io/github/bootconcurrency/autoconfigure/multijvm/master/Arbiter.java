@@ -91,6 +91,10 @@ final class Arbiter implements MasterChannel.Master {
 
 	private int bootFailures;
 
+	private boolean channelFailing;
+
+	private Instant lastStep;
+
 	/**
 	 * Create the loop.
 	 * @param config the configuration it starts with
@@ -113,7 +117,8 @@ final class Arbiter implements MasterChannel.Master {
 		this.out = out;
 		this.spawner = new Spawner(launcher, this.registry, this::submit);
 		this.shutdown = new Shutdown(this.registry, balancer, out);
-		this.supervisor = new Supervisor(balancer, this.rollout, this.counters, offLoop, out);
+		// An application that hangs as soon as it serves must not respawn at full speed.
+		this.supervisor = new Supervisor(balancer, this.rollout, this.counters, offLoop, out, this::earlyOrNot);
 	}
 
 	/**
@@ -150,11 +155,25 @@ final class Arbiter implements MasterChannel.Master {
 			return OptionalInt.of(halt.status);
 		}
 		catch (RuntimeException | Error ex) {
-			log("FATAL: the master cannot go on, so every worker stops now. Cause:\n"
-					+ FailureDescription.of(ex).indent(2).stripTrailing());
-			this.shutdown.withoutTheLoop(this.config.settings().getGracefulTimeout());
+			try {
+				log("FATAL: the master cannot go on, so every worker stops now. Cause:\n"
+						+ FailureDescription.safely(ex).indent(2).stripTrailing());
+			}
+			finally {
+				this.shutdown.withoutTheLoop(this.config.settings().getGracefulTimeout(), this::askedToHurry);
+			}
 			return OptionalInt.of(MASTER_ERROR);
 		}
+	}
+
+	/**
+	 * Whether a TERM or INT waits in the queue: the loop is gone, but the user may still
+	 * want the workers stopped at once.
+	 */
+	private boolean askedToHurry() {
+		return this.events.stream()
+			.anyMatch((event) -> event instanceof Event.Signalled(MasterSignal signal)
+					&& (signal == MasterSignal.TERM || signal == MasterSignal.INT));
 	}
 
 	private Event next(Duration wait) {
@@ -173,9 +192,10 @@ final class Arbiter implements MasterChannel.Master {
 			case Event.ScaleRequested(int workers) -> scale(workers, "Scale requested through the actuator");
 			case Event.ReloadRequested() -> readConfiguration("Reload requested through the actuator");
 			case Event.ConfigurationRead(String why, MasterConfig next) -> reload(why, next);
-			case Event.ConfigurationFailed(String why, Throwable failure) -> log(why
+			case Event.ConfigurationFailed(String why, String failure) -> log(why
 					+ ", but the configuration cannot be used; the running workers and configuration stay.\n"
-					+ FailureDescription.of(failure).indent(2).stripTrailing());
+					+ failure.indent(2).stripTrailing());
+			case Event.ChannelTrouble(boolean failing) -> this.channelFailing = failing;
 			case Event.WorkerExited(int id) -> this.registry.get(id)
 				.filter((worker) -> !worker.process().isAlive())
 				.ifPresent((worker) -> reap(worker, this.clock.instant()));
@@ -224,7 +244,8 @@ final class Arbiter implements MasterChannel.Master {
 				submit(new Event.ConfigurationRead(why, this.reloader.get()));
 			}
 			catch (Throwable ex) {
-				submit(new Event.ConfigurationFailed(why, ex));
+				// Described here, off the loop: it loads Spring Boot's failure analyzers.
+				submit(new Event.ConfigurationFailed(why, FailureDescription.safely(ex)));
 			}
 		});
 	}
@@ -255,6 +276,19 @@ final class Arbiter implements MasterChannel.Master {
 		if (worker.state() == Worker.State.BOOTING && heartbeat.ready()) {
 			promote(worker, heartbeat.port(), now);
 		}
+		else if (worker.state() == Worker.State.READY && heartbeat.ready() != worker.inRotation()) {
+			// The application refuses traffic (it is shutting down, or said so) or takes it
+			// again: requests follow what it says.
+			worker.rotation(heartbeat.ready());
+			if (heartbeat.ready()) {
+				this.balancer.add(worker);
+			}
+			else {
+				this.balancer.remove(worker);
+			}
+			log(worker + (heartbeat.ready() ? " accepts traffic again: back in the balancer"
+					: " refuses traffic: out of the balancer until it accepts it again"));
+		}
 		if (heartbeat.deadlockedThreads() > 0) {
 			this.supervisor.deadlocked(worker, heartbeat.deadlockedThreads(), now);
 		}
@@ -262,8 +296,11 @@ final class Arbiter implements MasterChannel.Master {
 
 	private void promote(Worker worker, int port, Instant now) {
 		if (!this.balancer.inheritsSocket() && (port < 1 || port > 65535)) {
-			log(worker + " says it is ready but serves no port: killing it");
-			worker.kill();
+			if (!worker.killed()) {
+				log(worker + " says it is ready but serves no port: killing it");
+				this.counters.killed.increment();
+				worker.kill();
+			}
 			return;
 		}
 		worker.ready(now, port);
@@ -274,6 +311,7 @@ final class Arbiter implements MasterChannel.Master {
 	}
 
 	private void reconcile(Instant now) {
+		forgiveSilenceTheMasterCaused(now);
 		for (Worker worker : this.registry.all()) {
 			if (worker.process().isAlive()) {
 				this.supervisor.check(worker, this.config, now);
@@ -283,7 +321,7 @@ final class Arbiter implements MasterChannel.Master {
 			}
 		}
 		if (this.shutdown.begun()) {
-			Integer status = this.shutdown.finished();
+			Integer status = this.shutdown.finished(now);
 			if (status != null) {
 				throw new Halt(status);
 			}
@@ -291,6 +329,21 @@ final class Arbiter implements MasterChannel.Master {
 		}
 		replaceNext(now);
 		manageWorkers(now);
+	}
+
+	/**
+	 * A master that could not listen cannot tell a silent worker from a hung one: while
+	 * its control channel cannot accept, and after its own loop was held up (a long
+	 * collection, a stopped master), silence is counted afresh rather than held against
+	 * every worker at once.
+	 */
+	private void forgiveSilenceTheMasterCaused(Instant now) {
+		Duration heldUp = (this.lastStep != null) ? Duration.between(this.lastStep, now) : Duration.ZERO;
+		this.lastStep = now;
+		Duration limit = this.config.settings().getTimeout().dividedBy(2);
+		if (this.channelFailing || heldUp.compareTo(limit) > 0) {
+			this.registry.all().forEach((worker) -> worker.forgive(now));
+		}
 	}
 
 	private void reap(Worker worker, Instant now) {
@@ -316,12 +369,16 @@ final class Arbiter implements MasterChannel.Master {
 		else {
 			this.counters.restarts.increment();
 			log(worker + " died with status " + exit + ": replacing it");
-			if (Duration.between(worker.readyAt(), now).compareTo(EARLY_EXIT) < 0) {
-				backOff(now);
-			}
-			else {
-				this.backoff.reset();
-			}
+			earlyOrNot(worker, now);
+		}
+	}
+
+	private void earlyOrNot(Worker worker, Instant now) {
+		if (Duration.between(worker.readyAt(), now).compareTo(EARLY_EXIT) < 0) {
+			backOff(now);
+		}
+		else {
+			this.backoff.reset();
 		}
 	}
 
@@ -335,8 +392,11 @@ final class Arbiter implements MasterChannel.Master {
 				+ this.registry.activeCount() + " running worker(s) and the previous configuration stay. "
 				+ "Its output above says why.");
 		this.rollout.clear();
+		if (this.target == this.config.workers()) {
+			// A count set since the reload (TTIN, TTOU, the actuator) stays.
+			this.target = previous.workers();
+		}
 		this.config = previous;
-		this.target = previous.workers();
 	}
 
 	private void bootFailed(String what, Instant now) {

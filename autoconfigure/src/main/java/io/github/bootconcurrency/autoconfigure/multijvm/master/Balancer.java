@@ -18,6 +18,12 @@ interface Balancer {
 	void stop();
 
 	/**
+	 * Stop taking new requests: the master is stopping, and its workers leave.
+	 */
+	default void stopAccepting() {
+	}
+
+	/**
 	 * Whether workers accept connections themselves, on the listening socket they inherit
 	 * as their standard input, rather than on a port of their own.
 	 * @return whether workers inherit the listening socket

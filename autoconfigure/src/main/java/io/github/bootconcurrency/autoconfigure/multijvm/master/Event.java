@@ -43,9 +43,18 @@ sealed interface Event {
 	 * The configuration could not be read again, or did not pass its checks.
 	 *
 	 * @param why what asked for the reload, for the log
-	 * @param failure why it cannot be used
+	 * @param failure why it cannot be used, described off the loop
 	 */
-	record ConfigurationFailed(String why, Throwable failure) implements Event {
+	record ConfigurationFailed(String why, String failure) implements Event {
+	}
+
+	/**
+	 * The control channel cannot accept connections (no file descriptor left), or can
+	 * again: while it cannot, no heartbeat can arrive, and silence proves nothing.
+	 *
+	 * @param failing whether accepting fails
+	 */
+	record ChannelTrouble(boolean failing) implements Event {
 	}
 
 	/**

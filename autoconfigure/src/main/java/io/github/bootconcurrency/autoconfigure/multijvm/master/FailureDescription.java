@@ -43,6 +43,26 @@ final class FailureDescription {
 	}
 
 	/**
+	 * Describe a failure without failing: on the way to stopping every worker, a
+	 * description that cannot be made must not stop the master from stopping them.
+	 * @param failure the failure
+	 * @return the description, or at least the failure's class
+	 */
+	static String safely(Throwable failure) {
+		try {
+			return of(failure);
+		}
+		catch (Throwable ex) {
+			try {
+				return causes(failure);
+			}
+			catch (Throwable again) {
+				return failure.getClass().getName();
+			}
+		}
+	}
+
+	/**
 	 * Return each cause on a line of its own, outermost first.
 	 * @param failure the failure
 	 * @return the causes

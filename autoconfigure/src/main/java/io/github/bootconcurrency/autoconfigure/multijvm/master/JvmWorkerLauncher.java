@@ -120,14 +120,19 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 			this.process.onExit().thenRun(callback);
 		}
 
+		/**
+		 * Through the process's handle: {@link Process#destroy()} also closes the pipe of
+		 * the worker's output, and the lines it prints while it shuts down (its graceful
+		 * shutdown, a thread dump) would be lost, or fail it.
+		 */
 		@Override
 		public void terminate() {
-			this.process.destroy();
+			this.process.toHandle().destroy();
 		}
 
 		@Override
 		public void kill() {
-			this.process.destroyForcibly();
+			this.process.toHandle().destroyForcibly();
 		}
 
 		/**

@@ -1,8 +1,8 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
@@ -62,6 +62,8 @@ final class MasterChannel {
 
 	}
 
+	private static final int MAX_LINE = 512;
+
 	private final Path directory;
 
 	private final Path socket;
@@ -119,14 +121,18 @@ final class MasterChannel {
 	/**
 	 * Accept connections until closed. A failing accept (no file descriptor left) backs
 	 * off, up to a second, and is logged once until accepting works again: it must not
-	 * turn into a busy loop that floods the log.
+	 * turn into a busy loop that floods the log. The master's loop is told, since no
+	 * heartbeat can arrive meanwhile.
 	 */
 	private void accept() {
 		long backoffMillis = 0;
 		while (!this.closed) {
 			try {
 				SocketChannel connection = this.server.accept();
-				backoffMillis = 0;
+				if (backoffMillis != 0) {
+					this.master.submit(new Event.ChannelTrouble(false));
+					backoffMillis = 0;
+				}
 				Thread.ofVirtual().start(() -> serve(connection));
 			}
 			catch (IOException ex) {
@@ -135,6 +141,7 @@ final class MasterChannel {
 				}
 				if (backoffMillis == 0) {
 					this.log.println("[master] Control channel cannot accept (retrying): " + ex.getMessage());
+					this.master.submit(new Event.ChannelTrouble(true));
 				}
 				backoffMillis = Math.min(1000, Math.max(10, backoffMillis * 2));
 				try {
@@ -148,17 +155,32 @@ final class MasterChannel {
 	}
 
 	private void serve(SocketChannel connection) {
-		try (connection;
-				BufferedReader in = new BufferedReader(
-						new InputStreamReader(Channels.newInputStream(connection), StandardCharsets.UTF_8));
+		try (connection; InputStream in = new BufferedInputStream(Channels.newInputStream(connection), MAX_LINE);
 				OutputStream out = Channels.newOutputStream(connection)) {
-			String line = in.readLine();
+			String line = readLine(in);
 			List<String> answer = answer(connection, line);
 			out.write((String.join("\n", answer) + "\n").getBytes(StandardCharsets.UTF_8));
 		}
 		catch (IOException ex) {
 			// The worker went away mid-request: it asks again on its next turn.
 		}
+	}
+
+	/**
+	 * Read one request line, at most {@link #MAX_LINE} bytes: a request is a few words,
+	 * and a peer that sends an endless line must not fill the master's heap.
+	 * @return the line, or {@code null} if it is missing or too long
+	 */
+	private static String readLine(InputStream in) throws IOException {
+		byte[] line = new byte[MAX_LINE];
+		int length = 0;
+		for (int next = in.read(); next != -1 && next != '\n'; next = in.read()) {
+			if (length == MAX_LINE) {
+				return null;
+			}
+			line[length++] = (byte) next;
+		}
+		return new String(line, 0, length, StandardCharsets.UTF_8);
 	}
 
 	private List<String> answer(SocketChannel connection, String line) throws IOException {

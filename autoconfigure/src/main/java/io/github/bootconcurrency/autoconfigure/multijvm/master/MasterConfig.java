@@ -38,9 +38,11 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * its cap on virtual threads
  * @param keepAlive how long a worker keeps an idle connection open
  * @param queueTimeout how long a request waits at the master for a ready worker
+ * @param ownManagementPort whether the actuator has a port of its own
+ * ({@code management.server.port}), which each worker must then choose for itself
  */
 record MasterConfig(MultiJvm settings, int workers, String address, int port, int backlog, int workerCapacity,
-		Duration keepAlive, Duration queueTimeout) {
+		Duration keepAlive, Duration queueTimeout, boolean ownManagementPort) {
 
 	/**
 	 * Most workers a master runs.
@@ -106,7 +108,14 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 				? properties.getVirtual().getMaxConcurrentRequests() : properties.getPlatform().getMaxThreads();
 		return new MasterConfig(settings, workers, environment.getProperty("server.address", "0.0.0.0"), port,
 				properties.getBacklog(), capacity, properties.getKeepAliveTimeout(),
-				(settings.getQueueTimeout() != null) ? settings.getQueueTimeout() : settings.getBootTimeout());
+				(settings.getQueueTimeout() != null) ? settings.getQueueTimeout() : settings.getBootTimeout(),
+				ownManagementPort(environment));
+	}
+
+	private static boolean ownManagementPort(ConfigurableEnvironment environment) {
+		String port = environment.getProperty("management.server.port");
+		// -1 turns the actuator's server off; a port of its own is set to anything else.
+		return port != null && !port.isBlank() && !port.trim().equals("-1");
 	}
 
 	/**
@@ -201,6 +210,11 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	List<String> workerArguments() {
 		List<String> arguments = new ArrayList<>(List.of("--concurrency.model=" + this.settings.getWorkerModel().value(),
 				"--server.port=0", "--server.address=127.0.0.1"));
+		if (this.ownManagementPort) {
+			// Workers cannot all bind the one port: each takes one of its own on loopback.
+			arguments.add("--management.server.port=0");
+			arguments.add("--management.server.address=127.0.0.1");
+		}
 		if (this.settings.getBalancer() == Balancer.PROXY) {
 			// The proxy sets X-Forwarded-* from the real client: workers honour them from
 			// the master's own address only. Under shared-socket clients reach the
@@ -234,6 +248,9 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		if (!Objects.equals(this.settings.getPidfile(), next.settings.getPidfile())) {
 			changes.append(" concurrency.multi-jvm.pidfile");
 		}
+		if (!this.queueTimeout.equals(next.queueTimeout)) {
+			changes.append(" concurrency.multi-jvm.queue-timeout");
+		}
 		return changes.isEmpty() ? null : changes.toString().trim().replace(" ", ", ");
 	}
 
@@ -253,7 +270,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		this.settings.setBalancer(running.settings.getBalancer());
 		this.settings.setPidfile(running.settings.getPidfile());
 		return new MasterConfig(this.settings, this.workers, running.address, running.port, running.backlog,
-				this.workerCapacity, this.keepAlive, this.queueTimeout);
+				this.workerCapacity, this.keepAlive, running.queueTimeout, this.ownManagementPort);
 	}
 
 }

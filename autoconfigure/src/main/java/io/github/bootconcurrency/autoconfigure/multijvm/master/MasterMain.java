@@ -1,9 +1,9 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.io.PrintStream;
-import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm;
 
@@ -47,7 +47,7 @@ public final class MasterMain {
 		System.exit(status);
 	}
 
-	private static int serve(MasterConfig config, java.util.function.Supplier<MasterConfig> reloader,
+	private static int serve(MasterConfig config, Supplier<MasterConfig> reloader,
 			PrintStream out) {
 		Balancer balancer = (config.settings().getBalancer() == MultiJvm.Balancer.SHARED_SOCKET)
 				? new SharedSocketBalancer(config.address(), config.port(), config.backlog())
@@ -59,7 +59,7 @@ public final class MasterMain {
 		try {
 			WorkerLauncher launcher = new JvmWorkerLauncher(WorkerLaunch.ofCurrentProcess(), channel.socket(),
 					balancer.inheritsSocket(), out);
-			Arbiter arbiter = new Arbiter(config, reloader, launcher, balancer, Clock.systemUTC(), offLoop, out);
+			Arbiter arbiter = new Arbiter(config, reloader, launcher, balancer, new MonotonicClock(), offLoop, out);
 			balancer.start();
 			pidfile.write();
 			channel.serve(arbiter);

@@ -194,6 +194,11 @@ final class ProxyBalancer implements Balancer {
 	}
 
 	@Override
+	public void stopAccepting() {
+		this.waitingRoom.refuse();
+	}
+
+	@Override
 	public void stop() {
 		this.server.stop();
 	}

@@ -35,7 +35,7 @@ final class Rollout {
 	 */
 	void reload(List<Worker> workers, MasterConfig previous, int generation) {
 		// A reload during a reload keeps the configuration that last proved it boots.
-		if (this.previous == null || this.proven) {
+		if (this.previous == null) {
 			this.previous = previous;
 		}
 		this.generation = generation;
@@ -66,9 +66,6 @@ final class Rollout {
 
 	void remove(int id) {
 		this.queue.remove(id);
-		if (this.queue.isEmpty()) {
-			this.previous = null;
-		}
 	}
 
 	/**
@@ -77,7 +74,10 @@ final class Rollout {
 	 */
 	void ready(Worker worker) {
 		if (worker.generation() == this.generation) {
+			// Kept until now even if every old worker is gone meanwhile: until one boots,
+			// the new configuration has not shown that it can.
 			this.proven = true;
+			this.previous = null;
 		}
 	}
 
@@ -88,7 +88,7 @@ final class Rollout {
 	 * @return the previous configuration, or empty if the failure abandons nothing
 	 */
 	Optional<MasterConfig> abandonedBy(Worker worker) {
-		if (this.previous == null || this.proven || worker.generation() != this.generation) {
+		if (this.previous == null || worker.generation() != this.generation) {
 			return Optional.empty();
 		}
 		return Optional.of(this.previous);

@@ -1,5 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
+import java.io.IOException;
+
 /**
  * The {@code shared-socket} balancer: the master only holds the listening socket, and the
  * kernel hands each connection to whichever worker accepts it first. A worker that stops
@@ -31,6 +33,21 @@ final class SharedSocketBalancer implements Balancer {
 
 	@Override
 	public void remove(Worker worker) {
+	}
+
+	/**
+	 * Close the master's copy of the listening socket, as Gunicorn closes its listeners:
+	 * once the workers have closed theirs too, the port refuses new connections rather
+	 * than leaving them in a backlog that nobody accepts.
+	 */
+	@Override
+	public void stopAccepting() {
+		try {
+			System.in.close();
+		}
+		catch (IOException ex) {
+			// The socket closes with the master's process.
+		}
 	}
 
 	@Override

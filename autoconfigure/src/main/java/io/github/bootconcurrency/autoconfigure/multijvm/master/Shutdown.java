@@ -4,12 +4,15 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * How the master stops its workers. A graceful stop (SIGTERM, SIGINT, workers that
- * cannot boot) drains every worker while the loop goes on reaping them, so that a second
- * signal can still cut it short; the master ends once none is left. When the loop itself
- * has failed, the workers are stopped without it, within the graceful timeout.
+ * cannot boot) first stops taking new requests, as Gunicorn closes its listeners, then
+ * drains every worker while the loop goes on reaping them, so that a second signal can
+ * still cut it short; the master ends once none is left, or, should a killed worker never
+ * exit, a little after it was killed. When the loop itself has failed, the workers are
+ * stopped without it, within the graceful timeout, sooner if TERM or INT comes.
  */
 final class Shutdown {
 
@@ -19,7 +22,14 @@ final class Shutdown {
 
 	private final PrintStream out;
 
+	/**
+	 * How long the master waits for killed workers to exit before it exits all the same.
+	 */
+	static final Duration KILL_GRACE = Duration.ofSeconds(10);
+
 	private Integer status;
+
+	private Instant giveUpAt;
 
 	Shutdown(WorkerRegistry registry, Balancer balancer, PrintStream out) {
 		this.registry = registry;
@@ -38,6 +48,8 @@ final class Shutdown {
 	 */
 	void begin(int status, Instant deadline) {
 		this.status = status;
+		this.giveUpAt = deadline.plus(KILL_GRACE);
+		this.balancer.stopAccepting();
 		for (Worker worker : this.registry.active()) {
 			if (worker.state() == Worker.State.READY) {
 				this.balancer.remove(worker);
@@ -51,6 +63,7 @@ final class Shutdown {
 	 * @param now the time
 	 */
 	void hurry(Instant now) {
+		this.giveUpAt = now.plus(KILL_GRACE);
 		for (Worker worker : this.registry.all()) {
 			if (!worker.killed()) {
 				worker.retire(now, "was killed");
@@ -61,11 +74,15 @@ final class Shutdown {
 
 	/**
 	 * Return the exit status once every worker is gone, having stopped the balancer.
+	 * @param now the time
 	 * @return the status, or {@code null} while workers remain
 	 */
-	Integer finished() {
+	Integer finished(Instant now) {
 		if (!this.registry.isEmpty()) {
-			return null;
+			if (!now.isAfter(this.giveUpAt)) {
+				return null;
+			}
+			log(this.registry.all() + " did not exit after SIGKILL: the master exits all the same");
 		}
 		stopBalancer();
 		log("Master stopped");
@@ -76,8 +93,15 @@ final class Shutdown {
 	 * Stop every worker without the loop, which failed: SIGTERM, then SIGKILL for those
 	 * still running after the graceful timeout.
 	 * @param gracefulTimeout how long they have
+	 * @param hurry whether TERM or INT came meanwhile, to kill them at once
 	 */
-	void withoutTheLoop(Duration gracefulTimeout) {
+	void withoutTheLoop(Duration gracefulTimeout, BooleanSupplier hurry) {
+		try {
+			this.balancer.stopAccepting();
+		}
+		catch (RuntimeException ex) {
+			// The balancer is stopped below.
+		}
 		List<Worker> workers = this.registry.all();
 		for (Worker worker : workers) {
 			try {
@@ -88,7 +112,8 @@ final class Shutdown {
 			}
 		}
 		long deadline = System.nanoTime() + gracefulTimeout.toNanos();
-		while (workers.stream().anyMatch((worker) -> worker.process().isAlive()) && System.nanoTime() < deadline) {
+		while (workers.stream().anyMatch((worker) -> worker.process().isAlive()) && System.nanoTime() < deadline
+				&& !hurry.getAsBoolean()) {
 			try {
 				Thread.sleep(100);
 			}

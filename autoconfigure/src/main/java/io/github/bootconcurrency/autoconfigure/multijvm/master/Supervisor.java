@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 
 import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
 
@@ -26,6 +27,9 @@ final class Supervisor {
 	 */
 	static final Duration DUMP_GRACE = Duration.ofSeconds(3);
 
+	private static final String NEVER_HEARD_FROM = " and sent no heartbeat at all: the worker runs no "
+			+ "MultiJvmWorkerAutoConfiguration (is it excluded, or is the application not a servlet web application?)";
+
 	private final Balancer balancer;
 
 	private final Rollout rollout;
@@ -36,12 +40,25 @@ final class Supervisor {
 
 	private final PrintStream out;
 
-	Supervisor(Balancer balancer, Rollout rollout, MasterCounters counters, Executor offLoop, PrintStream out) {
+	private final BiConsumer<Worker, Instant> onHung;
+
+	/**
+	 * Create the supervisor.
+	 * @param balancer the balancer, which a hung worker leaves at once
+	 * @param rollout the workers queued for replacement
+	 * @param counters the master's counters
+	 * @param offLoop where thread dumps are taken
+	 * @param out where the master's lines go
+	 * @param onHung told of a worker taken out as hung, before its replacement starts
+	 */
+	Supervisor(Balancer balancer, Rollout rollout, MasterCounters counters, Executor offLoop, PrintStream out,
+			BiConsumer<Worker, Instant> onHung) {
 		this.balancer = balancer;
 		this.rollout = rollout;
 		this.counters = counters;
 		this.offLoop = offLoop;
 		this.out = out;
+		this.onHung = onHung;
 	}
 
 	/**
@@ -55,17 +72,19 @@ final class Supervisor {
 			case BOOTING -> {
 				Duration bootTimeout = config.settings().getBootTimeout();
 				if (!worker.killed() && worker.age(now).compareTo(bootTimeout) > 0) {
-					kill(worker, "was not ready within the boot timeout (" + SettingsChecks.format(bootTimeout) + ")");
+					kill(worker, "was not ready within the boot timeout (" + SettingsChecks.format(bootTimeout) + ")"
+							+ (worker.heardFrom() ? "" : NEVER_HEARD_FROM));
 				}
 			}
 			case READY -> {
 				Duration timeout = config.settings().getTimeout();
 				Duration silent = worker.silentFor(now);
 				if (silent.compareTo(timeout) > 0) {
-					hung(worker, now, "sent no heartbeat for " + silent.toMillis() / 1000 + " s (timeout "
+					hung(worker, now, "sent no heartbeat for " + silent.toMillis() + " ms (timeout "
 							+ SettingsChecks.format(timeout) + ")");
 				}
-				else if (worker.servedItsShare() && this.rollout.recycle(worker)) {
+				// Queued again after an abandoned reload, but logged and counted once.
+				else if (worker.servedItsShare() && this.rollout.recycle(worker) && worker.dueForRecycling()) {
 					log(worker + " served " + worker.requests() + " requests (max-requests with jitter: "
 							+ worker.maxRequests() + "): replacing it");
 					this.counters.recycled.increment();
@@ -98,9 +117,13 @@ final class Supervisor {
 		this.balancer.remove(worker);
 		this.rollout.remove(worker.id());
 		worker.retire(now.plus(DUMP_GRACE), "was given " + DUMP_GRACE.toSeconds() + " s to dump its threads");
+		this.onHung.accept(worker, now);
 		this.offLoop.execute(() -> {
 			try {
-				worker.process().dumpThreads();
+				// Late, the process may be gone and its pid given to another.
+				if (!worker.killed() && worker.process().isAlive()) {
+					worker.process().dumpThreads();
+				}
 			}
 			catch (IOException | RuntimeException ex) {
 				log("Could not dump the threads of " + worker + ": " + ex.getMessage());

@@ -59,6 +59,8 @@ final class WaitingRoom implements HttpHandler {
 
 	private final HttpHandler full;
 
+	private final HttpHandler stopping;
+
 	private final Object lock = new Object();
 
 	/**
@@ -70,6 +72,11 @@ final class WaitingRoom implements HttpHandler {
 	 * Whether the proxy has a worker. Written under {@link #lock}.
 	 */
 	private volatile boolean open;
+
+	/**
+	 * Whether the master is stopping. Written under {@link #lock}.
+	 */
+	private boolean refusing;
 
 	/**
 	 * Create a closed waiting room.
@@ -85,6 +92,12 @@ final class WaitingRoom implements HttpHandler {
 		this.timedOut = refusal(retryAfter, "No worker became ready within concurrency.multi-jvm.queue-timeout ("
 				+ describe(timeout) + ").\n");
 		this.full = refusal(retryAfter, "No worker is ready, and " + maxHeld + " requests already wait for one.\n");
+		HttpHandler stopping = refusal("1", "The server is stopping.\n");
+		this.stopping = (exchange) -> {
+			// Another instance may take the client's next request: it must not come back here.
+			exchange.setPersistent(false);
+			stopping.handleRequest(exchange);
+		};
 	}
 
 	private static String describe(Duration duration) {
@@ -118,7 +131,10 @@ final class WaitingRoom implements HttpHandler {
 		Held request = new Held(exchange);
 		HttpHandler now = null;
 		synchronized (this.lock) {
-			if (this.open) {
+			if (this.refusing) {
+				now = this.stopping;
+			}
+			else if (this.open) {
 				now = this.next;
 			}
 			else if (this.held.size() >= this.maxHeld) {
@@ -144,6 +160,9 @@ final class WaitingRoom implements HttpHandler {
 	void open() {
 		List<Held> released;
 		synchronized (this.lock) {
+			if (this.refusing) {
+				return;
+			}
 			this.open = true;
 			released = new ArrayList<>(this.held);
 			this.held.clear();
@@ -159,6 +178,23 @@ final class WaitingRoom implements HttpHandler {
 	void close() {
 		synchronized (this.lock) {
 			this.open = false;
+		}
+	}
+
+	/**
+	 * Answer every held request and every new one with 503 and no keep-alive: the master
+	 * is stopping, and no worker will take them. Requests already with a worker finish.
+	 */
+	void refuse() {
+		List<Held> refused;
+		synchronized (this.lock) {
+			this.refusing = true;
+			this.open = false;
+			refused = new ArrayList<>(this.held);
+			this.held.clear();
+		}
+		for (Held request : refused) {
+			request.exchange.getIoThread().execute(request::refuse);
 		}
 	}
 
@@ -268,6 +304,13 @@ final class WaitingRoom implements HttpHandler {
 			settle();
 			if (this.exchange.getConnection().isOpen()) {
 				Connectors.executeRootHandler(WaitingRoom.this.next, this.exchange);
+			}
+		}
+
+		void refuse() {
+			settle();
+			if (this.exchange.getConnection().isOpen()) {
+				Connectors.executeRootHandler(WaitingRoom.this.stopping, this.exchange);
 			}
 		}
 

@@ -63,11 +63,15 @@ final class Worker {
 
 	private volatile long heapUsedBytes;
 
+	private volatile boolean inRotation;
+
 	private Instant deadline;
 
 	private String overdue;
 
 	private boolean killed;
+
+	private boolean recycling;
 
 	/**
 	 * Create a worker.
@@ -158,6 +162,50 @@ final class Worker {
 		this.readyAt = now;
 		this.lastHeartbeat = now;
 		this.state = State.READY;
+		this.inRotation = true;
+	}
+
+	/**
+	 * Whether the balancer sends the worker requests: a ready worker leaves the rotation
+	 * while its application refuses traffic (it is shutting down, or said so itself).
+	 * @return whether it is in the rotation
+	 */
+	boolean inRotation() {
+		return this.inRotation;
+	}
+
+	void rotation(boolean inRotation) {
+		this.inRotation = inRotation;
+	}
+
+	/**
+	 * Whether the worker ever sent a heartbeat.
+	 * @return whether the master heard from it
+	 */
+	boolean heardFrom() {
+		return this.lastHeartbeat != null;
+	}
+
+	/**
+	 * Count the worker's silence from now: the master, not the worker, could not listen.
+	 * @param now the time
+	 */
+	void forgive(Instant now) {
+		if (this.state == State.READY) {
+			this.lastHeartbeat = now;
+		}
+	}
+
+	/**
+	 * Mark the worker as due for recycling, once.
+	 * @return whether it was not marked before
+	 */
+	boolean dueForRecycling() {
+		if (this.recycling) {
+			return false;
+		}
+		this.recycling = true;
+		return true;
 	}
 
 	void heartbeat(Instant now, long requests, long heapUsedBytes) {
@@ -202,6 +250,7 @@ final class Worker {
 	 */
 	void retire(Instant deadline, String overdue) {
 		this.state = State.DRAINING;
+		this.inRotation = false;
 		this.deadline = deadline;
 		this.overdue = overdue;
 	}

@@ -16,7 +16,7 @@ import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 
 /**
- * A worker's end of its master's private control channel (see {@link MasterChannel}).
+ * A worker's end of its master's private control channel (see {@code MasterChannel}).
  */
 public final class MasterChannelClient {
 

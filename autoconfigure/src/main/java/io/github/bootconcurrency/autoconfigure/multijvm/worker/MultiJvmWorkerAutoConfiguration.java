@@ -52,6 +52,11 @@ public final class MultiJvmWorkerAutoConfiguration {
 		return new WorkerHeartbeat(masterChannelClient, multiJvmServedRequestsFilter.getFilter(), worker.heartbeat());
 	}
 
+	@Bean
+	static InheritedSocketCloser multiJvmInheritedSocketCloser() {
+		return new InheritedSocketCloser();
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory")
 	static class TomcatWorkerConfiguration {

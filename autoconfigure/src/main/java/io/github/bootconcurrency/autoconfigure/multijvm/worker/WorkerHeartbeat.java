@@ -15,7 +15,7 @@ import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationEvent;
-import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.SmartApplicationListener;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -35,7 +35,7 @@ import org.springframework.context.SmartLifecycle;
  * trusts a port it did not hear from the worker itself, over its authenticated channel;
  * a change of readiness is sent at once rather than at the next beat.
  */
-final class WorkerHeartbeat implements SmartLifecycle, ApplicationListener<ApplicationEvent> {
+final class WorkerHeartbeat implements SmartLifecycle, SmartApplicationListener {
 
 	private static final Log logger = LogFactory.getLog(WorkerHeartbeat.class);
 
@@ -64,6 +64,12 @@ final class WorkerHeartbeat implements SmartLifecycle, ApplicationListener<Appli
 	}
 
 	@Override
+	public boolean supportsEventType(Class<? extends ApplicationEvent> eventType) {
+		return WebServerInitializedEvent.class.isAssignableFrom(eventType)
+				|| AvailabilityChangeEvent.class.isAssignableFrom(eventType);
+	}
+
+	@Override
 	public void onApplicationEvent(ApplicationEvent event) {
 		if (event instanceof WebServerInitializedEvent initialized
 				&& initialized.getApplicationContext().getServerNamespace() == null) {
@@ -89,6 +95,10 @@ final class WorkerHeartbeat implements SmartLifecycle, ApplicationListener<Appli
 				warned = false;
 			}
 			catch (IOException ex) {
+				if (Thread.currentThread().isInterrupted()) {
+					// Stopped mid-request: the worker is shutting down, nothing is wrong.
+					return;
+				}
 				if (!warned) {
 					logger.warn("Cannot send a heartbeat to the multi-jvm master: " + ex.getMessage());
 					warned = true;

@@ -68,9 +68,11 @@ class ArbiterTests {
 		step();
 		FakeWorkers.Process worker = this.launcher.last();
 		this.arbiter.submit(new Event.Heartbeat(worker.id, true, 0, 0, 0, 0));
+		this.arbiter.submit(new Event.Heartbeat(worker.id, true, 0, 0, 0, 0));
 		steps(2);
 		assertThat(this.balancer.added).isEmpty();
 		assertThat(worker.signals).containsExactly("KILL");
+		assertThat(this.arbiter.view().counters().killed()).isOne();
 		assertThat(log()).contains("says it is ready but serves no port: killing it")
 			.contains("before it was ready (1 in a row)");
 	}
@@ -273,12 +275,10 @@ class ArbiterTests {
 	void aWorkerSilentForLongerThanTheTimeoutHasItsThreadsDumpedOffTheLoopThenIsKilledAndReplaced() {
 		start("concurrency.multi-jvm.timeout=5s");
 		FakeWorkers.Process silent = readyWorker();
-		this.clock.advance(Duration.ofSeconds(5));
-		step();
+		secondBySecond(5);
 		assertThat(silent.signals).isEmpty();
-		this.clock.advance(Duration.ofSeconds(1));
-		step();
-		assertThat(log()).contains("sent no heartbeat for 6 s (timeout 5s): dumping its threads, then killing it");
+		secondBySecond(1);
+		assertThat(log()).contains("sent no heartbeat for 5250 ms (timeout 5s): dumping its threads, then killing it");
 		assertThat(silent.signals).as("the dump waits for the loop's helper").isEmpty();
 		assertThat(this.balancer.serving).isEmpty();
 		assertThat(this.launcher.launched).as("replaced at once").hasSize(2);
@@ -308,8 +308,7 @@ class ArbiterTests {
 		start("concurrency.multi-jvm.timeout=1s");
 		FakeWorkers.Process worker = readyWorker();
 		worker.failDump = new IOException("no such process");
-		this.clock.advance(Duration.ofSeconds(2));
-		step();
+		secondBySecond(2);
 		runOffLoop();
 		this.clock.advance(Supervisor.DUMP_GRACE);
 		step();
@@ -323,11 +322,133 @@ class ArbiterTests {
 		start("concurrency.multi-jvm.boot-timeout=5s");
 		step();
 		FakeWorkers.Process slow = this.launcher.last();
+		this.arbiter.submit(new Event.Heartbeat(slow.id, false, 0, 0, 0, 0));
 		this.clock.advance(Duration.ofSeconds(6));
 		steps(3);
 		assertThat(slow.signals).containsExactly("KILL");
 		assertThat(log()).contains("was not ready within the boot timeout (5s): killing it")
 			.contains("before it was ready (1 in a row)");
+	}
+
+	@Test
+	void aWorkerNeverHeardFromIsKilledAtTheBootTimeoutWithTheLikelyCause() {
+		start("concurrency.multi-jvm.boot-timeout=5s");
+		step();
+		this.clock.advance(Duration.ofSeconds(6));
+		steps(2);
+		assertThat(log()).contains("sent no heartbeat at all: the worker runs no MultiJvmWorkerAutoConfiguration");
+	}
+
+	@Test
+	void silenceWhileTheMastersLoopWasHeldUpIsNotHeldAgainstTheWorkers() {
+		start("concurrency.multi-jvm.timeout=5s");
+		FakeWorkers.Process worker = readyWorker();
+		// The master itself stood still (a long collection, kill -STOP of the master).
+		this.clock.advance(Duration.ofSeconds(30));
+		step();
+		assertThat(worker.signals).isEmpty();
+		secondBySecond(6);
+		assertThat(log()).as("silence counts again from then").contains("sent no heartbeat for 5250 ms");
+	}
+
+	@Test
+	void silenceWhileTheControlChannelCannotAcceptIsNotHeldAgainstTheWorkers() {
+		start("concurrency.multi-jvm.timeout=5s");
+		FakeWorkers.Process worker = readyWorker();
+		this.arbiter.submit(new Event.ChannelTrouble(true));
+		secondBySecond(20);
+		assertThat(worker.signals).isEmpty();
+		this.arbiter.submit(new Event.ChannelTrouble(false));
+		secondBySecond(6);
+		assertThat(log()).contains("sent no heartbeat for 5250 ms");
+	}
+
+	@Test
+	void aReadyWorkerThatRefusesTrafficLeavesTheBalancerAndComesBackWhenItAcceptsItAgain() {
+		start("concurrency.multi-jvm.workers=2");
+		List<FakeWorkers.Process> workers = readyWorkers(2);
+		FakeWorkers.Process refusing = workers.get(0);
+		this.arbiter.submit(new Event.Heartbeat(refusing.id, false, port(refusing), 0, 0, 0));
+		step();
+		assertThat(this.balancer.serving).containsExactly(workers.get(1).id);
+		assertThat(log()).contains("refuses traffic: out of the balancer until it accepts it again");
+		ready(refusing);
+		step();
+		assertThat(this.balancer.serving).containsExactlyInAnyOrder(refusing.id, workers.get(1).id);
+		assertThat(refusing.signals).isEmpty();
+	}
+
+	@Test
+	void aWorkerThatHangsSoonAfterItBecameReadyIsReplacedAfterTheRespawnDelay() {
+		start("concurrency.multi-jvm.timeout=1s");
+		FakeWorkers.Process worker = readyWorker();
+		secondBySecond(2);
+		runOffLoop();
+		this.clock.advance(Supervisor.DUMP_GRACE);
+		step();
+		assertThat(worker.signals).containsExactly("QUIT", "KILL");
+		assertThat(log()).contains("Next worker in 250 ms (1 early exit(s) in a row)");
+		assertThat(log().indexOf("Next worker in 250 ms")).as("its replacement waits for the delay")
+			.isLessThan(log().indexOf("Started worker 2"));
+	}
+
+	@Test
+	void aReloadIsAbandonedWhenItsFirstWorkerCannotBootEvenIfTheWorkerItReplacesDiedMeanwhile() {
+		start();
+		FakeWorkers.Process old = readyWorker();
+		this.reloader = () -> config("concurrency.multi-jvm.jvm-args=-Xmx64m");
+		reload();
+		FakeWorkers.Process successor = this.launcher.last();
+		this.clock.advance(Duration.ofSeconds(20));
+		old.exit(1);
+		step();
+		successor.exit(1);
+		steps(2);
+		assertThat(log()).contains("reload abandoned");
+		this.clock.advance(Duration.ofSeconds(1));
+		steps(2);
+		assertThat(this.launcher.configs.get(this.launcher.configs.size() - 1).settings().getJvmArgs())
+			.containsExactly("-XX:+UseSerialGC");
+	}
+
+	@Test
+	void aCountSetAfterAReloadStaysWhenTheReloadIsAbandoned() {
+		start();
+		readyWorker();
+		this.reloader = () -> config("concurrency.multi-jvm.jvm-args=-Xmx64m");
+		reload();
+		FakeWorkers.Process successor = this.launcher.last();
+		this.arbiter.submit(new Event.Signalled(MasterSignal.TTIN));
+		step();
+		successor.exit(1);
+		steps(2);
+		assertThat(log()).contains("reload abandoned");
+		assertThat(this.arbiter.view().targetWorkers()).isEqualTo(2);
+	}
+
+	@Test
+	void aStoppingMasterTakesNoNewRequests() {
+		start();
+		readyWorker();
+		this.arbiter.submit(new Event.Signalled(MasterSignal.TERM));
+		step();
+		assertThat(this.balancer.accepting).isFalse();
+	}
+
+	@Test
+	void aWorkerThatSurvivesSigkillDoesNotKeepTheMasterUpForever() {
+		start();
+		FakeWorkers.Process stuck = readyWorker();
+		stuck.survivesKill = true;
+		this.arbiter.submit(new Event.Signalled(MasterSignal.TERM));
+		step();
+		this.arbiter.submit(new Event.Signalled(MasterSignal.TERM));
+		assertThat(step()).isEmpty();
+		this.clock.advance(Shutdown.KILL_GRACE);
+		assertThat(step()).isEmpty();
+		this.clock.advance(Duration.ofMillis(1));
+		assertThat(step()).hasValue(0);
+		assertThat(log()).contains("did not exit after SIGKILL: the master exits all the same");
 	}
 
 	@Test
@@ -559,6 +680,16 @@ class ArbiterTests {
 	private void steps(int steps) {
 		for (int i = 0; i < steps; i++) {
 			assertThat(step()).isEmpty();
+		}
+	}
+
+	/**
+	 * Let seconds go by as the running loop sees them, a step every quarter of a second.
+	 */
+	private void secondBySecond(int seconds) {
+		for (int i = 0; i < seconds * 4; i++) {
+			this.clock.advance(Duration.ofMillis(250));
+			step();
 		}
 	}
 

@@ -51,6 +51,8 @@ final class FakeWorkers {
 
 		IOException failDump;
 
+		boolean survivesKill;
+
 		Process(long pid, int id) {
 			this.pid = pid;
 			this.id = id;
@@ -90,7 +92,9 @@ final class FakeWorkers {
 		@Override
 		public void kill() {
 			this.signals.add("KILL");
-			exit(137);
+			if (!this.survivesKill) {
+				exit(137);
+			}
 		}
 
 		@Override
@@ -153,6 +157,8 @@ final class FakeWorkers {
 
 		RuntimeException failOnAdd;
 
+		boolean accepting = true;
+
 		boolean stopped;
 
 		@Override
@@ -171,6 +177,11 @@ final class FakeWorkers {
 		@Override
 		public void remove(Worker worker) {
 			this.serving.remove(worker.id());
+		}
+
+		@Override
+		public void stopAccepting() {
+			this.accepting = false;
 		}
 
 		@Override

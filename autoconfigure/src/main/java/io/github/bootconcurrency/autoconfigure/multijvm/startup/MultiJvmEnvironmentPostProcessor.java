@@ -1,9 +1,10 @@
-package io.github.bootconcurrency.autoconfigure.multijvm;
+package io.github.bootconcurrency.autoconfigure.multijvm.startup;
 
 import java.util.Optional;
 
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
+import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.MasterMain;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterWatch;
 
