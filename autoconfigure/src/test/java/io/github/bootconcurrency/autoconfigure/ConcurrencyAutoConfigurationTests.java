@@ -1,6 +1,10 @@
 package io.github.bootconcurrency.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.bootconcurrency.autoconfigure.admission.ProbePaths;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
@@ -31,6 +35,7 @@ import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link ConcurrencyAutoConfiguration}.
@@ -315,6 +320,33 @@ class ConcurrencyAutoConfigurationTests {
 	}
 
 	@Test
+	void probesPastTheGateAtOnceAreBoundedAndTheRestArePassedThroughIt() {
+		this.runner.run((context) -> {
+			RequestGate gate = context.getBean(RequestGate.class);
+			RequestGateFilter filter = (RequestGateFilter) context.getBean(FilterRegistrationBean.class).getFilter();
+			AtomicInteger probesInHandler = new AtomicInteger();
+			AtomicInteger gated = new AtomicInteger();
+			CountDownLatch release = new CountDownLatch(1);
+			List<Thread> probes = new ArrayList<>();
+			for (int i = 0; i < RequestGateFilter.MAX_PROBES_IN_FLIGHT; i++) {
+				probes.add(Thread.ofVirtual().start(() -> doFilter(filter, "/actuator/health/liveness", () -> {
+					probesInHandler.incrementAndGet();
+					release.await();
+				})));
+			}
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> probesInHandler.get() == RequestGateFilter.MAX_PROBES_IN_FLIGHT);
+			doFilter(filter, "/actuator/health/liveness", () -> gated.set(gate.getInFlight()));
+			release.countDown();
+			for (Thread probe : probes) {
+				probe.join(Duration.ofSeconds(5));
+			}
+			assertThat(gated).as("the ninth probe was in the gate's count").hasValue(1);
+			assertThat(gate.getCompleted()).isOne();
+		});
+	}
+
+	@Test
 	void withoutTheActuatorNothingGetsPastTheGate() {
 		this.runner
 			.withClassLoader(new FilteredClassLoader("org.springframework.boot.health.", "org.springframework.boot.actuate."))
@@ -338,6 +370,33 @@ class ConcurrencyAutoConfigurationTests {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ConcurrencyAutoConfiguration.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(ConcurrencySettings.class)
 				.doesNotHaveBean(RequestGate.class));
+	}
+
+	/**
+	 * What a request's handler does, in the filter chain.
+	 */
+	@FunctionalInterface
+	interface Handler {
+
+		void handle() throws Exception;
+
+	}
+
+	private static void doFilter(Filter filter, String uri, Handler handler) {
+		try {
+			filter.doFilter(new MockHttpServletRequest("GET", uri), new MockHttpServletResponse(),
+					(request, response) -> {
+						try {
+							handler.handle();
+						}
+						catch (Exception ex) {
+							throw new IllegalStateException(ex);
+						}
+					});
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static void filter(AssertableWebApplicationContext context, String uri) throws Exception {

@@ -125,6 +125,13 @@ class MasterChannelTests {
 	}
 
 	@Test
+	void anOversizedRequestIsDeniedWithoutBeingRead() throws IOException {
+		assertThat(ask("7 " + TOKEN + " SCALE " + "9".repeat(600))).isEqualTo("DENIED\n");
+		assertThat(this.submitted).isEmpty();
+		assertThat(this.log.toString(StandardCharsets.UTF_8)).contains("refused a malformed request");
+	}
+
+	@Test
 	void closingRemovesTheSocketAndItsDirectory() {
 		this.channel.close();
 		assertThat(this.channel.socket()).doesNotExist();

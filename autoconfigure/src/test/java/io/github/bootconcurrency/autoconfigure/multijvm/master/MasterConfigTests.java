@@ -2,6 +2,8 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,26 @@ class MasterConfigTests {
 		assertThat(config.workerArguments()).contains("--concurrency.model=platform", "--server.port=0",
 				"--server.address=127.0.0.1");
 		assertThat(config.queueTimeout()).isEqualTo(config.settings().getBootTimeout());
+	}
+
+	@Test
+	void workersOfAnActuatorWithAPortOfItsOwnEachTakeOneOnLoopback() {
+		MasterConfig config = MasterConfig.load(new MockEnvironment().withProperty("management.server.port", "8081"));
+		assertThat(config.workerArguments()).contains("--management.server.port=0",
+				"--management.server.address=127.0.0.1");
+		assertThat(MasterConfig.load(new MockEnvironment()).workerArguments())
+			.noneMatch((argument) -> argument.startsWith("--management.server"));
+	}
+
+	@Test
+	void aChangedQueueTimeoutTakesARestartOfTheMaster() {
+		MasterConfig running = MasterConfig.load(new MockEnvironment());
+		MasterConfig next = MasterConfig.load(new MockEnvironment().withProperty("concurrency.multi-jvm.queue-timeout", "5s"));
+		assertThat(running.restartOnlyChanges(next)).isEqualTo("concurrency.multi-jvm.queue-timeout");
+		List<String> warnings = new ArrayList<>();
+		assertThat(next.keepingRestartOnlySettingsOf(running, warnings::add).queueTimeout())
+			.isEqualTo(running.queueTimeout());
+		assertThat(warnings).singleElement().asString().contains("takes a restart of the master");
 	}
 
 	@Test

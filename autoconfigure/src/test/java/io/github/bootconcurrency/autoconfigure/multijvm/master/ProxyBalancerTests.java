@@ -183,6 +183,23 @@ class ProxyBalancerTests {
 	}
 
 	@Test
+	void aStoppingProxyAnswersHeldAndNewRequests503WithoutKeepingTheConnection() throws Exception {
+		ProxyBalancer proxy = start(LONG_QUEUE_TIMEOUT);
+		CompletableFuture<HttpResponse<String>> held = send(proxy, "/held");
+		await().atMost(Duration.ofSeconds(5)).until(() -> proxy.heldRequests() == 1);
+		proxy.stopAccepting();
+		HttpResponse<String> heldResponse = held.get(5, TimeUnit.SECONDS);
+		assertThat(heldResponse.statusCode()).isEqualTo(503);
+		assertThat(heldResponse.body()).contains("The server is stopping");
+		HttpResponse<String> late = send(proxy, "/late").get(5, TimeUnit.SECONDS);
+		assertThat(late.statusCode()).isEqualTo(503);
+		assertThat(late.headers().firstValue("Connection")).hasValue("close");
+		// A worker that becomes ready meanwhile does not take requests any more.
+		proxy.add(worker(backend("late", null)));
+		assertThat(send(proxy, "/after").get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
+	}
+
+	@Test
 	void requestIsProxiedAtOnceWhileAWorkerIsReady() throws Exception {
 		ProxyBalancer proxy = start(LONG_QUEUE_TIMEOUT);
 		proxy.add(worker(backend("first", null)));
