@@ -83,6 +83,8 @@ final class Arbiter implements MasterChannel.Master {
 
 	private final Supervisor supervisor;
 
+	private final Heartbeats heartbeats;
+
 	private volatile MasterConfig config;
 
 	private volatile int target;
@@ -91,9 +93,6 @@ final class Arbiter implements MasterChannel.Master {
 
 	private int bootFailures;
 
-	private boolean channelFailing;
-
-	private Instant lastStep;
 
 	/**
 	 * Create the loop.
@@ -119,6 +118,8 @@ final class Arbiter implements MasterChannel.Master {
 		this.shutdown = new Shutdown(this.registry, balancer, out);
 		// An application that hangs as soon as it serves must not respawn at full speed.
 		this.supervisor = new Supervisor(balancer, this.rollout, this.counters, offLoop, out, this::earlyOrNot);
+		this.heartbeats = new Heartbeats(this.registry, balancer, this.rollout, this.supervisor, this.counters, out,
+				() -> this.bootFailures = 0);
 	}
 
 	/**
@@ -195,11 +196,11 @@ final class Arbiter implements MasterChannel.Master {
 			case Event.ConfigurationFailed(String why, String failure) -> log(why
 					+ ", but the configuration cannot be used; the running workers and configuration stay.\n"
 					+ failure.indent(2).stripTrailing());
-			case Event.ChannelTrouble(boolean failing) -> this.channelFailing = failing;
+			case Event.ChannelTrouble(boolean failing) -> this.supervisor.channelFailing(failing);
 			case Event.WorkerExited(int id) -> this.registry.get(id)
 				.filter((worker) -> !worker.process().isAlive())
 				.ifPresent((worker) -> reap(worker, this.clock.instant()));
-			case Event.Heartbeat heartbeat -> heartbeat(heartbeat, this.clock.instant());
+			case Event.Heartbeat heartbeat -> this.heartbeats.received(heartbeat, this.clock.instant());
 		}
 	}
 
@@ -230,15 +231,13 @@ final class Arbiter implements MasterChannel.Master {
 		log(why + ": " + this.target + " worker(s)");
 	}
 
-	/**
-	 * Read the configuration off the loop: files are parsed, and a slow disk must not
-	 * delay a signal. The outcome comes back as an event.
-	 */
 	private void readConfiguration(String why) {
 		if (this.shutdown.begun()) {
 			log(why + ": ignored, the master is stopping");
 			return;
 		}
+		// Files are parsed, and a slow disk must not delay a signal: the outcome comes back
+		// as an event.
 		this.offLoop.execute(() -> {
 			try {
 				submit(new Event.ConfigurationRead(why, this.reloader.get()));
@@ -266,52 +265,8 @@ final class Arbiter implements MasterChannel.Master {
 		this.rollout.reload(this.registry.active(), previous, this.generation);
 	}
 
-	private void heartbeat(Event.Heartbeat heartbeat, Instant now) {
-		Optional<Worker> found = this.registry.get(heartbeat.workerId());
-		if (found.isEmpty()) {
-			return;
-		}
-		Worker worker = found.get();
-		worker.heartbeat(now, heartbeat.requests(), heartbeat.heapUsedBytes());
-		if (worker.state() == Worker.State.BOOTING && heartbeat.ready()) {
-			promote(worker, heartbeat.port(), now);
-		}
-		else if (worker.state() == Worker.State.READY && heartbeat.ready() != worker.inRotation()) {
-			// The application refuses traffic (it is shutting down, or said so) or takes it
-			// again: requests follow what it says.
-			worker.rotation(heartbeat.ready());
-			if (heartbeat.ready()) {
-				this.balancer.add(worker);
-			}
-			else {
-				this.balancer.remove(worker);
-			}
-			log(worker + (heartbeat.ready() ? " accepts traffic again: back in the balancer"
-					: " refuses traffic: out of the balancer until it accepts it again"));
-		}
-		if (heartbeat.deadlockedThreads() > 0) {
-			this.supervisor.deadlocked(worker, heartbeat.deadlockedThreads(), now);
-		}
-	}
-
-	private void promote(Worker worker, int port, Instant now) {
-		if (!this.balancer.inheritsSocket() && (port < 1 || port > 65535)) {
-			if (!worker.killed()) {
-				log(worker + " says it is ready but serves no port: killing it");
-				this.counters.killed.increment();
-				worker.kill();
-			}
-			return;
-		}
-		worker.ready(now, port);
-		this.bootFailures = 0;
-		this.rollout.ready(worker);
-		this.balancer.add(worker);
-		log(worker + " is ready after " + worker.age(now).toMillis() + " ms");
-	}
-
 	private void reconcile(Instant now) {
-		forgiveSilenceTheMasterCaused(now);
+		this.supervisor.beginStep(this.registry.all(), this.config.settings().getTimeout(), now);
 		for (Worker worker : this.registry.all()) {
 			if (worker.process().isAlive()) {
 				this.supervisor.check(worker, this.config, now);
@@ -329,21 +284,6 @@ final class Arbiter implements MasterChannel.Master {
 		}
 		replaceNext(now);
 		manageWorkers(now);
-	}
-
-	/**
-	 * A master that could not listen cannot tell a silent worker from a hung one: while
-	 * its control channel cannot accept, and after its own loop was held up (a long
-	 * collection, a stopped master), silence is counted afresh rather than held against
-	 * every worker at once.
-	 */
-	private void forgiveSilenceTheMasterCaused(Instant now) {
-		Duration heldUp = (this.lastStep != null) ? Duration.between(this.lastStep, now) : Duration.ZERO;
-		this.lastStep = now;
-		Duration limit = this.config.settings().getTimeout().dividedBy(2);
-		if (this.channelFailing || heldUp.compareTo(limit) > 0) {
-			this.registry.all().forEach((worker) -> worker.forgive(now));
-		}
 	}
 
 	private void reap(Worker worker, Instant now) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 
@@ -42,6 +43,10 @@ final class Supervisor {
 
 	private final BiConsumer<Worker, Instant> onHung;
 
+	private boolean channelFailing;
+
+	private Instant lastStep;
+
 	/**
 	 * Create the supervisor.
 	 * @param balancer the balancer, which a hung worker leaves at once
@@ -59,6 +64,31 @@ final class Supervisor {
 		this.offLoop = offLoop;
 		this.out = out;
 		this.onHung = onHung;
+	}
+
+	/**
+	 * The control channel cannot accept connections, or can again.
+	 * @param failing whether accepting fails
+	 */
+	void channelFailing(boolean failing) {
+		this.channelFailing = failing;
+	}
+
+	/**
+	 * Start a step of the loop. A master that could not listen cannot tell a silent
+	 * worker from a hung one: while its control channel cannot accept, and after its own
+	 * loop was held up (a long collection, a stopped master), silence is counted afresh
+	 * rather than held against every worker at once.
+	 * @param workers every worker
+	 * @param timeout the heartbeat timeout
+	 * @param now the time
+	 */
+	void beginStep(List<Worker> workers, Duration timeout, Instant now) {
+		Duration heldUp = (this.lastStep != null) ? Duration.between(this.lastStep, now) : Duration.ZERO;
+		this.lastStep = now;
+		if (this.channelFailing || heldUp.compareTo(timeout.dividedBy(2)) > 0) {
+			workers.forEach((worker) -> worker.forgive(now));
+		}
 	}
 
 	/**
