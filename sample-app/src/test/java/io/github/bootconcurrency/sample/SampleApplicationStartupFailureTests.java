@@ -1,10 +1,13 @@
 package io.github.bootconcurrency.sample;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.testsupport.RedisServer;
@@ -83,7 +86,54 @@ class SampleApplicationStartupFailureTests {
 		assertThat(took).isLessThan(Duration.ofSeconds(3 * 2 + 20));
 	}
 
+	@Test
+	void prodWithoutItsPasswordVariableExitsNonZeroNamingTheVariableThePropertyAndTheFile() throws Exception {
+		Result result = run(List.of("REDIS_PASSWORD"), "--spring.profiles.active=prod");
+		assertThat(result.exitCode()).isNotZero();
+		String output = result.output();
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("A setting refers to ${REDIS_PASSWORD}, and nothing sets REDIS_PASSWORD")
+			.containsPattern("Used by: +spring\\.data\\.redis\\.password \\(from class path resource "
+					+ "\\[application-prod\\.yml] - \\d+:\\d+\\)")
+			.containsPattern("Active profiles: +prod")
+			.contains("Set the environment variable REDIS_PASSWORD, or set spring.data.redis.password directly");
+		// The analysis is what the user reads: no stack trace above it.
+		assertThat(output.substring(0, output.indexOf("APPLICATION FAILED TO START"))).doesNotContain("\tat ");
+	}
+
+	@Test
+	void aMisspeltProfileStartsWithTheDefaultsAndAWarningListingTheProfilesThatHaveConfiguration() throws Exception {
+		Result result = runUntilStarted("--spring.profiles.active=prdo");
+		assertThat(result.output()).contains("Started SampleApplication")
+			.contains("WARN")
+			.contains("The active profile 'prdo' (spring.profiles.active=prdo in ")
+			.contains("has no configuration")
+			.contains("Profiles with configuration: dev, multi, prod.");
+	}
+
+	@Test
+	void aMisspeltProfileStopsTheAppWhenUnknownProfilesAreToFail() throws Exception {
+		Result result = run("--spring.profiles.active=prdo", "--fail-fast.profiles.unknown=fail");
+		assertThat(result.exitCode()).isNotZero();
+		assertThat(result.output()).contains("APPLICATION FAILED TO START")
+			.contains("The active profile 'prdo'")
+			.contains("Profiles with configuration: dev, multi, prod.")
+			.contains("add it to fail-fast.profiles.known")
+			.doesNotContain("Started SampleApplication");
+	}
+
+	@Test
+	void aProfileOnlyProfileBeansUseStartsOnceDeclaredKnownEvenWhenUnknownProfilesAreToFail() throws Exception {
+		Result result = runUntilStarted("--spring.profiles.active=demo-data", "--fail-fast.profiles.unknown=fail",
+				"--fail-fast.profiles.known=demo-data");
+		assertThat(result.output()).contains("Started SampleApplication").doesNotContain("has no configuration");
+	}
+
 	private Result run(String... arguments) throws IOException, InterruptedException {
+		return run(List.of(), arguments);
+	}
+
+	private static List<String> command(String... arguments) {
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		command.add("-cp");
@@ -91,7 +141,42 @@ class SampleApplicationStartupFailureTests {
 		command.add(SampleApplication.class.getName());
 		command.add("--server.port=0");
 		command.addAll(List.of(arguments));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		return command;
+	}
+
+	/**
+	 * Run the app until it has started, then stop it: for settings that let it start.
+	 */
+	private Result runUntilStarted(String... arguments) throws Exception {
+		Process process = new ProcessBuilder(command(arguments)).redirectErrorStream(true).start();
+		StringBuilder output = new StringBuilder();
+		try (BufferedReader reader = new BufferedReader(
+				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+			CompletableFuture<Void> started = CompletableFuture.runAsync(() -> {
+				try {
+					for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+						output.append(line).append('\n');
+						if (line.contains("Started SampleApplication")) {
+							return;
+						}
+					}
+				}
+				catch (IOException ex) {
+					// The app is gone: its output says why.
+				}
+			});
+			started.get(60, TimeUnit.SECONDS);
+		}
+		finally {
+			process.destroyForcibly();
+		}
+		return new Result(-1, output.toString());
+	}
+
+	private Result run(List<String> unsetVariables, String... arguments) throws IOException, InterruptedException {
+		ProcessBuilder builder = new ProcessBuilder(command(arguments)).redirectErrorStream(true);
+		unsetVariables.forEach(builder.environment()::remove);
+		Process process = builder.start();
 		// Read while it runs so a full pipe cannot block the child.
 		byte[] output = process.getInputStream().readAllBytes();
 		if (!process.waitFor(60, TimeUnit.SECONDS)) {
