@@ -39,6 +39,8 @@ final class WorkerHeartbeat implements SmartLifecycle, SmartApplicationListener 
 
 	private static final Log logger = LogFactory.getLog(WorkerHeartbeat.class);
 
+	private static final Duration LAST_BEAT_WAIT = Duration.ofSeconds(1);
+
 	private final MasterChannelClient master;
 
 	private final ServedRequestsFilter served;
@@ -56,6 +58,8 @@ final class WorkerHeartbeat implements SmartLifecycle, SmartApplicationListener 
 	private volatile int port;
 
 	private volatile Thread thread;
+
+	private volatile boolean stopping;
 
 	WorkerHeartbeat(MasterChannelClient master, ServedRequestsFilter served, Duration interval) {
 		this.master = master;
@@ -81,8 +85,18 @@ final class WorkerHeartbeat implements SmartLifecycle, SmartApplicationListener 
 		}
 	}
 
+	/**
+	 * The first to start and the last to stop: the master hears from the worker through
+	 * its whole graceful shutdown, and is told at the end that it no longer takes traffic.
+	 */
+	@Override
+	public int getPhase() {
+		return Integer.MIN_VALUE;
+	}
+
 	@Override
 	public void start() {
+		this.stopping = false;
 		this.thread = Thread.ofPlatform().daemon().name("multi-jvm-worker-heartbeat").start(this::run);
 	}
 
@@ -104,6 +118,9 @@ final class WorkerHeartbeat implements SmartLifecycle, SmartApplicationListener 
 					warned = true;
 				}
 			}
+			if (this.stopping) {
+				return;
+			}
 			try {
 				if (this.wakeUp.tryAcquire(this.interval.toNanos(), TimeUnit.NANOSECONDS)) {
 					this.wakeUp.drainPermits();
@@ -120,10 +137,22 @@ final class WorkerHeartbeat implements SmartLifecycle, SmartApplicationListener 
 		return (deadlocked != null) ? deadlocked.length : 0;
 	}
 
+	/**
+	 * Send a last heartbeat, then end: waiting for it at most a second, since a master
+	 * that does not answer must not hold the worker's shutdown up.
+	 */
 	@Override
 	public void stop() {
 		Thread thread = this.thread;
 		if (thread != null) {
+			this.stopping = true;
+			this.wakeUp.release();
+			try {
+				thread.join(LAST_BEAT_WAIT);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 			thread.interrupt();
 		}
 		this.thread = null;
