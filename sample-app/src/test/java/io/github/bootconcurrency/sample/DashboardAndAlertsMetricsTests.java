@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import io.github.bootconcurrency.autoconfigure.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterAll;
@@ -107,14 +108,23 @@ class DashboardAndAlertsMetricsTests {
 				"concurrency_requests_active", "concurrency_requests_limit");
 
 		Set<String> published = scrapedNames();
+		// An exception holds only while the app has no such meter under any name: once the
+		// timer is there, the assets must use the name it really has.
+		Set<String> waitMeters = concurrencyMeters().stream()
+			.filter((meter) -> meter.contains("wait") && !meter.equals("concurrency.requests.waiting"))
+			.collect(Collectors.toCollection(TreeSet::new));
 		Map<String, String> notYetPublished = new TreeMap<>();
-		NOT_YET_PUBLISHED.forEach((meter, reason) -> prometheusNames(meter, TIMER)
-			.forEach((name) -> notYetPublished.put(name, meter + ": " + reason)));
+		if (waitMeters.isEmpty()) {
+			NOT_YET_PUBLISHED.forEach((meter, reason) -> prometheusNames(meter, TIMER)
+				.forEach((name) -> notYetPublished.put(name, meter + ": " + reason)));
+		}
 		Map<String, Set<String>> unknown = new TreeMap<>();
 		queried.forEach((source, names) -> names.stream()
 			.filter((name) -> !published.contains(name) && !notYetPublished.containsKey(name))
 			.forEach((name) -> unknown.computeIfAbsent(source, (key) -> new TreeSet<>()).add(name)));
-		assertThat(unknown).as("metrics that the assets query and the app does not publish on %s", scrapePath)
+		assertThat(unknown)
+			.as("metrics that the assets query and the app does not publish on %s (wait meters published: %s)",
+					scrapePath, waitMeters)
 			.isEmpty();
 		// The adapter serves the HPA the gauge of requests waiting, and nothing else.
 		assertThat(queried.get("deploy/prometheus/prometheus-adapter-values.yaml"))
@@ -128,13 +138,7 @@ class DashboardAndAlertsMetricsTests {
 	@Test
 	void micrometerNamesBecomeThePrometheusNamesTheAssetsUse() throws Exception {
 		Set<String> published = scrapedNames();
-		JsonNode names = this.json.readTree(app.get(scrapePort, "/actuator/metrics").body()).get("names");
-		Set<String> concurrencyMeters = new TreeSet<>();
-		for (JsonNode name : names) {
-			if (name.asString().startsWith("concurrency.")) {
-				concurrencyMeters.add(name.asString());
-			}
-		}
+		Set<String> concurrencyMeters = concurrencyMeters();
 		assertThat(concurrencyMeters).contains("concurrency.requests.limit", "concurrency.requests.active",
 				"concurrency.requests.peak", "concurrency.requests.waiting", "concurrency.requests.completed",
 				"concurrency.requests.rejected");
@@ -160,6 +164,17 @@ class DashboardAndAlertsMetricsTests {
 			.containsExactly("concurrency_requests_limit");
 		assertThat(metricNames("sum(avg_over_time(<<.Series>>{<<.LabelMatchers>>}[2m])) by (<<.GroupBy>>)"))
 			.isEmpty();
+	}
+
+	private Set<String> concurrencyMeters() throws Exception {
+		JsonNode names = this.json.readTree(app.get(scrapePort, "/actuator/metrics").body()).get("names");
+		Set<String> meters = new TreeSet<>();
+		for (JsonNode name : names) {
+			if (name.asString().startsWith("concurrency.")) {
+				meters.add(name.asString());
+			}
+		}
+		return meters;
 	}
 
 	private Set<String> dashboardMetrics() throws IOException {
