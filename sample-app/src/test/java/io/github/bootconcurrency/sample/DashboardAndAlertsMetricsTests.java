@@ -1,0 +1,275 @@
+package io.github.bootconcurrency.sample;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import io.github.bootconcurrency.autoconfigure.testsupport.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static io.github.bootconcurrency.sample.SampleAppAsDeployed.DEPLOY;
+import static io.github.bootconcurrency.sample.SampleAppAsDeployed.at;
+import static io.github.bootconcurrency.sample.SampleAppAsDeployed.deployment;
+import static io.github.bootconcurrency.sample.SampleAppAsDeployed.documents;
+import static io.github.bootconcurrency.sample.SampleAppAsDeployed.list;
+import static io.github.bootconcurrency.sample.SampleAppAsDeployed.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every metric that the Grafana dashboard, the Prometheus alert rules and the Prometheus
+ * adapter's rule query is one that the sample app publishes, as Prometheus scrapes it
+ * from the app started as the Deployment starts it (after a few requests), on the port
+ * and path of the Deployment's scrape annotations.
+ */
+class DashboardAndAlertsMetricsTests {
+
+	private static final Path DASHBOARD = DEPLOY.resolve("grafana/concurrency-dashboard.json");
+
+	private static final Path ALERTS = DEPLOY.resolve("prometheus/concurrency-alerts.yml");
+
+	private static final Path ADAPTER = DEPLOY.resolve("prometheus/prometheus-adapter-values.yaml");
+
+	/**
+	 * Meters that the dashboard and the rules may query although this app does not
+	 * publish them, each with the reason. Only meters of the same release belong here:
+	 * the assets ship with the release, and a meter added in it by another change may not
+	 * be on this branch yet.
+	 */
+	private static final Map<String, String> NOT_YET_PUBLISHED = Map.of("concurrency.requests.wait",
+			"a timer of the time spent waiting for a slot, added in the same release by another change: "
+					+ "its panel stays empty and its alert silent until the app has it");
+
+	/** Micrometer's statistics for a timer, as /actuator/metrics lists them. */
+	private static final Set<String> TIMER = Set.of("COUNT", "TOTAL_TIME", "MAX");
+
+	private static final Pattern IDENTIFIER = Pattern.compile("(?<![\\w.:$])[a-zA-Z_:][a-zA-Z0-9_:]*+(?!\\s*\\()");
+
+	private static final Set<String> KEYWORDS = Set.of("by", "without", "on", "ignoring", "group_left",
+			"group_right", "bool", "and", "or", "unless", "offset", "inf", "nan");
+
+	private static final String REDIS_PASSWORD = "dashboard-Redis-Pa55";
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	private static RedisServer redis;
+
+	private static SampleAppAsDeployed app;
+
+	private static int scrapePort;
+
+	private static String scrapePath;
+
+	@BeforeAll
+	static void start() throws Exception {
+		redis = RedisServer.start(REDIS_PASSWORD);
+		app = SampleAppAsDeployed.start(Map.of("concurrency-sample-redis/password", REDIS_PASSWORD), redis.port());
+		Map<String, Object> annotations = map(at(deployment(), "spec", "template", "metadata", "annotations"));
+		scrapePort = Integer.parseInt((String) annotations.get("prometheus.io/port"));
+		scrapePath = (String) annotations.get("prometheus.io/path");
+		for (String path : List.of("/hello", "/io-bound?s=0", "/visits", "/hello")) {
+			assertThat(app.get(app.declaredServerPort(), path).statusCode()).isEqualTo(200);
+		}
+	}
+
+	@AfterAll
+	static void stop() {
+		if (app != null) {
+			app.close();
+		}
+		if (redis != null) {
+			redis.close();
+		}
+	}
+
+	@Test
+	void everyMetricTheDashboardAndTheRulesQueryIsPublishedByTheApp() throws Exception {
+		Map<String, Set<String>> queried = new LinkedHashMap<>();
+		queried.put("deploy/grafana/concurrency-dashboard.json", dashboardMetrics());
+		queried.put("deploy/prometheus/concurrency-alerts.yml", alertMetrics());
+		queried.put("deploy/prometheus/prometheus-adapter-values.yaml", adapterMetrics());
+		Set<String> all = new TreeSet<>();
+		queried.values().forEach(all::addAll);
+		// The assets cover rejected, waiting, and in flight against the limit.
+		assertThat(all).contains("concurrency_requests_rejected_total", "concurrency_requests_waiting",
+				"concurrency_requests_active", "concurrency_requests_limit");
+
+		Set<String> published = scrapedNames();
+		// An exception holds only while the app has no such meter under any name: once the
+		// timer is there, the assets must use the name it really has.
+		Set<String> waitMeters = concurrencyMeters().stream()
+			.filter((meter) -> meter.contains("wait") && !meter.equals("concurrency.requests.waiting"))
+			.collect(Collectors.toCollection(TreeSet::new));
+		Map<String, String> notYetPublished = new TreeMap<>();
+		if (waitMeters.isEmpty()) {
+			NOT_YET_PUBLISHED.forEach((meter, reason) -> prometheusNames(meter, TIMER)
+				.forEach((name) -> notYetPublished.put(name, meter + ": " + reason)));
+		}
+		Map<String, Set<String>> unknown = new TreeMap<>();
+		queried.forEach((source, names) -> names.stream()
+			.filter((name) -> !published.contains(name) && !notYetPublished.containsKey(name))
+			.forEach((name) -> unknown.computeIfAbsent(source, (key) -> new TreeSet<>()).add(name)));
+		assertThat(unknown)
+			.as("metrics that the assets query and the app does not publish on %s (wait meters published: %s)",
+					scrapePath, waitMeters)
+			.isEmpty();
+		// The adapter serves the HPA the gauge of requests waiting, and nothing else.
+		assertThat(queried.get("deploy/prometheus/prometheus-adapter-values.yaml"))
+			.containsExactly("concurrency_requests_waiting");
+		// Every exception is used, so that none outlives its reason.
+		for (String meter : NOT_YET_PUBLISHED.keySet()) {
+			assertThat(all).as("the assets query " + meter).containsAnyElementsOf(prometheusNames(meter, TIMER));
+		}
+	}
+
+	@Test
+	void micrometerNamesBecomeThePrometheusNamesTheAssetsUse() throws Exception {
+		Set<String> published = scrapedNames();
+		Set<String> concurrencyMeters = concurrencyMeters();
+		assertThat(concurrencyMeters).contains("concurrency.requests.limit", "concurrency.requests.active",
+				"concurrency.requests.peak", "concurrency.requests.waiting", "concurrency.requests.completed",
+				"concurrency.requests.rejected");
+		for (String meter : concurrencyMeters) {
+			JsonNode measurements = this.json.readTree(app.get(scrapePort, "/actuator/metrics/" + meter).body())
+				.get("measurements");
+			Set<String> statistics = new TreeSet<>();
+			measurements.forEach((measurement) -> statistics.add(measurement.get("statistic").asString()));
+			Set<String> expected = prometheusNames(meter, statistics);
+			expected.remove(meter.replace('.', '_') + "_seconds_bucket");
+			assertThat(published).as("%s (%s) in Prometheus's names", meter, statistics).containsAll(expected);
+		}
+		assertThat(prometheusNames("concurrency.requests.rejected", Set.of("COUNT")))
+			.containsExactly("concurrency_requests_rejected_total");
+	}
+
+	@Test
+	void metricNamesAreFoundInPromQl() {
+		assertThat(metricNames("histogram_quantile(0.99, sum by (le, pod) (rate(a_seconds_bucket{pod=~\"$pod\"}"
+				+ "[$__rate_interval]))) / on(pod) group_left b > 1e3 and absent(c) offset 5m"))
+			.containsExactlyInAnyOrder("a_seconds_bucket", "b", "c");
+		assertThat(metricNames("label_values(concurrency_requests_limit{namespace=~\"$namespace\"}, pod)"))
+			.containsExactly("concurrency_requests_limit");
+		assertThat(metricNames("sum(avg_over_time(<<.Series>>{<<.LabelMatchers>>}[2m])) by (<<.GroupBy>>)"))
+			.isEmpty();
+	}
+
+	private Set<String> concurrencyMeters() throws Exception {
+		JsonNode names = this.json.readTree(app.get(scrapePort, "/actuator/metrics").body()).get("names");
+		Set<String> meters = new TreeSet<>();
+		for (JsonNode name : names) {
+			if (name.asString().startsWith("concurrency.")) {
+				meters.add(name.asString());
+			}
+		}
+		return meters;
+	}
+
+	private Set<String> dashboardMetrics() throws IOException {
+		JsonNode dashboard = this.json.readTree(Files.readString(DASHBOARD));
+		Set<String> names = new TreeSet<>();
+		int targets = 0;
+		for (JsonNode panel : dashboard.get("panels")) {
+			for (JsonNode target : panel.path("targets")) {
+				String expr = target.get("expr").asString();
+				assertThat(metricNames(expr)).as("panel '%s' queries a metric: %s", panel.get("title"), expr)
+					.isNotEmpty();
+				names.addAll(metricNames(expr));
+				targets++;
+			}
+		}
+		assertThat(targets).isPositive();
+		for (JsonNode variable : dashboard.path("templating").path("list")) {
+			if ("query".equals(variable.path("type").asString())) {
+				JsonNode query = variable.get("query");
+				names.addAll(metricNames(query.isObject() ? query.get("query").asString() : query.asString()));
+			}
+		}
+		return names;
+	}
+
+	private static Set<String> alertMetrics() {
+		Set<String> names = new TreeSet<>();
+		for (Object group : list(at(documents(ALERTS).get(0), "groups"))) {
+			for (Object rule : list(at(group, "rules"))) {
+				names.addAll(metricNames((String) at(rule, "expr")));
+			}
+		}
+		return names;
+	}
+
+	private static Set<String> adapterMetrics() {
+		Set<String> names = new TreeSet<>();
+		for (Object rule : list(at(documents(ADAPTER).get(0), "rules", "custom"))) {
+			names.addAll(metricNames((String) at(rule, "seriesQuery")));
+			names.addAll(metricNames((String) at(rule, "metricsQuery")));
+		}
+		return names;
+	}
+
+	private static Set<String> scrapedNames() throws Exception {
+		HttpResponse<String> scrape = app.get(scrapePort, scrapePath);
+		assertThat(scrape.statusCode()).isEqualTo(200);
+		Set<String> names = new TreeSet<>();
+		for (String line : scrape.body().split("\n")) {
+			if (!line.isBlank() && !line.startsWith("#")) {
+				names.add(line.split("[{ ]", 2)[0]);
+			}
+		}
+		return names;
+	}
+
+	/**
+	 * Return the names Prometheus sees for a Micrometer meter: dots become underscores, a
+	 * counter ends in {@code _total}, a timer becomes {@code _seconds_count},
+	 * {@code _sum}, {@code _max} (and {@code _bucket} with a histogram).
+	 */
+	static Set<String> prometheusNames(String meter, Set<String> statistics) {
+		String base = meter.replace('.', '_');
+		if (statistics.contains("TOTAL_TIME")) {
+			return new TreeSet<>(Set.of(base + "_seconds_count", base + "_seconds_sum", base + "_seconds_max",
+					base + "_seconds_bucket"));
+		}
+		if (statistics.equals(Set.of("COUNT"))) {
+			return new TreeSet<>(Set.of(base + "_total"));
+		}
+		return new TreeSet<>(Set.of(base));
+	}
+
+	/**
+	 * Return the metric names a PromQL expression (or a Grafana or adapter template of
+	 * one) selects: what is left once strings, label matchers, ranges, variables and label
+	 * lists are taken out, that is not a function, an aggregation or a keyword.
+	 */
+	static Set<String> metricNames(String promql) {
+		String query = promql.replaceAll("<<[^>]*>>", " ")
+			.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")
+			.replaceAll("'(?:[^'\\\\]|\\\\.)*'", "''")
+			.replaceAll("\\{[^}]*}", " ")
+			.replaceAll("\\[[^\\]]*\\]", " ")
+			.replaceAll("\\$\\{?\\w+}?", " ")
+			.replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ")
+			.replaceAll("label_values\\(\\s*([^,()]*?)\\s*,\\s*\\w+\\s*\\)", "$1");
+		Set<String> names = new TreeSet<>();
+		Matcher matcher = IDENTIFIER.matcher(query);
+		while (matcher.find()) {
+			if (!KEYWORDS.contains(matcher.group())) {
+				names.add(matcher.group());
+			}
+		}
+		return names;
+	}
+
+}
