@@ -62,7 +62,7 @@ public final class RequestGate {
 	 * Wait for a slot.
 	 * @return {@code true} if the request was admitted and must call {@link #exit()},
 	 * {@code false} if it was rejected
-	 * @throws InterruptedException if the waiting thread is interrupted
+	 * @throws InterruptedException if the thread is interrupted, on entry or while it waits
 	 */
 	public boolean enter() throws InterruptedException {
 		// tryAcquire() would barge ahead of the queue even on a fair semaphore; the timed
