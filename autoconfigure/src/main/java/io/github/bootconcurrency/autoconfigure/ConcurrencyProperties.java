@@ -13,9 +13,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Configuration properties for how requests are served.
  *
  * <p>
- * Values left unset here are filled per model (see {@link ConcurrencyModel}) when the
- * effective settings are resolved, so that {@code null} always means "the model's
- * default" and never "unlimited".
+ * Values left unset here are filled per model, with Spring Boot's own server keys
+ * reconciled, when the effective settings are resolved, so that {@code null} always means
+ * "the model's default" and never "unlimited". Read the settings in force from
+ * {@link io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings}, not from
+ * here.
  *
  * @see io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings
  */

@@ -1,21 +1,41 @@
 package io.github.bootconcurrency.autoconfigure.actuate;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
  * Publishes the request gate's counters as {@code concurrency.requests.*} meters, tagged
  * with the model, so that dashboards read the same figures under every model.
+ *
+ * <p>
+ * {@code concurrency.requests.wait} times how long each request waited at the gate for a
+ * slot, tagged with {@code outcome} ({@code admitted} or {@code rejected}) as well. A
+ * request admitted at once is recorded with a wait of zero, so that the count is every
+ * admitted request and a percentile is a share of all of them, not of those that queued.
+ * Percentiles are published when configured, as for any timer, with
+ * {@code management.metrics.distribution.percentiles-histogram.concurrency.requests.wait}.
+ * The time a request spends in the server's own queue before the gate (Tomcat's or
+ * Jetty's pool, under the platform model) is not part of it.
  */
 public class ConcurrencyMeterBinder implements MeterBinder {
 
 	private final RequestGate gate;
 
 	private final Tags tags;
+
+	// One pair of timers for each registry bound to: usually just Boot's composite.
+	private final List<Timer> admittedWaits = new CopyOnWriteArrayList<>();
+
+	private final List<Timer> rejectedWaits = new CopyOnWriteArrayList<>();
 
 	public ConcurrencyMeterBinder(RequestGate gate, String model) {
 		this.gate = gate;
@@ -24,6 +44,9 @@ public class ConcurrencyMeterBinder implements MeterBinder {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
+		this.admittedWaits.add(waitTimer("admitted").register(registry));
+		this.rejectedWaits.add(waitTimer("rejected").register(registry));
+		this.gate.setWaitListener(this::recordWait);
 		Gauge.builder("concurrency.requests.limit", this.gate, RequestGate::getLimit)
 			.tags(this.tags)
 			.description("Maximum number of requests in flight at once")
@@ -48,6 +71,19 @@ public class ConcurrencyMeterBinder implements MeterBinder {
 			.tags(this.tags)
 			.description("Requests rejected because no slot freed up within the queue timeout")
 			.register(registry);
+	}
+
+	private Timer.Builder waitTimer(String outcome) {
+		return Timer.builder("concurrency.requests.wait")
+			.tags(this.tags)
+			.tag("outcome", outcome)
+			.description("Time requests waited at the gate for a slot, zero for those admitted at once");
+	}
+
+	private void recordWait(long waitNanos, boolean admitted) {
+		for (Timer timer : admitted ? this.admittedWaits : this.rejectedWaits) {
+			timer.record(waitNanos, TimeUnit.NANOSECONDS);
+		}
 	}
 
 }

@@ -15,7 +15,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Auto-configuration of the concurrency metrics.
+ * Auto-configuration of the concurrency metrics: the request gate's figures as
+ * {@code concurrency.requests.*} meters, and the time requests wait at the gate, which
+ * the {@link ConcurrencyMeterBinder} records through the gate's
+ * {@link io.github.bootconcurrency.autoconfigure.admission.GateWaitListener} so that the
+ * gate itself does not depend on Micrometer.
  */
 @AutoConfiguration(after = ConcurrencyAutoConfiguration.class)
 @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")

@@ -1,17 +1,16 @@
 package io.github.bootconcurrency.autoconfigure.model;
 
-import java.time.Duration;
-
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
-
 /**
  * How an application serves its requests, chosen with {@code concurrency.model}.
  *
  * <p>
- * Each constant carries what differs between the models: which Gunicorn worker class it
- * stands for, whether request handlers run on virtual threads, how many requests may be
- * handled at once, how long an extra one may wait for a slot, and the connection defaults.
- * Everything that is the same for every model lives outside the enum.
+ * Each constant knows only what the model is: its name, the Gunicorn worker class it
+ * stands for, whether an application context serves it and whether request handlers run
+ * on virtual threads. The numbers that follow from a model (how many requests may be
+ * handled at once, how long an extra one may wait, the connection defaults) are resolved
+ * by {@code ConcurrencySettings} together with the server's own keys: a number derived
+ * here from raw properties would miss a value adopted from {@code server.tomcat.*} or
+ * {@code server.jetty.*}.
  *
  * @see ConditionalOnConcurrencyModel
  */
@@ -21,34 +20,17 @@ public enum ConcurrencyModel {
 	 * A bounded pool of platform threads: one thread a request, like Gunicorn's
 	 * {@code gthread} worker with {@code threads}.
 	 */
-	PLATFORM("platform", "gthread (threads = max-threads)", 8192),
+	PLATFORM("platform", "gthread (threads = max-threads)"),
 
 	/**
 	 * One virtual thread a request under a cap on requests in flight, like Gunicorn's
 	 * {@code gevent} worker with {@code worker_connections}.
 	 */
-	VIRTUAL("virtual", "gevent (worker_connections = max-concurrent-requests)", -1) {
+	VIRTUAL("virtual", "gevent (worker_connections = max-concurrent-requests)") {
 
 		@Override
 		public boolean usesVirtualThreads() {
 			return true;
-		}
-
-		@Override
-		public int requestLimit(ConcurrencyProperties properties) {
-			return properties.getVirtual().getMaxConcurrentRequests();
-		}
-
-		@Override
-		public Duration queueTimeout(ConcurrencyProperties properties) {
-			return properties.getVirtual().getQueueTimeout();
-		}
-
-		@Override
-		public int defaultMaxConnections(ConcurrencyProperties properties) {
-			// Requests over the cap must be accepted to wait for a slot (and get their 503):
-			// leave room for one full backlog of them on top of the cap.
-			return requestLimit(properties) + properties.getBacklog();
 		}
 
 	},
@@ -58,7 +40,7 @@ public enum ConcurrencyModel {
 	 * master process, like Gunicorn's arbiter with {@code workers}. The master starts
 	 * before any application context; each worker runs {@code multi-jvm.worker-model}.
 	 */
-	MULTI_JVM("multi-jvm", "workers (pre-fork arbiter)", 8192) {
+	MULTI_JVM("multi-jvm", "workers (pre-fork arbiter)") {
 
 		@Override
 		public boolean isServedInProcess() {
@@ -71,12 +53,9 @@ public enum ConcurrencyModel {
 
 	private final String gunicornEquivalent;
 
-	private final int defaultMaxConnections;
-
-	ConcurrencyModel(String value, String gunicornEquivalent, int defaultMaxConnections) {
+	ConcurrencyModel(String value, String gunicornEquivalent) {
 		this.value = value;
 		this.gunicornEquivalent = gunicornEquivalent;
-		this.defaultMaxConnections = defaultMaxConnections;
 	}
 
 	/**
@@ -109,35 +88,6 @@ public enum ConcurrencyModel {
 	 */
 	public boolean usesVirtualThreads() {
 		return false;
-	}
-
-	/**
-	 * Return how many requests may be handled at once: by default one a pool thread.
-	 * @param properties the bound properties
-	 * @return the maximum number of requests in flight
-	 */
-	public int requestLimit(ConcurrencyProperties properties) {
-		return properties.getPlatform().getMaxThreads();
-	}
-
-	/**
-	 * Return how long a request over the limit waits for a slot before it is rejected. By
-	 * default it waits for a thread for as long as it takes, as in Tomcat's queue.
-	 * @param properties the bound properties
-	 * @return the wait, or {@code null} to wait for as long as it takes
-	 */
-	public Duration queueTimeout(ConcurrencyProperties properties) {
-		return null;
-	}
-
-	/**
-	 * Return the connection limit used when {@code concurrency.max-connections} is not
-	 * set.
-	 * @param properties the bound properties
-	 * @return the default maximum number of open connections
-	 */
-	public int defaultMaxConnections(ConcurrencyProperties properties) {
-		return this.defaultMaxConnections;
 	}
 
 	/**

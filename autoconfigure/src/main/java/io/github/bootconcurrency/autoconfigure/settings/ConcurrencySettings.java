@@ -31,6 +31,12 @@ import org.springframework.core.env.Environment;
  * is not set, and is a conflict when both are set to different values: either way
  * nothing the user wrote is silently dropped.
  *
+ * <p>
+ * This is the only place that turns properties into numbers: a default that follows
+ * from another setting (the virtual model's connection limit follows its cap and the
+ * backlog, the minimum pool size a smaller maximum) is derived from the values in force,
+ * adopted ones included, never from the raw properties.
+ *
  * @param decision the model and why it was chosen
  * @param requestLimit how many requests may be handled at once
  * @param queueTimeout how long a request over the limit waits, or {@code null} for no
@@ -56,6 +62,11 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 	static final Duration MAX_DURATION = Duration.ofHours(1);
 
 	/**
+	 * Connection limit of the platform model when none is set: Tomcat's own default.
+	 */
+	static final int PLATFORM_DEFAULT_MAX_CONNECTIONS = 8192;
+
+	/**
 	 * Return the model in force.
 	 * @return the model
 	 */
@@ -72,7 +83,21 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 	 * combination
 	 */
 	public static ConcurrencySettings resolve(ConcurrencyProperties properties, Environment environment) {
-		return new Resolver(properties, environment).resolve();
+		return resolve(properties, environment, ModelDecision.resolve(environment));
+	}
+
+	/**
+	 * Resolve and check the settings of a model decided elsewhere, such as the model that
+	 * a multi-jvm master's workers will run.
+	 * @param properties the bound {@code concurrency.*} properties
+	 * @param environment the environment, to find origins and the server's own keys
+	 * @param decision the model and why it was chosen
+	 * @return the settings in force under that model
+	 * @throws InvalidSettingsException listing every invalid value or combination
+	 */
+	public static ConcurrencySettings resolve(ConcurrencyProperties properties, Environment environment,
+			ModelDecision decision) {
+		return new Resolver(properties, environment).resolve(decision);
 	}
 
 	/**
@@ -114,8 +139,7 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 			this.checks = new SettingsChecks(environment);
 		}
 
-		ConcurrencySettings resolve() {
-			ModelDecision decision = ModelDecision.resolve(this.environment);
+		ConcurrencySettings resolve(ModelDecision decision) {
 			ConcurrencyModel model = decision.model();
 			if (!model.isServedInProcess()) {
 				this.checks.add(new Violation(ModelDecision.MODEL_KEY, model.value(), origin(ModelDecision.MODEL_KEY),
@@ -158,7 +182,10 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 			this.checks.duration("concurrency.virtual.queue-timeout", queueTimeout, Duration.ZERO, MAX_DURATION);
 			this.checks.range("concurrency.backlog", backlog, 1, MAX_BACKLOG);
 			this.checks.duration("concurrency.keep-alive-timeout", keepAlive, Duration.ofMillis(1), MAX_DURATION);
+			// Under platform the pool bounds requests and one waits for a thread for as long as
+			// it takes, as in Tomcat's queue; under virtual only the cap does, with a timeout.
 			int requestLimit = platform ? maxThreads : maxConcurrentRequests;
+			Duration effectiveQueueTimeout = platform ? null : queueTimeout;
 			int effectiveMaxConnections;
 			if (maxConnections != null) {
 				effectiveMaxConnections = maxConnections;
@@ -168,15 +195,18 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 						MAX_CONNECTIONS, "at least " + limitKey + " (" + requestLimit + ") and at most " + MAX_CONNECTIONS
 								+ ": a connection limit below the request limit leaves requests that can never run");
 			}
+			else if (platform) {
+				effectiveMaxConnections = PLATFORM_DEFAULT_MAX_CONNECTIONS;
+			}
 			else {
-				effectiveMaxConnections = model.defaultMaxConnections(this.properties);
-				if (!platform) {
-					this.sources.put("concurrency.max-connections",
-							"default: concurrency.virtual.max-concurrent-requests + concurrency.backlog");
-				}
+				// Requests over the cap must be accepted to wait for a slot (and get their 503):
+				// leave room for one full backlog of them on top of the cap, the backlog in
+				// force, which may be server.tomcat.accept-count.
+				effectiveMaxConnections = requestLimit + backlog;
+				this.sources.put("concurrency.max-connections",
+						"default: concurrency.virtual.max-concurrent-requests + concurrency.backlog");
 			}
 			this.checks.throwIfInvalid();
-			Duration effectiveQueueTimeout = model.queueTimeout(this.properties);
 			return new ConcurrencySettings(decision, requestLimit, effectiveQueueTimeout, maxThreads, minThreads,
 					backlog, effectiveMaxConnections, keepAlive, Collections.unmodifiableMap(this.sources));
 		}

@@ -1,8 +1,14 @@
 package io.github.bootconcurrency.autoconfigure.actuate;
 
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.servlet.Filter;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -10,8 +16,12 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterR
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link ConcurrencyMetricsAutoConfiguration}.
@@ -46,6 +56,65 @@ class ConcurrencyMetricsAutoConfigurationTests {
 	}
 
 	@Test
+	void waitTimerShowsHowLongAQueuedRequestWaitedAndCountsThoseAdmittedAtOnce() {
+		this.runner
+			.withPropertyValues("concurrency.model=virtual", "concurrency.virtual.max-concurrent-requests=1",
+					"concurrency.virtual.queue-timeout=10s")
+			.run((context) -> {
+				Filter filter = context.getBean(FilterRegistrationBean.class).getFilter();
+				RequestGate gate = context.getBean(RequestGate.class);
+				CountDownLatch release = new CountDownLatch(1);
+				Thread holder = Thread.ofPlatform().start(() -> doFilter(filter, release::await));
+				await().atMost(Duration.ofSeconds(5)).until(() -> gate.getInFlight() == 1);
+				MockHttpServletResponse queuedResponse = new MockHttpServletResponse();
+				Thread queued = Thread.ofPlatform().start(() -> doFilter(filter, queuedResponse, () -> {
+				}));
+				await().atMost(Duration.ofSeconds(5)).until(() -> gate.getWaiting() == 1);
+				Thread.sleep(200);
+				release.countDown();
+				holder.join(Duration.ofSeconds(5));
+				queued.join(Duration.ofSeconds(5));
+				assertThat(queuedResponse.getStatus()).isEqualTo(200);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				Timer admitted = registry.get("concurrency.requests.wait")
+					.tag("model", "virtual")
+					.tag("outcome", "admitted")
+					.timer();
+				assertThat(admitted.count()).as("the request admitted at once is counted too").isEqualTo(2);
+				assertThat(admitted.max(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(200);
+				assertThat(admitted.totalTime(TimeUnit.MILLISECONDS)).isLessThan(2 * admitted.max(TimeUnit.MILLISECONDS));
+				assertThat(registry.get("concurrency.requests.wait").tag("outcome", "rejected").timer().count()).isZero();
+			});
+	}
+
+	@Test
+	void waitTimerRecordsTheWholeQueueTimeoutOfARejectedRequest() {
+		this.runner
+			.withPropertyValues("concurrency.model=virtual", "concurrency.virtual.max-concurrent-requests=1",
+					"concurrency.virtual.queue-timeout=150ms")
+			.run((context) -> {
+				Filter filter = context.getBean(FilterRegistrationBean.class).getFilter();
+				RequestGate gate = context.getBean(RequestGate.class);
+				CountDownLatch release = new CountDownLatch(1);
+				Thread holder = Thread.ofPlatform().start(() -> doFilter(filter, release::await));
+				await().atMost(Duration.ofSeconds(5)).until(() -> gate.getInFlight() == 1);
+				MockHttpServletResponse rejectedResponse = new MockHttpServletResponse();
+				doFilter(filter, rejectedResponse, () -> {
+				});
+				release.countDown();
+				holder.join(Duration.ofSeconds(5));
+				assertThat(rejectedResponse.getStatus()).isEqualTo(503);
+				Timer rejected = context.getBean(MeterRegistry.class)
+					.get("concurrency.requests.wait")
+					.tag("model", "virtual")
+					.tag("outcome", "rejected")
+					.timer();
+				assertThat(rejected.count()).isOne();
+				assertThat(rejected.max(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(150);
+			});
+	}
+
+	@Test
 	void dropsTomcatsThreadGaugesUnderTheVirtualModel() {
 		this.runner.withPropertyValues("concurrency.model=virtual").run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
@@ -63,6 +132,36 @@ class ConcurrencyMetricsAutoConfigurationTests {
 			assertThat(registry.get("concurrency.requests.limit").tag("model", "platform").gauge().value())
 				.isEqualTo(200);
 		});
+	}
+
+	/**
+	 * What a request's handler does, in the filter chain.
+	 */
+	@FunctionalInterface
+	interface Handler {
+
+		void handle() throws Exception;
+
+	}
+
+	private static void doFilter(Filter filter, Handler handler) {
+		doFilter(filter, new MockHttpServletResponse(), handler);
+	}
+
+	private static void doFilter(Filter filter, MockHttpServletResponse response, Handler handler) {
+		try {
+			filter.doFilter(new MockHttpServletRequest("GET", "/"), response, (request, ignored) -> {
+				try {
+					handler.handle();
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 }

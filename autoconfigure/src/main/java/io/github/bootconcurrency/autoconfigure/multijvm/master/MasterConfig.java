@@ -14,7 +14,9 @@ import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm;
 import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm.Balancer;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
+import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
+import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
 import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
 import io.github.bootconcurrency.autoconfigure.validation.Violation;
 
@@ -33,10 +35,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * @param workers the number of workers, 'auto' resolved
  * @param address the address the application is served on
  * @param port the port the application is served on
- * @param backlog the listen backlog of that port
- * @param workerCapacity the requests one worker handles at once: its platform threads or
- * its cap on virtual threads
- * @param keepAlive how long a worker keeps an idle connection open
+ * @param backlog the listen backlog of that port, as a worker would resolve it
+ * @param workerCapacity the requests one worker handles at once: the request limit of
+ * the settings it runs with, its platform threads or its cap on virtual threads
+ * @param keepAlive how long a worker keeps an idle connection open, as it resolves it
  * @param queueTimeout how long a request waits at the master for a ready worker
  * @param ownManagementPort whether the actuator has a port of its own
  * ({@code management.server.port}), which each worker must then choose for itself
@@ -55,8 +57,8 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	 * Read the configuration from an environment.
 	 * @param environment the environment, with the profiles' configuration loaded
 	 * @return the configuration
-	 * @throws io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException
-	 * if a value cannot be used
+	 * @throws InvalidSettingsException if a value cannot be used, by the master or by the
+	 * workers
 	 */
 	static MasterConfig load(ConfigurableEnvironment environment) {
 		SettingsChecks checks = new SettingsChecks(environment);
@@ -103,13 +105,33 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 				(settings.getMaxRequests() > 0) ? Integer.MAX_VALUE : 0,
 				(settings.getMaxRequests() > 0) ? "0 or a positive whole number"
 						: "0 while concurrency.multi-jvm.max-requests is 0 (jitter only spreads recycling out)");
+		ConcurrencySettings worker = WORKER_MODELS.contains(settings.getWorkerModel().value())
+				? workerSettings(properties, environment, checks) : null;
 		checks.throwIfInvalid();
-		int capacity = (settings.getWorkerModel() == ConcurrencyModel.VIRTUAL)
-				? properties.getVirtual().getMaxConcurrentRequests() : properties.getPlatform().getMaxThreads();
 		return new MasterConfig(settings, workers, environment.getProperty("server.address", "0.0.0.0"), port,
-				properties.getBacklog(), capacity, properties.getKeepAliveTimeout(),
+				worker.backlog(), worker.requestLimit(), worker.keepAliveTimeout(),
 				(settings.getQueueTimeout() != null) ? settings.getQueueTimeout() : settings.getBootTimeout(),
 				ownManagementPort(environment));
+	}
+
+	/**
+	 * Resolve the settings a worker will run with, as the worker itself will, so that the
+	 * master sizes its side by the same numbers (a {@code server.tomcat.*} key adopted, a
+	 * derived default), and a value the worker would refuse is reported here, with the
+	 * master's own, before any worker starts.
+	 */
+	private static ConcurrencySettings workerSettings(ConcurrencyProperties properties,
+			ConfigurableEnvironment environment, SettingsChecks checks) {
+		ConcurrencyModel model = properties.getMultiJvm().getWorkerModel();
+		ModelDecision decision = new ModelDecision(model, "concurrency.multi-jvm.worker-model=" + model.value(),
+				List.of(environment.getActiveProfiles()));
+		try {
+			return ConcurrencySettings.resolve(properties, environment, decision);
+		}
+		catch (InvalidSettingsException ex) {
+			ex.getViolations().forEach(checks::add);
+			return null;
+		}
 	}
 
 	private static boolean ownManagementPort(ConfigurableEnvironment environment) {

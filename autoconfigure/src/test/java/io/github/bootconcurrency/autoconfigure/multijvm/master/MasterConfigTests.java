@@ -76,6 +76,32 @@ class MasterConfigTests {
 	}
 
 	@Test
+	void workerCapacityBacklogAndKeepAliveAreWhatTheWorkerResolvesWithTheServersOwnKeysAdopted() {
+		MockEnvironment environment = new MockEnvironment().withProperty("server.tomcat.threads.max", "50")
+			.withProperty("server.tomcat.accept-count", "300")
+			.withProperty("server.jetty.connection-idle-timeout", "6s");
+		MasterConfig platform = MasterConfig.load(environment);
+		assertThat(platform.workerCapacity()).isEqualTo(50);
+		assertThat(platform.backlog()).isEqualTo(300);
+		assertThat(platform.keepAlive()).hasSeconds(6);
+		// Under virtual the worker does not adopt the thread keys: its cap is its capacity.
+		MasterConfig virtual = MasterConfig.load(environment.withProperty("concurrency.multi-jvm.worker-model", "virtual"));
+		assertThat(virtual.workerCapacity()).isEqualTo(10_000);
+		assertThat(virtual.backlog()).isEqualTo(300);
+	}
+
+	@Test
+	void aWorkerSettingTheWorkerWouldRefuseIsReportedByTheMasterWithItsOwn() {
+		MockEnvironment environment = new MockEnvironment().withProperty("concurrency.multi-jvm.workers", "lots")
+			.withProperty("concurrency.platform.max-threads", "4")
+			.withProperty("server.tomcat.threads.max", "50");
+		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(() -> MasterConfig.load(environment))
+			.withMessageContaining("concurrency.multi-jvm.workers = lots")
+			.withMessageContaining("concurrency.platform.max-threads = 4")
+			.withMessageContaining("conflicts with server.tomcat.threads.max=50");
+	}
+
+	@Test
 	void proxyClosesIdleConnectionsBeforeTheWorkersKeepAliveDoes() {
 		MasterConfig defaults = MasterConfig.load(new MockEnvironment());
 		assertThat(defaults.keepAlive()).hasSeconds(20);
