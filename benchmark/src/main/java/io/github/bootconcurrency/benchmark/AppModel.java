@@ -29,7 +29,7 @@ record AppModel(String id, String title, List<String> appArguments, int workers,
 			"io.github.bootconcurrency.autoconfigure.actuate.ConcurrencyMetricsAutoConfiguration",
 			"io.github.bootconcurrency.autoconfigure.actuate.SecretsSanitizingAutoConfiguration",
 			"io.github.bootconcurrency.autoconfigure.redis.RedisFailFastAutoConfiguration",
-			"io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmWorkerAutoConfiguration");
+			"io.github.bootconcurrency.autoconfigure.multijvm.worker.MultiJvmWorkerAutoConfiguration");
 
 	static final String SAMPLE_APP_EXCLUSION = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration";
 
