@@ -3,12 +3,14 @@ package io.github.bootconcurrency.autoconfigure.actuate;
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,6 +45,16 @@ class ConcurrencyMetricsAutoConfigurationTests {
 				assertThat(registry.get("concurrency.requests.waiting").gauge().value()).isZero();
 				assertThat(registry.get("concurrency.requests.rejected").functionCounter().count()).isZero();
 			});
+	}
+
+	@Test
+	void backsOffWithoutMicrometerAndTheRestStillStarts() {
+		this.runner.withClassLoader(new FilteredClassLoader("io.micrometer."))
+			.withPropertyValues("concurrency.model=virtual")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(ConcurrencyMeterBinder.class)
+				.doesNotHaveBean(MeterFilter.class)
+				.hasSingleBean(RequestGate.class));
 	}
 
 	@Test
