@@ -358,6 +358,23 @@ class ConcurrencyAutoConfigurationTests {
 	}
 
 	@Test
+	void withoutJettyOnlyTomcatIsCustomized() {
+		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.jetty.", "org.eclipse.jetty."))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(TomcatConcurrencyCustomizer.class)
+				.doesNotHaveBean(JettyConcurrencyCustomizer.class));
+	}
+
+	@Test
+	void undertowIsNotNeededToServe() {
+		this.runner.withClassLoader(new FilteredClassLoader("io.undertow.", "org.xnio."))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(RequestGate.class)
+				.hasSingleBean(TomcatConcurrencyCustomizer.class)
+				.hasSingleBean(JettyConcurrencyCustomizer.class));
+	}
+
+	@Test
 	void userDefinedProbePathsReplaceTheActuatorsOnes() {
 		this.runner.withBean(ProbePaths.class, ProbePaths::none).run((context) -> {
 			filter(context, "/actuator/health/liveness");

@@ -13,6 +13,7 @@ import io.github.bootconcurrency.autoconfigure.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -31,6 +32,8 @@ class SampleApplicationRedisTests {
 
 	private static final String PASSWORD = "r3dis-Secret-42";
 
+	private final JsonMapper json = JsonMapper.builder().build();
+
 	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	private RedisServer redis;
@@ -48,7 +51,7 @@ class SampleApplicationRedisTests {
 	}
 
 	@Test
-	void redisLostAtRuntimeTakesOnlyRedisRoutesAndReadinessDownThenEverythingRecoversWithoutRestart()
+	void redisLostAtRuntimeTakesOnlyRedisRoutesDownKeepsTheInstanceReadyAndRecoversWithoutRestart()
 			throws Exception {
 		this.redis = RedisServer.start(PASSWORD);
 		start("prod", "spring.data.redis.timeout=1s", "spring.data.redis.connect-timeout=1s");
@@ -58,24 +61,40 @@ class SampleApplicationRedisTests {
 		this.redis.kill();
 		assertThat(get("/hello").statusCode()).isEqualTo(200);
 		assertThat(get("/io-bound?s=0").statusCode()).isEqualTo(200);
-		HttpResponse<String> readiness = get("/actuator/health/readiness");
-		assertThat(readiness.statusCode()).isEqualTo(503);
-		assertThat(readiness.body()).contains("\"redis\":{").contains("\"status\":\"DOWN\"");
-		assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
 		assertThat(get("/visits").statusCode()).isEqualTo(503);
+		// The instance stays in the load balancer: Redis is not part of readiness by default.
+		HttpResponse<String> readiness = get("/actuator/health/readiness");
+		assertThat(readiness.statusCode()).isEqualTo(200);
+		assertThat(readiness.body()).doesNotContain("redis");
+		assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+		// Health still says what is wrong.
+		HttpResponse<String> health = get("/actuator/health");
+		assertThat(health.statusCode()).isEqualTo(503);
+		assertThat(redisStatus(health)).isEqualTo("DOWN");
 
 		this.redis.restart();
-		await().atMost(Duration.ofSeconds(30)).until(() -> get("/actuator/health/readiness").statusCode() == 200);
 		await().atMost(Duration.ofSeconds(30)).until(() -> get("/visits").statusCode() == 200);
+		await().atMost(Duration.ofSeconds(30)).until(() -> get("/actuator/health").statusCode() == 200);
 	}
 
 	@Test
-	void readinessCanLeaveRedisOut() throws Exception {
+	void readinessThatIncludesRedisTakesTheInstanceOutUntilRedisIsBack() throws Exception {
 		this.redis = RedisServer.start(PASSWORD);
-		start("dev", "fail-fast.redis.readiness=false");
+		start("dev", "fail-fast.redis.readiness=true", "spring.data.redis.timeout=1s",
+				"spring.data.redis.connect-timeout=1s");
+		HttpResponse<String> ready = get("/actuator/health/readiness");
+		assertThat(ready.statusCode()).isEqualTo(200);
+		assertThat(redisStatus(ready)).isEqualTo("UP");
+
 		this.redis.kill();
-		assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
-		assertThat(get("/actuator/health").statusCode()).isEqualTo(503);
+		HttpResponse<String> readiness = get("/actuator/health/readiness");
+		assertThat(readiness.statusCode()).isEqualTo(503);
+		assertThat(redisStatus(readiness)).isEqualTo("DOWN");
+		assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+		assertThat(get("/hello").statusCode()).isEqualTo(200);
+
+		this.redis.restart();
+		await().atMost(Duration.ofSeconds(30)).until(() -> get("/actuator/health/readiness").statusCode() == 200);
 	}
 
 	@Test
@@ -100,6 +119,10 @@ class SampleApplicationRedisTests {
 		// Arguments, as on a command line: they win over the profiles' files.
 		this.context = new SpringApplicationBuilder(SampleApplication.class).profiles(profile)
 			.run(arguments.toArray(String[]::new));
+	}
+
+	private String redisStatus(HttpResponse<String> health) {
+		return this.json.readTree(health.body()).at("/components/redis/status").asString();
 	}
 
 	private HttpResponse<String> get(String path) throws Exception {

@@ -16,6 +16,7 @@ import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
@@ -25,6 +26,11 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * chosen, the settings in force and what they became in the server's terms, the JVM, and
  * live request counters. In a worker of the multi-jvm model it also shows the cluster as
  * the master sees it, and its write operation sets the number of workers or reloads them.
+ *
+ * <p>
+ * Its responses are {@link OperationResponseBody operation response bodies}, written with
+ * the actuator's own JSON mapper: an application's {@code spring.jackson.*} settings,
+ * such as a naming strategy, do not change the endpoint's JSON.
  *
  * <p>
  * The write operation is off by default ({@link Access#READ_ONLY}): it is enabled with
@@ -68,12 +74,12 @@ public class ConcurrencyEndpoint {
 				cluster());
 	}
 
-	private @Nullable ClusterView cluster() {
+	private @Nullable ClusterDescriptor cluster() {
 		if (this.master == null) {
 			return null;
 		}
 		try {
-			return this.master.status();
+			return ClusterDescriptor.of(this.master.status());
 		}
 		catch (IOException ex) {
 			logger.warn("Cannot read the cluster view from the multi-jvm master: " + ex.getMessage());
@@ -89,7 +95,7 @@ public class ConcurrencyEndpoint {
 	 * @return the cluster, as the master sees it once it has the request
 	 */
 	@WriteOperation
-	public ClusterView control(@Nullable Integer workers, @Nullable Boolean reload) {
+	public ClusterDescriptor control(@Nullable Integer workers, @Nullable Boolean reload) {
 		if (this.master == null) {
 			throw new InvalidEndpointRequestException("Only the multi-jvm model has workers to scale or reload; this "
 					+ "application runs the '" + this.settings.model().value() + "' model",
@@ -110,7 +116,7 @@ public class ConcurrencyEndpoint {
 			if (Boolean.TRUE.equals(reload)) {
 				this.master.reload();
 			}
-			return this.master.status();
+			return ClusterDescriptor.of(this.master.status());
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Cannot reach the multi-jvm master: " + ex.getMessage(), ex);
@@ -135,7 +141,7 @@ public class ConcurrencyEndpoint {
 	public record ConcurrencyDescriptor(String model, String reason, List<String> activeProfiles,
 			String gunicornEquivalent, String server, Map<String, Object> settings, Map<String, String> settingSources,
 			Map<String, Object> serverSettings, JvmDescriptor jvm, RequestsDescriptor requests,
-			@Nullable ClusterView cluster) {
+			@Nullable ClusterDescriptor cluster) implements OperationResponseBody {
 	}
 
 	/**
@@ -161,6 +167,27 @@ public class ConcurrencyEndpoint {
 	 */
 	public record RequestsDescriptor(int limit, int inFlight, int peakInFlight, long completed, int waiting,
 			long rejected) {
+	}
+
+	/**
+	 * The cluster of a multi-jvm master, as the master sees it.
+	 *
+	 * <p>
+	 * The master's own {@link ClusterView}, copied: that one is shared with the master,
+	 * which runs without the actuator, and so cannot be an {@link OperationResponseBody}.
+	 *
+	 * @param balancer how requests reach the workers
+	 * @param targetWorkers how many workers the master keeps running
+	 * @param counters what the master did since it started
+	 * @param workers every worker process, ready or not
+	 */
+	public record ClusterDescriptor(String balancer, int targetWorkers, ClusterView.Counters counters,
+			List<ClusterView.WorkerView> workers) implements OperationResponseBody {
+
+		static ClusterDescriptor of(ClusterView view) {
+			return new ClusterDescriptor(view.balancer(), view.targetWorkers(), view.counters(), view.workers());
+		}
+
 	}
 
 }

@@ -21,11 +21,13 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = { ConcurrencyAutoConfiguration.class, MultiJvmWorkerAutoConfiguration.class })
 @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
 @ConditionalOnBean(RequestGate.class)
-@ConditionalOnAvailableEndpoint(ConcurrencyEndpoint.class)
 public final class ConcurrencyEndpointAutoConfiguration {
 
+	// On the method, not the class: a class's conditions are all loaded before any is
+	// evaluated, and this one's condition is the actuator's own, which may be absent.
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint(ConcurrencyEndpoint.class)
 	ConcurrencyEndpoint concurrencyEndpoint(ConcurrencySettings settings, RequestGate gate,
 			ServerTranslation translation, ObjectProvider<MasterChannelClient> master) {
 		return new ConcurrencyEndpoint(settings, gate, translation, master.getIfAvailable());

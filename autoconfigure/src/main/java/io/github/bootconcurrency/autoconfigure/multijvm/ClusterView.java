@@ -7,6 +7,11 @@ import java.util.List;
  * The cluster of a multi-jvm master as the master sees it, shown by every worker's
  * {@code /actuator/concurrency}.
  *
+ * <p>
+ * The master builds and encodes it, and runs without the actuator, which is optional:
+ * this type refers to nothing of the actuator's, and the endpoint copies it into a
+ * response type of its own.
+ *
  * @param balancer how requests reach the workers
  * @param targetWorkers how many workers the master keeps running
  * @param counters what the master did since it started

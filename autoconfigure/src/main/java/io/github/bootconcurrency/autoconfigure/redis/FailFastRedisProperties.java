@@ -40,9 +40,11 @@ public class FailFastRedisProperties {
 
 	/**
 	 * Whether the readiness health group includes Redis, so that an instance that lost
-	 * Redis after startup stops receiving traffic until Redis is back.
+	 * Redis after startup stops receiving traffic until Redis is back. Off by default, as
+	 * Spring Boot advises for external systems: a Redis shared by every instance would
+	 * take them all out of the load balancer at once, routes that need no Redis included.
 	 */
-	private boolean readiness = true;
+	private boolean readiness;
 
 	public boolean isEnabled() {
 		return this.enabled;

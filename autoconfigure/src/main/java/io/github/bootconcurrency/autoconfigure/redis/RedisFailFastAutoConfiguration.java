@@ -12,11 +12,15 @@ import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * Auto-configuration that checks the application's Redis connection at startup and adds
- * Redis to the readiness health group.
+ * Auto-configuration that checks the application's Redis connection at startup and, when
+ * asked to ({@code fail-fast.redis.readiness=true}), adds Redis to the readiness health
+ * group.
  */
+// After the probes too: their post-processor adds a readiness group of its own when the
+// application defines none, and that group must be the one this one adds Redis to.
 @AutoConfiguration(afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
-		"org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration" })
+		"org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration",
+		"org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration" })
 @ConditionalOnClass(RedisConnectionFactory.class)
 @EnableConfigurationProperties(FailFastRedisProperties.class)
 public final class RedisFailFastAutoConfiguration {
@@ -33,7 +37,7 @@ public final class RedisFailFastAutoConfiguration {
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "org.springframework.boot.health.actuate.endpoint.HealthEndpointGroupsPostProcessor")
 	@ConditionalOnBean(name = "redisHealthContributor")
-	@ConditionalOnBooleanProperty(name = "fail-fast.redis.readiness", matchIfMissing = true)
+	@ConditionalOnBooleanProperty("fail-fast.redis.readiness")
 	static class ReadinessConfiguration {
 
 		@Bean

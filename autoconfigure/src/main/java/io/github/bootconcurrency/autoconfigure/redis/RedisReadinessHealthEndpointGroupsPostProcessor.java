@@ -14,7 +14,8 @@ import org.springframework.boot.health.actuate.endpoint.StatusAggregator;
  * Adds the {@code redis} health contributor to the {@code readiness} group, when there is
  * one, so that an instance that lost Redis is taken out of the load balancer and put back
  * when Redis returns, with no restart. Liveness is left alone: restarting an application
- * does not bring Redis back.
+ * does not bring Redis back. Only with {@code fail-fast.redis.readiness=true}: a Redis
+ * that every instance shares would otherwise take them all out at once.
  *
  * <p>
  * A post-processor rather than a default for

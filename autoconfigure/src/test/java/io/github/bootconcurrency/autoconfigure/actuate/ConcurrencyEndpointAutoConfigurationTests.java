@@ -1,12 +1,25 @@
 package io.github.bootconcurrency.autoconfigure.actuate;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.actuate.ConcurrencyEndpoint.ConcurrencyDescriptor;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +34,15 @@ class ConcurrencyEndpointAutoConfigurationTests {
 	@Test
 	void endpointIsAbsentUnlessExposed() {
 		this.runner.run((context) -> assertThat(context).doesNotHaveBean(ConcurrencyEndpoint.class));
+	}
+
+	@Test
+	void backsOffWithoutTheActuatorAndTheRestStillStarts() {
+		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate."))
+			.withPropertyValues("management.endpoints.web.exposure.include=concurrency")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(ConcurrencyEndpoint.class)
+				.hasSingleBean(RequestGate.class));
 	}
 
 	@Test
@@ -46,6 +68,52 @@ class ConcurrencyEndpointAutoConfigurationTests {
 				gate.exit();
 				assertThat(context.getBean(ConcurrencyEndpoint.class).concurrency().requests().completed()).isOne();
 			});
+	}
+
+	@Test
+	void applicationsJacksonSettingsDoNotReshapeTheEndpointsJson() throws Exception {
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SnakeCaseApplication.class)
+			.profiles("snake")
+			.run("--server.port=0", "--management.endpoints.web.exposure.include=concurrency",
+					"--spring.jackson.property-naming-strategy=SNAKE_CASE")) {
+			String port = context.getEnvironment().getProperty("local.server.port");
+			// The application's own JSON does follow its setting.
+			assertThat(get(port, "/sample")).contains("\"some_value\"").doesNotContain("someValue");
+			assertThat(get(port, "/actuator/concurrency")).contains("\"activeProfiles\":[\"snake\"]")
+				.contains("\"gunicornEquivalent\"")
+				.contains("\"settingSources\"")
+				.contains("\"javaVersion\"")
+				.contains("\"inFlight\"")
+				.doesNotContain("active_profiles")
+				.doesNotContain("gunicorn_equivalent");
+		}
+	}
+
+	private static String get(String port, String path) throws Exception {
+		try (HttpClient client = HttpClient.newHttpClient()) {
+			HttpResponse<String> response = client.send(
+					HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+						.timeout(Duration.ofSeconds(10))
+						.build(),
+					HttpResponse.BodyHandlers.ofString());
+			assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+			return response.body();
+		}
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration(excludeName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+	@RestController
+	static class SnakeCaseApplication {
+
+		@GetMapping("/sample")
+		Sample sample() {
+			return new Sample("a");
+		}
+
+		record Sample(String someValue) {
+		}
+
 	}
 
 }

@@ -7,14 +7,19 @@ import java.util.concurrent.TimeUnit;
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.micrometer.core.instrument.MeterRegistry;
+<<<<<<< HEAD
 import io.micrometer.core.instrument.Timer;
 import jakarta.servlet.Filter;
+=======
+import io.micrometer.core.instrument.config.MeterFilter;
+>>>>>>> i14-conventions
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -56,6 +61,7 @@ class ConcurrencyMetricsAutoConfigurationTests {
 	}
 
 	@Test
+<<<<<<< HEAD
 	void waitTimerShowsHowLongAQueuedRequestWaitedAndCountsThoseAdmittedAtOnce() {
 		this.runner
 			.withPropertyValues("concurrency.model=virtual", "concurrency.virtual.max-concurrent-requests=1",
@@ -112,6 +118,15 @@ class ConcurrencyMetricsAutoConfigurationTests {
 				assertThat(rejected.count()).isOne();
 				assertThat(rejected.max(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(150);
 			});
+=======
+	void backsOffWithoutMicrometerAndTheRestStillStarts() {
+		this.runner.withClassLoader(new FilteredClassLoader("io.micrometer."))
+			.withPropertyValues("concurrency.model=virtual")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(ConcurrencyMeterBinder.class)
+				.doesNotHaveBean(MeterFilter.class)
+				.hasSingleBean(RequestGate.class));
+>>>>>>> i14-conventions
 	}
 
 	@Test

@@ -32,9 +32,13 @@ public final class MasterMain {
 	 * @param application the application, for reading the configuration again on reload
 	 * @throws io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException
 	 * if the configuration cannot be used; nothing was started then
+	 * @throws ProxyBalancerUnavailableException if the proxy balancer is chosen and
+	 * Undertow is not on the class path; nothing was started then
 	 */
 	public static void run(ConfigurableEnvironment environment, SpringApplication application) {
 		MasterConfig config = MasterConfig.load(environment);
+		// Once, at startup: a reload keeps the running balancer.
+		ProxyBalancerRequirement.check(config, environment, application.getClassLoader());
 		PrintStream out = System.out;
 		int status;
 		try {
@@ -49,6 +53,8 @@ public final class MasterMain {
 
 	private static int serve(MasterConfig config, Supplier<MasterConfig> reloader,
 			PrintStream out) {
+		// The one reference to ProxyBalancer, whose Undertow classes are optional: the JVM
+		// loads it (and them) only when this line creates one.
 		Balancer balancer = (config.settings().getBalancer() == MultiJvm.Balancer.SHARED_SOCKET)
 				? new SharedSocketBalancer(config.address(), config.port(), config.backlog())
 				: new ProxyBalancer(config);

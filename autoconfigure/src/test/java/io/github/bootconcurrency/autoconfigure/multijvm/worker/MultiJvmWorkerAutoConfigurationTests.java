@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,6 +56,20 @@ class MultiJvmWorkerAutoConfigurationTests {
 					.isThrownBy(() -> endpoint.control(null, false))
 					.withMessageContaining("Give 'workers'");
 			});
+	}
+
+	@Test
+	void aWorkerWithoutJettyTheActuatorOrUndertowHasWhatItsServerNeedsAndStarts() {
+		this.runner
+			.withClassLoader(new FilteredClassLoader("org.springframework.boot.jetty.", "org.eclipse.jetty.",
+					"org.springframework.boot.actuate.", "io.undertow.", "org.xnio."))
+			.withPropertyValues(WorkerEnvironment.ID + "=2", WorkerEnvironment.MASTER_PID + "=1",
+					WorkerEnvironment.CHANNEL + "=/tmp/absent/master.sock", WorkerEnvironment.TOKEN + "=t")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(WorkerHeartbeat.class)
+				.hasSingleBean(TomcatWorkerCustomizer.class)
+				.doesNotHaveBean(JettyWorkerCustomizer.class)
+				.doesNotHaveBean(ConcurrencyEndpoint.class));
 	}
 
 }

@@ -1,0 +1,21 @@
+package io.github.bootconcurrency.autoconfigure.environment;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/**
+ * Explains an {@link AheadOfTimeUnsupportedException}: why the starter refuses ahead-of-time
+ * processing, and how to build for the JVM instead.
+ */
+class AheadOfTimeUnsupportedFailureAnalyzer extends AbstractFailureAnalyzer<AheadOfTimeUnsupportedException> {
+
+	@Override
+	protected FailureAnalysis analyze(Throwable rootFailure, AheadOfTimeUnsupportedException cause) {
+		String action = "Build and run the application for the JVM: remove the process-aot goal of "
+				+ "spring-boot-maven-plugin (or the 'native' profile that adds it, or Gradle's "
+				+ "org.graalvm.buildtools.native plugin), and do not set spring.aot.enabled=true. An executable "
+				+ "jar or a JVM container image (spring-boot:build-image without native) runs every model.";
+		return new FailureAnalysis(cause.getMessage() + ".", action, cause);
+	}
+
+}

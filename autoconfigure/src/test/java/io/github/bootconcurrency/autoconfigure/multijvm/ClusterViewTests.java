@@ -1,0 +1,31 @@
+package io.github.bootconcurrency.autoconfigure.multijvm;
+
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link ClusterView}.
+ */
+class ClusterViewTests {
+
+	@Test
+	void encodesAndDecodesWithNothingButTheJdkAsTheMasterWithoutTheActuatorDoes() throws Exception {
+		URL classes = ClusterView.class.getProtectionDomain().getCodeSource().getLocation();
+		try (URLClassLoader jdkOnly = new URLClassLoader(new URL[] { classes }, ClassLoader.getPlatformClassLoader())) {
+			assertThatExceptionOfType(ClassNotFoundException.class)
+				.isThrownBy(() -> jdkOnly.loadClass("org.springframework.boot.actuate.endpoint.OperationResponseBody"));
+			Class<?> type = Class.forName(ClusterView.class.getName(), true, jdkOnly);
+			List<String> lines = List.of("balancer proxy", "target 2", "counters 3 1 1 0 0",
+					"worker 7 1 4242 40000 ready 1234 99 1 5000000");
+			Object view = type.getMethod("decode", List.class).invoke(null, lines);
+			assertThat(type.getMethod("encode").invoke(view)).isEqualTo(lines);
+		}
+	}
+
+}
