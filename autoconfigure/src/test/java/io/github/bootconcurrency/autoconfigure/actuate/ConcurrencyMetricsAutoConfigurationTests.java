@@ -7,12 +7,9 @@ import java.util.concurrent.TimeUnit;
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.micrometer.core.instrument.MeterRegistry;
-<<<<<<< HEAD
 import io.micrometer.core.instrument.Timer;
-import jakarta.servlet.Filter;
-=======
 import io.micrometer.core.instrument.config.MeterFilter;
->>>>>>> i14-conventions
+import jakarta.servlet.Filter;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -61,7 +58,6 @@ class ConcurrencyMetricsAutoConfigurationTests {
 	}
 
 	@Test
-<<<<<<< HEAD
 	void waitTimerShowsHowLongAQueuedRequestWaitedAndCountsThoseAdmittedAtOnce() {
 		this.runner
 			.withPropertyValues("concurrency.model=virtual", "concurrency.virtual.max-concurrent-requests=1",
@@ -118,7 +114,9 @@ class ConcurrencyMetricsAutoConfigurationTests {
 				assertThat(rejected.count()).isOne();
 				assertThat(rejected.max(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(150);
 			});
-=======
+	}
+
+	@Test
 	void backsOffWithoutMicrometerAndTheRestStillStarts() {
 		this.runner.withClassLoader(new FilteredClassLoader("io.micrometer."))
 			.withPropertyValues("concurrency.model=virtual")
@@ -126,7 +124,6 @@ class ConcurrencyMetricsAutoConfigurationTests {
 				.doesNotHaveBean(ConcurrencyMeterBinder.class)
 				.doesNotHaveBean(MeterFilter.class)
 				.hasSingleBean(RequestGate.class));
->>>>>>> i14-conventions
 	}
 
 	@Test
