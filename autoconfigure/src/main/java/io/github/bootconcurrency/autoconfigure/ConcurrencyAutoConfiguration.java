@@ -27,9 +27,9 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 /**
- * Auto-configuration of how a servlet web application
- * serves its requests: the concurrency model, the request gate in front of every request
- * but the health probes, and the translation of the settings to Tomcat or Jetty.
+ * Auto-configuration of how a servlet web application serves its requests: the
+ * concurrency model, the request gate in front of every request but the health probes,
+ * and the translation of the settings to Tomcat or Jetty.
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = Type.SERVLET)
@@ -62,7 +62,8 @@ public final class ConcurrencyAutoConfiguration {
 	}
 
 	// The settings come first so that a model that cannot be served is reported as such,
-	// before the missing gate would be: the web server asks for this bean before any other.
+	// before the missing gate would be: the web server asks for this bean before any
+	// other.
 	@Bean
 	FilterRegistrationBean<RequestGateFilter> concurrencyRequestGateFilter(ConcurrencySettings settings,
 			RequestGate requestGate, ObjectProvider<ProbePaths> probePaths) {

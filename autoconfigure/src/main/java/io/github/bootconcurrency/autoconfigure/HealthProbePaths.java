@@ -29,8 +29,9 @@ final class HealthProbePaths {
 	static ProbePaths from(Environment environment) {
 		String servletPrefix = prefix(environment.getProperty("spring.mvc.servlet.path"));
 		List<String> paths = new ArrayList<>();
-		// On a management port of its own, the actuator is served by another server that the
-		// gate is not in front of; only the additional paths stay on the application's.
+		// On a management port of its own, the actuator is served by another server that
+		// the gate is not in front of; only the additional paths stay on the
+		// application's.
 		if (ManagementPortType.get(environment) == ManagementPortType.SAME) {
 			WebEndpointProperties web = Binder.get(environment)
 				.bindOrCreate("management.endpoints.web", WebEndpointProperties.class);

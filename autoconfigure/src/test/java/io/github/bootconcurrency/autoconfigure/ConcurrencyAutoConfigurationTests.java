@@ -178,8 +178,7 @@ class ConcurrencyAutoConfigurationTests {
 	@Test
 	void tomcatThreadKeysAreNotReconciledUnderTheVirtualModel() {
 		this.runner.withPropertyValues("concurrency.model=virtual", "server.tomcat.threads.max=50")
-			.run((context) -> assertThat(context.getBean(ConcurrencySettings.class).requestLimit())
-				.isEqualTo(10_000));
+			.run((context) -> assertThat(context.getBean(ConcurrencySettings.class).requestLimit()).isEqualTo(10_000));
 	}
 
 	@ParameterizedTest(name = "{0}={1}")
@@ -349,7 +348,8 @@ class ConcurrencyAutoConfigurationTests {
 	@Test
 	void withoutTheActuatorNothingGetsPastTheGate() {
 		this.runner
-			.withClassLoader(new FilteredClassLoader("org.springframework.boot.health.", "org.springframework.boot.actuate."))
+			.withClassLoader(
+					new FilteredClassLoader("org.springframework.boot.health.", "org.springframework.boot.actuate."))
 			.run((context) -> {
 				assertThat(context).doesNotHaveBean(ProbePaths.class);
 				filter(context, "/actuator/health/liveness");

@@ -92,15 +92,16 @@ class HealthProbeGateTests {
 
 	@ParameterizedTest(name = "{0}, context path ''{1}''")
 	@MethodSource("serversAndContextPaths")
-	void livenessAndReadinessAnswerUpWithinASecondWhileTheGateIsFullAndAreNotCounted(Server server,
-			String contextPath) throws Exception {
+	void livenessAndReadinessAnswerUpWithinASecondWhileTheGateIsFullAndAreNotCounted(Server server, String contextPath)
+			throws Exception {
 		start(server, ConcurrencyModel.VIRTUAL, "server.servlet.context-path=" + contextPath,
 				"concurrency.virtual.queue-timeout=30s");
 		int port = port("local.server.port");
 		RequestGate gate = fillTheGate(port, contextPath, 1);
 		GateCounts before = GateCounts.of(gate);
 		for (String probe : PROBES) {
-			// Readiness too: the starter does not take a busy instance out of the load balancer.
+			// Readiness too: the starter does not take a busy instance out of the load
+			// balancer.
 			assertUpWithinTheDeadline(port, contextPath + probe);
 		}
 		assertThat(GateCounts.of(gate)).isEqualTo(before);
@@ -116,9 +117,9 @@ class HealthProbeGateTests {
 		int port = port("local.server.port");
 		RequestGate gate = fillTheGate(port, "/app", 0);
 		// An ordinary request, then paths that the server resolves to /thread, or to a
-		// probe by another spelling: each would get past the gate if it matched on a prefix,
-		// or on a normalized or decoded path. Each must wait out the queue timeout and get
-		// the gate's 503.
+		// probe by another spelling: each would get past the gate if it matched on a
+		// prefix, or on a normalized or decoded path. Each must wait out the queue
+		// timeout and get the gate's 503.
 		List<String> paths = List.of("/app/thread", "/app/actuator/health/liveness/../../../thread",
 				"/app/livez/../thread", "/app/actuator/health/liveness;x=1/../../../thread",
 				"/app/actuator/health/liveness;x=1", "/app/actuator/health/%6civeness",
@@ -191,7 +192,8 @@ class HealthProbeGateTests {
 	private void start(Server server, ConcurrencyModel model, String... properties) {
 		this.context = new SpringApplicationBuilder(ContractApplication.class)
 			.listeners((ApplicationListener<WebServerInitializedEvent>) (event) -> this.webServers.put(
-					Objects.toString(event.getApplicationContext().getServerNamespace(), "server"), event.getWebServer()))
+					Objects.toString(event.getApplicationContext().getServerNamespace(), "server"),
+					event.getWebServer()))
 			.properties("server.port=0", "server.address=127.0.0.1",
 					"spring.autoconfigure.exclude=" + server.other().autoConfiguration(),
 					"concurrency.model=" + model.value(), "concurrency.platform.max-threads=" + LIMIT,

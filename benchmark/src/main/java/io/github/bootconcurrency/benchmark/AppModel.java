@@ -12,8 +12,8 @@ import java.util.List;
  * @param title name in tables and charts
  * @param appArguments arguments given to the app
  * @param workers worker JVMs to wait for ({@code 0} for a single JVM)
- * @param full whether every workload runs; the baseline without the starter runs only
- * the hello workloads and startup, which is what its comparison needs
+ * @param full whether every workload runs; the baseline without the starter runs only the
+ * hello workloads and startup, which is what its comparison needs
  */
 record AppModel(String id, String title, List<String> appArguments, int workers, boolean full) {
 
@@ -43,10 +43,8 @@ record AppModel(String id, String title, List<String> appArguments, int workers,
 
 	static List<AppModel> all() {
 		List<AppModel> models = new ArrayList<>();
-		models.add(new AppModel(PLATFORM_ONE, "platform, 1 thread (sync)",
-				List.of("--concurrency.model=platform", "--concurrency.platform.max-threads=1",
-						"--concurrency.platform.min-threads=1"),
-				0, true));
+		models.add(new AppModel(PLATFORM_ONE, "platform, 1 thread (sync)", List.of("--concurrency.model=platform",
+				"--concurrency.platform.max-threads=1", "--concurrency.platform.min-threads=1"), 0, true));
 		models.add(new AppModel(PLATFORM, "platform (defaults)", List.of("--concurrency.model=platform"), 0, true));
 		models.add(new AppModel(VIRTUAL, "virtual (defaults)", List.of("--concurrency.model=virtual"), 0, true));
 		for (String balancer : List.of("proxy", "shared-socket")) {

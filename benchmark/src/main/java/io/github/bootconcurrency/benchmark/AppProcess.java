@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
  * {@code worker N ... is ready} lines, since readiness on the master's port turns UP as
  * soon as the first worker is.
  * <p>
- * Stopping sends SIGTERM, waits, then kills the process and whatever it started: the
- * next model must find the machine as this one found it.
+ * Stopping sends SIGTERM, waits, then kills the process and whatever it started: the next
+ * model must find the machine as this one found it.
  */
 final class AppProcess implements AutoCloseable {
 
@@ -77,8 +77,7 @@ final class AppProcess implements AutoCloseable {
 		command.add("--server.address=127.0.0.1");
 		command.addAll(model.appArguments());
 		Files.createDirectories(log.getParent());
-		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(log.toFile());
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 		// Without a profile the sample app needs no Redis; make sure none is picked up.
 		builder.environment().remove("SPRING_PROFILES_ACTIVE");
 		long startNanos = System.nanoTime();
@@ -113,8 +112,8 @@ final class AppProcess implements AutoCloseable {
 							+ " before it was ready; see " + this.log);
 				}
 				if (System.nanoTime() > deadline) {
-					throw new IllegalStateException("The app was not ready within " + timeout.toSeconds() + " s; see "
-							+ this.log);
+					throw new IllegalStateException(
+							"The app was not ready within " + timeout.toSeconds() + " s; see " + this.log);
 				}
 				if (!answered && status(client, request) == 200) {
 					answered = true;

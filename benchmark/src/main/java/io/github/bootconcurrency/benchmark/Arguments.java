@@ -103,7 +103,8 @@ final class Arguments {
 		}
 		Duration parsed = parseDuration(key, value);
 		if (parsed.isNegative() || parsed.compareTo(max) > 0) {
-			throw new IllegalArgumentException("--" + key + " must be from 0 to " + max.toSeconds() + "s, was " + value);
+			throw new IllegalArgumentException(
+					"--" + key + " must be from 0 to " + max.toSeconds() + "s, was " + value);
 		}
 		return parsed;
 	}
@@ -152,7 +153,8 @@ final class Arguments {
 			return Duration.ofNanos((long) (Double.parseDouble(text) * factor * 1e9));
 		}
 		catch (NumberFormatException ex) {
-			throw new IllegalArgumentException("--" + key + " must be a duration such as 500ms, 10s or 2m, was '" + value + "'");
+			throw new IllegalArgumentException(
+					"--" + key + " must be a duration such as 500ms, 10s or 2m, was '" + value + "'");
 		}
 	}
 

@@ -20,16 +20,17 @@ import io.github.bootconcurrency.benchmark.Targets.Target;
  * <p>
  * Design: the load runs in this JVM ({@link LoadEngine}), the app in a child JVM of the
  * same Java (so that the figures are for one runtime), on a free loopback port. Every
- * step is bounded: each request by connect and read timeouts equal to the step bound,
- * the step by a deadline, the app's startup by a boot timeout. A workload whose step
- * reached the bound is not run at a larger N on that model (one thread sleeping 1 s
- * per request would need 3 hours for 10,000); the docs show it as skipped. A model that
- * fails to start is reported and the suite goes on with the next.
+ * step is bounded: each request by connect and read timeouts equal to the step bound, the
+ * step by a deadline, the app's startup by a boot timeout. A workload whose step reached
+ * the bound is not run at a larger N on that model (one thread sleeping 1 s per request
+ * would need 3 hours for 10,000); the docs show it as skipped. A model that fails to
+ * start is reported and the suite goes on with the next.
  * <p>
  * Startup time is measured from the process start to the first {@code 200} of
- * {@code /actuator/health/readiness} (for multi-jvm, until every worker is ready). For the starter's overhead, {@code platform} and
- * {@code no-starter} are also started alternately a few more times, so that a slow
- * moment of the machine does not fall on one of them only.
+ * {@code /actuator/health/readiness} (for multi-jvm, until every worker is ready). For
+ * the starter's overhead, {@code platform} and {@code no-starter} are also started
+ * alternately a few more times, so that a slow moment of the machine does not fall on one
+ * of them only.
  */
 public final class BenchmarkSuite {
 
@@ -160,8 +161,9 @@ public final class BenchmarkSuite {
 						continue;
 					}
 					if (run(app, model, workload)) {
-						// Requests cancelled by the client are still queued in the server and
-						// would be served before the next workload's: start afresh instead.
+						// Requests cancelled by the client are still queued in the server
+						// and would be served before the next workload's: start afresh
+						// instead.
 						app.close();
 						restarts++;
 						app = startApp(model, model.id() + "-restart-" + restarts);
@@ -197,8 +199,9 @@ public final class BenchmarkSuite {
 				case HELLO_THROUGHPUT -> {
 					if (!this.options.throughputWarmup().isZero()) {
 						Duration bound = this.options.stepTimeout();
-						new LoadEngine(bound, bound, ProgressPrinter.silent(), this.options.client())
-							.closedLoop(app.uri("/hello"), this.options.connections(), this.options.throughputWarmup(), 100_000_000);
+						new LoadEngine(bound, bound, ProgressPrinter.silent(), this.options.client()).closedLoop(
+								app.uri("/hello"), this.options.connections(), this.options.throughputWarmup(),
+								100_000_000);
 					}
 					pause();
 					Usage.Reading before = app.reading();
@@ -266,7 +269,8 @@ public final class BenchmarkSuite {
 					}
 				}
 				Sample kept = Sample.median(runs);
-				String note = (runs.size() > 1) ? "median of " + runs.size() + " runs: " + Sample.walls(runs) + " s" : "";
+				String note = (runs.size() > 1) ? "median of " + runs.size() + " runs: " + Sample.walls(runs) + " s"
+						: "";
 				if (record(model, workload, n, kept.result(), kept.usage(), note).timedOut()) {
 					exceededAt = n;
 				}
@@ -275,7 +279,8 @@ public final class BenchmarkSuite {
 		}
 
 		private boolean timedOut(LoadResult result) {
-			return result.errorCount(SocketError.DEADLINE) > 0 || result.wall().compareTo(this.options.stepTimeout()) >= 0;
+			return result.errorCount(SocketError.DEADLINE) > 0
+					|| result.wall().compareTo(this.options.stepTimeout()) >= 0;
 		}
 
 		private Measurement record(AppModel model, Workload workload, int n, LoadResult result, Usage usage,
@@ -284,12 +289,12 @@ public final class BenchmarkSuite {
 			Measurement measurement = new Measurement(model.id(), workload, n, result, timedOut, note, usage);
 			this.results.add(measurement);
 			say("   %-16s N=%-6d wall %8.3f s  p50 %9s  p99 %9s  max %9s  %s; socket errors: %s%s", workload.id(), n,
-					result.wallSeconds(), LoadResult.millis(result.percentile(50)), LoadResult.millis(result.percentile(99)),
-					LoadResult.millis(result.max()), result.statusHistogram(), result.errorSummary(),
-					(workload == Workload.HELLO_THROUGHPUT)
+					result.wallSeconds(), LoadResult.millis(result.percentile(50)),
+					LoadResult.millis(result.percentile(99)), LoadResult.millis(result.max()), result.statusHistogram(),
+					result.errorSummary(), (workload == Workload.HELLO_THROUGHPUT)
 							? String.format(Locale.ROOT, "; %,.0f requests/s", result.throughput()) : "");
-			say("   %-16s CPU: app %.2f s, workers %.2f s, client %.2f s; app GC pauses %.3f s%s", "", usage.appCpuSeconds(),
-					usage.workersCpuSeconds(), usage.clientCpuSeconds(), usage.gcPauseSeconds(),
+			say("   %-16s CPU: app %.2f s, workers %.2f s, client %.2f s; app GC pauses %.3f s%s", "",
+					usage.appCpuSeconds(), usage.workersCpuSeconds(), usage.clientCpuSeconds(), usage.gcPauseSeconds(),
 					note.isEmpty() ? "" : "; " + note);
 			return measurement;
 		}
@@ -297,7 +302,10 @@ public final class BenchmarkSuite {
 		/** One run of a step, and what it cost. */
 		private record Sample(LoadResult result, Usage usage) {
 
-			/** The run of median wall time; a run that reached its bound wins, to be reported. */
+			/**
+			 * The run of median wall time; a run that reached its bound wins, to be
+			 * reported.
+			 */
 			static Sample median(List<Sample> runs) {
 				List<Sample> sorted = new ArrayList<>(runs);
 				sorted.sort(Comparator.comparing((Sample sample) -> sample.result().wall()));
@@ -306,7 +314,9 @@ public final class BenchmarkSuite {
 
 			static String walls(List<Sample> runs) {
 				return String.join(", ",
-						runs.stream().map((run) -> String.format(Locale.ROOT, "%.2f", run.result().wallSeconds())).toList());
+						runs.stream()
+							.map((run) -> String.format(Locale.ROOT, "%.2f", run.result().wallSeconds()))
+							.toList());
 			}
 
 		}

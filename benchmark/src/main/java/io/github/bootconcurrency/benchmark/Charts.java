@@ -48,8 +48,9 @@ final class Charts {
 				"CPU-bound: wall time of N requests at once", "N (requests at once)")) {
 			written.add(CPU);
 		}
-		if (wallChart(results, Workload.IO, directory.resolve(IO), true,
-				"IO-bound (sleep " + Targets.fmt(results.options().ioSleepSeconds()) + " s): wall time of N requests at once",
+		if (wallChart(
+				results, Workload.IO, directory.resolve(IO), true, "IO-bound (sleep "
+						+ Targets.fmt(results.options().ioSleepSeconds()) + " s): wall time of N requests at once",
 				"N (requests at once, log scale)")) {
 			written.add(IO);
 		}
@@ -59,8 +60,8 @@ final class Charts {
 			written.add(THROUGHPUT);
 		}
 		if (barChart(results, Workload.HELLO_BURST, directory.resolve(HELLO_BURST),
-				String.format("hello: wall time of %,d requests at once", results.options().helloBurst()), "wall time (s)",
-				false)) {
+				String.format("hello: wall time of %,d requests at once", results.options().helloBurst()),
+				"wall time (s)", false)) {
 			written.add(HELLO_BURST);
 		}
 		return written;
@@ -80,7 +81,10 @@ final class Charts {
 		chart.getStyler().setXAxisDecimalPattern("#,##0");
 		int series = 0;
 		for (AppModel model : results.models()) {
-			List<Measurement> measured = results.of(model.id(), workload).stream().filter(Measurement::measured).toList();
+			List<Measurement> measured = results.of(model.id(), workload)
+				.stream()
+				.filter(Measurement::measured)
+				.toList();
 			if (measured.isEmpty()) {
 				continue;
 			}

@@ -9,14 +9,14 @@ import java.util.Locale;
  * What sends the load tool's GETs. Two implementations, chosen with {@code --client}:
  * <ul>
  * <li>{@link Kind#SOCKET} (the default): a blocking HTTP/1.1 client on plain sockets,
- * about as lean as a client can be, so that on a small machine the client takes as
- * little CPU as possible from the server it measures;</li>
+ * about as lean as a client can be, so that on a small machine the client takes as little
+ * CPU as possible from the server it measures;</li>
  * <li>{@link Kind#JDK}: {@code java.net.http.HttpClient}, the client most Java users
  * would reach for, kept to show how much the client alone changes the figures.</li>
  * </ul>
- * Both open one connection per request in flight and keep it for the next request, so
- * an at-once run of N requests opens N connections, and a closed loop of C connections
- * keeps C open.
+ * Both open one connection per request in flight and keep it for the next request, so an
+ * at-once run of N requests opens N connections, and a closed loop of C connections keeps
+ * C open.
  */
 interface LoadClient extends AutoCloseable {
 

@@ -14,8 +14,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Makes HTTP/1.1 GET requests, one virtual thread per request in flight, in three modes:
  * <ul>
- * <li><b>at once</b>: N requests released together, as the article's client fires
- * them; the wall time runs from the release to the last answer;</li>
+ * <li><b>at once</b>: N requests released together, as the article's client fires them;
+ * the wall time runs from the release to the last answer;</li>
  * <li><b>closed loop</b>: C connections, each sending its next request as soon as the
  * last one is answered, for a duration (throughput);</li>
  * <li><b>constant rate</b>: R requests a second for a duration, whatever the answers,
@@ -24,12 +24,12 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  * <p>
  * Each run gets its own {@link LoadClient}, which opens one connection per concurrent
- * request and keeps it for the next, so a fresh client makes every request of an
- * at-once run set up its own connection, which is the point of that mode (10,000
- * requests at once means 10,000 connections at once).
+ * request and keeps it for the next, so a fresh client makes every request of an at-once
+ * run set up its own connection, which is the point of that mode (10,000 requests at once
+ * means 10,000 connections at once).
  * <p>
- * Every run is bounded twice: by the connect and read timeouts of each request, and by
- * a deadline for the whole run, after which requests still in flight are cancelled and
+ * Every run is bounded twice: by the connect and read timeouts of each request, and by a
+ * deadline for the whole run, after which requests still in flight are cancelled and
  * counted as {@link SocketError#DEADLINE}. A run can therefore never hang.
  */
 final class LoadEngine {
@@ -86,8 +86,9 @@ final class LoadEngine {
 		try {
 			AtomicInteger finished = new AtomicInteger();
 			CountDownLatch release = new CountDownLatch(1);
-			// Latency counts from the release, as the article's client counts from firing:
-			// a request whose thread got to run late was still late for its sender.
+			// Latency counts from the release, as the article's client counts from
+			// firing: a request whose thread got to run late was still late for its
+			// sender.
 			long[] releasedAt = new long[1];
 			List<Thread> threads = new ArrayList<>(count);
 			List<Recorder> recorders = new ArrayList<>(count);

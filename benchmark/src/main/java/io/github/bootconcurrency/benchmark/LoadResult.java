@@ -45,10 +45,7 @@ final class LoadResult {
 	}
 
 	static LoadResult merge(String description, long wallNanos, Collection<Recorder> recorders) {
-		long[] latencies = recorders.stream()
-			.map(Recorder::latencies)
-			.flatMapToLong(Arrays::stream)
-			.toArray();
+		long[] latencies = recorders.stream().map(Recorder::latencies).flatMapToLong(Arrays::stream).toArray();
 		Map<Integer, Integer> statuses = new TreeMap<>();
 		Map<SocketError, Integer> errors = new EnumMap<>(SocketError.class);
 		for (Recorder recorder : recorders) {

@@ -19,9 +19,9 @@ import java.util.Locale;
  * Common options: {@code --connect-timeout} (default 30s), {@code --read-timeout}
  * (default 60s), {@code --deadline} (bound on the whole run), {@code --client}
  * ({@code socket}, the default, or {@code jdk}: see {@link LoadClient}) and
- * {@code --watch-pid} (also report the CPU time of that process and its children). The report goes to
- * standard output, progress to standard error. The exit status is 0 when every request
- * got a 2xx, 1 otherwise, 2 on a usage error.
+ * {@code --watch-pid} (also report the CPU time of that process and its children). The
+ * report goes to standard output, progress to standard error. The exit status is 0 when
+ * every request got a 2xx, 1 otherwise, 2 on a usage error.
  */
 public final class LoadTool {
 
@@ -93,7 +93,8 @@ public final class LoadTool {
 				Duration warmup = arguments.duration("warmup", Duration.ZERO, MAX_DURATION);
 				arguments.rejectUnknown();
 				if (!warmup.isZero()) {
-					// Untimed, with the same client, so that the measured loop runs on compiled code.
+					// Untimed, with the same client, so that the measured loop runs on
+					// compiled code.
 					new LoadEngine(connectTimeout, readTimeout, ProgressPrinter.silent(), client).closedLoop(uri,
 							connections, warmup, maxRequests);
 				}
@@ -118,7 +119,8 @@ public final class LoadTool {
 				Usage.microsPerRequest(usage.clientCpuSeconds(), result.requests()));
 		if (watched != null) {
 			System.out.printf(Locale.ROOT, "  server CPU     %.2f s (pid %d and its children; %s a request)%n",
-					usage.serverCpuSeconds(), watched.pid(), Usage.microsPerRequest(usage.serverCpuSeconds(), result.requests()));
+					usage.serverCpuSeconds(), watched.pid(),
+					Usage.microsPerRequest(usage.serverCpuSeconds(), result.requests()));
 			ContextSwitches switches = switchesBefore[0].until(switches(watched));
 			System.out.printf(Locale.ROOT, "  server switches %d voluntary, %d involuntary (%.2f and %.2f a request)%n",
 					switches.voluntary(), switches.involuntary(), perRequest(switches.voluntary(), result.requests()),
@@ -176,7 +178,8 @@ public final class LoadTool {
 		String host = uri.getHost();
 		boolean loopback = "127.0.0.1".equals(host) || "localhost".equals(host) || "[::1]".equals(host);
 		if (!loopback && !allowRemote) {
-			throw new IllegalArgumentException("--url must point at 127.0.0.1 or localhost (or add --allow-remote), was " + url);
+			throw new IllegalArgumentException(
+					"--url must point at 127.0.0.1 or localhost (or add --allow-remote), was " + url);
 		}
 		return uri;
 	}

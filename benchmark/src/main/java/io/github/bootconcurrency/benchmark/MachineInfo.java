@@ -34,7 +34,8 @@ record MachineInfo(int cores, long memoryBytes, String cpu, String java, String 
 		long memory = firstValue(Path.of("/proc/meminfo"), "MemTotal:")
 			.map((value) -> Long.parseLong(value.replace("kB", "").strip()) * 1024)
 			.orElse(0L);
-		String cpu = firstValue(Path.of("/proc/cpuinfo"), "model name").map((value) -> value.replaceFirst("^\\s*:\\s*", ""))
+		String cpu = firstValue(Path.of("/proc/cpuinfo"), "model name")
+			.map((value) -> value.replaceFirst("^\\s*:\\s*", ""))
 			.orElse("unknown");
 		String somaxconn = read(Path.of("/proc/sys/net/core/somaxconn")).orElse("unknown");
 		String openFiles = firstValue(Path.of("/proc/self/limits"), "Max open files")
@@ -56,8 +57,8 @@ record MachineInfo(int cores, long memoryBytes, String cpu, String java, String 
 	}
 
 	String memory() {
-		return (this.memoryBytes > 0) ? String.format(Locale.ROOT, "%.1f GiB", this.memoryBytes / (1024.0 * 1024 * 1024))
-				: "unknown";
+		return (this.memoryBytes > 0)
+				? String.format(Locale.ROOT, "%.1f GiB", this.memoryBytes / (1024.0 * 1024 * 1024)) : "unknown";
 	}
 
 	private static Optional<String> firstValue(Path file, String prefix) {

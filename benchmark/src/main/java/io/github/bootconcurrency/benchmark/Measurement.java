@@ -5,8 +5,8 @@ import java.time.Duration;
 /**
  * One step of the suite on one model: a workload at one N (requests at once, or
  * connections for a closed loop), and what the load tool measured. A step not run
- * (because a smaller N of the same workload already reached the step's time bound) has
- * no result and says why in {@code note}.
+ * (because a smaller N of the same workload already reached the step's time bound) has no
+ * result and says why in {@code note}.
  *
  * @param model the model's id
  * @param workload the workload
@@ -78,7 +78,9 @@ record Measurement(String model, Workload workload, int n, LoadResult result, bo
 			return this.title;
 		}
 
-		/** Whether this workload is on {@code /hello}, the only route the baseline runs. */
+		/**
+		 * Whether this workload is on {@code /hello}, the only route the baseline runs.
+		 */
 		boolean hello() {
 			return this == HELLO_BURST || this == HELLO_THROUGHPUT;
 		}
@@ -89,7 +91,8 @@ record Measurement(String model, Workload workload, int n, LoadResult result, bo
 					return workload;
 				}
 			}
-			throw new IllegalArgumentException("Unknown workload '" + id + "'; known: cpu, io, hello-burst, hello-throughput, startup");
+			throw new IllegalArgumentException(
+					"Unknown workload '" + id + "'; known: cpu, io, hello-burst, hello-throughput, startup");
 		}
 
 	}

@@ -52,7 +52,8 @@ final class ProgressPrinter {
 			return false;
 		}
 		// Since Java 22 System.console() is not null when output is redirected either;
-		// Console.isTerminal() (22+) tells. Looked up reflectively: the tool runs on 21 too.
+		// Console.isTerminal() (22+) tells. Looked up reflectively: the tool runs on 21
+		// too.
 		try {
 			Method isTerminal = Console.class.getMethod("isTerminal");
 			return (boolean) isTerminal.invoke(console);

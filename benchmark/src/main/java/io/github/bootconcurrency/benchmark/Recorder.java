@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Records the outcome of requests made by one thread; recorders of several threads are
- * merged into a {@link LoadResult} at the end. One per thread, so that recording costs
- * no lock while the load runs (a closed loop on hello makes tens of thousands of
- * requests a second).
+ * merged into a {@link LoadResult} at the end. One per thread, so that recording costs no
+ * lock while the load runs (a closed loop on hello makes tens of thousands of requests a
+ * second).
  */
 final class Recorder {
 

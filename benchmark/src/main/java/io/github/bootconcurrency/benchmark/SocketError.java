@@ -8,10 +8,10 @@ import java.nio.channels.ClosedChannelException;
 import java.util.Locale;
 
 /**
- * Why a request got no HTTP status at all. Counted apart from statuses: a {@code 503}
- * is the server saying no, a refused or reset connection is the server (or its kernel)
- * not answering, and the article's point is precisely which of the two a model gives
- * under load.
+ * Why a request got no HTTP status at all. Counted apart from statuses: a {@code 503} is
+ * the server saying no, a refused or reset connection is the server (or its kernel) not
+ * answering, and the article's point is precisely which of the two a model gives under
+ * load.
  */
 enum SocketError {
 

@@ -21,14 +21,14 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * (Content-Length, chunked, or up to the close). Connections are kept alive in a pool,
  * last in first out, so a closed loop of C threads reuses C connections.
  * <p>
- * Why not {@code java.net.http}: on a 2-core machine the client shares the cores with
- * the server it measures. That client runs every exchange through its selector thread
- * and a chain of asynchronous stages, and costs several times the CPU per request of a
- * blocking read on a virtual thread; what it takes is missing from the server's figures.
+ * Why not {@code java.net.http}: on a 2-core machine the client shares the cores with the
+ * server it measures. That client runs every exchange through its selector thread and a
+ * chain of asynchronous stages, and costs several times the CPU per request of a blocking
+ * read on a virtual thread; what it takes is missing from the server's figures.
  * <p>
- * A GET that fails on a pooled connection before a byte of its response came back is
- * sent again once on a new connection, as browsers and {@code java.net.http} do: the
- * server may have closed the idle connection just as it was reused.
+ * A GET that fails on a pooled connection before a byte of its response came back is sent
+ * again once on a new connection, as browsers and {@code java.net.http} do: the server
+ * may have closed the idle connection just as it was reused.
  */
 final class SocketLoadClient implements LoadClient {
 
@@ -164,8 +164,8 @@ final class SocketLoadClient implements LoadClient {
 	}
 
 	/**
-	 * One socket and its read buffer. Used by one thread at a time: the pool hands it
-	 * to the next thread only after the last exchange on it is complete.
+	 * One socket and its read buffer. Used by one thread at a time: the pool hands it to
+	 * the next thread only after the last exchange on it is complete.
 	 */
 	private static final class Connection {
 
@@ -239,7 +239,9 @@ final class SocketLoadClient implements LoadClient {
 			}
 		}
 
-		/** @return whether the connection can carry another request */
+		/**
+		 * @return whether the connection can carry another request
+		 */
 		boolean skipBody(Response response, int status) throws IOException {
 			if (status == 204 || status == 304) {
 				return !response.close;

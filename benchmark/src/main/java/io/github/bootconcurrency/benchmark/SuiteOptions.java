@@ -38,14 +38,15 @@ import io.github.bootconcurrency.benchmark.Measurement.Workload;
  * @param client the load tool's client
  * @param cpuSamples runs of each CPU-bound step, of which the median is kept: the wall
  * time of the same CPU-bound code varies by several percent from one JVM to the next
- * @param throughputWarmup untimed closed loop of the throughput step's own shape, run just
- * before it on every model: the JIT needs about half a minute of hello load to settle,
- * and without it a model measured after fewer other steps would be measured colder
+ * @param throughputWarmup untimed closed loop of the throughput step's own shape, run
+ * just before it on every model: the JIT needs about half a minute of hello load to
+ * settle, and without it a model measured after fewer other steps would be measured
+ * colder
  */
 record SuiteOptions(boolean quick, List<AppModel> models, Set<Workload> workloads, int startupRuns, Path jar,
 		List<String> appJvmArguments, Path docs, int[] cpuN, int[] ioN, double ioSleepSeconds, int helloBurst,
-		int connections, Duration duration, Duration warmup, Duration stepTimeout, Duration bootTimeout,
-		Duration pause, LoadClient.Kind client, int cpuSamples, Duration throughputWarmup) {
+		int connections, Duration duration, Duration warmup, Duration stepTimeout, Duration bootTimeout, Duration pause,
+		LoadClient.Kind client, int cpuSamples, Duration throughputWarmup) {
 
 	static final String DEFAULT_JAR = "sample-app/target/concurrency-sample-app-0.1.0-SNAPSHOT.jar";
 
@@ -71,9 +72,10 @@ record SuiteOptions(boolean quick, List<AppModel> models, Set<Workload> workload
 				Path.of(arguments.string("jar", DEFAULT_JAR)), AppModel.split(arguments.string("app-jvm-args", "")),
 				Path.of(arguments.string("docs", "docs")),
 				ints(arguments.list("cpu-n", quick ? List.of("1", "2") : List.of("1", "2", "4", "8")), 64),
-				ints(arguments.list("io-n", quick ? List.of("10", "100", "1000") : List.of("10", "100", "1000", "10000")),
-						10_000),
-				arguments.decimal("io-sleep", 1, 0, 60), arguments.integer("hello-burst", quick ? 1000 : 10_000, 1, 10_000),
+				ints(arguments.list("io-n",
+						quick ? List.of("10", "100", "1000") : List.of("10", "100", "1000", "10000")), 10_000),
+				arguments.decimal("io-sleep", 1, 0, 60),
+				arguments.integer("hello-burst", quick ? 1000 : 10_000, 1, 10_000),
 				arguments.integer("connections", 64, 1, 10_000),
 				arguments.duration("duration", quick ? Duration.ofSeconds(3) : Duration.ofSeconds(10), MAX),
 				arguments.duration("warmup", quick ? Duration.ofSeconds(2) : Duration.ofSeconds(10), MAX),
@@ -119,7 +121,8 @@ record SuiteOptions(boolean quick, List<AppModel> models, Set<Workload> workload
 		parts.add("warm-up " + this.warmup.toSeconds() + " s");
 		parts.add("step bound " + this.stepTimeout.toSeconds() + " s");
 		parts.add("startup runs " + this.startupRuns);
-		parts.add("app JVM options: " + (this.appJvmArguments.isEmpty() ? "none" : String.join(" ", this.appJvmArguments)));
+		parts.add("app JVM options: "
+				+ (this.appJvmArguments.isEmpty() ? "none" : String.join(" ", this.appJvmArguments)));
 		return String.join(", ", parts);
 	}
 

@@ -12,8 +12,7 @@ import io.github.bootconcurrency.benchmark.Measurement.Workload;
 
 /**
  * Everything one run of the suite measured, in the order it was measured: the input of
- * the targets, the tables and the charts, so that no figure in the docs is typed by
- * hand.
+ * the targets, the tables and the charts, so that no figure in the docs is typed by hand.
  */
 final class SuiteResults {
 

@@ -15,7 +15,9 @@ import io.github.bootconcurrency.benchmark.Measurement.Workload;
  */
 final class Targets {
 
-	/** The Python original's CPU-bound request under Gunicorn, on this kind of machine. */
+	/**
+	 * The Python original's CPU-bound request under Gunicorn, on this kind of machine.
+	 */
 	static final double PYTHON_CPU_SECONDS = 1.9;
 
 	private Targets() {
@@ -53,8 +55,9 @@ final class Targets {
 		double limit = sleep + 1.3 * hello.get().wallSeconds();
 		double wall = io.get().wallSeconds();
 		boolean pass = wall <= limit && io.get().clean();
-		targets.add(new Target(name, String.format(Locale.ROOT, "%.2f s (limit %.2f s; hello at once %.2f s; failed %d)",
-				wall, limit, hello.get().wallSeconds(), io.get().result().failures()), pass));
+		targets
+			.add(new Target(name, String.format(Locale.ROOT, "%.2f s (limit %.2f s; hello at once %.2f s; failed %d)",
+					wall, limit, hello.get().wallSeconds(), io.get().result().failures()), pass));
 	}
 
 	private static void cpuScaling(SuiteResults results, String model, List<Target> targets) {
@@ -80,8 +83,9 @@ final class Targets {
 				worstN = measurement.n();
 			}
 		}
-		targets.add(new Target(name, String.format(Locale.ROOT, "lowest %.1f %% of ideal (N=%d: %.2f s; wall(1) %.2f s)",
-				worst * 100, worstN, results.measured(model, Workload.CPU, worstN).get().wallSeconds(), wall1),
+		targets.add(new Target(name,
+				String.format(Locale.ROOT, "lowest %.1f %% of ideal (N=%d: %.2f s; wall(1) %.2f s)", worst * 100,
+						worstN, results.measured(model, Workload.CPU, worstN).get().wallSeconds(), wall1),
 				worst >= 0.9 && clean));
 	}
 
@@ -96,8 +100,11 @@ final class Targets {
 			return;
 		}
 		double ratio = measured.get().result().throughput() / reference.get().result().throughput();
-		targets.add(new Target(name, String.format(Locale.ROOT, "%.1f %% (%,.0f vs %,.0f requests/s)", ratio * 100,
-				measured.get().result().throughput(), reference.get().result().throughput()), ratio >= share));
+		targets
+			.add(new Target(name,
+					String.format(Locale.ROOT, "%.1f %% (%,.0f vs %,.0f requests/s)", ratio * 100,
+							measured.get().result().throughput(), reference.get().result().throughput()),
+					ratio >= share));
 	}
 
 	private static void overhead(SuiteResults results, List<Target> targets) {
@@ -109,14 +116,16 @@ final class Targets {
 		}
 		else {
 			double overhead = Measurement.seconds(with) / Measurement.seconds(without) - 1;
-			targets.add(new Target(startupName, String.format(Locale.ROOT, "%+.1f %% (%.2f s vs %.2f s, %d and %d starts)",
-					overhead * 100, Measurement.seconds(with), Measurement.seconds(without),
-					results.startups(AppModel.PLATFORM).size(), results.startups(AppModel.NO_STARTER).size()),
+			targets.add(new Target(startupName,
+					String.format(Locale.ROOT, "%+.1f %% (%.2f s vs %.2f s, %d and %d starts)", overhead * 100,
+							Measurement.seconds(with), Measurement.seconds(without),
+							results.startups(AppModel.PLATFORM).size(), results.startups(AppModel.NO_STARTER).size()),
 					overhead <= 0.05));
 		}
 		int connections = results.options().connections();
 		String throughputName = "Starter overhead: hello throughput ≤ 1 % below the app without it";
-		Optional<Measurement> withThroughput = results.measured(AppModel.PLATFORM, Workload.HELLO_THROUGHPUT, connections);
+		Optional<Measurement> withThroughput = results.measured(AppModel.PLATFORM, Workload.HELLO_THROUGHPUT,
+				connections);
 		Optional<Measurement> withoutThroughput = results.measured(AppModel.NO_STARTER, Workload.HELLO_THROUGHPUT,
 				connections);
 		if (withThroughput.isEmpty() || withoutThroughput.isEmpty()) {
@@ -127,7 +136,8 @@ final class Targets {
 			double b = withoutThroughput.get().result().throughput();
 			double loss = 1 - a / b;
 			targets.add(new Target(throughputName,
-					String.format(Locale.ROOT, "%+.1f %% (%,.0f vs %,.0f requests/s)", -loss * 100, a, b), loss <= 0.01));
+					String.format(Locale.ROOT, "%+.1f %% (%,.0f vs %,.0f requests/s)", -loss * 100, a, b),
+					loss <= 0.01));
 		}
 	}
 
@@ -140,9 +150,11 @@ final class Targets {
 			return;
 		}
 		double wall = one.get().wallSeconds();
-		targets.add(new Target(name, String.format(Locale.ROOT, "%.2f s (%.2f × Python's); app JVM options: %s", wall,
-				wall / PYTHON_CPU_SECONDS, results.options().appJvmArguments().isEmpty() ? "none"
-						: String.join(" ", results.options().appJvmArguments())),
+		targets.add(new Target(name,
+				String.format(Locale.ROOT, "%.2f s (%.2f × Python's); app JVM options: %s", wall,
+						wall / PYTHON_CPU_SECONDS,
+						results.options().appJvmArguments().isEmpty() ? "none"
+								: String.join(" ", results.options().appJvmArguments())),
 				wall <= PYTHON_CPU_SECONDS && one.get().clean()));
 	}
 

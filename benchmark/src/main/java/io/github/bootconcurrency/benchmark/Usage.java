@@ -5,9 +5,9 @@ import java.util.Locale;
 /**
  * What one step cost the machine: the CPU time the app (its master, or its only JVM), its
  * workers and the load tool used while the step ran, and the time the app stood in GC
- * pauses. On a 2-core machine the client shares the cores with the server it measures,
- * so a step whose CPU time adds up to cores × wall was limited by the CPU, not by the
- * model; these figures tell which part of the machine went where.
+ * pauses. On a 2-core machine the client shares the cores with the server it measures, so
+ * a step whose CPU time adds up to cores × wall was limited by the CPU, not by the model;
+ * these figures tell which part of the machine went where.
  *
  * @param appCpuSeconds CPU time of the app's own process (the master under multi-jvm)
  * @param workersCpuSeconds CPU time of its child processes (the multi-jvm workers)
@@ -38,7 +38,10 @@ record Usage(double appCpuSeconds, double workersCpuSeconds, double clientCpuSec
 		return !Double.isNaN(this.appCpuSeconds);
 	}
 
-	/** {@code seconds} over {@code requests}, as microseconds a request, or "-" without requests. */
+	/**
+	 * {@code seconds} over {@code requests}, as microseconds a request, or "-" without
+	 * requests.
+	 */
 	static String microsPerRequest(double seconds, long requests) {
 		return (requests > 0) ? String.format(Locale.ROOT, "%,.0f µs", seconds * 1e6 / requests) : "-";
 	}
@@ -63,7 +66,9 @@ record Usage(double appCpuSeconds, double workersCpuSeconds, double clientCpuSec
 			return new Reading(own, children, cpuSeconds(ProcessHandle.current()), gcPause);
 		}
 
-		/** CPU time so far of {@code process}, or {@code NaN} where the OS does not say. */
+		/**
+		 * CPU time so far of {@code process}, or {@code NaN} where the OS does not say.
+		 */
 		private static double cpuSeconds(ProcessHandle process) {
 			return process.info().totalCpuDuration().map(Measurement::seconds).orElse(Double.NaN);
 		}

@@ -19,7 +19,10 @@ class AppModelTests {
 		// auto-configuration would silently stay in the baseline.
 		Path imports = Path.of("..", "autoconfigure", "src", "main", "resources", "META-INF", "spring",
 				"org.springframework.boot.autoconfigure.AutoConfiguration.imports");
-		List<String> registered = Files.readAllLines(imports).stream().map(String::trim).filter((line) -> !line.isEmpty())
+		List<String> registered = Files.readAllLines(imports)
+			.stream()
+			.map(String::trim)
+			.filter((line) -> !line.isEmpty())
 			.toList();
 		assertThat(AppModel.STARTER_AUTO_CONFIGURATIONS).containsExactlyInAnyOrderElementsOf(registered);
 	}

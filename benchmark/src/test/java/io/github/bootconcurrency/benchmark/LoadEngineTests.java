@@ -86,7 +86,8 @@ class LoadEngineTests {
 	@ParameterizedTest
 	@EnumSource(LoadClient.Kind.class)
 	void responseSlowerThanTheReadTimeoutIsCountedAsReadTimeout(LoadClient.Kind client) {
-		LoadResult result = engine(client, Duration.ofMillis(300)).atOnce(this.server.uri("/sleep?ms=3000"), 5, GENEROUS);
+		LoadResult result = engine(client, Duration.ofMillis(300)).atOnce(this.server.uri("/sleep?ms=3000"), 5,
+				GENEROUS);
 		assertThat(result.errorCount(SocketError.READ_TIMEOUT)).isEqualTo(5);
 		assertThat(result.responses()).isZero();
 		assertThat(result.wallSeconds()).isLessThan(2.5);
@@ -106,7 +107,8 @@ class LoadEngineTests {
 	void closedLoopStopsAtItsDuration(LoadClient.Kind client) {
 		Duration duration = Duration.ofMillis(800);
 		long start = System.nanoTime();
-		LoadResult result = engine(client, GENEROUS).closedLoop(this.server.uri("/sleep?ms=20"), 4, duration, 1_000_000);
+		LoadResult result = engine(client, GENEROUS).closedLoop(this.server.uri("/sleep?ms=20"), 4, duration,
+				1_000_000);
 		double elapsed = (System.nanoTime() - start) / 1e9;
 		assertThat(result.wallSeconds()).isBetween(0.8, 3.0);
 		assertThat(elapsed).isLessThan(5.0);
@@ -127,7 +129,8 @@ class LoadEngineTests {
 	@ParameterizedTest
 	@EnumSource(LoadClient.Kind.class)
 	void constantRateSendsRateTimesDurationRequests(LoadClient.Kind client) {
-		LoadResult result = engine(client, GENEROUS).constantRate(this.server.uri("/ok"), 40, Duration.ofSeconds(1), 1000);
+		LoadResult result = engine(client, GENEROUS).constantRate(this.server.uri("/ok"), 40, Duration.ofSeconds(1),
+				1000);
 		assertThat(result.requests()).isEqualTo(40);
 		assertThat(this.server.requests.get()).isEqualTo(40);
 		assertThat(result.wallSeconds()).isBetween(0.9, 3.0);
@@ -136,8 +139,8 @@ class LoadEngineTests {
 	@ParameterizedTest
 	@EnumSource(LoadClient.Kind.class)
 	void constantRateCountsRequestsOverTheInFlightCapAsNotSent(LoadClient.Kind client) {
-		LoadResult result = engine(client, GENEROUS).constantRate(this.server.uri("/sleep?ms=2000"), 20, Duration.ofMillis(500),
-				2);
+		LoadResult result = engine(client, GENEROUS).constantRate(this.server.uri("/sleep?ms=2000"), 20,
+				Duration.ofMillis(500), 2);
 		assertThat(result.count(200)).isEqualTo(2);
 		assertThat(result.errorCount(SocketError.NOT_SENT)).isEqualTo(8);
 	}
@@ -162,7 +165,8 @@ class LoadEngineTests {
 	@ParameterizedTest
 	@EnumSource(LoadClient.Kind.class)
 	void connectionTheServerClosesIsReplacedForTheNextRequest(LoadClient.Kind client) {
-		LoadResult result = engine(client, GENEROUS).closedLoop(this.server.uri("/close"), 1, Duration.ofSeconds(30), 5);
+		LoadResult result = engine(client, GENEROUS).closedLoop(this.server.uri("/close"), 1, Duration.ofSeconds(30),
+				5);
 		assertThat(result.count(200)).isEqualTo(5);
 		assertThat(result.errorCount()).isZero();
 		assertThat(this.server.connections()).isEqualTo(5);

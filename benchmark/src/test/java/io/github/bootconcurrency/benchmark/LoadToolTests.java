@@ -37,9 +37,9 @@ class LoadToolTests {
 
 	@Test
 	void closedLoopWarmsUpUntimedThenReportsTheCpuOfTheWatchedProcess() {
-		int status = LoadTool.run(new Arguments("closed-loop", "--url=" + this.server.uri("/ok"), "--connections=2",
-				"--duration=300ms", "--warmup=300ms", "--max-requests=50", "--quiet",
-				"--watch-pid=" + ProcessHandle.current().pid()));
+		int status = LoadTool
+			.run(new Arguments("closed-loop", "--url=" + this.server.uri("/ok"), "--connections=2", "--duration=300ms",
+					"--warmup=300ms", "--max-requests=50", "--quiet", "--watch-pid=" + ProcessHandle.current().pid()));
 		String report = this.output.toString(StandardCharsets.UTF_8);
 		assertThat(status).isZero();
 		// The warm-up's requests reached the server but are not in the report.
@@ -51,7 +51,8 @@ class LoadToolTests {
 	@Test
 	void unknownClientIsAUsageError() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> LoadTool.run(new Arguments("at-once", "--url=" + this.server.uri("/ok"), "--client=curl")))
+			.isThrownBy(
+					() -> LoadTool.run(new Arguments("at-once", "--url=" + this.server.uri("/ok"), "--client=curl")))
 			.withMessageContaining("socket or jdk");
 	}
 

@@ -46,7 +46,8 @@ class ReportWriterTests {
 				new Usage(0.8, 1.2, 1.0, Double.NaN)));
 		results.add(new Measurement("virtual", Workload.CPU, 1, result, false, "", new Usage(1, 0, 1, 0.1)));
 		String table = ReportWriter.usage(results);
-		// (0.8 + 1.2 + 1.0) s of CPU over 2 cores × 2 s; 2.0 s of app CPU over 4,000 requests.
+		// (0.8 + 1.2 + 1.0) s of CPU over 2 cores × 2 s; 2.0 s of app CPU over 4,000
+		// requests.
 		assertThat(table).contains("| hello, 64 connections | 2.00 | 2.00 | 1.20 | 1.00 | 75 % | - | 500 µs |");
 		assertThat(table).doesNotContain("virtual");
 	}

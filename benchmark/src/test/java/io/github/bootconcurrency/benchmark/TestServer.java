@@ -17,8 +17,8 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A real HTTP server on a free loopback port, with routes whose behaviour the tests
- * control, and counters of what it actually did, so that tests compare the tool's
- * figures with the server's rather than with numbers written in the test.
+ * control, and counters of what it actually did, so that tests compare the tool's figures
+ * with the server's rather than with numbers written in the test.
  * <ul>
  * <li>{@code /ok}: 200;</li>
  * <li>{@code /every-third-fails}: 500 for every third request, 200 otherwise;</li>

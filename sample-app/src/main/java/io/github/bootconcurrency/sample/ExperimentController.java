@@ -23,7 +23,8 @@ class ExperimentController {
 	static final int FACTORIAL_OF = 99_999;
 
 	/**
-	 * Longest sleep that {@code /io-bound} accepts, so a typo cannot hold a slot for hours.
+	 * Longest sleep that {@code /io-bound} accepts, so a typo cannot hold a slot for
+	 * hours.
 	 */
 	static final double MAX_SLEEP_SECONDS = 300;
 
@@ -53,8 +54,8 @@ class ExperimentController {
 	}
 
 	/**
-	 * What the app sees of its client. Behind the multi-jvm proxy that is the real client,
-	 * from the X-Forwarded-* headers the master sets, not the master itself.
+	 * What the app sees of its client. Behind the multi-jvm proxy that is the real
+	 * client, from the X-Forwarded-* headers the master sets, not the master itself.
 	 */
 	@GetMapping("/client")
 	Client client(HttpServletRequest request) {

@@ -10,9 +10,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * A route that uses Redis, as the Flask original's visit counter does. Without a
- * profile the app has no Redis at all (so that it runs on a machine with nothing but a
- * JDK), and this route says so rather than failing.
+ * A route that uses Redis, as the Flask original's visit counter does. Without a profile
+ * the app has no Redis at all (so that it runs on a machine with nothing but a JDK), and
+ * this route says so rather than failing.
  */
 @RestController
 class VisitsController {
@@ -39,7 +39,8 @@ class VisitsController {
 	 */
 	@ExceptionHandler(DataAccessException.class)
 	ResponseEntity<String> redisUnavailable(DataAccessException ex) {
-		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body("Redis is unavailable: " + ex.getMessage() + "\n");
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.body("Redis is unavailable: " + ex.getMessage() + "\n");
 	}
 
 }

@@ -58,8 +58,8 @@ class DashboardAndAlertsMetricsTests {
 
 	private static final Pattern IDENTIFIER = Pattern.compile("(?<![\\w.:$])[a-zA-Z_:][a-zA-Z0-9_:]*+(?!\\s*\\()");
 
-	private static final Set<String> KEYWORDS = Set.of("by", "without", "on", "ignoring", "group_left",
-			"group_right", "bool", "and", "or", "unless", "offset", "inf", "nan");
+	private static final Set<String> KEYWORDS = Set.of("by", "without", "on", "ignoring", "group_left", "group_right",
+			"bool", "and", "or", "unless", "offset", "inf", "nan");
 
 	private static final String REDIS_PASSWORD = "dashboard-Redis-Pa55";
 
@@ -108,8 +108,8 @@ class DashboardAndAlertsMetricsTests {
 				"concurrency_requests_active", "concurrency_requests_limit");
 
 		Set<String> published = scrapedNames();
-		// An exception holds only while the app has no such meter under any name: once the
-		// timer is there, the assets must use the name it really has.
+		// An exception holds only while the app has no such meter under any name: once
+		// the timer is there, the assets must use the name it really has.
 		Set<String> waitMeters = concurrencyMeters().stream()
 			.filter((meter) -> meter.contains("wait") && !meter.equals("concurrency.requests.waiting"))
 			.collect(Collectors.toCollection(TreeSet::new));
@@ -162,8 +162,7 @@ class DashboardAndAlertsMetricsTests {
 			.containsExactlyInAnyOrder("a_seconds_bucket", "b", "c");
 		assertThat(metricNames("label_values(concurrency_requests_limit{namespace=~\"$namespace\"}, pod)"))
 			.containsExactly("concurrency_requests_limit");
-		assertThat(metricNames("sum(avg_over_time(<<.Series>>{<<.LabelMatchers>>}[2m])) by (<<.GroupBy>>)"))
-			.isEmpty();
+		assertThat(metricNames("sum(avg_over_time(<<.Series>>{<<.LabelMatchers>>}[2m])) by (<<.GroupBy>>)")).isEmpty();
 	}
 
 	private Set<String> concurrencyMeters() throws Exception {
@@ -250,8 +249,8 @@ class DashboardAndAlertsMetricsTests {
 
 	/**
 	 * Return the metric names a PromQL expression (or a Grafana or adapter template of
-	 * one) selects: what is left once strings, label matchers, ranges, variables and label
-	 * lists are taken out, that is not a function, an aggregation or a keyword.
+	 * one) selects: what is left once strings, label matchers, ranges, variables and
+	 * label lists are taken out, that is not a function, an aggregation or a keyword.
 	 */
 	static Set<String> metricNames(String promql) {
 		String query = promql.replaceAll("<<[^>]*>>", " ")

@@ -55,8 +55,8 @@ class KubernetesManifestsTests {
 	private static final long HEAP_AT_REST = 32L << 20;
 
 	/**
-	 * What G1 needs on top of the live data to collect without running back to back:
-	 * the live set at most half the heap.
+	 * What G1 needs on top of the live data to collect without running back to back: the
+	 * live set at most half the heap.
 	 */
 	private static final int GC_HEADROOM = 2;
 
@@ -233,7 +233,8 @@ class KubernetesManifestsTests {
 			redisCheck += backoff;
 			backoff *= failFast.getBackoffMultiplier();
 		}
-		assertThat((double) window(container, "startupProbe")).as("startup probe window, Redis check %.0f s", redisCheck)
+		assertThat((double) window(container, "startupProbe"))
+			.as("startup probe window, Redis check %.0f s", redisCheck)
 			.isGreaterThanOrEqualTo(redisCheck + 30);
 	}
 
@@ -242,7 +243,8 @@ class KubernetesManifestsTests {
 		Map<String, Object> container = container(deployment());
 		Map<String, Object> resources = map(container.get("resources"));
 		long limit = quantityBytes(at(resources, "limits", "memory"));
-		assertThat(quantityBytes(at(resources, "requests", "memory"))).as("memory request = limit: memory is not compressible")
+		assertThat(quantityBytes(at(resources, "requests", "memory")))
+			.as("memory request = limit: memory is not compressible")
 			.isEqualTo(limit);
 		String options = SampleAppAsDeployed.environment(container, Map.of("concurrency-sample-redis/password", "x"))
 			.get("JAVA_TOOL_OPTIONS");
@@ -281,7 +283,8 @@ class KubernetesManifestsTests {
 				assertThat(map(at(variable, "valueFrom"))).containsKey("secretKeyRef");
 			}
 		}
-		assertThat(SampleAppAsDeployed.environment(container(deployment()), Map.of("concurrency-sample-redis/password", "x")))
+		assertThat(SampleAppAsDeployed.environment(container(deployment()),
+				Map.of("concurrency-sample-redis/password", "x")))
 			.containsKey("REDIS_PASSWORD");
 		for (Path file : files(DEPLOY)) {
 			for (Map<String, Object> object : documents(file)) {

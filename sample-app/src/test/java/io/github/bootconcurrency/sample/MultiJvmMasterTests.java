@@ -64,7 +64,8 @@ class MultiJvmMasterTests {
 		return startMaster(workers, List.of(), arguments);
 	}
 
-	private static MasterProcess startMaster(int workers, List<String> wrapper, String... arguments) throws IOException {
+	private static MasterProcess startMaster(int workers, List<String> wrapper, String... arguments)
+			throws IOException {
 		return MasterProcess.start(SampleApplication.class, System.getProperty("java.class.path"), workers, wrapper,
 				arguments);
 	}
@@ -77,8 +78,7 @@ class MultiJvmMasterTests {
 			Path logs = Path.of("target", "multi-jvm-logs");
 			Files.createDirectories(logs);
 			String name = test.getTestMethod().map((method) -> method.getName()).orElse("") + test.getDisplayName();
-			Files.writeString(logs.resolve(name.replaceAll("[^A-Za-z0-9.-]+", "_") + ".log"),
-					this.master.output());
+			Files.writeString(logs.resolve(name.replaceAll("[^A-Za-z0-9.-]+", "_") + ".log"), this.master.output());
 		}
 	}
 
@@ -230,10 +230,9 @@ class MultiJvmMasterTests {
 		// Generous bounds: two JVM boots on a 2-core machine that may be busy with more.
 		Load load = Load.start(this, Duration.ofSeconds(120), 4);
 		this.master.signal("HUP");
-		await().atMost(Duration.ofSeconds(120)).until(() -> this.master.readyPids().size() >= 4
-				&& this.master.output().split("is draining").length > 2);
-		await().atMost(Duration.ofSeconds(20))
-			.until(() -> before.stream().noneMatch(MasterProcess::running));
+		await().atMost(Duration.ofSeconds(120))
+			.until(() -> this.master.readyPids().size() >= 4 && this.master.output().split("is draining").length > 2);
+		await().atMost(Duration.ofSeconds(20)).until(() -> before.stream().noneMatch(MasterProcess::running));
 		load.stop();
 		Load.Result result = load.await();
 		assertThat(result.ok()).isGreaterThan(50);
@@ -246,8 +245,7 @@ class MultiJvmMasterTests {
 	@ValueSource(strings = { "proxy", "shared-socket" })
 	void workersRecycledAfterMaxRequestsCostNoRequest(String balancer) throws Exception {
 		this.master = startMaster(2, "--concurrency.multi-jvm.balancer=" + balancer,
-				"--concurrency.multi-jvm.max-requests=60",
-				"--concurrency.multi-jvm.max-requests-jitter=20");
+				"--concurrency.multi-jvm.max-requests=60", "--concurrency.multi-jvm.max-requests-jitter=20");
 		this.master.awaitReady(2);
 		List<Long> before = this.master.readyPids();
 		Load load = Load.start(this, Duration.ofSeconds(150), 4);
@@ -256,7 +254,8 @@ class MultiJvmMasterTests {
 		load.stop();
 		Load.Result result = load.await();
 		assertThat(result.failures()).as(result.toString()).isEmpty();
-		assertThat(this.master.output()).containsPattern("served \\d+ requests \\(max-requests with jitter: (6\\d|7\\d|80)\\)");
+		assertThat(this.master.output())
+			.containsPattern("served \\d+ requests \\(max-requests with jitter: (6\\d|7\\d|80)\\)");
 		JsonNode counters = this.json.readTree(get("/actuator/concurrency").body()).get("cluster").get("counters");
 		assertThat(counters.get("recycled").asInt()).isGreaterThanOrEqualTo(2);
 	}
@@ -267,8 +266,9 @@ class MultiJvmMasterTests {
 				"--concurrency.virtual.max-concurrent-requests=4", "--concurrency.multi-jvm.timeout=3s");
 		this.master.awaitReady(2);
 		List<Long> workers = this.master.livePids();
-		// 16 requests of 14 s on 2 workers of 4 slots each: every slot busy for more than 4
-		// times the timeout. Busy is not hung: none is killed, and every request is served.
+		// 16 requests of 14 s on 2 workers of 4 slots each: every slot busy for more than
+		// 4 times the timeout. Busy is not hung: none is killed, and every request is
+		// served.
 		List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
 		for (int i = 0; i < 16; i++) {
 			slow.add(getAsync("/io-bound?s=14", Duration.ofSeconds(90)));
@@ -304,8 +304,8 @@ class MultiJvmMasterTests {
 		for (CompletableFuture<HttpResponse<String>> response : early) {
 			assertThat(response.get(150, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
 		}
-		// No port is chosen for a worker: each binds its own and reports it, and the master
-		// knows each worker by the port it really listens on.
+		// No port is chosen for a worker: each binds its own and reports it, and the
+		// master knows each worker by the port it really listens on.
 		this.master.awaitReady(2);
 		JsonNode cluster = this.json.readTree(get("/actuator/concurrency").body()).get("cluster");
 		for (JsonNode worker : cluster.get("workers")) {
@@ -364,7 +364,8 @@ class MultiJvmMasterTests {
 		this.master = startMaster(0, "--spring.config.additional-location=file:" + config + "/");
 		this.master.awaitReady(1);
 		List<Long> before = this.master.livePids();
-		// A value the checks refuse, one that cannot be bound, and a file that is not YAML.
+		// A value the checks refuse, one that cannot be bound, and a file that is not
+		// YAML.
 		Files.writeString(file, "concurrency.multi-jvm.workers: lots\n");
 		reloadAndAwait("concurrency.multi-jvm.workers = lots", 1);
 		Files.writeString(file, valid + "  timeout: lots\n");
@@ -430,9 +431,8 @@ class MultiJvmMasterTests {
 		Matcher matcher = Pattern.compile("Control channel: (\\S+)").matcher(this.master.output());
 		assertThat(matcher.find()).isTrue();
 		Path socket = Path.of(matcher.group(1));
-		assertThat(Files.getPosixFilePermissions(socket.getParent()))
-			.containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-					PosixFilePermission.OWNER_EXECUTE);
+		assertThat(Files.getPosixFilePermissions(socket.getParent())).containsExactlyInAnyOrder(
+				PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
 		String stranger = ask(socket, "1 0123456789abcdef STATUS");
 		assertThat(stranger).isEqualTo("DENIED\n");
 		assertThat(ask(socket, "SCALE 9")).isEqualTo("DENIED\n");
@@ -516,7 +516,8 @@ class MultiJvmMasterTests {
 		this.master.process().destroyForcibly();
 		Thread.sleep(2000);
 		assertThat(workers).allSatisfy((pid) -> assertThat(MasterProcess.running(pid))
-			.as("worker " + pid + " alive 2 s after its master's SIGKILL").isFalse());
+			.as("worker " + pid + " alive 2 s after its master's SIGKILL")
+			.isFalse());
 	}
 
 	@Test

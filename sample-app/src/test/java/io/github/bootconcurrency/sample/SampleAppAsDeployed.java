@@ -43,7 +43,9 @@ final class SampleAppAsDeployed implements AutoCloseable {
 
 	static final Path DEPLOYMENT = DEPLOY.resolve("kubernetes/deployment.yaml");
 
-	/** The port the sample app listens on when nothing sets one ({@code ${PORT:8080}}). */
+	/**
+	 * The port the sample app listens on when nothing sets one ({@code ${PORT:8080}}).
+	 */
 	private static final int APP_DEFAULT_PORT = 8080;
 
 	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -123,8 +125,10 @@ final class SampleAppAsDeployed implements AutoCloseable {
 		if (declared == this.declaredServerPort) {
 			return Integer.parseInt(this.context.getEnvironment().getProperty("local.server.port"));
 		}
-		return fail("Port %d is neither the application's port (%d) nor the management port (%d) of the app as"
-				+ " the Deployment configures it", declared, this.declaredServerPort, this.declaredManagementPort);
+		return fail(
+				"Port %d is neither the application's port (%d) nor the management port (%d) of the app as"
+						+ " the Deployment configures it",
+				declared, this.declaredServerPort, this.declaredManagementPort);
 	}
 
 	/**
@@ -135,7 +139,8 @@ final class SampleAppAsDeployed implements AutoCloseable {
 	int containerPort(Object port) {
 		for (Object entry : list(this.container.get("ports"))) {
 			Map<String, Object> containerPort = map(entry);
-			if (port.equals(containerPort.get("name")) || port.toString().equals(containerPort.get("containerPort").toString())) {
+			if (port.equals(containerPort.get("name"))
+					|| port.toString().equals(containerPort.get("containerPort").toString())) {
 				return Integer.parseInt(containerPort.get("containerPort").toString());
 			}
 		}
@@ -143,8 +148,7 @@ final class SampleAppAsDeployed implements AutoCloseable {
 	}
 
 	HttpResponse<String> get(int declaredPort, String path) throws IOException, InterruptedException {
-		HttpRequest request = HttpRequest
-			.newBuilder(URI.create("http://127.0.0.1:" + localPort(declaredPort) + path))
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + localPort(declaredPort) + path))
 			.timeout(Duration.ofSeconds(30))
 			.build();
 		return this.client.send(request, HttpResponse.BodyHandlers.ofString());
@@ -171,8 +175,8 @@ final class SampleAppAsDeployed implements AutoCloseable {
 	}
 
 	/**
-	 * Return the container's environment, with each Secret reference replaced by its
-	 * test value.
+	 * Return the container's environment, with each Secret reference replaced by its test
+	 * value.
 	 */
 	static Map<String, String> environment(Map<String, Object> container, Map<String, String> secrets) {
 		Map<String, String> environment = new LinkedHashMap<>();

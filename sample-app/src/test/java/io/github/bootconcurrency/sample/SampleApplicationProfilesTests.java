@@ -113,11 +113,10 @@ class SampleApplicationProfilesTests {
 
 	private void start(String... profiles) {
 		// The profiles' Redis (127.0.0.1:6379, redis.internal) is replaced by a real test
-		// server.
-		// Arguments, as on a command line: they win over the profiles' files.
+		// server. Arguments, as on a command line: they win over the profiles' files.
 		this.context = new SpringApplicationBuilder(SampleApplication.class).profiles(profiles)
-			.run("--server.port=0", "--spring.data.redis.host=127.0.0.1",
-					"--spring.data.redis.port=" + redis.port(), "--REDIS_PASSWORD=" + REDIS_PASSWORD);
+			.run("--server.port=0", "--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redis.port(),
+					"--REDIS_PASSWORD=" + REDIS_PASSWORD);
 	}
 
 	private HttpResponse<String> get(String path) throws Exception {

@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sample app with a real Redis that dies and comes back while the app runs, and
- * with every actuator endpoint that could show the Redis password opened up.
+ * The sample app with a real Redis that dies and comes back while the app runs, and with
+ * every actuator endpoint that could show the Redis password opened up.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SampleApplicationRedisTests {
@@ -51,8 +51,7 @@ class SampleApplicationRedisTests {
 	}
 
 	@Test
-	void redisLostAtRuntimeTakesOnlyRedisRoutesDownKeepsTheInstanceReadyAndRecoversWithoutRestart()
-			throws Exception {
+	void redisLostAtRuntimeTakesOnlyRedisRoutesDownKeepsTheInstanceReadyAndRecoversWithoutRestart() throws Exception {
 		this.redis = RedisServer.start(PASSWORD);
 		start("prod", "spring.data.redis.timeout=1s", "spring.data.redis.connect-timeout=1s");
 		assertThat(get("/visits").statusCode()).isEqualTo(200);
@@ -62,7 +61,8 @@ class SampleApplicationRedisTests {
 		assertThat(get("/hello").statusCode()).isEqualTo(200);
 		assertThat(get("/io-bound?s=0").statusCode()).isEqualTo(200);
 		assertThat(get("/visits").statusCode()).isEqualTo(503);
-		// The instance stays in the load balancer: Redis is not part of readiness by default.
+		// The instance stays in the load balancer: Redis is not part of readiness by
+		// default.
 		HttpResponse<String> readiness = get("/actuator/health/readiness");
 		assertThat(readiness.statusCode()).isEqualTo(200);
 		assertThat(readiness.body()).doesNotContain("redis");

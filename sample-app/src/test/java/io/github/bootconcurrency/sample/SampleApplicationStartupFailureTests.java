@@ -58,7 +58,8 @@ class SampleApplicationStartupFailureTests {
 	void profilesModelContradictingBootsVirtualThreadsStopsTheAppNamingBothKeysAndTheFile() throws Exception {
 		Result result = run("--spring.profiles.active=dev", "--spring.threads.virtual.enabled=true");
 		assertThat(result.exitCode()).isNotZero();
-		assertThat(result.output()).contains("concurrency.model = platform (from class path resource [application-dev.yml]")
+		assertThat(result.output())
+			.contains("concurrency.model = platform (from class path resource [application-dev.yml]")
 			.contains("contradicts spring.threads.virtual.enabled=true")
 			.contains("Remove spring.threads.virtual.enabled");
 	}
@@ -82,7 +83,8 @@ class SampleApplicationStartupFailureTests {
 			.containsPattern("Attempts: +3 of 3")
 			.contains("Change spring.data.redis.host or spring.data.redis.port")
 			.doesNotContain(SampleApplicationProfilesTests.REDIS_PASSWORD);
-		// 3 attempts x (1 s timeout + up to 1 s backoff), plus the JVM's own start and stop.
+		// 3 attempts x (1 s timeout + up to 1 s backoff), plus the JVM's own start and
+		// stop.
 		assertThat(took).isLessThan(Duration.ofSeconds(3 * 2 + 20));
 	}
 
@@ -181,7 +183,8 @@ class SampleApplicationStartupFailureTests {
 		byte[] output = process.getInputStream().readAllBytes();
 		if (!process.waitFor(60, TimeUnit.SECONDS)) {
 			process.destroyForcibly();
-			throw new AssertionError("The app did not stop within 60 s:\n" + new String(output, StandardCharsets.UTF_8));
+			throw new AssertionError(
+					"The app did not stop within 60 s:\n" + new String(output, StandardCharsets.UTF_8));
 		}
 		return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
 	}

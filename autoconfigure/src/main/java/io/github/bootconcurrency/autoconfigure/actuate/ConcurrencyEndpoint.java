@@ -98,16 +98,16 @@ public class ConcurrencyEndpoint {
 	public ClusterDescriptor control(@Nullable Integer workers, @Nullable Boolean reload) {
 		if (this.master == null) {
 			throw new InvalidEndpointRequestException("Only the multi-jvm model has workers to scale or reload; this "
-					+ "application runs the '" + this.settings.model().value() + "' model",
-					"Not a multi-jvm worker");
+					+ "application runs the '" + this.settings.model().value() + "' model", "Not a multi-jvm worker");
 		}
 		if (workers == null && !Boolean.TRUE.equals(reload)) {
 			throw new InvalidEndpointRequestException(
 					"Give 'workers' (a whole number from 1 to " + MAX_WORKERS + ") or 'reload': true", "Nothing to do");
 		}
 		if (workers != null && (workers < 1 || workers > MAX_WORKERS)) {
-			throw new InvalidEndpointRequestException("'workers' = " + workers + " is not allowed; allowed: a whole "
-					+ "number from 1 to " + MAX_WORKERS, "Invalid 'workers'");
+			throw new InvalidEndpointRequestException(
+					"'workers' = " + workers + " is not allowed; allowed: a whole " + "number from 1 to " + MAX_WORKERS,
+					"Invalid 'workers'");
 		}
 		try {
 			if (workers != null) {

@@ -9,10 +9,11 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Auto-configuration of a {@link SanitizingFunction} that keeps passwords, tokens, keys
- * and URIs with credentials out of {@code /actuator/env} and {@code /actuator/configprops}
- * even when {@code show-values} is {@code always}, so that opening those endpoints to
- * debug an environment cannot leak the Redis password. Every other value stays visible.
- * Switched off with {@code concurrency.actuator.sanitize-secrets.enabled=false}.
+ * and URIs with credentials out of {@code /actuator/env} and
+ * {@code /actuator/configprops} even when {@code show-values} is {@code always}, so that
+ * opening those endpoints to debug an environment cannot leak the Redis password. Every
+ * other value stays visible. Switched off with
+ * {@code concurrency.actuator.sanitize-secrets.enabled=false}.
  */
 @AutoConfiguration
 @ConditionalOnClass(SanitizingFunction.class)

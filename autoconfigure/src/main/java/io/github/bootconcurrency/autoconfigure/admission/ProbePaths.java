@@ -55,8 +55,8 @@ public final class ProbePaths {
 	/**
 	 * Whether the request is for one of the probe paths.
 	 * @param request the request
-	 * @return {@code true} if the request's URI is exactly the context path followed by one
-	 * of the paths
+	 * @return {@code true} if the request's URI is exactly the context path followed by
+	 * one of the paths
 	 */
 	public boolean matches(HttpServletRequest request) {
 		if (this.paths.isEmpty()) {

@@ -62,12 +62,13 @@ public final class RequestGate {
 	 * Wait for a slot.
 	 * @return {@code true} if the request was admitted and must call {@link #exit()},
 	 * {@code false} if it was rejected
-	 * @throws InterruptedException if the thread is interrupted, on entry or while it waits
+	 * @throws InterruptedException if the thread is interrupted, on entry or while it
+	 * waits
 	 */
 	public boolean enter() throws InterruptedException {
 		// tryAcquire() would barge ahead of the queue even on a fair semaphore; the timed
-		// form honours fairness. Uncontended it costs what tryAcquire() does plus a look at
-		// the queue's head (and an interrupt check): no lock, no park, no clock read.
+		// form honours fairness. Uncontended it costs what tryAcquire() does plus a look
+		// at the queue's head (and an interrupt check): no lock, no park, no clock read.
 		if (this.permits.tryAcquire(0, TimeUnit.NANOSECONDS)) {
 			this.waitListener.waited(0, true);
 			admit();

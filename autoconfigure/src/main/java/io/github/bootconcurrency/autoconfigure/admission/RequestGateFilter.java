@@ -18,8 +18,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *
  * <p>
  * It runs early in the chain, after Spring Boot's encoding and observation filters, so
- * that a rejected request is still measured but costs no security, session or MVC work.
- * A request that goes async releases its slot when the filter returns, not when the async
+ * that a rejected request is still measured but costs no security, session or MVC work. A
+ * request that goes async releases its slot when the filter returns, not when the async
  * work ends: the gate bounds threads busy with requests, as Gunicorn's workers do.
  *
  * <p>
@@ -102,7 +102,8 @@ public class RequestGateFilter extends OncePerRequestFilter {
 		response.setHeader(HttpHeaders.RETRY_AFTER, this.retryAfterSeconds);
 		response.setContentType("text/plain;charset=UTF-8");
 		response.getWriter()
-			.write("Too many requests in flight (" + this.gate.getLimit() + "): no slot freed up within the queue timeout.\n");
+			.write("Too many requests in flight (" + this.gate.getLimit()
+					+ "): no slot freed up within the queue timeout.\n");
 	}
 
 }

@@ -11,16 +11,16 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * Stops the application, before anything else runs, when it is processed ahead of time
- * or runs with what such processing generated, native images included.
+ * Stops the application, before anything else runs, when it is processed ahead of time or
+ * runs with what such processing generated, native images included.
  *
  * <p>
  * Ahead-of-time processing evaluates the auto-configurations' conditions once, at build
  * time: the concurrency model the build's profiles chose would be frozen into the
  * application, whatever profile it later runs with, and under {@code multi-jvm} the
- * processing itself would become a master and start workers. An environment post-processor
- * runs both while Spring AOT processes the application and when the application starts,
- * before the multi-jvm master could take over.
+ * processing itself would become a master and start workers. An environment
+ * post-processor runs both while Spring AOT processes the application and when the
+ * application starts, before the multi-jvm master could take over.
  */
 class AheadOfTimeEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 

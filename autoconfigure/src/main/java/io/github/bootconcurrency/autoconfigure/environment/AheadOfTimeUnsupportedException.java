@@ -15,8 +15,8 @@ public class AheadOfTimeUnsupportedException extends RuntimeException {
 	 * {@code spring.aot.processing=true}
 	 */
 	public AheadOfTimeUnsupportedException(String detected) {
-		super("The concurrency starter runs on the JVM only, without ahead-of-time processing, and this is "
-				+ detected + ": it chooses the concurrency model, and under multi-jvm starts a master of worker "
+		super("The concurrency starter runs on the JVM only, without ahead-of-time processing, and this is " + detected
+				+ ": it chooses the concurrency model, and under multi-jvm starts a master of worker "
 				+ "JVMs, from the active profiles when the application starts, which ahead-of-time processing "
 				+ "would freeze at build time");
 		this.detected = detected;

@@ -4,8 +4,8 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Explains an {@link AheadOfTimeUnsupportedException}: why the starter refuses ahead-of-time
- * processing, and how to build for the JVM instead.
+ * Explains an {@link AheadOfTimeUnsupportedException}: why the starter refuses
+ * ahead-of-time processing, and how to build for the JVM instead.
  */
 class AheadOfTimeUnsupportedFailureAnalyzer extends AbstractFailureAnalyzer<AheadOfTimeUnsupportedException> {
 

@@ -25,8 +25,8 @@ import org.springframework.util.StringUtils;
  * profile-specific file ({@code application-prod.yml}), a document activated on the
  * profile ({@code spring.config.activate.on-profile}), or a profile group that names it
  * (the group, or one of its members). Activating a profile
- * ({@code spring.profiles.active}, {@code include}) gives it no configuration, so it
- * does not count.
+ * ({@code spring.profiles.active}, {@code include}) gives it no configuration, so it does
+ * not count.
  *
  * <p>
  * Spring Boot loads only the files of the active profiles, so the others are found by
@@ -67,8 +67,8 @@ final class ProfileConfiguration {
 	static ProfileConfiguration scan(ConfigurableEnvironment environment, ResourceLoader resourceLoader) {
 		ResourcePatternResolver resolver = new PathMatchingResourcePatternResolver(resourceLoader);
 		Set<String> profiles = new TreeSet<>();
-		List<String> names = List.of(StringUtils.commaDelimitedListToStringArray(
-				environment.getProperty("spring.config.name", "application")));
+		List<String> names = List.of(StringUtils
+			.commaDelimitedListToStringArray(environment.getProperty("spring.config.name", "application")));
 		for (String location : locations(environment)) {
 			for (String name : names) {
 				for (String extension : EXTENSIONS) {

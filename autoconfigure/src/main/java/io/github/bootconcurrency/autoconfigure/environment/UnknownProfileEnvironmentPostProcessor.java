@@ -25,9 +25,9 @@ import org.springframework.core.io.ResourceLoader;
  *
  * <p>
  * {@code fail-fast.profiles.unknown} says what to do: {@code warn} (the default),
- * {@code fail} or {@code ignore}; {@code fail-fast.profiles.known} lists the profiles that
- * only {@code @Profile} beans use. It runs before the multi-jvm master takes over, so a
- * master is checked too, and not again in its workers.
+ * {@code fail} or {@code ignore}; {@code fail-fast.profiles.known} lists the profiles
+ * that only {@code @Profile} beans use. It runs before the multi-jvm master takes over,
+ * so a master is checked too, and not again in its workers.
  */
 class UnknownProfileEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 

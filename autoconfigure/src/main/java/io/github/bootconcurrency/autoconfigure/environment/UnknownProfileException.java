@@ -40,8 +40,8 @@ public class UnknownProfileException extends RuntimeException {
 				+ ((activatedBy != null) ? " (" + activatedBy + ")" : "") + " ha" + ((unknown.size() > 1) ? "ve" : "s")
 				+ " no configuration: no " + files + " (or .properties, .yaml) and no document with "
 				+ "spring.config.activate.on-profile for " + ((unknown.size() > 1) ? "them" : "it")
-				+ ". Profiles with configuration: "
-				+ (configured.isEmpty() ? "(none)" : String.join(", ", configured)) + ".";
+				+ ". Profiles with configuration: " + (configured.isEmpty() ? "(none)" : String.join(", ", configured))
+				+ ".";
 	}
 
 	public List<String> getUnknown() {

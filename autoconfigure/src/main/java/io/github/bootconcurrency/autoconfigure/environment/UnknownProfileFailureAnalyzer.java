@@ -4,8 +4,8 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Explains an {@link UnknownProfileException}: which active profile has no
- * configuration, which profiles do, and what to change.
+ * Explains an {@link UnknownProfileException}: which active profile has no configuration,
+ * which profiles do, and what to change.
  */
 class UnknownProfileFailureAnalyzer extends AbstractFailureAnalyzer<UnknownProfileException> {
 
@@ -14,8 +14,9 @@ class UnknownProfileFailureAnalyzer extends AbstractFailureAnalyzer<UnknownProfi
 		String action = "Correct the profile's name in spring.profiles.active (see Profiles with configuration), or "
 				+ "give it configuration. If only @Profile beans use it, add it to fail-fast.profiles.known. "
 				+ "To be warned only, set fail-fast.profiles.unknown=warn.";
-		return new FailureAnalysis(cause.getMessage() + "\n\nActive profiles: " + String.join(", ",
-				cause.getActiveProfiles()), action, cause);
+		return new FailureAnalysis(
+				cause.getMessage() + "\n\nActive profiles: " + String.join(", ", cause.getActiveProfiles()), action,
+				cause);
 	}
 
 }

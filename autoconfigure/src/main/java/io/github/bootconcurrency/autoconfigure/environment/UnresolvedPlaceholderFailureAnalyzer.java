@@ -40,8 +40,12 @@ class UnresolvedPlaceholderFailureAnalyzer extends AbstractFailureAnalyzer<Place
 		List<String> profiles = List.of(this.environment.getActiveProfiles());
 		String variable = variableFor(placeholder);
 		StringBuilder description = new StringBuilder();
-		description.append("A setting refers to ${").append(placeholder).append("}, and nothing sets ")
-			.append(placeholder).append(": no environment variable ").append(variable)
+		description.append("A setting refers to ${")
+			.append(placeholder)
+			.append("}, and nothing sets ")
+			.append(placeholder)
+			.append(": no environment variable ")
+			.append(variable)
 			.append(variable.equals(placeholder) ? "" : " and no property " + placeholder)
 			.append(", so the application did not start.\n\n");
 		line(description, "Placeholder", "${" + placeholder + "}");
@@ -98,7 +102,10 @@ class UnresolvedPlaceholderFailureAnalyzer extends AbstractFailureAnalyzer<Place
 	}
 
 	private static void line(StringBuilder description, String label, String value) {
-		description.append("    ").append(String.format("%-" + LABEL_WIDTH + "s", label + ":")).append(value).append('\n');
+		description.append("    ")
+			.append(String.format("%-" + LABEL_WIDTH + "s", label + ":"))
+			.append(value)
+			.append('\n');
 	}
 
 }

@@ -36,9 +36,9 @@ public enum ConcurrencyModel {
 	},
 
 	/**
-	 * Several worker JVMs of the same application behind one port, supervised by a
-	 * master process, like Gunicorn's arbiter with {@code workers}. The master starts
-	 * before any application context; each worker runs {@code multi-jvm.worker-model}.
+	 * Several worker JVMs of the same application behind one port, supervised by a master
+	 * process, like Gunicorn's arbiter with {@code workers}. The master starts before any
+	 * application context; each worker runs {@code multi-jvm.worker-model}.
 	 */
 	MULTI_JVM("multi-jvm", "workers (pre-fork arbiter)") {
 

@@ -13,8 +13,8 @@ public class ConcurrencyModelConverter implements Converter<String, ConcurrencyM
 	public ConcurrencyModel convert(String source) {
 		ConcurrencyModel model = ConcurrencyModel.fromValue(source);
 		if (model == null) {
-			throw new IllegalArgumentException("'" + source + "' is not a concurrency model; allowed: "
-					+ ConcurrencyModel.allowedValues());
+			throw new IllegalArgumentException(
+					"'" + source + "' is not a concurrency model; allowed: " + ConcurrencyModel.allowedValues());
 		}
 		return model;
 	}

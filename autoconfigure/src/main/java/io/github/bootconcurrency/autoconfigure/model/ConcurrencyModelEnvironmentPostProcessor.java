@@ -35,7 +35,8 @@ class ConcurrencyModelEnvironmentPostProcessor implements EnvironmentPostProcess
 		String model = environment.getProperty(ModelDecision.MODEL_KEY);
 		if (model != null && ConcurrencyModel.fromValue(model) == ConcurrencyModel.VIRTUAL) {
 			environment.getPropertySources()
-				.addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, Map.of(ModelDecision.VIRTUAL_THREADS_KEY, "true")));
+				.addLast(
+						new MapPropertySource(PROPERTY_SOURCE_NAME, Map.of(ModelDecision.VIRTUAL_THREADS_KEY, "true")));
 		}
 	}
 

@@ -9,8 +9,8 @@ import java.lang.annotation.Target;
 import org.springframework.context.annotation.Conditional;
 
 /**
- * Matches when the application's concurrency model is the given one. The condition
- * report ({@code --debug}) says which key chose the model.
+ * Matches when the application's concurrency model is the given one. The condition report
+ * ({@code --debug}) says which key chose the model.
  *
  * @see ModelDecision
  */

@@ -56,12 +56,13 @@ public record ModelDecision(ConcurrencyModel model, String reason, List<String> 
 		}
 		ConcurrencyModel chosen = ConcurrencyModel.fromValue(String.valueOf(model.value()));
 		if (chosen == null) {
-			throw new InvalidSettingsException(List.of(Violation.notAllowed(model, MODEL_KEY, model.value(),
-					ConcurrencyModel.allowedValues())), profiles);
+			throw new InvalidSettingsException(
+					List.of(Violation.notAllowed(model, MODEL_KEY, model.value(), ConcurrencyModel.allowedValues())),
+					profiles);
 		}
 		if (virtualThreadsEnabled != null && contradicts(chosen, virtualThreadsEnabled)) {
-			throw new InvalidSettingsException(List.of(new Violation(MODEL_KEY, model.value(),
-					model.origin(), "contradicts " + virtualThreads.describe(),
+			throw new InvalidSettingsException(List.of(new Violation(MODEL_KEY, model.value(), model.origin(),
+					"contradicts " + virtualThreads.describe(),
 					"Remove " + VIRTUAL_THREADS_KEY + " and choose the model with " + MODEL_KEY
 							+ " alone, or make the two keys agree (virtual threads on for 'virtual', off for 'platform').")),
 					profiles);

@@ -23,8 +23,7 @@ public record ClusterView(String balancer, int targetWorkers, Counters counters,
 	 * What the master did since it started.
 	 *
 	 * @param spawned workers started
-	 * @param killed workers killed because they hung, overran a timeout or would not
-	 * stop
+	 * @param killed workers killed because they hung, overran a timeout or would not stop
 	 * @param restarts workers replaced because they died
 	 * @param reloads reloads (SIGHUP or the actuator)
 	 * @param recycled workers replaced after max-requests
@@ -38,8 +37,7 @@ public record ClusterView(String balancer, int targetWorkers, Counters counters,
 	 * @param id the worker's id, as its log lines show it
 	 * @param slot the worker's place in the cluster, kept by its replacements
 	 * @param pid the worker's process id
-	 * @param port the loopback port the worker reported it serves on, 0 until it is
-	 * ready
+	 * @param port the loopback port the worker reported it serves on, 0 until it is ready
 	 * @param state booting, ready or draining
 	 * @param ageMillis time since the worker was started
 	 * @param requests requests the worker served, as it last reported them
@@ -58,8 +56,8 @@ public record ClusterView(String balancer, int targetWorkers, Counters counters,
 		List<String> lines = new ArrayList<>();
 		lines.add("balancer " + this.balancer);
 		lines.add("target " + this.targetWorkers);
-		lines.add("counters " + this.counters.spawned + " " + this.counters.killed + " " + this.counters.restarts
-				+ " " + this.counters.reloads + " " + this.counters.recycled);
+		lines.add("counters " + this.counters.spawned + " " + this.counters.killed + " " + this.counters.restarts + " "
+				+ this.counters.reloads + " " + this.counters.recycled);
 		for (WorkerView worker : this.workers) {
 			lines.add("worker " + worker.id + " " + worker.slot + " " + worker.pid + " " + worker.port + " "
 					+ worker.state + " " + worker.ageMillis + " " + worker.requests + " " + worker.restarts + " "

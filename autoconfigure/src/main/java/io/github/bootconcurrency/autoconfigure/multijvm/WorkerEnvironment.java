@@ -19,8 +19,8 @@ import java.util.function.Function;
  * @param channel the master's private control socket (a Unix domain socket)
  * @param token the secret that proves to the master that a connection comes from this
  * worker
- * @param inheritChannel whether the worker accepts connections on the listening socket
- * it inherited from the master (the {@code shared-socket} balancer)
+ * @param inheritChannel whether the worker accepts connections on the listening socket it
+ * inherited from the master (the {@code shared-socket} balancer)
  * @param heartbeat how often the worker tells the master it is alive
  */
 public record WorkerEnvironment(int id, long masterPid, Path channel, String token, boolean inheritChannel,

@@ -11,8 +11,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class FailFastRedisProperties {
 
 	/**
-	 * Whether to PING Redis through the application's connection at startup and refuse
-	 * to start when it cannot be reached. Applies whenever a Redis connection factory
+	 * Whether to PING Redis through the application's connection at startup and refuse to
+	 * start when it cannot be reached. Applies whenever a Redis connection factory
 	 * exists.
 	 */
 	private boolean enabled = true;

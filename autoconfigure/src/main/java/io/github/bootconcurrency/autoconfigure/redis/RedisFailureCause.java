@@ -15,8 +15,8 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 /**
- * Why a Redis check failed, told apart from the exception chain, with the settings a
- * user would change for each.
+ * Why a Redis check failed, told apart from the exception chain, with the settings a user
+ * would change for each.
  */
 public enum RedisFailureCause {
 

@@ -25,8 +25,8 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * PINGs Redis through the application's own connection factory while the context
- * starts, and refuses to let the application start when no attempt succeeds.
+ * PINGs Redis through the application's own connection factory while the context starts,
+ * and refuses to let the application start when no attempt succeeds.
  *
  * <p>
  * Design: it runs as a {@link SmartInitializingSingleton}, after every bean exists and
@@ -88,8 +88,9 @@ public class RedisStartupCheck implements SmartInitializingSingleton {
 				Duration roundTrip = attempt(target);
 				logger.info("Redis answered PING at " + target.describe() + " in "
 						+ String.format(Locale.ROOT, "%.1f ms", roundTrip.toNanos() / 1e6) + " (attempt " + made
-						+ " of " + attempts + "; active profiles: " + (profiles.isEmpty() ? "none" : String.join(", ", profiles))
-						+ "; " + settingOrigins().stream().findFirst().orElse("Spring Boot's default connection") + ")");
+						+ " of " + attempts + "; active profiles: "
+						+ (profiles.isEmpty() ? "none" : String.join(", ", profiles)) + "; "
+						+ settingOrigins().stream().findFirst().orElse("Spring Boot's default connection") + ")");
 				return roundTrip;
 			}
 			catch (InterruptedException ex) {
@@ -106,7 +107,8 @@ public class RedisStartupCheck implements SmartInitializingSingleton {
 					break;
 				}
 				sleep(backoffNanos);
-				backoffNanos = (long) Math.min(Long.MAX_VALUE / 2, backoffNanos * this.properties.getBackoffMultiplier());
+				backoffNanos = (long) Math.min(Long.MAX_VALUE / 2,
+						backoffNanos * this.properties.getBackoffMultiplier());
 			}
 		}
 		RedisFailureCause cause = RedisFailureCause.classify(last);
@@ -195,15 +197,17 @@ public class RedisStartupCheck implements SmartInitializingSingleton {
 			ConfiguredValue value = ConfiguredValue.find(this.environment, PREFIX + key);
 			if (value != null) {
 				boolean secret = key.endsWith("password") || key.equals("url");
-				origins.add(secret ? PREFIX + key + " (set" + ((value.origin() != null) ? ", from " + value.origin() : "")
-						+ ")" : value.describe());
+				origins.add(secret
+						? PREFIX + key + " (set" + ((value.origin() != null) ? ", from " + value.origin() : "") + ")"
+						: value.describe());
 			}
 		}
 		return origins;
 	}
 
 	private List<String> propertiesToChange(RedisFailureCause cause, RedisTarget target) {
-		if (ConfiguredValue.find(this.environment, PREFIX + "url") != null && target.mode() == RedisTarget.Mode.STANDALONE) {
+		if (ConfiguredValue.find(this.environment, PREFIX + "url") != null
+				&& target.mode() == RedisTarget.Mode.STANDALONE) {
 			return List.of(PREFIX + "url");
 		}
 		List<String> address = switch (target.mode()) {
@@ -220,7 +224,8 @@ public class RedisStartupCheck implements SmartInitializingSingleton {
 			case TIMEOUT -> {
 				List<String> keys = new ArrayList<>(address);
 				if (target.tls()) {
-					// A server that does not speak TLS never answers the handshake: it hangs.
+					// A server that does not speak TLS never answers the handshake: it
+					// hangs.
 					keys.add(PREFIX + "ssl.enabled");
 				}
 				keys.add("fail-fast.redis.timeout");

@@ -93,8 +93,8 @@ public record RedisTarget(Mode mode, List<String> nodes, int database, String ma
 	public String describe() {
 		String description = switch (this.mode) {
 			case STANDALONE -> this.nodes.get(0) + "/" + this.database + " (standalone)";
-			case SENTINEL -> "master '" + this.master + "' via sentinels " + String.join(", ", this.nodes) + ", database "
-					+ this.database;
+			case SENTINEL -> "master '" + this.master + "' via sentinels " + String.join(", ", this.nodes)
+					+ ", database " + this.database;
 			case CLUSTER -> "cluster seed nodes " + String.join(", ", this.nodes);
 			case UNKNOWN -> "a connection from " + this.nodes.get(0);
 		};

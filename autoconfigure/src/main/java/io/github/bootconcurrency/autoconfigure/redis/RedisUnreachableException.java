@@ -28,9 +28,9 @@ public class RedisUnreachableException extends RuntimeException {
 
 	private final FailFastRedisProperties properties;
 
-	RedisUnreachableException(RedisTarget target, RedisFailureCause failureCause, Throwable scrubbedCause,
-			int attempts, Duration elapsed, List<String> activeProfiles, List<String> settingOrigins,
-			List<String> propertiesToChange, FailFastRedisProperties properties) {
+	RedisUnreachableException(RedisTarget target, RedisFailureCause failureCause, Throwable scrubbedCause, int attempts,
+			Duration elapsed, List<String> activeProfiles, List<String> settingOrigins, List<String> propertiesToChange,
+			FailFastRedisProperties properties) {
 		super("Redis at " + target.describe() + " could not be reached after " + attempts + " attempt(s): "
 				+ failureCause.description(), scrubbedCause);
 		this.target = target;

@@ -13,7 +13,8 @@ import org.springframework.core.Ordered;
  *
  * @param <T> the server's factory type
  */
-public abstract class AbstractConcurrencyCustomizer<T extends WebServerFactory> implements WebServerFactoryCustomizer<T>, Ordered {
+public abstract class AbstractConcurrencyCustomizer<T extends WebServerFactory>
+		implements WebServerFactoryCustomizer<T>, Ordered {
 
 	/**
 	 * Runs after Spring Boot's own server customizers (order 0), before the user's

@@ -17,9 +17,9 @@ import org.springframework.boot.jetty.ConfigurableJettyWebServerFactory;
  * Jetty runs its acceptors and selectors on the same pool as request handlers, so under
  * the platform model the pool is sized to {@code max-threads} plus those I/O threads,
  * counted once the connectors exist; the request gate then keeps request handling at
- * {@code max-threads}, and no thread is set aside as a reserved thread. Under the virtual model Jetty's {@link VirtualThreadPool} would
- * cap tasks at 200 by default: its cap is raised above the connection limit so that the
- * request gate, not Jetty, decides.
+ * {@code max-threads}, and no thread is set aside as a reserved thread. Under the virtual
+ * model Jetty's {@link VirtualThreadPool} would cap tasks at 200 by default: its cap is
+ * raised above the connection limit so that the request gate, not Jetty, decides.
  */
 public class JettyConcurrencyCustomizer extends AbstractConcurrencyCustomizer<ConfigurableJettyWebServerFactory> {
 
@@ -28,8 +28,7 @@ public class JettyConcurrencyCustomizer extends AbstractConcurrencyCustomizer<Co
 	 */
 	private static final int VIRTUAL_TASK_HEADROOM = 64;
 
-	public JettyConcurrencyCustomizer(ConcurrencySettings settings, ServerTranslation translation,
-			RequestGate gate) {
+	public JettyConcurrencyCustomizer(ConcurrencySettings settings, ServerTranslation translation, RequestGate gate) {
 		super("jetty", settings, translation, gate);
 	}
 
@@ -63,15 +62,17 @@ public class JettyConcurrencyCustomizer extends AbstractConcurrencyCustomizer<Co
 		record("acceptQueueSize", this.settings.backlog());
 		record("idleTimeout", this.settings.keepAliveTimeout().toMillis() + "ms");
 		if (server.getThreadPool() instanceof QueuedThreadPool pool) {
-			// A reserved thread idles until it is handed a task by a selector, and a plain
-			// task never gets it: with a pool this tight it would hold one of max-threads.
+			// A reserved thread idles until it is handed a task by a selector, and a
+			// plain task never gets it: with a pool this tight it would hold one of
+			// max-threads.
 			pool.setReservedThreads(0);
 			pool.setMaxThreads(this.settings.maxThreads() + ioThreads);
 			pool.setMinThreads(Math.min(pool.getMaxThreads(), this.settings.minThreads() + ioThreads));
 			this.gate.setServerQueue(pool::getQueueSize);
-			record("threadPool", "QueuedThreadPool(maxThreads=" + pool.getMaxThreads() + " = max-threads "
-					+ this.settings.maxThreads() + " + " + ioThreads + " acceptor and selector threads, minThreads="
-					+ pool.getMinThreads() + ")");
+			record("threadPool",
+					"QueuedThreadPool(maxThreads=" + pool.getMaxThreads() + " = max-threads "
+							+ this.settings.maxThreads() + " + " + ioThreads
+							+ " acceptor and selector threads, minThreads=" + pool.getMinThreads() + ")");
 		}
 	}
 

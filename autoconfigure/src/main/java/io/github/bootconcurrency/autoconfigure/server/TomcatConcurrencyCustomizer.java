@@ -20,8 +20,7 @@ import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
  */
 public class TomcatConcurrencyCustomizer extends AbstractConcurrencyCustomizer<ConfigurableTomcatWebServerFactory> {
 
-	public TomcatConcurrencyCustomizer(ConcurrencySettings settings, ServerTranslation translation,
-			RequestGate gate) {
+	public TomcatConcurrencyCustomizer(ConcurrencySettings settings, ServerTranslation translation, RequestGate gate) {
 		super("tomcat", settings, translation, gate);
 	}
 
@@ -51,7 +50,8 @@ public class TomcatConcurrencyCustomizer extends AbstractConcurrencyCustomizer<C
 			record("executor", "platform thread pool (http-nio-*-exec-)");
 			record("maxThreads", this.settings.maxThreads());
 			record("minSpareThreads", this.settings.minThreads());
-			// Tomcat creates its executor when the connector starts: look it up on each read.
+			// Tomcat creates its executor when the connector starts: look it up on each
+			// read.
 			this.gate.setServerQueue(() -> (protocol.getExecutor() instanceof ThreadPoolExecutor executor)
 					? executor.getQueue().size() : 0);
 		}

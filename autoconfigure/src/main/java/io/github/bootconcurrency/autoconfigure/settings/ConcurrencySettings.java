@@ -28,14 +28,14 @@ import org.springframework.core.env.Environment;
  * Resolution is one pass that collects every problem before it throws, so a user with
  * three bad keys sees three lines in one failure analysis. A server key that Spring Boot
  * already knows ({@code server.tomcat.threads.max} and friends) is adopted when our key
- * is not set, and is a conflict when both are set to different values: either way
- * nothing the user wrote is silently dropped.
+ * is not set, and is a conflict when both are set to different values: either way nothing
+ * the user wrote is silently dropped.
  *
  * <p>
- * This is the only place that turns properties into numbers: a default that follows
- * from another setting (the virtual model's connection limit follows its cap and the
- * backlog, the minimum pool size a smaller maximum) is derived from the values in force,
- * adopted ones included, never from the raw properties.
+ * This is the only place that turns properties into numbers: a default that follows from
+ * another setting (the virtual model's connection limit follows its cap and the backlog,
+ * the minimum pool size a smaller maximum) is derived from the values in force, adopted
+ * ones included, never from the raw properties.
  *
  * @param decision the model and why it was chosen
  * @param requestLimit how many requests may be handled at once
@@ -79,8 +79,7 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 	 * @param properties the bound {@code concurrency.*} properties
 	 * @param environment the environment, to find origins and the server's own keys
 	 * @return the settings in force
-	 * @throws InvalidSettingsException listing every invalid value or
-	 * combination
+	 * @throws InvalidSettingsException listing every invalid value or combination
 	 */
 	public static ConcurrencySettings resolve(ConcurrencyProperties properties, Environment environment) {
 		return resolve(properties, environment, ModelDecision.resolve(environment));
@@ -150,14 +149,17 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 								+ " choose one of " + availableModels() + " in " + ModelDecision.MODEL_KEY + "."));
 			}
 			boolean platform = model == ConcurrencyModel.PLATFORM;
-			int maxThreads = reconcile("concurrency.platform.max-threads", this.properties.getPlatform().getMaxThreads(),
-					Integer.class, platform, "server.tomcat.threads.max", "server.jetty.threads.max");
-			int minThreads = reconcile("concurrency.platform.min-threads", this.properties.getPlatform().getMinThreads(),
-					Integer.class, platform, "server.tomcat.threads.min-spare", "server.jetty.threads.min");
+			int maxThreads = reconcile("concurrency.platform.max-threads",
+					this.properties.getPlatform().getMaxThreads(), Integer.class, platform, "server.tomcat.threads.max",
+					"server.jetty.threads.max");
+			int minThreads = reconcile("concurrency.platform.min-threads",
+					this.properties.getPlatform().getMinThreads(), Integer.class, platform,
+					"server.tomcat.threads.min-spare", "server.jetty.threads.min");
 			boolean minThreadsSet = ConfiguredValue.find(this.environment, "concurrency.platform.min-threads") != null
 					|| this.sources.containsKey("concurrency.platform.min-threads");
 			if (!minThreadsSet && maxThreads >= 1 && minThreads > maxThreads) {
-				// 'max-threads: 4' alone must work: the default minimum follows a smaller maximum.
+				// 'max-threads: 4' alone must work: the default minimum follows a smaller
+				// maximum.
 				minThreads = maxThreads;
 			}
 			int backlog = reconcile("concurrency.backlog", this.properties.getBacklog(), Integer.class, true,
@@ -182,8 +184,9 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 			this.checks.duration("concurrency.virtual.queue-timeout", queueTimeout, Duration.ZERO, MAX_DURATION);
 			this.checks.range("concurrency.backlog", backlog, 1, MAX_BACKLOG);
 			this.checks.duration("concurrency.keep-alive-timeout", keepAlive, Duration.ofMillis(1), MAX_DURATION);
-			// Under platform the pool bounds requests and one waits for a thread for as long as
-			// it takes, as in Tomcat's queue; under virtual only the cap does, with a timeout.
+			// Under platform the pool bounds requests and one waits for a thread for as
+			// long as it takes, as in Tomcat's queue; under virtual only the cap does,
+			// with a timeout.
 			int requestLimit = platform ? maxThreads : maxConcurrentRequests;
 			Duration effectiveQueueTimeout = platform ? null : queueTimeout;
 			int effectiveMaxConnections;
@@ -191,17 +194,18 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 				effectiveMaxConnections = maxConnections;
 				String limitKey = platform ? "concurrency.platform.max-threads"
 						: "concurrency.virtual.max-concurrent-requests";
-				this.checks.range("concurrency.max-connections", maxConnections, Math.min(requestLimit, MAX_CONNECTIONS),
-						MAX_CONNECTIONS, "at least " + limitKey + " (" + requestLimit + ") and at most " + MAX_CONNECTIONS
+				this.checks.range("concurrency.max-connections", maxConnections,
+						Math.min(requestLimit, MAX_CONNECTIONS), MAX_CONNECTIONS,
+						"at least " + limitKey + " (" + requestLimit + ") and at most " + MAX_CONNECTIONS
 								+ ": a connection limit below the request limit leaves requests that can never run");
 			}
 			else if (platform) {
 				effectiveMaxConnections = PLATFORM_DEFAULT_MAX_CONNECTIONS;
 			}
 			else {
-				// Requests over the cap must be accepted to wait for a slot (and get their 503):
-				// leave room for one full backlog of them on top of the cap, the backlog in
-				// force, which may be server.tomcat.accept-count.
+				// Requests over the cap must be accepted to wait for a slot (and get
+				// their 503): leave room for one full backlog of them on top of the cap,
+				// the backlog in force, which may be server.tomcat.accept-count.
 				effectiveMaxConnections = requestLimit + backlog;
 				this.sources.put("concurrency.max-connections",
 						"default: concurrency.virtual.max-concurrent-requests + concurrency.backlog");

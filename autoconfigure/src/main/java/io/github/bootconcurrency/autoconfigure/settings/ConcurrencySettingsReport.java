@@ -20,8 +20,8 @@ import org.springframework.core.env.Environment;
  * <p>
  * Keys of the model not in use are a normal per-profile pattern (application.yml sets
  * both, a profile picks one), so they are reported at info level, not failed for being
- * set (their values are still checked). Limits above what the kernel allows are
- * warnings: the app works, but not as configured.
+ * set (their values are still checked). Limits above what the kernel allows are warnings:
+ * the app works, but not as configured.
  */
 public final class ConcurrencySettingsReport {
 

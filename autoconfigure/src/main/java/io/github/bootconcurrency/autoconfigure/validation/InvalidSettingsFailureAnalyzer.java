@@ -4,8 +4,8 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Explains an {@link InvalidSettingsException}: each key, its value and where
- * it came from, what is allowed, and what to change.
+ * Explains an {@link InvalidSettingsException}: each key, its value and where it came
+ * from, what is allowed, and what to change.
  */
 class InvalidSettingsFailureAnalyzer extends AbstractFailureAnalyzer<InvalidSettingsException> {
 

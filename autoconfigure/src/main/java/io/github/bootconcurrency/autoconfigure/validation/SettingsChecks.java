@@ -7,8 +7,8 @@ import java.util.List;
 import org.springframework.core.env.Environment;
 
 /**
- * Collects every invalid setting of one group before failing, so that a user sees all
- * of them in one failure analysis. Each check quotes the value's origin.
+ * Collects every invalid setting of one group before failing, so that a user sees all of
+ * them in one failure analysis. Each check quotes the value's origin.
  */
 public final class SettingsChecks {
 
@@ -58,8 +58,8 @@ public final class SettingsChecks {
 		if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
 			String allowed = "a duration from " + (min.isZero() ? "0" : format(min)) + " to " + format(max)
 					+ ", such as 500ms, 5s or 2m";
-			add(Violation.notAllowed(ConfiguredValue.find(this.environment, key), key, (value != null) ? value : "(empty)",
-					allowed));
+			add(Violation.notAllowed(ConfiguredValue.find(this.environment, key), key,
+					(value != null) ? value : "(empty)", allowed));
 		}
 	}
 

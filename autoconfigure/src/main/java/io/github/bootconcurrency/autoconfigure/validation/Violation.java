@@ -1,8 +1,8 @@
 package io.github.bootconcurrency.autoconfigure.validation;
 
 /**
- * One invalid setting: the key, the offending value and where it came from, what is
- * wrong and what to do.
+ * One invalid setting: the key, the offending value and where it came from, what is wrong
+ * and what to do.
  *
  * @param key the property key at fault
  * @param value the offending value

@@ -61,7 +61,8 @@ class ConcurrencyEndpointAutoConfigurationTests {
 					.containsEntry("virtual.queue-timeout", "30s")
 					.containsEntry("backlog", 2048)
 					.containsEntry("max-connections", 2051);
-				assertThat(descriptor.jvm().availableProcessors()).isEqualTo(Runtime.getRuntime().availableProcessors());
+				assertThat(descriptor.jvm().availableProcessors())
+					.isEqualTo(Runtime.getRuntime().availableProcessors());
 				assertThat(descriptor.jvm().javaVersion()).isEqualTo(Runtime.version().toString());
 				assertThat(descriptor.requests().limit()).isEqualTo(3);
 				assertThat(descriptor.requests().inFlight()).isEqualTo(1);
@@ -91,18 +92,18 @@ class ConcurrencyEndpointAutoConfigurationTests {
 
 	private static String get(String port, String path) throws Exception {
 		try (HttpClient client = HttpClient.newHttpClient()) {
-			HttpResponse<String> response = client.send(
-					HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-						.timeout(Duration.ofSeconds(10))
-						.build(),
-					HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> response = client
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+					.timeout(Duration.ofSeconds(10))
+					.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 			return response.body();
 		}
 	}
 
 	@SpringBootConfiguration
-	@EnableAutoConfiguration(excludeName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+	@EnableAutoConfiguration(
+			excludeName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 	@RestController
 	static class SnakeCaseApplication {
 

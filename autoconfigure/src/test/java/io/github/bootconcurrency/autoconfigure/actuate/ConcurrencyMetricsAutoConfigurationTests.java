@@ -50,7 +50,9 @@ class ConcurrencyMetricsAutoConfigurationTests {
 					.isEqualTo(1);
 				assertThat(registry.get("concurrency.requests.peak").tag("model", "virtual").gauge().value())
 					.isEqualTo(2);
-				assertThat(registry.get("concurrency.requests.completed").tag("model", "virtual").functionCounter()
+				assertThat(registry.get("concurrency.requests.completed")
+					.tag("model", "virtual")
+					.functionCounter()
 					.count()).isEqualTo(1);
 				assertThat(registry.get("concurrency.requests.waiting").gauge().value()).isZero();
 				assertThat(registry.get("concurrency.requests.rejected").functionCounter().count()).isZero();
@@ -84,8 +86,10 @@ class ConcurrencyMetricsAutoConfigurationTests {
 					.timer();
 				assertThat(admitted.count()).as("the request admitted at once is counted too").isEqualTo(2);
 				assertThat(admitted.max(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(200);
-				assertThat(admitted.totalTime(TimeUnit.MILLISECONDS)).isLessThan(2 * admitted.max(TimeUnit.MILLISECONDS));
-				assertThat(registry.get("concurrency.requests.wait").tag("outcome", "rejected").timer().count()).isZero();
+				assertThat(admitted.totalTime(TimeUnit.MILLISECONDS))
+					.isLessThan(2 * admitted.max(TimeUnit.MILLISECONDS));
+				assertThat(registry.get("concurrency.requests.wait").tag("outcome", "rejected").timer().count())
+					.isZero();
 			});
 	}
 

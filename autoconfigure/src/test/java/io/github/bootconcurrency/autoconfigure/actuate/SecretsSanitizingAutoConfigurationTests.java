@@ -79,7 +79,8 @@ class SecretsSanitizingAutoConfigurationTests {
 
 	@Test
 	void backsOffWithoutTheActuator() {
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SecretsSanitizingAutoConfiguration.class))
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(SecretsSanitizingAutoConfiguration.class))
 			.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate."))
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean("concurrencySecretsSanitizingFunction"));

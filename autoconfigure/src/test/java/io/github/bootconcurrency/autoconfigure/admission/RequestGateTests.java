@@ -37,10 +37,11 @@ class RequestGateTests {
 			await().atMost(Duration.ofSeconds(5)).until(() -> waiter.getState() == Thread.State.TIMED_WAITING);
 			assertThat(gate.getWaiting()).isEqualTo(i);
 		}
-		// The holder frees its slot and asks again at once, a newcomer arriving as the slot
-		// is freed, while the waiter that the release woke has yet to run. A gate that let
-		// it barge would admit it ahead of one of the waiters (the first, unless this
-		// thread is descheduled in between and the newcomer catches up with a later one).
+		// The holder frees its slot and asks again at once, a newcomer arriving as the
+		// slot is freed, while the waiter that the release woke has yet to run. A gate
+		// that let it barge would admit it ahead of one of the waiters (the first, unless
+		// this thread is descheduled in between and the newcomer catches up with a later
+		// one).
 		gate.exit();
 		assertThat(gate.enter()).isTrue();
 		admitted.add("newcomer");

@@ -86,7 +86,8 @@ class AheadOfTimeEnvironmentPostProcessorTests {
 	}
 
 	@SpringBootConfiguration
-	@EnableAutoConfiguration(excludeName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+	@EnableAutoConfiguration(
+			excludeName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 	static class AotApplication {
 
 		public static void main(String[] args) {

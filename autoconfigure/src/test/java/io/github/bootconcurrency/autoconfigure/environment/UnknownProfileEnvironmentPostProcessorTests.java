@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for {@link UnknownProfileEnvironmentPostProcessor} and {@link ProfileConfiguration},
- * with configuration files read as Spring Boot reads them.
+ * Tests for {@link UnknownProfileEnvironmentPostProcessor} and
+ * {@link ProfileConfiguration}, with configuration files read as Spring Boot reads them.
  */
 class UnknownProfileEnvironmentPostProcessorTests {
 
@@ -133,8 +133,8 @@ class UnknownProfileEnvironmentPostProcessorTests {
 					}
 					return method.getReturnType().equals(boolean.class) ? true : null;
 				});
-		new UnknownProfileEnvironmentPostProcessor((destination) -> log)
-			.postProcessEnvironment(environment(arguments), new SpringApplication());
+		new UnknownProfileEnvironmentPostProcessor((destination) -> log).postProcessEnvironment(environment(arguments),
+				new SpringApplication());
 	}
 
 }

@@ -43,8 +43,9 @@ class UnresolvedPlaceholderFailureAnalyzerTests {
 			.contains("backup.password (from")
 			.containsPattern("Active profiles: +prod")
 			.doesNotContain("Prefix");
-		assertThat(analysis.getAction()).contains("Set the environment variable CONCURRENCY_TEST_UNSET_PASSWORD, or set "
-				+ "spring.data.redis.password or backup.password directly")
+		assertThat(analysis.getAction())
+			.contains("Set the environment variable CONCURRENCY_TEST_UNSET_PASSWORD, or set "
+					+ "spring.data.redis.password or backup.password directly")
 			.contains("(prod)");
 	}
 
@@ -53,7 +54,8 @@ class UnresolvedPlaceholderFailureAnalyzerTests {
 		Files.writeString(this.config.resolve("application.yml"), "client.token: ${concurrency-test.unset.token}\n");
 		FailureAnalysis analysis = analyze(environment(), "client.token");
 		assertThat(analysis.getDescription())
-			.contains("no environment variable CONCURRENCYTEST_UNSET_TOKEN and no property concurrency-test.unset.token")
+			.contains(
+					"no environment variable CONCURRENCYTEST_UNSET_TOKEN and no property concurrency-test.unset.token")
 			.containsPattern("Active profiles: +\\(none\\)");
 	}
 

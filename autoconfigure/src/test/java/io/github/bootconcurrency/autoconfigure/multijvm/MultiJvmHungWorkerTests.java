@@ -37,16 +37,16 @@ class MultiJvmHungWorkerTests {
 		this.master.awaitReady(1);
 		long wedged = this.master.readyPids().get(0);
 		try (HttpClient client = HttpClient.newHttpClient()) {
-			HttpResponse<String> response = client.send(
-					HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port() + "/deadlock"))
-						.timeout(Duration.ofSeconds(20))
-						.build(),
-					HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> response = client
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port() + "/deadlock"))
+					.timeout(Duration.ofSeconds(20))
+					.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(response.statusCode()).isEqualTo(200);
 		}
 		await().atMost(Duration.ofSeconds(30)).until(() -> !MasterProcess.running(wedged));
 		this.master.awaitReady(2);
-		assertThat(this.master.output()).contains("reports 2 deadlocked thread(s): dumping its threads, then killing it")
+		assertThat(this.master.output())
+			.contains("reports 2 deadlocked thread(s): dumping its threads, then killing it")
 			.contains("Found one Java-level deadlock")
 			.contains("\"deadlocked-1\"");
 	}

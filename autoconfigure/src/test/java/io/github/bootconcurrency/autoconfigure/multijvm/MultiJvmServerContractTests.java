@@ -24,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The multi-jvm contract on every server and balancer, with real JVMs: two workers of
- * the chosen server both serve behind the master's port, a reload replaces both, and
- * SIGTERM stops everything with status 0. The test application runs with one server's
+ * The multi-jvm contract on every server and balancer, with real JVMs: two workers of the
+ * chosen server both serve behind the master's port, a reload replaces both, and SIGTERM
+ * stops everything with status 0. The test application runs with one server's
  * auto-configuration excluded, so its workers run the other.
  */
 class MultiJvmServerContractTests {
@@ -85,12 +85,13 @@ class MultiJvmServerContractTests {
 		Set<Long> pids = new HashSet<>();
 		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
 		for (int i = 0; i < 300 && pids.size() < 2 && System.nanoTime() < deadline; i++) {
-			HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port() + "/where"))
+			HttpRequest request = HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + this.master.port() + "/where"))
 				.timeout(Duration.ofSeconds(10))
 				.build();
-			// A client of its own per request: a new connection, which the kernel may hand
-			// to either worker under shared-socket. Its first request offers an h2c upgrade,
-			// as java.net.http does by default, which every server must survive.
+			// A client of its own per request: a new connection, which the kernel may
+			// hand to either worker under shared-socket. Its first request offers an h2c
+			// upgrade, as java.net.http does by default, which every server must survive.
 			try (HttpClient fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
 				HttpResponse<String> response = fresh.send(request, HttpResponse.BodyHandlers.ofString());
 				assertThat(response.statusCode()).as(response.body()).isEqualTo(200);

@@ -13,8 +13,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The smallest application a multi-jvm master can run: one route that says which worker
- * process and which server answered, and one that deadlocks two of its threads. No Redis: the test class path has the Redis starter,
- * and there is no Redis to check here.
+ * process and which server answered, and one that deadlocks two of its threads. No Redis:
+ * the test class path has the Redis starter, and there is no Redis to check here.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration(excludeName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")

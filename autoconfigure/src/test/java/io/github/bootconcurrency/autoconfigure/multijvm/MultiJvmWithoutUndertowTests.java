@@ -78,8 +78,7 @@ class MultiJvmWithoutUndertowTests {
 				return !name.startsWith("undertow-") && !name.startsWith("xnio-");
 			})
 			.toList();
-		assertThat(String.join(File.pathSeparator, entries)).doesNotContain("undertow-core")
-			.contains("spring-boot-");
+		assertThat(String.join(File.pathSeparator, entries)).doesNotContain("undertow-core").contains("spring-boot-");
 		return String.join(File.pathSeparator, entries);
 	}
 

@@ -44,14 +44,16 @@ class RedisFailFastAutoConfigurationTests {
 	 * contributor.
 	 */
 	private static final AutoConfigurations HEALTH = AutoConfigurations.of(
-			ApplicationAvailabilityAutoConfiguration.class, HealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
-			HealthEndpointAutoConfiguration.class, AvailabilityHealthContributorAutoConfiguration.class,
-			AvailabilityProbesAutoConfiguration.class, DataRedisHealthContributorAutoConfiguration.class);
+			ApplicationAvailabilityAutoConfiguration.class, HealthContributorAutoConfiguration.class,
+			HealthContributorRegistryAutoConfiguration.class, HealthEndpointAutoConfiguration.class,
+			AvailabilityHealthContributorAutoConfiguration.class, AvailabilityProbesAutoConfiguration.class,
+			DataRedisHealthContributorAutoConfiguration.class);
 
 	private final List<RedisServer> servers = new ArrayList<>();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisFailFastAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisFailFastAutoConfiguration.class))
 		.withPropertyValues("fail-fast.redis.timeout=2s", "fail-fast.redis.backoff=200ms");
 
 	@AfterEach
@@ -97,7 +99,9 @@ class RedisFailFastAutoConfigurationTests {
 	@Test
 	void wrongPasswordFailsAtOnceWithoutEverShowingAPassword(CapturedOutput output) {
 		RedisServer redis = track(RedisServer.start(SERVER_PASSWORD));
-		this.runner.withPropertyValues("spring.data.redis.port=" + redis.port(), "spring.data.redis.password=" + WRONG_PASSWORD)
+		this.runner
+			.withPropertyValues("spring.data.redis.port=" + redis.port(),
+					"spring.data.redis.password=" + WRONG_PASSWORD)
 			.run((context) -> {
 				RedisUnreachableException failure = failure(context);
 				assertThat(failure.getFailureCause()).isEqualTo(RedisFailureCause.AUTHENTICATION_FAILED);
@@ -105,7 +109,8 @@ class RedisFailFastAutoConfigurationTests {
 				assertThat(failure.getPropertiesToChange()).contains("spring.data.redis.password");
 				String analysis = analysis(failure);
 				assertThat(analysis).contains("spring.data.redis.password (set, from");
-				assertThat(analysis + stackTraces(failure)).doesNotContain(WRONG_PASSWORD).doesNotContain(SERVER_PASSWORD);
+				assertThat(analysis + stackTraces(failure)).doesNotContain(WRONG_PASSWORD)
+					.doesNotContain(SERVER_PASSWORD);
 			});
 		assertThat(output.getAll()).doesNotContain(WRONG_PASSWORD).doesNotContain(SERVER_PASSWORD);
 	}
@@ -121,7 +126,9 @@ class RedisFailFastAutoConfigurationTests {
 	@Test
 	void rightPasswordStarts() {
 		RedisServer redis = track(RedisServer.start(SERVER_PASSWORD));
-		this.runner.withPropertyValues("spring.data.redis.port=" + redis.port(), "spring.data.redis.password=" + SERVER_PASSWORD)
+		this.runner
+			.withPropertyValues("spring.data.redis.port=" + redis.port(),
+					"spring.data.redis.password=" + SERVER_PASSWORD)
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
@@ -214,7 +221,8 @@ class RedisFailFastAutoConfigurationTests {
 		// Spring Boot's health auto-configurations are left out too, as without the
 		// actuator an application has none.
 		this.runner
-			.withClassLoader(new FilteredClassLoader("org.springframework.boot.health.", "org.springframework.boot.actuate."))
+			.withClassLoader(
+					new FilteredClassLoader("org.springframework.boot.health.", "org.springframework.boot.actuate."))
 			.withPropertyValues("spring.data.redis.port=" + redis.port(), "fail-fast.redis.readiness=true")
 			.run((context) -> assertThat(context).hasNotFailed()
 				.hasSingleBean(RedisStartupCheck.class)
@@ -258,7 +266,8 @@ class RedisFailFastAutoConfigurationTests {
 	void sentinelSetupIsCheckedThroughTheSentinels() {
 		RedisServer master = track(RedisServer.start());
 		RedisServer sentinel = track(RedisServer.startSentinel("mymaster", master));
-		ApplicationContextRunner sentinels = this.runner.withPropertyValues("spring.data.redis.sentinel.master=mymaster",
+		ApplicationContextRunner sentinels = this.runner.withPropertyValues(
+				"spring.data.redis.sentinel.master=mymaster",
 				"spring.data.redis.sentinel.nodes=127.0.0.1:" + sentinel.port(), "fail-fast.redis.attempts=1");
 		sentinels.run((context) -> assertThat(context).hasNotFailed());
 		sentinel.kill();
@@ -272,8 +281,9 @@ class RedisFailFastAutoConfigurationTests {
 
 	@Test
 	void invalidCheckSettingsFailStartupNamingKeyValueAndWhatIsAllowed() {
-		this.runner.withPropertyValues("fail-fast.redis.attempts=0", "fail-fast.redis.timeout=-1s",
-				"fail-fast.redis.backoff-multiplier=0.5")
+		this.runner
+			.withPropertyValues("fail-fast.redis.attempts=0", "fail-fast.redis.timeout=-1s",
+					"fail-fast.redis.backoff-multiplier=0.5")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				Throwable cause = context.getStartupFailure();

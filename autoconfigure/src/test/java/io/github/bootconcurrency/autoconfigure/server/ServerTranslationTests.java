@@ -92,7 +92,8 @@ class ServerTranslationTests {
 			.stream()
 			.mapToInt(NetworkConnectionLimit::getMaxNetworkConnectionCount)
 			.findFirst()
-			.orElseThrow(() -> new AssertionError("No connection limit among " + Arrays.toString(server.getBeans().toArray())));
+			.orElseThrow(() -> new AssertionError(
+					"No connection limit among " + Arrays.toString(server.getBeans().toArray())));
 	}
 
 	private AbstractProtocol<?> tomcatProtocol(String... properties) {
@@ -114,7 +115,8 @@ class ServerTranslationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration(excludeName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+	@EnableAutoConfiguration(
+			excludeName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 	static class EmptyApplication {
 
 	}

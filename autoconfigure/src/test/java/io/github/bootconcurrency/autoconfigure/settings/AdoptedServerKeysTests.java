@@ -43,10 +43,10 @@ class AdoptedServerKeysTests {
 
 	/**
 	 * What the settings must come to, by model and adopted key, in the documented rules:
-	 * {@code min-threads} follows a smaller {@code max-threads}, and under {@code virtual}
-	 * {@code max-connections} is {@code max-concurrent-requests + backlog}. The thread
-	 * keys are not adopted under {@code virtual}. A dash is a value that the model does
-	 * not use.
+	 * {@code min-threads} follows a smaller {@code max-threads}, and under
+	 * {@code virtual} {@code max-connections} is
+	 * {@code max-concurrent-requests + backlog}. The thread keys are not adopted under
+	 * {@code virtual}. A dash is a value that the model does not use.
 	 */
 	private static final String EXPECTATIONS = """
 			model    | adopted key                              | limit | min-threads | backlog | max-connections | keep-alive
@@ -95,13 +95,12 @@ class AdoptedServerKeysTests {
 	@MethodSource("modelsServersAndAdoptedKeys")
 	void derivedDefaultsFollowTheAdoptedServerKeyInTheSettingsAndInTheRunningServer(ConcurrencyModel model,
 			ServerKind server, String adoptedKey, Expected expected) {
-		List<String> properties = new ArrayList<>(List.of("server.port=0", "server.address=127.0.0.1",
-				"concurrency.model=" + model.value()));
+		List<String> properties = new ArrayList<>(
+				List.of("server.port=0", "server.address=127.0.0.1", "concurrency.model=" + model.value()));
 		if (!adoptedKey.equals("(none)")) {
 			properties.add(adoptedKey);
 		}
-		this.context = new SpringApplicationBuilder(server.application)
-			.web(WebApplicationType.SERVLET)
+		this.context = new SpringApplicationBuilder(server.application).web(WebApplicationType.SERVLET)
 			.properties(properties.toArray(String[]::new))
 			.run();
 		ConcurrencySettings settings = this.context.getBean(ConcurrencySettings.class);

@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An application started as a user starts it, with {@code concurrency.model=multi-jvm}, so
- * that it becomes the master of real worker JVMs; its output is collected as it runs.
+ * An application started as a user starts it, with {@code concurrency.model=multi-jvm},
+ * so that it becomes the master of real worker JVMs; its output is collected as it runs.
  * Shared by the auto-configuration's and the sample app's tests.
  */
 public final class MasterProcess {
@@ -96,8 +96,7 @@ public final class MasterProcess {
 	 * @param readyLines the number of lines
 	 */
 	public void awaitReady(int readyLines) {
-		await().atMost(Duration.ofSeconds(90))
-			.until(() -> readyPids().size() >= readyLines || !this.process.isAlive());
+		await().atMost(Duration.ofSeconds(90)).until(() -> readyPids().size() >= readyLines || !this.process.isAlive());
 		assertThat(readyPids()).as(output()).hasSizeGreaterThanOrEqualTo(readyLines);
 	}
 
@@ -142,8 +141,8 @@ public final class MasterProcess {
 	}
 
 	/**
-	 * Whether the process still runs: a worker orphaned by its master's SIGKILL may stay a
-	 * zombie until whatever adopted it reaps it, and a zombie no longer runs or serves.
+	 * Whether the process still runs: a worker orphaned by its master's SIGKILL may stay
+	 * a zombie until whatever adopted it reaps it, and a zombie no longer runs or serves.
 	 * @param pid the process id
 	 * @return whether it runs
 	 */
@@ -206,7 +205,8 @@ public final class MasterProcess {
 		for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
 			for (String line : Files.readAllLines(Path.of(table))) {
 				String[] fields = line.trim().split("\\s+");
-				// local_address is ADDRESS:PORT in hex; state 0A is LISTEN; the inode is field 9.
+				// local_address is ADDRESS:PORT in hex; state 0A is LISTEN; the inode is
+				// field 9.
 				if (fields.length > 9 && "0A".equals(fields[3]) && inodes.contains(fields[9])) {
 					String local = fields[1];
 					ports.add(Integer.parseInt(local.substring(local.indexOf(':') + 1), 16));

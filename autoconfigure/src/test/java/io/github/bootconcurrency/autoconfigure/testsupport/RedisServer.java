@@ -18,9 +18,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real {@code redis-server} (or {@code redis-sentinel}) process on a free loopback port,
- * for tests. Nothing is mocked: the process is started from the machine's Redis binaries
- * (Debian's {@code redis-server} and {@code redis-sentinel} packages, which
+ * A real {@code redis-server} (or {@code redis-sentinel}) process on a free loopback
+ * port, for tests. Nothing is mocked: the process is started from the machine's Redis
+ * binaries (Debian's {@code redis-server} and {@code redis-sentinel} packages, which
  * {@code .ci/run} installs), and killed for real.
  */
 public final class RedisServer implements AutoCloseable {
@@ -114,9 +114,10 @@ public final class RedisServer implements AutoCloseable {
 		Path directory = directory(port);
 		Path config = directory.resolve("sentinel.conf");
 		try {
-			Files.writeString(config, String.join("\n", "port " + port, "bind 127.0.0.1", "dir " + directory,
-					"sentinel monitor " + masterName + " 127.0.0.1 " + master.port() + " 1",
-					"sentinel down-after-milliseconds " + masterName + " 5000", ""));
+			Files.writeString(config,
+					String.join("\n", "port " + port, "bind 127.0.0.1", "dir " + directory,
+							"sentinel monitor " + masterName + " 127.0.0.1 " + master.port() + " 1",
+							"sentinel down-after-milliseconds " + masterName + " 5000", ""));
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
@@ -190,8 +191,8 @@ public final class RedisServer implements AutoCloseable {
 	 * @return the reply, or the error text
 	 */
 	public String command(String... arguments) {
-		List<String> command = new ArrayList<>(List.of(binary("redis-cli"), "-h", "127.0.0.1", "-p",
-				Integer.toString(this.port)));
+		List<String> command = new ArrayList<>(
+				List.of(binary("redis-cli"), "-h", "127.0.0.1", "-p", Integer.toString(this.port)));
 		if (this.tls) {
 			command.addAll(List.of("--tls", "--insecure"));
 		}
@@ -216,8 +217,8 @@ public final class RedisServer implements AutoCloseable {
 			long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
 			while (!answers()) {
 				if (!this.process.isAlive() || System.nanoTime() > deadline) {
-					throw new IllegalStateException("Redis did not start on port " + this.port + ": "
-							+ Files.readString(log.toPath()));
+					throw new IllegalStateException(
+							"Redis did not start on port " + this.port + ": " + Files.readString(log.toPath()));
 				}
 				pause(50);
 			}
@@ -267,7 +268,9 @@ public final class RedisServer implements AutoCloseable {
 	}
 
 	static String binary(String name) {
-		for (String directory : System.getenv().getOrDefault("PATH", "/usr/bin:/usr/local/bin").split(File.pathSeparator)) {
+		for (String directory : System.getenv()
+			.getOrDefault("PATH", "/usr/bin:/usr/local/bin")
+			.split(File.pathSeparator)) {
 			File candidate = new File(directory, name);
 			if (candidate.canExecute()) {
 				return candidate.getAbsolutePath();

@@ -93,7 +93,6 @@ final class Arbiter implements MasterChannel.Master {
 
 	private int bootFailures;
 
-
 	/**
 	 * Create the loop.
 	 * @param config the configuration it starts with
@@ -193,9 +192,9 @@ final class Arbiter implements MasterChannel.Master {
 			case Event.ScaleRequested(int workers) -> scale(workers, "Scale requested through the actuator");
 			case Event.ReloadRequested() -> readConfiguration("Reload requested through the actuator");
 			case Event.ConfigurationRead(String why, MasterConfig next) -> reload(why, next);
-			case Event.ConfigurationFailed(String why, String failure) -> log(why
-					+ ", but the configuration cannot be used; the running workers and configuration stay.\n"
-					+ failure.indent(2).stripTrailing());
+			case Event.ConfigurationFailed(String why, String failure) ->
+				log(why + ", but the configuration cannot be used; the running workers and configuration stay.\n"
+						+ failure.indent(2).stripTrailing());
 			case Event.ChannelTrouble(boolean failing) -> this.supervisor.channelFailing(failing);
 			case Event.WorkerExited(int id) -> this.registry.get(id)
 				.filter((worker) -> !worker.process().isAlive())
@@ -236,8 +235,8 @@ final class Arbiter implements MasterChannel.Master {
 			log(why + ": ignored, the master is stopping");
 			return;
 		}
-		// Files are parsed, and a slow disk must not delay a signal: the outcome comes back
-		// as an event.
+		// Files are parsed, and a slow disk must not delay a signal: the outcome comes
+		// back as an event.
 		this.offLoop.execute(() -> {
 			try {
 				submit(new Event.ConfigurationRead(why, this.reloader.get()));
@@ -376,7 +375,8 @@ final class Arbiter implements MasterChannel.Master {
 		}
 		else {
 			// Below target (the count was raised): fill a new slot first. Otherwise the
-			// successor takes its predecessor's slot, unless a successor holds it already.
+			// successor takes its predecessor's slot, unless a successor holds it
+			// already.
 			boolean newSlot = this.registry.activeCount() < this.target || this.registry.sharesSlot(old.get());
 			spawn(newSlot ? this.registry.freeSlot() : old.get().slot(), now);
 		}

@@ -50,8 +50,8 @@ final class ConfigurationRereader {
 			// A parser's own message says "in 'reader'": say which files were being read.
 			throw new IllegalStateException("Cannot read the configuration files again (application.yml or "
 					+ "application.properties and those of the active profiles, on the class path and in "
-					+ location(original, "spring.config.location") + location(original, "spring.config.additional-location")
-					+ "./config/ and .)", ex);
+					+ location(original, "spring.config.location")
+					+ location(original, "spring.config.additional-location") + "./config/ and .)", ex);
 		}
 		return fresh;
 	}

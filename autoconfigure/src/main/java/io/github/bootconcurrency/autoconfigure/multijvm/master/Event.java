@@ -2,9 +2,9 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 /**
  * What the master's loop acts on. Signal handlers, process-exit callbacks, the control
- * channel's threads and the work done off the loop only create events and queue them;
- * the loop handles them one at a time, in arrival order, with an exhaustive switch, so
- * that adding an event without handling it does not compile.
+ * channel's threads and the work done off the loop only create events and queue them; the
+ * loop handles them one at a time, in arrival order, with an exhaustive switch, so that
+ * adding an event without handling it does not compile.
  */
 sealed interface Event {
 

@@ -70,7 +70,8 @@ final class FailureDescription {
 	static String causes(Throwable failure) {
 		StringBuilder text = new StringBuilder();
 		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
-			// The class's name, always: some exceptions' toString() is their message alone.
+			// The class's name, always: some exceptions' toString() is their message
+			// alone.
 			text.append((text.length() > 0) ? "\nCaused by: " : "")
 				.append(cause.getClass().getName())
 				.append(": ")

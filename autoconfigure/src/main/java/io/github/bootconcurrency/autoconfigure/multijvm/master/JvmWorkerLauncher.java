@@ -55,7 +55,8 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 				this.launch.command(config.settings().getJvmArgs(), config.workerArguments()))
 			.redirectErrorStream(true);
 		if (this.inheritSocket) {
-			// The listening socket is the master's standard input: the worker inherits it.
+			// The listening socket is the master's standard input: the worker inherits
+			// it.
 			builder.redirectInput(Redirect.INHERIT);
 		}
 		builder.environment().putAll(environment.variables());

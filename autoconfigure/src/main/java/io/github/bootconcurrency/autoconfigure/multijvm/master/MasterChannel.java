@@ -30,17 +30,17 @@ import jdk.net.UnixDomainPrincipal;
  * <p>
  * Design: a Unix domain socket in a directory only the master's user can enter, so
  * nothing outside the machine, and no other user on it, can reach it. On top of that,
- * each request names a worker and carries the secret token the master gave that worker
- * in its environment, and the peer's user must be the master's own: anything else is
+ * each request names a worker and carries the secret token the master gave that worker in
+ * its environment, and the peer's user must be the master's own: anything else is
  * answered {@code DENIED} and logged. A request is one line, {@code <worker id> <token>
  * <command> [arguments]}; the answer is {@code OK} or {@code DENIED}/{@code ERROR} with a
  * reason, then the answer's lines, then the connection closes.
  *
  * <p>
  * Commands: {@code HEARTBEAT <ready 0|1> <port> <requests> <heap bytes> <deadlocked
- * threads>}, which a worker sends every second from a thread of its own and which is
- * also how it says it is ready and on which port it serves; {@code STATUS}, the cluster
- * view; {@code SCALE <workers>} and {@code RELOAD}, from the actuator. Each becomes an
+ * threads>}, which a worker sends every second from a thread of its own and which is also
+ * how it says it is ready and on which port it serves; {@code STATUS}, the cluster view;
+ * {@code SCALE <workers>} and {@code RELOAD}, from the actuator. Each becomes an
  * {@link Event} for the master's loop; nothing here changes a worker.
  */
 final class MasterChannel {
@@ -155,7 +155,8 @@ final class MasterChannel {
 	}
 
 	private void serve(SocketChannel connection) {
-		try (connection; InputStream in = new BufferedInputStream(Channels.newInputStream(connection), MAX_LINE);
+		try (connection;
+				InputStream in = new BufferedInputStream(Channels.newInputStream(connection), MAX_LINE);
 				OutputStream out = Channels.newOutputStream(connection)) {
 			String line = readLine(in);
 			List<String> answer = answer(connection, line);

@@ -36,8 +36,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * @param address the address the application is served on
  * @param port the port the application is served on
  * @param backlog the listen backlog of that port, as a worker would resolve it
- * @param workerCapacity the requests one worker handles at once: the request limit of
- * the settings it runs with, its platform threads or its cap on virtual threads
+ * @param workerCapacity the requests one worker handles at once: the request limit of the
+ * settings it runs with, its platform threads or its cap on virtual threads
  * @param keepAlive how long a worker keeps an idle connection open, as it resolves it
  * @param queueTimeout how long a request waits at the master for a ready worker
  * @param ownManagementPort whether the actuator has a port of its own
@@ -96,7 +96,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 				Duration.ofHours(1));
 		if (settings.getQueueTimeout() != null) {
 			checks.duration("concurrency.multi-jvm.queue-timeout", settings.getQueueTimeout(), Duration.ZERO,
-				Duration.ofHours(1));
+					Duration.ofHours(1));
 		}
 		int port = port(environment, checks);
 		checks.range("concurrency.multi-jvm.max-requests", settings.getMaxRequests(), 0, Integer.MAX_VALUE,
@@ -188,16 +188,16 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		}
 
 		@Override
-		public Object onFailure(ConfigurationPropertyName name, Bindable<?> target, BindContext context, Exception error)
-				throws Exception {
+		public Object onFailure(ConfigurationPropertyName name, Bindable<?> target, BindContext context,
+				Exception error) throws Exception {
 			String key = name.toString();
 			String choices = CHOICES.get(key);
 			if (choices == null) {
 				return super.onFailure(name, target, context, error);
 			}
 			ConfiguredValue configured = ConfiguredValue.find(this.environment, key);
-			this.checks.add(Violation.notAllowed(configured, key, (configured != null) ? configured.value() : "",
-					choices));
+			this.checks
+				.add(Violation.notAllowed(configured, key, (configured != null) ? configured.value() : "", choices));
 			// The default stands in until the checks fail, with every violation.
 			return null;
 		}
@@ -230,10 +230,12 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	 * @return the arguments
 	 */
 	List<String> workerArguments() {
-		List<String> arguments = new ArrayList<>(List.of("--concurrency.model=" + this.settings.getWorkerModel().value(),
-				"--server.port=0", "--server.address=127.0.0.1"));
+		List<String> arguments = new ArrayList<>(
+				List.of("--concurrency.model=" + this.settings.getWorkerModel().value(), "--server.port=0",
+						"--server.address=127.0.0.1"));
 		if (this.ownManagementPort) {
-			// Workers cannot all bind the one port: each takes one of its own on loopback.
+			// Workers cannot all bind the one port: each takes one of its own on
+			// loopback.
 			arguments.add("--management.server.port=0");
 			arguments.add("--management.server.address=127.0.0.1");
 		}
@@ -277,8 +279,8 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	}
 
 	/**
-	 * Return this configuration, read on reload, with the settings that take a restart
-	 * of the master kept as they run, saying so if any differs.
+	 * Return this configuration, read on reload, with the settings that take a restart of
+	 * the master kept as they run, saying so if any differs.
 	 * @param running the configuration the master runs
 	 * @param log where the warning goes
 	 * @return the configuration to apply

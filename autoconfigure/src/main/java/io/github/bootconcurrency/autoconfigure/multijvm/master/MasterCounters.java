@@ -21,8 +21,8 @@ final class MasterCounters {
 	final LongAdder recycled = new LongAdder();
 
 	ClusterView.Counters view() {
-		return new ClusterView.Counters(this.spawned.sum(), this.killed.sum(), this.restarts.sum(),
-				this.reloads.sum(), this.recycled.sum());
+		return new ClusterView.Counters(this.spawned.sum(), this.killed.sum(), this.restarts.sum(), this.reloads.sum(),
+				this.recycled.sum());
 	}
 
 }

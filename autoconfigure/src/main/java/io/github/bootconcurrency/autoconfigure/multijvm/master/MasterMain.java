@@ -42,7 +42,8 @@ public final class MasterMain {
 		PrintStream out = System.out;
 		int status;
 		try {
-			status = serve(config, () -> MasterConfig.load(ConfigurationRereader.reread(environment, application)), out);
+			status = serve(config, () -> MasterConfig.load(ConfigurationRereader.reread(environment, application)),
+					out);
 		}
 		catch (Throwable ex) {
 			out.println("[master] The master could not run:\n" + FailureDescription.of(ex).indent(2).stripTrailing());
@@ -51,10 +52,9 @@ public final class MasterMain {
 		System.exit(status);
 	}
 
-	private static int serve(MasterConfig config, Supplier<MasterConfig> reloader,
-			PrintStream out) {
-		// The one reference to ProxyBalancer, whose Undertow classes are optional: the JVM
-		// loads it (and them) only when this line creates one.
+	private static int serve(MasterConfig config, Supplier<MasterConfig> reloader, PrintStream out) {
+		// The one reference to ProxyBalancer, whose Undertow classes are optional: the
+		// JVM loads it (and them) only when this line creates one.
 		Balancer balancer = (config.settings().getBalancer() == MultiJvm.Balancer.SHARED_SOCKET)
 				? new SharedSocketBalancer(config.address(), config.port(), config.backlog())
 				: new ProxyBalancer(config);

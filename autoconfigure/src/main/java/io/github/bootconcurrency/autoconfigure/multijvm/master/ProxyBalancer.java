@@ -137,8 +137,8 @@ final class ProxyBalancer implements Balancer {
 
 	/**
 	 * The master answers in HTTP/1.1, as a server may (RFC 9113, 3.2), so it drops a
-	 * client's offer to upgrade to h2c. Passed on without the Connection header that
-	 * the proxy removes, the offer is malformed, and Jetty answers it with 400.
+	 * client's offer to upgrade to h2c. Passed on without the Connection header that the
+	 * proxy removes, the offer is malformed, and Jetty answers it with 400.
 	 */
 	static void dropH2cUpgrade(HeaderMap headers) {
 		String upgrade = headers.getFirst(Headers.UPGRADE);

@@ -9,15 +9,15 @@ import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 /**
- * Checks, before the master starts anything, that the {@code proxy} balancer can run:
- * it is built on Undertow, which the starter declares optional so that applications
- * that never proxy do not carry it.
+ * Checks, before the master starts anything, that the {@code proxy} balancer can run: it
+ * is built on Undertow, which the starter declares optional so that applications that
+ * never proxy do not carry it.
  *
  * <p>
- * Only {@link ProxyBalancer} and its {@link WaitingRoom} refer to Undertow, and the master
- * loads them once this check has passed, under the proxy balancer alone: without it, the
- * master would fail later with a {@link NoClassDefFoundError}, workers started and the
- * port half bound.
+ * Only {@link ProxyBalancer} and its {@link WaitingRoom} refer to Undertow, and the
+ * master loads them once this check has passed, under the proxy balancer alone: without
+ * it, the master would fail later with a {@link NoClassDefFoundError}, workers started
+ * and the port half bound.
  */
 final class ProxyBalancerRequirement {
 
@@ -40,8 +40,8 @@ final class ProxyBalancerRequirement {
 	/**
 	 * Check that the balancer of a configuration can run with a class loader's classes.
 	 * @param config the master's configuration
-	 * @param environment the environment it was read from, to say where the balancer
-	 * was chosen
+	 * @param environment the environment it was read from, to say where the balancer was
+	 * chosen
 	 * @param classLoader the application's class loader
 	 * @throws ProxyBalancerUnavailableException if the proxy balancer is chosen and a
 	 * class it needs is missing

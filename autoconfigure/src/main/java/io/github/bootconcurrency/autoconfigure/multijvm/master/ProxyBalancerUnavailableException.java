@@ -29,8 +29,8 @@ public class ProxyBalancerUnavailableException extends RuntimeException {
 	 * @param missingClasses the classes the proxy needs that the class path does not have
 	 * @param dependency the coordinates of the dependency that brings them
 	 * ({@code group:artifact:version})
-	 * @param sharedSocketUnavailableReason why the {@code shared-socket} balancer cannot be
-	 * used here either, or {@code null} if it can
+	 * @param sharedSocketUnavailableReason why the {@code shared-socket} balancer cannot
+	 * be used here either, or {@code null} if it can
 	 */
 	public ProxyBalancerUnavailableException(String balancerSetting, List<String> activeProfiles,
 			List<String> missingClasses, String dependency, @Nullable String sharedSocketUnavailableReason) {

@@ -15,8 +15,8 @@ class ProxyBalancerUnavailableFailureAnalyzer extends AbstractFailureAnalyzer<Pr
 		String description = "The multi-jvm master cannot proxy requests: its proxy is built on Undertow, which is "
 				+ "not on the class path, so no worker was started.\n\n" + "    Balancer:         "
 				+ cause.getBalancerSetting() + "\n" + "    Active profiles:  "
-				+ (cause.getActiveProfiles().isEmpty() ? "(none)" : String.join(", ", cause.getActiveProfiles()))
-				+ "\n" + "    Missing classes:  " + String.join(", ", cause.getMissingClasses()) + "\n";
+				+ (cause.getActiveProfiles().isEmpty() ? "(none)" : String.join(", ", cause.getActiveProfiles())) + "\n"
+				+ "    Missing classes:  " + String.join(", ", cause.getMissingClasses()) + "\n";
 		StringBuilder action = new StringBuilder("Add " + cause.getDependency()
 				+ " to the application's dependencies (Spring Boot does not manage its version), with Maven:\n\n"
 				+ "    <dependency>\n" + "      <groupId>" + coordinates[0] + "</groupId>\n" + "      <artifactId>"

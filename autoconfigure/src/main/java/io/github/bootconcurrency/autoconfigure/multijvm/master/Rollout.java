@@ -12,9 +12,9 @@ import java.util.SequencedSet;
  *
  * <p>
  * A reload can be abandoned while its new configuration has not yet booted a single
- * worker: if the first worker of the new generation fails to boot, the configuration
- * that served before comes back. Once one worker of the new generation was ready, the
- * new configuration has proved it can boot, and a later failure is an ordinary one.
+ * worker: if the first worker of the new generation fails to boot, the configuration that
+ * served before comes back. Once one worker of the new generation was ready, the new
+ * configuration has proved it can boot, and a later failure is an ordinary one.
  */
 final class Rollout {
 
@@ -82,8 +82,8 @@ final class Rollout {
 	}
 
 	/**
-	 * Return the configuration to come back to, if this worker's failure to boot
-	 * abandons a reload.
+	 * Return the configuration to come back to, if this worker's failure to boot abandons
+	 * a reload.
 	 * @param worker the worker that failed to boot
 	 * @return the previous configuration, or empty if the failure abandons nothing
 	 */

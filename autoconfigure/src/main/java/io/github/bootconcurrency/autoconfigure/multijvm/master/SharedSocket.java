@@ -22,8 +22,8 @@ final class SharedSocket {
 
 	private static final String NATIVE = "io.github.bootconcurrency.autoconfigure.multijvm.master.NativeListeningSocket";
 
-	private static final int EADDRINUSE = System.getProperty("os.name", "").toLowerCase(Locale.ROOT)
-		.startsWith("mac") ? 48 : 98;
+	private static final int EADDRINUSE = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("mac")
+			? 48 : 98;
 
 	private SharedSocket() {
 	}
@@ -60,8 +60,8 @@ final class SharedSocket {
 		}
 		Inet4Address address = ipv4(host, where);
 		try {
-			Method bind = Class.forName(NATIVE).getDeclaredMethod("bindOntoStandardInput", Inet4Address.class,
-					int.class, int.class);
+			Method bind = Class.forName(NATIVE)
+				.getDeclaredMethod("bindOntoStandardInput", Inet4Address.class, int.class, int.class);
 			bind.invoke(null, address, port, backlog);
 		}
 		catch (InvocationTargetException ex) {
@@ -81,8 +81,8 @@ final class SharedSocket {
 			}
 		}
 		catch (UnknownHostException ex) {
-			throw new IllegalStateException("Cannot listen on " + where + ": unknown host '" + host
-					+ "'. Change server.address.", ex);
+			throw new IllegalStateException(
+					"Cannot listen on " + where + ": unknown host '" + host + "'. Change server.address.", ex);
 		}
 		throw new IllegalStateException("Cannot listen on " + where + ": the shared-socket balancer binds IPv4 "
 				+ "addresses only. Change server.address to an IPv4 address, or use "
@@ -91,9 +91,11 @@ final class SharedSocket {
 
 	private static IllegalStateException failure(String where, Throwable cause) {
 		if (cause instanceof NativeCallException call) {
-			return new IllegalStateException("Cannot listen on " + where + " for the shared-socket balancer: "
-					+ call.getMessage() + ". " + ((call.errno == EADDRINUSE) ? "Another process listens on it: "
-							+ "stop it or change server.port." : "Use concurrency.multi-jvm.balancer=proxy."),
+			return new IllegalStateException(
+					"Cannot listen on " + where + " for the shared-socket balancer: " + call.getMessage() + ". "
+							+ ((call.errno == EADDRINUSE)
+									? "Another process listens on it: " + "stop it or change server.port."
+									: "Use concurrency.multi-jvm.balancer=proxy."),
 					cause);
 		}
 		if (cause instanceof IllegalCallerException) {

@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
- * How the master stops its workers. A graceful stop (SIGTERM, SIGINT, workers that
- * cannot boot) first stops taking new requests, as Gunicorn closes its listeners, then
- * drains every worker while the loop goes on reaping them, so that a second signal can
- * still cut it short; the master ends once none is left, or, should a killed worker never
- * exit, a little after it was killed. When the loop itself has failed, the workers are
- * stopped without it, within the graceful timeout, sooner if TERM or INT comes.
+ * How the master stops its workers. A graceful stop (SIGTERM, SIGINT, workers that cannot
+ * boot) first stops taking new requests, as Gunicorn closes its listeners, then drains
+ * every worker while the loop goes on reaping them, so that a second signal can still cut
+ * it short; the master ends once none is left, or, should a killed worker never exit, a
+ * little after it was killed. When the loop itself has failed, the workers are stopped
+ * without it, within the graceful timeout, sooner if TERM or INT comes.
  */
 final class Shutdown {
 

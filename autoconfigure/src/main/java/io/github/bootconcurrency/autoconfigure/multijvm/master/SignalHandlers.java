@@ -19,10 +19,10 @@ final class SignalHandlers {
 	 * Install a handler for every {@link MasterSignal}.
 	 * <p>
 	 * A signal ignored when the master started stays ignored for HUP, INT and TERM: the
-	 * JVM installs no handler over an inherited SIG_IGN for its shutdown signals, whatever
-	 * {@link Signal#handle} is asked. Other signals are taken over. Either way the user is
-	 * told, since {@code nohup} or a script's {@code &} silently changes what a signal
-	 * does.
+	 * JVM installs no handler over an inherited SIG_IGN for its shutdown signals,
+	 * whatever {@link Signal#handle} is asked. Other signals are taken over. Either way
+	 * the user is told, since {@code nohup} or a script's {@code &} silently changes what
+	 * a signal does.
 	 * @param events where the events go
 	 * @param out where warnings go
 	 */

@@ -11,8 +11,8 @@ import java.util.function.BiConsumer;
 import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
 
 /**
- * Watches each running worker for the master's loop, from its heartbeats and deadlines:
- * a worker not ready within {@code boot-timeout}, a drainer past its deadline, a ready
+ * Watches each running worker for the master's loop, from its heartbeats and deadlines: a
+ * worker not ready within {@code boot-timeout}, a drainer past its deadline, a ready
  * worker silent for longer than {@code timeout} or reporting deadlocked threads, and a
  * worker that served its {@code max-requests}.
  *

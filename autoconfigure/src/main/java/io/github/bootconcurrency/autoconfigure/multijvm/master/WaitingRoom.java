@@ -31,16 +31,16 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  *
  * <p>
  * Without it the proxy answers 503 at once whenever no worker is ready, on a cold start
- * or when every worker is gone, where Gunicorn's clients would wait in the listen backlog.
- * A held request costs its exchange and no thread: it is suspended, and resumed on its
- * own IO thread, where the proxy keeps its connections to the workers and where the
- * exchange's timer and connection are safe to touch. Parking and opening take one lock,
- * so a request that parks while a worker is being added is either let through by that
- * add or sees the room open; the volatile flag keeps that lock off the way of a proxy that
- * has workers. A held request without a body watches its connection, so that a client
- * that hangs up leaves at once rather than at the timeout; one with a body is not
- * watched, since reading the connection would take its body. Held requests are capped,
- * so that a flood of them cannot exhaust the heap.
+ * or when every worker is gone, where Gunicorn's clients would wait in the listen
+ * backlog. A held request costs its exchange and no thread: it is suspended, and resumed
+ * on its own IO thread, where the proxy keeps its connections to the workers and where
+ * the exchange's timer and connection are safe to touch. Parking and opening take one
+ * lock, so a request that parks while a worker is being added is either let through by
+ * that add or sees the room open; the volatile flag keeps that lock off the way of a
+ * proxy that has workers. A held request without a body watches its connection, so that a
+ * client that hangs up leaves at once rather than at the timeout; one with a body is not
+ * watched, since reading the connection would take its body. Held requests are capped, so
+ * that a flood of them cannot exhaust the heap.
  */
 final class WaitingRoom implements HttpHandler {
 
@@ -89,12 +89,13 @@ final class WaitingRoom implements HttpHandler {
 		this.timeout = timeout;
 		this.maxHeld = maxHeld;
 		String retryAfter = Long.toString(Math.max(1, (timeout.toMillis() + 999) / 1000));
-		this.timedOut = refusal(retryAfter, "No worker became ready within concurrency.multi-jvm.queue-timeout ("
-				+ describe(timeout) + ").\n");
+		this.timedOut = refusal(retryAfter,
+				"No worker became ready within concurrency.multi-jvm.queue-timeout (" + describe(timeout) + ").\n");
 		this.full = refusal(retryAfter, "No worker is ready, and " + maxHeld + " requests already wait for one.\n");
 		HttpHandler stopping = refusal("1", "The server is stopping.\n");
 		this.stopping = (exchange) -> {
-			// Another instance may take the client's next request: it must not come back here.
+			// Another instance may take the client's next request: it must not come back
+			// here.
 			exchange.setPersistent(false);
 			stopping.handleRequest(exchange);
 		};
@@ -122,8 +123,8 @@ final class WaitingRoom implements HttpHandler {
 			this.next.handleRequest(exchange);
 			return;
 		}
-		// Parked only once dispatched: resumed earlier by an add on the master's loop, the
-		// exchange would run twice at once, there and in this call.
+		// Parked only once dispatched: resumed earlier by an add on the master's loop,
+		// the exchange would run twice at once, there and in this call.
 		exchange.dispatch(SameThreadExecutor.INSTANCE, () -> park(exchange));
 	}
 

@@ -11,14 +11,14 @@ import java.util.regex.Pattern;
 
 /**
  * The command line of a worker: the master's own java binary, JVM options, class path or
- * jar, main class and arguments, minus debug agents, plus the configured
- * {@code jvm-args} and the arguments that make the process a worker.
+ * jar, main class and arguments, minus debug agents, plus the configured {@code jvm-args}
+ * and the arguments that make the process a worker.
  *
  * <p>
  * The master's command line is read from the operating system
  * ({@link ProcessHandle.Info#arguments()}), not rebuilt from the JVM's view of it, so
- * that options that came from {@code JAVA_TOOL_OPTIONS} are not passed twice: the
- * worker inherits the environment variable itself.
+ * that options that came from {@code JAVA_TOOL_OPTIONS} are not passed twice: the worker
+ * inherits the environment variable itself.
  */
 final class WorkerLaunch {
 
@@ -71,8 +71,8 @@ final class WorkerLaunch {
 	}
 
 	/**
-	 * Linux's own record of the command line: {@link ProcessHandle.Info#arguments()} comes
-	 * back empty when the command line is long, as a full class path makes it.
+	 * Linux's own record of the command line: {@link ProcessHandle.Info#arguments()}
+	 * comes back empty when the command line is long, as a full class path makes it.
 	 */
 	private static Optional<List<String>> procCmdline() {
 		Path cmdline = Path.of("/proc/self/cmdline");
@@ -115,8 +115,8 @@ final class WorkerLaunch {
 			}
 		}
 		if (main.isEmpty()) {
-			throw new IllegalStateException("Cannot tell the main class or jar from this process's command line "
-					+ argv + ": the multi-jvm master needs it to start its workers");
+			throw new IllegalStateException("Cannot tell the main class or jar from this process's command line " + argv
+					+ ": the multi-jvm master needs it to start its workers");
 		}
 		return new WorkerLaunch(java, options, main, argv.subList(i, argv.size()), "");
 	}

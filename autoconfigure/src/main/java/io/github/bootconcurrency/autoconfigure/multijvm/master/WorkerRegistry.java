@@ -122,8 +122,8 @@ final class WorkerRegistry {
 	 */
 	boolean authenticate(int id, String token) {
 		Worker worker = this.workers.get(id);
-		return worker != null && token != null && MessageDigest.isEqual(
-				worker.token().getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
+		return worker != null && token != null && MessageDigest.isEqual(worker.token().getBytes(StandardCharsets.UTF_8),
+				token.getBytes(StandardCharsets.UTF_8));
 	}
 
 	List<ClusterView.WorkerView> views(Instant now) {

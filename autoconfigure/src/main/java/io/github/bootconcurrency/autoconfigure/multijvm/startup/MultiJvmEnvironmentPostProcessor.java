@@ -14,16 +14,16 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * Decides, once the profiles' configuration is loaded and before any application
- * context exists, which part this JVM plays in the multi-jvm model: a worker started by
- * a master (it watches its master, then runs the application), the master itself when
- * the active profiles choose {@code concurrency.model: multi-jvm} ({@link MasterMain}
- * takes over the JVM and never returns), or neither.
+ * Decides, once the profiles' configuration is loaded and before any application context
+ * exists, which part this JVM plays in the multi-jvm model: a worker started by a master
+ * (it watches its master, then runs the application), the master itself when the active
+ * profiles choose {@code concurrency.model: multi-jvm} ({@link MasterMain} takes over the
+ * JVM and never returns), or neither.
  *
  * <p>
  * So {@code java -jar app.jar} becomes the master with no launcher script and no change
- * to the application's {@code main}, and the master never creates an application bean
- * nor opens a database or Redis connection.
+ * to the application's {@code main}, and the master never creates an application bean nor
+ * opens a database or Redis connection.
  */
 class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 

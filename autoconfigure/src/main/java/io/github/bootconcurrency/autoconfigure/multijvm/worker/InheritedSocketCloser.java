@@ -17,10 +17,10 @@ import org.springframework.context.event.ContextClosedEvent;
  *
  * <p>
  * The server's own graceful shutdown pauses its acceptor instead, and a paused acceptor
- * still blocked in {@code accept()} takes the next connection from the shared backlog
- * and drops it: that client gets no answer, while another worker would have served it.
- * Once this process's copy is closed, the kernel hands new connections to the workers
- * that still accept. Requests already accepted finish as usual.
+ * still blocked in {@code accept()} takes the next connection from the shared backlog and
+ * drops it: that client gets no answer, while another worker would have served it. Once
+ * this process's copy is closed, the kernel hands new connections to the workers that
+ * still accept. Requests already accepted finish as usual.
  */
 final class InheritedSocketCloser implements ApplicationListener<ContextClosedEvent> {
 

@@ -29,8 +29,9 @@ public final class MasterWatch {
 	}
 
 	/**
-	 * A master killed by SIGKILL stays a zombie until its own parent reaps it, and a zombie
-	 * still counts as alive for {@link ProcessHandle#isAlive()}: on Linux, ask /proc.
+	 * A master killed by SIGKILL stays a zombie until its own parent reaps it, and a
+	 * zombie still counts as alive for {@link ProcessHandle#isAlive()}: on Linux, ask
+	 * /proc.
 	 */
 	private static boolean isZombie(long pid) {
 		Path stat = Path.of("/proc/" + pid + "/stat");
@@ -54,7 +55,8 @@ public final class MasterWatch {
 					&& !isZombie(masterPid);
 			if (!alive) {
 				System.err.println("The multi-jvm master (pid " + masterPid + ") is gone: this worker stops now");
-				// halt, not exit: a graceful shutdown would keep an orphan serving for up to 30 s.
+				// halt, not exit: a graceful shutdown would keep an orphan serving for up
+				// to 30 s.
 				Runtime.getRuntime().halt(1);
 			}
 			try {

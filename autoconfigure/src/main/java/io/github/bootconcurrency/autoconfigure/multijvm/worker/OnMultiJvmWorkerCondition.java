@@ -20,8 +20,8 @@ class OnMultiJvmWorkerCondition extends SpringBootCondition {
 		return worker
 			.map((w) -> ConditionOutcome
 				.match("this JVM is worker " + w.id() + " of the multi-jvm master with pid " + w.masterPid()))
-			.orElseGet(() -> ConditionOutcome.noMatch("this JVM was not started by a multi-jvm master ("
-					+ WorkerEnvironment.ID + " is not set)"));
+			.orElseGet(() -> ConditionOutcome
+				.noMatch("this JVM was not started by a multi-jvm master (" + WorkerEnvironment.ID + " is not set)"));
 	}
 
 }

@@ -27,13 +27,13 @@ import org.springframework.context.SmartLifecycle;
  * Design: the master decides that a worker is alive from this heartbeat alone, not from
  * an HTTP probe. A probe would queue behind the very requests that keep a busy worker
  * busy, behind its request gate and in its server's pool, so a saturated worker would
- * look hung and be killed with every request in flight. The heartbeat's thread takes
- * none of the application's locks and no request slot: it stops only when the JVM as a
- * whole stops (a stopped process, an endless collection, a wedged JVM). A deadlock, which
- * leaves this thread running, is reported for the master to act on. The heartbeat is
- * also how the worker says it is ready and which port it serves on, so the master never
- * trusts a port it did not hear from the worker itself, over its authenticated channel;
- * a change of readiness is sent at once rather than at the next beat.
+ * look hung and be killed with every request in flight. The heartbeat's thread takes none
+ * of the application's locks and no request slot: it stops only when the JVM as a whole
+ * stops (a stopped process, an endless collection, a wedged JVM). A deadlock, which
+ * leaves this thread running, is reported for the master to act on. The heartbeat is also
+ * how the worker says it is ready and which port it serves on, so the master never trusts
+ * a port it did not hear from the worker itself, over its authenticated channel; a change
+ * of readiness is sent at once rather than at the next beat.
  */
 final class WorkerHeartbeat implements SmartLifecycle, SmartApplicationListener {
 
@@ -87,7 +87,8 @@ final class WorkerHeartbeat implements SmartLifecycle, SmartApplicationListener 
 
 	/**
 	 * The first to start and the last to stop: the master hears from the worker through
-	 * its whole graceful shutdown, and is told at the end that it no longer takes traffic.
+	 * its whole graceful shutdown, and is told at the end that it no longer takes
+	 * traffic.
 	 */
 	@Override
 	public int getPhase() {

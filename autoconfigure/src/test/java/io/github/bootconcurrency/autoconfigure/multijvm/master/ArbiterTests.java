@@ -312,8 +312,8 @@ class ArbiterTests {
 		runOffLoop();
 		this.clock.advance(Supervisor.DUMP_GRACE);
 		step();
-		assertThat(log()).contains("Could not dump the threads of worker 1 (pid 1000, port 40001, draining): no such "
-				+ "process");
+		assertThat(log())
+			.contains("Could not dump the threads of worker 1 (pid 1000, port 40001, draining): no such " + "process");
 		assertThat(worker.signals).containsExactly("KILL");
 	}
 
@@ -527,8 +527,9 @@ class ArbiterTests {
 		FakeWorkers.Process worker = readyWorker();
 		this.reloader = () -> config("concurrency.multi-jvm.timeout=lots");
 		reload();
-		assertThat(log()).contains("Received SIGHUP, but the configuration cannot be used; the running workers and "
-				+ "configuration stay")
+		assertThat(log())
+			.contains("Received SIGHUP, but the configuration cannot be used; the running workers and "
+					+ "configuration stay")
 			.contains("Failed to bind properties under 'concurrency.multi-jvm.timeout'")
 			.contains("Action:");
 		assertThat(worker.signals).isEmpty();

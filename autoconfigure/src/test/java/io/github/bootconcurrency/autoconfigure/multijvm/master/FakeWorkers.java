@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Stand-ins for what the master's loop drives, so that its policy runs in milliseconds:
- * a clock that moves only when told, processes that exit only when told, a launcher that
+ * Stand-ins for what the master's loop drives, so that its policy runs in milliseconds: a
+ * clock that moves only when told, processes that exit only when told, a launcher that
  * can be made to fail, and a balancer that records which workers it would serve.
  */
 final class FakeWorkers {

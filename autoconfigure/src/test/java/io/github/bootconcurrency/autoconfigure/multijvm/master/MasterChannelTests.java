@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
 
 /**
- * Tests for {@link MasterChannel} and {@link MasterChannelClient}, over a real Unix domain
- * socket.
+ * Tests for {@link MasterChannel} and {@link MasterChannelClient}, over a real Unix
+ * domain socket.
  */
 class MasterChannelTests {
 
@@ -105,8 +105,7 @@ class MasterChannelTests {
 		assertThatIOException().isThrownBy(client::status).withMessageContaining("'DENIED'");
 		assertThatIOException().isThrownBy(() -> client.scale(9));
 		assertThat(this.submitted).isEmpty();
-		assertThat(this.log.toString(StandardCharsets.UTF_8))
-			.contains("refused a request that is not from worker 7")
+		assertThat(this.log.toString(StandardCharsets.UTF_8)).contains("refused a request that is not from worker 7")
 			.doesNotContain("not-the-token");
 	}
 

@@ -28,7 +28,8 @@ class MasterConfigTests {
 		MasterConfig config = MasterConfig.load(new MockEnvironment().withProperty("concurrency.model", "multi-jvm"));
 		assertThat(config.workers()).isEqualTo(2);
 		assertThat(config.port()).isEqualTo(8080);
-		// Each worker binds a port of its own choosing and reports it: none is chosen for it.
+		// Each worker binds a port of its own choosing and reports it: none is chosen for
+		// it.
 		assertThat(config.workerArguments()).contains("--concurrency.model=platform", "--server.port=0",
 				"--server.address=127.0.0.1");
 		assertThat(config.queueTimeout()).isEqualTo(config.settings().getBootTimeout());
@@ -46,7 +47,8 @@ class MasterConfigTests {
 	@Test
 	void aChangedQueueTimeoutTakesARestartOfTheMaster() {
 		MasterConfig running = MasterConfig.load(new MockEnvironment());
-		MasterConfig next = MasterConfig.load(new MockEnvironment().withProperty("concurrency.multi-jvm.queue-timeout", "5s"));
+		MasterConfig next = MasterConfig
+			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.queue-timeout", "5s"));
 		assertThat(running.restartOnlyChanges(next)).isEqualTo("concurrency.multi-jvm.queue-timeout");
 		List<String> warnings = new ArrayList<>();
 		assertThat(next.keepingRestartOnlySettingsOf(running, warnings::add).queueTimeout())
@@ -66,10 +68,12 @@ class MasterConfigTests {
 
 	@Test
 	void workerCapacityIsTheWorkerModelsLimitAndSizesTheProxysConnections() {
-		MasterConfig platform = MasterConfig.load(new MockEnvironment().withProperty("concurrency.platform.max-threads", "50"));
+		MasterConfig platform = MasterConfig
+			.load(new MockEnvironment().withProperty("concurrency.platform.max-threads", "50"));
 		assertThat(platform.workerCapacity()).isEqualTo(50);
 		assertThat(ProxyBalancer.connectionsPerThread(platform.workerCapacity(), 2)).isEqualTo(25);
-		MasterConfig virtual = MasterConfig.load(new MockEnvironment().withProperty("concurrency.multi-jvm.worker-model", "virtual"));
+		MasterConfig virtual = MasterConfig
+			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.worker-model", "virtual"));
 		assertThat(virtual.workerCapacity()).isEqualTo(10_000);
 		// Bounded by the master's file descriptors, whatever a worker could take.
 		assertThat(ProxyBalancer.connectionsPerThread(virtual.workerCapacity(), 2)).isEqualTo(512);
@@ -84,8 +88,10 @@ class MasterConfigTests {
 		assertThat(platform.workerCapacity()).isEqualTo(50);
 		assertThat(platform.backlog()).isEqualTo(300);
 		assertThat(platform.keepAlive()).hasSeconds(6);
-		// Under virtual the worker does not adopt the thread keys: its cap is its capacity.
-		MasterConfig virtual = MasterConfig.load(environment.withProperty("concurrency.multi-jvm.worker-model", "virtual"));
+		// Under virtual the worker does not adopt the thread keys: its cap is its
+		// capacity.
+		MasterConfig virtual = MasterConfig
+			.load(environment.withProperty("concurrency.multi-jvm.worker-model", "virtual"));
 		assertThat(virtual.workerCapacity()).isEqualTo(10_000);
 		assertThat(virtual.backlog()).isEqualTo(300);
 	}
@@ -106,13 +112,15 @@ class MasterConfigTests {
 		MasterConfig defaults = MasterConfig.load(new MockEnvironment());
 		assertThat(defaults.keepAlive()).hasSeconds(20);
 		assertThat(ProxyBalancer.idleConnectionTtl(defaults.keepAlive())).hasSeconds(5);
-		MasterConfig shortKeepAlive = MasterConfig.load(new MockEnvironment().withProperty("concurrency.keep-alive-timeout", "3s"));
+		MasterConfig shortKeepAlive = MasterConfig
+			.load(new MockEnvironment().withProperty("concurrency.keep-alive-timeout", "3s"));
 		assertThat(ProxyBalancer.idleConnectionTtl(shortKeepAlive.keepAlive())).hasMillis(1500);
 	}
 
 	@Test
 	void autoMeansOneWorkerPerProcessor() {
-		MasterConfig config = MasterConfig.load(new MockEnvironment().withProperty("concurrency.multi-jvm.workers", "auto"));
+		MasterConfig config = MasterConfig
+			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.workers", "auto"));
 		assertThat(config.workers()).isEqualTo(Runtime.getRuntime().availableProcessors());
 	}
 
@@ -131,7 +139,8 @@ class MasterConfigTests {
 
 	@Test
 	void unknownBalancerAndWorkerModelAreReportedTogetherWithTheChoicesAsUsersWriteThem() {
-		MockEnvironment environment = new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "round-robin")
+		MockEnvironment environment = new MockEnvironment()
+			.withProperty("concurrency.multi-jvm.balancer", "round-robin")
 			.withProperty("concurrency.multi-jvm.worker-model", "gevent")
 			.withProperty("concurrency.multi-jvm.workers", "0");
 		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(() -> MasterConfig.load(environment))

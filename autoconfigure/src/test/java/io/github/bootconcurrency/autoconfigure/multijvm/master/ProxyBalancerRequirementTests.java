@@ -67,8 +67,8 @@ class ProxyBalancerRequirementTests {
 		MockEnvironment environment = new MockEnvironment().withProperty("concurrency.multi-jvm.balancer",
 				"shared-socket");
 		assertThat(SharedSocket.unsupportedReason()).as("shared-socket runs on this JVM and OS").isEmpty();
-		assertThatNoException().isThrownBy(() -> ProxyBalancerRequirement.check(MasterConfig.load(environment),
-				environment, WITHOUT_UNDERTOW));
+		assertThatNoException().isThrownBy(
+				() -> ProxyBalancerRequirement.check(MasterConfig.load(environment), environment, WITHOUT_UNDERTOW));
 	}
 
 	@Test
@@ -81,9 +81,9 @@ class ProxyBalancerRequirementTests {
 	void analysisGivesTheDependencyToAddAndTheOtherBalancer() {
 		FailureAnalysis analysis = new ProxyBalancerUnavailableFailureAnalyzer()
 			.analyze(new ProxyBalancerUnavailableException("concurrency.multi-jvm.balancer=proxy (from a file)",
-					List.of("multi"), List.of("io.undertow.Undertow"),
-					"io.undertow:undertow-core:2.4.4.Final", null));
-		assertThat(analysis.getDescription()).contains("Balancer:         concurrency.multi-jvm.balancer=proxy (from a file)")
+					List.of("multi"), List.of("io.undertow.Undertow"), "io.undertow:undertow-core:2.4.4.Final", null));
+		assertThat(analysis.getDescription())
+			.contains("Balancer:         concurrency.multi-jvm.balancer=proxy (from a file)")
 			.contains("Active profiles:  multi")
 			.contains("Missing classes:  io.undertow.Undertow");
 		assertThat(analysis.getAction()).contains("Add io.undertow:undertow-core:2.4.4.Final")

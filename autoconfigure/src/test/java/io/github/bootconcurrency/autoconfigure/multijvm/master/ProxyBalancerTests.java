@@ -80,8 +80,8 @@ class ProxyBalancerTests {
 		assertThat(response.statusCode()).isEqualTo(503);
 		// Seconds, rounded up.
 		assertThat(response.headers().firstValue("Retry-After")).hasValue("2");
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("text/plain"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("text/plain"));
 		assertThat(response.body()).contains("No worker became ready within concurrency.multi-jvm.queue-timeout");
 		assertThat(waited).isBetween(Duration.ofMillis(1400), Duration.ofSeconds(6));
 		assertThat(proxy.heldRequests()).isZero();
@@ -167,8 +167,8 @@ class ProxyBalancerTests {
 
 	@Test
 	void requestOverTheMostHeldIsAnswered503AtOnce() throws Exception {
-		ProxyBalancer proxy = start(new ProxyBalancer("127.0.0.1", 0, 128, 200, Duration.ofSeconds(20),
-				LONG_QUEUE_TIMEOUT, 2, 2));
+		ProxyBalancer proxy = start(
+				new ProxyBalancer("127.0.0.1", 0, 128, 200, Duration.ofSeconds(20), LONG_QUEUE_TIMEOUT, 2, 2));
 		List<CompletableFuture<HttpResponse<String>>> responses = List.of(send(proxy, "/a"), send(proxy, "/b"));
 		await().atMost(Duration.ofSeconds(5)).until(() -> proxy.heldRequests() == 2);
 		HttpResponse<String> refused = send(proxy, "/c").get(5, TimeUnit.SECONDS);

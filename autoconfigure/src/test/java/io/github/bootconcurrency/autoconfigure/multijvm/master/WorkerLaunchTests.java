@@ -25,20 +25,20 @@ class WorkerLaunchTests {
 
 	@Test
 	void mainClassLaunchPassesTheClassPathExplicitly() {
-		WorkerLaunch launch = WorkerLaunch.parse("java", List.of("-Dx=1", "-cp", "a.jar:b.jar", "com.example.App", "arg"),
-				"com.example.App", "a.jar:b.jar");
-		assertThat(launch.command(List.of(), List.of("--server.port=1")))
-			.containsExactly("java", "-Dx=1", "-cp", "a.jar:b.jar", "com.example.App", "arg", "--server.port=1");
+		WorkerLaunch launch = WorkerLaunch.parse("java",
+				List.of("-Dx=1", "-cp", "a.jar:b.jar", "com.example.App", "arg"), "com.example.App", "a.jar:b.jar");
+		assertThat(launch.command(List.of(), List.of("--server.port=1"))).containsExactly("java", "-Dx=1", "-cp",
+				"a.jar:b.jar", "com.example.App", "arg", "--server.port=1");
 	}
 
 	@Test
 	void collectorInJvmArgsReplacesTheMastersOwnSoThatWorkersStart() {
 		WorkerLaunch launch = WorkerLaunch.parse("java", List.of("-XX:+UseG1GC", "-Xmx1g", "-jar", "app.jar"),
 				"app.jar", "app.jar");
-		assertThat(launch.command(List.of("-XX:+UseSerialGC"), List.of()))
-			.containsExactly("java", "-Xmx1g", "-XX:+UseSerialGC", "-jar", "app.jar");
-		assertThat(launch.command(List.of("-Xmx512m"), List.of()))
-			.containsExactly("java", "-XX:+UseG1GC", "-Xmx1g", "-Xmx512m", "-jar", "app.jar");
+		assertThat(launch.command(List.of("-XX:+UseSerialGC"), List.of())).containsExactly("java", "-Xmx1g",
+				"-XX:+UseSerialGC", "-jar", "app.jar");
+		assertThat(launch.command(List.of("-Xmx512m"), List.of())).containsExactly("java", "-XX:+UseG1GC", "-Xmx1g",
+				"-Xmx512m", "-jar", "app.jar");
 		assertThat(launch.leftOut(List.of("-XX:+UseSerialGC"))).isEmpty();
 	}
 
@@ -46,16 +46,16 @@ class WorkerLaunchTests {
 	void collectorChosenInTheInheritedEnvironmentWinsOverJvmArgsWithAWarning() {
 		WorkerLaunch launch = WorkerLaunch.parse("java", List.of("-jar", "app.jar"), "app.jar", "app.jar")
 			.inheriting("-Xss1m -XX:+UseZGC ");
-		assertThat(launch.command(List.of("-XX:+UseSerialGC", "-Xmx256m"), List.of()))
-			.containsExactly("java", "-Xmx256m", "-jar", "app.jar");
-		assertThat(launch.leftOut(List.of("-XX:+UseSerialGC", "-Xmx256m"))).hasValueSatisfying(
-				(reason) -> assertThat(reason).contains("jvm-args chooses -XX:+UseSerialGC").contains("JAVA_TOOL_OPTIONS"));
+		assertThat(launch.command(List.of("-XX:+UseSerialGC", "-Xmx256m"), List.of())).containsExactly("java",
+				"-Xmx256m", "-jar", "app.jar");
+		assertThat(launch.leftOut(List.of("-XX:+UseSerialGC", "-Xmx256m")))
+			.hasValueSatisfying((reason) -> assertThat(reason).contains("jvm-args chooses -XX:+UseSerialGC")
+				.contains("JAVA_TOOL_OPTIONS"));
 	}
 
 	@Test
 	void commandLineWithoutAMainIsRefused() {
-		assertThatIllegalStateException()
-			.isThrownBy(() -> WorkerLaunch.parse("java", List.of("-Xmx1g"), "", ""))
+		assertThatIllegalStateException().isThrownBy(() -> WorkerLaunch.parse("java", List.of("-Xmx1g"), "", ""))
 			.withMessageContaining("Cannot tell the main class or jar");
 	}
 

@@ -30,8 +30,7 @@ class MultiJvmWorkerAutoConfigurationTests {
 			assertThat(context).doesNotHaveBean(MasterChannelClient.class).doesNotHaveBean(WorkerHeartbeat.class);
 			ConcurrencyEndpoint endpoint = context.getBean(ConcurrencyEndpoint.class);
 			assertThat(endpoint.concurrency().cluster()).isNull();
-			assertThatExceptionOfType(InvalidEndpointRequestException.class)
-				.isThrownBy(() -> endpoint.control(3, null))
+			assertThatExceptionOfType(InvalidEndpointRequestException.class).isThrownBy(() -> endpoint.control(3, null))
 				.withMessageContaining("Only the multi-jvm model has workers to scale or reload")
 				.withMessageContaining("'platform'");
 		});

@@ -31,9 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link WorkerHeartbeat}, in a real application with a real server, talking
- * to a stand-in for the master's channel on a real Unix domain socket: what a worker
- * tells its master, and when.
+ * Tests for {@link WorkerHeartbeat}, in a real application with a real server, talking to
+ * a stand-in for the master's channel on a real Unix domain socket: what a worker tells
+ * its master, and when.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class WorkerHeartbeatTests {
@@ -65,14 +65,14 @@ class WorkerHeartbeatTests {
 		// A beat a minute: every beat this test sees comes from a change, not the clock.
 		// On Tomcat: with both servers on the class path, a management port needs one.
 		this.application = SpringApplication.run(MultiJvmTestApplication.class, "--server.port=0",
-				"--management.server.port=0", "--spring.autoconfigure.exclude=" + JETTY + "," + JETTY_MANAGEMENT, "--" + WorkerEnvironment.ID + "=4", "--" + WorkerEnvironment.MASTER_PID
-						+ "=1",
+				"--management.server.port=0", "--spring.autoconfigure.exclude=" + JETTY + "," + JETTY_MANAGEMENT,
+				"--" + WorkerEnvironment.ID + "=4", "--" + WorkerEnvironment.MASTER_PID + "=1",
 				"--" + WorkerEnvironment.CHANNEL + "=" + socket, "--" + WorkerEnvironment.TOKEN + "=secret",
 				"--" + WorkerEnvironment.HEARTBEAT_MILLIS + "=60000");
 		int port = ((WebServerApplicationContext) this.application).getWebServer().getPort();
 		await().atMost(Duration.ofSeconds(10))
-			.untilAsserted(() -> assertThat(this.heartbeats).anyMatch((beat) -> beat.startsWith("4 secret HEARTBEAT 1 "
-					+ port + " ")));
+			.untilAsserted(() -> assertThat(this.heartbeats)
+				.anyMatch((beat) -> beat.startsWith("4 secret HEARTBEAT 1 " + port + " ")));
 		// The first beat, sent as the context started, said it was not ready yet.
 		assertThat(this.heartbeats.get(0)).startsWith("4 secret HEARTBEAT 0 ");
 		this.application.close();
