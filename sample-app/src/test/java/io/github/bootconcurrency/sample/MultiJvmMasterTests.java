@@ -522,12 +522,14 @@ class MultiJvmMasterTests {
 
 	@Test
 	void workersThatCannotStartMakeTheMasterExitNonZeroShowingTheirFailureAnalysis() throws Exception {
-		this.master = startMaster(1, "--concurrency.platform.max-threads=0");
+		// A key only a worker binds: the master refuses bad concurrency.* values itself,
+		// before any worker starts.
+		this.master = startMaster(1, "--server.servlet.session.timeout=lots");
 		assertThat(this.master.process().waitFor(120, TimeUnit.SECONDS)).isTrue();
 		assertThat(this.master.process().exitValue()).isEqualTo(3);
 		assertThat(this.master.output()).contains("failed to boot 3 times in a row")
 			.containsPattern("\\[worker \\d+ pid \\d+\\] APPLICATION FAILED TO START")
-			.contains("concurrency.platform.max-threads = 0");
+			.contains("server.servlet.session.timeout");
 	}
 
 	@Test
