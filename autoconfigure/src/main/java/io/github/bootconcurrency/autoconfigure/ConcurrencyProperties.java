@@ -245,6 +245,14 @@ public class ConcurrencyProperties {
 		 */
 		private Path pidfile;
 
+		/**
+		 * Addresses trusted to set forwarding headers (Forwarded, X-Forwarded-*): IP
+		 * addresses or CIDR ranges, or '*' for any. Forwarding headers from any other
+		 * address are dropped before the application sees them. Like Gunicorn's
+		 * 'forwarded_allow_ips', but empty by default: no address is trusted.
+		 */
+		private List<String> forwardedAllowIps = new ArrayList<>();
+
 		public String getWorkers() {
 			return this.workers;
 		}
@@ -331,6 +339,14 @@ public class ConcurrencyProperties {
 
 		public void setPidfile(Path pidfile) {
 			this.pidfile = pidfile;
+		}
+
+		public List<String> getForwardedAllowIps() {
+			return this.forwardedAllowIps;
+		}
+
+		public void setForwardedAllowIps(List<String> forwardedAllowIps) {
+			this.forwardedAllowIps = forwardedAllowIps;
 		}
 
 		/**

@@ -13,6 +13,7 @@ import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
 import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm;
 import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm.Balancer;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
+import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
 import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
@@ -105,6 +106,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 				(settings.getMaxRequests() > 0) ? Integer.MAX_VALUE : 0,
 				(settings.getMaxRequests() > 0) ? "0 or a positive whole number"
 						: "0 while concurrency.multi-jvm.max-requests is 0 (jitter only spreads recycling out)");
+		checkForwardedAllowIps(settings, environment, checks);
 		ConcurrencySettings worker = WORKER_MODELS.contains(settings.getWorkerModel().value())
 				? workerSettings(properties, environment, checks) : null;
 		checks.throwIfInvalid();
@@ -132,6 +134,26 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 			ex.getViolations().forEach(checks::add);
 			return null;
 		}
+	}
+
+	private static void checkForwardedAllowIps(MultiJvm settings, ConfigurableEnvironment environment,
+			SettingsChecks checks) {
+		try {
+			ForwardedAllowIps.of(settings.getForwardedAllowIps());
+		}
+		catch (IllegalArgumentException ex) {
+			String key = "concurrency.multi-jvm.forwarded-allow-ips";
+			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, key), key, ex.getMessage(),
+					ForwardedAllowIps.ALLOWED));
+		}
+	}
+
+	/**
+	 * Return the addresses trusted to set forwarding headers.
+	 * @return the addresses
+	 */
+	ForwardedAllowIps forwardedAllowIps() {
+		return ForwardedAllowIps.of(this.settings.getForwardedAllowIps());
 	}
 
 	private static boolean ownManagementPort(ConfigurableEnvironment environment) {
@@ -240,11 +262,19 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 			arguments.add("--management.server.address=127.0.0.1");
 		}
 		if (this.settings.getBalancer() == Balancer.PROXY) {
-			// The proxy sets X-Forwarded-* from the real client: workers honour them from
-			// the master's own address only. Under shared-socket clients reach the
-			// workers directly, so the application's own choice stands.
+			// The proxy sets X-Forwarded-* from the real client (ForwardedHeaders):
+			// workers honour them from the master's own address only.
 			arguments.add("--server.forward-headers-strategy=native");
 			arguments.add("--server.tomcat.remoteip.internal-proxies=127\\.0\\.0\\.1");
+		}
+		else {
+			// Clients reach the workers directly: the server's own handling of forwarding
+			// headers would trust them from anyone. The workers drop them instead, but
+			// from the addresses the master was told to trust
+			// (MultiJvmWorkerAutoConfiguration).
+			arguments.add("--server.forward-headers-strategy=none");
+			arguments.add("--concurrency.multi-jvm.forwarded-allow-ips="
+					+ String.join(",", this.settings.getForwardedAllowIps()));
 		}
 		return arguments;
 	}
@@ -275,6 +305,9 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		if (!this.queueTimeout.equals(next.queueTimeout)) {
 			changes.append(" concurrency.multi-jvm.queue-timeout");
 		}
+		if (!this.settings.getForwardedAllowIps().equals(next.settings.getForwardedAllowIps())) {
+			changes.append(" concurrency.multi-jvm.forwarded-allow-ips");
+		}
 		return changes.isEmpty() ? null : changes.toString().trim().replace(" ", ", ");
 	}
 
@@ -293,6 +326,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		log.accept("WARNING: changing " + restartOnly + " takes a restart of the master: the running value(s) stay");
 		this.settings.setBalancer(running.settings.getBalancer());
 		this.settings.setPidfile(running.settings.getPidfile());
+		this.settings.setForwardedAllowIps(running.settings.getForwardedAllowIps());
 		return new MasterConfig(this.settings, this.workers, running.address, running.port, running.backlog,
 				this.workerCapacity, this.keepAlive, running.queueTimeout, this.ownManagementPort);
 	}

@@ -4,9 +4,11 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
 import io.undertow.Undertow;
 import io.undertow.server.handlers.ResponseCodeHandler;
 import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
@@ -55,6 +57,11 @@ final class ProxyBalancer implements Balancer {
 	private final WaitingRoom waitingRoom;
 
 	/**
+	 * What becomes of the forwarding headers clients send: set before the server starts.
+	 */
+	private ForwardedHeaders forwardedHeaders = new ForwardedHeaders(ForwardedAllowIps.of(List.of()));
+
+	/**
 	 * The workers the proxy has, guarded by this balancer.
 	 */
 	private final Set<URI> workers = new HashSet<>();
@@ -66,6 +73,7 @@ final class ProxyBalancer implements Balancer {
 	ProxyBalancer(MasterConfig config) {
 		this(config.address(), config.port(), config.backlog(), config.workerCapacity(), config.keepAlive(),
 				config.queueTimeout());
+		this.forwardedHeaders = new ForwardedHeaders(config.forwardedAllowIps());
 	}
 
 	/**
@@ -119,6 +127,7 @@ final class ProxyBalancer implements Balancer {
 			.setSocketOption(Options.BACKLOG, backlog)
 			.setHandler((exchange) -> {
 				dropH2cUpgrade(exchange.getRequestHeaders());
+				this.forwardedHeaders.apply(exchange);
 				this.waitingRoom.handleRequest(exchange);
 			})
 			.build();

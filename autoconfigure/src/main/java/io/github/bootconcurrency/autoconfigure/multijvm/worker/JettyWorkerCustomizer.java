@@ -1,8 +1,11 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -12,7 +15,8 @@ import org.springframework.core.Ordered;
 
 /**
  * Makes a worker's Jetty accept on the listening socket it inherited from the master
- * ({@code shared-socket}).
+ * ({@code shared-socket}), where it drops the forwarding headers of clients it does not
+ * trust ({@link ForwardedHeadersCustomizer}).
  */
 class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory>, Ordered {
 
@@ -20,9 +24,13 @@ class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJe
 
 	private final ServerTranslation translation;
 
-	JettyWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation) {
+	private final ForwardedAllowIps forwardedAllowIps;
+
+	JettyWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation,
+			ForwardedAllowIps forwardedAllowIps) {
 		this.worker = worker;
 		this.translation = translation;
+		this.forwardedAllowIps = forwardedAllowIps;
 	}
 
 	@Override
@@ -40,6 +48,12 @@ class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJe
 			for (Connector connector : server.getConnectors()) {
 				if (connector instanceof ServerConnector serverConnector) {
 					serverConnector.setInheritChannel(true);
+				}
+				ForwardedHeadersCustomizer forwarded = new ForwardedHeadersCustomizer(this.forwardedAllowIps);
+				for (ConnectionFactory factory : connector.getConnectionFactories()) {
+					if (factory instanceof HttpConfiguration.ConnectionFactory http) {
+						forwarded.addTo(http.getHttpConfiguration());
+					}
 				}
 			}
 			this.translation.record("jetty", "inheritChannel", true);

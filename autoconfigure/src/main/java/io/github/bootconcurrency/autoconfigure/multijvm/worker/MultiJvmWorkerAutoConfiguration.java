@@ -1,6 +1,9 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
+import java.util.List;
+
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
+import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 
@@ -9,6 +12,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -57,13 +62,28 @@ public final class MultiJvmWorkerAutoConfiguration {
 		return new InheritedSocketCloser();
 	}
 
+	/**
+	 * The addresses a shared-socket worker trusts to set forwarding headers, as the
+	 * master checked them and passes them on; behind the proxy, the master alone reads
+	 * them.
+	 */
+	private static ForwardedAllowIps forwardedAllowIps(WorkerEnvironment worker, Environment environment) {
+		if (!worker.inheritChannel()) {
+			return ForwardedAllowIps.of(List.of());
+		}
+		return ForwardedAllowIps.of(Binder.get(environment)
+			.bind("concurrency.multi-jvm.forwarded-allow-ips", Bindable.listOf(String.class))
+			.orElse(List.of()));
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory")
 	static class TomcatWorkerConfiguration {
 
 		@Bean
-		TomcatWorkerCustomizer multiJvmTomcatWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation) {
-			return new TomcatWorkerCustomizer(worker, translation);
+		TomcatWorkerCustomizer multiJvmTomcatWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation,
+				Environment environment) {
+			return new TomcatWorkerCustomizer(worker, translation, forwardedAllowIps(worker, environment));
 		}
 
 	}
@@ -73,8 +93,9 @@ public final class MultiJvmWorkerAutoConfiguration {
 	static class JettyWorkerConfiguration {
 
 		@Bean
-		JettyWorkerCustomizer multiJvmJettyWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation) {
-			return new JettyWorkerCustomizer(worker, translation);
+		JettyWorkerCustomizer multiJvmJettyWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation,
+				Environment environment) {
+			return new JettyWorkerCustomizer(worker, translation, forwardedAllowIps(worker, environment));
 		}
 
 	}

@@ -1,15 +1,23 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 
+import org.apache.catalina.Valve;
+
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
+import org.springframework.boot.tomcat.TomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
 
 /**
  * Makes a worker's Tomcat accept on the listening socket it inherited from the master
- * ({@code shared-socket}).
+ * ({@code shared-socket}), where it drops the forwarding headers of clients it does not
+ * trust ({@link ForwardedHeadersValve}).
  */
 class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
 
@@ -17,9 +25,13 @@ class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableT
 
 	private final ServerTranslation translation;
 
-	TomcatWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation) {
+	private final ForwardedAllowIps forwardedAllowIps;
+
+	TomcatWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation,
+			ForwardedAllowIps forwardedAllowIps) {
 		this.worker = worker;
 		this.translation = translation;
+		this.forwardedAllowIps = forwardedAllowIps;
 	}
 
 	@Override
@@ -40,6 +52,19 @@ class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableT
 				}
 			});
 			this.translation.record("tomcat", "useInheritedChannel", true);
+			// First in the engine, before any valve that reads the headers.
+			List<Valve> valves = new ArrayList<>();
+			valves.add(new ForwardedHeadersValve(this.forwardedAllowIps));
+			if (!this.forwardedAllowIps.isNone()) {
+				valves.add(ForwardedHeadersValve.remoteIpValve());
+			}
+			if (factory instanceof TomcatWebServerFactory tomcat) {
+				valves.addAll(tomcat.getEngineValves());
+				tomcat.setEngineValves(valves);
+			}
+			else {
+				factory.addEngineValves(valves.toArray(Valve[]::new));
+			}
 		}
 	}
 

@@ -67,6 +67,38 @@ class MasterConfigTests {
 	}
 
 	@Test
+	void aForwardedAllowIpsEntryThatIsNeitherAnAddressNorARangeIsReportedWithWhatIsAllowed() {
+		MockEnvironment environment = new MockEnvironment().withProperty("concurrency.multi-jvm.forwarded-allow-ips",
+				"10.0.0.1, lb.example, 10.0.0.0/8");
+		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(() -> MasterConfig.load(environment))
+			.withMessageContaining("concurrency.multi-jvm.forwarded-allow-ips = lb.example")
+			.withMessageContaining("IP addresses or CIDR ranges")
+			.withMessageContaining("* for any address");
+		for (String bad : List.of("10.0.0.0/33", "256.1.1.1", "010.0.0.1", "fd00::/129", "10.0.0.1/x")) {
+			assertThatExceptionOfType(InvalidSettingsException.class)
+				.isThrownBy(() -> MasterConfig
+					.load(new MockEnvironment().withProperty("concurrency.multi-jvm.forwarded-allow-ips", bad)))
+				.withMessageContaining("concurrency.multi-jvm.forwarded-allow-ips = " + bad);
+		}
+		assertThat(MasterConfig
+			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.forwarded-allow-ips",
+					"10.0.0.1,fd00::/8,*"))
+			.forwardedAllowIps()
+			.isNone()).isFalse();
+	}
+
+	@Test
+	void sharedSocketWorkersTurnTheServersForwardingSupportOffAndGetTheTrustedAddresses() {
+		MasterConfig config = MasterConfig
+			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "shared-socket")
+				.withProperty("concurrency.multi-jvm.forwarded-allow-ips", "10.0.0.0/8, 192.0.2.1"));
+		assertThat(config.workerArguments()).contains("--server.forward-headers-strategy=none",
+				"--concurrency.multi-jvm.forwarded-allow-ips=10.0.0.0/8,192.0.2.1");
+		MasterConfig next = MasterConfig.load(new MockEnvironment());
+		assertThat(config.restartOnlyChanges(next)).contains("concurrency.multi-jvm.forwarded-allow-ips");
+	}
+
+	@Test
 	void workerCapacityIsTheWorkerModelsLimitAndSizesTheProxysConnections() {
 		MasterConfig platform = MasterConfig
 			.load(new MockEnvironment().withProperty("concurrency.platform.max-threads", "50"));

@@ -1,0 +1,68 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
+import io.github.bootconcurrency.autoconfigure.multijvm.Forwarding;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+
+/**
+ * The proxy's handling of forwarding headers: the workers trust them from the master, so
+ * the master lets none through that a client sent.
+ *
+ * <p>
+ * Every forwarding header of a request is dropped, and Undertow's proxy then sets
+ * {@code X-Forwarded-For/-Proto/-Host/-Port} from the exchange: the client's address, the
+ * scheme and the Host header. From an address in
+ * {@code concurrency.multi-jvm.forwarded-allow-ips}, such as a load balancer that ends
+ * TLS, what the headers say is first moved onto the exchange (its source address, its
+ * scheme, its Host header), so that the proxy forwards the real client and scheme in the
+ * same clean set. The decision rests on the connection's peer, never on the exchange's
+ * source address, which this class changes.
+ */
+final class ForwardedHeaders {
+
+	private static final List<HttpString> NAMES = Forwarding.HEADERS.stream().map(HttpString::new).toList();
+
+	private final ForwardedAllowIps trusted;
+
+	ForwardedHeaders(ForwardedAllowIps trusted) {
+		this.trusted = trusted;
+	}
+
+	/**
+	 * Replace the forwarding headers of a request by what the proxy will set.
+	 * @param exchange the request, before it is proxied
+	 */
+	void apply(HttpServerExchange exchange) {
+		HeaderMap headers = exchange.getRequestHeaders();
+		InetSocketAddress peer = exchange.getConnection().getPeerAddress(InetSocketAddress.class);
+		if (peer != null && this.trusted.allows(peer.getAddress())) {
+			Forwarding forwarding = Forwarding.read((name) -> values(headers, name), this.trusted);
+			if (forwarding.client() != null) {
+				exchange.setSourceAddress(new InetSocketAddress(forwarding.client(), 0));
+			}
+			if (forwarding.scheme() != null) {
+				exchange.setRequestScheme(forwarding.scheme());
+			}
+			String host = forwarding.hostWithPort(headers.getFirst(Headers.HOST));
+			if (host != null) {
+				headers.put(Headers.HOST, host);
+			}
+		}
+		for (HttpString name : NAMES) {
+			headers.remove(name);
+		}
+	}
+
+	private static List<String> values(HeaderMap headers, String name) {
+		HeaderValues values = headers.get(name);
+		return (values != null) ? List.copyOf(values) : List.of();
+	}
+
+}
