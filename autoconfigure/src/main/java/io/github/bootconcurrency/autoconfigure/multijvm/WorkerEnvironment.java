@@ -1,18 +1,22 @@
 package io.github.bootconcurrency.autoconfigure.multijvm;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
- * What the multi-jvm master tells a worker JVM about itself, through environment
- * variables rather than arguments: they do not show in {@code ps}, and a process's
- * environment is readable only by its own user, which keeps the worker's token private.
- * No port is among them: a worker binds a port of its own choosing and tells the master
- * which one over the control channel.
+ * What the multi-jvm master tells a worker JVM about itself, through system properties in
+ * the worker's private argument file ({@code java @file}, readable only by the master's
+ * user): they do not show in {@code ps}, and unlike environment variables no process that
+ * the worker starts inherits them, so a child JVM of the same application neither gets
+ * the worker's token nor takes itself for a worker. No port is among them: a worker binds
+ * a port of its own choosing and tells the master which one over the control channel.
  *
  * @param id the worker's id, as its log lines show it
  * @param masterPid the master's process id, which the worker watches
@@ -27,48 +31,86 @@ public record WorkerEnvironment(int id, long masterPid, Path channel, String tok
 		Duration heartbeat) {
 
 	/**
-	 * Variable with the worker's id.
+	 * Property with the worker's id.
 	 */
 	public static final String ID = "CONCURRENCY_WORKER_ID";
 
 	/**
-	 * Variable with the master's pid.
+	 * Property with the master's pid.
 	 */
 	public static final String MASTER_PID = "CONCURRENCY_MASTER_PID";
 
 	/**
-	 * Variable with the path of the master's control socket.
+	 * Property with the path of the master's control socket.
 	 */
 	public static final String CHANNEL = "CONCURRENCY_MASTER_CHANNEL";
 
 	/**
-	 * Variable with the worker's secret token.
+	 * Property with the worker's secret token.
 	 */
 	public static final String TOKEN = "CONCURRENCY_WORKER_TOKEN";
 
 	/**
-	 * Variable that says whether the worker accepts on the master's socket.
+	 * Property that says whether the worker accepts on the master's socket.
 	 */
 	public static final String INHERIT_CHANNEL = "CONCURRENCY_WORKER_INHERIT_CHANNEL";
 
 	/**
-	 * Variable with the heartbeat interval, in milliseconds.
+	 * Property with the heartbeat interval, in milliseconds.
 	 */
 	public static final String HEARTBEAT_MILLIS = "CONCURRENCY_WORKER_HEARTBEAT_MILLIS";
+
+	/**
+	 * Property with the path of the argument file the worker was started with, which it
+	 * deletes as it starts.
+	 */
+	public static final String ARGUMENT_FILE = "CONCURRENCY_WORKER_ARGUMENT_FILE";
+
+	/**
+	 * How the name of the private directory of a master's argument files starts.
+	 */
+	public static final String ARGUMENT_FILE_DIRECTORY_PREFIX = "concurrency-worker-args-";
+
+	private static final Pattern ARGUMENT_FILE_NAME = Pattern.compile("worker-\\d+-\\d+\\.args");
 
 	private static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(1);
 
 	/**
 	 * Return the environment of this process if it is a worker of a multi-jvm master.
+	 * Only system properties count: environment variables of these names, which a process
+	 * started by a worker of an earlier version would have inherited, do not.
 	 * @return the worker's environment, or empty outside a worker
 	 */
 	public static Optional<WorkerEnvironment> current() {
-		return from(System::getenv);
+		return from(System::getProperty);
 	}
 
 	/**
-	 * Read a worker's environment from variables.
-	 * @param variables the variables, by name
+	 * Delete the argument file this worker was started with, if it is one: what is left
+	 * of the worker's command line then lives in its own JVM only. A path that does not
+	 * look like one of the master's argument files is left alone.
+	 */
+	public static void deleteArgumentFile() {
+		String file = System.getProperty(ARGUMENT_FILE);
+		if (file == null) {
+			return;
+		}
+		Path path = Path.of(file);
+		Path parent = path.getParent();
+		if (ARGUMENT_FILE_NAME.matcher(String.valueOf(path.getFileName())).matches() && parent != null
+				&& String.valueOf(parent.getFileName()).startsWith(ARGUMENT_FILE_DIRECTORY_PREFIX)) {
+			try {
+				Files.deleteIfExists(path);
+			}
+			catch (IOException ex) {
+				// The master deletes it when this worker exits.
+			}
+		}
+	}
+
+	/**
+	 * Read a worker's environment from properties.
+	 * @param variables the properties, by name
 	 * @return the worker's environment, or empty if they do not make a worker
 	 */
 	public static Optional<WorkerEnvironment> from(Function<String, String> variables) {
@@ -86,10 +128,10 @@ public record WorkerEnvironment(int id, long masterPid, Path channel, String tok
 	}
 
 	/**
-	 * Return the variables that make a process this worker.
-	 * @return the variables
+	 * Return the system properties that make a process this worker.
+	 * @return the properties, by name
 	 */
-	public Map<String, String> variables() {
+	public Map<String, String> properties() {
 		Map<String, String> variables = new HashMap<>();
 		variables.put(ID, Integer.toString(this.id));
 		variables.put(MASTER_PID, Long.toString(this.masterPid));

@@ -1,6 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.redis;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -111,10 +112,26 @@ public record RedisTarget(Mode mode, List<String> nodes, int database, String ma
 			return null;
 		}
 		String scrubbed = text;
-		for (String secret : this.secrets) {
+		// Longest first: a password that is part of another (a prefix of the sentinel
+		// password) would otherwise leave the rest of the longer one in the text.
+		List<String> longestFirst = this.secrets.stream()
+			.sorted(Comparator.comparingInt(String::length).reversed())
+			.toList();
+		for (String secret : longestFirst) {
 			scrubbed = scrubbed.replace(secret, "******");
 		}
 		return scrubbed;
+	}
+
+	/**
+	 * Describe the target with its components, never with a password: a record's own
+	 * {@code toString()} would show every secret.
+	 * @return the description
+	 */
+	@Override
+	public String toString() {
+		return "RedisTarget[mode=" + this.mode + ", nodes=" + this.nodes + ", database=" + this.database + ", master="
+				+ this.master + ", tls=" + this.tls + ", secrets=" + this.secrets.size() + " hidden]";
 	}
 
 	RedisTarget withSecrets(Set<String> more) {

@@ -1,17 +1,27 @@
 package io.github.bootconcurrency.autoconfigure.multijvm;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -19,8 +29,10 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The smallest application a multi-jvm master can run: one route that says which worker
  * process and which server answered, one that says what the server made of the request,
- * and one that deadlocks two of its threads. No Redis: the test class path has the Redis
- * starter, and there is no Redis to check here.
+ * one that deadlocks two of its threads, one that says which arguments the worker was
+ * given, and one that starts a child JVM of this same application and returns what the
+ * child says it is. No Redis: the test class path has the Redis starter, and there is no
+ * Redis to check here.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration(excludeName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
@@ -31,13 +43,73 @@ public class MultiJvmTestApplication {
 		SpringApplication.run(MultiJvmTestApplication.class, args);
 	}
 
+	/**
+	 * In a JVM started with {@code --report-identity=true}: print whether it takes itself
+	 * for a multi-jvm worker and whether it knows a worker's token.
+	 */
+	@Bean
+	@ConditionalOnBooleanProperty("report-identity")
+	ApplicationRunner reportIdentity() {
+		return (arguments) -> System.out
+			.println("identity: worker=" + WorkerEnvironment.current().isPresent() + ", token-in-environment="
+					+ (System.getenv(WorkerEnvironment.TOKEN) != null) + ", token-in-properties="
+					+ (System.getProperty(WorkerEnvironment.TOKEN) != null) + ", watching-a-master="
+					+ Thread.getAllStackTraces()
+						.keySet()
+						.stream()
+						.anyMatch((thread) -> thread.getName().equals("multi-jvm-master-watch")));
+	}
+
 	@RestController
+	@ConditionalOnWebApplication
 	static class WhereController {
 
 		private final WebServerApplicationContext context;
 
-		WhereController(WebServerApplicationContext context) {
+		private final ApplicationArguments arguments;
+
+		WhereController(WebServerApplicationContext context, ApplicationArguments arguments) {
 			this.context = context;
+			this.arguments = arguments;
+		}
+
+		/**
+		 * What this JVM was given, without the secrets' values: the non-option arguments,
+		 * a marker argument, and the length of two secrets, one an application argument
+		 * and one a JVM option.
+		 */
+		@GetMapping("/arguments")
+		Map<String, Object> arguments() {
+			return Map.of("nonOptionArgs", this.arguments.getNonOptionArgs(), "marker",
+					this.context.getEnvironment().getProperty("app.marker", ""), "argumentSecretLength",
+					this.context.getEnvironment().getProperty("spring.data.redis.password", "").length(),
+					"jvmSecretLength", System.getProperty("spring.data.redis.sentinel.password", "").length());
+		}
+
+		/**
+		 * Start a JVM of this same application, as an application may start a child
+		 * process, and return what it printed.
+		 */
+		@GetMapping("/child")
+		String child() throws Exception {
+			Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx128m",
+					"-cp", System.getProperty("java.class.path"), MultiJvmTestApplication.class.getName(),
+					"--spring.main.web-application-type=none", "--report-identity=true")
+				.redirectErrorStream(true)
+				.start();
+			CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> {
+				try {
+					return child.getInputStream().readAllBytes();
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			});
+			if (!child.waitFor(60, TimeUnit.SECONDS)) {
+				child.destroyForcibly();
+				return "child did not exit within 60 s";
+			}
+			return new String(output.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8);
 		}
 
 		/**

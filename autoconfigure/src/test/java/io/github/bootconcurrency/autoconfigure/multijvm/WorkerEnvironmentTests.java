@@ -14,15 +14,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorkerEnvironmentTests {
 
 	@Test
-	void variablesTheMasterSetsAreReadBackByTheWorker() {
+	void propertiesTheMasterSetsAreReadBackByTheWorker() {
 		WorkerEnvironment worker = new WorkerEnvironment(3, 42, Path.of("/tmp/m/master.sock"), "s3cret", true,
 				Duration.ofMillis(250));
-		Map<String, String> variables = worker.variables();
-		assertThat(WorkerEnvironment.from(variables::get)).contains(worker);
+		Map<String, String> properties = worker.properties();
+		assertThat(WorkerEnvironment.from(properties::get)).contains(worker);
 	}
 
 	@Test
-	void processWithoutTheVariablesIsNoWorker() {
+	void processWithoutThePropertiesIsNoWorker() {
 		assertThat(WorkerEnvironment.from(Map.of(WorkerEnvironment.ID, "1")::get)).isEmpty();
 	}
 

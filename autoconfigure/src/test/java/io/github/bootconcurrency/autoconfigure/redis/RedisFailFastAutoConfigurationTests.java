@@ -116,6 +116,28 @@ class RedisFailFastAutoConfigurationTests {
 	}
 
 	@Test
+	void passwordThatStartsAnotherIsHiddenWholeAndTheTargetNeverShowsEither(CapturedOutput output) {
+		RedisServer redis = track(RedisServer.start(SERVER_PASSWORD));
+		RedisServer sentinel = track(RedisServer.startSentinel("mymaster", redis));
+		String password = "Pa55";
+		String sentinelPassword = password + "-and-the-sentinels-own";
+		this.runner
+			.withPropertyValues("spring.data.redis.sentinel.master=mymaster",
+					"spring.data.redis.sentinel.nodes=127.0.0.1:" + sentinel.port(), "fail-fast.redis.attempts=1",
+					"spring.data.redis.password=" + password, "spring.data.redis.sentinel.password=" + sentinelPassword)
+			.run((context) -> {
+				RedisUnreachableException failure = failure(context);
+				RedisTarget target = failure.getTarget();
+				assertThat(target.secrets()).containsExactly(password, sentinelPassword);
+				assertThat(target.toString()).doesNotContain(password).contains("127.0.0.1:" + sentinel.port());
+				assertThat(target.scrub("auth " + sentinelPassword + " then " + password))
+					.isEqualTo("auth ****** then ******");
+				assertThat(analysis(failure) + stackTraces(failure) + failure).doesNotContain(password);
+			});
+		assertThat(output.getAll()).doesNotContain(password);
+	}
+
+	@Test
 	void missingPasswordIsAnAuthenticationFailure() {
 		RedisServer redis = track(RedisServer.start(SERVER_PASSWORD));
 		this.runner.withPropertyValues("spring.data.redis.port=" + redis.port())

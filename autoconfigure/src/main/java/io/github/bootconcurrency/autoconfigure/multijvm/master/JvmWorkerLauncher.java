@@ -8,6 +8,7 @@ import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -15,8 +16,9 @@ import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 
 /**
  * Starts workers as JVMs of the master's own command line (see {@link WorkerLaunch}),
- * tells each who it is through its environment, and forwards every line it prints to the
- * master's output, prefixed with the worker's id and pid.
+ * handed over in a private argument file with the system properties that tell each who it
+ * is (see {@link WorkerArgumentFiles}), and forwards every line it prints to the master's
+ * output, prefixed with the worker's id and pid.
  */
 final class JvmWorkerLauncher implements WorkerLauncher {
 
@@ -32,6 +34,8 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 
 	private final PrintStream out;
 
+	private final WorkerArgumentFiles argumentFiles;
+
 	/**
 	 * Create a launcher.
 	 * @param launch the command line of a worker
@@ -39,28 +43,47 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 	 * @param inheritSocket whether workers accept on the master's listening socket, which
 	 * is then the master's standard input
 	 * @param out where the workers' lines go
+	 * @param argumentFiles where the workers' command lines are written
 	 */
-	JvmWorkerLauncher(WorkerLaunch launch, Path channel, boolean inheritSocket, PrintStream out) {
+	JvmWorkerLauncher(WorkerLaunch launch, Path channel, boolean inheritSocket, PrintStream out,
+			WorkerArgumentFiles argumentFiles) {
 		this.launch = launch;
 		this.channel = channel;
 		this.inheritSocket = inheritSocket;
 		this.out = out;
+		this.argumentFiles = argumentFiles;
 	}
 
 	@Override
 	public WorkerProcess launch(int id, String token, MasterConfig config) throws IOException {
 		WorkerEnvironment environment = new WorkerEnvironment(id, ProcessHandle.current().pid(), this.channel, token,
 				this.inheritSocket, heartbeat(config.settings().getTimeout()));
-		ProcessBuilder builder = new ProcessBuilder(
-				this.launch.command(config.settings().getJvmArgs(), config.workerArguments()))
-			.redirectErrorStream(true);
+		Path argumentFile = this.argumentFiles.next(id);
+		List<String> jvmArgs = new ArrayList<>(config.settings().getJvmArgs());
+		environment.properties().forEach((name, value) -> jvmArgs.add("-D" + name + "=" + value));
+		jvmArgs.add("-D" + WorkerEnvironment.ARGUMENT_FILE + "=" + argumentFile);
+		List<String> command = this.launch.command(jvmArgs, config.workerArguments());
+		int prefix = this.launch.commandLinePrefix();
+		this.argumentFiles.write(argumentFile, command.subList(prefix, command.size()));
+		List<String> commandLine = new ArrayList<>(command.subList(0, prefix));
+		commandLine.add("@" + argumentFile);
+		ProcessBuilder builder = new ProcessBuilder(commandLine).redirectErrorStream(true);
 		if (this.inheritSocket) {
 			// The listening socket is the master's standard input: the worker inherits
 			// it.
 			builder.redirectInput(Redirect.INHERIT);
 		}
-		builder.environment().putAll(environment.variables());
-		Process process = builder.start();
+		Process process;
+		try {
+			process = builder.start();
+		}
+		catch (IOException | RuntimeException ex) {
+			this.argumentFiles.delete(argumentFile);
+			throw ex;
+		}
+		// The worker deletes it as it starts; this covers a worker that never gets so
+		// far.
+		process.onExit().thenRun(() -> this.argumentFiles.delete(argumentFile));
 		forwardOutput(id, process);
 		return new JvmProcess(process);
 	}

@@ -1,5 +1,6 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,19 +53,23 @@ public final class MasterMain {
 		System.exit(status);
 	}
 
-	private static int serve(MasterConfig config, Supplier<MasterConfig> reloader, PrintStream out) {
+	private static int serve(MasterConfig config, Supplier<MasterConfig> reloader, PrintStream out) throws IOException {
+		Pidfile pidfile = new Pidfile(config.settings().getPidfile(), out);
+		// Before anything is bound: a second master names the first rather than a port
+		// in use.
+		pidfile.check();
 		// The one reference to ProxyBalancer, whose Undertow classes are optional: the
 		// JVM loads it (and them) only when this line creates one.
 		Balancer balancer = (config.settings().getBalancer() == MultiJvm.Balancer.SHARED_SOCKET)
 				? new SharedSocketBalancer(config.address(), config.port(), config.backlog())
 				: new ProxyBalancer(config);
-		Pidfile pidfile = new Pidfile(config.settings().getPidfile(), out);
+		WorkerArgumentFiles argumentFiles = WorkerArgumentFiles.create();
 		MasterChannel channel = MasterChannel.open(out);
 		ExecutorService offLoop = Executors
 			.newSingleThreadExecutor(Thread.ofVirtual().name("multi-jvm-master-off-loop").factory());
 		try {
 			WorkerLauncher launcher = new JvmWorkerLauncher(WorkerLaunch.ofCurrentProcess(), channel.socket(),
-					balancer.inheritsSocket(), out);
+					balancer.inheritsSocket(), out, argumentFiles);
 			Arbiter arbiter = new Arbiter(config, reloader, launcher, balancer, new MonotonicClock(), offLoop, out);
 			balancer.start();
 			pidfile.write();
@@ -76,6 +81,7 @@ public final class MasterMain {
 		finally {
 			offLoop.shutdownNow();
 			channel.close();
+			argumentFiles.close();
 			pidfile.delete();
 		}
 	}

@@ -19,10 +19,20 @@ import java.util.regex.Pattern;
  * ({@link ProcessHandle.Info#arguments()}), not rebuilt from the JVM's view of it, so
  * that options that came from {@code JAVA_TOOL_OPTIONS} are not passed twice: the worker
  * inherits the environment variable itself.
+ *
+ * <p>
+ * The command holds the master's arguments, which may carry secrets
+ * ({@code --spring.data.redis.password=…}, {@code -D…}), so it never goes into a message;
+ * and a worker is started with all of it but the java binary in a private argument file
+ * (see {@link WorkerArgumentFiles}), so that {@code ps} shows none of it. The master's
+ * own argument files ({@code @file} before the main class) stay on the command line: the
+ * launcher does not expand one named inside another.
  */
 final class WorkerLaunch {
 
 	private final String java;
+
+	private final List<String> argumentFiles;
 
 	private final List<String> jvmOptions;
 
@@ -35,9 +45,10 @@ final class WorkerLaunch {
 
 	private final String inheritedOptions;
 
-	WorkerLaunch(String java, List<String> jvmOptions, List<String> main, List<String> arguments,
-			String inheritedOptions) {
+	WorkerLaunch(String java, List<String> argumentFiles, List<String> jvmOptions, List<String> main,
+			List<String> arguments, String inheritedOptions) {
 		this.java = java;
+		this.argumentFiles = List.copyOf(argumentFiles);
 		this.jvmOptions = List.copyOf(jvmOptions);
 		this.main = List.copyOf(main);
 		this.arguments = List.copyOf(arguments);
@@ -52,7 +63,8 @@ final class WorkerLaunch {
 	 * @return the launch
 	 */
 	WorkerLaunch inheriting(String inheritedOptions) {
-		return new WorkerLaunch(this.java, this.jvmOptions, this.main, this.arguments, inheritedOptions);
+		return new WorkerLaunch(this.java, this.argumentFiles, this.jvmOptions, this.main, this.arguments,
+				inheritedOptions);
 	}
 
 	/**
@@ -89,6 +101,7 @@ final class WorkerLaunch {
 	}
 
 	static WorkerLaunch parse(String java, List<String> argv, String mainToken, String classPath) {
+		List<String> argumentFiles = new ArrayList<>();
 		List<String> options = new ArrayList<>();
 		List<String> main = new ArrayList<>();
 		int i = 0;
@@ -110,15 +123,31 @@ final class WorkerLaunch {
 				i++;
 				break;
 			}
-			if (!isDebugAgent(argument)) {
+			if (argument.startsWith("@")) {
+				argumentFiles.add(argument);
+			}
+			else if (!isDebugAgent(argument)) {
 				options.add(argument);
 			}
 		}
 		if (main.isEmpty()) {
-			throw new IllegalStateException("Cannot tell the main class or jar from this process's command line " + argv
-					+ ": the multi-jvm master needs it to start its workers");
+			// The arguments' count, not their values: they may hold a password.
+			throw new IllegalStateException("Cannot tell the main class or jar from this process's command line ("
+					+ argv.size() + " argument(s) after " + java + ", none of them "
+					+ (mainToken.isEmpty() ? "a -jar option" : "'" + mainToken + "' or a -jar option")
+					+ "): the multi-jvm master needs it to start its workers");
 		}
-		return new WorkerLaunch(java, options, main, argv.subList(i, argv.size()), "");
+		return new WorkerLaunch(java, argumentFiles, options, main, argv.subList(i, argv.size()), "");
+	}
+
+	/**
+	 * Return how many of the first elements of a {@link #command command} must stay on
+	 * the worker's command line rather than go into its argument file: the java binary
+	 * and the master's own argument files.
+	 * @return the count
+	 */
+	int commandLinePrefix() {
+		return 1 + this.argumentFiles.size();
 	}
 
 	/**
@@ -156,6 +185,7 @@ final class WorkerLaunch {
 	List<String> command(List<String> jvmArgs, List<String> workerArguments) {
 		List<String> command = new ArrayList<>();
 		command.add(this.java);
+		command.addAll(this.argumentFiles);
 		// A JVM given two collectors does not start: a collector in jvm-args replaces the
 		// master's own, and one in the inherited environment replaces jvm-args'.
 		boolean argsChooseCollector = jvmArgs.stream().anyMatch(WorkerLaunch::choosesCollector);

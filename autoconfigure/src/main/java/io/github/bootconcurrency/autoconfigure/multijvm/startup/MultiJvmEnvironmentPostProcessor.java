@@ -36,6 +36,7 @@ class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		Optional<WorkerEnvironment> worker = WorkerEnvironment.current();
 		if (worker.isPresent()) {
+			WorkerEnvironment.deleteArgumentFile();
 			MasterWatch.start(worker.get().masterPid());
 			return;
 		}

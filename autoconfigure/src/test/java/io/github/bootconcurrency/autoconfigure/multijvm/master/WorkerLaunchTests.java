@@ -54,9 +54,26 @@ class WorkerLaunchTests {
 	}
 
 	@Test
-	void commandLineWithoutAMainIsRefused() {
-		assertThatIllegalStateException().isThrownBy(() -> WorkerLaunch.parse("java", List.of("-Xmx1g"), "", ""))
-			.withMessageContaining("Cannot tell the main class or jar");
+	void commandLineWithoutAMainIsRefusedWithoutShowingItsArguments() {
+		assertThatIllegalStateException()
+			.isThrownBy(
+					() -> WorkerLaunch.parse("java",
+							List.of("-Xmx1g", "-Dspring.data.redis.password=jvm-s3cret",
+									"--spring.data.redis.password=s3cret"),
+							"com.example.App", ""))
+			.withMessageContaining("Cannot tell the main class or jar")
+			.withMessageContaining("3 argument(s)")
+			.withMessageContaining("'com.example.App'")
+			.withMessageNotContaining("s3cret");
+	}
+
+	@Test
+	void mastersOwnArgumentFilesStayOnTheCommandLineBeforeEverythingElse() {
+		WorkerLaunch launch = WorkerLaunch.parse("java", List.of("@/etc/app/jvm.args", "-Xmx1g", "-jar", "app.jar"),
+				"app.jar", "app.jar");
+		assertThat(launch.command(List.of("-Dw=1"), List.of("--server.port=1"))).containsExactly("java",
+				"@/etc/app/jvm.args", "-Xmx1g", "-Dw=1", "-jar", "app.jar", "--server.port=1");
+		assertThat(launch.commandLinePrefix()).isEqualTo(2);
 	}
 
 }

@@ -1,0 +1,123 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
+
+/**
+ * The java launcher's argument files ({@code java @file}) that carry each worker's JVM
+ * options, main class or jar, application arguments and identity, so that none of them
+ * shows in {@code ps} or {@code /proc/<pid>/cmdline}: only the file's name does. Unlike
+ * an environment variable, the arguments reach the worker exactly as they would on its
+ * command line (options before the main class, non-option arguments, what
+ * {@code ApplicationArguments} and {@code CommandLineRunner} see), and nothing in them is
+ * inherited by the processes the worker starts.
+ *
+ * <p>
+ * Each file is readable by the master's user only, in a directory only that user can
+ * enter. The launcher reads it before the worker's JVM starts; the worker deletes it as
+ * it starts ({@link WorkerEnvironment#deleteArgumentFile()}), the master when the worker
+ * exits and, with the directory, when the master stops.
+ */
+final class WorkerArgumentFiles implements AutoCloseable {
+
+	private final Path directory;
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	private WorkerArgumentFiles(Path directory) {
+		this.directory = directory;
+	}
+
+	/**
+	 * Create the private directory of a master's argument files.
+	 * @return the files
+	 * @throws IOException if the directory cannot be created
+	 */
+	static WorkerArgumentFiles create() throws IOException {
+		return new WorkerArgumentFiles(Files.createTempDirectory(WorkerEnvironment.ARGUMENT_FILE_DIRECTORY_PREFIX,
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))));
+	}
+
+	/**
+	 * Return the path of the next worker's file, not yet written.
+	 * @param id the worker's id
+	 * @return the path
+	 */
+	Path next(int id) {
+		return this.directory.resolve("worker-" + id + "-" + this.sequence.incrementAndGet() + ".args");
+	}
+
+	/**
+	 * Write arguments into a new file that only this user can read.
+	 * @param file the file, from {@link #next(int)}
+	 * @param arguments the arguments, one element each
+	 * @throws IOException if the file cannot be written
+	 */
+	void write(Path file, List<String> arguments) throws IOException {
+		StringBuilder text = new StringBuilder();
+		arguments.forEach((argument) -> text.append(quote(argument)).append('\n'));
+		Files.writeString(
+				Files.createFile(file,
+						PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+				text, StandardCharsets.UTF_8, StandardOpenOption.WRITE);
+	}
+
+	/**
+	 * Quote an argument as the launcher reads it back: in double quotes, with backslash
+	 * escapes, so that spaces, quotes and line breaks survive.
+	 * @param argument the argument
+	 * @return the quoted argument
+	 */
+	static String quote(String argument) {
+		StringBuilder quoted = new StringBuilder("\"");
+		for (char c : argument.toCharArray()) {
+			switch (c) {
+				case '\\' -> quoted.append("\\\\");
+				case '"' -> quoted.append("\\\"");
+				case '\n' -> quoted.append("\\n");
+				case '\r' -> quoted.append("\\r");
+				case '\t' -> quoted.append("\\t");
+				case '\f' -> quoted.append("\\f");
+				default -> quoted.append(c);
+			}
+		}
+		return quoted.append('"').toString();
+	}
+
+	/**
+	 * Delete a file if it is still there.
+	 * @param file the file
+	 */
+	void delete(Path file) {
+		try {
+			Files.deleteIfExists(file);
+		}
+		catch (IOException ex) {
+			// The directory goes when the master stops.
+		}
+	}
+
+	/**
+	 * Delete every file and the directory.
+	 */
+	@Override
+	public void close() {
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(this.directory)) {
+			files.forEach(this::delete);
+		}
+		catch (IOException ex) {
+			// Gone already.
+		}
+		delete(this.directory);
+	}
+
+}
