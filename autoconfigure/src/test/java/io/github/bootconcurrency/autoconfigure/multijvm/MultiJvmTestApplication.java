@@ -1,7 +1,11 @@
 package io.github.bootconcurrency.autoconfigure.multijvm;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -9,12 +13,14 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The smallest application a multi-jvm master can run: one route that says which worker
- * process and which server answered, and one that deadlocks two of its threads. No Redis:
- * the test class path has the Redis starter, and there is no Redis to check here.
+ * process and which server answered, one that deadlocks two of its threads, a greeting
+ * and a large response. No Redis: the test class path has the Redis starter, and there is
+ * no Redis to check here.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration(excludeName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
@@ -58,6 +64,26 @@ public class MultiJvmTestApplication {
 				}
 				synchronized (theirs) {
 					bothHold.countDown();
+				}
+			}
+		}
+
+		@GetMapping("/hello")
+		String hello() {
+			return "hello";
+		}
+
+		/**
+		 * Stream a response of a number of megabytes, without holding it in the heap.
+		 */
+		@GetMapping("/megabytes")
+		void megabytes(@RequestParam int count, HttpServletResponse response) throws IOException {
+			byte[] chunk = new byte[1024 * 1024];
+			response.setContentType("application/octet-stream");
+			response.setContentLengthLong((long) count * chunk.length);
+			try (OutputStream out = response.getOutputStream()) {
+				for (int i = 0; i < count; i++) {
+					out.write(chunk);
 				}
 			}
 		}
