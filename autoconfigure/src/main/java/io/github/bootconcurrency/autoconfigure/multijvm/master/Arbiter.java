@@ -427,6 +427,8 @@ final class Arbiter implements MasterChannel.Master {
 
 	private void warnings() {
 		this.launcher.warnings(this.config).forEach((warning) -> log("WARNING: " + warning));
+		this.config.descriptorShortfall(ListenerLimits.openFileLimit())
+			.ifPresent((warning) -> log("WARNING: " + warning));
 	}
 
 	@Override

@@ -1,6 +1,10 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 import org.springframework.util.unit.DataSize;
 
@@ -46,6 +50,50 @@ record ListenerLimits(int maxConnections, int maxHeaderBytes, Duration headerTim
 	static ListenerLimits defaults(Duration keepAlive) {
 		return new ListenerLimits(8192, (int) DEFAULT_MAX_HEADER_SIZE.toBytes(), DEFAULT_HEADER_TIMEOUT, keepAlive,
 				keepAlive);
+	}
+
+	/**
+	 * Descriptors the master uses besides client connections and connections to workers:
+	 * jars, the control channel and its connections, pipes to the workers' output.
+	 */
+	static final int OTHER_DESCRIPTORS = 256;
+
+	/**
+	 * Return a warning if an open-file limit is below what the master may open at once
+	 * under these limits: it would then fail to accept, or to reach a worker, first.
+	 * @param workers the number of workers
+	 * @param connectionsPerWorker most connections the proxy opens to one worker
+	 * @param openFileLimit the open-file limit, or a negative number if unknown
+	 * @return the warning, if any
+	 */
+	Optional<String> descriptorShortfall(int workers, int connectionsPerWorker, long openFileLimit) {
+		long needed = (long) this.maxConnections + (long) workers * connectionsPerWorker + OTHER_DESCRIPTORS;
+		if (openFileLimit < 0 || openFileLimit >= needed) {
+			return Optional.empty();
+		}
+		return Optional.of("the master may open up to " + needed + " files (concurrency.max-connections="
+				+ this.maxConnections + " client connections, " + connectionsPerWorker + " to each of " + workers
+				+ " worker(s), and " + OTHER_DESCRIPTORS + " more), but its open-file limit is " + openFileLimit
+				+ ": raise it (ulimit -n, LimitNOFILE) or lower concurrency.max-connections");
+	}
+
+	/**
+	 * Return this process's open-file limit, as Linux reports it.
+	 * @return the limit, or -1 if unknown or unlimited
+	 */
+	static long openFileLimit() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+				if (line.startsWith("Max open files")) {
+					String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+					return soft.chars().allMatch(Character::isDigit) ? Long.parseLong(soft) : -1;
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// Not Linux: nothing to say.
+		}
+		return -1;
 	}
 
 	/**

@@ -205,6 +205,19 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	}
 
 	/**
+	 * Return a warning if an open-file limit is below what the proxy may open at once.
+	 * @param openFileLimit the limit, or a negative number if unknown
+	 * @return the warning, if any
+	 */
+	Optional<String> descriptorShortfall(long openFileLimit) {
+		if (this.settings.getBalancer() != Balancer.PROXY) {
+			return Optional.empty();
+		}
+		return this.listenerLimits.descriptorShortfall(this.workers,
+				Math.min(this.workerCapacity, ProxyBalancer.MAX_CONNECTIONS_PER_WORKER), openFileLimit);
+	}
+
+	/**
 	 * Return the balancer's name, as users write it.
 	 * @return the name
 	 */

@@ -133,6 +133,17 @@ class MasterConfigTests {
 	}
 
 	@Test
+	void anOpenFileLimitBelowWhatTheProxyMayOpenIsWarnedAbout() {
+		MasterConfig config = MasterConfig.load(new MockEnvironment());
+		// 8,192 clients, 200 connections to each of 2 workers, 256 more.
+		assertThat(config.descriptorShortfall(8848)).isEmpty();
+		assertThat(config.descriptorShortfall(-1)).isEmpty();
+		assertThat(config.descriptorShortfall(8847)).hasValueSatisfying((warning) -> assertThat(warning)
+			.contains("up to 8848 files", "open-file limit is 8847", "concurrency.max-connections=8192"));
+		assertThat(ListenerLimits.openFileLimit()).isPositive();
+	}
+
+	@Test
 	void changedListenerLimitsTakeARestartOfTheMaster() {
 		MasterConfig running = MasterConfig.load(new MockEnvironment());
 		MasterConfig next = MasterConfig
