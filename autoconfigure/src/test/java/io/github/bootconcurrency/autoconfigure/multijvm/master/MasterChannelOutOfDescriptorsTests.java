@@ -71,7 +71,10 @@ class MasterChannelOutOfDescriptorsTests {
 			answers.add(ask(socket));
 		}
 		// Long enough for a loop without a pause to fail a million times.
+		Duration cpuBefore = cpuTime();
 		Thread.sleep(3000);
+		assertThat(cpuTime().minus(cpuBefore)).as("CPU time while out of descriptors")
+			.isLessThan(Duration.ofMillis(1000));
 		String exhausted = this.output.toString();
 		assertThat(exhausted.split(CANNOT_ACCEPT, -1)).as(exhausted).hasSize(2);
 		assertThat(exhausted).contains("event ChannelTrouble[failing=true]")
@@ -106,6 +109,10 @@ class MasterChannelOutOfDescriptorsTests {
 			}
 		});
 		return answer;
+	}
+
+	private Duration cpuTime() {
+		return this.process.toHandle().info().totalCpuDuration().orElseThrow();
 	}
 
 	private void command(String command) throws IOException {

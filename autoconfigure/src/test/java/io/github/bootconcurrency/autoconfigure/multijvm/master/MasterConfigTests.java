@@ -113,7 +113,7 @@ class MasterConfigTests {
 				MasterConfig.load(new MockEnvironment().withProperty("concurrency.multi-jvm.worker-model", "virtual"))
 					.listenerLimits()
 					.maxConnections())
-			.isEqualTo(10_100);
+			.isEqualTo(12_048);
 	}
 
 	@Test

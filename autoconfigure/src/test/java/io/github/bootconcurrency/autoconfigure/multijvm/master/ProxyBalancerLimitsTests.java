@@ -14,20 +14,24 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.mock.env.MockEnvironment;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for the limits of {@link ProxyBalancer}'s listener, with real clients and a real
- * backend on loopback standing in for a worker: what a slow, greedy or never-reading
- * client gets of the master.
+ * Tests for the limits of {@link ProxyBalancer}, with real clients and real backends on
+ * loopback standing in for workers: what a slow, greedy or never-reading client gets of
+ * the master, and how many connections the proxy opens to a worker.
  */
-class ProxyBalancerListenerLimitsTests {
+class ProxyBalancerLimitsTests {
 
 	private static final Duration LONG = Duration.ofSeconds(30);
 
@@ -127,6 +131,45 @@ class ProxyBalancerListenerLimitsTests {
 		stalled.setSoTimeout(10_000);
 		long received = drain(stalled.getInputStream());
 		assertThat(received).as("bytes received before the proxy closed").isLessThan(LARGE_RESPONSE);
+	}
+
+	@Test
+	void workersAddedAfterAReloadGetConnectionsSizedByTheReloadedSettings() throws Exception {
+		ProxyBalancer proxy = new ProxyBalancer("127.0.0.1", 0, 128, 200, Duration.ofSeconds(20), LONG,
+				ListenerLimits.defaults(Duration.ofSeconds(20)), 2, WaitingRoom.MAX_HELD);
+		this.proxies.add(proxy);
+		proxy.start();
+		// Reloaded: each worker now runs 2 threads, one connection per IO thread.
+		proxy.configure(MasterConfig.load(new MockEnvironment().withProperty("server.tomcat.threads.max", "2")));
+		AtomicInteger inFlight = new AtomicInteger();
+		AtomicInteger mostInFlight = new AtomicInteger();
+		HttpServer backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+		backend.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+		backend.createContext("/", (exchange) -> {
+			mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+			try {
+				Thread.sleep(300);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			inFlight.decrementAndGet();
+			exchange.sendResponseHeaders(200, -1);
+			exchange.close();
+		});
+		this.backends.add(backend);
+		backend.start();
+		proxy.add(worker(backend));
+		List<Socket> clients = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			Socket client = connect(proxy);
+			send(client, "GET /" + i + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+			clients.add(client);
+		}
+		for (Socket client : clients) {
+			assertThat(readAll(client)).startsWith("HTTP/1.1 200");
+		}
+		assertThat(mostInFlight).hasValueBetween(1, 2);
 	}
 
 	private ProxyBalancer start(ListenerLimits limits) throws IOException {
