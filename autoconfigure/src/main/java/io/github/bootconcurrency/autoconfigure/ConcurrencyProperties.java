@@ -229,6 +229,13 @@ public class ConcurrencyProperties {
 		private Duration queueTimeout;
 
 		/**
+		 * Maximum time a client may take to send a request's header to the master's port,
+		 * from its first byte, under the 'proxy' balancer; the connection is then closed.
+		 * Like nginx's 'client_header_timeout'.
+		 */
+		private Duration requestHeaderTimeout = Duration.ofSeconds(10);
+
+		/**
 		 * Number of requests after which a worker is replaced, 0 for never. Like
 		 * Gunicorn's 'max_requests'.
 		 */
@@ -315,6 +322,14 @@ public class ConcurrencyProperties {
 
 		public void setQueueTimeout(Duration queueTimeout) {
 			this.queueTimeout = queueTimeout;
+		}
+
+		public Duration getRequestHeaderTimeout() {
+			return this.requestHeaderTimeout;
+		}
+
+		public void setRequestHeaderTimeout(Duration requestHeaderTimeout) {
+			this.requestHeaderTimeout = requestHeaderTimeout;
 		}
 
 		public int getMaxRequests() {

@@ -1,6 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.multijvm;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
@@ -24,15 +26,16 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The smallest application a multi-jvm master can run: one route that says which worker
  * process and which server answered, one that says what the server made of the request,
  * one that deadlocks two of its threads, one that says which arguments the worker was
- * given, and one that starts a child JVM of this same application and returns what the
- * child says it is. No Redis: the test class path has the Redis starter, and there is no
- * Redis to check here.
+ * given, one that starts a child JVM of this same application and returns what the child
+ * says it is, a greeting and a large response. No Redis: the test class path has the
+ * Redis starter, and there is no Redis to check here.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration(excludeName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
@@ -161,6 +164,26 @@ public class MultiJvmTestApplication {
 			}
 			seen.put("leaked", leaked);
 			return seen;
+		}
+
+		@GetMapping("/hello")
+		String hello() {
+			return "hello";
+		}
+
+		/**
+		 * Stream a response of a number of megabytes, without holding it in the heap.
+		 */
+		@GetMapping("/megabytes")
+		void megabytes(@RequestParam int count, HttpServletResponse response) throws IOException {
+			byte[] chunk = new byte[1024 * 1024];
+			response.setContentType("application/octet-stream");
+			response.setContentLengthLong((long) count * chunk.length);
+			try (OutputStream out = response.getOutputStream()) {
+				for (int i = 0; i < count; i++) {
+					out.write(chunk);
+				}
+			}
 		}
 
 		@GetMapping("/where")

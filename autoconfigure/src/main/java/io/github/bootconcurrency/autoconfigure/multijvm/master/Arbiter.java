@@ -256,6 +256,7 @@ final class Arbiter implements MasterChannel.Master {
 		this.counters.reloads.increment();
 		MasterConfig previous = this.config;
 		this.config = next;
+		this.balancer.configure(next);
 		this.target = next.workers();
 		this.generation++;
 		log(why + ": configuration read again (" + next.workers() + " worker(s), worker model '"
@@ -336,6 +337,7 @@ final class Arbiter implements MasterChannel.Master {
 			this.target = previous.workers();
 		}
 		this.config = previous;
+		this.balancer.configure(previous);
 	}
 
 	private void bootFailed(String what, Instant now) {
@@ -425,6 +427,8 @@ final class Arbiter implements MasterChannel.Master {
 
 	private void warnings() {
 		this.launcher.warnings(this.config).forEach((warning) -> log("WARNING: " + warning));
+		this.config.descriptorShortfall(ListenerLimits.openFileLimit())
+			.ifPresent((warning) -> log("WARNING: " + warning));
 	}
 
 	@Override

@@ -18,6 +18,14 @@ interface Balancer {
 	void stop();
 
 	/**
+	 * Prepare for workers started with a configuration, read at startup or again on
+	 * reload.
+	 * @param config the configuration
+	 */
+	default void configure(MasterConfig config) {
+	}
+
+	/**
 	 * Stop taking new requests: the master is stopping, and its workers leave.
 	 */
 	default void stopAccepting() {

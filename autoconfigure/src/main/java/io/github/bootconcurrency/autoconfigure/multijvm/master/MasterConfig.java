@@ -22,11 +22,13 @@ import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
 import io.github.bootconcurrency.autoconfigure.validation.Violation;
 
 import org.springframework.boot.context.properties.bind.AbstractBindHandler;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.BindContext;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The master's configuration, read and checked as a whole: at startup, and again on every
@@ -43,9 +45,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * @param queueTimeout how long a request waits at the master for a ready worker
  * @param ownManagementPort whether the actuator has a port of its own
  * ({@code management.server.port}), which each worker must then choose for itself
+ * @param listenerLimits what the proxy's listener grants one client
  */
 record MasterConfig(MultiJvm settings, int workers, String address, int port, int backlog, int workerCapacity,
-		Duration keepAlive, Duration queueTimeout, boolean ownManagementPort) {
+		Duration keepAlive, Duration queueTimeout, boolean ownManagementPort, ListenerLimits listenerLimits) {
 
 	/**
 	 * Most workers a master runs.
@@ -53,6 +56,16 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	static final int MAX_WORKERS = 256;
 
 	private static final List<String> WORKER_MODELS = List.of("platform", "virtual");
+
+	/**
+	 * Shortest request-header-timeout: a client's header may take more than one packet.
+	 */
+	static final Duration MIN_HEADER_TIMEOUT = Duration.ofMillis(100);
+
+	/**
+	 * Smallest server.max-http-request-header-size: a request line and a Host header.
+	 */
+	static final DataSize MIN_HEADER_SIZE = DataSize.ofBytes(256);
 
 	/**
 	 * Read the configuration from an environment.
@@ -99,7 +112,10 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 			checks.duration("concurrency.multi-jvm.queue-timeout", settings.getQueueTimeout(), Duration.ZERO,
 					Duration.ofHours(1));
 		}
+		checks.duration("concurrency.multi-jvm.request-header-timeout", settings.getRequestHeaderTimeout(),
+				MIN_HEADER_TIMEOUT, Duration.ofHours(1));
 		int port = port(environment, checks);
+		int maxHeaderBytes = maxHeaderBytes(environment, checks);
 		checks.range("concurrency.multi-jvm.max-requests", settings.getMaxRequests(), 0, Integer.MAX_VALUE,
 				"0 (never recycle) or a positive whole number");
 		checks.range("concurrency.multi-jvm.max-requests-jitter", settings.getMaxRequestsJitter(), 0,
@@ -110,10 +126,38 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		ConcurrencySettings worker = WORKER_MODELS.contains(settings.getWorkerModel().value())
 				? workerSettings(properties, environment, checks) : null;
 		checks.throwIfInvalid();
+		// The master's port takes the clients a single JVM would: the workers' own limits
+		// (adopted server keys included) bound it, so no client gets more of the master.
+		ListenerLimits limits = new ListenerLimits(worker.maxConnections(), maxHeaderBytes,
+				settings.getRequestHeaderTimeout(), worker.keepAliveTimeout(), worker.keepAliveTimeout());
 		return new MasterConfig(settings, workers, environment.getProperty("server.address", "0.0.0.0"), port,
 				worker.backlog(), worker.requestLimit(), worker.keepAliveTimeout(),
 				(settings.getQueueTimeout() != null) ? settings.getQueueTimeout() : settings.getBootTimeout(),
-				ownManagementPort(environment));
+				ownManagementPort(environment), limits);
+	}
+
+	/**
+	 * Read server.max-http-request-header-size as the master's listener applies it: whole
+	 * bytes, at least one line's worth and at most what Undertow counts in an int.
+	 */
+	private static int maxHeaderBytes(ConfigurableEnvironment environment, SettingsChecks checks) {
+		String key = "server.max-http-request-header-size";
+		String allowed = "a size from " + MIN_HEADER_SIZE.toBytes() + "B to 1GB, such as 8KB or 16KB";
+		ConfiguredValue configured = ConfiguredValue.find(environment, key);
+		try {
+			DataSize size = Binder.get(environment)
+				.bind(key, DataSize.class)
+				.orElse(ListenerLimits.DEFAULT_MAX_HEADER_SIZE);
+			if (size.compareTo(MIN_HEADER_SIZE) >= 0 && size.compareTo(DataSize.ofGigabytes(1)) <= 0) {
+				return (int) size.toBytes();
+			}
+			checks
+				.add(Violation.notAllowed(configured, key, (configured != null) ? configured.value() : size, allowed));
+		}
+		catch (BindException ex) {
+			checks.add(Violation.notAllowed(configured, key, (configured != null) ? configured.value() : "", allowed));
+		}
+		return 0;
 	}
 
 	/**
@@ -180,6 +224,19 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		checks.add(Violation.notAllowed(ConfiguredValue.find(environment, "server.port"), "server.port", value,
 				"a whole number from 0 to 65535"));
 		return 0;
+	}
+
+	/**
+	 * Return a warning if an open-file limit is below what the proxy may open at once.
+	 * @param openFileLimit the limit, or a negative number if unknown
+	 * @return the warning, if any
+	 */
+	Optional<String> descriptorShortfall(long openFileLimit) {
+		if (this.settings.getBalancer() != Balancer.PROXY) {
+			return Optional.empty();
+		}
+		return this.listenerLimits.descriptorShortfall(this.workers,
+				Math.min(this.workerCapacity, ProxyBalancer.MAX_CONNECTIONS_PER_WORKER), openFileLimit);
 	}
 
 	/**
@@ -308,6 +365,9 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		if (!this.settings.getForwardedAllowIps().equals(next.settings.getForwardedAllowIps())) {
 			changes.append(" concurrency.multi-jvm.forwarded-allow-ips");
 		}
+		if (this.settings.getBalancer() == Balancer.PROXY) {
+			changes.append(this.listenerLimits.changedKeys(next.listenerLimits));
+		}
 		return changes.isEmpty() ? null : changes.toString().trim().replace(" ", ", ");
 	}
 
@@ -328,7 +388,8 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		this.settings.setPidfile(running.settings.getPidfile());
 		this.settings.setForwardedAllowIps(running.settings.getForwardedAllowIps());
 		return new MasterConfig(this.settings, this.workers, running.address, running.port, running.backlog,
-				this.workerCapacity, this.keepAlive, running.queueTimeout, this.ownManagementPort);
+				this.workerCapacity, this.keepAlive, running.queueTimeout, this.ownManagementPort,
+				running.listenerLimits);
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.ResponseCodeHandler;
 import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
 import io.undertow.server.handlers.proxy.ProxyHandler;
@@ -54,6 +55,8 @@ final class ProxyBalancer implements Balancer {
 
 	private final Undertow server;
 
+	private final int ioThreads;
+
 	private final WaitingRoom waitingRoom;
 
 	/**
@@ -72,12 +75,12 @@ final class ProxyBalancer implements Balancer {
 	 */
 	ProxyBalancer(MasterConfig config) {
 		this(config.address(), config.port(), config.backlog(), config.workerCapacity(), config.keepAlive(),
-				config.queueTimeout());
+				config.queueTimeout(), config.listenerLimits(), defaultIoThreads(), WaitingRoom.MAX_HELD);
 		this.forwardedHeaders = new ForwardedHeaders(config.forwardedAllowIps());
 	}
 
 	/**
-	 * Create the proxy.
+	 * Create the proxy, its listener's limits left to their defaults.
 	 * @param host the address to serve
 	 * @param port the port to serve
 	 * @param backlog the listen backlog
@@ -87,12 +90,13 @@ final class ProxyBalancer implements Balancer {
 	 */
 	ProxyBalancer(String host, int port, int backlog, int workerCapacity, Duration workerKeepAlive,
 			Duration queueTimeout) {
-		this(host, port, backlog, workerCapacity, workerKeepAlive, queueTimeout,
-				Math.max(2, Runtime.getRuntime().availableProcessors()), WaitingRoom.MAX_HELD);
+		this(host, port, backlog, workerCapacity, workerKeepAlive, queueTimeout, defaultIoThreads(),
+				WaitingRoom.MAX_HELD);
 	}
 
 	/**
-	 * Create the proxy with its threads and its waiting room sized.
+	 * Create the proxy with its threads and its waiting room sized, its listener's limits
+	 * left to their defaults.
 	 * @param host the address to serve
 	 * @param port the port to serve
 	 * @param backlog the listen backlog
@@ -104,16 +108,33 @@ final class ProxyBalancer implements Balancer {
 	 */
 	ProxyBalancer(String host, int port, int backlog, int workerCapacity, Duration workerKeepAlive,
 			Duration queueTimeout, int ioThreads, int maxHeld) {
-		// As many connections to a worker as it serves requests at once, so that the
-		// proxy never holds back what a worker could take. Idle ones are closed well
-		// before the worker would close them: a POST sent on a connection the worker is
-		// closing at that instant fails, and cannot be retried.
-		this.client = new LoadBalancingProxyClient()
-			.setConnectionsPerThread(connectionsPerThread(workerCapacity, ioThreads))
-			.setSoftMaxConnectionsPerThread(0)
-			.setTtl((int) idleConnectionTtl(workerKeepAlive).toMillis())
+		this(host, port, backlog, workerCapacity, workerKeepAlive, queueTimeout,
+				ListenerLimits.defaults(workerKeepAlive), ioThreads, maxHeld);
+	}
+
+	/**
+	 * Create the proxy with its listener's limits, its threads and its waiting room
+	 * sized.
+	 * @param host the address to serve
+	 * @param port the port to serve
+	 * @param backlog the listen backlog
+	 * @param workerCapacity the requests one worker handles at once
+	 * @param workerKeepAlive how long a worker keeps an idle connection open
+	 * @param queueTimeout how long a request waits for a ready worker when there is none
+	 * @param limits what the listener grants one client
+	 * @param ioThreads the number of IO threads
+	 * @param maxHeld most requests waiting for a ready worker at once
+	 */
+	ProxyBalancer(String host, int port, int backlog, int workerCapacity, Duration workerKeepAlive,
+			Duration queueTimeout, ListenerLimits limits, int ioThreads, int maxHeld) {
+		this.ioThreads = ioThreads;
+		// Idle connections to a worker are closed well before the worker would close
+		// them: a POST sent on a connection the worker is closing at that instant fails,
+		// and cannot be retried.
+		this.client = new LoadBalancingProxyClient().setSoftMaxConnectionsPerThread(0)
 			.setMaxQueueSize(QUEUE_PER_THREAD)
 			.setProblemServerRetry(1);
+		sizeConnections(workerCapacity, workerKeepAlive);
 		ProxyHandler proxy = ProxyHandler.builder()
 			.setProxyClient(this.client)
 			.setMaxRequestTime(-1)
@@ -125,12 +146,48 @@ final class ProxyBalancer implements Balancer {
 			.setIoThreads(ioThreads)
 			.addHttpListener(port, host)
 			.setSocketOption(Options.BACKLOG, backlog)
+			// A slow or hostile client gets no more of the master than of a worker's own
+			// server: a bounded share of its descriptors and heap, for a bounded time.
+			.setSocketOption(Options.CONNECTION_HIGH_WATER, limits.maxConnections())
+			.setSocketOption(Options.CONNECTION_LOW_WATER, limits.maxConnections())
+			.setSocketOption(Options.WRITE_TIMEOUT, millis(limits.writeTimeout()))
+			.setServerOption(UndertowOptions.MAX_HEADER_SIZE, limits.maxHeaderBytes())
+			.setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(limits.headerTimeout()))
+			.setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, millis(limits.idleTimeout()))
 			.setHandler((exchange) -> {
 				dropH2cUpgrade(exchange.getRequestHeaders());
 				this.forwardedHeaders.apply(exchange);
 				this.waitingRoom.handleRequest(exchange);
 			})
 			.build();
+	}
+
+	private static int defaultIoThreads() {
+		return Math.max(2, Runtime.getRuntime().availableProcessors());
+	}
+
+	private static int millis(Duration duration) {
+		return (int) Math.min(Integer.MAX_VALUE, Math.max(1, duration.toMillis()));
+	}
+
+	/**
+	 * Size the connections to each worker added from now on by what it handles at once,
+	 * so that the proxy never holds back what a worker could take.
+	 */
+	private void sizeConnections(int workerCapacity, Duration workerKeepAlive) {
+		this.client.setConnectionsPerThread(connectionsPerThread(workerCapacity, this.ioThreads))
+			.setTtl((int) idleConnectionTtl(workerKeepAlive).toMillis());
+	}
+
+	/**
+	 * Size the connections to the workers started from now on by the settings they run
+	 * with, read again on reload: each worker's pool is sized when it is added, so the
+	 * workers still running keep theirs.
+	 * @param config the configuration new workers start with
+	 */
+	@Override
+	public synchronized void configure(MasterConfig config) {
+		sizeConnections(config.workerCapacity(), config.keepAlive());
 	}
 
 	static Duration idleConnectionTtl(Duration workerKeepAlive) {

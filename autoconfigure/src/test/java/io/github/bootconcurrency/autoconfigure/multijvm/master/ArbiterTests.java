@@ -177,6 +177,19 @@ class ArbiterTests {
 	}
 
 	@Test
+	void theBalancerSizesItsSideByTheReloadedSettingsAndByThePreviousOnesWhenTheReloadIsAbandoned() {
+		start("concurrency.multi-jvm.workers=2");
+		readyWorkers(2);
+		this.reloader = () -> config("concurrency.multi-jvm.workers=2", "server.tomcat.threads.max=40");
+		reload();
+		assertThat(this.balancer.configuredCapacities).containsExactly(40);
+		this.launcher.last().exit(1);
+		steps(3);
+		assertThat(log()).contains("reload abandoned");
+		assertThat(this.balancer.configuredCapacities).containsExactly(40, 200);
+	}
+
+	@Test
 	void aFailedBootAfterTheReloadsFirstWorkerWasReadyIsOrdinaryAndTheReloadGoesOn() {
 		start("concurrency.multi-jvm.workers=2");
 		List<FakeWorkers.Process> old = readyWorkers(2);

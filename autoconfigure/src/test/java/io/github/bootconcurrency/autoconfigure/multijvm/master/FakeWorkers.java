@@ -155,6 +155,8 @@ final class FakeWorkers {
 
 		final List<Integer> added = new ArrayList<>();
 
+		final List<Integer> configuredCapacities = new ArrayList<>();
+
 		RuntimeException failOnAdd;
 
 		boolean accepting = true;
@@ -177,6 +179,11 @@ final class FakeWorkers {
 		@Override
 		public void remove(Worker worker) {
 			this.serving.remove(worker.id());
+		}
+
+		@Override
+		public void configure(MasterConfig config) {
+			this.configuredCapacities.add(config.workerCapacity());
 		}
 
 		@Override

@@ -2,6 +2,7 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -126,6 +127,68 @@ class MasterConfigTests {
 			.load(environment.withProperty("concurrency.multi-jvm.worker-model", "virtual"));
 		assertThat(virtual.workerCapacity()).isEqualTo(10_000);
 		assertThat(virtual.backlog()).isEqualTo(300);
+	}
+
+	@Test
+	void theListenerGrantsAClientWhatAWorkerWouldWithTheServersOwnKeysAdopted() {
+		ListenerLimits defaults = MasterConfig.load(new MockEnvironment()).listenerLimits();
+		assertThat(defaults).isEqualTo(
+				new ListenerLimits(8192, 8192, Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(20)));
+		MockEnvironment environment = new MockEnvironment().withProperty("server.tomcat.max-connections", "500")
+			.withProperty("server.max-http-request-header-size", "16KB")
+			.withProperty("server.tomcat.keep-alive-timeout", "7s")
+			.withProperty("concurrency.multi-jvm.request-header-timeout", "3s");
+		assertThat(MasterConfig.load(environment).listenerLimits()).isEqualTo(
+				new ListenerLimits(500, 16384, Duration.ofSeconds(3), Duration.ofSeconds(7), Duration.ofSeconds(7)));
+		// Under virtual the default follows the cap and the backlog, as in the worker.
+		assertThat(
+				MasterConfig.load(new MockEnvironment().withProperty("concurrency.multi-jvm.worker-model", "virtual"))
+					.listenerLimits()
+					.maxConnections())
+			.isEqualTo(12_048);
+	}
+
+	@Test
+	void badListenerLimitsAreReportedWithTheirKeyValueAndWhatIsAllowed() {
+		MockEnvironment environment = new MockEnvironment()
+			.withProperty("concurrency.multi-jvm.request-header-timeout", "10ms")
+			.withProperty("server.max-http-request-header-size", "lots");
+		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(() -> MasterConfig.load(environment))
+			.withMessageContaining("concurrency.multi-jvm.request-header-timeout = PT0.01S")
+			.withMessageContaining("a duration from 100ms to 1h")
+			.withMessageContaining("server.max-http-request-header-size = lots")
+			.withMessageContaining("a size from 256B to 1GB");
+		assertThatExceptionOfType(InvalidSettingsException.class)
+			.isThrownBy(() -> MasterConfig
+				.load(new MockEnvironment().withProperty("server.max-http-request-header-size", "2GB")))
+			.withMessageContaining("server.max-http-request-header-size = 2GB");
+	}
+
+	@Test
+	void anOpenFileLimitBelowWhatTheProxyMayOpenIsWarnedAbout() {
+		MasterConfig config = MasterConfig.load(new MockEnvironment());
+		// 8,192 clients, 200 connections to each of 2 workers, 256 more.
+		assertThat(config.descriptorShortfall(8848)).isEmpty();
+		assertThat(config.descriptorShortfall(-1)).isEmpty();
+		assertThat(config.descriptorShortfall(8847)).hasValueSatisfying((warning) -> assertThat(warning)
+			.contains("up to 8848 files", "open-file limit is 8847", "concurrency.max-connections=8192"));
+		assertThat(ListenerLimits.openFileLimit()).isPositive();
+	}
+
+	@Test
+	void changedListenerLimitsTakeARestartOfTheMaster() {
+		MasterConfig running = MasterConfig.load(new MockEnvironment());
+		MasterConfig next = MasterConfig
+			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.request-header-timeout", "5s")
+				.withProperty("concurrency.max-connections", "1000")
+				.withProperty("concurrency.platform.max-threads", "20"));
+		assertThat(running.restartOnlyChanges(next))
+			.isEqualTo("concurrency.max-connections, concurrency.multi-jvm.request-header-timeout");
+		MasterConfig applied = next.keepingRestartOnlySettingsOf(running, (warning) -> {
+		});
+		assertThat(applied.listenerLimits()).isEqualTo(running.listenerLimits());
+		// The workers and the proxy's connections to them take the new settings.
+		assertThat(applied.workerCapacity()).isEqualTo(20);
 	}
 
 	@Test
