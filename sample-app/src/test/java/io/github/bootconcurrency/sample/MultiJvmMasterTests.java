@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -310,12 +311,32 @@ class MultiJvmMasterTests {
 		JsonNode cluster = this.json.readTree(get("/actuator/concurrency").body()).get("cluster");
 		for (JsonNode worker : cluster.get("workers")) {
 			long pid = worker.get("pid").asLong();
-			assertThat(MasterProcess.commandLine(pid)).filteredOn((argument) -> argument.startsWith("--server.port="))
+			// The arguments come from a private argument file, not the command line that
+			// ps shows: ask the worker's JVM what it was given.
+			assertThat(MasterProcess.commandLine(pid)).noneMatch((argument) -> argument.startsWith("--server.port="));
+			assertThat(javaCommand(pid)).filteredOn((argument) -> argument.startsWith("--server.port="))
 				.containsExactly("--server.port=0");
 			if (balancer.equals("proxy")) {
 				assertThat(MasterProcess.listeningPorts(pid)).containsExactly(worker.get("port").asInt());
 			}
 		}
+	}
+
+	/**
+	 * The main class and arguments a JVM was started with, as the JVM itself reports them
+	 * (jcmd's {@code java_command}), argument files expanded.
+	 */
+	private static List<String> javaCommand(long pid) throws IOException, InterruptedException {
+		Path jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
+		Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "VM.command_line")
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		return output.lines()
+			.filter((line) -> line.startsWith("java_command:"))
+			.flatMap((line) -> Arrays.stream(line.split(" ")))
+			.toList();
 	}
 
 	/**
