@@ -211,7 +211,7 @@ class ProxyBalancerLimitsTests {
 	}
 
 	private Worker worker(HttpServer backend) {
-		Worker worker = new Worker(1, 0, 0, 0, "token", 0, new StubProcess(), Instant.now());
+		Worker worker = new Worker(1, 0, 0, 0, "token", 0, new FakeWorkers.Process(1, 1), Instant.now());
 		worker.ready(Instant.now(), backend.getAddress().getPort());
 		return worker;
 	}
@@ -273,44 +273,6 @@ class ProxyBalancerLimitsTests {
 			// Reset by the proxy: what came before counts.
 		}
 		return total;
-	}
-
-	/**
-	 * A worker process that is never asked anything here.
-	 */
-	private static final class StubProcess implements WorkerProcess {
-
-		@Override
-		public long pid() {
-			return 1;
-		}
-
-		@Override
-		public boolean isAlive() {
-			return true;
-		}
-
-		@Override
-		public int exitValue() {
-			return 0;
-		}
-
-		@Override
-		public void onExit(Runnable callback) {
-		}
-
-		@Override
-		public void terminate() {
-		}
-
-		@Override
-		public void kill() {
-		}
-
-		@Override
-		public void dumpThreads() {
-		}
-
 	}
 
 }

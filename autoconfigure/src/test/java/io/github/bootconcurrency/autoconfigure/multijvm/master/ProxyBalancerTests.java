@@ -241,7 +241,7 @@ class ProxyBalancerTests {
 	}
 
 	private Worker worker(HttpServer backend) {
-		Worker worker = new Worker(this.workerIds.incrementAndGet(), 0, 0, 0, "token", 0, new StubProcess(),
+		Worker worker = new Worker(this.workerIds.incrementAndGet(), 0, 0, 0, "token", 0, new FakeWorkers.Process(1, 1),
 				Instant.now());
 		worker.ready(Instant.now(), backend.getAddress().getPort());
 		return worker;
@@ -282,44 +282,6 @@ class ProxyBalancerTests {
 		if (left > 0) {
 			TimeUnit.NANOSECONDS.sleep(left);
 		}
-	}
-
-	/**
-	 * A worker process that is never asked anything here.
-	 */
-	private static final class StubProcess implements WorkerProcess {
-
-		@Override
-		public long pid() {
-			return 1;
-		}
-
-		@Override
-		public boolean isAlive() {
-			return true;
-		}
-
-		@Override
-		public int exitValue() {
-			return 0;
-		}
-
-		@Override
-		public void onExit(Runnable callback) {
-		}
-
-		@Override
-		public void terminate() {
-		}
-
-		@Override
-		public void kill() {
-		}
-
-		@Override
-		public void dumpThreads() {
-		}
-
 	}
 
 }
