@@ -1,5 +1,8 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +25,7 @@ import io.github.bootconcurrency.autoconfigure.validation.Violation;
 
 import org.springframework.boot.context.properties.bind.AbstractBindHandler;
 import org.springframework.boot.context.properties.bind.BindContext;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -99,17 +103,26 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 					Duration.ofHours(1));
 		}
 		int port = port(environment, checks);
+		String address = address(environment, checks);
 		checks.range("concurrency.multi-jvm.max-requests", settings.getMaxRequests(), 0, Integer.MAX_VALUE,
 				"0 (never recycle) or a positive whole number");
-		checks.range("concurrency.multi-jvm.max-requests-jitter", settings.getMaxRequestsJitter(), 0,
-				(settings.getMaxRequests() > 0) ? Integer.MAX_VALUE : 0,
-				(settings.getMaxRequests() > 0) ? "0 or a positive whole number"
-						: "0 while concurrency.multi-jvm.max-requests is 0 (jitter only spreads recycling out)");
+		if (settings.getMaxRequests() > 0) {
+			// Their sum is a worker's request budget: it must stay a whole number that an
+			// int holds, as the worker's count is compared with it.
+			long maxJitter = (long) Integer.MAX_VALUE - settings.getMaxRequests();
+			checks.range("concurrency.multi-jvm.max-requests-jitter", settings.getMaxRequestsJitter(), 0, maxJitter,
+					"0 to " + maxJitter + ", so that concurrency.multi-jvm.max-requests (" + settings.getMaxRequests()
+							+ ") plus the jitter is at most " + Integer.MAX_VALUE);
+		}
+		else {
+			checks.range("concurrency.multi-jvm.max-requests-jitter", settings.getMaxRequestsJitter(), 0, 0,
+					"0 while concurrency.multi-jvm.max-requests is 0 (jitter only spreads recycling out)");
+		}
 		ConcurrencySettings worker = WORKER_MODELS.contains(settings.getWorkerModel().value())
 				? workerSettings(properties, environment, checks) : null;
 		checks.throwIfInvalid();
-		return new MasterConfig(settings, workers, environment.getProperty("server.address", "0.0.0.0"), port,
-				worker.backlog(), worker.requestLimit(), worker.keepAliveTimeout(),
+		return new MasterConfig(settings, workers, address, port, worker.backlog(), worker.requestLimit(),
+				worker.keepAliveTimeout(),
 				(settings.getQueueTimeout() != null) ? settings.getQueueTimeout() : settings.getBootTimeout(),
 				ownManagementPort(environment));
 	}
@@ -158,6 +171,46 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		checks.add(Violation.notAllowed(ConfiguredValue.find(environment, "server.port"), "server.port", value,
 				"a whole number from 0 to 65535"));
 		return 0;
+	}
+
+	/**
+	 * Read server.address as a single application would bind it (Spring Boot converts it
+	 * to an InetAddress), and as the master will listen on it: an address of this
+	 * machine, or the wildcard. A name that does not resolve, or an address the master
+	 * cannot listen on, is reported with the other violations rather than when the port
+	 * is bound.
+	 */
+	private static String address(ConfigurableEnvironment environment, SettingsChecks checks) {
+		String value = environment.getProperty("server.address", "0.0.0.0").trim();
+		String allowed = "an IP address or host name of this machine, such as 0.0.0.0 (every interface), 127.0.0.1"
+				+ " or ::";
+		InetAddress address;
+		try {
+			address = Binder.get(environment).bind("server.address", InetAddress.class).orElse(null);
+		}
+		catch (BindException ex) {
+			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, "server.address"), "server.address",
+					value, allowed + " (" + value + " does not resolve)"));
+			return value;
+		}
+		if (address != null && !isLocal(address)) {
+			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, "server.address"), "server.address",
+					value, allowed + " (" + address.getHostAddress() + " is not an address of this machine)"));
+		}
+		return value;
+	}
+
+	private static boolean isLocal(InetAddress address) {
+		if (address.isAnyLocalAddress() || address.isLoopbackAddress()) {
+			return true;
+		}
+		try {
+			return NetworkInterface.getByInetAddress(address) != null;
+		}
+		catch (SocketException ex) {
+			// Cannot tell: the bind will say.
+			return true;
+		}
 	}
 
 	/**
