@@ -69,7 +69,7 @@ class SampleApplicationStartupFailureTests {
 		assertThat(result.exitCode()).isNotZero();
 		assertThat(result.output()).contains("APPLICATION FAILED TO START")
 			.contains("are not settings of the starter, so they would be ignored and the defaults used")
-			.contains("concurrency.virtual.max-concurent-requests (from file [" + file + "] - 3:29): closest known"
+			.contains("concurrency.virtual.max-concurent-requests (from URL [file:" + file + "] - 3:29): closest known"
 					+ " key: concurrency.virtual.max-concurrent-requests")
 			.contains("fail-fast.redis.atempts (from \"fail-fast.redis.atempts\" from property source"
 					+ " \"commandLineArgs\"): closest known key: fail-fast.redis.attempts")

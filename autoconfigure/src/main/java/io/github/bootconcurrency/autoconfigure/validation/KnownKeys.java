@@ -199,7 +199,7 @@ final class KnownKeys {
 
 	private static Set<String> variableForms(ConfigurationPropertyName name) {
 		String dashed = name.toString().toUpperCase(Locale.ROOT).replace('.', '_');
-		return Set.of(dashed.replace("-", ""), dashed.replace('-', '_'));
+		return new LinkedHashSet<>(List.of(dashed.replace("-", ""), dashed.replace('-', '_')));
 	}
 
 	/**

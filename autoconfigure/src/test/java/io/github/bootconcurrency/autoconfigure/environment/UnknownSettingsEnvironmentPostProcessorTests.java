@@ -34,6 +34,7 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -51,7 +52,7 @@ class UnknownSettingsEnvironmentPostProcessorTests {
 	Path config;
 
 	@ParameterizedTest(name = "{0}")
-	@CsvSource({ "concurrency.request-timout, concurrency.multi-jvm.timeout",
+	@CsvSource({ "concurrency.request-timout, concurrency.keep-alive-timeout",
 			"concurrency.virtual.max-concurent-requests, concurrency.virtual.max-concurrent-requests",
 			"fail-fast.redis.atempts, fail-fast.redis.attempts",
 			"fail-fast.redis.max-backof, fail-fast.redis.max-backoff",
@@ -91,9 +92,9 @@ class UnknownSettingsEnvironmentPostProcessorTests {
 				.containsExactlyInAnyOrder(
 						"concurrency.request-timout @ \"concurrency.request-timout\" from property source "
 								+ "\"commandLineArgs\"",
-						"concurrency.virtual.max-concurent-requests @ file [" + this.config.resolve("application.yml")
-								+ "] - 3:29",
-						"fail-fast.redis.atempts @ file [" + this.config.resolve("application.yml") + "] - 4:26"));
+						"concurrency.virtual.max-concurent-requests @ URL [file:"
+								+ this.config.resolve("application.yml") + "] - 3:29",
+						"fail-fast.redis.atempts @ URL [file:" + this.config.resolve("application.yml") + "] - 4:26"));
 	}
 
 	@Test
@@ -186,7 +187,10 @@ class UnknownSettingsEnvironmentPostProcessorTests {
 	}
 
 	private static FailureAnalysis analysis(Throwable failure) {
-		for (FailureAnalyzer analyzer : SpringFactoriesLoader.loadFactories(FailureAnalyzer.class, null)) {
+		// As Spring Boot finds it: through spring.factories.
+		for (FailureAnalyzer analyzer : SpringFactoriesLoader.forDefaultResourceLocation()
+			.load(FailureAnalyzer.class, null, FailureHandler.handleMessage((message, ex) -> {
+			}))) {
 			FailureAnalysis analysis = analyzer.analyze(failure);
 			if (analysis != null) {
 				return analysis;
