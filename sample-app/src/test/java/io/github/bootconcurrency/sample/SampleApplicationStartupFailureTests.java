@@ -4,6 +4,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.testsupport.RedisServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,13 +47,32 @@ class SampleApplicationStartupFailureTests {
 	@Test
 	void invalidMultiJvmSettingsStopTheMasterBeforeItStartsAnyWorker() throws Exception {
 		Result result = run("--spring.profiles.active=dev", "--concurrency.model=multi-jvm",
-				"--concurrency.multi-jvm.workers=0", "--concurrency.multi-jvm.max-requests-jitter=50");
+				"--concurrency.multi-jvm.workers=0", "--concurrency.multi-jvm.max-requests-jitter=50",
+				"--concurrency.keep-alive-timeout=0s");
 		assertThat(result.exitCode()).isNotZero();
 		assertThat(result.output()).contains("(active profiles: dev)")
+			.contains("concurrency.keep-alive-timeout = 0s (from")
+			.doesNotContain("PT0S")
 			.contains("concurrency.multi-jvm.workers = 0")
 			.contains("allowed: 'auto' or a whole number from 1 to 256")
 			.contains("concurrency.multi-jvm.max-requests-jitter = 50")
 			.contains("0 while concurrency.multi-jvm.max-requests is 0")
+			.doesNotContain("Started worker");
+	}
+
+	@Test
+	void aMisspeltKeyStopsTheMasterNamingTheKeyTheFileAndLineAndTheClosestKey(@TempDir Path config) throws Exception {
+		Path file = config.resolve("extra.yml");
+		Files.writeString(file, "concurrency:\n  virtual:\n    max-concurent-requests: 50\n");
+		Result result = run("--concurrency.model=multi-jvm", "--spring.config.additional-location=file:" + file,
+				"--fail-fast.redis.atempts=2");
+		assertThat(result.exitCode()).isNotZero();
+		assertThat(result.output()).contains("APPLICATION FAILED TO START")
+			.contains("are not settings of the starter, so they would be ignored and the defaults used")
+			.contains("concurrency.virtual.max-concurent-requests (from URL [file:" + file + "] - 3:29): closest known"
+					+ " key: concurrency.virtual.max-concurrent-requests")
+			.contains("fail-fast.redis.atempts (from \"fail-fast.redis.atempts\" from property source"
+					+ " \"commandLineArgs\"): closest known key: fail-fast.redis.attempts")
 			.doesNotContain("Started worker");
 	}
 

@@ -29,9 +29,15 @@ public class FailFastRedisProperties {
 
 	/**
 	 * Time to wait after the first failed attempt. Each further wait is multiplied by
-	 * backoff-multiplier.
+	 * backoff-multiplier, up to max-backoff.
 	 */
 	private Duration backoff = Duration.ofSeconds(1);
+
+	/**
+	 * Maximum wait between two attempts. The attempts and the waits between them must end
+	 * within 10 minutes, so that a Redis that is down stops startup in bounded time.
+	 */
+	private Duration maxBackoff = Duration.ofSeconds(10);
 
 	/**
 	 * Factor by which the wait between attempts grows after each failed attempt.
@@ -76,6 +82,14 @@ public class FailFastRedisProperties {
 
 	public void setBackoff(Duration backoff) {
 		this.backoff = backoff;
+	}
+
+	public Duration getMaxBackoff() {
+		return this.maxBackoff;
+	}
+
+	public void setMaxBackoff(Duration maxBackoff) {
+		this.maxBackoff = maxBackoff;
 	}
 
 	public double getBackoffMultiplier() {

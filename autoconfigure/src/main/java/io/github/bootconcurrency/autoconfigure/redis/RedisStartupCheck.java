@@ -2,6 +2,7 @@ package io.github.bootconcurrency.autoconfigure.redis;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
 import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
+import io.github.bootconcurrency.autoconfigure.validation.Violation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -32,11 +34,12 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * Design: it runs as a {@link SmartInitializingSingleton}, after every bean exists and
  * before the web server starts accepting, so a wrong environment never serves a request.
  * Each attempt runs on its own virtual thread and is abandoned after {@code timeout},
- * whatever the client's own timeouts are; waits between attempts grow geometrically.
- * Transport failures are retried, a refused password or a missing database are not: they
- * do not fix themselves. Every text that leaves this class passes through
- * {@link RedisTarget#scrub(String)}, so no password reaches a log or the failure
- * analysis.
+ * whatever the client's own timeouts are; waits between attempts grow geometrically up to
+ * {@code max-backoff}, and settings whose attempts and waits could hold a failing startup
+ * for more than 10 minutes are refused. Transport failures are retried, a refused
+ * password or a missing database are not: they do not fix themselves. Every text that
+ * leaves this class passes through {@link RedisTarget#scrub(String)}, so no password
+ * reaches a log or the failure analysis.
  */
 public class RedisStartupCheck implements SmartInitializingSingleton {
 
@@ -45,6 +48,8 @@ public class RedisStartupCheck implements SmartInitializingSingleton {
 	private static final String PREFIX = "spring.data.redis.";
 
 	private static final Duration MAX_WAIT = Duration.ofMinutes(10);
+
+	private static final int MAX_ATTEMPTS = 100;
 
 	private static final List<String> CONNECTION_KEYS = List.of("url", "host", "port", "database", "username",
 			"password", "ssl.enabled", "ssl.bundle", "sentinel.master", "sentinel.nodes", "sentinel.password",
@@ -79,7 +84,7 @@ public class RedisStartupCheck implements SmartInitializingSingleton {
 		List<String> profiles = List.of(this.environment.getActiveProfiles());
 		int attempts = this.properties.getAttempts();
 		long start = System.nanoTime();
-		long backoffNanos = this.properties.getBackoff().toNanos();
+		long backoffNanos = Math.min(this.properties.getBackoff().toNanos(), this.properties.getMaxBackoff().toNanos());
 		Exception last = null;
 		int made = 0;
 		while (made < attempts) {
@@ -107,8 +112,7 @@ public class RedisStartupCheck implements SmartInitializingSingleton {
 					break;
 				}
 				sleep(backoffNanos);
-				backoffNanos = (long) Math.min(Long.MAX_VALUE / 2,
-						backoffNanos * this.properties.getBackoffMultiplier());
+				backoffNanos = nextWait(backoffNanos, this.properties);
 			}
 		}
 		RedisFailureCause cause = RedisFailureCause.classify(last);
@@ -271,14 +275,62 @@ public class RedisStartupCheck implements SmartInitializingSingleton {
 		return copy;
 	}
 
+	private static long nextWait(long waitNanos, FailFastRedisProperties properties) {
+		return (long) Math.min(properties.getMaxBackoff().toNanos(), waitNanos * properties.getBackoffMultiplier());
+	}
+
+	/**
+	 * Return the longest the check can take before startup fails: every attempt running
+	 * out its timeout, with the waits between them.
+	 * @param properties the check's settings, each within its own bounds
+	 * @return the worst case
+	 */
+	static Duration worstCase(FailFastRedisProperties properties) {
+		long total = properties.getTimeout().toNanos() * properties.getAttempts();
+		long waitNanos = Math.min(properties.getBackoff().toNanos(), properties.getMaxBackoff().toNanos());
+		for (int wait = 1; wait < properties.getAttempts(); wait++) {
+			total += waitNanos;
+			waitNanos = nextWait(waitNanos, properties);
+		}
+		return Duration.ofNanos(total);
+	}
+
 	private static void validate(FailFastRedisProperties properties, Environment environment) {
 		SettingsChecks checks = new SettingsChecks(environment);
 		checks.duration("fail-fast.redis.timeout", properties.getTimeout(), Duration.ofMillis(1), MAX_WAIT);
-		checks.duration("fail-fast.redis.backoff", properties.getBackoff(), Duration.ZERO, MAX_WAIT);
-		checks.range("fail-fast.redis.attempts", properties.getAttempts(), 1, 100);
+		checks.duration("fail-fast.redis.max-backoff", properties.getMaxBackoff(), Duration.ZERO, MAX_WAIT);
+		boolean maxBackoffValid = properties.getMaxBackoff() != null && !properties.getMaxBackoff().isNegative()
+				&& properties.getMaxBackoff().compareTo(MAX_WAIT) <= 0;
+		checks.duration("fail-fast.redis.backoff", properties.getBackoff(), Duration.ZERO,
+				maxBackoffValid ? properties.getMaxBackoff() : MAX_WAIT,
+				maxBackoffValid ? "fail-fast.redis.max-backoff" : null);
+		checks.range("fail-fast.redis.attempts", properties.getAttempts(), 1, MAX_ATTEMPTS);
 		checks.range("fail-fast.redis.backoff-multiplier", properties.getBackoffMultiplier(), 1.0, 10.0,
 				"a number from 1.0 to 10.0");
 		checks.throwIfInvalid();
+		// Each value within its bounds: their product can still keep a failing startup
+		// waiting for an hour (100 attempts of 10 minutes).
+		Duration worstCase = worstCase(properties);
+		if (worstCase.compareTo(MAX_WAIT) > 0) {
+			String settings = properties.getAttempts() + " attempts of up to "
+					+ SettingsChecks.format(properties.getTimeout()) + " (fail-fast.redis.timeout), with waits from "
+					+ SettingsChecks.format(properties.getBackoff()) + " growing x" + properties.getBackoffMultiplier()
+					+ " up to " + SettingsChecks.format(properties.getMaxBackoff()) + " (fail-fast.redis.max-backoff)";
+			checks.add(new Violation("fail-fast.redis.attempts", properties.getAttempts(),
+					origin(environment, "fail-fast.redis.attempts"),
+					"with " + settings + ", a Redis that is down would hold startup for up to "
+							+ SettingsChecks.format(worstCase.truncatedTo(ChronoUnit.SECONDS)) + "; allowed: settings"
+							+ " whose attempts and waits end within " + SettingsChecks.format(MAX_WAIT),
+					"Lower fail-fast.redis.attempts, fail-fast.redis.timeout or fail-fast.redis.max-backoff so that"
+							+ " attempts x timeout plus the waits between them stay within "
+							+ SettingsChecks.format(MAX_WAIT) + "."));
+			checks.throwIfInvalid();
+		}
+	}
+
+	private static Object origin(Environment environment, String key) {
+		ConfiguredValue value = ConfiguredValue.find(environment, key);
+		return (value != null) ? value.origin() : null;
 	}
 
 }

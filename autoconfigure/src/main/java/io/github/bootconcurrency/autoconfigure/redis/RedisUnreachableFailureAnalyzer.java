@@ -33,7 +33,8 @@ class RedisUnreachableFailureAnalyzer extends AbstractFailureAnalyzer<RedisUnrea
 				cause.getAttempts() + " of " + properties.getAttempts() + " over " + seconds(cause.getElapsed())
 						+ " (timeout " + SettingsChecks.format(properties.getTimeout()) + " each, backoff "
 						+ SettingsChecks.format(properties.getBackoff()) + " growing x"
-						+ properties.getBackoffMultiplier() + ")");
+						+ properties.getBackoffMultiplier() + " up to "
+						+ SettingsChecks.format(properties.getMaxBackoff()) + ")");
 		if (cause.getCause() != null) {
 			Throwable root = cause.getCause();
 			while (root.getCause() != null) {

@@ -55,11 +55,30 @@ public final class SettingsChecks {
 	 * @param max the longest duration allowed
 	 */
 	public void duration(String key, Duration value, Duration min, Duration max) {
+		duration(key, value, min, max, null);
+	}
+
+	/**
+	 * Check that a duration is set and within bounds, the longest allowed being another
+	 * key's value.
+	 * @param key the key
+	 * @param value the effective value, or {@code null} if set to nothing
+	 * @param min the shortest duration allowed
+	 * @param max the longest duration allowed
+	 * @param maxKey the key whose value {@code max} is, or {@code null}
+	 */
+	public void duration(String key, Duration value, Duration min, Duration max, String maxKey) {
 		if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-			String allowed = "a duration from " + (min.isZero() ? "0" : format(min)) + " to " + format(max)
+			String allowed = "a duration from " + (min.isZero() ? "0" : format(min)) + " to "
+					+ ((maxKey != null) ? maxKey + " (" + format(max) + ")" : format(max))
 					+ ", such as 500ms, 5s or 2m";
-			add(Violation.notAllowed(ConfiguredValue.find(this.environment, key), key,
-					(value != null) ? value : "(empty)", allowed));
+			ConfiguredValue configured = ConfiguredValue.find(this.environment, key);
+			// As the user wrote it (0s), not as bound (PT0S); a default or an adopted
+			// value in the same units.
+			Object shown = (configured != null && configured.value() != null
+					&& !String.valueOf(configured.value()).isBlank()) ? String.valueOf(configured.value()).trim()
+							: (value != null) ? format(value) : "(empty)";
+			add(Violation.notAllowed(configured, key, shown, allowed));
 		}
 	}
 
@@ -87,14 +106,23 @@ public final class SettingsChecks {
 	 * @return the text
 	 */
 	public static String format(Duration duration) {
-		long millis = duration.toMillis();
-		if (millis != 0 && millis % 3_600_000 == 0) {
-			return (millis / 3_600_000) + "h";
+		try {
+			if (duration.getNano() % 1_000_000 != 0) {
+				return duration.toNanos() + "ns";
+			}
+			long millis = duration.toMillis();
+			if (millis != 0 && millis % 3_600_000 == 0) {
+				return (millis / 3_600_000) + "h";
+			}
+			if (millis != 0 && millis % 60_000 == 0) {
+				return (millis / 60_000) + "m";
+			}
+			return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
 		}
-		if (millis != 0 && millis % 60_000 == 0) {
-			return (millis / 60_000) + "m";
+		catch (ArithmeticException ex) {
+			// Longer than Long.MAX_VALUE nanoseconds or milliseconds.
+			return (duration.toDays() + "d");
 		}
-		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
 	}
 
 }

@@ -9,6 +9,8 @@ import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsExcepti
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
@@ -94,6 +96,23 @@ class RedisFailFastAutoConfigurationTests {
 					.startsWith("spring.data.redis.port=" + redis.port());
 			});
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3 * (1 + 1) + 5));
+	}
+
+	@Test
+	void waitsBetweenAttemptsStopGrowingAtTheMaximumWait() {
+		RedisServer redis = track(RedisServer.start());
+		redis.kill();
+		this.runner
+			.withPropertyValues("spring.data.redis.port=" + redis.port(), "fail-fast.redis.attempts=4",
+					"fail-fast.redis.timeout=1s", "fail-fast.redis.backoff=100ms",
+					"fail-fast.redis.backoff-multiplier=10", "fail-fast.redis.max-backoff=300ms")
+			.run((context) -> {
+				RedisUnreachableException failure = failure(context);
+				assertThat(failure.getAttempts()).isEqualTo(4);
+				// 100 ms, then 300 ms twice: growing x10 unbounded would wait 11.1 s.
+				assertThat(failure.getElapsed()).isBetween(Duration.ofMillis(700), Duration.ofSeconds(5));
+				assertThat(analysis(failure)).contains("backoff 100ms growing x10.0 up to 300ms");
+			});
 	}
 
 	@Test
@@ -301,6 +320,58 @@ class RedisFailFastAutoConfigurationTests {
 		});
 	}
 
+	@ParameterizedTest(name = "{0}={1}")
+	@CsvSource({ "fail-fast.redis.attempts, 0, a whole number from 1 to 100",
+			"fail-fast.redis.attempts, 101, a whole number from 1 to 100",
+			"fail-fast.redis.timeout, 0s, a duration from 1ms to 10m",
+			"fail-fast.redis.timeout, 11m, a duration from 1ms to 10m",
+			"fail-fast.redis.backoff, -1s, a duration from 0 to fail-fast.redis.max-backoff (10s)",
+			"fail-fast.redis.backoff, 20s, a duration from 0 to fail-fast.redis.max-backoff (10s)",
+			"fail-fast.redis.max-backoff, -1ms, a duration from 0 to 10m",
+			"fail-fast.redis.max-backoff, 1h, a duration from 0 to 10m",
+			"fail-fast.redis.backoff-multiplier, 0.5, a number from 1.0 to 10.0",
+			"fail-fast.redis.attempts, 100, settings whose attempts and waits end within 10m" })
+	void invalidCheckSettingFailsStartupNamingKeyValueAsWrittenAndWhatIsAllowed(String key, String value,
+			String allowed) {
+		this.runner.withPropertyValues(key + "=" + value).run((context) -> {
+			assertThat(context).hasFailed();
+			Throwable cause = context.getStartupFailure();
+			while (!(cause instanceof InvalidSettingsException) && cause != null) {
+				cause = cause.getCause();
+			}
+			assertThat(cause).isNotNull();
+			assertThat(((InvalidSettingsException) cause).getViolations()).singleElement().satisfies((violation) -> {
+				assertThat(violation.key()).isEqualTo(key);
+				assertThat(String.valueOf(violation.value())).isEqualTo(value);
+				assertThat(violation.problem()).contains("allowed: " + allowed);
+				assertThat(String.valueOf(violation.origin())).contains(key);
+			});
+		});
+	}
+
+	@Test
+	void attemptsThatCouldHoldStartupForMoreThanTenMinutesAreRefusedWithTheWorstCase() {
+		// Each value within its own bounds: 60 attempts of up to 10 s, waits up to 10 s.
+		this.runner
+			.withPropertyValues("fail-fast.redis.attempts=60", "fail-fast.redis.timeout=10s",
+					"fail-fast.redis.backoff=1s")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("fail-fast.redis.attempts = 60")
+					.hasMessageContaining("60 attempts of up to 10s (fail-fast.redis.timeout), with waits from 1s"
+							+ " growing x2.0 up to 10s (fail-fast.redis.max-backoff)")
+					.hasMessageContaining("a Redis that is down would hold startup for up to 1165s")
+					.hasMessageContaining("allowed: settings whose attempts and waits end within 10m");
+			});
+		// 60 attempts of up to 2 s, waits of 1, 2 and 4 s then 5 s: 120 s + 287 s.
+		FailFastRedisProperties properties = new FailFastRedisProperties();
+		properties.setAttempts(60);
+		properties.setTimeout(Duration.ofSeconds(2));
+		properties.setMaxBackoff(Duration.ofSeconds(5));
+		assertThat(RedisStartupCheck.worstCase(properties)).isEqualTo(Duration.ofSeconds(407));
+	}
+
 	@Test
 	void invalidCheckSettingsFailStartupNamingKeyValueAndWhatIsAllowed() {
 		this.runner
@@ -316,7 +387,7 @@ class RedisFailFastAutoConfigurationTests {
 				assertThat(((InvalidSettingsException) cause).getViolations())
 					.extracting((violation) -> violation.key() + "=" + violation.value() + ": " + violation.problem())
 					.containsExactlyInAnyOrder("fail-fast.redis.attempts=0: allowed: a whole number from 1 to 100",
-							"fail-fast.redis.timeout=PT-1S: allowed: a duration from 1ms to 10m, such as 500ms, 5s or 2m",
+							"fail-fast.redis.timeout=-1s: allowed: a duration from 1ms to 10m, such as 500ms, 5s or 2m",
 							"fail-fast.redis.backoff-multiplier=0.5: allowed: a number from 1.0 to 10.0");
 			});
 	}

@@ -1,5 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
+import io.github.bootconcurrency.autoconfigure.validation.UnknownSettings;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.bootstrap.DefaultBootstrapContext;
 import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
@@ -14,7 +16,8 @@ import org.springframework.core.io.ResourceLoader;
 /**
  * Reads the configuration again, on reload, as Spring Boot read it at startup: a fresh
  * environment with the same command-line arguments and default properties, and the
- * application's configuration files read anew.
+ * application's configuration files read anew, and a key that is no setting refused
+ * ({@link UnknownSettings}).
  */
 final class ConfigurationRereader {
 
@@ -53,6 +56,9 @@ final class ConfigurationRereader {
 					+ location(original, "spring.config.location")
 					+ location(original, "spring.config.additional-location") + "./config/ and .)", ex);
 		}
+		// As at startup: a key misspelt in the new files is refused, not ignored.
+		UnknownSettings.check(fresh, application.getClassLoader(), (warning) -> {
+		});
 		return fresh;
 	}
 

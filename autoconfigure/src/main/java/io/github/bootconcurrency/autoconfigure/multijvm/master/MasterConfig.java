@@ -22,8 +22,8 @@ import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
 import io.github.bootconcurrency.autoconfigure.validation.Violation;
 
 import org.springframework.boot.context.properties.bind.AbstractBindHandler;
-import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.BindContext;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -61,11 +61,6 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	 * Shortest request-header-timeout: a client's header may take more than one packet.
 	 */
 	static final Duration MIN_HEADER_TIMEOUT = Duration.ofMillis(100);
-
-	/**
-	 * Smallest server.max-http-request-header-size: a request line and a Host header.
-	 */
-	static final DataSize MIN_HEADER_SIZE = DataSize.ofBytes(256);
 
 	/**
 	 * Read the configuration from an environment.
@@ -114,14 +109,23 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		}
 		checks.duration("concurrency.multi-jvm.request-header-timeout", settings.getRequestHeaderTimeout(),
 				MIN_HEADER_TIMEOUT, Duration.ofHours(1));
-		int port = port(environment, checks);
-		int maxHeaderBytes = maxHeaderBytes(environment, checks);
+		int port = ServerKeys.port(environment, checks);
+		int maxHeaderBytes = ServerKeys.maxHeaderBytes(environment, checks);
+		String address = ServerKeys.address(environment, checks);
 		checks.range("concurrency.multi-jvm.max-requests", settings.getMaxRequests(), 0, Integer.MAX_VALUE,
 				"0 (never recycle) or a positive whole number");
-		checks.range("concurrency.multi-jvm.max-requests-jitter", settings.getMaxRequestsJitter(), 0,
-				(settings.getMaxRequests() > 0) ? Integer.MAX_VALUE : 0,
-				(settings.getMaxRequests() > 0) ? "0 or a positive whole number"
-						: "0 while concurrency.multi-jvm.max-requests is 0 (jitter only spreads recycling out)");
+		if (settings.getMaxRequests() > 0) {
+			// Their sum is a worker's request budget: it must stay a whole number that an
+			// int holds, as the worker's count is compared with it.
+			long maxJitter = (long) Integer.MAX_VALUE - settings.getMaxRequests();
+			checks.range("concurrency.multi-jvm.max-requests-jitter", settings.getMaxRequestsJitter(), 0, maxJitter,
+					"0 to " + maxJitter + ", so that concurrency.multi-jvm.max-requests (" + settings.getMaxRequests()
+							+ ") plus the jitter is at most " + Integer.MAX_VALUE);
+		}
+		else {
+			checks.range("concurrency.multi-jvm.max-requests-jitter", settings.getMaxRequestsJitter(), 0, 0,
+					"0 while concurrency.multi-jvm.max-requests is 0 (jitter only spreads recycling out)");
+		}
 		checkForwardedAllowIps(settings, environment, checks);
 		ConcurrencySettings worker = WORKER_MODELS.contains(settings.getWorkerModel().value())
 				? workerSettings(properties, environment, checks) : null;
@@ -130,34 +134,10 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		// (adopted server keys included) bound it, so no client gets more of the master.
 		ListenerLimits limits = new ListenerLimits(worker.maxConnections(), maxHeaderBytes,
 				settings.getRequestHeaderTimeout(), worker.keepAliveTimeout(), worker.keepAliveTimeout());
-		return new MasterConfig(settings, workers, environment.getProperty("server.address", "0.0.0.0"), port,
-				worker.backlog(), worker.requestLimit(), worker.keepAliveTimeout(),
+		return new MasterConfig(settings, workers, address, port, worker.backlog(), worker.requestLimit(),
+				worker.keepAliveTimeout(),
 				(settings.getQueueTimeout() != null) ? settings.getQueueTimeout() : settings.getBootTimeout(),
 				ownManagementPort(environment), limits);
-	}
-
-	/**
-	 * Read server.max-http-request-header-size as the master's listener applies it: whole
-	 * bytes, at least one line's worth and at most what Undertow counts in an int.
-	 */
-	private static int maxHeaderBytes(ConfigurableEnvironment environment, SettingsChecks checks) {
-		String key = "server.max-http-request-header-size";
-		String allowed = "a size from " + MIN_HEADER_SIZE.toBytes() + "B to 1GB, such as 8KB or 16KB";
-		ConfiguredValue configured = ConfiguredValue.find(environment, key);
-		try {
-			DataSize size = Binder.get(environment)
-				.bind(key, DataSize.class)
-				.orElse(ListenerLimits.DEFAULT_MAX_HEADER_SIZE);
-			if (size.compareTo(MIN_HEADER_SIZE) >= 0 && size.compareTo(DataSize.ofGigabytes(1)) <= 0) {
-				return (int) size.toBytes();
-			}
-			checks
-				.add(Violation.notAllowed(configured, key, (configured != null) ? configured.value() : size, allowed));
-		}
-		catch (BindException ex) {
-			checks.add(Violation.notAllowed(configured, key, (configured != null) ? configured.value() : "", allowed));
-		}
-		return 0;
 	}
 
 	/**
@@ -204,26 +184,6 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		String port = environment.getProperty("management.server.port");
 		// -1 turns the actuator's server off; a port of its own is set to anything else.
 		return port != null && !port.isBlank() && !port.trim().equals("-1");
-	}
-
-	/**
-	 * Read server.port as the master binds it, reporting a value that is not a port with
-	 * the other violations.
-	 */
-	private static int port(ConfigurableEnvironment environment, SettingsChecks checks) {
-		String value = environment.getProperty("server.port", "8080").trim();
-		try {
-			int port = Integer.parseInt(value);
-			if (port >= 0 && port <= 65535) {
-				return port;
-			}
-		}
-		catch (NumberFormatException ex) {
-			// Reported below.
-		}
-		checks.add(Violation.notAllowed(ConfiguredValue.find(environment, "server.port"), "server.port", value,
-				"a whole number from 0 to 65535"));
-		return 0;
 	}
 
 	/**

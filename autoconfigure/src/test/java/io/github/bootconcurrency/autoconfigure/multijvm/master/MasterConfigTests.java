@@ -6,17 +6,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
+import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
+import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
+import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
+import io.github.bootconcurrency.autoconfigure.validation.UnknownSettingsException;
+import io.github.bootconcurrency.autoconfigure.validation.Violation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * Tests for {@link MasterConfig}, and for how the master reads its configuration again on
@@ -64,7 +74,7 @@ class MasterConfigTests {
 		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(() -> MasterConfig.load(environment))
 			.withMessageContaining("server.port = abc")
 			.withMessageContaining("a whole number from 0 to 65535")
-			.withMessageContaining("concurrency.multi-jvm.queue-timeout = PT-1S");
+			.withMessageContaining("concurrency.multi-jvm.queue-timeout = -1s");
 	}
 
 	@Test
@@ -229,7 +239,7 @@ class MasterConfigTests {
 			.withMessageContaining("'auto' or a whole number from 1 to 256")
 			.withMessageContaining("concurrency.multi-jvm.max-requests-jitter = 10")
 			.withMessageContaining("0 while concurrency.multi-jvm.max-requests is 0")
-			.withMessageContaining("concurrency.multi-jvm.timeout = PT0S");
+			.withMessageContaining("concurrency.multi-jvm.timeout = 0s");
 	}
 
 	@Test
@@ -281,6 +291,80 @@ class MasterConfigTests {
 		assertThat(second.workers()).isEqualTo(4);
 		assertThat(second.workerArguments()).contains("--concurrency.model=virtual");
 		assertThat(second.settings().getGracefulTimeout()).hasSeconds(7);
+	}
+
+	@Test
+	void aKeyMisspeltInAFileReadAgainOnReloadIsRefusedAsAtStartup(@TempDir Path directory) throws Exception {
+		Path file = directory.resolve("application.yml");
+		Files.writeString(file, "concurrency.multi-jvm:\n  workers: 3\n");
+		StandardEnvironment original = new StandardEnvironment();
+		original.getPropertySources()
+			.addFirst(new SimpleCommandLinePropertySource("--spring.config.location=file:" + directory + "/"));
+		SpringApplication application = new SpringApplication(MasterConfigTests.class);
+		assertThat(MasterConfig.load(ConfigurationRereader.reread(original, application)).workers()).isEqualTo(3);
+		Files.writeString(file, "concurrency.multi-jvm:\n  workers: 4\n  gracefull-timeout: 5s\n");
+		assertThatExceptionOfType(UnknownSettingsException.class)
+			.isThrownBy(() -> ConfigurationRereader.reread(original, application))
+			.satisfies((failure) -> assertThat(failure.getUnknown()).singleElement().satisfies((unknown) -> {
+				assertThat(unknown.key()).isEqualTo("concurrency.multi-jvm.gracefull-timeout");
+				assertThat(String.valueOf(unknown.origin())).contains("application.yml").contains(" - 3:");
+				assertThat(unknown.closest()).isEqualTo("concurrency.multi-jvm.graceful-timeout");
+			}));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					server.port=70000                                  | server.port                              | 70000         | a whole number from 0 to 65535
+					server.port=http                                   | server.port                              | http          | a whole number from 0 to 65535
+					server.address=no-such-host.invalid                | server.address                           | no-such-host.invalid | an IP address or host name of this machine
+					server.address=192.0.2.1                           | server.address                           | 192.0.2.1     | (192.0.2.1 is not an address of this machine)
+					concurrency.backlog=0                              | concurrency.backlog                      | 0             | a whole number from 1 to 65535
+					concurrency.keep-alive-timeout=0s                  | concurrency.keep-alive-timeout           | 0s            | a duration from 1ms to 1h
+					concurrency.multi-jvm.timeout=0s                   | concurrency.multi-jvm.timeout            | 0s            | a duration from 1s to 1h
+					concurrency.multi-jvm.graceful-timeout=-1s         | concurrency.multi-jvm.graceful-timeout   | -1s           | a duration from 0 to 1h
+					concurrency.multi-jvm.queue-timeout=2h             | concurrency.multi-jvm.queue-timeout      | 2h            | a duration from 0 to 1h
+					concurrency.multi-jvm.max-requests=-1              | concurrency.multi-jvm.max-requests       | -1            | 0 (never recycle) or a positive whole number
+					concurrency.multi-jvm.max-requests=2147483000;concurrency.multi-jvm.max-requests-jitter=1000 | concurrency.multi-jvm.max-requests-jitter | 1000 | 0 to 647, so that concurrency.multi-jvm.max-requests (2147483000) plus the jitter is at most 2147483647
+					concurrency.multi-jvm.max-requests-jitter=50       | concurrency.multi-jvm.max-requests-jitter | 50           | 0 while concurrency.multi-jvm.max-requests is 0
+					""")
+	void invalidValueStopsTheMasterNamingTheKeyTheValueAsWrittenItsOriginAndWhatIsAllowed(String properties, String key,
+			String value, String allowed) {
+		MockEnvironment environment = new MockEnvironment().withProperty("concurrency.model", "multi-jvm");
+		for (String property : properties.split(";")) {
+			environment.setProperty(property.substring(0, property.indexOf('=')),
+					property.substring(property.indexOf('=') + 1));
+		}
+		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(() -> MasterConfig.load(environment))
+			.satisfies((failure) -> assertThat(failure.getViolations()).singleElement().satisfies((violation) -> {
+				assertThat(violation.key()).isEqualTo(key);
+				assertThat(String.valueOf(violation.value())).isEqualTo(value);
+				assertThat(violation.problem()).contains(allowed);
+				assertThat(String.valueOf(violation.origin())).contains(key);
+			}));
+	}
+
+	@ParameterizedTest(name = "{0}={1}")
+	@CsvSource({ "concurrency.backlog, 0", "concurrency.backlog, 70000", "concurrency.keep-alive-timeout, 0s",
+			"concurrency.keep-alive-timeout, 2h", "concurrency.platform.max-threads, 0" })
+	void masterReportsAWorkerKeyExactlyAsTheWorkerWould(String key, String value) {
+		MockEnvironment environment = new MockEnvironment().withProperty(key, value);
+		Violation inWorker = catchThrowableOfType(InvalidSettingsException.class,
+				() -> ConcurrencySettings.resolve(
+						Binder.get(environment).bind("concurrency", ConcurrencyProperties.class).get(), environment,
+						new ModelDecision(ConcurrencyModel.PLATFORM, "test", List.of())))
+			.getViolations()
+			.get(0);
+		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(() -> MasterConfig.load(environment))
+			.satisfies((failure) -> assertThat(failure.getViolations()).extracting(MasterConfigTests::described)
+				.containsExactly(described(inWorker)));
+		assertThat(String.valueOf(inWorker.value())).isEqualTo(value);
+	}
+
+	private static String described(Violation violation) {
+		// Origins are compared by what they say: the same key of the same source.
+		return violation.key() + " = " + violation.value() + " (from " + violation.origin() + "): "
+				+ violation.problem() + " / " + violation.action();
 	}
 
 }

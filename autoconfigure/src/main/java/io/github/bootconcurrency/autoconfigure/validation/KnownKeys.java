@@ -1,0 +1,260 @@
+package io.github.bootconcurrency.autoconfigure.validation;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.json.JsonParserFactory;
+
+/**
+ * The keys under the starter's prefixes that something binds, as the configuration
+ * processor described them in {@code META-INF/spring-configuration-metadata.json} when
+ * the starter (or an application with keys of its own under those prefixes) was built.
+ *
+ * <p>
+ * Reading the generated metadata, rather than a list kept by hand, means a key added to a
+ * properties class is known as soon as it is compiled. A key is known when it is a
+ * property, when it lies under a property that holds a list or a map (an index such as
+ * {@code [0]}, a map key), or when it is a group left empty, as YAML writes
+ * {@code concurrency:} with nothing under it.
+ */
+final class KnownKeys {
+
+	static final String METADATA = "META-INF/spring-configuration-metadata.json";
+
+	private final List<ConfigurationPropertyName> prefixes;
+
+	private final Map<ConfigurationPropertyName, String> properties = new LinkedHashMap<>();
+
+	private final Set<ConfigurationPropertyName> containers = new LinkedHashSet<>();
+
+	private final Set<ConfigurationPropertyName> groups = new LinkedHashSet<>();
+
+	private KnownKeys(List<String> prefixes) {
+		this.prefixes = prefixes.stream().map(ConfigurationPropertyName::of).toList();
+	}
+
+	/**
+	 * Read the keys under the prefixes from every metadata file on the class path.
+	 * @param classLoader the class loader to search
+	 * @param prefixes the prefixes, such as {@code concurrency}
+	 * @return the keys; empty if no metadata describes any key under the prefixes
+	 */
+	static KnownKeys load(ClassLoader classLoader, List<String> prefixes) {
+		KnownKeys keys = new KnownKeys(prefixes);
+		try {
+			Enumeration<URL> resources = classLoader.getResources(METADATA);
+			while (resources.hasMoreElements()) {
+				keys.read(resources.nextElement());
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read " + METADATA, ex);
+		}
+		return keys;
+	}
+
+	private void read(URL resource) throws IOException {
+		String json;
+		try (InputStream in = resource.openStream()) {
+			json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		// Most metadata on the class path is Spring Boot's own: parse only files that
+		// can name one of ours.
+		if (this.prefixes.stream().noneMatch((prefix) -> json.contains("\"" + prefix + "."))) {
+			return;
+		}
+		Map<String, Object> metadata = JsonParserFactory.getJsonParser().parseMap(json);
+		for (Map<String, Object> property : entries(metadata.get("properties"))) {
+			ConfigurationPropertyName name = nameUnderPrefixes(property.get("name"));
+			if (name != null) {
+				String type = String.valueOf(property.get("type"));
+				this.properties.put(name, type);
+				if (isContainer(type)) {
+					this.containers.add(name);
+				}
+			}
+		}
+		for (Map<String, Object> group : entries(metadata.get("groups"))) {
+			ConfigurationPropertyName name = nameUnderPrefixes(group.get("name"));
+			if (name != null) {
+				this.groups.add(name);
+			}
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Map<String, Object>> entries(Object list) {
+		return (list instanceof List<?>) ? (List<Map<String, Object>>) list : List.of();
+	}
+
+	private ConfigurationPropertyName nameUnderPrefixes(Object name) {
+		if (!(name instanceof String text) || !ConfigurationPropertyName.isValid(text)) {
+			return null;
+		}
+		ConfigurationPropertyName candidate = ConfigurationPropertyName.of(text);
+		return isUnderPrefixes(candidate) ? candidate : null;
+	}
+
+	private static boolean isContainer(String type) {
+		return type.startsWith("java.util.Map") || type.startsWith("java.util.List") || type.startsWith("java.util.Set")
+				|| type.startsWith("java.util.Collection") || type.endsWith("[]");
+	}
+
+	/**
+	 * Return whether a key lies under one of the prefixes, or is one.
+	 * @param name the key
+	 * @return whether it is the starter's to check
+	 */
+	boolean isUnderPrefixes(ConfigurationPropertyName name) {
+		return this.prefixes.stream().anyMatch((prefix) -> prefix.equals(name) || prefix.isAncestorOf(name));
+	}
+
+	/**
+	 * Return whether no metadata described a key under the prefixes, as when the
+	 * configuration processor did not run.
+	 * @return whether nothing is known
+	 */
+	boolean isEmpty() {
+		return this.properties.isEmpty();
+	}
+
+	/**
+	 * Return whether a key, in any relaxed form, is known.
+	 * @param name the key
+	 * @param value its value, since a group is only known left empty
+	 * @return whether it is known
+	 */
+	boolean isKnown(ConfigurationPropertyName name, Object value) {
+		if (this.properties.containsKey(name)) {
+			return true;
+		}
+		for (ConfigurationPropertyName container : this.containers) {
+			if (container.isAncestorOf(name)) {
+				return true;
+			}
+		}
+		boolean empty = value == null || String.valueOf(value).isBlank();
+		return empty && (this.groups.contains(name) || this.prefixes.contains(name));
+	}
+
+	/**
+	 * Return whether an environment variable stands for a known key, in either of the
+	 * forms that Spring Boot maps to it: {@code CONCURRENCY_MULTIJVM_WORKERS} or
+	 * {@code CONCURRENCY_MULTI_JVM_WORKERS}, with {@code _0_} for an index.
+	 * @param variable the variable's name
+	 * @param value its value
+	 * @return whether it is known
+	 */
+	boolean isKnownVariable(String variable, Object value) {
+		String upper = variable.toUpperCase(Locale.ROOT);
+		for (ConfigurationPropertyName property : this.properties.keySet()) {
+			for (String form : variableForms(property)) {
+				if (upper.equals(form) || (this.containers.contains(property) && upper.startsWith(form + "_"))) {
+					return true;
+				}
+			}
+		}
+		boolean empty = value == null || String.valueOf(value).isBlank();
+		if (empty) {
+			List<ConfigurationPropertyName> groupsAndPrefixes = new ArrayList<>(this.groups);
+			groupsAndPrefixes.addAll(this.prefixes);
+			for (ConfigurationPropertyName group : groupsAndPrefixes) {
+				if (variableForms(group).contains(upper)) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Return whether an environment variable lies under one of the prefixes.
+	 * @param variable the variable's name
+	 * @return whether it is the starter's to check
+	 */
+	boolean isVariableUnderPrefixes(String variable) {
+		String upper = variable.toUpperCase(Locale.ROOT);
+		for (ConfigurationPropertyName prefix : this.prefixes) {
+			for (String form : variableForms(prefix)) {
+				if (upper.equals(form) || upper.startsWith(form + "_")) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	private static Set<String> variableForms(ConfigurationPropertyName name) {
+		String dashed = name.toString().toUpperCase(Locale.ROOT).replace('.', '_');
+		return new LinkedHashSet<>(List.of(dashed.replace("-", ""), dashed.replace('-', '_')));
+	}
+
+	/**
+	 * Return the known key closest to a key that is not, by edit distance between their
+	 * forms without dashes, underscores or case, so that {@code multiJvm} and
+	 * {@code multi-jvm} are the same.
+	 * @param key the unknown key, as written
+	 * @return the closest known key, in its canonical form
+	 */
+	String closest(String key) {
+		String target = uniform(key);
+		String best = null;
+		int bestDistance = Integer.MAX_VALUE;
+		for (ConfigurationPropertyName property : this.properties.keySet()) {
+			int distance = distance(target, uniform(property.toString()));
+			if (distance < bestDistance) {
+				best = property.toString();
+				bestDistance = distance;
+			}
+		}
+		return best;
+	}
+
+	/**
+	 * Return every known property, in the canonical form.
+	 * @return the keys
+	 */
+	List<String> properties() {
+		return Collections.unmodifiableList(this.properties.keySet().stream().map(Object::toString).toList());
+	}
+
+	private static String uniform(String key) {
+		return key.toLowerCase(Locale.ROOT).replace("-", "").replace("_", ".");
+	}
+
+	/**
+	 * Levenshtein distance.
+	 */
+	static int distance(String a, String b) {
+		int[] previous = new int[b.length() + 1];
+		int[] current = new int[b.length() + 1];
+		for (int j = 0; j <= b.length(); j++) {
+			previous[j] = j;
+		}
+		for (int i = 1; i <= a.length(); i++) {
+			current[0] = i;
+			for (int j = 1; j <= b.length(); j++) {
+				int substitution = previous[j - 1] + ((a.charAt(i - 1) == b.charAt(j - 1)) ? 0 : 1);
+				current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+			}
+			int[] swap = previous;
+			previous = current;
+			current = swap;
+		}
+		return previous[b.length()];
+	}
+
+}
