@@ -198,17 +198,23 @@ class SampleApplicationStartupFailureTests {
 	}
 
 	private Result run(List<String> unsetVariables, String... arguments) throws IOException, InterruptedException {
-		ProcessBuilder builder = new ProcessBuilder(command(arguments)).redirectErrorStream(true);
-		unsetVariables.forEach(builder.environment()::remove);
-		Process process = builder.start();
-		// Read while it runs so a full pipe cannot block the child.
-		byte[] output = process.getInputStream().readAllBytes();
-		if (!process.waitFor(60, TimeUnit.SECONDS)) {
-			process.destroyForcibly();
-			throw new AssertionError(
-					"The app did not stop within 60 s:\n" + new String(output, StandardCharsets.UTF_8));
+		// The output goes to a file, so a full pipe cannot block the child and a child
+		// that never stops cannot block the test: the wait below is the only bound.
+		Path log = Files.createTempFile("startup-failure", ".log");
+		try {
+			ProcessBuilder builder = new ProcessBuilder(command(arguments)).redirectErrorStream(true)
+				.redirectOutput(log.toFile());
+			unsetVariables.forEach(builder.environment()::remove);
+			Process process = builder.start();
+			if (!process.waitFor(60, TimeUnit.SECONDS)) {
+				process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+				throw new AssertionError("The app did not stop within 60 s:\n" + Files.readString(log));
+			}
+			return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
 		}
-		return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+		finally {
+			Files.deleteIfExists(log);
+		}
 	}
 
 	record Result(int exitCode, String output) {

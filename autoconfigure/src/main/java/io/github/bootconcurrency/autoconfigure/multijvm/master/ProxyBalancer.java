@@ -60,9 +60,9 @@ final class ProxyBalancer implements Balancer {
 	private final WaitingRoom waitingRoom;
 
 	/**
-	 * What becomes of the forwarding headers clients send: set before the server starts.
+	 * What becomes of the forwarding headers clients send.
 	 */
-	private ForwardedHeaders forwardedHeaders = new ForwardedHeaders(ForwardedAllowIps.of(List.of()));
+	private final ForwardedHeaders forwardedHeaders;
 
 	/**
 	 * The workers the proxy has, guarded by this balancer.
@@ -75,8 +75,8 @@ final class ProxyBalancer implements Balancer {
 	 */
 	ProxyBalancer(MasterConfig config) {
 		this(config.address(), config.port(), config.backlog(), config.workerCapacity(), config.keepAlive(),
-				config.queueTimeout(), config.listenerLimits(), defaultIoThreads(), WaitingRoom.MAX_HELD);
-		this.forwardedHeaders = new ForwardedHeaders(config.forwardedAllowIps());
+				config.queueTimeout(), config.listenerLimits(), new ForwardedHeaders(config.forwardedAllowIps()),
+				defaultIoThreads(), WaitingRoom.MAX_HELD);
 	}
 
 	/**
@@ -114,7 +114,7 @@ final class ProxyBalancer implements Balancer {
 
 	/**
 	 * Create the proxy with its listener's limits, its threads and its waiting room
-	 * sized.
+	 * sized, trusting no client's forwarding headers.
 	 * @param host the address to serve
 	 * @param port the port to serve
 	 * @param backlog the listen backlog
@@ -127,7 +127,29 @@ final class ProxyBalancer implements Balancer {
 	 */
 	ProxyBalancer(String host, int port, int backlog, int workerCapacity, Duration workerKeepAlive,
 			Duration queueTimeout, ListenerLimits limits, int ioThreads, int maxHeld) {
+		this(host, port, backlog, workerCapacity, workerKeepAlive, queueTimeout, limits,
+				new ForwardedHeaders(ForwardedAllowIps.of(List.of())), ioThreads, maxHeld);
+	}
+
+	/**
+	 * Create the proxy with its listener's limits, its threads and its waiting room
+	 * sized.
+	 * @param host the address to serve
+	 * @param port the port to serve
+	 * @param backlog the listen backlog
+	 * @param workerCapacity the requests one worker handles at once
+	 * @param workerKeepAlive how long a worker keeps an idle connection open
+	 * @param queueTimeout how long a request waits for a ready worker when there is none
+	 * @param limits what the listener grants one client
+	 * @param forwardedHeaders what becomes of the forwarding headers clients send
+	 * @param ioThreads the number of IO threads
+	 * @param maxHeld most requests waiting for a ready worker at once
+	 */
+	ProxyBalancer(String host, int port, int backlog, int workerCapacity, Duration workerKeepAlive,
+			Duration queueTimeout, ListenerLimits limits, ForwardedHeaders forwardedHeaders, int ioThreads,
+			int maxHeld) {
 		this.ioThreads = ioThreads;
+		this.forwardedHeaders = forwardedHeaders;
 		// Idle connections to a worker are closed well before the worker would close
 		// them: a POST sent on a connection the worker is closing at that instant fails,
 		// and cannot be retried.
