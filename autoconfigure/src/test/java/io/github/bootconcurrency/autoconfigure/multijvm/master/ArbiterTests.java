@@ -652,10 +652,11 @@ class ArbiterTests {
 
 	@Test
 	void maxRequestsJitterUpToTheLargestAllowedValueDoesNotOverflow() {
-		start("concurrency.multi-jvm.max-requests=" + Integer.MAX_VALUE,
-				"concurrency.multi-jvm.max-requests-jitter=" + Integer.MAX_VALUE);
+		// The largest jitter MasterConfig allows takes the budget to Integer.MAX_VALUE.
+		start("concurrency.multi-jvm.max-requests=" + (Integer.MAX_VALUE - 1),
+				"concurrency.multi-jvm.max-requests-jitter=1");
 		FakeWorkers.Process worker = readyWorker();
-		this.arbiter.submit(new Event.Heartbeat(worker.id, true, port(worker), Integer.MAX_VALUE - 1L, 0, 0));
+		this.arbiter.submit(new Event.Heartbeat(worker.id, true, port(worker), Integer.MAX_VALUE - 2L, 0, 0));
 		steps(2);
 		assertThat(log()).doesNotContain("FATAL").doesNotContain("served");
 		assertThat(worker.signals).isEmpty();
