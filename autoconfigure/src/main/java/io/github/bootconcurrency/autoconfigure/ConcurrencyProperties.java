@@ -248,6 +248,14 @@ public class ConcurrencyProperties {
 		private int maxRequestsJitter = 0;
 
 		/**
+		 * Maximum heap a worker may hold after a collection before it is replaced: a size
+		 * (512MB) or a percentage of the worker's maximum heap (80%), over the limit for
+		 * 3 collections in a row. Unset for never. Like uWSGI's 'reload-on-rss' and PM2's
+		 * 'max_memory_restart', on the heap rather than the process's memory.
+		 */
+		private String maxHeapAfterGc;
+
+		/**
 		 * File to write the master's process id to, if any.
 		 */
 		private Path pidfile;
@@ -346,6 +354,14 @@ public class ConcurrencyProperties {
 
 		public void setMaxRequestsJitter(int maxRequestsJitter) {
 			this.maxRequestsJitter = maxRequestsJitter;
+		}
+
+		public String getMaxHeapAfterGc() {
+			return this.maxHeapAfterGc;
+		}
+
+		public void setMaxHeapAfterGc(String maxHeapAfterGc) {
+			this.maxHeapAfterGc = maxHeapAfterGc;
 		}
 
 		public Path getPidfile() {

@@ -5,12 +5,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
+import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterChannelClient;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Publishes the request gate's counters as {@code concurrency.requests.*} meters, tagged
@@ -25,6 +28,12 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * {@code management.metrics.distribution.percentiles-histogram.concurrency.requests.wait}.
  * The time a request spends in the server's own queue before the gate (Tomcat's or
  * Jetty's pool, under the platform model) is not part of it.
+ *
+ * <p>
+ * In a worker of the multi-jvm model, {@code concurrency.workers.replacements}, tagged
+ * with {@code reason}, counts the workers the master replaced or stopped since it
+ * started. The master runs no meter registry: every worker publishes the master's
+ * figures, the same in each, so a dashboard takes their maximum, not their sum.
  */
 public class ConcurrencyMeterBinder implements MeterBinder {
 
@@ -37,9 +46,23 @@ public class ConcurrencyMeterBinder implements MeterBinder {
 
 	private final List<Timer> rejectedWaits = new CopyOnWriteArrayList<>();
 
+	private final @Nullable MasterReplacements replacements;
+
 	public ConcurrencyMeterBinder(RequestGate gate, String model) {
+		this(gate, model, null);
+	}
+
+	/**
+	 * Create a binder.
+	 * @param gate the request gate
+	 * @param model the model in force
+	 * @param master in a worker of the multi-jvm model, its master's channel, whose
+	 * counters are published too; otherwise {@code null}
+	 */
+	public ConcurrencyMeterBinder(RequestGate gate, String model, @Nullable MasterChannelClient master) {
 		this.gate = gate;
 		this.tags = Tags.of("model", model);
+		this.replacements = (master != null) ? new MasterReplacements(master) : null;
 	}
 
 	@Override
@@ -71,6 +94,17 @@ public class ConcurrencyMeterBinder implements MeterBinder {
 			.tags(this.tags)
 			.description("Requests rejected because no slot freed up within the queue timeout")
 			.register(registry);
+		if (this.replacements != null) {
+			for (String reason : ClusterView.REPLACEMENT_REASONS) {
+				FunctionCounter
+					.builder("concurrency.workers.replacements", this.replacements,
+							(replacements) -> replacements.count(reason))
+					.tags(this.tags)
+					.tag("reason", reason)
+					.description("Workers the multi-jvm master replaced or stopped since it started, by reason")
+					.register(registry);
+			}
+		}
 	}
 
 	private Timer.Builder waitTimer(String outcome) {

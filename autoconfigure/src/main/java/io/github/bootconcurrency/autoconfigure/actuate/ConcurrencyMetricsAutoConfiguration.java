@@ -4,9 +4,12 @@ import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ConditionalOnConcurrencyModel;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterChannelClient;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.MultiJvmWorkerAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 import io.micrometer.core.instrument.config.MeterFilter;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -21,15 +24,16 @@ import org.springframework.context.annotation.Configuration;
  * {@link io.github.bootconcurrency.autoconfigure.admission.GateWaitListener} so that the
  * gate itself does not depend on Micrometer.
  */
-@AutoConfiguration(after = ConcurrencyAutoConfiguration.class)
+@AutoConfiguration(after = { ConcurrencyAutoConfiguration.class, MultiJvmWorkerAutoConfiguration.class })
 @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
 @ConditionalOnBean(RequestGate.class)
 public final class ConcurrencyMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ConcurrencyMeterBinder concurrencyMeterBinder(RequestGate gate, ConcurrencySettings settings) {
-		return new ConcurrencyMeterBinder(gate, settings.model().value());
+	ConcurrencyMeterBinder concurrencyMeterBinder(RequestGate gate, ConcurrencySettings settings,
+			ObjectProvider<MasterChannelClient> master) {
+		return new ConcurrencyMeterBinder(gate, settings.model().value(), master.getIfAvailable());
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,7 +1,10 @@
 package io.github.bootconcurrency.autoconfigure.multijvm;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The cluster of a multi-jvm master as the master sees it, shown by every worker's
@@ -20,6 +23,13 @@ import java.util.List;
 public record ClusterView(String balancer, int targetWorkers, Counters counters, List<WorkerView> workers) {
 
 	/**
+	 * Why the master replaces or stops a worker, as {@link Counters#replacements()} names
+	 * the reasons, in that order.
+	 */
+	public static final List<String> REPLACEMENT_REASONS = List.of("crashed", "hung", "max-requests", "max-heap",
+			"request-stuck", "reload", "scale");
+
+	/**
 	 * What the master did since it started.
 	 *
 	 * @param spawned workers started
@@ -27,8 +37,40 @@ public record ClusterView(String balancer, int targetWorkers, Counters counters,
 	 * @param restarts workers replaced because they died
 	 * @param reloads reloads (SIGHUP or the actuator)
 	 * @param recycled workers replaced after max-requests
+	 * @param replacements workers replaced or stopped, by reason (crashed, hung,
+	 * max-requests, max-heap, request-stuck, reload, scale): a ready worker that died,
+	 * one killed as hung, one recycled, one replaced by a reload, one stopped because the
+	 * count went down
 	 */
-	public record Counters(long spawned, long killed, long restarts, long reloads, long recycled) {
+	public record Counters(long spawned, long killed, long restarts, long reloads, long recycled,
+			Map<String, Long> replacements) {
+
+		public Counters {
+			// In the order of the reasons, as the endpoint shows them.
+			replacements = Collections.unmodifiableMap(new LinkedHashMap<>(replacements));
+		}
+
+		/**
+		 * Counters with no replacement counted by reason.
+		 * @param spawned workers started
+		 * @param killed workers killed
+		 * @param restarts workers replaced because they died
+		 * @param reloads reloads
+		 * @param recycled workers replaced after max-requests
+		 */
+		public Counters(long spawned, long killed, long restarts, long reloads, long recycled) {
+			this(spawned, killed, restarts, reloads, recycled, Map.of());
+		}
+
+		/**
+		 * Return the workers replaced or stopped for a reason.
+		 * @param reason the reason, one of {@link ClusterView#REPLACEMENT_REASONS}
+		 * @return how many
+		 */
+		public long replacements(String reason) {
+			return this.replacements.getOrDefault(reason, 0L);
+		}
+
 	}
 
 	/**
@@ -58,6 +100,11 @@ public record ClusterView(String balancer, int targetWorkers, Counters counters,
 		lines.add("target " + this.targetWorkers);
 		lines.add("counters " + this.counters.spawned + " " + this.counters.killed + " " + this.counters.restarts + " "
 				+ this.counters.reloads + " " + this.counters.recycled);
+		StringBuilder replacements = new StringBuilder("replacements");
+		for (String reason : REPLACEMENT_REASONS) {
+			replacements.append(' ').append(reason).append('=').append(this.counters.replacements(reason));
+		}
+		lines.add(replacements.toString());
 		for (WorkerView worker : this.workers) {
 			lines.add("worker " + worker.id + " " + worker.slot + " " + worker.pid + " " + worker.port + " "
 					+ worker.state + " " + worker.ageMillis + " " + worker.requests + " " + worker.restarts + " "
@@ -76,6 +123,7 @@ public record ClusterView(String balancer, int targetWorkers, Counters counters,
 		String balancer = null;
 		int target = 0;
 		Counters counters = null;
+		Map<String, Long> replacements = new LinkedHashMap<>();
 		List<WorkerView> workers = new ArrayList<>();
 		for (String line : lines) {
 			String[] f = line.split(" ");
@@ -84,6 +132,12 @@ public record ClusterView(String balancer, int targetWorkers, Counters counters,
 				case "target" -> target = Integer.parseInt(f[1]);
 				case "counters" -> counters = new Counters(Long.parseLong(f[1]), Long.parseLong(f[2]),
 						Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]));
+				case "replacements" -> {
+					for (int i = 1; i < f.length; i++) {
+						int equals = f[i].indexOf('=');
+						replacements.put(f[i].substring(0, equals), Long.parseLong(f[i].substring(equals + 1)));
+					}
+				}
 				case "worker" -> workers.add(new WorkerView(Integer.parseInt(f[1]), Integer.parseInt(f[2]),
 						Long.parseLong(f[3]), Integer.parseInt(f[4]), f[5], Long.parseLong(f[6]), Long.parseLong(f[7]),
 						Integer.parseInt(f[8]), Long.parseLong(f[9])));
@@ -93,6 +147,8 @@ public record ClusterView(String balancer, int targetWorkers, Counters counters,
 		if (balancer == null || counters == null) {
 			throw new IllegalArgumentException("Incomplete cluster view from the master: " + lines);
 		}
+		counters = new Counters(counters.spawned, counters.killed, counters.restarts, counters.reloads,
+				counters.recycled, replacements);
 		return new ClusterView(balancer, target, counters, List.copyOf(workers));
 	}
 

@@ -34,12 +34,13 @@ import org.springframework.web.bind.annotation.RestController;
  * process and which server answered, one that says what the server made of the request,
  * one that deadlocks two of its threads, one that says which arguments the worker was
  * given, one that starts a child JVM of this same application and returns what the child
- * says it is, a greeting and a large response. No Redis: the test class path has the
- * Redis starter, and there is no Redis to check here.
+ * says it is, a greeting and a large response; and, only with {@code --test.retain-heap},
+ * one that leaks. No Redis: the test class path has the Redis starter, and there is no
+ * Redis to check here.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration(excludeName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
-@Import(MultiJvmTestApplication.WhereController.class)
+@Import({ MultiJvmTestApplication.WhereController.class, MultiJvmTestApplication.RetainingController.class })
 public class MultiJvmTestApplication {
 
 	public static void main(String[] args) {
@@ -61,6 +62,33 @@ public class MultiJvmTestApplication {
 						.keySet()
 						.stream()
 						.anyMatch((thread) -> thread.getName().equals("multi-jvm-master-watch")));
+	}
+
+	/**
+	 * A route that leaks: each request keeps a megabyte for good, as a leaking
+	 * application would, up to a cap far under the heap the test gives the worker, so
+	 * that a slow replacement fails the test's assertions rather than the worker.
+	 */
+	@RestController
+	@ConditionalOnWebApplication
+	@ConditionalOnBooleanProperty("test.retain-heap")
+	static class RetainingController {
+
+		private static final int MAX_RETAINED = 160;
+
+		private static final List<byte[]> retained = new ArrayList<>();
+
+		@GetMapping("/retain")
+		synchronized Map<String, Object> retain() {
+			if (retained.size() < MAX_RETAINED) {
+				retained.add(new byte[1024 * 1024]);
+			}
+			// A full collection, so that the heap after collection counts the new
+			// megabyte now, not once the old generation fills up.
+			System.gc();
+			return Map.of("pid", ProcessHandle.current().pid(), "retainedMegabytes", retained.size());
+		}
+
 	}
 
 	@RestController

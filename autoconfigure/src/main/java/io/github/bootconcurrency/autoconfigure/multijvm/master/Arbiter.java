@@ -308,6 +308,7 @@ final class Arbiter implements MasterChannel.Master {
 		}
 		else {
 			this.counters.restarts.increment();
+			this.counters.replaced(ReplacementReason.CRASHED);
 			log(worker + " died with status " + exit + ": replacing it");
 			earlyOrNot(worker, now);
 		}
@@ -372,6 +373,9 @@ final class Arbiter implements MasterChannel.Master {
 			this.rollout.remove(next.get());
 		}
 		else if (this.registry.activeCount() > this.target) {
+			// Counted once its successor serves: a reload abandoned meanwhile replaced
+			// nothing.
+			this.counters.replaced(this.rollout.reasonOf(next.get()));
 			this.rollout.remove(next.get());
 			retire(old.get(), now);
 		}
@@ -393,7 +397,10 @@ final class Arbiter implements MasterChannel.Master {
 			spawn(this.registry.freeSlot(), now);
 		}
 		else if (active > this.target) {
-			this.registry.highestSlot().ifPresent((worker) -> retire(worker, now));
+			this.registry.highestSlot().ifPresent((worker) -> {
+				this.counters.replaced(ReplacementReason.SCALE);
+				retire(worker, now);
+			});
 		}
 	}
 

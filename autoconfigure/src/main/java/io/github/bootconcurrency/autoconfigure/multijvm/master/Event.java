@@ -75,9 +75,27 @@ sealed interface Event {
 	 * @param requests requests the worker served
 	 * @param heapUsedBytes heap in use
 	 * @param deadlockedThreads threads of the worker that the JVM found deadlocked
+	 * @param heapAfterGcBytes heap in use after the last collection, -1 if not reported
+	 * @param heapMaxBytes the worker's maximum heap, -1 if not reported
+	 * @param collections collections the worker's JVM ran, -1 if not reported
 	 */
-	record Heartbeat(int workerId, boolean ready, int port, long requests, long heapUsedBytes,
-			int deadlockedThreads) implements Event {
+	record Heartbeat(int workerId, boolean ready, int port, long requests, long heapUsedBytes, int deadlockedThreads,
+			long heapAfterGcBytes, long heapMaxBytes, long collections) implements Event {
+
+		/**
+		 * A heartbeat without the figures of the last collection, as a worker that does
+		 * not report them sends it.
+		 * @param workerId the worker's id
+		 * @param ready whether the application accepts traffic
+		 * @param port the port the worker's server bound
+		 * @param requests requests the worker served
+		 * @param heapUsedBytes heap in use
+		 * @param deadlockedThreads threads of the worker found deadlocked
+		 */
+		Heartbeat(int workerId, boolean ready, int port, long requests, long heapUsedBytes, int deadlockedThreads) {
+			this(workerId, ready, port, requests, heapUsedBytes, deadlockedThreads, -1, -1, -1);
+		}
+
 	}
 
 }

@@ -38,10 +38,13 @@ import jdk.net.UnixDomainPrincipal;
  *
  * <p>
  * Commands: {@code HEARTBEAT <ready 0|1> <port> <requests> <heap bytes> <deadlocked
- * threads>}, which a worker sends every second from a thread of its own and which is also
- * how it says it is ready and on which port it serves; {@code STATUS}, the cluster view;
- * {@code SCALE <workers>} and {@code RELOAD}, from the actuator. Each becomes an
- * {@link Event} for the master's loop; nothing here changes a worker.
+ * threads> [<heap after gc bytes> <max heap bytes> <collections>]}, which a worker sends
+ * every second from a thread of its own and which is also how it says it is ready and on
+ * which port it serves (fields after the first five may be missing, and fields after
+ * those this master reads are ignored, so that a field added later breaks no reader);
+ * {@code STATUS}, the cluster view; {@code SCALE <workers>} and {@code RELOAD}, from the
+ * actuator. Each becomes an {@link Event} for the master's loop; nothing here changes a
+ * worker.
  */
 final class MasterChannel {
 
@@ -201,7 +204,8 @@ final class MasterChannel {
 			return switch (words[2]) {
 				case "HEARTBEAT" -> {
 					this.master.submit(new Event.Heartbeat(workerId, "1".equals(words[3]), Integer.parseInt(words[4]),
-							Long.parseLong(words[5]), Long.parseLong(words[6]), Integer.parseInt(words[7])));
+							Long.parseLong(words[5]), Long.parseLong(words[6]), Integer.parseInt(words[7]),
+							optional(words, 8), optional(words, 9), optional(words, 10)));
 					yield List.of("OK");
 				}
 				case "STATUS" -> {
@@ -223,6 +227,10 @@ final class MasterChannel {
 		catch (RuntimeException ex) {
 			return List.of("ERROR bad arguments for " + words[2]);
 		}
+	}
+
+	private static long optional(String[] words, int index) {
+		return (words.length > index) ? Long.parseLong(words[index]) : -1;
 	}
 
 	private List<String> deny(String what) {

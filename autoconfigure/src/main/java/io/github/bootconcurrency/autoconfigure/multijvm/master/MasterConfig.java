@@ -124,6 +124,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 			checks.range("concurrency.multi-jvm.max-requests-jitter", settings.getMaxRequestsJitter(), 0, 0,
 					"0 while concurrency.multi-jvm.max-requests is 0 (jitter only spreads recycling out)");
 		}
+		HeapLimit.check(settings.getMaxHeapAfterGc(), environment, checks);
 		checkForwardedAllowIps(settings, environment, checks);
 		ConcurrencySettings worker = WORKER_MODELS.contains(settings.getWorkerModel().value())
 				? workerSettings(properties, environment, checks) : null;
@@ -168,6 +169,14 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, key), key, ex.getMessage(),
 					ForwardedAllowIps.ALLOWED));
 		}
+	}
+
+	/**
+	 * Return the heap a worker may hold after a collection.
+	 * @return the limit, {@link HeapLimit#NONE} if unset
+	 */
+	HeapLimit heapLimit() {
+		return HeapLimit.parse(this.settings.getMaxHeapAfterGc());
 	}
 
 	/**

@@ -1,5 +1,8 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
@@ -20,9 +23,32 @@ final class MasterCounters {
 
 	final LongAdder recycled = new LongAdder();
 
+	// Filled once, then only read: the map itself needs no lock.
+	private final Map<ReplacementReason, LongAdder> replacements = new EnumMap<>(ReplacementReason.class);
+
+	MasterCounters() {
+		for (ReplacementReason reason : ReplacementReason.values()) {
+			this.replacements.put(reason, new LongAdder());
+		}
+	}
+
+	/**
+	 * Count a worker replaced, or stopped, for a reason.
+	 * @param reason the reason
+	 */
+	void replaced(ReplacementReason reason) {
+		this.replacements.get(reason).increment();
+	}
+
+	long replacements(ReplacementReason reason) {
+		return this.replacements.get(reason).sum();
+	}
+
 	ClusterView.Counters view() {
+		Map<String, Long> byReason = new LinkedHashMap<>();
+		this.replacements.forEach((reason, count) -> byReason.put(reason.value(), count.sum()));
 		return new ClusterView.Counters(this.spawned.sum(), this.killed.sum(), this.restarts.sum(), this.reloads.sum(),
-				this.recycled.sum());
+				this.recycled.sum(), byReason);
 	}
 
 }

@@ -1,14 +1,15 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
-import java.util.SequencedSet;
+import java.util.SequencedMap;
 
 /**
  * The workers waiting to be replaced, one at a time and surge-first: a reload queues
- * every active worker, recycling after {@code max-requests} queues one, and both share
- * this one queue, so no worker is queued twice.
+ * every active worker, recycling after {@code max-requests} or {@code max-heap-after-gc}
+ * queues one, and all share this one queue, so no worker is queued twice. A worker keeps
+ * the reason it was first queued for, which its replacement is counted under.
  *
  * <p>
  * A reload can be abandoned while its new configuration has not yet booted a single
@@ -18,7 +19,7 @@ import java.util.SequencedSet;
  */
 final class Rollout {
 
-	private final SequencedSet<Integer> queue = new LinkedHashSet<>();
+	private final SequencedMap<Integer, ReplacementReason> queue = new LinkedHashMap<>();
 
 	private MasterConfig previous;
 
@@ -40,20 +41,30 @@ final class Rollout {
 		}
 		this.generation = generation;
 		this.proven = false;
-		workers.forEach((worker) -> this.queue.add(worker.id()));
+		workers.forEach((worker) -> this.queue.putIfAbsent(worker.id(), ReplacementReason.RELOAD));
 	}
 
 	/**
 	 * Queue one worker for replacement, unless it is queued already.
 	 * @param worker the worker
+	 * @param reason why it is replaced
 	 * @return whether it was queued now
 	 */
-	boolean recycle(Worker worker) {
-		return this.queue.add(worker.id());
+	boolean recycle(Worker worker, ReplacementReason reason) {
+		return this.queue.putIfAbsent(worker.id(), reason) == null;
 	}
 
 	boolean contains(Worker worker) {
-		return this.queue.contains(worker.id());
+		return this.queue.containsKey(worker.id());
+	}
+
+	/**
+	 * Return why a queued worker is replaced.
+	 * @param id the worker's id
+	 * @return the reason it was first queued for, or {@code null} if it is not queued
+	 */
+	ReplacementReason reasonOf(int id) {
+		return this.queue.get(id);
 	}
 
 	boolean isEmpty() {
@@ -61,7 +72,7 @@ final class Rollout {
 	}
 
 	Optional<Integer> next() {
-		return this.queue.isEmpty() ? Optional.empty() : Optional.of(this.queue.getFirst());
+		return this.queue.isEmpty() ? Optional.empty() : Optional.of(this.queue.firstEntry().getKey());
 	}
 
 	void remove(int id) {

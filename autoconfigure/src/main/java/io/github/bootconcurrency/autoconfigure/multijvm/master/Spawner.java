@@ -53,6 +53,7 @@ final class Spawner {
 		// In long arithmetic: the largest jitter allowed would overflow an int bound.
 		long maxRequests = (max > 0) ? max + this.random.nextLong(config.settings().getMaxRequestsJitter() + 1L) : 0;
 		Worker worker = new Worker(id, slot, this.registry.occupy(slot), generation, token, maxRequests, process, now);
+		worker.heapLimit(config.heapLimit());
 		this.registry.add(worker);
 		process.onExit(() -> this.events.accept(new Event.WorkerExited(id)));
 		return worker;

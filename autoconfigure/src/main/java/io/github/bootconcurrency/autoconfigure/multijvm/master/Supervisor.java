@@ -13,8 +13,10 @@ import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
 /**
  * Watches each running worker for the master's loop, from its heartbeats and deadlines: a
  * worker not ready within {@code boot-timeout}, a drainer past its deadline, a ready
- * worker silent for longer than {@code timeout} or reporting deadlocked threads, and a
- * worker that served its {@code max-requests}.
+ * worker silent for longer than {@code timeout} or reporting deadlocked threads, a worker
+ * that served its {@code max-requests}, and one whose heap stayed over
+ * {@code max-heap-after-gc} for {@link HeapLimit#SAMPLES} collections in a row. The last
+ * two are queued for a surge-first replacement, as a reload queues every worker.
  *
  * <p>
  * A hung worker cannot drain: it leaves the balancer at once, its threads are dumped off
@@ -114,10 +116,18 @@ final class Supervisor {
 							+ SettingsChecks.format(timeout) + ")");
 				}
 				// Queued again after an abandoned reload, but logged and counted once.
-				else if (worker.servedItsShare() && this.rollout.recycle(worker) && worker.dueForRecycling()) {
+				else if (worker.servedItsShare() && this.rollout.recycle(worker, ReplacementReason.MAX_REQUESTS)
+						&& worker.dueForRecycling()) {
 					log(worker + " served " + worker.requests() + " requests (max-requests with jitter: "
 							+ worker.maxRequests() + "): replacing it");
 					this.counters.recycled.increment();
+				}
+				else if (worker.overHeapLimit() && this.rollout.recycle(worker, ReplacementReason.MAX_HEAP)
+						&& worker.dueForRecycling()) {
+					log(worker + " held " + megabytes(worker.heapAfterGcBytes()) + " of heap after " + HeapLimit.SAMPLES
+							+ " collections in a row (max-heap-after-gc: " + worker.heapLimit()
+							+ ((worker.heapLimit().bytes() > 0) ? "" : " = " + megabytes(worker.heapLimitBytes()))
+							+ "): replacing it");
 				}
 			}
 			case DRAINING -> {
@@ -144,6 +154,7 @@ final class Supervisor {
 	private void hung(Worker worker, Instant now, String why) {
 		log(worker + " " + why + ": dumping its threads, then killing it");
 		this.counters.restarts.increment();
+		this.counters.replaced(ReplacementReason.HUNG);
 		this.balancer.remove(worker);
 		this.rollout.remove(worker.id());
 		worker.retire(now.plus(DUMP_GRACE), "was given " + DUMP_GRACE.toSeconds() + " s to dump its threads");
@@ -165,6 +176,10 @@ final class Supervisor {
 		log(worker + " " + why + ": killing it");
 		this.counters.killed.increment();
 		worker.kill();
+	}
+
+	private static String megabytes(long bytes) {
+		return (bytes / (1024 * 1024)) + "MB";
 	}
 
 	private void log(String message) {

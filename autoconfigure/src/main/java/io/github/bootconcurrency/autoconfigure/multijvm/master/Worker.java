@@ -65,6 +65,16 @@ final class Worker {
 
 	private volatile boolean inRotation;
 
+	private volatile long heapAfterGcBytes = -1;
+
+	private HeapLimit heapLimit = HeapLimit.NONE;
+
+	private long heapLimitBytes = -1;
+
+	private long collections = -1;
+
+	private int collectionsOverLimit;
+
 	private Instant deadline;
 
 	private String overdue;
@@ -212,6 +222,60 @@ final class Worker {
 		this.lastHeartbeat = now;
 		this.requests = requests;
 		this.heapUsedBytes = heapUsedBytes;
+	}
+
+	/**
+	 * Give the worker the heap it may hold after a collection, from the configuration it
+	 * was started with.
+	 * @param limit the limit
+	 */
+	void heapLimit(HeapLimit limit) {
+		this.heapLimit = limit;
+	}
+
+	/**
+	 * Take the figures of the worker's last collection from its heartbeat. A heartbeat
+	 * with no collection since the previous one is no new sample: a worker idle after one
+	 * collection over the limit would otherwise be counted over again at every beat.
+	 * @param heapAfterGcBytes heap in use after the last collection, or a negative number
+	 * if not reported
+	 * @param heapMaxBytes the worker's maximum heap, or a negative number if not reported
+	 * @param collections collections its JVM ran so far, or a negative number if not
+	 * reported
+	 */
+	void collected(long heapAfterGcBytes, long heapMaxBytes, long collections) {
+		if (heapAfterGcBytes < 0 || collections < 0) {
+			return;
+		}
+		this.heapAfterGcBytes = heapAfterGcBytes;
+		if (collections <= this.collections) {
+			return;
+		}
+		this.collections = collections;
+		this.heapLimitBytes = this.heapLimit.bytesOf(heapMaxBytes);
+		boolean over = this.heapLimitBytes > 0 && heapAfterGcBytes > this.heapLimitBytes;
+		this.collectionsOverLimit = over ? this.collectionsOverLimit + 1 : 0;
+	}
+
+	/**
+	 * Whether the worker held more heap than its limit after {@link HeapLimit#SAMPLES}
+	 * collections in a row.
+	 * @return whether to recycle it
+	 */
+	boolean overHeapLimit() {
+		return this.collectionsOverLimit >= HeapLimit.SAMPLES;
+	}
+
+	long heapAfterGcBytes() {
+		return this.heapAfterGcBytes;
+	}
+
+	HeapLimit heapLimit() {
+		return this.heapLimit;
+	}
+
+	long heapLimitBytes() {
+		return this.heapLimitBytes;
 	}
 
 	/**

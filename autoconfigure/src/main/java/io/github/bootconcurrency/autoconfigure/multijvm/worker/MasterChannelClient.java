@@ -55,10 +55,10 @@ public final class MasterChannelClient {
 		request("RELOAD");
 	}
 
-	void heartbeat(boolean ready, int port, long requests, long heapUsedBytes, int deadlockedThreads)
-			throws IOException {
+	void heartbeat(boolean ready, int port, long requests, long heapUsedBytes, int deadlockedThreads,
+			HeapAfterCollection heap) throws IOException {
 		request("HEARTBEAT " + (ready ? 1 : 0) + " " + port + " " + requests + " " + heapUsedBytes + " "
-				+ deadlockedThreads);
+				+ deadlockedThreads + " " + heap.usedBytes() + " " + heap.maxBytes() + " " + heap.collections());
 	}
 
 	private List<String> request(String command) throws IOException {

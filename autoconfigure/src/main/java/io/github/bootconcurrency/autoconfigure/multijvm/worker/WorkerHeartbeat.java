@@ -21,7 +21,8 @@ import org.springframework.context.SmartLifecycle;
 /**
  * A worker's heartbeat to its master: every interval, from a platform thread of its own,
  * whether the application accepts traffic, the port its server bound, how many requests
- * it served, its heap in use, and how many of its threads the JVM finds deadlocked.
+ * it served, its heap in use, how many of its threads the JVM finds deadlocked, and its
+ * {@link HeapAfterCollection heap after collection}.
  *
  * <p>
  * Design: the master decides that a worker is alive from this heartbeat alone, not from
@@ -106,7 +107,7 @@ final class WorkerHeartbeat implements SmartLifecycle, SmartApplicationListener 
 		while (!Thread.currentThread().isInterrupted()) {
 			try {
 				this.master.heartbeat(this.ready, this.port, this.served.served(),
-						this.memory.getHeapMemoryUsage().getUsed(), deadlockedThreads());
+						this.memory.getHeapMemoryUsage().getUsed(), deadlockedThreads(), HeapAfterCollection.read());
 				warned = false;
 			}
 			catch (IOException ex) {

@@ -100,6 +100,16 @@ class MasterChannelTests {
 	}
 
 	@Test
+	void heartbeatCarriesTheHeapAfterCollectionAndIgnoresFieldsItDoesNotKnow() throws IOException {
+		assertThat(ask("7 " + TOKEN + " HEARTBEAT 1 40123 12 34 0 20 100 5")).isEqualTo("OK\n");
+		assertThat(ask("7 " + TOKEN + " HEARTBEAT 1 40123 12 34 0 20 100 6 999")).isEqualTo("OK\n");
+		assertThat(ask("7 " + TOKEN + " HEARTBEAT 1 40123 12 34 0 twenty 100 7"))
+			.isEqualTo("ERROR bad arguments for HEARTBEAT\n");
+		assertThat(this.submitted).containsExactly(new Event.Heartbeat(7, true, 40123, 12, 34, 0, 20, 100, 5),
+				new Event.Heartbeat(7, true, 40123, 12, 34, 0, 20, 100, 6));
+	}
+
+	@Test
 	void wrongTokenIsDeniedAndLoggedWithoutTheToken() {
 		MasterChannelClient client = new MasterChannelClient(worker(7, "not-the-token"));
 		assertThatIOException().isThrownBy(client::status).withMessageContaining("'DENIED'");

@@ -327,6 +327,11 @@ class MasterConfigTests {
 					concurrency.multi-jvm.max-requests=-1              | concurrency.multi-jvm.max-requests       | -1            | 0 (never recycle) or a positive whole number
 					concurrency.multi-jvm.max-requests=2147483000;concurrency.multi-jvm.max-requests-jitter=1000 | concurrency.multi-jvm.max-requests-jitter | 1000 | 0 to 647, so that concurrency.multi-jvm.max-requests (2147483000) plus the jitter is at most 2147483647
 					concurrency.multi-jvm.max-requests-jitter=50       | concurrency.multi-jvm.max-requests-jitter | 50           | 0 while concurrency.multi-jvm.max-requests is 0
+					concurrency.multi-jvm.max-heap-after-gc=-512MB     | concurrency.multi-jvm.max-heap-after-gc  | -512MB        | a size such as 512MB, or a percentage of the worker's maximum heap from 1% to 100%
+					concurrency.multi-jvm.max-heap-after-gc=0MB        | concurrency.multi-jvm.max-heap-after-gc  | 0MB           | a size such as 512MB, or a percentage
+					concurrency.multi-jvm.max-heap-after-gc=0%         | concurrency.multi-jvm.max-heap-after-gc  | 0%            | a size such as 512MB, or a percentage
+					concurrency.multi-jvm.max-heap-after-gc=120%       | concurrency.multi-jvm.max-heap-after-gc  | 120%          | a size such as 512MB, or a percentage
+					concurrency.multi-jvm.max-heap-after-gc=lots       | concurrency.multi-jvm.max-heap-after-gc  | lots          | a size such as 512MB, or a percentage
 					""")
 	void invalidValueStopsTheMasterNamingTheKeyTheValueAsWrittenItsOriginAndWhatIsAllowed(String properties, String key,
 			String value, String allowed) {
@@ -342,6 +347,27 @@ class MasterConfigTests {
 				assertThat(violation.problem()).contains(allowed);
 				assertThat(String.valueOf(violation.origin())).contains(key);
 			}));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			512MB   | 536870912 | -1
+			1gb     | 1073741824 | -1
+			80%     | -1        | 80
+			12.5 %  | -1        | 12.5
+			100%    | -1        | 100
+			''      | -1        | -1
+			""")
+	void maxHeapAfterGcIsASizeOrAPercentageOfTheWorkersMaximumHeapAndUnsetByDefault(String value, long bytes,
+			double percent) {
+		MockEnvironment environment = new MockEnvironment();
+		if (!value.isEmpty()) {
+			environment.setProperty("concurrency.multi-jvm.max-heap-after-gc", value);
+		}
+		HeapLimit limit = MasterConfig.load(environment).heapLimit();
+		assertThat(limit.bytes()).isEqualTo(bytes);
+		assertThat(limit.percent()).isEqualTo(percent);
+		assertThat(limit.bytesOf(1000)).isEqualTo((bytes > 0) ? bytes : (percent > 0) ? (long) (10 * percent) : -1);
 	}
 
 	@ParameterizedTest(name = "{0}={1}")

@@ -1,0 +1,39 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.worker;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link HeapAfterCollection}, read from this very JVM.
+ */
+class HeapAfterCollectionTests {
+
+	private static final int MB = 1024 * 1024;
+
+	@Test
+	void liveDataShowsInTheHeapAfterCollectionAndGarbageDoesNot() {
+		System.gc();
+		HeapAfterCollection before = HeapAfterCollection.read();
+		List<byte[]> live = new ArrayList<>();
+		for (int i = 0; i < 64; i++) {
+			live.add(new byte[MB]);
+		}
+		for (int i = 0; i < 64; i++) {
+			// Garbage as soon as made.
+			byte[] garbage = new byte[MB];
+			garbage[i] = 1;
+		}
+		System.gc();
+		HeapAfterCollection after = HeapAfterCollection.read();
+		assertThat(after.collections()).isGreaterThan(before.collections());
+		assertThat(after.maxBytes()).isPositive();
+		assertThat(after.usedBytes() - before.usedBytes()).as("the 64 MB kept, not the 64 MB dropped")
+			.isBetween(60L * MB, 100L * MB);
+		assertThat(live).hasSize(64);
+	}
+
+}
