@@ -5,6 +5,9 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
@@ -12,6 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
 
@@ -440,6 +444,30 @@ final class Arbiter implements MasterChannel.Master {
 	public ClusterView view() {
 		return new ClusterView(this.config.balancerName(), this.target, this.counters.view(),
 				this.registry.views(this.clock.instant()));
+	}
+
+	@Override
+	public List<Worker> workers() {
+		return this.registry.all();
+	}
+
+	@Override
+	public void describe(MetricFamilies series) {
+		this.counters.describe(series);
+		Map<Worker.State, Long> byState = this.registry.all()
+			.stream()
+			.collect(Collectors.groupingBy(Worker::state, Collectors.counting()));
+		for (Worker.State state : Worker.State.values()) {
+			series.add("concurrency_master_workers", "gauge", "Worker processes, by state.",
+					Map.of("state", state.name().toLowerCase(Locale.ROOT)), byState.getOrDefault(state, 0L));
+		}
+		series.add("concurrency_master_workers_target", "gauge", "Workers the master keeps running.", Map.of(),
+				this.target);
+		int held = this.balancer.heldRequests();
+		if (held >= 0) {
+			series.add("concurrency_master_held_requests", "gauge",
+					"Requests waiting in the master for a ready worker.", Map.of(), held);
+		}
 	}
 
 	@Override
