@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -15,7 +14,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
 
@@ -454,13 +452,7 @@ final class Arbiter implements MasterChannel.Master {
 	@Override
 	public void describe(MetricFamilies series) {
 		this.counters.describe(series);
-		Map<Worker.State, Long> byState = this.registry.all()
-			.stream()
-			.collect(Collectors.groupingBy(Worker::state, Collectors.counting()));
-		for (Worker.State state : Worker.State.values()) {
-			series.add("concurrency_master_workers", "gauge", "Worker processes, by state.",
-					Map.of("state", state.name().toLowerCase(Locale.ROOT)), byState.getOrDefault(state, 0L));
-		}
+		this.registry.describe(series);
 		series.add("concurrency_master_workers_target", "gauge", "Workers the master keeps running.", Map.of(),
 				this.target);
 		int held = this.balancer.heldRequests();

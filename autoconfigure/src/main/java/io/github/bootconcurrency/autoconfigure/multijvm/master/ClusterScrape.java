@@ -101,11 +101,13 @@ final class ClusterScrape {
 		int i = 0;
 		for (Worker worker : bySlot.values()) {
 			String exposition = result(results.get(i++));
+			// From the first scrape on, at zero, so that increase() sees the first error.
+			LongAdder errors = this.errors.computeIfAbsent(worker.slot(), (slot) -> new LongAdder());
 			if (exposition != null) {
 				families.addExposition(exposition, MetricFamilies.WORKER_LABEL, Integer.toString(worker.slot()));
 			}
 			else {
-				this.errors.computeIfAbsent(worker.slot(), (slot) -> new LongAdder()).increment();
+				errors.increment();
 			}
 		}
 		MetricFamilies own = new MetricFamilies();
