@@ -128,6 +128,25 @@ public record WorkerEnvironment(int id, long masterPid, Path channel, String tok
 	}
 
 	/**
+	 * Return the socket on which a worker serves its own metrics to its master, in the
+	 * master's private directory.
+	 * @param directory the directory of the master's control channel
+	 * @param id the worker's id
+	 * @return the socket's path
+	 */
+	public static Path scrapeSocket(Path directory, int id) {
+		return directory.resolve("worker-" + id + ".sock");
+	}
+
+	/**
+	 * Return the socket on which this worker serves its own metrics to its master.
+	 * @return the socket's path
+	 */
+	public Path scrapeSocket() {
+		return scrapeSocket(this.channel.getParent(), this.id);
+	}
+
+	/**
 	 * Return the system properties that make a process this worker.
 	 * @return the properties, by name
 	 */

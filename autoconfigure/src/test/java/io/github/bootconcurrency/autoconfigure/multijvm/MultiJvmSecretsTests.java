@@ -75,7 +75,8 @@ class MultiJvmSecretsTests {
 		// No endpoint shows a secret, with show-values=always.
 		for (String endpoint : List.of("/actuator/env", "/actuator/env/sun.java.command",
 				"/actuator/env/spring.data.redis.password", "/actuator/env/spring.data.redis.sentinel.password",
-				"/actuator/configprops", "/actuator/health", "/actuator/concurrency", "/actuator/info")) {
+				"/actuator/configprops", "/actuator/health", "/actuator/concurrency", "/actuator/info",
+				"/actuator/prometheus")) {
 			assertThat(get(endpoint)).as(endpoint).doesNotContain(SECRETS);
 		}
 		assertThat(get("/actuator/env")).contains("visible marker");

@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
@@ -447,6 +449,24 @@ final class Arbiter implements MasterChannel.Master {
 	public ClusterView view() {
 		return new ClusterView(this.config.balancerName(), this.target, this.counters.view(),
 				this.registry.views(this.clock.instant()));
+	}
+
+	@Override
+	public List<Worker> workers() {
+		return this.registry.all();
+	}
+
+	@Override
+	public void describe(MetricFamilies series) {
+		this.counters.describe(series);
+		this.registry.describe(series);
+		series.add("concurrency_master_workers_target", "gauge", "Workers the master keeps running.", Map.of(),
+				this.target);
+		int held = this.balancer.heldRequests();
+		if (held >= 0) {
+			series.add("concurrency_master_held_requests", "gauge",
+					"Requests waiting in the master for a ready worker.", Map.of(), held);
+		}
 	}
 
 	@Override

@@ -40,4 +40,12 @@ interface Balancer {
 		return false;
 	}
 
+	/**
+	 * Return how many requests wait for a ready worker in the master.
+	 * @return the number of held requests, or -1 if requests never wait in the master
+	 */
+	default int heldRequests() {
+		return -1;
+	}
+
 }

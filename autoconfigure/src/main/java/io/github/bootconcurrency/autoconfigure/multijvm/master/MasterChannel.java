@@ -11,13 +11,17 @@ import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
 import jdk.net.ExtendedSocketOptions;
@@ -63,9 +67,26 @@ final class MasterChannel {
 		 */
 		void submit(Event event);
 
+		/**
+		 * Return every worker the master runs, for a scrape.
+		 * @return the workers
+		 */
+		default List<Worker> workers() {
+			return List.of();
+		}
+
+		/**
+		 * Write the master's own series, for a scrape.
+		 * @param series where they go
+		 */
+		default void describe(MetricFamilies series) {
+		}
+
 	}
 
 	private static final int MAX_LINE = 512;
+
+	private static final Pattern METRIC_NAMES = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*(,[a-zA-Z_:][a-zA-Z0-9_:]*)*");
 
 	private final Path directory;
 
@@ -79,6 +100,8 @@ final class MasterChannel {
 
 	private final UserPrincipal owner;
 
+	private final ClusterScrape scrape;
+
 	private volatile boolean closed;
 
 	private MasterChannel(Path directory, ServerSocketChannel server, PrintStream log) throws IOException {
@@ -87,6 +110,7 @@ final class MasterChannel {
 		this.server = server;
 		this.log = log;
 		this.owner = Files.getOwner(directory);
+		this.scrape = new ClusterScrape(directory, ClusterScrape.FETCH_TIMEOUT);
 	}
 
 	/**
@@ -217,6 +241,12 @@ final class MasterChannel {
 					this.master.submit(new Event.ScaleRequested(Integer.parseInt(words[3])));
 					yield List.of("OK");
 				}
+				case "SCRAPE" -> {
+					List<String> lines = new ArrayList<>(List.of("OK"));
+					lines.addAll(this.scrape.scrape(this.master.workers(), this.master::describe,
+							metricNames((words.length > 3) ? words[3] : "")));
+					yield lines;
+				}
 				case "RELOAD" -> {
 					this.master.submit(new Event.ReloadRequested());
 					yield List.of("OK");
@@ -239,6 +269,16 @@ final class MasterChannel {
 		return List.of("DENIED");
 	}
 
+	private static Set<String> metricNames(String names) {
+		if (names.isEmpty()) {
+			return Set.of();
+		}
+		if (!METRIC_NAMES.matcher(names).matches()) {
+			throw new IllegalArgumentException("Not metric names");
+		}
+		return new LinkedHashSet<>(List.of(names.split(",")));
+	}
+
 	private static boolean isNumber(String word) {
 		return !word.isEmpty() && word.length() < 10 && word.chars().allMatch(Character::isDigit);
 	}
@@ -248,6 +288,12 @@ final class MasterChannel {
 		try {
 			this.server.close();
 			Files.deleteIfExists(this.socket);
+			// Workers killed, rather than stopped, leave their metrics sockets behind.
+			try (DirectoryStream<Path> left = Files.newDirectoryStream(this.directory, "worker-*.sock")) {
+				for (Path socket : left) {
+					Files.deleteIfExists(socket);
+				}
+			}
 			Files.deleteIfExists(this.directory);
 		}
 		catch (IOException ex) {

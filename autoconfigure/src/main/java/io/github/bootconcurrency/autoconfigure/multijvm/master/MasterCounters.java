@@ -44,6 +44,27 @@ final class MasterCounters {
 		return this.replacements.get(reason).sum();
 	}
 
+	/**
+	 * Write the counters as the master's series in a scrape.
+	 * @param series where they go
+	 */
+	void describe(MetricFamilies series) {
+		counter(series, "concurrency_master_workers_spawned_total", "Workers started.", this.spawned);
+		counter(series, "concurrency_master_workers_killed_total",
+				"Workers killed because they hung, overran a timeout or would not stop.", this.killed);
+		counter(series, "concurrency_master_worker_restarts_total", "Workers replaced because they died.",
+				this.restarts);
+		counter(series, "concurrency_master_reloads_total", "Reloads (SIGHUP or the actuator).", this.reloads);
+		counter(series, "concurrency_master_workers_recycled_total", "Workers replaced after max-requests.",
+				this.recycled);
+		this.replacements.forEach((reason, count) -> series.add("concurrency_master_workers_replaced_total", "counter",
+				"Workers replaced, by reason.", Map.of("reason", reason.value()), count.sum()));
+	}
+
+	private static void counter(MetricFamilies series, String name, String help, LongAdder value) {
+		series.add(name, "counter", help, Map.of(), value.sum());
+	}
+
 	ClusterView.Counters view() {
 		Map<String, Long> byReason = new LinkedHashMap<>();
 		this.replacements.forEach((reason, count) -> byReason.put(reason.value(), count.sum()));

@@ -277,7 +277,8 @@ final class ProxyBalancer implements Balancer {
 	 * Return how many requests wait for a ready worker.
 	 * @return the number of held requests
 	 */
-	int heldRequests() {
+	@Override
+	public int heldRequests() {
 		return this.waitingRoom.held();
 	}
 

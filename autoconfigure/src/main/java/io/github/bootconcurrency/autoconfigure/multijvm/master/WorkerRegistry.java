@@ -6,9 +6,11 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
 
@@ -124,6 +126,20 @@ final class WorkerRegistry {
 		Worker worker = this.workers.get(id);
 		return worker != null && token != null && MessageDigest.isEqual(worker.token().getBytes(StandardCharsets.UTF_8),
 				token.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Write the number of workers in each state, as the master's series in a scrape.
+	 * @param series where they go
+	 */
+	void describe(MetricFamilies series) {
+		Map<Worker.State, Long> byState = this.workers.values()
+			.stream()
+			.collect(Collectors.groupingBy(Worker::state, Collectors.counting()));
+		for (Worker.State state : Worker.State.values()) {
+			series.add("concurrency_master_workers", "gauge", "Worker processes, by state.",
+					Map.of("state", state.name().toLowerCase(Locale.ROOT)), byState.getOrDefault(state, 0L));
+		}
 	}
 
 	List<ClusterView.WorkerView> views(Instant now) {

@@ -11,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
@@ -53,6 +54,17 @@ public final class MasterChannelClient {
 	 */
 	public void reload() throws IOException {
 		request("RELOAD");
+	}
+
+	/**
+	 * Return the metrics of every worker and of the master, as one exposition in the text
+	 * format 0.0.4.
+	 * @param names the only metric names to include, or empty for all
+	 * @return the exposition's lines
+	 * @throws IOException if the master cannot be asked
+	 */
+	public List<String> scrape(Set<String> names) throws IOException {
+		return request(names.isEmpty() ? "SCRAPE" : "SCRAPE " + String.join(",", names));
 	}
 
 	void heartbeat(boolean ready, int port, long requests, long heapUsedBytes, int deadlockedThreads,

@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
@@ -55,6 +57,11 @@ class MasterChannelTests {
 		@Override
 		public void submit(Event event) {
 			MasterChannelTests.this.submitted.add(event);
+		}
+
+		@Override
+		public void describe(MetricFamilies series) {
+			series.add("concurrency_master_workers_target", "gauge", "Workers the master keeps running.", Map.of(), 2);
 		}
 
 	};
@@ -141,7 +148,21 @@ class MasterChannelTests {
 	}
 
 	@Test
-	void closingRemovesTheSocketAndItsDirectory() {
+	void workerWithItsTokenGetsTheScrapeOfTheClusterAndTheMaster() throws IOException {
+		MasterChannelClient client = new MasterChannelClient(worker(7, TOKEN));
+		assertThat(client.scrape(Set.of())).containsExactly(
+				"# HELP concurrency_master_workers_target Workers the master keeps running.",
+				"# TYPE concurrency_master_workers_target gauge", "concurrency_master_workers_target 2.0");
+		assertThat(client.scrape(Set.of("jvm_threads_live_threads"))).isEmpty();
+		assertThat(ask("7 " + TOKEN + " SCRAPE up,\"x\"")).isEqualTo("ERROR bad arguments for SCRAPE\n");
+		assertThatIOException().isThrownBy(() -> new MasterChannelClient(worker(7, "not-the-token")).scrape(Set.of()));
+		assertThat(this.submitted).isEmpty();
+	}
+
+	@Test
+	void closingRemovesTheSocketAndItsDirectory() throws IOException {
+		// As a worker killed by SIGKILL leaves it.
+		Files.createFile(WorkerEnvironment.scrapeSocket(this.channel.socket().getParent(), 3));
 		this.channel.close();
 		assertThat(this.channel.socket()).doesNotExist();
 		assertThat(this.channel.socket().getParent()).doesNotExist();

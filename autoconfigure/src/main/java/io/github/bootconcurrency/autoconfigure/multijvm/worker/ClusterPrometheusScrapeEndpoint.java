@@ -1,0 +1,89 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.worker;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusOutputFormat;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusScrapeEndpoint;
+
+/**
+ * {@code /actuator/prometheus} on a worker of a multi-jvm master: every worker's metrics,
+ * each sample labelled {@code worker} with the worker's slot, and the master's own
+ * series, gathered by the master, whichever worker the scrape reached. Always in the text
+ * format 0.0.4, which every Prometheus reads.
+ */
+public class ClusterPrometheusScrapeEndpoint extends PrometheusScrapeEndpoint {
+
+	/**
+	 * Longest a scrape waits for the master, which itself waits at most three seconds for
+	 * the workers.
+	 */
+	static final Duration MASTER_TIMEOUT = Duration.ofSeconds(8);
+
+	private final MasterChannelClient master;
+
+	/**
+	 * Create the endpoint.
+	 * @param prometheusRegistry this worker's registry
+	 * @param exporterProperties the exporter's properties, or {@code null}
+	 * @param master this worker's end of the master's channel
+	 */
+	public ClusterPrometheusScrapeEndpoint(PrometheusRegistry prometheusRegistry,
+			@Nullable Properties exporterProperties, MasterChannelClient master) {
+		super(prometheusRegistry, exporterProperties);
+		this.master = master;
+	}
+
+	@Override
+	@ReadOperation(producesFrom = PrometheusOutputFormat.class)
+	public WebEndpointResponse<byte[]> scrape(PrometheusOutputFormat format, @Nullable Set<String> includedNames) {
+		Set<String> names = (includedNames != null) ? includedNames : Set.of();
+		CompletableFuture<List<String>> lines = new CompletableFuture<>();
+		Thread asking = Thread.ofVirtual().start(() -> {
+			try {
+				lines.complete(this.master.scrape(names));
+			}
+			catch (IOException | RuntimeException ex) {
+				lines.completeExceptionally(ex);
+			}
+		});
+		try {
+			String text = String.join("\n", lines.get(MASTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) + "\n";
+			return new WebEndpointResponse<>(text.getBytes(StandardCharsets.UTF_8),
+					PrometheusOutputFormat.CONTENT_TYPE_004);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			asking.interrupt();
+			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
+		}
+		catch (InterruptedException ex) {
+			asking.interrupt();
+			Thread.currentThread().interrupt();
+			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
+		}
+	}
+
+	/**
+	 * Return this worker's own metrics, for its master.
+	 * @param includedNames the only names to include, or empty for all
+	 * @return the exposition, in the text format 0.0.4
+	 */
+	byte[] localScrape(Set<String> includedNames) {
+		return super.scrape(PrometheusOutputFormat.CONTENT_TYPE_004, includedNames.isEmpty() ? null : includedNames)
+			.getBody();
+	}
+
+}

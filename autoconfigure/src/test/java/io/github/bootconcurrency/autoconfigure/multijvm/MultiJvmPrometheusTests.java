@@ -1,0 +1,220 @@
+package io.github.bootconcurrency.autoconfigure.multijvm;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code /actuator/prometheus} through a multi-jvm master, with real worker JVMs and both
+ * balancers: one scrape holds every worker's series, labelled with the worker's slot, and
+ * the master's own; a worker's counters only grow from scrape to scrape; a replaced
+ * worker's successor keeps its slot's label; a stopped worker is left out within the time
+ * bound and counted.
+ */
+class MultiJvmPrometheusTests {
+
+	private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{.*\\})? (\\S+)$");
+
+	private static final Pattern WORKER = Pattern.compile("worker=\"(\\d+)\"");
+
+	private final HttpClient client = HttpClient.newHttpClient();
+
+	private MasterProcess master;
+
+	@AfterEach
+	void stop() {
+		if (this.master != null) {
+			this.master.kill();
+		}
+		this.client.close();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "proxy", "shared-socket" })
+	void oneScrapeShowsEveryWorkerBySlotWithCountersThatOnlyGrowAndASlotThatOutlivesItsWorker(String balancer)
+			throws Exception {
+		this.master = start(balancer, 2);
+		this.master.awaitReady(2);
+		String first = scrape();
+		assertThat(workerLabels(first)).containsExactly("1", "2");
+		assertThat(first).contains("concurrency_master_workers{state=\"ready\"} 2.0")
+			.contains("concurrency_master_workers_spawned_total 2.0")
+			.contains("concurrency_master_workers_target 2.0");
+		assertThat(first.contains("concurrency_master_held_requests ")).isEqualTo(balancer.equals("proxy"));
+		assertNoRepeatedHeaders(first);
+
+		Map<String, Double> previous = counters(first);
+		for (int round = 0; round < 4; round++) {
+			for (int request = 0; request < 5; request++) {
+				get("/where");
+			}
+			Map<String, Double> next = counters(scrape());
+			previous.forEach((series, value) -> {
+				if (next.containsKey(series)) {
+					assertThat(next.get(series)).as(series).isGreaterThanOrEqualTo(value);
+				}
+			});
+			assertThat(next.keySet()).containsAll(previous.keySet().stream().filter(this::isRequestCount).toList());
+			previous = next;
+		}
+
+		Map<String, String> startTimes = startTimes(scrape());
+		MasterProcess.signal("KILL", this.master.readyPids().get(0));
+		this.master.awaitReady(3);
+		String after = scrape();
+		assertThat(workerLabels(after)).containsExactly("1", "2");
+		Map<String, String> restarted = startTimes(after);
+		assertThat(restarted.keySet()).containsExactlyInAnyOrderElementsOf(startTimes.keySet());
+		assertThat(restarted.keySet().stream().filter((slot) -> !restarted.get(slot).equals(startTimes.get(slot))))
+			.hasSize(1);
+		assertThat(after).contains("concurrency_master_worker_restarts_total 1.0");
+		assertNoRepeatedHeaders(after);
+	}
+
+	/**
+	 * The balancer may hand a scrape to the stopped worker itself, which answers nothing
+	 * until it runs again: that is no fault of the scrape. So several are sent at once,
+	 * and those that a running worker answered are checked.
+	 */
+	@Test
+	void aStoppedWorkerIsLeftOutOfTheScrapeWithinItsTimeBoundAndCounted() throws Exception {
+		this.master = start("proxy", 2);
+		this.master.awaitReady(2);
+		assertThat(workerLabels(scrape())).containsExactly("1", "2");
+		long stopped = this.master.readyPids().get(0);
+		MasterProcess.signal("STOP", stopped);
+		try {
+			List<CompletableFuture<String>> scrapes = new ArrayList<>();
+			for (int i = 0; i < 4; i++) {
+				long started = System.nanoTime();
+				scrapes.add(this.client
+					.sendAsync(scrapeRequest(Duration.ofSeconds(15)), HttpResponse.BodyHandlers.ofString())
+					.handle((response, failure) -> {
+						Duration took = Duration.ofNanos(System.nanoTime() - started);
+						if (response == null || response.statusCode() != 200) {
+							return null;
+						}
+						assertThat(took).isLessThan(Duration.ofSeconds(8));
+						return response.body();
+					}));
+			}
+			List<String> answered = scrapes.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList();
+			assertThat(answered).isNotEmpty();
+			for (String scrape : answered) {
+				Set<String> labels = workerLabels(scrape);
+				assertThat(labels).hasSize(1);
+				String missing = labels.contains("1") ? "2" : "1";
+				assertThat(scrape).contains("concurrency_master_scrape_errors_total{worker=\"" + missing + "\"}");
+			}
+		}
+		finally {
+			MasterProcess.signal("CONT", stopped);
+		}
+		assertThat(workerLabels(scrape())).containsExactly("1", "2");
+	}
+
+	private MasterProcess start(String balancer, int workers) throws Exception {
+		return MasterProcess.start(MultiJvmTestApplication.class, System.getProperty("java.class.path"), workers,
+				List.of(), "--concurrency.multi-jvm.balancer=" + balancer,
+				"--management.endpoints.web.exposure.include=health,prometheus");
+	}
+
+	private boolean isRequestCount(String series) {
+		return series.startsWith("http_server_requests_seconds_count") && series.contains("uri=\"/where\"");
+	}
+
+	private static Set<String> workerLabels(String scrape) {
+		Set<String> labels = new TreeSet<>();
+		for (String line : scrape.lines().filter((line) -> !line.startsWith("#")).toList()) {
+			if (line.startsWith("concurrency_master_")) {
+				continue;
+			}
+			Matcher matcher = WORKER.matcher(line);
+			assertThat(matcher.find()).as(line).isTrue();
+			labels.add(matcher.group(1));
+		}
+		return labels;
+	}
+
+	/**
+	 * Every counter sample of a scrape, by series: counters and the counts and sums of
+	 * timers.
+	 */
+	private static Map<String, Double> counters(String scrape) {
+		Set<String> counterFamilies = new HashSet<>();
+		Map<String, Double> counters = new HashMap<>();
+		for (String line : scrape.lines().toList()) {
+			if (line.startsWith("# TYPE ") && line.endsWith(" counter")) {
+				counterFamilies.add(line.split(" ")[2]);
+			}
+			Matcher sample = SAMPLE.matcher(line);
+			if (sample.matches() && (counterFamilies.contains(sample.group(1)) || sample.group(1).endsWith("_count"))) {
+				counters.put(sample.group(1) + sample.group(2), Double.parseDouble(sample.group(3)));
+			}
+		}
+		return counters;
+	}
+
+	private static Map<String, String> startTimes(String scrape) {
+		Map<String, String> startTimes = new HashMap<>();
+		scrape.lines().filter((line) -> line.startsWith("process_start_time_seconds{")).forEach((line) -> {
+			Matcher worker = WORKER.matcher(line);
+			assertThat(worker.find()).isTrue();
+			startTimes.put(worker.group(1), line.substring(line.lastIndexOf(' ') + 1));
+		});
+		return startTimes;
+	}
+
+	private static void assertNoRepeatedHeaders(String scrape) {
+		List<String> headers = new ArrayList<>(scrape.lines().filter((line) -> line.startsWith("# ")).map((line) -> {
+			String[] words = line.split(" ", 4);
+			return words[1] + " " + words[2];
+		}).toList());
+		assertThat(headers).doesNotHaveDuplicates();
+	}
+
+	private String scrape() throws Exception {
+		HttpResponse<String> response = this.client.send(scrapeRequest(Duration.ofSeconds(30)),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("text/plain;version=0.0.4"));
+		return response.body();
+	}
+
+	private HttpRequest scrapeRequest(Duration timeout) {
+		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port() + "/actuator/prometheus"))
+			.timeout(timeout)
+			.build();
+	}
+
+	private void get(String path) throws Exception {
+		HttpResponse<String> response = this.client
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port() + path))
+				.timeout(Duration.ofSeconds(20))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+	}
+
+}

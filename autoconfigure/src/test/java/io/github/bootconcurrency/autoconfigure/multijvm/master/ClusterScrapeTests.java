@@ -1,0 +1,144 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link ClusterScrape}, with workers' sockets that are real Unix domain
+ * sockets: one that answers, one that accepts and then says nothing, as a stopped JVM
+ * does.
+ */
+class ClusterScrapeTests {
+
+	private final Path directory;
+
+	private final List<ServerSocketChannel> servers = new ArrayList<>();
+
+	private final List<SocketChannel> held = new ArrayList<>();
+
+	ClusterScrapeTests() throws IOException {
+		this.directory = Files.createTempDirectory("concurrency-master-",
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+	}
+
+	@AfterEach
+	void close() throws IOException {
+		for (SocketChannel channel : this.held) {
+			channel.close();
+		}
+		for (ServerSocketChannel server : this.servers) {
+			server.close();
+		}
+		try (var files = Files.list(this.directory)) {
+			for (Path file : files.toList()) {
+				Files.delete(file);
+			}
+		}
+		Files.delete(this.directory);
+	}
+
+	@Test
+	void aWorkerThatDoesNotAnswerIsLeftOutWithinTheTimeoutAndCountedWhileTheOthersAreLabelledWithTheirSlot()
+			throws Exception {
+		answering(1, "token-1", "jvm_threads_live_threads 21\n");
+		silent(2);
+		ClusterScrape scrape = new ClusterScrape(this.directory, Duration.ofMillis(500));
+		long started = System.nanoTime();
+		List<String> lines = scrape.scrape(List.of(ready(1, 1, "token-1"), ready(2, 2, "token-2")),
+				(series) -> series.add("concurrency_master_workers_target", "gauge", "Target.", Map.of(), 2), Set.of());
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+		assertThat(lines).contains("jvm_threads_live_threads{worker=\"1\"} 21", "concurrency_master_workers_target 2.0",
+				"concurrency_master_scrape_errors_total{worker=\"1\"} 0.0",
+				"concurrency_master_scrape_errors_total{worker=\"2\"} 1.0");
+		assertThat(lines).noneMatch((line) -> line.contains("worker=\"2\"} 21"));
+	}
+
+	@Test
+	void onlyTheNewestReadyWorkerOfASlotIsAskedSoNoSeriesComesTwice() throws Exception {
+		answering(3, "token-3", "up 1\n");
+		answering(5, "token-5", "up 1\n");
+		Worker booting = new Worker(6, 1, 2, 1, "token-6", 0, new FakeWorkers.Process(6, 6), Instant.now());
+		ClusterScrape scrape = new ClusterScrape(this.directory, Duration.ofSeconds(2));
+		List<String> lines = scrape.scrape(List.of(ready(3, 1, "token-3"), ready(5, 1, "token-5"), booting),
+				(series) -> {
+				}, Set.of());
+		assertThat(lines).filteredOn((line) -> line.startsWith("up")).containsExactly("up{worker=\"1\"} 1");
+	}
+
+	@Test
+	void aWorkerIsAskedWithItsOwnTokenAndTheNamesToInclude() throws Exception {
+		List<String> requests = answering(4, "token-4", "up 1\n");
+		new ClusterScrape(this.directory, Duration.ofSeconds(2)).scrape(List.of(ready(4, 1, "token-4")), (series) -> {
+		}, Set.of("up"));
+		assertThat(requests).containsExactly("token-4 SCRAPE up");
+	}
+
+	private Worker ready(int id, int slot, String token) {
+		Worker worker = new Worker(id, slot, 0, 1, token, 0, new FakeWorkers.Process(id, id), Instant.now());
+		worker.ready(Instant.now(), 40000 + id);
+		return worker;
+	}
+
+	private List<String> answering(int id, String token, String exposition) throws IOException {
+		List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+		ServerSocketChannel server = bind(id);
+		Thread.ofVirtual().start(() -> {
+			while (server.isOpen()) {
+				try (SocketChannel connection = server.accept()) {
+					ByteBuffer buffer = ByteBuffer.allocate(512);
+					while (connection.read(buffer) > 0) {
+						// Until the master shuts its output.
+					}
+					String request = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).trim();
+					requests.add(request);
+					String answer = request.startsWith(token + " ") ? "OK\n" + exposition : "DENIED\n";
+					connection.write(ByteBuffer.wrap(answer.getBytes(StandardCharsets.UTF_8)));
+				}
+				catch (IOException ex) {
+					return;
+				}
+			}
+		});
+		return requests;
+	}
+
+	private void silent(int id) throws IOException {
+		ServerSocketChannel server = bind(id);
+		Thread.ofVirtual().start(() -> {
+			try {
+				this.held.add(server.accept());
+			}
+			catch (IOException ex) {
+				// Closed by the test.
+			}
+		});
+	}
+
+	private ServerSocketChannel bind(int id) throws IOException {
+		ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+		server.bind(UnixDomainSocketAddress.of(WorkerEnvironment.scrapeSocket(this.directory, id)));
+		this.servers.add(server);
+		return server;
+	}
+
+}
