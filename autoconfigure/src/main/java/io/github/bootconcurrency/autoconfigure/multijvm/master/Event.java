@@ -75,9 +75,20 @@ sealed interface Event {
 	 * @param requests requests the worker served
 	 * @param heapUsedBytes heap in use
 	 * @param deadlockedThreads threads of the worker that the JVM found deadlocked
+	 * @param stuckMillis how long the oldest request that runs past the request timeout
+	 * has run, 0 if none does
 	 */
-	record Heartbeat(int workerId, boolean ready, int port, long requests, long heapUsedBytes,
-			int deadlockedThreads) implements Event {
+	record Heartbeat(int workerId, boolean ready, int port, long requests, long heapUsedBytes, int deadlockedThreads,
+			long stuckMillis) implements Event {
+
+		/**
+		 * A heartbeat with no request past its deadline, as a worker without the field
+		 * sends it.
+		 */
+		Heartbeat(int workerId, boolean ready, int port, long requests, long heapUsedBytes, int deadlockedThreads) {
+			this(workerId, ready, port, requests, heapUsedBytes, deadlockedThreads, 0);
+		}
+
 	}
 
 }

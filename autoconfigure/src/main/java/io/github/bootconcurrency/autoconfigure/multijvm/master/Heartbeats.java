@@ -62,6 +62,7 @@ final class Heartbeats {
 		}
 		Worker worker = found.get();
 		worker.heartbeat(now, heartbeat.requests(), heartbeat.heapUsedBytes());
+		worker.stuck(heartbeat.stuckMillis());
 		if (worker.state() == Worker.State.BOOTING && heartbeat.ready()) {
 			promote(worker, heartbeat.port(), now);
 		}

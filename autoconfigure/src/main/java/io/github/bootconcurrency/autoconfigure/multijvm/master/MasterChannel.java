@@ -38,10 +38,11 @@ import jdk.net.UnixDomainPrincipal;
  *
  * <p>
  * Commands: {@code HEARTBEAT <ready 0|1> <port> <requests> <heap bytes> <deadlocked
- * threads>}, which a worker sends every second from a thread of its own and which is also
- * how it says it is ready and on which port it serves; {@code STATUS}, the cluster view;
- * {@code SCALE <workers>} and {@code RELOAD}, from the actuator. Each becomes an
- * {@link Event} for the master's loop; nothing here changes a worker.
+ * threads> [<stuck ms>]} (the last field optional, 0 when missing), which a worker sends
+ * every second from a thread of its own and which is also how it says it is ready and on
+ * which port it serves; {@code STATUS}, the cluster view; {@code SCALE <workers>} and
+ * {@code RELOAD}, from the actuator. Each becomes an {@link Event} for the master's loop;
+ * nothing here changes a worker.
  */
 final class MasterChannel {
 
@@ -201,7 +202,8 @@ final class MasterChannel {
 			return switch (words[2]) {
 				case "HEARTBEAT" -> {
 					this.master.submit(new Event.Heartbeat(workerId, "1".equals(words[3]), Integer.parseInt(words[4]),
-							Long.parseLong(words[5]), Long.parseLong(words[6]), Integer.parseInt(words[7])));
+							Long.parseLong(words[5]), Long.parseLong(words[6]), Integer.parseInt(words[7]),
+							(words.length > 8) ? Long.parseLong(words[8]) : 0));
 					yield List.of("OK");
 				}
 				case "STATUS" -> {

@@ -13,8 +13,12 @@ import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
 /**
  * Watches each running worker for the master's loop, from its heartbeats and deadlines: a
  * worker not ready within {@code boot-timeout}, a drainer past its deadline, a ready
- * worker silent for longer than {@code timeout} or reporting deadlocked threads, and a
- * worker that served its {@code max-requests}.
+ * worker silent for longer than {@code timeout} or reporting deadlocked threads, a worker
+ * that served its {@code max-requests}, and one with a request that ignored the interrupt
+ * at its deadline and still runs, past {@code request-timeout} plus
+ * {@code graceful-timeout}: that one is replaced surge-first too, as uWSGI's harakiri
+ * kills its worker, and it drains for {@code graceful-timeout} before it is killed, so
+ * that its other requests end.
  *
  * <p>
  * A hung worker cannot drain: it leaves the balancer at once, its threads are dumped off
@@ -119,6 +123,12 @@ final class Supervisor {
 							+ worker.maxRequests() + "): replacing it");
 					this.counters.recycled.increment();
 				}
+				else if (stuckTooLong(worker, config) && this.rollout.recycle(worker) && worker.dueForRecycling()) {
+					log(worker + " has a request stuck for " + worker.stuckFor().toMillis() + " ms (request-timeout "
+							+ SettingsChecks.format(config.requestTimeout()) + " + graceful-timeout "
+							+ SettingsChecks.format(config.settings().getGracefulTimeout()) + "): replacing it ("
+							+ ReplacementReason.REQUEST_STUCK.value() + ")");
+				}
 			}
 			case DRAINING -> {
 				String overdue = worker.overdue(now);
@@ -127,6 +137,16 @@ final class Supervisor {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Whether a request of the worker has run, ignoring the interrupt at its deadline,
+	 * for longer than the request timeout and the time a worker is given to drain: read
+	 * from the configuration in force, so a reload applies.
+	 */
+	private static boolean stuckTooLong(Worker worker, MasterConfig config) {
+		Duration timeout = config.requestTimeout();
+		return timeout != null && worker.stuckFor().compareTo(timeout.plus(config.settings().getGracefulTimeout())) > 0;
 	}
 
 	/**

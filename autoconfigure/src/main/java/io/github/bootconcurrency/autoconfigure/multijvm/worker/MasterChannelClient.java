@@ -55,10 +55,10 @@ public final class MasterChannelClient {
 		request("RELOAD");
 	}
 
-	void heartbeat(boolean ready, int port, long requests, long heapUsedBytes, int deadlockedThreads)
+	void heartbeat(boolean ready, int port, long requests, long heapUsedBytes, int deadlockedThreads, long stuckMillis)
 			throws IOException {
 		request("HEARTBEAT " + (ready ? 1 : 0) + " " + port + " " + requests + " " + heapUsedBytes + " "
-				+ deadlockedThreads);
+				+ deadlockedThreads + " " + stuckMillis);
 	}
 
 	private List<String> request(String command) throws IOException {

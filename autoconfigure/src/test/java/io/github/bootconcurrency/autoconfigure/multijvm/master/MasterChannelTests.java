@@ -100,6 +100,14 @@ class MasterChannelTests {
 	}
 
 	@Test
+	void heartbeatCarriesTheStuckTimeAsItsLastFieldAndAnOlderWorkersHeartbeatWithoutItMeansNone() throws IOException {
+		assertThat(ask("7 " + TOKEN + " HEARTBEAT 1 40123 12 34 0 4200")).isEqualTo("OK\n");
+		assertThat(ask("7 " + TOKEN + " HEARTBEAT 1 40123 12 34 0")).isEqualTo("OK\n");
+		assertThat(this.submitted).containsExactly(new Event.Heartbeat(7, true, 40123, 12, 34, 0, 4200),
+				new Event.Heartbeat(7, true, 40123, 12, 34, 0, 0));
+	}
+
+	@Test
 	void wrongTokenIsDeniedAndLoggedWithoutTheToken() {
 		MasterChannelClient client = new MasterChannelClient(worker(7, "not-the-token"));
 		assertThatIOException().isThrownBy(client::status).withMessageContaining("'DENIED'");
