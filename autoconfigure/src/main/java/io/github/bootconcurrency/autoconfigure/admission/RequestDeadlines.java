@@ -3,6 +3,7 @@ package io.github.bootconcurrency.autoconfigure.admission;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -79,7 +80,12 @@ public final class RequestDeadlines implements AutoCloseable {
 	 */
 	public Deadline start(String method, String path) {
 		Deadline deadline = new Deadline(Thread.currentThread(), method, path);
-		deadline.task = this.scheduler.schedule(deadline::expire, this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+		try {
+			deadline.task = this.scheduler.schedule(deadline::expire, this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// Closed with the context: a request that still arrives runs without one.
+		}
 		return deadline;
 	}
 
@@ -187,7 +193,9 @@ public final class RequestDeadlines implements AutoCloseable {
 		 * @return whether the deadline passed before the request ended
 		 */
 		public boolean end() {
-			this.task.cancel(false);
+			if (this.task != null) {
+				this.task.cancel(false);
+			}
 			boolean expired;
 			synchronized (this) {
 				expired = this.state == State.EXPIRED;
