@@ -161,7 +161,7 @@ public class RequestDeadlineFilter extends OncePerRequestFilter {
 		}
 
 		@Override
-		public void onTimeout(AsyncEvent event) {
+		public void onTimeout(AsyncEvent event) throws IOException {
 			if (!this.deadline.passed()) {
 				// A shorter timeout of the application's own.
 				return;
@@ -169,6 +169,17 @@ public class RequestDeadlineFilter extends OncePerRequestFilter {
 			RequestDeadlineFilter.this.deadlines.asyncTimedOut(this.deadline.method(), this.deadline.path());
 			if (event.getSuppliedResponse() instanceof HttpServletResponse response && !response.isCommitted()) {
 				setRetryAfter(response);
+				try {
+					// Spring MVC's listener, which runs first, dispatches its own 503;
+					// when it did not (its timeout lost a race with the interrupted
+					// Callable's result), the request ends here rather than as the
+					// container's 500.
+					event.getAsyncContext().complete();
+					timedOut(response);
+				}
+				catch (IllegalStateException ex) {
+					// Dispatched: Spring MVC answers.
+				}
 			}
 		}
 
