@@ -1,6 +1,5 @@
 package io.github.bootconcurrency.autoconfigure;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -141,27 +139,6 @@ class RequestDeadlineTests {
 		assertThat(this.context.getBean(RequestGate.class).getInFlight()).isZero();
 	}
 
-	@ParameterizedTest(name = "platform on {0}")
-	@EnumSource(Server.class)
-	void theInterruptThatABusyLoopIgnoredDoesNotReachTheNextRequestOnTheSameThread(Server server) throws Exception {
-		start(ConcurrencyModel.PLATFORM, server, "concurrency.request-timeout=500ms");
-		// Never looks at its interrupt, so the flag is still set when the request ends.
-		// Tomcat's pool, one thread here, would hand it to the next request; Jetty's
-		// clears it itself. Tomcat drops the connection of an answer written by a thread
-		// with its interrupt set, so each request has a connection of its own.
-		try {
-			getOnNewConnection("/busy?ms=1000");
-		}
-		catch (IOException ex) {
-			assertThat(server).isEqualTo(Server.TOMCAT);
-		}
-		for (int i = 0; i < 3; i++) {
-			assertThat(getOnNewConnection("/interrupted").body()).endsWith(" interrupted=false");
-		}
-		// The client retries a GET whose connection was dropped: once or twice.
-		assertThat(this.context.getBean(RequestDeadlines.class).getTimedOut()).isBetween(1L, 2L);
-	}
-
 	@ParameterizedTest(name = "{0} on {1}")
 	@MethodSource("modelsAndServers")
 	void asyncRequestsEndAtTheSameDeadlineWith503AndRetryAfter(ConcurrencyModel model, Server server) throws Exception {
@@ -209,15 +186,6 @@ class RequestDeadlineTests {
 		return getAsync(path).get(20, TimeUnit.SECONDS);
 	}
 
-	private HttpResponse<String> getOnNewConnection(String path) throws Exception {
-		try (HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-			String port = this.context.getEnvironment().getProperty("local.server.port");
-			return fresh.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-				.timeout(Duration.ofSeconds(20))
-				.build(), HttpResponse.BodyHandlers.ofString());
-		}
-	}
-
 	private CompletableFuture<HttpResponse<String>> getAsync(String path) {
 		String port = this.context.getEnvironment().getProperty("local.server.port");
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -262,18 +230,6 @@ class RequestDeadlineTests {
 				}
 			}
 			return "done";
-		}
-
-		/**
-		 * Spin for a number of milliseconds without ever looking at the interrupt.
-		 */
-		@GetMapping("/busy")
-		String busy(@RequestParam int ms) {
-			long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-			while (System.nanoTime() < end) {
-				Thread.onSpinWait();
-			}
-			return Thread.currentThread().getName();
 		}
 
 		@GetMapping("/interrupted")
