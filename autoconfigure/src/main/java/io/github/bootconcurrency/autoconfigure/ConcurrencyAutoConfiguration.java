@@ -1,6 +1,8 @@
 package io.github.bootconcurrency.autoconfigure;
 
 import io.github.bootconcurrency.autoconfigure.admission.ProbePaths;
+import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlineFilter;
+import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGateFilter;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
@@ -16,6 +18,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
@@ -42,6 +45,12 @@ public final class ConcurrencyAutoConfiguration {
 	 * Spring Security, sessions and MVC, so that it costs nothing else.
 	 */
 	public static final int REQUEST_GATE_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 5;
+
+	/**
+	 * Order of the request deadline filter: just inside the request gate, so that a
+	 * request's slot is released only once the request has ended.
+	 */
+	public static final int REQUEST_DEADLINE_FILTER_ORDER = REQUEST_GATE_FILTER_ORDER + 1;
 
 	@Bean
 	@ConfigurationPropertiesBinding
@@ -71,6 +80,26 @@ public final class ConcurrencyAutoConfiguration {
 				new RequestGateFilter(requestGate, probePaths.getIfAvailable(ProbePaths::none)));
 		registration.setName("concurrencyRequestGateFilter");
 		registration.setOrder(REQUEST_GATE_FILTER_ORDER);
+		return registration;
+	}
+
+	// Always defined, for the endpoint, the meters and a worker's heartbeat to read; it
+	// starts its thread with the first deadline only.
+	@Bean
+	RequestDeadlines concurrencyRequestDeadlines(ConcurrencySettings settings) {
+		return new RequestDeadlines(settings.requestTimeout());
+	}
+
+	// Only when the key is set, so that without it the gate's is the only filter.
+	@Bean
+	@ConditionalOnProperty("concurrency.request-timeout")
+	FilterRegistrationBean<RequestDeadlineFilter> concurrencyRequestDeadlineFilter(RequestDeadlines deadlines) {
+		FilterRegistrationBean<RequestDeadlineFilter> registration = new FilterRegistrationBean<>(
+				new RequestDeadlineFilter(deadlines));
+		registration.setName("concurrencyRequestDeadlineFilter");
+		registration.setOrder(REQUEST_DEADLINE_FILTER_ORDER);
+		// Set to 0: not registered with the server at all.
+		registration.setEnabled(deadlines.isEnabled());
 		return registration;
 	}
 

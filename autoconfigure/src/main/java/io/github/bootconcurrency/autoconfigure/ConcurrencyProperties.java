@@ -51,6 +51,14 @@ public class ConcurrencyProperties {
 	 */
 	private Duration keepAliveTimeout = Duration.ofSeconds(20);
 
+	/**
+	 * Maximum time a request may run before the thread that handles it is interrupted
+	 * and, if nothing was sent yet, it is answered with 503 and a Retry-After header.
+	 * Async requests get it as their async timeout. Like uWSGI's 'harakiri'. When unset
+	 * or zero, requests have no deadline.
+	 */
+	private Duration requestTimeout;
+
 	private final Platform platform = new Platform();
 
 	private final Virtual virtual = new Virtual();
@@ -87,6 +95,14 @@ public class ConcurrencyProperties {
 
 	public void setKeepAliveTimeout(Duration keepAliveTimeout) {
 		this.keepAliveTimeout = keepAliveTimeout;
+	}
+
+	public Duration getRequestTimeout() {
+		return this.requestTimeout;
+	}
+
+	public void setRequestTimeout(Duration requestTimeout) {
+		this.requestTimeout = requestTimeout;
 	}
 
 	public Platform getPlatform() {

@@ -196,7 +196,9 @@ class ConcurrencyAutoConfigurationTests {
 			"concurrency.max-connections, 0, at least concurrency.platform.max-threads (200)",
 			"concurrency.max-connections, 199, at least concurrency.platform.max-threads (200)",
 			"concurrency.keep-alive-timeout, -5s, a duration from 1ms to 1h",
-			"concurrency.keep-alive-timeout, 0s, a duration from 1ms to 1h" })
+			"concurrency.keep-alive-timeout, 0s, a duration from 1ms to 1h",
+			"concurrency.request-timeout, -2s, a duration from 0 to 1h",
+			"concurrency.request-timeout, 2h, a duration from 0 to 1h" })
 	void invalidValueFailsStartupNamingTheKeyTheValueAndWhatIsAllowed(String key, String value, String allowed) {
 		this.runner.withPropertyValues(key + "=" + value).run((context) -> {
 			Violation violation = violation(context);

@@ -8,11 +8,13 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterChannelClient;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
+import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -52,12 +54,20 @@ public class ConcurrencyEndpoint {
 
 	private final @Nullable MasterChannelClient master;
 
+	private final @Nullable RequestDeadlines deadlines;
+
 	public ConcurrencyEndpoint(ConcurrencySettings settings, RequestGate gate, ServerTranslation translation,
 			@Nullable MasterChannelClient master) {
+		this(settings, gate, translation, master, null);
+	}
+
+	public ConcurrencyEndpoint(ConcurrencySettings settings, RequestGate gate, ServerTranslation translation,
+			@Nullable MasterChannelClient master, @Nullable RequestDeadlines deadlines) {
 		this.settings = settings;
 		this.gate = gate;
 		this.translation = translation;
 		this.master = master;
+		this.deadlines = deadlines;
 	}
 
 	@ReadOperation
@@ -71,7 +81,15 @@ public class ConcurrencyEndpoint {
 						runtime.availableProcessors(), runtime.maxMemory()),
 				new RequestsDescriptor(this.gate.getLimit(), this.gate.getInFlight(), this.gate.getPeakInFlight(),
 						this.gate.getCompleted(), this.gate.getWaiting(), this.gate.getRejected()),
-				cluster());
+				cluster(), deadline());
+	}
+
+	private @Nullable DeadlineDescriptor deadline() {
+		if (this.deadlines == null || !this.deadlines.isEnabled()) {
+			return null;
+		}
+		return new DeadlineDescriptor(SettingsChecks.format(this.deadlines.getTimeout()), this.deadlines.getTimedOut(),
+				this.deadlines.getStuck(), this.deadlines.getLongestStuckMillis());
 	}
 
 	private @Nullable ClusterDescriptor cluster() {
@@ -137,11 +155,24 @@ public class ConcurrencyEndpoint {
 	 * @param jvm the JVM
 	 * @param requests live request counters
 	 * @param cluster under the multi-jvm model, the cluster as the master sees it
+	 * @param deadline what the request deadline did, when requests have one
 	 */
 	public record ConcurrencyDescriptor(String model, String reason, List<String> activeProfiles,
 			String gunicornEquivalent, String server, Map<String, Object> settings, Map<String, String> settingSources,
 			Map<String, Object> serverSettings, JvmDescriptor jvm, RequestsDescriptor requests,
-			@Nullable ClusterDescriptor cluster) implements OperationResponseBody {
+			@Nullable ClusterDescriptor cluster,
+			@Nullable DeadlineDescriptor deadline) implements OperationResponseBody {
+	}
+
+	/**
+	 * What the request deadline ({@code concurrency.request-timeout}) did.
+	 *
+	 * @param timeout the request timeout
+	 * @param timedOut requests that ran past it since startup
+	 * @param stuck requests that run past it now, having ignored the interrupt
+	 * @param longestStuckMillis how long the oldest of those has run, 0 if none
+	 */
+	public record DeadlineDescriptor(String timeout, long timedOut, int stuck, long longestStuckMillis) {
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.actuate;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
+import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterChannelClient;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MultiJvmWorkerAutoConfiguration;
@@ -29,8 +30,10 @@ public final class ConcurrencyEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint(ConcurrencyEndpoint.class)
 	ConcurrencyEndpoint concurrencyEndpoint(ConcurrencySettings settings, RequestGate gate,
-			ServerTranslation translation, ObjectProvider<MasterChannelClient> master) {
-		return new ConcurrencyEndpoint(settings, gate, translation, master.getIfAvailable());
+			ServerTranslation translation, ObjectProvider<MasterChannelClient> master,
+			ObjectProvider<RequestDeadlines> deadlines) {
+		return new ConcurrencyEndpoint(settings, gate, translation, master.getIfAvailable(),
+				deadlines.getIfAvailable());
 	}
 
 }

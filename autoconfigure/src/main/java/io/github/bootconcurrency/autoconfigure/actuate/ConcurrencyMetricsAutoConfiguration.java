@@ -1,6 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.actuate;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
+import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ConditionalOnConcurrencyModel;
@@ -34,6 +35,14 @@ public final class ConcurrencyMetricsAutoConfiguration {
 	ConcurrencyMeterBinder concurrencyMeterBinder(RequestGate gate, ConcurrencySettings settings,
 			ObjectProvider<MasterChannelClient> master) {
 		return new ConcurrencyMeterBinder(gate, settings.model().value(), master.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(RequestDeadlines.class)
+	RequestDeadlineMeterBinder concurrencyRequestDeadlineMeterBinder(RequestDeadlines deadlines,
+			ConcurrencySettings settings) {
+		return new RequestDeadlineMeterBinder(deadlines, settings.model().value());
 	}
 
 	@Configuration(proxyBeanMethods = false)

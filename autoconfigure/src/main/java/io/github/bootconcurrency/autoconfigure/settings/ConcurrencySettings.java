@@ -47,9 +47,12 @@ import org.springframework.core.env.Environment;
  * @param maxConnections the maximum number of open connections
  * @param keepAliveTimeout how long an idle keep-alive connection stays open
  * @param sources for each key taken from another key, that key and its origin
+ * @param requestTimeout how long a request may run before its thread is interrupted, or
+ * {@code null} for no deadline
  */
 public record ConcurrencySettings(ModelDecision decision, int requestLimit, Duration queueTimeout, int maxThreads,
-		int minThreads, int backlog, int maxConnections, Duration keepAliveTimeout, Map<String, String> sources) {
+		int minThreads, int backlog, int maxConnections, Duration keepAliveTimeout, Map<String, String> sources,
+		Duration requestTimeout) {
 
 	static final int MAX_PLATFORM_THREADS = 10_000;
 
@@ -116,6 +119,9 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 		settings.put("backlog", this.backlog);
 		settings.put("max-connections", this.maxConnections);
 		settings.put("keep-alive-timeout", SettingsChecks.format(this.keepAliveTimeout));
+		if (this.requestTimeout != null) {
+			settings.put("request-timeout", SettingsChecks.format(this.requestTimeout));
+		}
 		return settings;
 	}
 
@@ -184,6 +190,10 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 			this.checks.duration("concurrency.virtual.queue-timeout", queueTimeout, Duration.ZERO, MAX_DURATION);
 			this.checks.range("concurrency.backlog", backlog, 1, MAX_BACKLOG);
 			this.checks.duration("concurrency.keep-alive-timeout", keepAlive, Duration.ofMillis(1), MAX_DURATION);
+			Duration requestTimeout = this.properties.getRequestTimeout();
+			if (requestTimeout != null) {
+				this.checks.duration("concurrency.request-timeout", requestTimeout, Duration.ZERO, MAX_DURATION);
+			}
 			// Under platform the pool bounds requests and one waits for a thread for as
 			// long as it takes, as in Tomcat's queue; under virtual only the cap does,
 			// with a timeout.
@@ -212,7 +222,8 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 			}
 			this.checks.throwIfInvalid();
 			return new ConcurrencySettings(decision, requestLimit, effectiveQueueTimeout, maxThreads, minThreads,
-					backlog, effectiveMaxConnections, keepAlive, Collections.unmodifiableMap(this.sources));
+					backlog, effectiveMaxConnections, keepAlive, Collections.unmodifiableMap(this.sources),
+					(requestTimeout != null && !requestTimeout.isZero()) ? requestTimeout : null);
 		}
 
 		/**

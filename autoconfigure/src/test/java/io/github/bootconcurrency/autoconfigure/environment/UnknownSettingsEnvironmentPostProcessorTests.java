@@ -52,7 +52,7 @@ class UnknownSettingsEnvironmentPostProcessorTests {
 	Path config;
 
 	@ParameterizedTest(name = "{0}")
-	@CsvSource({ "concurrency.request-timout, concurrency.keep-alive-timeout",
+	@CsvSource({ "concurrency.request-timout, concurrency.request-timeout",
 			"concurrency.virtual.max-concurent-requests, concurrency.virtual.max-concurrent-requests",
 			"fail-fast.redis.atempts, fail-fast.redis.attempts",
 			"fail-fast.redis.max-backof, fail-fast.redis.max-backoff",

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,17 +27,18 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The smallest application a multi-jvm master can run: one route that says which worker
  * process and which server answered, one that says what the server made of the request,
- * one that deadlocks two of its threads, one that says which arguments the worker was
- * given, one that starts a child JVM of this same application and returns what the child
- * says it is, a greeting and a large response; and, only with {@code --test.retain-heap},
- * one that leaks. No Redis: the test class path has the Redis starter, and there is no
- * Redis to check here.
+ * one that deadlocks two of its threads, one that ignores the interrupt of the request
+ * deadline, one that says which arguments the worker was given, one that starts a child
+ * JVM of this same application and returns what the child says it is, a greeting and a
+ * large response; and, only with {@code --test.retain-heap}, one that leaks. No Redis:
+ * the test class path has the Redis starter, and there is no Redis to check here.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration(excludeName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
@@ -192,6 +194,24 @@ public class MultiJvmTestApplication {
 			}
 			seen.put("leaked", leaked);
 			return seen;
+		}
+
+		/**
+		 * Run for a number of seconds whatever interrupts it, as a busy loop would, but
+		 * without keeping a core busy.
+		 */
+		@RequestMapping("/ignore-interrupt")
+		String ignoreInterrupt(@RequestParam int s) {
+			long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(s);
+			for (long left = end - System.nanoTime(); left > 0; left = end - System.nanoTime()) {
+				try {
+					Thread.sleep(Duration.ofNanos(Math.min(left, 50_000_000)));
+				}
+				catch (InterruptedException ex) {
+					// Ignored, as a loop that never checks for it would.
+				}
+			}
+			return "done";
 		}
 
 		@GetMapping("/hello")

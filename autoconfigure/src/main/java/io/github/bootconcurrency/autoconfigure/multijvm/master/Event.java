@@ -78,13 +78,15 @@ sealed interface Event {
 	 * @param heapAfterGcBytes heap in use after the last collection, -1 if not reported
 	 * @param heapMaxBytes the worker's maximum heap, -1 if not reported
 	 * @param collections collections the worker's JVM ran, -1 if not reported
+	 * @param stuckMillis how long the oldest request that runs past the request timeout
+	 * has run, 0 if none does
 	 */
 	record Heartbeat(int workerId, boolean ready, int port, long requests, long heapUsedBytes, int deadlockedThreads,
-			long heapAfterGcBytes, long heapMaxBytes, long collections) implements Event {
+			long heapAfterGcBytes, long heapMaxBytes, long collections, long stuckMillis) implements Event {
 
 		/**
-		 * A heartbeat without the figures of the last collection, as a worker that does
-		 * not report them sends it.
+		 * A heartbeat with only the first figures, as a worker that does not report the
+		 * others sends it.
 		 * @param workerId the worker's id
 		 * @param ready whether the application accepts traffic
 		 * @param port the port the worker's server bound
@@ -93,7 +95,42 @@ sealed interface Event {
 		 * @param deadlockedThreads threads of the worker found deadlocked
 		 */
 		Heartbeat(int workerId, boolean ready, int port, long requests, long heapUsedBytes, int deadlockedThreads) {
-			this(workerId, ready, port, requests, heapUsedBytes, deadlockedThreads, -1, -1, -1);
+			this(workerId, ready, port, requests, heapUsedBytes, deadlockedThreads, -1, -1, -1, 0);
+		}
+
+		/**
+		 * A heartbeat with the figures of the last collection and no request past its
+		 * deadline.
+		 * @param workerId the worker's id
+		 * @param ready whether the application accepts traffic
+		 * @param port the port the worker's server bound
+		 * @param requests requests the worker served
+		 * @param heapUsedBytes heap in use
+		 * @param deadlockedThreads threads of the worker found deadlocked
+		 * @param heapAfterGcBytes heap in use after the last collection
+		 * @param heapMaxBytes the worker's maximum heap
+		 * @param collections collections the worker's JVM ran
+		 */
+		Heartbeat(int workerId, boolean ready, int port, long requests, long heapUsedBytes, int deadlockedThreads,
+				long heapAfterGcBytes, long heapMaxBytes, long collections) {
+			this(workerId, ready, port, requests, heapUsedBytes, deadlockedThreads, heapAfterGcBytes, heapMaxBytes,
+					collections, 0);
+		}
+
+		/**
+		 * A heartbeat with a request past its deadline and no figures of the last
+		 * collection.
+		 * @param workerId the worker's id
+		 * @param ready whether the application accepts traffic
+		 * @param port the port the worker's server bound
+		 * @param requests requests the worker served
+		 * @param heapUsedBytes heap in use
+		 * @param deadlockedThreads threads of the worker found deadlocked
+		 * @param stuckMillis how long the oldest request past the request timeout has run
+		 */
+		Heartbeat(int workerId, boolean ready, int port, long requests, long heapUsedBytes, int deadlockedThreads,
+				long stuckMillis) {
+			this(workerId, ready, port, requests, heapUsedBytes, deadlockedThreads, -1, -1, -1, stuckMillis);
 		}
 
 	}

@@ -63,6 +63,7 @@ final class Heartbeats {
 		Worker worker = found.get();
 		worker.heartbeat(now, heartbeat.requests(), heartbeat.heapUsedBytes());
 		worker.collected(heartbeat.heapAfterGcBytes(), heartbeat.heapMaxBytes(), heartbeat.collections());
+		worker.stuck(heartbeat.stuckMillis());
 		if (worker.state() == Worker.State.BOOTING && heartbeat.ready()) {
 			promote(worker, heartbeat.port(), now);
 		}

@@ -42,13 +42,13 @@ import jdk.net.UnixDomainPrincipal;
  *
  * <p>
  * Commands: {@code HEARTBEAT <ready 0|1> <port> <requests> <heap bytes> <deadlocked
- * threads> [<heap after gc bytes> <max heap bytes> <collections>]}, which a worker sends
- * every second from a thread of its own and which is also how it says it is ready and on
- * which port it serves (fields after the first five may be missing, and fields after
- * those this master reads are ignored, so that a field added later breaks no reader);
- * {@code STATUS}, the cluster view; {@code SCALE <workers>} and {@code RELOAD}, from the
- * actuator. Each becomes an {@link Event} for the master's loop; nothing here changes a
- * worker.
+ * threads> [<heap after gc bytes> <max heap bytes> <collections> <stuck ms>]}, which a
+ * worker sends every second from a thread of its own and which is also how it says it is
+ * ready and on which port it serves (fields after the first five may be missing: the heap
+ * figures then read -1 and the stuck time 0; fields after those this master reads are
+ * ignored, so that a field added later breaks no reader); {@code STATUS}, the cluster
+ * view; {@code SCALE <workers>} and {@code RELOAD}, from the actuator. Each becomes an
+ * {@link Event} for the master's loop; nothing here changes a worker.
  */
 final class MasterChannel {
 
@@ -229,7 +229,8 @@ final class MasterChannel {
 				case "HEARTBEAT" -> {
 					this.master.submit(new Event.Heartbeat(workerId, "1".equals(words[3]), Integer.parseInt(words[4]),
 							Long.parseLong(words[5]), Long.parseLong(words[6]), Integer.parseInt(words[7]),
-							optional(words, 8), optional(words, 9), optional(words, 10)));
+							optional(words, 8), optional(words, 9), optional(words, 10),
+							Math.max(0, optional(words, 11))));
 					yield List.of("OK");
 				}
 				case "STATUS" -> {

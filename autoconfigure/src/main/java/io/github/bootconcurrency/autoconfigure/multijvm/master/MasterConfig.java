@@ -44,9 +44,12 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * @param ownManagementPort whether the actuator has a port of its own
  * ({@code management.server.port}), which each worker must then choose for itself
  * @param listenerLimits what the proxy's listener grants one client
+ * @param requestTimeout the workers' request timeout, or {@code null} if their requests
+ * have no deadline
  */
 record MasterConfig(MultiJvm settings, int workers, String address, int port, int backlog, int workerCapacity,
-		Duration keepAlive, Duration queueTimeout, boolean ownManagementPort, ListenerLimits listenerLimits) {
+		Duration keepAlive, Duration queueTimeout, boolean ownManagementPort, ListenerLimits listenerLimits,
+		Duration requestTimeout) {
 
 	/**
 	 * Most workers a master runs.
@@ -136,7 +139,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		return new MasterConfig(settings, workers, address, port, worker.backlog(), worker.requestLimit(),
 				worker.keepAliveTimeout(),
 				(settings.getQueueTimeout() != null) ? settings.getQueueTimeout() : settings.getBootTimeout(),
-				ownManagementPort(environment), limits);
+				ownManagementPort(environment), limits, worker.requestTimeout());
 	}
 
 	/**
@@ -356,7 +359,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		this.settings.setForwardedAllowIps(running.settings.getForwardedAllowIps());
 		return new MasterConfig(this.settings, this.workers, running.address, running.port, running.backlog,
 				this.workerCapacity, this.keepAlive, running.queueTimeout, this.ownManagementPort,
-				running.listenerLimits);
+				running.listenerLimits, this.requestTimeout);
 	}
 
 }

@@ -14,9 +14,13 @@ import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
  * Watches each running worker for the master's loop, from its heartbeats and deadlines: a
  * worker not ready within {@code boot-timeout}, a drainer past its deadline, a ready
  * worker silent for longer than {@code timeout} or reporting deadlocked threads, a worker
- * that served its {@code max-requests}, and one whose heap stayed over
- * {@code max-heap-after-gc} for {@link HeapLimit#SAMPLES} collections in a row. The last
- * two are queued for a surge-first replacement, as a reload queues every worker.
+ * that served its {@code max-requests}, one whose heap stayed over
+ * {@code max-heap-after-gc} for {@link HeapLimit#SAMPLES} collections in a row, and one
+ * with a request that ignored the interrupt at its deadline and still runs, past
+ * {@code request-timeout} plus {@code graceful-timeout}. The last three are queued for a
+ * surge-first replacement, as a reload queues every worker; the stuck one drains for
+ * {@code graceful-timeout} before it is killed (as uWSGI's harakiri kills its worker), so
+ * that its other requests end.
  *
  * <p>
  * A hung worker cannot drain: it leaves the balancer at once, its threads are dumped off
@@ -129,6 +133,13 @@ final class Supervisor {
 							+ ((worker.heapLimit().bytes() > 0) ? "" : " = " + megabytes(worker.heapLimitBytes()))
 							+ "): replacing it");
 				}
+				else if (stuckTooLong(worker, config) && this.rollout.recycle(worker, ReplacementReason.REQUEST_STUCK)
+						&& worker.dueForRecycling()) {
+					log(worker + " has a request stuck for " + worker.stuckFor().toMillis() + " ms (request-timeout "
+							+ SettingsChecks.format(config.requestTimeout()) + " + graceful-timeout "
+							+ SettingsChecks.format(config.settings().getGracefulTimeout()) + "): replacing it ("
+							+ ReplacementReason.REQUEST_STUCK.value() + ")");
+				}
 			}
 			case DRAINING -> {
 				String overdue = worker.overdue(now);
@@ -137,6 +148,16 @@ final class Supervisor {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Whether a request of the worker has run, ignoring the interrupt at its deadline,
+	 * for longer than the request timeout and the time a worker is given to drain: read
+	 * from the configuration in force, so a reload applies.
+	 */
+	private static boolean stuckTooLong(Worker worker, MasterConfig config) {
+		Duration timeout = config.requestTimeout();
+		return timeout != null && worker.stuckFor().compareTo(timeout.plus(config.settings().getGracefulTimeout())) > 0;
 	}
 
 	/**

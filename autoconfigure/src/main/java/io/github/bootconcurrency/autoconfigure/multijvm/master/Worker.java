@@ -63,6 +63,8 @@ final class Worker {
 
 	private volatile long heapUsedBytes;
 
+	private volatile long stuckMillis;
+
 	private volatile boolean inRotation;
 
 	private volatile long heapAfterGcBytes = -1;
@@ -276,6 +278,23 @@ final class Worker {
 
 	long heapLimitBytes() {
 		return this.heapLimitBytes;
+	}
+
+	/**
+	 * Record how long the worker's oldest request past the request timeout has run, as
+	 * its last heartbeat said.
+	 * @param stuckMillis the time in milliseconds, 0 if no request runs past it
+	 */
+	void stuck(long stuckMillis) {
+		this.stuckMillis = stuckMillis;
+	}
+
+	/**
+	 * Return how long the worker's oldest request past the request timeout has run.
+	 * @return the time, zero if no request runs past it
+	 */
+	Duration stuckFor() {
+		return Duration.ofMillis(this.stuckMillis);
 	}
 
 	/**

@@ -68,9 +68,10 @@ public final class MasterChannelClient {
 	}
 
 	void heartbeat(boolean ready, int port, long requests, long heapUsedBytes, int deadlockedThreads,
-			HeapAfterCollection heap) throws IOException {
+			HeapAfterCollection heap, long stuckMillis) throws IOException {
 		request("HEARTBEAT " + (ready ? 1 : 0) + " " + port + " " + requests + " " + heapUsedBytes + " "
-				+ deadlockedThreads + " " + heap.usedBytes() + " " + heap.maxBytes() + " " + heap.collections());
+				+ deadlockedThreads + " " + heap.usedBytes() + " " + heap.maxBytes() + " " + heap.collections() + " "
+				+ stuckMillis);
 	}
 
 	private List<String> request(String command) throws IOException {

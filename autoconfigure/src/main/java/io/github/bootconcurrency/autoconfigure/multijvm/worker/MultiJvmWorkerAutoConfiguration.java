@@ -3,10 +3,12 @@ package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 import java.util.List;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
+import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
 import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -53,8 +55,11 @@ public final class MultiJvmWorkerAutoConfiguration {
 
 	@Bean
 	WorkerHeartbeat multiJvmWorkerHeartbeat(MasterChannelClient masterChannelClient, WorkerEnvironment worker,
-			FilterRegistrationBean<ServedRequestsFilter> multiJvmServedRequestsFilter) {
-		return new WorkerHeartbeat(masterChannelClient, multiJvmServedRequestsFilter.getFilter(), worker.heartbeat());
+			FilterRegistrationBean<ServedRequestsFilter> multiJvmServedRequestsFilter,
+			ObjectProvider<RequestDeadlines> requestDeadlines) {
+		RequestDeadlines deadlines = requestDeadlines.getIfAvailable();
+		return new WorkerHeartbeat(masterChannelClient, multiJvmServedRequestsFilter.getFilter(), worker.heartbeat(),
+				(deadlines != null) ? deadlines::getLongestStuckMillis : () -> 0);
 	}
 
 	@Bean

@@ -7,6 +7,7 @@ import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -21,8 +22,9 @@ import org.springframework.context.SmartLifecycle;
 /**
  * A worker's heartbeat to its master: every interval, from a platform thread of its own,
  * whether the application accepts traffic, the port its server bound, how many requests
- * it served, its heap in use, how many of its threads the JVM finds deadlocked, and its
- * {@link HeapAfterCollection heap after collection}.
+ * it served, its heap in use, how many of its threads the JVM finds deadlocked, its
+ * {@link HeapAfterCollection heap after collection}, and how long its oldest request past
+ * the request timeout has run.
  *
  * <p>
  * Design: the master decides that a worker is alive from this heartbeat alone, not from
@@ -48,6 +50,8 @@ final class WorkerHeartbeat implements SmartLifecycle, SmartApplicationListener 
 
 	private final Duration interval;
 
+	private final LongSupplier stuckMillis;
+
 	private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 
 	private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -63,9 +67,15 @@ final class WorkerHeartbeat implements SmartLifecycle, SmartApplicationListener 
 	private volatile boolean stopping;
 
 	WorkerHeartbeat(MasterChannelClient master, ServedRequestsFilter served, Duration interval) {
+		this(master, served, interval, () -> 0);
+	}
+
+	WorkerHeartbeat(MasterChannelClient master, ServedRequestsFilter served, Duration interval,
+			LongSupplier stuckMillis) {
 		this.master = master;
 		this.served = served;
 		this.interval = interval;
+		this.stuckMillis = stuckMillis;
 	}
 
 	@Override
@@ -107,7 +117,8 @@ final class WorkerHeartbeat implements SmartLifecycle, SmartApplicationListener 
 		while (!Thread.currentThread().isInterrupted()) {
 			try {
 				this.master.heartbeat(this.ready, this.port, this.served.served(),
-						this.memory.getHeapMemoryUsage().getUsed(), deadlockedThreads(), HeapAfterCollection.read());
+						this.memory.getHeapMemoryUsage().getUsed(), deadlockedThreads(), HeapAfterCollection.read(),
+						this.stuckMillis.getAsLong());
 				warned = false;
 			}
 			catch (IOException ex) {

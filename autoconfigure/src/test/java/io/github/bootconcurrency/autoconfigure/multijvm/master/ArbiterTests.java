@@ -663,6 +663,42 @@ class ArbiterTests {
 	}
 
 	@Test
+	void aWorkerWithARequestStuckPastRequestTimeoutPlusGracefulTimeoutIsReplacedSurgeFirstOnce() {
+		start("concurrency.request-timeout=2s", "concurrency.multi-jvm.graceful-timeout=3s");
+		FakeWorkers.Process stuck = readyWorker();
+		this.arbiter.submit(new Event.Heartbeat(stuck.id, true, port(stuck), 5, 0, 0, 5000));
+		steps(3);
+		assertThat(this.launcher.launched).as("not past both timeouts yet").hasSize(1);
+		for (int beat = 0; beat < 3; beat++) {
+			this.arbiter.submit(new Event.Heartbeat(stuck.id, true, port(stuck), 5, 0, 0, 5001 + beat));
+			step();
+		}
+		assertThat(log()).contains("has a request stuck for 5001 ms (request-timeout 2s + graceful-timeout 3s): "
+				+ "replacing it (request-stuck)");
+		assertThat(log().split("request-stuck", -1)).as("logged once").hasSize(2);
+		assertThat(this.launcher.launched).as("its successor first").hasSize(2);
+		assertThat(stuck.signals).isEmpty();
+		assertThat(this.balancer.serving).containsExactly(stuck.id);
+		FakeWorkers.Process successor = this.launcher.last();
+		ready(successor);
+		steps(2);
+		assertThat(stuck.signals).containsExactly("TERM");
+		assertThat(this.balancer.serving).containsExactly(successor.id);
+		assertThat(this.launcher.launched).hasSize(2);
+	}
+
+	@Test
+	void aStuckRequestIsLeftAloneWithoutARequestTimeout() {
+		start("concurrency.multi-jvm.graceful-timeout=3s");
+		FakeWorkers.Process stuck = readyWorker();
+		this.arbiter.submit(new Event.Heartbeat(stuck.id, true, port(stuck), 5, 0, 0, 3_600_000));
+		steps(3);
+		assertThat(this.launcher.launched).hasSize(1);
+		assertThat(stuck.signals).isEmpty();
+		assertThat(log()).doesNotContain("request-stuck");
+	}
+
+	@Test
 	void aHeartbeatFromAWorkerTheMasterDoesNotRunIsIgnored() {
 		start();
 		step();

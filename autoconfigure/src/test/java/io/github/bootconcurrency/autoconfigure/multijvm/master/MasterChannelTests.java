@@ -107,13 +107,19 @@ class MasterChannelTests {
 	}
 
 	@Test
-	void heartbeatCarriesTheHeapAfterCollectionAndIgnoresFieldsItDoesNotKnow() throws IOException {
+	void heartbeatCarriesTheHeapAfterCollectionAndTheStuckTimeAndIgnoresFieldsItDoesNotKnow() throws IOException {
 		assertThat(ask("7 " + TOKEN + " HEARTBEAT 1 40123 12 34 0 20 100 5")).isEqualTo("OK\n");
-		assertThat(ask("7 " + TOKEN + " HEARTBEAT 1 40123 12 34 0 20 100 6 999")).isEqualTo("OK\n");
+		assertThat(ask("7 " + TOKEN + " HEARTBEAT 1 40123 12 34 0 20 100 6 4200 999")).isEqualTo("OK\n");
 		assertThat(ask("7 " + TOKEN + " HEARTBEAT 1 40123 12 34 0 twenty 100 7"))
 			.isEqualTo("ERROR bad arguments for HEARTBEAT\n");
-		assertThat(this.submitted).containsExactly(new Event.Heartbeat(7, true, 40123, 12, 34, 0, 20, 100, 5),
-				new Event.Heartbeat(7, true, 40123, 12, 34, 0, 20, 100, 6));
+		assertThat(this.submitted).containsExactly(new Event.Heartbeat(7, true, 40123, 12, 34, 0, 20, 100, 5, 0),
+				new Event.Heartbeat(7, true, 40123, 12, 34, 0, 20, 100, 6, 4200));
+	}
+
+	@Test
+	void anOlderWorkersHeartbeatWithoutTheLaterFieldsMeansNoHeapFiguresAndNoStuckRequest() throws IOException {
+		assertThat(ask("7 " + TOKEN + " HEARTBEAT 1 40123 12 34 0")).isEqualTo("OK\n");
+		assertThat(this.submitted).containsExactly(new Event.Heartbeat(7, true, 40123, 12, 34, 0, -1, -1, -1, 0));
 	}
 
 	@Test
