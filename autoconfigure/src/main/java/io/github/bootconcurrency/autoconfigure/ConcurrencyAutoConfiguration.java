@@ -1,5 +1,6 @@
 package io.github.bootconcurrency.autoconfigure;
 
+import io.github.bootconcurrency.autoconfigure.admission.AdaptiveLimitRequirement;
 import io.github.bootconcurrency.autoconfigure.admission.ProbePaths;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGateFilter;
@@ -25,6 +26,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * Auto-configuration of how a servlet web application serves its requests: the
@@ -106,8 +108,11 @@ public final class ConcurrencyAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		RequestGate concurrencyRequestGate(ConcurrencySettings settings) {
-			return new RequestGate(settings.requestLimit(), settings.queueTimeout());
+		RequestGate concurrencyRequestGate(ConcurrencySettings settings, Environment environment,
+				ResourceLoader resourceLoader) {
+			AdaptiveLimitRequirement.check(settings, environment, resourceLoader.getClassLoader());
+			return AdaptiveLimitRequirement.apply(new RequestGate(settings.requestLimit(), settings.queueTimeout()),
+					settings);
 		}
 
 	}

@@ -153,6 +153,21 @@ public class ConcurrencyProperties {
 		 */
 		private Duration queueTimeout = Duration.ofSeconds(30);
 
+		/**
+		 * How the number of requests in flight at once is limited: 'fixed' (at
+		 * max-concurrent-requests) or 'adaptive' (between min-concurrent-requests and
+		 * max-concurrent-requests, following the requests' latency). 'adaptive' needs
+		 * com.netflix.concurrency-limits:concurrency-limits-core on the class path.
+		 */
+		private Limit limit = Limit.FIXED;
+
+		/**
+		 * Minimum number of requests in flight at once that the adaptive limit may fall
+		 * to, and the limit it starts at. Defaults to 20, or to max-concurrent-requests
+		 * when that is lower.
+		 */
+		private Integer minConcurrentRequests;
+
 		public int getMaxConcurrentRequests() {
 			return this.maxConcurrentRequests;
 		}
@@ -167,6 +182,40 @@ public class ConcurrencyProperties {
 
 		public void setQueueTimeout(Duration queueTimeout) {
 			this.queueTimeout = queueTimeout;
+		}
+
+		public Limit getLimit() {
+			return this.limit;
+		}
+
+		public void setLimit(Limit limit) {
+			this.limit = limit;
+		}
+
+		public Integer getMinConcurrentRequests() {
+			return this.minConcurrentRequests;
+		}
+
+		public void setMinConcurrentRequests(Integer minConcurrentRequests) {
+			this.minConcurrentRequests = minConcurrentRequests;
+		}
+
+		/**
+		 * How the number of requests in flight at once is limited.
+		 */
+		public enum Limit {
+
+			/**
+			 * At max-concurrent-requests, always.
+			 */
+			FIXED,
+
+			/**
+			 * Between min-concurrent-requests and max-concurrent-requests, lowered when
+			 * latency rises and raised while it holds (Netflix's Gradient2 algorithm).
+			 */
+			ADAPTIVE
+
 		}
 
 	}

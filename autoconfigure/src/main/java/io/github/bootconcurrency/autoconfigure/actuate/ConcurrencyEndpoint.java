@@ -158,7 +158,8 @@ public class ConcurrencyEndpoint {
 	/**
 	 * Live request counters.
 	 *
-	 * @param limit how many requests may be in flight at once
+	 * @param limit how many requests may be in flight at once now: under an adaptive
+	 * limit, the algorithm's current limit
 	 * @param inFlight requests being handled now
 	 * @param peakInFlight the most requests handled at once since startup
 	 * @param completed requests completed since startup

@@ -89,11 +89,38 @@ public class RequestGateFilter extends OncePerRequestFilter {
 			reject(response);
 			return;
 		}
+		LimitFeedback.Sample sample = this.gate.sample();
+		boolean failed = true;
 		try {
 			chain.doFilter(request, response);
+			failed = false;
 		}
 		finally {
-			this.gate.exit();
+			try {
+				report(sample, request, response, failed);
+			}
+			finally {
+				this.gate.exit();
+			}
+		}
+	}
+
+	/**
+	 * Tell the limit's algorithm how the request ended. As Netflix's own servlet filter
+	 * does, a request that failed is ignored: its latency says nothing of the load. So is
+	 * one that went async, whose work goes on after its slot is released.
+	 */
+	private void report(LimitFeedback.Sample sample, HttpServletRequest request, HttpServletResponse response,
+			boolean failed) {
+		if (failed || request.isAsyncStarted()) {
+			sample.ignored();
+		}
+		else if (response.getStatus() == HttpServletResponse.SC_SERVICE_UNAVAILABLE
+				|| response.getStatus() == HttpServletResponse.SC_GATEWAY_TIMEOUT) {
+			sample.dropped();
+		}
+		else {
+			sample.succeeded();
 		}
 	}
 
