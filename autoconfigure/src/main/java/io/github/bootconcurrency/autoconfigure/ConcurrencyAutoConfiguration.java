@@ -4,6 +4,7 @@ import io.github.bootconcurrency.autoconfigure.admission.AdaptiveLimitRequiremen
 import io.github.bootconcurrency.autoconfigure.admission.ProbePaths;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGateFilter;
+import io.github.bootconcurrency.autoconfigure.admission.RequestWindow;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModelConverter;
 import io.github.bootconcurrency.autoconfigure.model.ConditionalOnConcurrencyModel;
@@ -15,6 +16,7 @@ import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettingsRepor
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -68,12 +70,20 @@ public final class ConcurrencyAutoConfiguration {
 	// other.
 	@Bean
 	FilterRegistrationBean<RequestGateFilter> concurrencyRequestGateFilter(ConcurrencySettings settings,
-			RequestGate requestGate, ObjectProvider<ProbePaths> probePaths) {
-		FilterRegistrationBean<RequestGateFilter> registration = new FilterRegistrationBean<>(
-				new RequestGateFilter(requestGate, probePaths.getIfAvailable(ProbePaths::none)));
+			RequestGate requestGate, ObjectProvider<ProbePaths> probePaths, ObjectProvider<RequestWindow> window) {
+		RequestGateFilter filter = new RequestGateFilter(requestGate, probePaths.getIfAvailable(ProbePaths::none));
+		filter.setWindow(window.getIfAvailable());
+		FilterRegistrationBean<RequestGateFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setName("concurrencyRequestGateFilter");
 		registration.setOrder(REQUEST_GATE_FILTER_ORDER);
 		return registration;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty("concurrency.advice.enabled")
+	RequestWindow concurrencyRequestWindow() {
+		return new RequestWindow();
 	}
 
 	// Without the actuator there are no probes to let through.

@@ -57,6 +57,8 @@ public class ConcurrencyProperties {
 
 	private final MultiJvm multiJvm = new MultiJvm();
 
+	private final Advice advice = new Advice();
+
 	public ConcurrencyModel getModel() {
 		return this.model;
 	}
@@ -99,6 +101,32 @@ public class ConcurrencyProperties {
 
 	public MultiJvm getMultiJvm() {
 		return this.multiJvm;
+	}
+
+	public Advice getAdvice() {
+		return this.advice;
+	}
+
+	/**
+	 * Settings of the advice on which model fits, measured over the last minute.
+	 */
+	public static class Advice {
+
+		/**
+		 * Whether to measure the requests' wall time, the process's CPU time and the
+		 * waits at the gate over the last minute, and show in the concurrency endpoint
+		 * which model fits the load.
+		 */
+		private boolean enabled;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
 	}
 
 	/**
@@ -154,7 +182,7 @@ public class ConcurrencyProperties {
 		private Duration queueTimeout = Duration.ofSeconds(30);
 
 		/**
-		 * How the number of requests in flight at once is limited: 'fixed' (at
+		 * Strategy that limits the number of requests in flight at once: 'fixed' (at
 		 * max-concurrent-requests) or 'adaptive' (between min-concurrent-requests and
 		 * max-concurrent-requests, following the requests' latency). 'adaptive' needs
 		 * com.netflix.concurrency-limits:concurrency-limits-core on the class path.

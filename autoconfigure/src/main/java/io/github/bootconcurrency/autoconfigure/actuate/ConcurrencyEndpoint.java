@@ -8,7 +8,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import io.github.bootconcurrency.autoconfigure.actuate.ModelAdvice.AdviceDescriptor;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
+import io.github.bootconcurrency.autoconfigure.admission.RequestWindow;
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterChannelClient;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
@@ -52,12 +54,29 @@ public class ConcurrencyEndpoint {
 
 	private final @Nullable MasterChannelClient master;
 
+	private final @Nullable RequestWindow window;
+
 	public ConcurrencyEndpoint(ConcurrencySettings settings, RequestGate gate, ServerTranslation translation,
 			@Nullable MasterChannelClient master) {
+		this(settings, gate, translation, master, null);
+	}
+
+	/**
+	 * Create the endpoint.
+	 * @param settings the settings in force
+	 * @param gate the request gate
+	 * @param translation what the settings became in the server's terms
+	 * @param master the multi-jvm master's control channel, in a worker
+	 * @param window the requests of the last minute, to advise on which model fits, or
+	 * {@code null} for no advice
+	 */
+	public ConcurrencyEndpoint(ConcurrencySettings settings, RequestGate gate, ServerTranslation translation,
+			@Nullable MasterChannelClient master, @Nullable RequestWindow window) {
 		this.settings = settings;
 		this.gate = gate;
 		this.translation = translation;
 		this.master = master;
+		this.window = window;
 	}
 
 	@ReadOperation
@@ -71,7 +90,12 @@ public class ConcurrencyEndpoint {
 						runtime.availableProcessors(), runtime.maxMemory()),
 				new RequestsDescriptor(this.gate.getLimit(), this.gate.getInFlight(), this.gate.getPeakInFlight(),
 						this.gate.getCompleted(), this.gate.getWaiting(), this.gate.getRejected()),
-				cluster());
+				cluster(), advice());
+	}
+
+	private @Nullable AdviceDescriptor advice() {
+		return (this.window != null)
+				? ModelAdvice.advise(this.window.totals(), this.settings.model(), this.settings.requestLimit()) : null;
 	}
 
 	private @Nullable ClusterDescriptor cluster() {
@@ -137,11 +161,13 @@ public class ConcurrencyEndpoint {
 	 * @param jvm the JVM
 	 * @param requests live request counters
 	 * @param cluster under the multi-jvm model, the cluster as the master sees it
+	 * @param advice with {@code concurrency.advice.enabled}, which model fits the load of
+	 * the last minute
 	 */
 	public record ConcurrencyDescriptor(String model, String reason, List<String> activeProfiles,
 			String gunicornEquivalent, String server, Map<String, Object> settings, Map<String, String> settingSources,
 			Map<String, Object> serverSettings, JvmDescriptor jvm, RequestsDescriptor requests,
-			@Nullable ClusterDescriptor cluster) implements OperationResponseBody {
+			@Nullable ClusterDescriptor cluster, @Nullable AdviceDescriptor advice) implements OperationResponseBody {
 	}
 
 	/**

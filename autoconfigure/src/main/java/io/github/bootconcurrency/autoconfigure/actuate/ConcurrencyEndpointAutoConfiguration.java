@@ -2,6 +2,7 @@ package io.github.bootconcurrency.autoconfigure.actuate;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
+import io.github.bootconcurrency.autoconfigure.admission.RequestWindow;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterChannelClient;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MultiJvmWorkerAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
@@ -29,8 +30,9 @@ public final class ConcurrencyEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint(ConcurrencyEndpoint.class)
 	ConcurrencyEndpoint concurrencyEndpoint(ConcurrencySettings settings, RequestGate gate,
-			ServerTranslation translation, ObjectProvider<MasterChannelClient> master) {
-		return new ConcurrencyEndpoint(settings, gate, translation, master.getIfAvailable());
+			ServerTranslation translation, ObjectProvider<MasterChannelClient> master,
+			ObjectProvider<RequestWindow> window) {
+		return new ConcurrencyEndpoint(settings, gate, translation, master.getIfAvailable(), window.getIfAvailable());
 	}
 
 }
