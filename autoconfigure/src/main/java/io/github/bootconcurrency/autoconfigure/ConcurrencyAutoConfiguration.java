@@ -1,10 +1,12 @@
 package io.github.bootconcurrency.autoconfigure;
 
+import io.github.bootconcurrency.autoconfigure.admission.AdaptiveLimitRequirement;
 import io.github.bootconcurrency.autoconfigure.admission.ProbePaths;
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlineFilter;
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGateFilter;
+import io.github.bootconcurrency.autoconfigure.admission.RequestWindow;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModelConverter;
 import io.github.bootconcurrency.autoconfigure.model.ConditionalOnConcurrencyModel;
@@ -16,6 +18,7 @@ import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettingsRepor
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -28,6 +31,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * Auto-configuration of how a servlet web application serves its requests: the
@@ -75,9 +79,10 @@ public final class ConcurrencyAutoConfiguration {
 	// other.
 	@Bean
 	FilterRegistrationBean<RequestGateFilter> concurrencyRequestGateFilter(ConcurrencySettings settings,
-			RequestGate requestGate, ObjectProvider<ProbePaths> probePaths) {
-		FilterRegistrationBean<RequestGateFilter> registration = new FilterRegistrationBean<>(
-				new RequestGateFilter(requestGate, probePaths.getIfAvailable(ProbePaths::none)));
+			RequestGate requestGate, ObjectProvider<ProbePaths> probePaths, ObjectProvider<RequestWindow> window) {
+		RequestGateFilter filter = new RequestGateFilter(requestGate, probePaths.getIfAvailable(ProbePaths::none));
+		filter.setWindow(window.getIfAvailable());
+		FilterRegistrationBean<RequestGateFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setName("concurrencyRequestGateFilter");
 		registration.setOrder(REQUEST_GATE_FILTER_ORDER);
 		return registration;
@@ -101,6 +106,13 @@ public final class ConcurrencyAutoConfiguration {
 		// Set to 0: not registered with the server at all.
 		registration.setEnabled(deadlines.isEnabled());
 		return registration;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty("concurrency.advice.enabled")
+	RequestWindow concurrencyRequestWindow() {
+		return new RequestWindow();
 	}
 
 	// Without the actuator there are no probes to let through.
@@ -135,8 +147,11 @@ public final class ConcurrencyAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		RequestGate concurrencyRequestGate(ConcurrencySettings settings) {
-			return new RequestGate(settings.requestLimit(), settings.queueTimeout());
+		RequestGate concurrencyRequestGate(ConcurrencySettings settings, Environment environment,
+				ResourceLoader resourceLoader) {
+			AdaptiveLimitRequirement.check(settings, environment, resourceLoader.getClassLoader());
+			return AdaptiveLimitRequirement.apply(new RequestGate(settings.requestLimit(), settings.queueTimeout()),
+					settings);
 		}
 
 	}

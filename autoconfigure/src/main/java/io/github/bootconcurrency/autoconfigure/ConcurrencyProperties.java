@@ -65,6 +65,8 @@ public class ConcurrencyProperties {
 
 	private final MultiJvm multiJvm = new MultiJvm();
 
+	private final Advice advice = new Advice();
+
 	public ConcurrencyModel getModel() {
 		return this.model;
 	}
@@ -115,6 +117,32 @@ public class ConcurrencyProperties {
 
 	public MultiJvm getMultiJvm() {
 		return this.multiJvm;
+	}
+
+	public Advice getAdvice() {
+		return this.advice;
+	}
+
+	/**
+	 * Settings of the advice on which model fits, measured over the last minute.
+	 */
+	public static class Advice {
+
+		/**
+		 * Whether to measure the requests' wall time, the process's CPU time and the
+		 * waits at the gate over the last minute, and show in the concurrency endpoint
+		 * which model fits the load.
+		 */
+		private boolean enabled;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
 	}
 
 	/**
@@ -169,6 +197,21 @@ public class ConcurrencyProperties {
 		 */
 		private Duration queueTimeout = Duration.ofSeconds(30);
 
+		/**
+		 * Strategy that limits the number of requests in flight at once: 'fixed' (at
+		 * max-concurrent-requests) or 'adaptive' (between min-concurrent-requests and
+		 * max-concurrent-requests, following the requests' latency). 'adaptive' needs
+		 * com.netflix.concurrency-limits:concurrency-limits-core on the class path.
+		 */
+		private Limit limit = Limit.FIXED;
+
+		/**
+		 * Minimum number of requests in flight at once that the adaptive limit may fall
+		 * to, and the limit it starts at. Defaults to 20, or to max-concurrent-requests
+		 * when that is lower.
+		 */
+		private Integer minConcurrentRequests;
+
 		public int getMaxConcurrentRequests() {
 			return this.maxConcurrentRequests;
 		}
@@ -183,6 +226,40 @@ public class ConcurrencyProperties {
 
 		public void setQueueTimeout(Duration queueTimeout) {
 			this.queueTimeout = queueTimeout;
+		}
+
+		public Limit getLimit() {
+			return this.limit;
+		}
+
+		public void setLimit(Limit limit) {
+			this.limit = limit;
+		}
+
+		public Integer getMinConcurrentRequests() {
+			return this.minConcurrentRequests;
+		}
+
+		public void setMinConcurrentRequests(Integer minConcurrentRequests) {
+			this.minConcurrentRequests = minConcurrentRequests;
+		}
+
+		/**
+		 * How the number of requests in flight at once is limited.
+		 */
+		public enum Limit {
+
+			/**
+			 * At max-concurrent-requests, always.
+			 */
+			FIXED,
+
+			/**
+			 * Between min-concurrent-requests and max-concurrent-requests, lowered when
+			 * latency rises and raised while it holds (Netflix's Gradient2 algorithm).
+			 */
+			ADAPTIVE
+
 		}
 
 	}

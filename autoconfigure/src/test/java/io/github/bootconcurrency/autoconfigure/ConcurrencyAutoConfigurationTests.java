@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.bootconcurrency.autoconfigure.admission.AdaptiveLimitUnavailableException;
 import io.github.bootconcurrency.autoconfigure.admission.ProbePaths;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGateFilter;
@@ -191,6 +192,8 @@ class ConcurrencyAutoConfigurationTests {
 			"concurrency.virtual.max-concurrent-requests, 2000000, a whole number from 1 to 1000000",
 			"concurrency.virtual.queue-timeout, -1s, a duration from 0 to 1h",
 			"concurrency.virtual.queue-timeout, 2h, a duration from 0 to 1h",
+			"concurrency.virtual.min-concurrent-requests, 0, 1 to concurrency.virtual.max-concurrent-requests (10000)",
+			"concurrency.virtual.min-concurrent-requests, 10001, 1 to concurrency.virtual.max-concurrent-requests (10000)",
 			"concurrency.backlog, 0, a whole number from 1 to 65535",
 			"concurrency.backlog, 100000, a whole number from 1 to 65535",
 			"concurrency.max-connections, 0, at least concurrency.platform.max-threads (200)",
@@ -219,6 +222,66 @@ class ConcurrencyAutoConfigurationTests {
 				assertThat(violation.key()).isEqualTo("concurrency.max-connections");
 				assertThat(violation.problem()).contains("at least concurrency.virtual.max-concurrent-requests (5000)");
 			});
+	}
+
+	@Test
+	void adaptiveLimitStartsAtItsMinimumAndMayRiseToTheCap() {
+		this.runner
+			.withPropertyValues("concurrency.model=virtual", "concurrency.virtual.limit=adaptive",
+					"concurrency.virtual.max-concurrent-requests=300", "concurrency.virtual.min-concurrent-requests=7")
+			.run((context) -> {
+				RequestGate gate = context.getBean(RequestGate.class);
+				assertThat(gate.getLimit()).isEqualTo(7);
+				assertThat(gate.getMaxLimit()).isEqualTo(300);
+				assertThat(context.getBean(ConcurrencySettings.class).describe())
+					.containsEntry("virtual.limit", "adaptive")
+					.containsEntry("virtual.min-concurrent-requests", 7);
+			});
+	}
+
+	@Test
+	void adaptiveLimitsDefaultMinimumFollowsASmallerCap() {
+		this.runner
+			.withPropertyValues("concurrency.model=virtual", "concurrency.virtual.limit=adaptive",
+					"concurrency.virtual.max-concurrent-requests=5")
+			.run((context) -> assertThat(context.getBean(RequestGate.class).getLimit()).isEqualTo(5));
+	}
+
+	@Test
+	void minimumAboveTheCapFailsNamingTheCap() {
+		this.runner
+			.withPropertyValues("concurrency.model=virtual", "concurrency.virtual.limit=adaptive",
+					"concurrency.virtual.max-concurrent-requests=50", "concurrency.virtual.min-concurrent-requests=60")
+			.run((context) -> {
+				Violation violation = violation(context);
+				assertThat(violation.key()).isEqualTo("concurrency.virtual.min-concurrent-requests");
+				assertThat(violation.value()).isEqualTo(60L);
+				assertThat(violation.problem())
+					.contains("allowed: 1 to concurrency.virtual.max-concurrent-requests (50)");
+			});
+	}
+
+	@Test
+	void adaptiveLimitWithoutNetflixsLibraryFailsNamingTheKeyAndTheArtifact() {
+		this.runner.withClassLoader(new FilteredClassLoader("com.netflix.concurrency.limits."))
+			.withPropertyValues("concurrency.model=virtual", "concurrency.virtual.limit=adaptive")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				Throwable failure = context.getStartupFailure();
+				while (failure != null && !(failure instanceof AdaptiveLimitUnavailableException)) {
+					failure = failure.getCause();
+				}
+				assertThat(failure).isInstanceOf(AdaptiveLimitUnavailableException.class)
+					.hasMessageContaining("concurrency.virtual.limit=adaptive")
+					.hasMessageContaining("com.netflix.concurrency-limits:concurrency-limits-core:0.5.4");
+			});
+	}
+
+	@Test
+	void fixedLimitDoesNotNeedNetflixsLibrary() {
+		this.runner.withClassLoader(new FilteredClassLoader("com.netflix.concurrency.limits."))
+			.withPropertyValues("concurrency.model=virtual", "concurrency.virtual.max-concurrent-requests=300")
+			.run((context) -> assertThat(context.getBean(RequestGate.class).getLimit()).isEqualTo(300));
 	}
 
 	@Test

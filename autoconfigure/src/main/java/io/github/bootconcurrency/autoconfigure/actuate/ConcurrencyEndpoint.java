@@ -9,7 +9,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
+import io.github.bootconcurrency.autoconfigure.actuate.ModelAdvice.AdviceDescriptor;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
+import io.github.bootconcurrency.autoconfigure.admission.RequestWindow;
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterChannelClient;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
@@ -56,18 +58,32 @@ public class ConcurrencyEndpoint {
 
 	private final @Nullable RequestDeadlines deadlines;
 
-	public ConcurrencyEndpoint(ConcurrencySettings settings, RequestGate gate, ServerTranslation translation,
-			@Nullable MasterChannelClient master) {
-		this(settings, gate, translation, master, null);
-	}
+	private final @Nullable RequestWindow window;
 
 	public ConcurrencyEndpoint(ConcurrencySettings settings, RequestGate gate, ServerTranslation translation,
-			@Nullable MasterChannelClient master, @Nullable RequestDeadlines deadlines) {
+			@Nullable MasterChannelClient master) {
+		this(settings, gate, translation, master, null, null);
+	}
+
+	/**
+	 * Create the endpoint.
+	 * @param settings the settings in force
+	 * @param gate the request gate
+	 * @param translation what the settings became in the server's terms
+	 * @param master the multi-jvm master's control channel, in a worker
+	 * @param deadlines the request deadlines, or {@code null} for none
+	 * @param window the requests of the last minute, to advise on which model fits, or
+	 * {@code null} for no advice
+	 */
+	public ConcurrencyEndpoint(ConcurrencySettings settings, RequestGate gate, ServerTranslation translation,
+			@Nullable MasterChannelClient master, @Nullable RequestDeadlines deadlines,
+			@Nullable RequestWindow window) {
 		this.settings = settings;
 		this.gate = gate;
 		this.translation = translation;
 		this.master = master;
 		this.deadlines = deadlines;
+		this.window = window;
 	}
 
 	@ReadOperation
@@ -81,7 +97,7 @@ public class ConcurrencyEndpoint {
 						runtime.availableProcessors(), runtime.maxMemory()),
 				new RequestsDescriptor(this.gate.getLimit(), this.gate.getInFlight(), this.gate.getPeakInFlight(),
 						this.gate.getCompleted(), this.gate.getWaiting(), this.gate.getRejected()),
-				cluster(), deadline());
+				cluster(), deadline(), advice());
 	}
 
 	private @Nullable DeadlineDescriptor deadline() {
@@ -90,6 +106,12 @@ public class ConcurrencyEndpoint {
 		}
 		return new DeadlineDescriptor(SettingsChecks.format(this.deadlines.getTimeout()), this.deadlines.getTimedOut(),
 				this.deadlines.getStuck(), this.deadlines.getLongestStuckMillis());
+
+	}
+
+	private @Nullable AdviceDescriptor advice() {
+		return (this.window != null)
+				? ModelAdvice.advise(this.window.totals(), this.settings.model(), this.settings.requestLimit()) : null;
 	}
 
 	private @Nullable ClusterDescriptor cluster() {
@@ -156,12 +178,14 @@ public class ConcurrencyEndpoint {
 	 * @param requests live request counters
 	 * @param cluster under the multi-jvm model, the cluster as the master sees it
 	 * @param deadline what the request deadline did, when requests have one
+	 * @param advice with {@code concurrency.advice.enabled}, which model fits the load of
+	 * the last minute
 	 */
 	public record ConcurrencyDescriptor(String model, String reason, List<String> activeProfiles,
 			String gunicornEquivalent, String server, Map<String, Object> settings, Map<String, String> settingSources,
 			Map<String, Object> serverSettings, JvmDescriptor jvm, RequestsDescriptor requests,
-			@Nullable ClusterDescriptor cluster,
-			@Nullable DeadlineDescriptor deadline) implements OperationResponseBody {
+			@Nullable ClusterDescriptor cluster, @Nullable DeadlineDescriptor deadline,
+			@Nullable AdviceDescriptor advice) implements OperationResponseBody {
 	}
 
 	/**
@@ -189,7 +213,8 @@ public class ConcurrencyEndpoint {
 	/**
 	 * Live request counters.
 	 *
-	 * @param limit how many requests may be in flight at once
+	 * @param limit how many requests may be in flight at once now: under an adaptive
+	 * limit, the algorithm's current limit
 	 * @param inFlight requests being handled now
 	 * @param peakInFlight the most requests handled at once since startup
 	 * @param completed requests completed since startup

@@ -3,6 +3,7 @@ package io.github.bootconcurrency.autoconfigure.actuate;
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
+import io.github.bootconcurrency.autoconfigure.admission.RequestWindow;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterChannelClient;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MultiJvmWorkerAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
@@ -31,9 +32,9 @@ public final class ConcurrencyEndpointAutoConfiguration {
 	@ConditionalOnAvailableEndpoint(ConcurrencyEndpoint.class)
 	ConcurrencyEndpoint concurrencyEndpoint(ConcurrencySettings settings, RequestGate gate,
 			ServerTranslation translation, ObjectProvider<MasterChannelClient> master,
-			ObjectProvider<RequestDeadlines> deadlines) {
-		return new ConcurrencyEndpoint(settings, gate, translation, master.getIfAvailable(),
-				deadlines.getIfAvailable());
+			ObjectProvider<RequestDeadlines> deadlines, ObjectProvider<RequestWindow> window) {
+		return new ConcurrencyEndpoint(settings, gate, translation, master.getIfAvailable(), deadlines.getIfAvailable(),
+				window.getIfAvailable());
 	}
 
 }

@@ -72,7 +72,7 @@ public class ConcurrencyMeterBinder implements MeterBinder {
 		this.gate.setWaitListener(this::recordWait);
 		Gauge.builder("concurrency.requests.limit", this.gate, RequestGate::getLimit)
 			.tags(this.tags)
-			.description("Maximum number of requests in flight at once")
+			.description("Maximum number of requests in flight at once, now (an adaptive limit moves)")
 			.register(registry);
 		Gauge.builder("concurrency.requests.active", this.gate, RequestGate::getInFlight)
 			.tags(this.tags)

@@ -22,14 +22,22 @@ import java.util.function.IntSupplier;
  * Waiting requests are admitted in arrival order, and a request that arrives while some
  * wait queues behind them, even at the moment a slot is freed: otherwise a newcomer could
  * take the slot of a request that has waited longer, which may then time out into a 503.
+ *
+ * <p>
+ * The limit may move while requests are in flight, between 1 and the limit the gate was
+ * created with, when an adaptive algorithm {@link #setLimitFeedback(LimitFeedback) told
+ * of each request} sets it: a higher limit admits waiting requests at once, a lower one
+ * takes effect as requests in flight end, none of them being cut short.
  */
 public final class RequestGate {
 
-	private final int limit;
+	private final int maxLimit;
+
+	private volatile int limit;
 
 	private final Duration queueTimeout;
 
-	private final Semaphore permits;
+	private final Permits permits;
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -46,6 +54,8 @@ public final class RequestGate {
 	private volatile GateWaitListener waitListener = (waitNanos, admitted) -> {
 	};
 
+	private volatile LimitFeedback limitFeedback = LimitFeedback.NONE;
+
 	/**
 	 * Create a gate.
 	 * @param limit how many requests may be in flight at once
@@ -53,9 +63,10 @@ public final class RequestGate {
 	 * wait for as long as it takes
 	 */
 	public RequestGate(int limit, Duration queueTimeout) {
+		this.maxLimit = limit;
 		this.limit = limit;
 		this.queueTimeout = queueTimeout;
-		this.permits = new Semaphore(limit, true);
+		this.permits = new Permits(limit);
 	}
 
 	/**
@@ -112,8 +123,58 @@ public final class RequestGate {
 		this.permits.release();
 	}
 
+	/**
+	 * Return how many requests may be in flight at once now.
+	 * @return the current limit
+	 */
 	public int getLimit() {
 		return this.limit;
+	}
+
+	/**
+	 * Return the most requests that may ever be in flight at once: the limit the gate was
+	 * created with.
+	 * @return the highest limit
+	 */
+	public int getMaxLimit() {
+		return this.maxLimit;
+	}
+
+	/**
+	 * Move the limit. Requests in flight over a lowered limit finish; no new one is
+	 * admitted until they are under it.
+	 * @param limit the new limit, brought within 1 and {@link #getMaxLimit()}
+	 */
+	public synchronized void setLimit(int limit) {
+		int bounded = Math.max(1, Math.min(this.maxLimit, limit));
+		int change = bounded - this.limit;
+		this.limit = bounded;
+		if (change > 0) {
+			this.permits.release(change);
+		}
+		else if (change < 0) {
+			// Below zero available permits while more are in flight than the new limit:
+			// their exits pay the debt before anyone else is admitted.
+			this.permits.reduce(-change);
+		}
+	}
+
+	/**
+	 * Tell an algorithm of every request admitted from now on, so that it can
+	 * {@link #setLimit(int) move the limit}.
+	 * @param limitFeedback the algorithm, which replaces any earlier one
+	 */
+	public void setLimitFeedback(LimitFeedback limitFeedback) {
+		this.limitFeedback = limitFeedback;
+	}
+
+	/**
+	 * Start the sample of a request just admitted, to be told how it ended before it
+	 * {@link #exit() exits}.
+	 * @return the sample
+	 */
+	public LimitFeedback.Sample sample() {
+		return this.limitFeedback.admitted();
 	}
 
 	public Duration getQueueTimeout() {
@@ -159,6 +220,21 @@ public final class RequestGate {
 
 	public long getRejected() {
 		return this.rejected.sum();
+	}
+
+	/**
+	 * A fair semaphore whose permits can be taken away, even from requests in flight.
+	 */
+	private static final class Permits extends Semaphore {
+
+		Permits(int permits) {
+			super(permits, true);
+		}
+
+		void reduce(int reduction) {
+			reducePermits(reduction);
+		}
+
 	}
 
 }

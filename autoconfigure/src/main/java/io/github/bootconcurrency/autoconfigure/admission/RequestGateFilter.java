@@ -43,6 +43,8 @@ public class RequestGateFilter extends OncePerRequestFilter {
 
 	private final Semaphore probes = new Semaphore(MAX_PROBES_IN_FLIGHT);
 
+	private volatile RequestWindow window;
+
 	/**
 	 * Create a filter that gates every request.
 	 * @param gate the gate
@@ -76,6 +78,8 @@ public class RequestGateFilter extends OncePerRequestFilter {
 			}
 			return;
 		}
+		RequestWindow window = this.window;
+		long arrived = (window != null) ? System.nanoTime() : 0;
 		boolean admitted;
 		try {
 			admitted = this.gate.enter();
@@ -85,15 +89,65 @@ public class RequestGateFilter extends OncePerRequestFilter {
 			reject(response);
 			return;
 		}
+		long entered = (window != null) ? System.nanoTime() : 0;
 		if (!admitted) {
+			if (window != null) {
+				window.rejected(entered - arrived);
+			}
 			reject(response);
 			return;
 		}
+		int inFlight = 0;
+		int limit = 0;
+		if (window != null) {
+			inFlight = this.gate.getInFlight();
+			limit = this.gate.getLimit();
+			window.admitted();
+		}
+		LimitFeedback.Sample sample = this.gate.sample();
+		boolean failed = true;
 		try {
 			chain.doFilter(request, response);
+			failed = false;
 		}
 		finally {
-			this.gate.exit();
+			try {
+				report(sample, request, response, failed);
+				if (window != null) {
+					window.handled(entered - arrived, System.nanoTime() - entered, inFlight, limit);
+				}
+			}
+			finally {
+				this.gate.exit();
+			}
+		}
+	}
+
+	/**
+	 * Measure every request admitted or rejected from now on in a window, for the advice
+	 * on which model fits.
+	 * @param window the window, or {@code null} to measure nothing
+	 */
+	public void setWindow(RequestWindow window) {
+		this.window = window;
+	}
+
+	/**
+	 * Tell the limit's algorithm how the request ended. As Netflix's own servlet filter
+	 * does, a request that failed is ignored: its latency says nothing of the load. So is
+	 * one that went async, whose work goes on after its slot is released.
+	 */
+	private void report(LimitFeedback.Sample sample, HttpServletRequest request, HttpServletResponse response,
+			boolean failed) {
+		if (failed || request.isAsyncStarted()) {
+			sample.ignored();
+		}
+		else if (response.getStatus() == HttpServletResponse.SC_SERVICE_UNAVAILABLE
+				|| response.getStatus() == HttpServletResponse.SC_GATEWAY_TIMEOUT) {
+			sample.dropped();
+		}
+		else {
+			sample.succeeded();
 		}
 	}
 

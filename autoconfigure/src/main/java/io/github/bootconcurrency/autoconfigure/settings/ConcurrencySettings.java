@@ -49,10 +49,12 @@ import org.springframework.core.env.Environment;
  * @param sources for each key taken from another key, that key and its origin
  * @param requestTimeout how long a request may run before its thread is interrupted, or
  * {@code null} for no deadline
+ * @param minRequestLimit under an adaptive limit, the least it may fall to and the limit
+ * it starts at (it rises to {@code requestLimit} at most); {@code null} for a fixed limit
  */
 public record ConcurrencySettings(ModelDecision decision, int requestLimit, Duration queueTimeout, int maxThreads,
 		int minThreads, int backlog, int maxConnections, Duration keepAliveTimeout, Map<String, String> sources,
-		Duration requestTimeout) {
+		Duration requestTimeout, Integer minRequestLimit) {
 
 	static final int MAX_PLATFORM_THREADS = 10_000;
 
@@ -65,6 +67,11 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 	static final Duration MAX_DURATION = Duration.ofHours(1);
 
 	/**
+	 * Least the adaptive limit may fall to when none is set: Netflix's own default.
+	 */
+	static final int DEFAULT_MIN_CONCURRENT_REQUESTS = 20;
+
+	/**
 	 * Connection limit of the platform model when none is set: Tomcat's own default.
 	 */
 	static final int PLATFORM_DEFAULT_MAX_CONNECTIONS = 8192;
@@ -75,6 +82,15 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 	 */
 	public ConcurrencyModel model() {
 		return this.decision.model();
+	}
+
+	/**
+	 * Whether the request limit adapts to latency, between {@link #minRequestLimit()} and
+	 * {@link #requestLimit()}.
+	 * @return {@code true} for an adaptive limit
+	 */
+	public boolean adaptiveLimit() {
+		return this.minRequestLimit != null;
 	}
 
 	/**
@@ -115,6 +131,10 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 		else {
 			settings.put("virtual.max-concurrent-requests", this.requestLimit);
 			settings.put("virtual.queue-timeout", SettingsChecks.format(this.queueTimeout));
+			if (adaptiveLimit()) {
+				settings.put("virtual.limit", "adaptive");
+				settings.put("virtual.min-concurrent-requests", this.minRequestLimit);
+			}
 		}
 		settings.put("backlog", this.backlog);
 		settings.put("max-connections", this.maxConnections);
@@ -188,6 +208,7 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 			this.checks.range("concurrency.virtual.max-concurrent-requests", maxConcurrentRequests, 1,
 					MAX_CONCURRENT_REQUESTS);
 			this.checks.duration("concurrency.virtual.queue-timeout", queueTimeout, Duration.ZERO, MAX_DURATION);
+			Integer minRequestLimit = minConcurrentRequests(maxConcurrentRequests);
 			this.checks.range("concurrency.backlog", backlog, 1, MAX_BACKLOG);
 			this.checks.duration("concurrency.keep-alive-timeout", keepAlive, Duration.ofMillis(1), MAX_DURATION);
 			Duration requestTimeout = this.properties.getRequestTimeout();
@@ -223,7 +244,32 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 			this.checks.throwIfInvalid();
 			return new ConcurrencySettings(decision, requestLimit, effectiveQueueTimeout, maxThreads, minThreads,
 					backlog, effectiveMaxConnections, keepAlive, Collections.unmodifiableMap(this.sources),
-					(requestTimeout != null && !requestTimeout.isZero()) ? requestTimeout : null);
+					(requestTimeout != null && !requestTimeout.isZero()) ? requestTimeout : null,
+					platform ? null : minRequestLimit);
+		}
+
+		/**
+		 * The least the adaptive limit may fall to, checked even when the limit is fixed
+		 * (as every key of the model not in use is), or {@code null} for a fixed limit.
+		 */
+		private Integer minConcurrentRequests(int maxConcurrentRequests) {
+			ConcurrencyProperties.Virtual virtual = this.properties.getVirtual();
+			Integer configured = virtual.getMinConcurrentRequests();
+			int min = (configured != null) ? configured
+					: Math.max(1, Math.min(DEFAULT_MIN_CONCURRENT_REQUESTS, maxConcurrentRequests));
+			if (maxConcurrentRequests >= 1 && maxConcurrentRequests <= MAX_CONCURRENT_REQUESTS) {
+				this.checks.range("concurrency.virtual.min-concurrent-requests", min, 1, maxConcurrentRequests,
+						"1 to concurrency.virtual.max-concurrent-requests (" + maxConcurrentRequests + ")");
+			}
+			else {
+				this.checks.range("concurrency.virtual.min-concurrent-requests", min, 1, MAX_CONCURRENT_REQUESTS);
+			}
+			if (virtual.getLimit() == null) {
+				this.checks
+					.add(Violation.notAllowed(ConfiguredValue.find(this.environment, "concurrency.virtual.limit"),
+							"concurrency.virtual.limit", "(empty)", "fixed or adaptive"));
+			}
+			return (virtual.getLimit() == ConcurrencyProperties.Virtual.Limit.ADAPTIVE) ? min : null;
 		}
 
 		/**

@@ -41,7 +41,8 @@ public final class ConcurrencySettingsReport {
 		logger.info("Serving requests with the '" + settings.model().value() + "' concurrency model, chosen by "
 				+ settings.decision().reason() + ": " + settings.describe());
 		List<String> unused = (settings.model() == ConcurrencyModel.PLATFORM)
-				? List.of("concurrency.virtual.max-concurrent-requests", "concurrency.virtual.queue-timeout")
+				? List.of("concurrency.virtual.max-concurrent-requests", "concurrency.virtual.queue-timeout",
+						"concurrency.virtual.limit", "concurrency.virtual.min-concurrent-requests")
 				: List.of("concurrency.platform.max-threads", "concurrency.platform.min-threads",
 						"server.tomcat.threads.max", "server.tomcat.threads.min-spare", "server.jetty.threads.max",
 						"server.jetty.threads.min");
@@ -50,6 +51,10 @@ public final class ConcurrencySettingsReport {
 			if (value != null) {
 				logger.info(value.describe() + " is not used by the '" + settings.model().value() + "' model");
 			}
+		}
+		ConfiguredValue minRequests = ConfiguredValue.find(environment, "concurrency.virtual.min-concurrent-requests");
+		if (settings.model() != ConcurrencyModel.PLATFORM && !settings.adaptiveLimit() && minRequests != null) {
+			logger.info(minRequests.describe() + " is not used by a fixed limit (concurrency.virtual.limit=fixed)");
 		}
 		long somaxconn = readSomaxconn();
 		if (somaxconn > 0 && settings.backlog() > somaxconn) {

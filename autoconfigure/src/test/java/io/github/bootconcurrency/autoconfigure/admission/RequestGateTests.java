@@ -62,6 +62,55 @@ class RequestGateTests {
 		assertThat(waits).containsExactly("admitted after 0", "rejected after >= 100ms");
 	}
 
+	@Test
+	void loweredLimitLetsRequestsInFlightFinishAndAdmitsNoOneUntilTheyAreUnderIt() throws Exception {
+		RequestGate gate = new RequestGate(4, Duration.ofSeconds(30));
+		for (int i = 0; i < 4; i++) {
+			assertThat(gate.enter()).isTrue();
+		}
+		gate.setLimit(2);
+		assertThat(gate.getLimit()).isEqualTo(2);
+		List<String> admitted = new CopyOnWriteArrayList<>();
+		Thread waiter = waiter(gate, "waiter", admitted);
+		await().atMost(Duration.ofSeconds(5)).until(() -> waiter.getState() == Thread.State.TIMED_WAITING);
+		// Two of the four leave: still at the new limit, so the waiter still waits.
+		gate.exit();
+		gate.exit();
+		Thread.sleep(200);
+		assertThat(admitted).isEmpty();
+		gate.exit();
+		waiter.join(Duration.ofSeconds(5));
+		assertThat(admitted).containsExactly("waiter");
+	}
+
+	@Test
+	void raisedLimitAdmitsWaitersAtOnceButNeverPastTheLimitTheGateWasCreatedWith() throws Exception {
+		RequestGate gate = new RequestGate(3, Duration.ofSeconds(30));
+		gate.setLimit(1);
+		assertThat(gate.enter()).isTrue();
+		List<String> admitted = new CopyOnWriteArrayList<>();
+		Thread waiter = Thread.ofPlatform().start(() -> {
+			try {
+				if (gate.enter()) {
+					admitted.add("waiter");
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		this.threads.add(waiter);
+		await().atMost(Duration.ofSeconds(5)).until(() -> waiter.getState() == Thread.State.TIMED_WAITING);
+		gate.setLimit(1000);
+		waiter.join(Duration.ofSeconds(5));
+		assertThat(admitted).containsExactly("waiter");
+		assertThat(gate.getLimit()).isEqualTo(3);
+		assertThat(gate.enter()).isTrue();
+		assertThat(gate.getInFlight()).isEqualTo(3);
+		gate.setLimit(0);
+		assertThat(gate.getLimit()).isEqualTo(1);
+	}
+
 	private Thread waiter(RequestGate gate, String name, List<String> admitted) {
 		Thread thread = Thread.ofPlatform().name(name).start(() -> {
 			try {

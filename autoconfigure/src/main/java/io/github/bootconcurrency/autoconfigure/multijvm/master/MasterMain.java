@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm;
+import io.github.bootconcurrency.autoconfigure.admission.AdaptiveLimitRequirement;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -35,11 +36,16 @@ public final class MasterMain {
 	 * if the configuration cannot be used; nothing was started then
 	 * @throws ProxyBalancerUnavailableException if the proxy balancer is chosen and
 	 * Undertow is not on the class path; nothing was started then
+	 * @throws io.github.bootconcurrency.autoconfigure.admission.AdaptiveLimitUnavailableException
+	 * if the workers' limit is adaptive and its library is not on the class path; nothing
+	 * was started then
 	 */
 	public static void run(ConfigurableEnvironment environment, SpringApplication application) {
 		MasterConfig config = MasterConfig.load(environment);
 		// Once, at startup: a reload keeps the running balancer.
 		ProxyBalancerRequirement.check(config, environment, application.getClassLoader());
+		AdaptiveLimitRequirement.checkWorkers(config.settings().getWorkerModel(), environment,
+				application.getClassLoader());
 		PrintStream out = System.out;
 		int status;
 		try {
