@@ -29,7 +29,8 @@ record AppModel(String id, String title, List<String> appArguments, int workers,
 			"io.github.bootconcurrency.autoconfigure.actuate.ConcurrencyMetricsAutoConfiguration",
 			"io.github.bootconcurrency.autoconfigure.actuate.SecretsSanitizingAutoConfiguration",
 			"io.github.bootconcurrency.autoconfigure.redis.RedisFailFastAutoConfiguration",
-			"io.github.bootconcurrency.autoconfigure.multijvm.worker.MultiJvmWorkerAutoConfiguration");
+			"io.github.bootconcurrency.autoconfigure.multijvm.worker.MultiJvmWorkerAutoConfiguration",
+			"io.github.bootconcurrency.autoconfigure.multijvm.worker.MultiJvmWorkerPrometheusAutoConfiguration");
 
 	static final String SAMPLE_APP_EXCLUSION = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration";
 
