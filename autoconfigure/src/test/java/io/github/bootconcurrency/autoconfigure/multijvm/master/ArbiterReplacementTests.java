@@ -1,18 +1,12 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,23 +15,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * balancer and clock of {@link ArbiterTests}: {@code max-heap-after-gc}, and the count of
  * replacements by reason that the cluster view shows.
  */
-class ArbiterReplacementTests {
+class ArbiterReplacementTests extends ArbiterHarness {
+
+	@Override
+	OptionalInt step() {
+		OptionalInt exit = super.step();
+		assertThat(exit).isEmpty();
+		return exit;
+	}
 
 	private static final long MB = 1024 * 1024;
-
-	private final FakeWorkers.Clock clock = new FakeWorkers.Clock();
-
-	private final FakeWorkers.Launcher launcher = new FakeWorkers.Launcher();
-
-	private final FakeWorkers.Balancer balancer = new FakeWorkers.Balancer();
-
-	private final List<Runnable> offLoop = new ArrayList<>();
-
-	private final ByteArrayOutputStream log = new ByteArrayOutputStream();
-
-	private Supplier<MasterConfig> reloader = () -> config();
-
-	private Arbiter arbiter;
 
 	private long collections;
 
@@ -227,68 +214,6 @@ class ArbiterReplacementTests {
 
 	private Map<String, Long> replacements() {
 		return this.arbiter.view().counters().replacements();
-	}
-
-	private void start(String... properties) {
-		this.arbiter = new Arbiter(config(properties), () -> this.reloader.get(), this.launcher, this.balancer,
-				this.clock, this.offLoop::add, new PrintStream(this.log, true, StandardCharsets.UTF_8));
-	}
-
-	private static MasterConfig config(String... properties) {
-		MockEnvironment environment = new MockEnvironment().withProperty("concurrency.multi-jvm.workers", "1");
-		for (String property : properties) {
-			int equals = property.indexOf('=');
-			environment.setProperty(property.substring(0, equals), property.substring(equals + 1));
-		}
-		return MasterConfig.load(environment);
-	}
-
-	private void step() {
-		assertThat(this.arbiter.run(1, Duration.ZERO)).isEmpty();
-	}
-
-	private void steps(int steps) {
-		for (int i = 0; i < steps; i++) {
-			step();
-		}
-	}
-
-	private void reload() {
-		this.arbiter.submit(new Event.Signalled(MasterSignal.HUP));
-		step();
-		List<Runnable> tasks = List.copyOf(this.offLoop);
-		this.offLoop.clear();
-		tasks.forEach(Runnable::run);
-		step();
-	}
-
-	private void ready(FakeWorkers.Process worker) {
-		this.arbiter.submit(new Event.Heartbeat(worker.id, true, port(worker), 0, 0, 0));
-	}
-
-	private static int port(FakeWorkers.Process worker) {
-		return 40000 + worker.id;
-	}
-
-	private FakeWorkers.Process readyWorker() {
-		step();
-		FakeWorkers.Process worker = this.launcher.last();
-		ready(worker);
-		step();
-		return worker;
-	}
-
-	private List<FakeWorkers.Process> readyWorkers(int count) {
-		steps(count);
-		List<FakeWorkers.Process> workers = List.copyOf(this.launcher.launched);
-		workers.forEach(this::ready);
-		step();
-		assertThat(this.balancer.serving).hasSize(count);
-		return workers;
-	}
-
-	private String log() {
-		return this.log.toString(StandardCharsets.UTF_8);
 	}
 
 }

@@ -1,20 +1,15 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Supplier;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,21 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and clock: its policy, step by step, in milliseconds. The end-to-end tests with real
  * JVMs and signals are in the sample app's {@code MultiJvmMasterTests}.
  */
-class ArbiterTests {
-
-	private final FakeWorkers.Clock clock = new FakeWorkers.Clock();
-
-	private final FakeWorkers.Launcher launcher = new FakeWorkers.Launcher();
-
-	private final FakeWorkers.Balancer balancer = new FakeWorkers.Balancer();
-
-	private final List<Runnable> offLoop = new ArrayList<>();
-
-	private final ByteArrayOutputStream log = new ByteArrayOutputStream();
-
-	private Supplier<MasterConfig> reloader = () -> config();
-
-	private Arbiter arbiter;
+class ArbiterTests extends ArbiterHarness {
 
 	@Test
 	void startsTheTargetCountAndAddsAWorkerToTheBalancerOnlyOnceItSaysItIsReadyOnItsPort() {
@@ -707,33 +688,6 @@ class ArbiterTests {
 		assertThat(this.balancer.added).isEmpty();
 	}
 
-	private void start(String... properties) {
-		this.arbiter = new Arbiter(config(properties), () -> this.reloader.get(), this.launcher, this.balancer,
-				this.clock, this.offLoop::add, new PrintStream(this.log, true, StandardCharsets.UTF_8));
-	}
-
-	/**
-	 * A configuration of one worker unless the properties say otherwise.
-	 */
-	private static MasterConfig config(String... properties) {
-		MockEnvironment environment = new MockEnvironment().withProperty("concurrency.multi-jvm.workers", "1");
-		for (String property : properties) {
-			int equals = property.indexOf('=');
-			environment.setProperty(property.substring(0, equals), property.substring(equals + 1));
-		}
-		return MasterConfig.load(environment);
-	}
-
-	private OptionalInt step() {
-		return this.arbiter.run(1, Duration.ZERO);
-	}
-
-	private void steps(int steps) {
-		for (int i = 0; i < steps; i++) {
-			assertThat(step()).isEmpty();
-		}
-	}
-
 	/**
 	 * Let seconds go by as the running loop sees them, a step every quarter of a second.
 	 */
@@ -742,27 +696,6 @@ class ArbiterTests {
 			this.clock.advance(Duration.ofMillis(250));
 			step();
 		}
-	}
-
-	private void runOffLoop() {
-		List<Runnable> tasks = List.copyOf(this.offLoop);
-		this.offLoop.clear();
-		tasks.forEach(Runnable::run);
-	}
-
-	private void reload() {
-		this.arbiter.submit(new Event.Signalled(MasterSignal.HUP));
-		step();
-		runOffLoop();
-		step();
-	}
-
-	private void ready(FakeWorkers.Process worker) {
-		this.arbiter.submit(new Event.Heartbeat(worker.id, true, port(worker), 0, 0, 0));
-	}
-
-	private static int port(FakeWorkers.Process worker) {
-		return 40000 + worker.id;
 	}
 
 	/**
@@ -776,27 +709,6 @@ class ArbiterTests {
 		}
 		assertThat(this.launcher.launched).hasSize(before + 1);
 		return this.launcher.last();
-	}
-
-	private FakeWorkers.Process readyWorker() {
-		step();
-		FakeWorkers.Process worker = this.launcher.last();
-		ready(worker);
-		step();
-		return worker;
-	}
-
-	private List<FakeWorkers.Process> readyWorkers(int count) {
-		steps(count);
-		List<FakeWorkers.Process> workers = List.copyOf(this.launcher.launched);
-		workers.forEach(this::ready);
-		step();
-		assertThat(this.balancer.serving).hasSize(count);
-		return workers;
-	}
-
-	private String log() {
-		return this.log.toString(StandardCharsets.UTF_8);
 	}
 
 }
