@@ -41,8 +41,9 @@ public class ConcurrencyProperties {
 
 	/**
 	 * Maximum number of connections that the server accepts and keeps open at once.
-	 * Defaults to 8192 for 'platform', and to max-concurrent-requests plus backlog for
-	 * 'virtual'.
+	 * Defaults, for 'platform', to the open-file limit less an eighth kept for the
+	 * application's own files (idle keep-alive connections hold no thread), and to
+	 * max-concurrent-requests plus backlog for 'virtual'.
 	 */
 	private Integer maxConnections;
 

@@ -14,6 +14,7 @@ import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.server.JettyConcurrencyCustomizer;
 import io.github.bootconcurrency.autoconfigure.server.TomcatConcurrencyCustomizer;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
+import io.github.bootconcurrency.autoconfigure.settings.OpenFiles;
 import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
 import io.github.bootconcurrency.autoconfigure.validation.Violation;
 import jakarta.servlet.Filter;
@@ -55,7 +56,12 @@ class ConcurrencyAutoConfigurationTests {
 			assertThat(settings.maxThreads()).isEqualTo(200);
 			assertThat(settings.minThreads()).isEqualTo(10);
 			assertThat(settings.backlog()).isEqualTo(2048);
-			assertThat(settings.maxConnections()).isEqualTo(8192);
+			// Every descriptor but an eighth: idle keep-alive clients hold no thread.
+			long openFiles = OpenFiles.limit();
+			assertThat(settings.maxConnections())
+				.isEqualTo((int) Math.min(1_000_000, openFiles - Math.max(256, openFiles / 8)));
+			assertThat(settings.sources()).containsEntry("concurrency.max-connections", "default: the open-file limit ("
+					+ openFiles + ") less " + Math.max(256, openFiles / 8) + " kept for the application's own files");
 			assertThat(settings.keepAliveTimeout()).isEqualTo(Duration.ofSeconds(20));
 			assertThat(settings.queueTimeout()).isNull();
 			RequestGate gate = context.getBean(RequestGate.class);

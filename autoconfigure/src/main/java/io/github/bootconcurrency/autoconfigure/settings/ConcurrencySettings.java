@@ -34,8 +34,8 @@ import org.springframework.core.env.Environment;
  * <p>
  * This is the only place that turns properties into numbers: a default that follows from
  * another setting (the virtual model's connection limit follows its cap and the backlog,
- * the minimum pool size a smaller maximum) is derived from the values in force, adopted
- * ones included, never from the raw properties.
+ * the platform model's the open-file limit, the minimum pool size a smaller maximum) is
+ * derived from the values in force, adopted ones included, never from the raw properties.
  *
  * @param decision the model and why it was chosen
  * @param requestLimit how many requests may be handled at once
@@ -70,11 +70,6 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 	 * Least the adaptive limit may fall to when none is set: Netflix's own default.
 	 */
 	static final int DEFAULT_MIN_CONCURRENT_REQUESTS = 20;
-
-	/**
-	 * Connection limit of the platform model when none is set: Tomcat's own default.
-	 */
-	static final int PLATFORM_DEFAULT_MAX_CONNECTIONS = 8192;
 
 	/**
 	 * Return the model in force.
@@ -115,7 +110,12 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 	 */
 	public static ConcurrencySettings resolve(ConcurrencyProperties properties, Environment environment,
 			ModelDecision decision) {
-		return new Resolver(properties, environment).resolve(decision);
+		return resolve(properties, environment, decision, OpenFiles.limit());
+	}
+
+	static ConcurrencySettings resolve(ConcurrencyProperties properties, Environment environment,
+			ModelDecision decision, long openFileLimit) {
+		return new Resolver(properties, environment, openFileLimit).resolve(decision);
 	}
 
 	/**
@@ -157,8 +157,11 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 
 		private final Map<String, String> sources = new LinkedHashMap<>();
 
-		Resolver(ConcurrencyProperties properties, Environment environment) {
+		private final long openFileLimit;
+
+		Resolver(ConcurrencyProperties properties, Environment environment, long openFileLimit) {
 			this.properties = properties;
+			this.openFileLimit = openFileLimit;
 			this.environment = environment;
 			this.binder = Binder.get(environment);
 			this.checks = new SettingsChecks(environment);
@@ -231,7 +234,13 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 								+ ": a connection limit below the request limit leaves requests that can never run");
 			}
 			else if (platform) {
-				effectiveMaxConnections = PLATFORM_DEFAULT_MAX_CONNECTIONS;
+				long openFiles = this.openFileLimit;
+				effectiveMaxConnections = OpenFiles.platformMaxConnections(openFiles, maxThreads, MAX_CONNECTIONS);
+				this.sources.put("concurrency.max-connections",
+						(openFiles > 0)
+								? "default: the open-file limit (" + openFiles + ") less "
+										+ OpenFiles.reserve(openFiles) + " kept for the application's own files"
+								: "default: Tomcat's 8192, as the open-file limit is unknown");
 			}
 			else {
 				// Requests over the cap must be accepted to wait for a slot (and get

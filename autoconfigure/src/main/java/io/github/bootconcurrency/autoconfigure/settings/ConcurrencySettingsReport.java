@@ -1,7 +1,5 @@
 package io.github.bootconcurrency.autoconfigure.settings;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,7 +60,7 @@ public final class ConcurrencySettingsReport {
 					+ somaxconn + ": the kernel caps the listen backlog at " + somaxconn
 					+ ". Raise net.core.somaxconn or lower concurrency.backlog.");
 		}
-		long maxFiles = maxFileDescriptors();
+		long maxFiles = OpenFiles.limit();
 		if (maxFiles > 0 && settings.maxConnections() > maxFiles) {
 			logger.warn("concurrency.max-connections=" + settings.maxConnections()
 					+ " is above this process's limit of " + maxFiles
@@ -82,12 +80,6 @@ public final class ConcurrencySettingsReport {
 		catch (Exception ex) {
 			return -1;
 		}
-	}
-
-	private static long maxFileDescriptors() {
-		OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-		return (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) ? unix.getMaxFileDescriptorCount()
-				: -1;
 	}
 
 }

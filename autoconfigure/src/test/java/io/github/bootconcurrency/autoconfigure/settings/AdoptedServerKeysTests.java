@@ -45,21 +45,22 @@ class AdoptedServerKeysTests {
 	 * What the settings must come to, by model and adopted key, in the documented rules:
 	 * {@code min-threads} follows a smaller {@code max-threads}, and under
 	 * {@code virtual} {@code max-connections} is
-	 * {@code max-concurrent-requests + backlog}. The thread keys are not adopted under
+	 * {@code max-concurrent-requests + backlog}, and under {@code platform} the open-file
+	 * limit less its reserve ({@code open-files}). The thread keys are not adopted under
 	 * {@code virtual}. A dash is a value that the model does not use.
 	 */
 	private static final String EXPECTATIONS = """
 			model    | adopted key                              | limit | min-threads | backlog | max-connections | keep-alive
-			platform | (none)                                   | 200   | 10          | 2048    | 8192            | 20s
-			platform | server.tomcat.accept-count=300           | 200   | 10          | 300     | 8192            | 20s
+			platform | (none)                                   | 200   | 10          | 2048    | open-files      | 20s
+			platform | server.tomcat.accept-count=300           | 200   | 10          | 300     | open-files      | 20s
 			platform | server.tomcat.max-connections=20000      | 200   | 10          | 2048    | 20000           | 20s
 			platform | server.jetty.max-connections=20000       | 200   | 10          | 2048    | 20000           | 20s
-			platform | server.tomcat.threads.max=8              | 8     | 8           | 2048    | 8192            | 20s
-			platform | server.jetty.threads.max=8               | 8     | 8           | 2048    | 8192            | 20s
-			platform | server.tomcat.threads.min-spare=5        | 200   | 5           | 2048    | 8192            | 20s
-			platform | server.jetty.threads.min=5               | 200   | 5           | 2048    | 8192            | 20s
-			platform | server.tomcat.keep-alive-timeout=7s      | 200   | 10          | 2048    | 8192            | 7s
-			platform | server.jetty.connection-idle-timeout=7s  | 200   | 10          | 2048    | 8192            | 7s
+			platform | server.tomcat.threads.max=8              | 8     | 8           | 2048    | open-files      | 20s
+			platform | server.jetty.threads.max=8               | 8     | 8           | 2048    | open-files      | 20s
+			platform | server.tomcat.threads.min-spare=5        | 200   | 5           | 2048    | open-files      | 20s
+			platform | server.jetty.threads.min=5               | 200   | 5           | 2048    | open-files      | 20s
+			platform | server.tomcat.keep-alive-timeout=7s      | 200   | 10          | 2048    | open-files      | 7s
+			platform | server.jetty.connection-idle-timeout=7s  | 200   | 10          | 2048    | open-files      | 7s
 			virtual  | (none)                                   | 10000 | -           | 2048    | 12048           | 20s
 			virtual  | server.tomcat.accept-count=300           | 10000 | -           | 300     | 10300           | 20s
 			virtual  | server.tomcat.max-connections=20000      | 10000 | -           | 2048    | 20000           | 20s
@@ -130,7 +131,9 @@ class AdoptedServerKeysTests {
 				}
 				return new Expected(ConcurrencyModel.fromValue(values[0]), values[1], Integer.parseInt(values[2]),
 						values[3].equals("-") ? null : Integer.valueOf(values[3]), Integer.parseInt(values[4]),
-						Integer.parseInt(values[5]), DurationStyle.detectAndParse(values[6]));
+						values[5].equals("open-files") ? OpenFiles.platformMaxConnections(OpenFiles.limit(),
+								Integer.parseInt(values[2]), 1_000_000) : Integer.parseInt(values[5]),
+						DurationStyle.detectAndParse(values[6]));
 			}).toList();
 		}
 

@@ -1,10 +1,9 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+
+import io.github.bootconcurrency.autoconfigure.settings.OpenFiles;
 
 import org.springframework.util.unit.DataSize;
 
@@ -78,22 +77,11 @@ record ListenerLimits(int maxConnections, int maxHeaderBytes, Duration headerTim
 	}
 
 	/**
-	 * Return this process's open-file limit, as Linux reports it.
-	 * @return the limit, or -1 if unknown or unlimited
+	 * Return this process's open-file limit.
+	 * @return the limit, or a negative number if unknown
 	 */
 	static long openFileLimit() {
-		try {
-			for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
-				if (line.startsWith("Max open files")) {
-					String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
-					return soft.chars().allMatch(Character::isDigit) ? Long.parseLong(soft) : -1;
-				}
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			// Not Linux: nothing to say.
-		}
-		return -1;
+		return OpenFiles.limit();
 	}
 
 	/**
