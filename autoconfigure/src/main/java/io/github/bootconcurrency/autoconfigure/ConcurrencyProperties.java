@@ -284,9 +284,11 @@ public class ConcurrencyProperties {
 
 		/**
 		 * How requests reach the workers: 'proxy' (the master proxies them) or
-		 * 'shared-socket' (the workers accept on the master's socket).
+		 * 'shared-socket' (the workers accept on the master's socket). Defaults to
+		 * 'shared-socket' where it works (Linux or macOS, on Java 22 or later), which
+		 * costs the master nothing per request, and to 'proxy' elsewhere.
 		 */
-		private Balancer balancer = Balancer.PROXY;
+		private Balancer balancer;
 
 		/**
 		 * Extra JVM options for every worker, after the master's own. The default, the

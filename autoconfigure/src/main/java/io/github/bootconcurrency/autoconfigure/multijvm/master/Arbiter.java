@@ -129,8 +129,8 @@ final class Arbiter implements MasterChannel.Master {
 	 */
 	int run() {
 		log("Master " + ProcessHandle.current().pid() + " started: " + this.target + " worker(s), worker model '"
-				+ this.config.settings().getWorkerModel().value() + "', balancer '" + this.config.balancerName()
-				+ "' on " + this.config.address() + ":" + this.config.port());
+				+ this.config.settings().getWorkerModel().value() + "', balancer '" + this.config.balancerName() + "' ("
+				+ this.config.balancerReason() + ") on " + this.config.address() + ":" + this.config.port());
 		warnings();
 		return run(Long.MAX_VALUE, POLL).orElseThrow();
 	}

@@ -46,10 +46,12 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * @param listenerLimits what the proxy's listener grants one client
  * @param requestTimeout the workers' request timeout, or {@code null} if their requests
  * have no deadline
+ * @param balancerReason why the balancer in {@code settings} was chosen, for the startup
+ * line
  */
 record MasterConfig(MultiJvm settings, int workers, String address, int port, int backlog, int workerCapacity,
 		Duration keepAlive, Duration queueTimeout, boolean ownManagementPort, ListenerLimits listenerLimits,
-		Duration requestTimeout) {
+		Duration requestTimeout, String balancerReason) {
 
 	/**
 	 * Most workers a master runs.
@@ -71,6 +73,18 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	 * workers
 	 */
 	static MasterConfig load(ConfigurableEnvironment environment) {
+		return load(environment, SharedSocket.unsupportedReason());
+	}
+
+	/**
+	 * Read the configuration from an environment, on a JVM and OS that can or cannot
+	 * share a listening socket.
+	 * @param environment the environment, with the profiles' configuration loaded
+	 * @param sharedSocketUnsupported why the shared-socket balancer cannot work here, or
+	 * empty if it can
+	 * @return the configuration
+	 */
+	static MasterConfig load(ConfigurableEnvironment environment, Optional<String> sharedSocketUnsupported) {
 		SettingsChecks checks = new SettingsChecks(environment);
 		ConcurrencyProperties properties = Binder.get(environment)
 			.bind("concurrency", Bindable.of(ConcurrencyProperties.class), new ChoiceFailures(environment, checks))
@@ -92,7 +106,8 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, "concurrency.multi-jvm.worker-model"),
 					"concurrency.multi-jvm.worker-model", settings.getWorkerModel().value(), "platform, virtual"));
 		}
-		Optional<String> unsupported = SharedSocket.unsupportedReason();
+		Optional<String> unsupported = sharedSocketUnsupported;
+		String balancerReason = chooseBalancer(settings, environment, unsupported);
 		if (settings.getBalancer() == Balancer.SHARED_SOCKET && unsupported.isPresent()) {
 			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, "concurrency.multi-jvm.balancer"),
 					"concurrency.multi-jvm.balancer", "shared-socket",
@@ -139,7 +154,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		return new MasterConfig(settings, workers, address, port, worker.backlog(), worker.requestLimit(),
 				worker.keepAliveTimeout(),
 				(settings.getQueueTimeout() != null) ? settings.getQueueTimeout() : settings.getBootTimeout(),
-				ownManagementPort(environment), limits, worker.requestTimeout());
+				ownManagementPort(environment), limits, worker.requestTimeout(), balancerReason);
 	}
 
 	/**
@@ -207,6 +222,26 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		}
 		return this.listenerLimits.descriptorShortfall(this.workers,
 				Math.min(this.workerCapacity, ProxyBalancer.MAX_CONNECTIONS_PER_WORKER), openFileLimit);
+	}
+
+	/**
+	 * Fill in the balancer when none is set: the one that costs the master nothing per
+	 * request where it works, the proxy elsewhere.
+	 * @return why the balancer in force was chosen
+	 */
+	private static String chooseBalancer(MultiJvm settings, ConfigurableEnvironment environment,
+			Optional<String> sharedSocketUnsupported) {
+		if (settings.getBalancer() != null) {
+			ConfiguredValue set = ConfiguredValue.find(environment, "concurrency.multi-jvm.balancer");
+			return (set != null) ? set.describe() : "concurrency.multi-jvm.balancer";
+		}
+		if (sharedSocketUnsupported.isEmpty()) {
+			settings.setBalancer(Balancer.SHARED_SOCKET);
+			return "the default on Linux and macOS with Java 22 or later: the workers accept on the master's"
+					+ " socket, with no hop through the master";
+		}
+		settings.setBalancer(Balancer.PROXY);
+		return "the default here, as shared-socket is not available: " + sharedSocketUnsupported.get();
 	}
 
 	/**
@@ -359,7 +394,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		this.settings.setForwardedAllowIps(running.settings.getForwardedAllowIps());
 		return new MasterConfig(this.settings, this.workers, running.address, running.port, running.backlog,
 				this.workerCapacity, this.keepAlive, running.queueTimeout, this.ownManagementPort,
-				running.listenerLimits, this.requestTimeout);
+				running.listenerLimits, this.requestTimeout, running.balancerReason);
 	}
 
 }

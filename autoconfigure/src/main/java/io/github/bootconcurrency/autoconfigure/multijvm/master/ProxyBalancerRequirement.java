@@ -58,7 +58,7 @@ final class ProxyBalancerRequirement {
 		}
 		ConfiguredValue configured = ConfiguredValue.find(environment, "concurrency.multi-jvm.balancer");
 		String setting = (configured != null) ? configured.describe()
-				: "proxy, the default (concurrency.multi-jvm.balancer is not set)";
+				: "proxy, " + config.balancerReason() + " (concurrency.multi-jvm.balancer is not set)";
 		throw new ProxyBalancerUnavailableException(setting, List.of(environment.getActiveProfiles()), missing,
 				DEPENDENCY, SharedSocket.unsupportedReason().orElse(null));
 	}

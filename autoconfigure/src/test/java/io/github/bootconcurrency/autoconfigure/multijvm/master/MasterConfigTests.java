@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
@@ -181,7 +182,8 @@ class MasterConfigTests {
 	@Test
 	void anOpenFileLimitBelowWhatTheProxyMayOpenIsWarnedAbout() {
 		MasterConfig config = MasterConfig
-			.load(new MockEnvironment().withProperty("concurrency.max-connections", "8192"));
+			.load(new MockEnvironment().withProperty("concurrency.max-connections", "8192")
+				.withProperty("concurrency.multi-jvm.balancer", "proxy"));
 		// 8,192 clients, 200 connections to each of 2 workers, 256 more.
 		assertThat(config.descriptorShortfall(8848)).isEmpty();
 		assertThat(config.descriptorShortfall(-1)).isEmpty();
@@ -191,10 +193,42 @@ class MasterConfigTests {
 	}
 
 	@Test
+	void theBalancerDefaultsToSharedSocketWhereItWorksAndSaysWhy() {
+		MasterConfig config = MasterConfig.load(new MockEnvironment(), Optional.empty());
+		assertThat(config.balancerName()).isEqualTo("shared-socket");
+		assertThat(config.balancerReason()).startsWith("the default on Linux and macOS with Java 22 or later");
+	}
+
+	@Test
+	void theBalancerDefaultsToTheProxyWhereSharedSocketIsNotAvailableAndSaysWhy() {
+		MasterConfig config = MasterConfig.load(new MockEnvironment(),
+				Optional.of("it works on Linux and macOS only, and this OS is Windows 11"));
+		assertThat(config.balancerName()).isEqualTo("proxy");
+		assertThat(config.balancerReason()).isEqualTo("the default here, as shared-socket is not available: it"
+				+ " works on Linux and macOS only, and this OS is Windows 11");
+	}
+
+	@Test
+	void aBalancerSetByTheUserIsKeptAndItsOriginIsTheReason() {
+		MasterConfig config = MasterConfig
+			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "proxy"), Optional.empty());
+		assertThat(config.balancerName()).isEqualTo("proxy");
+		assertThat(config.balancerReason()).startsWith("concurrency.multi-jvm.balancer=proxy");
+		assertThatExceptionOfType(InvalidSettingsException.class)
+			.isThrownBy(() -> MasterConfig.load(
+					new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "shared-socket"),
+					Optional.of("it needs Java 22 or later (java.lang.foreign), and this JVM is 21")))
+			.withMessageContaining("concurrency.multi-jvm.balancer = shared-socket")
+			.withMessageContaining("proxy (shared-socket is not available here: it needs Java 22 or later");
+	}
+
+	@Test
 	void changedListenerLimitsTakeARestartOfTheMaster() {
-		MasterConfig running = MasterConfig.load(new MockEnvironment());
+		MasterConfig running = MasterConfig
+			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "proxy"));
 		MasterConfig next = MasterConfig
-			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.request-header-timeout", "5s")
+			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "proxy")
+				.withProperty("concurrency.multi-jvm.request-header-timeout", "5s")
 				.withProperty("concurrency.max-connections", "1000")
 				.withProperty("concurrency.platform.max-threads", "20"));
 		assertThat(running.restartOnlyChanges(next))

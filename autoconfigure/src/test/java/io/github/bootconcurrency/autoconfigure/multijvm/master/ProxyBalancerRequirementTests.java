@@ -1,5 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
+import java.util.Optional;
+
 import java.util.List;
 
 import io.undertow.Version;
@@ -36,18 +38,27 @@ class ProxyBalancerRequirementTests {
 	}
 
 	@Test
-	void theDefaultBalancerIsTheProxyAndIsCheckedToo() {
+	void theProxyChosenByDefaultWhereSharedSocketIsNotAvailableIsCheckedToo() {
 		MockEnvironment environment = new MockEnvironment();
-		MasterConfig config = MasterConfig.load(environment);
+		MasterConfig config = MasterConfig.load(environment, Optional.of("it needs Java 22 or later"));
 		assertThatExceptionOfType(ProxyBalancerUnavailableException.class)
 			.isThrownBy(() -> ProxyBalancerRequirement.check(config, environment, WITHOUT_UNDERTOW))
 			.satisfies((failure) -> assertThat(failure.getBalancerSetting())
-				.isEqualTo("proxy, the default (concurrency.multi-jvm.balancer is not set)"));
+				.isEqualTo("proxy, the default here, as shared-socket is not available: it needs Java 22 or later"
+						+ " (concurrency.multi-jvm.balancer is not set)"));
+	}
+
+	@Test
+	void sharedSocketChosenByDefaultNeedsNoUndertow() {
+		MockEnvironment environment = new MockEnvironment();
+		MasterConfig config = MasterConfig.load(environment, Optional.empty());
+		assertThat(config.balancerName()).isEqualTo("shared-socket");
+		assertThatNoException().isThrownBy(() -> ProxyBalancerRequirement.check(config, environment, WITHOUT_UNDERTOW));
 	}
 
 	@Test
 	void xniosProviderIsNeededTooThoughUndertowFindsItOnlyAtRuntime() {
-		MockEnvironment environment = new MockEnvironment();
+		MockEnvironment environment = new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "proxy");
 		assertThatExceptionOfType(ProxyBalancerUnavailableException.class)
 			.isThrownBy(() -> ProxyBalancerRequirement.check(MasterConfig.load(environment), environment,
 					new FilteredClassLoader("org.xnio.nio.")))
@@ -57,7 +68,7 @@ class ProxyBalancerRequirementTests {
 
 	@Test
 	void proxyWithUndertowPasses() {
-		MockEnvironment environment = new MockEnvironment();
+		MockEnvironment environment = new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "proxy");
 		assertThatNoException().isThrownBy(() -> ProxyBalancerRequirement.check(MasterConfig.load(environment),
 				environment, getClass().getClassLoader()));
 	}
