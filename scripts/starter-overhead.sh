@@ -3,10 +3,11 @@
 # the sample app under the starter's platform model, against the same jar with every auto-
 # configuration of the starter excluded (plain Spring Boot on Tomcat's defaults, as the suite's
 # no-starter model). The two are alternated ROUNDS times, each started fresh, warmed up for 30 s
-# with the same closed loop, then measured for 10 s with the load tool's socket client, so that
-# the spread from one fresh JVM to the next shows next to the difference.
+# with the same closed loop, then measured for 10 s with wrk (an outside client: native, little
+# CPU of its own), so that the spread from one fresh JVM to the next shows next to the difference.
+# The app's CPU per request is read from /proc around the measured loop.
 #
-# Usage: scripts/starter-overhead.sh      (env: ROUNDS=4)
+# Usage: scripts/starter-overhead.sh      (env: ROUNDS=4 WARMUP=30)
 # Needs the jars (./mvnw package builds them) and a JDK 21+ (JAVA_HOME or
 # /usr/lib/jvm/temurin-25-jdk-amd64). Only 127.0.0.1 is targeted; every wait is bounded.
 # Writes docs/benchmarks/starter-overhead.md.
@@ -15,13 +16,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 jar=sample-app/target/concurrency-sample-app-0.1.0-SNAPSHOT.jar
-tool=benchmark/target/benchmark.jar
+
 java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 ROUNDS=${ROUNDS:-4}
+WARMUP=${WARMUP:-30}
 readonly port=18330
 
-[ -f "$jar" ] && [ -f "$tool" ] || { echo "No $jar or $tool: build with ./mvnw -q package -DskipTests" >&2; exit 1; }
+[ -f "$jar" ] || { echo "No $jar: build with ./mvnw -q package -DskipTests" >&2; exit 1; }
 [ -x "$java" ] || { echo "No java at $java: set JAVA_HOME to a JDK 21 or later" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "No wrk: apt-get install wrk" >&2; exit 1; }
 
 # The starter's auto-configurations, from its own imports file, plus the sample's own exclusion,
 # which a command-line list replaces.
@@ -45,14 +48,19 @@ for round in $(seq 1 "$ROUNDS"); do
       curl -sf "http://127.0.0.1:$port/hello" >/dev/null && break
       sleep 0.5
     done
-    out=$("$java" -jar "$tool" closed-loop --url="http://127.0.0.1:$port/hello" --connections=64 --duration=10s \
-      --warmup=30s --watch-pid="$app" --quiet) || true
+    wrk -t2 -c64 -d"${WARMUP}s" "http://127.0.0.1:$port/hello" >/dev/null 2>&1 || true
+    sleep 1
+    before=$(awk '{ print $14 + $15 }' "/proc/$app/stat")
+    out=$(wrk -t2 -c64 -d10s "http://127.0.0.1:$port/hello" 2>&1) || true
+    after=$(awk '{ print $14 + $15 }' "/proc/$app/stat")
     kill "$app"
     wait "$app" 2>/dev/null || true
     app=""
     # model round requests/s app-µs-per-request
-    awk -v m=$model -v r="$round" '/^  throughput/ { t = $2 } /^  server CPU/ { gsub(/[(,]/, "", $0); c = $(NF - 3) }
-      END { print m, r, t, c }' <<<"$out" >>"$results"
+    awk -v m=$model -v r="$round" -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
+      /Requests\/sec/ { t = $2 } /requests in/ { n = $1 }
+      /Non-2xx|Socket errors/ { bad = 1 }
+      END { if (bad) t = "failed"; printf "%s %s %s %.1f\n", m, r, t, (n > 0) ? ticks / hz * 1e6 / n : 0 }' <<<"$out" >>"$results"
     echo "round $round, $model: $(tail -n 1 "$results")" >&2
   done
 done
@@ -60,7 +68,7 @@ done
 exec > >(tee docs/benchmarks/starter-overhead.md)
 
 echo "Written by \`scripts/starter-overhead.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'): the sample app's /hello," \
-  "64 connections, 30 s warm-up and 10 s measured with the load tool's socket client, $ROUNDS alternated" \
+  "64 connections, ${WARMUP} s warm-up and 10 s measured with wrk -t2 -c64, $ROUNDS alternated" \
   "round(s), each app started fresh; $(nproc) cores; $("$java" -version 2>&1 | head -n 1)."
 echo
 echo "| Round | With the starter (platform): requests/s | app CPU per request | Without: requests/s | app CPU per request |"
