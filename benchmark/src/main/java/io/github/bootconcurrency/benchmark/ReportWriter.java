@@ -240,7 +240,8 @@ final class ReportWriter {
 			return "Not measured.";
 		}
 		table.append("\nCPU time read from /proc for the app's process, its child processes ")
-			.append("(the multi-jvm workers) and the load tool's own process, over each step. \"Cores busy\" is their sum ")
+			.append("(the multi-jvm workers, Gunicorn's workers) and the client, over each step: the load tool's own process, or, "
+					+ "on the wrk rows, wrk's process. \"Cores busy\" is their sum ")
 			.append(String.format(Locale.ROOT,
 					"over %d cores × wall time: near 100 %% the step was limited by the CPU, ", cores))
 			.append("which the client shares with the app. The client's CPU time includes starting its N threads ")
