@@ -2,7 +2,9 @@
 # Runs the benchmark suite (docs/benchmarks.md): builds the sample app and the load tool,
 # then runs every model of the Gunicorn experiment and regenerates docs/benchmarks.md and
 # docs/benchmarks/*.png. Arguments are passed to the suite, e.g. --quick for a smoke run,
-# --models=virtual,platform, --app-jvm-args="-XX:+UseParallelGC".
+# --models=virtual,platform, --app-jvm-args="-XX:+UseParallelGC". wrk (the throughput step's
+# outside client) and Debian's gunicorn, python3-flask and python3-gevent (the seed's own stack)
+# are optional: what is missing is said, and the suite goes on without it.
 #
 # Needs a JDK 22 or later (the shared-socket balancer calls libc through java.lang.foreign):
 # JAVA_HOME if it is one, else the newest under /usr/lib/jvm. The suite runs the app with
@@ -59,6 +61,21 @@ fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 20000 ]; then
   echo "Warning: ulimit -n is $(ulimit -n); 10,000 connections at once need more than 10,000." >&2
+fi
+
+# Optional parts: the suite runs without them and says so in the page.
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+[ -x /usr/bin/gunicorn ] || missing+=(gunicorn)
+if [ -x /usr/bin/python3 ]; then
+  /usr/bin/python3 -c 'import flask' 2>/dev/null || missing+=(python3-flask)
+  /usr/bin/python3 -c 'import gevent' 2>/dev/null || missing+=(python3-gevent)
+else
+  missing+=(python3-flask python3-gevent)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Not installed: ${missing[*]}. Without wrk the throughput targets are not measured; without" \
+    "gunicorn and its modules the Gunicorn models are not measured. To install: apt-get install ${missing[*]}" >&2
 fi
 
 ./mvnw -q -B package -DskipTests

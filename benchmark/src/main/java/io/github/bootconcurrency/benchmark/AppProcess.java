@@ -20,10 +20,11 @@ import java.util.regex.Pattern;
 
 /**
  * The sample app, started fresh for one model on a free loopback port, with the JDK that
- * runs the suite. Its output goes to a log file (a pipe nobody reads would block it once
- * full); the log is where the suite looks for the multi-jvm master's
- * {@code worker N ... is ready} lines, since readiness on the master's port turns UP as
- * soon as the first worker is.
+ * runs the suite (or, for a Gunicorn model, the Flask app under {@link Gunicorn}, which
+ * is ready when {@code /hello} answers and every worker has booted). Its output goes to a
+ * log file (a pipe nobody reads would block it once full); the log is where the suite
+ * looks for the multi-jvm master's {@code worker N ... is ready} lines, since readiness
+ * on the master's port turns UP as soon as the first worker is.
  * <p>
  * Stopping sends SIGTERM, waits, then kills the process and whatever it started: the next
  * model must find the machine as this one found it.
@@ -31,6 +32,8 @@ import java.util.regex.Pattern;
 final class AppProcess implements AutoCloseable {
 
 	private static final Pattern WORKER_READY = Pattern.compile("\\[master\\] worker \\d+ .*is ready");
+
+	private static final Pattern GUNICORN_WORKER_BOOTED = Pattern.compile("Booting worker with pid");
 
 	private static final Pattern TOTAL_TIME = Pattern
 		.compile("\\{\\s*\"statistic\"\\s*:\\s*\"TOTAL_TIME\"\\s*,\\s*\"value\"\\s*:\\s*([0-9.eE+-]+)");
@@ -45,14 +48,14 @@ final class AppProcess implements AutoCloseable {
 
 	private final long startNanos;
 
-	private final boolean singleJvm;
+	private final AppModel model;
 
-	private AppProcess(Process process, int port, Path log, long startNanos, boolean singleJvm) {
+	private AppProcess(Process process, int port, Path log, long startNanos, AppModel model) {
 		this.process = process;
 		this.port = port;
 		this.log = log;
 		this.startNanos = startNanos;
-		this.singleJvm = singleJvm;
+		this.model = model;
 	}
 
 	/**
@@ -68,20 +71,25 @@ final class AppProcess implements AutoCloseable {
 	static AppProcess start(String java, Path jar, List<String> jvmArguments, AppModel model, Path log,
 			Duration bootTimeout) throws IOException, InterruptedException {
 		int port = freePort();
-		List<String> command = new ArrayList<>();
-		command.add(java);
-		command.addAll(jvmArguments);
-		command.add("-jar");
-		command.add(jar.toString());
-		command.add("--server.port=" + port);
-		command.add("--server.address=127.0.0.1");
-		command.addAll(model.appArguments());
 		Files.createDirectories(log.getParent());
+		List<String> command = new ArrayList<>();
+		if (model.gunicorn()) {
+			command.addAll(Gunicorn.command(model, Gunicorn.extractApp(log.getParent().resolve("flask-app")), port));
+		}
+		else {
+			command.add(java);
+			command.addAll(jvmArguments);
+			command.add("-jar");
+			command.add(jar.toString());
+			command.add("--server.port=" + port);
+			command.add("--server.address=127.0.0.1");
+			command.addAll(model.appArguments());
+		}
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 		// Without a profile the sample app needs no Redis; make sure none is picked up.
 		builder.environment().remove("SPRING_PROFILES_ACTIVE");
 		long startNanos = System.nanoTime();
-		AppProcess app = new AppProcess(builder.start(), port, log, startNanos, model.workers() == 0);
+		AppProcess app = new AppProcess(builder.start(), port, log, startNanos, model);
 		try {
 			app.awaitReady(model.workers(), bootTimeout);
 		}
@@ -102,7 +110,7 @@ final class AppProcess implements AutoCloseable {
 
 	private void awaitReady(int workers, Duration timeout) throws IOException, InterruptedException {
 		long deadline = this.startNanos + timeout.toNanos();
-		URI readiness = uri("/actuator/health/readiness");
+		URI readiness = uri(this.model.gunicorn() ? "/hello" : "/actuator/health/readiness");
 		try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
 			HttpRequest request = HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(2)).build();
 			boolean answered = false;
@@ -137,8 +145,9 @@ final class AppProcess implements AutoCloseable {
 	}
 
 	private long readyWorkers() {
+		Pattern ready = this.model.gunicorn() ? GUNICORN_WORKER_BOOTED : WORKER_READY;
 		try (var lines = Files.lines(this.log)) {
-			return lines.filter((line) -> WORKER_READY.matcher(line).find()).count();
+			return lines.filter((line) -> ready.matcher(line).find()).count();
 		}
 		catch (IOException | UncheckedIOException ex) {
 			return 0;
@@ -157,10 +166,11 @@ final class AppProcess implements AutoCloseable {
 	 * Reads the CPU time of the app, of its children and of this process, and the app's
 	 * GC pause time. The pause time comes from the app's {@code jvm.gc.pause} metric, on
 	 * single-JVM models only: under multi-jvm a request to the app's port reaches one
-	 * worker of several.
+	 * worker of several. Gunicorn models have no such metric.
 	 */
 	Usage.Reading reading() {
-		return Usage.Reading.of(this.process.toHandle(), this.singleJvm ? gcPauseSeconds() : Double.NaN);
+		boolean singleJvm = !this.model.gunicorn() && this.model.workers() == 0;
+		return Usage.Reading.of(this.process.toHandle(), singleJvm ? gcPauseSeconds() : Double.NaN);
 	}
 
 	private double gcPauseSeconds() {
@@ -187,6 +197,10 @@ final class AppProcess implements AutoCloseable {
 
 	URI uri(String pathAndQuery) {
 		return URI.create("http://127.0.0.1:" + this.port + pathAndQuery);
+	}
+
+	long pid() {
+		return this.process.pid();
 	}
 
 	Path log() {

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,6 +24,12 @@ import io.github.bootconcurrency.benchmark.Targets.Target;
  * the bound is not run at a larger N on that model (one thread sleeping 1 s per request
  * would need 3 hours for 10,000); the docs show it as skipped. A model that fails to
  * start is reported and the suite goes on with the next.
+ * <p>
+ * The hello throughput step runs last, in rounds across the models (A, B, …, A, B, …):
+ * each round starts every model afresh, warms it up, and measures it with wrk (when on
+ * the {@code PATH}) then with the load tool, so that the ratio targets pair figures of
+ * the same round. The seed's stack, the Flask app under Gunicorn, goes through the same
+ * steps when installed.
  * <p>
  * Startup time is measured from the process start to the first {@code 200} of
  * {@code /actuator/health/readiness} (for multi-jvm, until every worker is ready). For
@@ -75,8 +80,8 @@ public final class BenchmarkSuite {
 			System.err.println("Options: --quick --models=a,b --workloads=cpu,io,hello-burst,hello-throughput,startup "
 					+ "--app-jvm-args=\"...\" --io-sleep=1 --cpu-n=1,2,4,8 --io-n=10,100,1000,10000 --hello-burst=10000 "
 					+ "--connections=64 --duration=10s --warmup=10s --step-timeout=180s --boot-timeout=120s --startup-runs=5 "
-					+ "--client=socket|jdk --cpu-samples=3 --throughput-warmup=30s --jar=PATH --docs=docs. Models: "
-					+ String.join(", ", AppModel.all().stream().map(AppModel::id).toList()));
+					+ "--client=socket|jdk --cpu-samples=3 --throughput-warmup=30s --throughput-rounds=2 --jar=PATH "
+					+ "--docs=docs. Models: " + String.join(", ", AppModel.all().stream().map(AppModel::id).toList()));
 			return 2;
 		}
 		try {
@@ -124,42 +129,64 @@ public final class BenchmarkSuite {
 					app.close();
 				}
 			}));
-			say("Benchmark suite: %d model(s), java %s, app jar %s", this.options.models().size(), this.java,
+			SuiteLog.say("Benchmark suite: %d model(s), java %s, app jar %s", this.options.models().size(), this.java,
 					this.options.jar());
-			say("Settings: %s", this.options.describe());
+			SuiteLog.say("Settings: %s", this.options.describe());
 			int ioMax = (this.options.ioN().length > 0) ? this.options.ioN()[this.options.ioN().length - 1] : 0;
 			LoadTool.warnIfTooFewFiles(Math.max(ioMax, this.options.helloBurst()));
 			for (AppModel model : this.options.models()) {
 				measure(model);
+			}
+			if (this.options.workloads().contains(Workload.HELLO_THROUGHPUT)) {
+				throughputRounds();
 			}
 			if (this.options.startupRuns() > 0) {
 				startups();
 			}
 			this.results.elapsed(Duration.ofNanos(System.nanoTime() - start));
 			List<Target> targets = Targets.evaluate(this.results);
-			say("Targets:");
-			targets.forEach((target) -> say("  %-8s %s: %s", target.verdict().replace("*", ""), target.name(),
+			SuiteLog.say("Targets:");
+			targets.forEach((target) -> SuiteLog.say("  %-8s %s: %s", target.verdict().replace("*", ""), target.name(),
 					target.measured()));
 			ReportWriter.write(this.results, targets, this.command);
 			List<String> charts = Charts.write(this.results, this.options.docs().resolve("benchmarks"));
-			say("Wrote %s, %s and %s in %.1f min.", this.options.docs().resolve(ReportWriter.OUTPUT),
+			SuiteLog.say("Wrote %s, %s and %s in %.1f min.", this.options.docs().resolve(ReportWriter.OUTPUT),
 					this.options.docs().resolve(ReportWriter.CSV), charts, this.results.elapsed().toSeconds() / 60.0);
 		}
 
 		private void measure(AppModel model) throws InterruptedException {
-			say("== %s (%s)", model.title(), model.id());
+			SuiteLog.say("== %s (%s)", model.title(), model.id());
+			if (model.gunicorn()) {
+				String missing = Gunicorn.missing(model);
+				if (missing != null) {
+					SuiteLog.say("   %s: %s; the suite goes on without it", model.id(), missing);
+					this.results.failed(model.id(), missing);
+					return;
+				}
+			}
+			List<Workload> workloads = new ArrayList<>();
+			for (Workload workload : Workload.values()) {
+				// The throughput step runs later, in rounds across the models.
+				if (this.options.workloads().contains(workload) && workload != Workload.HELLO_THROUGHPUT
+						&& (model.full() || workload.hello())) {
+					workloads.add(workload);
+				}
+			}
+			if (workloads.isEmpty() && model.gunicorn()) {
+				return;
+			}
 			long modelStart = System.nanoTime();
 			AppProcess app = null;
 			try {
 				app = startApp(model, model.id());
-				this.results.startup(model.id(), app.startup());
-				say("   ready: readiness after %.2f s (log %s)", Measurement.seconds(app.startup()), app.log());
+				if (!model.gunicorn()) {
+					this.results.startup(model.id(), app.startup());
+				}
+				SuiteLog.say("   ready: readiness after %.2f s (log %s)", Measurement.seconds(app.startup()),
+						app.log());
 				warmUp(app, model);
 				int restarts = 0;
-				for (Workload workload : Workload.values()) {
-					if (!this.options.workloads().contains(workload) || (!model.full() && !workload.hello())) {
-						continue;
-					}
+				for (Workload workload : workloads) {
 					if (run(app, model, workload)) {
 						// Requests cancelled by the client are still queued in the server
 						// and would be served before the next workload's: start afresh
@@ -167,14 +194,14 @@ public final class BenchmarkSuite {
 						app.close();
 						restarts++;
 						app = startApp(model, model.id() + "-restart-" + restarts);
-						say("   restarted after a step that reached its bound: ready after %.2f s",
+						SuiteLog.say("   restarted after a step that reached its bound: ready after %.2f s",
 								Measurement.seconds(app.startup()));
 						warmUp(app, model);
 					}
 				}
 			}
 			catch (IOException | RuntimeException ex) {
-				say("   %s could not be measured: %s", model.id(), ex.getMessage());
+				SuiteLog.say("   %s could not be measured: %s", model.id(), ex.getMessage());
 				this.results.failed(model.id(), String.valueOf(ex.getMessage()));
 			}
 			finally {
@@ -183,7 +210,7 @@ public final class BenchmarkSuite {
 				}
 				this.running.set(null);
 			}
-			say("   %s done in %.0f s", model.id(), (System.nanoTime() - modelStart) / 1e9);
+			SuiteLog.say("   %s done in %.0f s", model.id(), (System.nanoTime() - modelStart) / 1e9);
 		}
 
 		/**
@@ -196,21 +223,43 @@ public final class BenchmarkSuite {
 				case IO -> series(app, model, workload, this.options.ioN(),
 						"/io-bound?s=" + Targets.fmt(this.options.ioSleepSeconds()));
 				case HELLO_BURST -> series(app, model, workload, new int[] { this.options.helloBurst() }, "/hello");
-				case HELLO_THROUGHPUT -> {
-					if (!this.options.throughputWarmup().isZero()) {
-						Duration bound = this.options.stepTimeout();
-						new LoadEngine(bound, bound, ProgressPrinter.silent(), this.options.client()).closedLoop(
-								app.uri("/hello"), this.options.connections(), this.options.throughputWarmup(),
-								100_000_000);
-					}
-					pause();
-					Usage.Reading before = app.reading();
-					LoadResult result = engine().closedLoop(app.uri("/hello"), this.options.connections(),
-							this.options.duration(), 100_000_000);
-					yield record(model, workload, this.options.connections(), result, before.until(app.reading()), "")
-						.timedOut();
-				}
+				case HELLO_THROUGHPUT -> false;
 			};
+		}
+
+		/**
+		 * The hello throughput step, in rounds: every model of the run in the first, the
+		 * models of the ratio targets in the others.
+		 */
+		private void throughputRounds() throws InterruptedException {
+			Path wrk = Wrk.find();
+			this.results.wrk((wrk != null) ? wrk.toString() : null);
+			if (wrk == null) {
+				SuiteLog.say(
+						"   wrk is not on the PATH (apt-get install wrk): the throughput step measures with the load tool "
+								+ "only, and the ratio targets are not measured");
+			}
+			int rounds = this.options.throughputRounds();
+			for (int round = 1; round <= rounds; round++) {
+				for (AppModel model : this.options.models()) {
+					if (this.results.failures().containsKey(model.id()) || (round > 1 && !model.inThroughputTargets())
+							|| (model.gunicorn() && Gunicorn.missing(model) != null)) {
+						continue;
+					}
+					SuiteLog.say("== hello throughput, round %d of %d: %s (%s)", round, rounds, model.title(),
+							model.id());
+					try (AppProcess app = startApp(model, model.id() + "-throughput-" + round)) {
+						this.results
+							.throughput(new ThroughputStep(this.options, wrk, this::engine).measure(app, model, round));
+					}
+					catch (IOException | RuntimeException ex) {
+						SuiteLog.say("   %s could not be measured: %s", model.id(), ex.getMessage());
+					}
+					finally {
+						this.running.set(null);
+					}
+				}
+			}
 		}
 
 		private AppProcess startApp(AppModel model, String logName) throws IOException, InterruptedException {
@@ -225,7 +274,7 @@ public final class BenchmarkSuite {
 		 * running server, not for its first requests.
 		 */
 		private void warmUp(AppProcess app, AppModel model) {
-			say("   warming up (%d s closed loop on /hello, then the other routes; not counted)",
+			SuiteLog.say("   warming up (%d s closed loop on /hello, then the other routes; not counted)",
 					this.options.warmup().toSeconds());
 			Duration bound = this.options.stepTimeout();
 			LoadEngine engine = new LoadEngine(bound, bound, ProgressPrinter.silent(), this.options.client());
@@ -249,12 +298,24 @@ public final class BenchmarkSuite {
 		private boolean series(AppProcess app, AppModel model, Workload workload, int[] ns, String path)
 				throws InterruptedException {
 			Integer exceededAt = null;
+			String skip = null;
+			Measurement last = null;
+			long bound = this.options.stepTimeout().toSeconds();
 			for (int n : ns) {
-				if (exceededAt != null) {
-					String note = String.format(Locale.ROOT, "skipped: N = %,d already reached the %d s step bound",
-							exceededAt, this.options.stepTimeout().toSeconds());
-					this.results.add(Measurement.skipped(model.id(), workload, n, note));
-					say("   %-16s N=%-6d %s", workload.id(), n, note);
+				if (skip == null && last != null && last.clean()
+						&& last.wallSeconds() * n / last.n() > this.options.stepTimeout().toSeconds()) {
+					// A step that would only reach the bound costs the bound, a restart
+					// and
+					// a warm-up, and says no more than this: past the server's
+					// concurrency,
+					// wall time grows at least in proportion to N.
+					skip = String.format(Locale.ROOT,
+							"skipped: N = %,d took %.1f s, so N = %,d would take about %.0f s, over the %d s step bound",
+							last.n(), last.wallSeconds(), n, last.wallSeconds() * n / last.n(), bound);
+				}
+				if (skip != null) {
+					this.results.add(Measurement.skipped(model.id(), workload, n, skip));
+					SuiteLog.say("   %-16s N=%-6d %s", workload.id(), n, skip);
 					continue;
 				}
 				int samples = (workload == Workload.CPU) ? this.options.cpuSamples() : 1;
@@ -271,16 +332,17 @@ public final class BenchmarkSuite {
 				Sample kept = Sample.median(runs);
 				String note = (runs.size() > 1) ? "median of " + runs.size() + " runs: " + Sample.walls(runs) + " s"
 						: "";
-				if (record(model, workload, n, kept.result(), kept.usage(), note).timedOut()) {
+				last = record(model, workload, n, kept.result(), kept.usage(), note);
+				if (last.timedOut()) {
 					exceededAt = n;
+					skip = String.format(Locale.ROOT, "skipped: N = %,d already reached the %d s step bound", n, bound);
 				}
 			}
 			return exceededAt != null;
 		}
 
 		private boolean timedOut(LoadResult result) {
-			return result.errorCount(SocketError.DEADLINE) > 0
-					|| result.wall().compareTo(this.options.stepTimeout()) >= 0;
+			return SuiteLog.timedOut(result, this.options.stepTimeout());
 		}
 
 		private Measurement record(AppModel model, Workload workload, int n, LoadResult result, Usage usage,
@@ -288,37 +350,8 @@ public final class BenchmarkSuite {
 			boolean timedOut = timedOut(result);
 			Measurement measurement = new Measurement(model.id(), workload, n, result, timedOut, note, usage);
 			this.results.add(measurement);
-			say("   %-16s N=%-6d wall %8.3f s  p50 %9s  p99 %9s  max %9s  %s; socket errors: %s%s", workload.id(), n,
-					result.wallSeconds(), LoadResult.millis(result.percentile(50)),
-					LoadResult.millis(result.percentile(99)), LoadResult.millis(result.max()), result.statusHistogram(),
-					result.errorSummary(), (workload == Workload.HELLO_THROUGHPUT)
-							? String.format(Locale.ROOT, "; %,.0f requests/s", result.throughput()) : "");
-			say("   %-16s CPU: app %.2f s, workers %.2f s, client %.2f s; app GC pauses %.3f s%s", "",
-					usage.appCpuSeconds(), usage.workersCpuSeconds(), usage.clientCpuSeconds(), usage.gcPauseSeconds(),
-					note.isEmpty() ? "" : "; " + note);
+			SuiteLog.report(measurement);
 			return measurement;
-		}
-
-		/** One run of a step, and what it cost. */
-		private record Sample(LoadResult result, Usage usage) {
-
-			/**
-			 * The run of median wall time; a run that reached its bound wins, to be
-			 * reported.
-			 */
-			static Sample median(List<Sample> runs) {
-				List<Sample> sorted = new ArrayList<>(runs);
-				sorted.sort(Comparator.comparing((Sample sample) -> sample.result().wall()));
-				return sorted.get(sorted.size() / 2);
-			}
-
-			static String walls(List<Sample> runs) {
-				return String.join(", ",
-						runs.stream()
-							.map((run) -> String.format(Locale.ROOT, "%.2f", run.result().wallSeconds()))
-							.toList());
-			}
-
 		}
 
 		/**
@@ -333,17 +366,17 @@ public final class BenchmarkSuite {
 			if (pair.isEmpty()) {
 				return;
 			}
-			say("== startup time: %d more start(s) of %s, alternated", this.options.startupRuns(),
+			SuiteLog.say("== startup time: %d more start(s) of %s, alternated", this.options.startupRuns(),
 					String.join(" and ", pair.stream().map(AppModel::id).toList()));
 			for (int i = 0; i < this.options.startupRuns(); i++) {
 				for (AppModel model : pair) {
 					pause();
 					try (AppProcess app = startApp(model, model.id() + "-startup-" + (i + 1))) {
 						this.results.startup(model.id(), app.startup());
-						say("   %-12s ready after %.2f s", model.id(), Measurement.seconds(app.startup()));
+						SuiteLog.say("   %-12s ready after %.2f s", model.id(), Measurement.seconds(app.startup()));
 					}
 					catch (IOException | RuntimeException ex) {
-						say("   %s did not start: %s", model.id(), ex.getMessage());
+						SuiteLog.say("   %s did not start: %s", model.id(), ex.getMessage());
 					}
 					finally {
 						this.running.set(null);
@@ -352,18 +385,13 @@ public final class BenchmarkSuite {
 			}
 		}
 
-		private LoadEngine engine() {
+		LoadEngine engine() {
 			Duration bound = this.options.stepTimeout();
 			return new LoadEngine(bound, bound, this.progress, this.options.client());
 		}
 
 		private void pause() throws InterruptedException {
 			Thread.sleep(this.options.pause());
-		}
-
-		private static void say(String format, Object... args) {
-			System.out.println(String.format(Locale.ROOT, format, args));
-			System.out.flush();
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 
 import io.github.bootconcurrency.benchmark.Measurement.Workload;
 import org.knowm.xchart.BitmapEncoder;
@@ -54,9 +55,7 @@ final class Charts {
 				"N (requests at once, log scale)")) {
 			written.add(IO);
 		}
-		if (barChart(results, Workload.HELLO_THROUGHPUT, directory.resolve(THROUGHPUT),
-				"hello throughput, closed loop of " + results.options().connections() + " connections",
-				"successful requests/s", true)) {
+		if (throughputChart(results, directory.resolve(THROUGHPUT))) {
 			written.add(THROUGHPUT);
 		}
 		if (barChart(results, Workload.HELLO_BURST, directory.resolve(HELLO_BURST),
@@ -117,6 +116,44 @@ final class Charts {
 			}
 			chart.addSeries(cores + "-core ideal (from platform's N = 1)", x, y).setMarker(SeriesMarkers.NONE);
 		});
+	}
+
+	/**
+	 * Hello throughput of every model, the median of its rounds, under wrk and under the
+	 * load tool side by side.
+	 */
+	private static boolean throughputChart(SuiteResults results, Path file) throws IOException {
+		List<String> names = new ArrayList<>();
+		List<Number> wrk = new ArrayList<>();
+		List<Number> own = new ArrayList<>();
+		for (AppModel model : results.models()) {
+			List<ThroughputRun> runs = results.throughput(model.id());
+			OptionalDouble ownRate = ThroughputRun.median(runs, ThroughputRun::ownRate);
+			OptionalDouble wrkRate = ThroughputRun.median(runs, ThroughputRun::wrkRate);
+			if (ownRate.isPresent() || wrkRate.isPresent()) {
+				names.add(model.id());
+				wrk.add(wrkRate.orElse(0));
+				own.add(ownRate.orElse(0));
+			}
+		}
+		if (names.isEmpty()) {
+			return false;
+		}
+		CategoryChart chart = new CategoryChartBuilder().width(WIDTH)
+			.height(HEIGHT)
+			.title("hello throughput, closed loop of " + results.options().connections() + " connections")
+			.xAxisTitle("model")
+			.yAxisTitle("successful requests/s")
+			.build();
+		chart.getStyler().setLegendPosition(LegendPosition.InsideNE);
+		chart.getStyler().setXAxisLabelRotation(30);
+		chart.getStyler().setYAxisDecimalPattern("#,##0");
+		if (results.wrk() != null) {
+			chart.addSeries("wrk", names, wrk);
+		}
+		chart.addSeries("load tool", names, own);
+		BitmapEncoder.saveBitmap(chart, file.toString(), BitmapFormat.PNG);
+		return true;
 	}
 
 	private static boolean barChart(SuiteResults results, Workload workload, Path file, String title, String yTitle,

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,7 +53,7 @@ final class ReportWriter {
 		values.put("targets", targets(targets));
 		values.put("cpu", wallTables(results, Workload.CPU));
 		values.put("io", wallTables(results, Workload.IO));
-		values.put("hello", hello(results));
+		values.put("hello", HelloTable.render(results));
 		values.put("usage", usage(results));
 		values.put("startup", startup(results));
 		values.put("failures", failures(results));
@@ -154,7 +153,7 @@ final class ReportWriter {
 		return table.toString().stripTrailing();
 	}
 
-	private static String wallCell(Measurement measurement) {
+	static String wallCell(Measurement measurement) {
 		if (!measurement.measured()) {
 			return "skipped";
 		}
@@ -199,44 +198,6 @@ final class ReportWriter {
 				measurement.timedOut() ? "reached the step bound" : measurement.note());
 	}
 
-	private static String hello(SuiteResults results) {
-		StringBuilder table = new StringBuilder();
-		table.append(String.format(Locale.ROOT,
-				"| Model | Throughput (requests/s, %d connections) | p50 | p99 | Failed | %,d at once: wall (s) | p99 | Failed |%n",
-				results.options().connections(), results.options().helloBurst()));
-		table.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-		boolean any = false;
-		for (AppModel model : results.models()) {
-			Optional<Measurement> loop = results.find(model.id(), Workload.HELLO_THROUGHPUT,
-					results.options().connections());
-			Optional<Measurement> burst = results.find(model.id(), Workload.HELLO_BURST,
-					results.options().helloBurst());
-			if (loop.isEmpty() && burst.isEmpty()) {
-				continue;
-			}
-			any = true;
-			table.append("| ").append(model.title()).append(" | ");
-			if (loop.filter(Measurement::measured).isPresent()) {
-				LoadResult result = loop.get().result();
-				table.append(String.format(Locale.ROOT, "%,.0f | %s | %s | %d | ", result.throughput(),
-						LoadResult.millis(result.percentile(50)), LoadResult.millis(result.percentile(99)),
-						result.failures()));
-			}
-			else {
-				table.append("- | - | - | - | ");
-			}
-			if (burst.filter(Measurement::measured).isPresent()) {
-				LoadResult result = burst.get().result();
-				table.append(String.format(Locale.ROOT, "%s | %s | %d |%n", wallCell(burst.get()),
-						LoadResult.millis(result.percentile(99)), result.failures()));
-			}
-			else {
-				table.append("- | - | - |\n");
-			}
-		}
-		return any ? table.toString().stripTrailing() : "Not run.";
-	}
-
 	/**
 	 * Where the machine's CPU went in the steps that load the app hardest: the hello
 	 * closed loop, and the largest N of hello and of the IO-bound route at once.
@@ -258,26 +219,48 @@ final class ReportWriter {
 			any = true;
 			Usage u = m.usage();
 			String step = (m.workload() == Workload.HELLO_THROUGHPUT)
-					? String.format(Locale.ROOT, "hello, %d connections", m.n()) : String.format(Locale.ROOT,
-							"%s, %,d at once", (m.workload() == Workload.IO) ? "IO" : "hello", m.n());
+					? String.format(Locale.ROOT, "hello, %d connections%s", m.n(),
+							m.note().isEmpty() ? "" : ", " + m.note())
+					: String.format(Locale.ROOT, "%s, %,d at once", (m.workload() == Workload.IO) ? "IO" : "hello",
+							m.n());
 			table.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %s | %.2f | %.0f %% | %s | %s |%n",
 					results.title(m.model()), step, m.wallSeconds(), u.serverCpuSeconds(),
 					(u.workersCpuSeconds() > 0) ? String.format(Locale.ROOT, "%.2f", u.workersCpuSeconds()) : "-",
 					u.clientCpuSeconds(), 100 * u.busy(m.wallSeconds(), cores),
 					Double.isNaN(u.gcPauseSeconds()) ? "-" : String.format(Locale.ROOT, "%.2f", u.gcPauseSeconds()),
 					Usage.microsPerRequest(u.serverCpuSeconds(), m.result().requests())));
+			for (ThroughputRun run : results.throughput()) {
+				if (m.workload() == Workload.HELLO_THROUGHPUT && run.own() == m && run.wrk() != null
+						&& run.wrkUsage().known()) {
+					table.append(wrkUsageRow(results, run, cores));
+				}
+			}
 		}
 		if (!any) {
 			return "Not measured.";
 		}
 		table.append("\nCPU time read from /proc for the app's process, its child processes ")
-			.append("(the multi-jvm workers) and the load tool's own process, over each step. \"Cores busy\" is their sum ")
+			.append("(the multi-jvm workers, Gunicorn's workers) and the client, over each step: the load tool's own process, or, "
+					+ "on the wrk rows, wrk's process. \"Cores busy\" is their sum ")
 			.append(String.format(Locale.ROOT,
 					"over %d cores × wall time: near 100 %% the step was limited by the CPU, ", cores))
 			.append("which the client shares with the app. The client's CPU time includes starting its N threads ")
 			.append("before the release, which the wall time does not, so a short step can show more than 100 %. ")
 			.append("GC pauses come from the app's `jvm.gc.pause` metric (single-JVM models only).");
 		return table.toString();
+	}
+
+	private static String wrkUsageRow(SuiteResults results, ThroughputRun run, int cores) {
+		Usage u = run.wrkUsage();
+		Wrk.Result wrk = run.wrk();
+		return String.format(Locale.ROOT,
+				"| %s | hello, %d connections, round %d, wrk | %.2f | %.2f | %s | %.2f | %.0f %% | %s | %s |%n",
+				results.title(run.model()), results.options().connections(), run.round(), wrk.seconds(),
+				u.serverCpuSeconds(),
+				(u.workersCpuSeconds() > 0) ? String.format(Locale.ROOT, "%.2f", u.workersCpuSeconds()) : "-",
+				u.clientCpuSeconds(), 100 * u.busy(wrk.seconds(), cores),
+				Double.isNaN(u.gcPauseSeconds()) ? "-" : String.format(Locale.ROOT, "%.2f", u.gcPauseSeconds()),
+				Usage.microsPerRequest(u.serverCpuSeconds(), wrk.requests()));
 	}
 
 	private static String startup(SuiteResults results) {
@@ -324,6 +307,21 @@ final class ReportWriter {
 					quote((r != null) ? r.statusHistogram() : ""), quote((r != null) ? r.errorSummary() : ""),
 					quote(m.note()), seconds(m.usage().appCpuSeconds()), seconds(m.usage().workersCpuSeconds()),
 					seconds(m.usage().clientCpuSeconds()), seconds(m.usage().gcPauseSeconds())));
+			csv.append('\n');
+		}
+		for (ThroughputRun run : results.throughput()) {
+			Wrk.Result w = run.wrk();
+			if (w == null) {
+				continue;
+			}
+			csv.append(String.join(",", run.model(), "hello-throughput-wrk",
+					String.valueOf(results.options().connections()), String.format(Locale.ROOT, "%.4f", w.seconds()),
+					ms(w.p50()), ms(w.p99()), "", String.valueOf(w.requests()),
+					String.valueOf(w.requests() - w.non2xx()), String.valueOf(w.non2xx() + w.socketErrors()),
+					String.format(Locale.ROOT, "%.1f", w.successesPerSecond()), "false", quote(""),
+					quote(w.errorSummary()), quote("round " + run.round() + ", wrk"),
+					seconds(run.wrkUsage().appCpuSeconds()), seconds(run.wrkUsage().workersCpuSeconds()),
+					seconds(run.wrkUsage().clientCpuSeconds()), seconds(run.wrkUsage().gcPauseSeconds())));
 			csv.append('\n');
 		}
 		return csv.toString();

@@ -42,11 +42,14 @@ import io.github.bootconcurrency.benchmark.Measurement.Workload;
  * just before it on every model: the JIT needs about half a minute of hello load to
  * settle, and without it a model measured after fewer other steps would be measured
  * colder
+ * @param throughputRounds rounds of the throughput step: each round starts every model
+ * afresh and measures it with wrk then with the load tool; rounds after the first run
+ * only the models of the ratio targets
  */
 record SuiteOptions(boolean quick, List<AppModel> models, Set<Workload> workloads, int startupRuns, Path jar,
 		List<String> appJvmArguments, Path docs, int[] cpuN, int[] ioN, double ioSleepSeconds, int helloBurst,
 		int connections, Duration duration, Duration warmup, Duration stepTimeout, Duration bootTimeout, Duration pause,
-		LoadClient.Kind client, int cpuSamples, Duration throughputWarmup) {
+		LoadClient.Kind client, int cpuSamples, Duration throughputWarmup, int throughputRounds) {
 
 	static final String DEFAULT_JAR = "sample-app/target/concurrency-sample-app-0.1.0-SNAPSHOT.jar";
 
@@ -84,7 +87,8 @@ record SuiteOptions(boolean quick, List<AppModel> models, Set<Workload> workload
 				arguments.duration("pause", quick ? Duration.ofMillis(500) : Duration.ofSeconds(2), MAX),
 				LoadClient.Kind.of(arguments.string("client", LoadClient.Kind.SOCKET.id())),
 				arguments.integer("cpu-samples", quick ? 1 : 3, 1, 9),
-				arguments.duration("throughput-warmup", quick ? Duration.ofSeconds(3) : Duration.ofSeconds(30), MAX));
+				arguments.duration("throughput-warmup", quick ? Duration.ofSeconds(3) : Duration.ofSeconds(30), MAX),
+				arguments.integer("throughput-rounds", quick ? 1 : 2, 1, 5));
 		return options;
 	}
 
@@ -115,7 +119,9 @@ record SuiteOptions(boolean quick, List<AppModel> models, Set<Workload> workload
 		}
 		if (this.workloads.contains(Workload.HELLO_THROUGHPUT)) {
 			parts.add("hello closed loop " + this.connections + " connections × " + this.duration.toSeconds()
-					+ " s after " + this.throughputWarmup.toSeconds() + " s of the same, untimed");
+					+ " s (wrk, then the load tool) on a fresh app after " + this.throughputWarmup.toSeconds()
+					+ " s of the same, untimed, " + this.throughputRounds + " round"
+					+ ((this.throughputRounds > 1) ? "s" : ""));
 		}
 		parts.add("client " + this.client.id());
 		parts.add("warm-up " + this.warmup.toSeconds() + " s");

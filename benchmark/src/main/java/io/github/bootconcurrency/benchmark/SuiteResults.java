@@ -28,6 +28,10 @@ final class SuiteResults {
 
 	private final Map<String, String> failures = new LinkedHashMap<>();
 
+	private final List<ThroughputRun> throughput = new ArrayList<>();
+
+	private String wrk;
+
 	private Duration elapsed = Duration.ZERO;
 
 	SuiteResults(SuiteOptions options, MachineInfo machine, List<AppModel> models) {
@@ -38,6 +42,35 @@ final class SuiteResults {
 
 	void add(Measurement measurement) {
 		this.measurements.add(measurement);
+	}
+
+	/**
+	 * One round of the throughput step; its load tool measurement also goes to the
+	 * measurements, for the CPU table and the CSV.
+	 */
+	void throughput(ThroughputRun run) {
+		this.throughput.add(run);
+		if (run.own() != null) {
+			this.measurements.add(run.own());
+		}
+	}
+
+	/** wrk as used by the run ("/usr/bin/wrk"), or {@code null} when it was not. */
+	void wrk(String wrk) {
+		this.wrk = wrk;
+	}
+
+	String wrk() {
+		return this.wrk;
+	}
+
+	/** The throughput rounds of a model, in round order. */
+	List<ThroughputRun> throughput(String model) {
+		return this.throughput.stream().filter((run) -> run.model().equals(model)).toList();
+	}
+
+	List<ThroughputRun> throughput() {
+		return this.throughput;
 	}
 
 	void startup(String model, Duration startup) {

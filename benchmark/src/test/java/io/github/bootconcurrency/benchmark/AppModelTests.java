@@ -27,4 +27,23 @@ class AppModelTests {
 		assertThat(AppModel.STARTER_AUTO_CONFIGURATIONS).containsExactlyInAnyOrderElementsOf(registered);
 	}
 
+	@Test
+	void gunicornModelsAreSizedFromTheCoresAsGunicornsDocsAdvise() {
+		List<AppModel> models = AppModel.gunicorn(2);
+		assertThat(models).extracting(AppModel::id)
+			.containsExactly(AppModel.GUNICORN_SYNC, AppModel.GUNICORN_GTHREAD, AppModel.GUNICORN_GEVENT);
+		assertThat(models.get(0).appArguments()).contains("--workers=5");
+		assertThat(models.get(0).workers()).isEqualTo(5);
+		assertThat(models.get(1).appArguments()).contains("--workers=2", "--threads=8");
+		assertThat(models.get(2).appArguments()).contains("--workers=5", "--worker-connections=4000");
+		assertThat(models).allMatch(AppModel::gunicorn).allMatch(AppModel::full).noneMatch(AppModel::multiJvm);
+	}
+
+	@Test
+	void laterThroughputRoundsRunOnlyTheModelsOfTheRatioTargets() {
+		assertThat(AppModel.all().stream().filter(AppModel::inThroughputTargets).map(AppModel::id)).containsExactly(
+				"platform", "virtual", "multi-jvm-platform-proxy", "multi-jvm-virtual-proxy",
+				"multi-jvm-platform-shared-socket", "multi-jvm-virtual-shared-socket", "no-starter");
+	}
+
 }

@@ -58,4 +58,24 @@ class ArgumentsTests {
 		assertThat(options.models()).extracting(AppModel::id).isEqualTo(List.of("virtual"));
 	}
 
+	@Test
+	void throughputRunsInTwoRoundsUnlessQuickOrAsked() {
+		assertThat(SuiteOptions.parse(new Arguments()).throughputRounds()).isEqualTo(2);
+		assertThat(SuiteOptions.parse(new Arguments("--quick")).throughputRounds()).isEqualTo(1);
+		assertThat(SuiteOptions.parse(new Arguments("--quick", "--throughput-rounds=3")).throughputRounds())
+			.isEqualTo(3);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> SuiteOptions.parse(new Arguments("--throughput-rounds=0")))
+			.withMessageContaining("--throughput-rounds");
+	}
+
+	@Test
+	void gunicornModelsAreSelectableLikeTheOthers() {
+		SuiteOptions options = SuiteOptions.parse(new Arguments("--models=platform,gunicorn-sync,gunicorn-gevent"));
+		assertThat(options.models()).extracting(AppModel::id)
+			.containsExactly("platform", "gunicorn-sync", "gunicorn-gevent");
+		assertThat(SuiteOptions.parse(new Arguments()).models()).extracting(AppModel::id)
+			.contains("gunicorn-sync", "gunicorn-gthread", "gunicorn-gevent");
+	}
+
 }

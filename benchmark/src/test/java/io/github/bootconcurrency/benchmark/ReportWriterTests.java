@@ -52,4 +52,30 @@ class ReportWriterTests {
 		assertThat(table).doesNotContain("virtual");
 	}
 
+	@Test
+	void helloTableShowsWrkAndTheLoadToolWithTheMedianOfTheRounds() {
+		SuiteResults results = new SuiteResults(SuiteOptions.parse(new Arguments()),
+				new MachineInfo(2, 0, "test", "test", "test", "now", "4096", "20000"), AppModel.all());
+		results.wrk("/usr/bin/wrk");
+		for (int round = 1; round <= 2; round++) {
+			long wall = 10_000_000_000L;
+			long[] latencies = new long[10_000 * round];
+			java.util.Arrays.fill(latencies, 2_000_000L);
+			LoadResult own = new LoadResult("test", wall, latencies, Map.of(200, 10_000 * round), Map.of());
+			Wrk.Result wrk = Wrk.parse(
+					"  " + (20_000 * round) + " requests in 10.00s, 1MB read\nRequests/sec: " + (2_000 * round) + "\n",
+					0.4);
+			results
+				.throughput(new ThroughputRun("platform", round, new Measurement("platform", Workload.HELLO_THROUGHPUT,
+						64, own, false, "round " + round, new Usage(1, 0, 2, 0)), wrk, new Usage(1.5, 0, 0.4, 0)));
+		}
+		String table = HelloTable.render(results);
+		assertThat(table)
+			.contains("| platform (defaults) | 3,000 (2,000, 4,000) | - | 1,500 (1,000, 2,000) | 2.0 ms | 0; 0 |")
+			.contains("the median of 2 rounds")
+			.contains("/usr/bin/wrk -t2 -c64 -d10s");
+		assertThat(ReportWriter.usage(results))
+			.contains("| hello, 64 connections, round 2, wrk | 10.00 | 1.50 | - | 0.40 |");
+	}
+
 }

@@ -1,0 +1,81 @@
+package io.github.bootconcurrency.benchmark;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+import io.github.bootconcurrency.benchmark.Measurement.Workload;
+
+/**
+ * One round of the hello throughput step on a freshly started app: an untimed closed loop
+ * of the step's shape (the JIT needs about half a minute of hello load to settle), then
+ * wrk's closed loop, then the load tool's, with the machine's CPU read around each.
+ * <p>
+ * wrk goes first so that both clients find an app warmed up alike: the load tool's own
+ * warm-up has run in this JVM, so its code is compiled when its turn comes.
+ */
+final class ThroughputStep {
+
+	private final SuiteOptions options;
+
+	private final Path wrk;
+
+	private final Supplier<LoadEngine> engine;
+
+	/**
+	 * @param options the suite's options
+	 * @param wrk wrk's executable, or {@code null} to measure with the load tool only
+	 * @param engine the load tool, with the suite's bounds and progress
+	 */
+	ThroughputStep(SuiteOptions options, Path wrk, Supplier<LoadEngine> engine) {
+		this.options = options;
+		this.wrk = wrk;
+		this.engine = engine;
+	}
+
+	ThroughputRun measure(AppProcess app, AppModel model, int round) throws InterruptedException {
+		int connections = this.options.connections();
+		Duration bound = this.options.stepTimeout();
+		if (!this.options.throughputWarmup().isZero()) {
+			new LoadEngine(bound, bound, ProgressPrinter.silent(), this.options.client()).closedLoop(app.uri("/hello"),
+					connections, this.options.throughputWarmup(), 100_000_000);
+		}
+		Wrk.Result wrkResult = null;
+		Usage wrkUsage = Usage.UNKNOWN;
+		if (this.wrk != null) {
+			pause();
+			Usage.Reading before = app.reading();
+			try {
+				wrkResult = Wrk.run(this.wrk, app.uri("/hello"), connections, this.options.duration());
+				Usage usage = before.until(app.reading());
+				wrkUsage = new Usage(usage.appCpuSeconds(), usage.workersCpuSeconds(), wrkResult.cpuSeconds(),
+						usage.gcPauseSeconds());
+				SuiteLog.say(
+						"   %-16s N=%-6d wrk: %,.0f requests/s, p50 %s, p99 %s, errors: %s; CPU: app %.2f s, workers %.2f s, wrk %.2f s",
+						Workload.HELLO_THROUGHPUT.id(), connections, wrkResult.requestsPerSecond(),
+						LoadResult.millis(wrkResult.p50()), LoadResult.millis(wrkResult.p99()),
+						wrkResult.errorSummary(), wrkUsage.appCpuSeconds(), wrkUsage.workersCpuSeconds(),
+						wrkUsage.clientCpuSeconds());
+			}
+			catch (IOException | IllegalArgumentException ex) {
+				SuiteLog.say("   wrk failed on %s: %s", model.id(), ex.getMessage());
+			}
+		}
+		pause();
+		Usage.Reading before = app.reading();
+		LoadResult result = this.engine.get()
+			.closedLoop(app.uri("/hello"), connections, this.options.duration(), 100_000_000);
+		Measurement own = new Measurement(model.id(), Workload.HELLO_THROUGHPUT, connections, result,
+				SuiteLog.timedOut(result, bound), String.format(Locale.ROOT, "round %d, load tool", round),
+				before.until(app.reading()));
+		SuiteLog.report(own);
+		return new ThroughputRun(model.id(), round, own, wrkResult, wrkUsage);
+	}
+
+	private void pause() throws InterruptedException {
+		Thread.sleep(this.options.pause());
+	}
+
+}

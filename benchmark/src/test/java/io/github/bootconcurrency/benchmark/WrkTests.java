@@ -1,0 +1,80 @@
+package io.github.bootconcurrency.benchmark;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Tests for {@link Wrk}: its parser on reports wrk 4.1.0 really printed (captured against
+ * small local servers, src/test/resources/wrk), and a real run of wrk when installed.
+ */
+class WrkTests {
+
+	private static String report(String name) throws IOException {
+		try (InputStream in = WrkTests.class.getResourceAsStream("/wrk/" + name)) {
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+	}
+
+	@Test
+	void cleanReportGivesTheRateRequestsAndPercentiles() throws IOException {
+		Wrk.Result result = Wrk.parse(report("ok.txt"), 0.5);
+		assertThat(result.requestsPerSecond()).isEqualTo(276.82);
+		assertThat(result.requests()).isEqualTo(832);
+		assertThat(result.seconds()).isEqualTo(3.01);
+		assertThat(result.p50()).isEqualTo(Duration.ofNanos(43_990_000));
+		assertThat(result.p99()).isEqualTo(Duration.ofNanos(104_230_000));
+		assertThat(result.clean()).isTrue();
+		assertThat(result.successesPerSecond()).isEqualTo(276.82);
+		assertThat(result.cpuSeconds()).isEqualTo(0.5);
+	}
+
+	@Test
+	void errorStatusesAreNotCountedAsSuccesses() throws IOException {
+		Wrk.Result result = Wrk.parse(report("not-found.txt"), Double.NaN);
+		assertThat(result.non2xx()).isEqualTo(549);
+		assertThat(result.requests()).isEqualTo(549);
+		assertThat(result.clean()).isFalse();
+		assertThat(result.successesPerSecond()).isZero();
+		assertThat(result.errorSummary()).contains("non-2xx/3xx 549");
+	}
+
+	@Test
+	void socketErrorsAreParsedAndMakeTheRunUnclean() throws IOException {
+		Wrk.Result result = Wrk.parse(report("read-errors.txt"), Double.NaN);
+		assertThat(result.readErrors()).isEqualTo(22_602);
+		assertThat(result.connectErrors()).isZero();
+		assertThat(result.socketErrors()).isEqualTo(22_602);
+		assertThat(result.p50()).isEqualTo(Duration.ofNanos(258_000));
+		assertThat(result.clean()).isFalse();
+	}
+
+	@Test
+	void outputThatIsNotAReportIsRejected() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> Wrk.parse("unable to connect to 127.0.0.1:1 Connection refused", Double.NaN))
+			.withMessageContaining("Not a wrk report");
+	}
+
+	@Test
+	void realWrkRunCountsWhatTheServerServedAndItsOwnCpu() throws Exception {
+		Path wrk = Wrk.find();
+		assumeTrue(wrk != null, "wrk is not on the PATH");
+		try (TestServer server = new TestServer()) {
+			Wrk.Result result = Wrk.run(wrk, server.uri("/ok"), 4, Duration.ofSeconds(1));
+			assertThat(result.requests()).isPositive().isLessThanOrEqualTo(server.served200.get());
+			assertThat(result.clean()).isTrue();
+			assertThat(result.requestsPerSecond()).isPositive();
+			assertThat(result.cpuSeconds()).isGreaterThanOrEqualTo(0);
+		}
+	}
+
+}
