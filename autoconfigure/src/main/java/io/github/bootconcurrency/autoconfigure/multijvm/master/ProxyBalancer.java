@@ -11,6 +11,7 @@ import java.util.Set;
 import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.server.ResponseCommitListener;
 import io.undertow.server.handlers.ResponseCodeHandler;
 import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
 import io.undertow.server.handlers.proxy.ProxyHandler;
@@ -52,6 +53,24 @@ final class ProxyBalancer implements Balancer {
 	private final LoadBalancingProxyClient client;
 
 	private static final HttpString HTTP2_SETTINGS = new HttpString("HTTP2-Settings");
+
+	/**
+	 * Keeps a worker's {@code Connection: close} off the client's connection: the header
+	 * is hop-by-hop (RFC 9110, 7.6.1), so it ends the proxy's connection to the worker,
+	 * which Undertow's client honours, and not the client's. Passed on, it made every
+	 * client reconnect once per worker connection's last response, which Tomcat sends on
+	 * the 100th request of each ({@code server.tomcat.max-keep-alive-requests}): one new
+	 * client connection every few dozen requests under load. The master still closes the
+	 * client's connection when it has its own reason (the client asked, HTTP/1.0 without
+	 * keep-alive, the master stopping); a worker's {@code Connection: upgrade} passes.
+	 */
+	private static final ResponseCommitListener KEEP_CLIENT_CONNECTION = (exchange) -> {
+		HeaderMap headers = exchange.getResponseHeaders();
+		String connection = headers.getFirst(Headers.CONNECTION);
+		if (connection != null && connection.equalsIgnoreCase(Headers.CLOSE.toString())) {
+			headers.remove(Headers.CONNECTION);
+		}
+	};
 
 	private final Undertow server;
 
@@ -177,6 +196,7 @@ final class ProxyBalancer implements Balancer {
 			.setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(limits.headerTimeout()))
 			.setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, millis(limits.idleTimeout()))
 			.setHandler((exchange) -> {
+				exchange.addResponseCommitListener(KEEP_CLIENT_CONNECTION);
 				dropH2cUpgrade(exchange.getRequestHeaders());
 				this.forwardedHeaders.apply(exchange);
 				this.waitingRoom.handleRequest(exchange);

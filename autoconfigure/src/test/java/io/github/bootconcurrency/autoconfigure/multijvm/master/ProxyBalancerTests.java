@@ -209,6 +209,23 @@ class ProxyBalancerTests {
 		assertThat(proxy.heldRequests()).isZero();
 	}
 
+	@Test
+	void workerClosingItsConnectionLeavesTheClientsConnectionOpen() throws Exception {
+		ProxyBalancer proxy = start(LONG_QUEUE_TIMEOUT);
+		proxy.add(worker(closingBackend("first")));
+		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+			socket.setSoTimeout(10_000);
+			for (int i = 0; i < 3; i++) {
+				socket.getOutputStream()
+					.write(("GET /" + i + " HTTP/1.1\r\nHost: test\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+				String response = readUntil(socket, 1, "first");
+				assertThat(response).startsWith("HTTP/1.1 200")
+					.doesNotContainIgnoringCase("Connection: close")
+					.endsWith("first");
+			}
+		}
+	}
+
 	private ProxyBalancer start(Duration queueTimeout) {
 		return start(new ProxyBalancer("127.0.0.1", 0, 128, 200, Duration.ofSeconds(20), queueTimeout));
 	}
@@ -230,6 +247,25 @@ class ProxyBalancerTests {
 			if (arrivals != null) {
 				arrivals.add(exchange.getRequestURI().getPath());
 			}
+			exchange.sendResponseHeaders(200, body.length);
+			try (OutputStream out = exchange.getResponseBody()) {
+				out.write(body);
+			}
+		});
+		this.backends.add(backend);
+		backend.start();
+		return backend;
+	}
+
+	/**
+	 * Start a backend that closes its connection after every response, as Tomcat does
+	 * after a connection's 100th.
+	 */
+	private HttpServer closingBackend(String name) throws IOException {
+		HttpServer backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+		byte[] body = name.getBytes(StandardCharsets.UTF_8);
+		backend.createContext("/", (exchange) -> {
+			exchange.getResponseHeaders().set("Connection", "close");
 			exchange.sendResponseHeaders(200, body.length);
 			try (OutputStream out = exchange.getResponseBody()) {
 				out.write(body);
