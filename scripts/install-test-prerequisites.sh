@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the programs the tests start for real are on this machine: redis-server (standalone,
-# password, TLS and cluster nodes), redis-sentinel, redis-cli (to form the cluster) and openssl (the
-# TLS test's certificate). The build runs this before the tests (`./mvnw verify`), and .ci/run too.
+# password, TLS and cluster nodes), redis-sentinel, redis-cli (to form the cluster), openssl (the
+# TLS test's certificate), and the benchmark's outside client and Python stack (wrk, Debian's
+# gunicorn with python3-flask and python3-gevent), whose tests run them for real. The build runs this before the tests (`./mvnw verify`), and .ci/run too.
 # As root with apt-get, it installs what is missing from Debian's packages; otherwise it says what
 # to install and fails.
 set -euo pipefail
@@ -11,6 +12,10 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)
 command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+[ -x /usr/bin/gunicorn ] || missing+=(gunicorn)
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import flask' 2>/dev/null || missing+=(python3-flask)
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import gevent' 2>/dev/null || missing+=(python3-gevent)
 
 if [ "${#missing[@]}" -eq 0 ]; then
   exit 0

@@ -79,7 +79,9 @@ final class HelloTable {
 			.append(String.format(Locale.ROOT,
 					"Throughput: successful requests per second of a closed loop of %d keep-alive connections for %d s, ",
 					results.options().connections(), results.options().duration().toSeconds()))
-			.append(String.format(Locale.ROOT, "on a fresh app after %d s of the same loop, untimed; ",
+			.append(String.format(Locale.ROOT,
+					"on a fresh app after %d s of the same loop, untimed (twice that for multi-jvm, whose every worker"
+							+ " compiles the same code on its share of the cores); ",
 					results.options().throughputWarmup().toSeconds()))
 			.append((rounds > 1) ? String.format(Locale.ROOT,
 					"the median of %d rounds, each round's figure in brackets (rounds after the first run only the "

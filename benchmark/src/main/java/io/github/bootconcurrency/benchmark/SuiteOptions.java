@@ -120,7 +120,7 @@ record SuiteOptions(boolean quick, List<AppModel> models, Set<Workload> workload
 		if (this.workloads.contains(Workload.HELLO_THROUGHPUT)) {
 			parts.add("hello closed loop " + this.connections + " connections × " + this.duration.toSeconds()
 					+ " s (wrk, then the load tool) on a fresh app after " + this.throughputWarmup.toSeconds()
-					+ " s of the same, untimed, " + this.throughputRounds + " round"
+					+ " s of the same (twice that for multi-jvm), untimed, " + this.throughputRounds + " round"
 					+ ((this.throughputRounds > 1) ? "s" : ""));
 		}
 		parts.add("client " + this.client.id());

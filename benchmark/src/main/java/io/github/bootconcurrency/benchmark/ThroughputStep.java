@@ -15,6 +15,10 @@ import io.github.bootconcurrency.benchmark.Measurement.Workload;
  * <p>
  * wrk goes first so that both clients find an app warmed up alike: the load tool's own
  * warm-up has run in this JVM, so its code is compiled when its turn comes.
+ * <p>
+ * A multi-jvm model is warmed up for twice as long: each of its worker JVMs compiles the
+ * same code that one JVM does, on its share of the cores and with its share of the
+ * requests, and after the one-JVM warm-up their compile queues are still full.
  */
 final class ThroughputStep {
 
@@ -38,9 +42,10 @@ final class ThroughputStep {
 	ThroughputRun measure(AppProcess app, AppModel model, int round) throws InterruptedException {
 		int connections = this.options.connections();
 		Duration bound = this.options.stepTimeout();
-		if (!this.options.throughputWarmup().isZero()) {
+		Duration warmup = warmup(this.options.throughputWarmup(), model);
+		if (!warmup.isZero()) {
 			new LoadEngine(bound, bound, ProgressPrinter.silent(), this.options.client()).closedLoop(app.uri("/hello"),
-					connections, this.options.throughputWarmup(), 100_000_000);
+					connections, warmup, 100_000_000);
 		}
 		Wrk.Result wrkResult = null;
 		Usage wrkUsage = Usage.UNKNOWN;
@@ -72,6 +77,10 @@ final class ThroughputStep {
 				before.until(app.reading()));
 		SuiteLog.report(own);
 		return new ThroughputRun(model.id(), round, own, wrkResult, wrkUsage);
+	}
+
+	static Duration warmup(Duration warmup, AppModel model) {
+		return (model.server() == AppModel.Server.JVM && model.workers() > 0) ? warmup.multipliedBy(2) : warmup;
 	}
 
 	private void pause() throws InterruptedException {
