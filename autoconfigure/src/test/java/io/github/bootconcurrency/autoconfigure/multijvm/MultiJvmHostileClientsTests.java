@@ -60,7 +60,8 @@ class MultiJvmHostileClientsTests {
 	@Test
 	void slowHeadersAreCutOffAndANeverReadingClientIsClosedWhileHelloStillAnswersAtOnce() throws Exception {
 		this.master = MasterProcess.start(MultiJvmTestApplication.class, System.getProperty("java.class.path"), 1,
-				List.of(), "--concurrency.multi-jvm.request-header-timeout=" + HEADER_TIMEOUT.toMillis() + "ms",
+				List.of(), "--concurrency.multi-jvm.balancer=proxy",
+				"--concurrency.multi-jvm.request-header-timeout=" + HEADER_TIMEOUT.toMillis() + "ms",
 				"--concurrency.keep-alive-timeout=" + KEEP_ALIVE.toSeconds() + "s",
 				// Tomcat, whose own write to the master does not time out within the test
 				// (Jetty's would, after its idle timeout, the keep-alive timeout).
