@@ -81,14 +81,16 @@ class ExperimentController {
 	 * @param seconds wall time of the work, in seconds
 	 * @param thread the thread that ran it
 	 * @param virtualThread whether that thread is virtual
+	 * @param pid the process that ran it: under multi-jvm, which worker served
 	 * @param detail what was done
 	 */
-	record Timing(String route, double seconds, String thread, boolean virtualThread, String detail) {
+	record Timing(String route, double seconds, String thread, boolean virtualThread, long pid, String detail) {
 
 		static Timing since(long startNanos, String route, String detail) {
 			Thread thread = Thread.currentThread();
 			String name = thread.getName().isEmpty() ? thread.toString() : thread.getName();
-			return new Timing(route, (System.nanoTime() - startNanos) / 1e9, name, thread.isVirtual(), detail);
+			return new Timing(route, (System.nanoTime() - startNanos) / 1e9, name, thread.isVirtual(),
+					ProcessHandle.current().pid(), detail);
 		}
 
 	}

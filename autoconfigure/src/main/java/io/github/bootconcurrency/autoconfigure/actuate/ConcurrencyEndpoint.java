@@ -150,6 +150,8 @@ public class ConcurrencyEndpoint {
 					"Invalid 'workers'");
 		}
 		try {
+			// Each call returns once the master's loop has taken the request, so the view
+			// read after them shows what the master did.
 			if (workers != null) {
 				this.master.scale(workers);
 			}
@@ -159,7 +161,7 @@ public class ConcurrencyEndpoint {
 			return ClusterDescriptor.of(this.master.status());
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("Cannot reach the multi-jvm master: " + ex.getMessage(), ex);
+			throw new IllegalStateException("The multi-jvm master did not take the request: " + ex.getMessage(), ex);
 		}
 	}
 

@@ -1,10 +1,6 @@
 package io.github.bootconcurrency.autoconfigure.testsupport;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -19,45 +15,78 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * An application started as a user starts it, with {@code concurrency.model=multi-jvm},
  * so that it becomes the master of real worker JVMs; its output is collected as it runs.
- * Shared by the auto-configuration's and the sample app's tests.
+ * Shared by the auto-configuration's and the sample app's tests, usually through
+ * {@link Masters}.
+ *
+ * <p>
+ * It listens on a port the kernel chooses ({@code server.port=0}, unless the arguments
+ * set one), read back from the master's first line. It is watched by the {@link Reaper},
+ * so that it stops even if the test JVM dies first.
  */
 public final class MasterProcess {
+
+	/**
+	 * How long a worker JVM may take to boot on a busy 2-core machine.
+	 */
+	public static final Duration BOOT_TIMEOUT = Duration.ofSeconds(120);
+
+	private static final Pattern STARTED = Pattern.compile("\\[master\\] Master \\d+ started: .* on \\S+:(\\d+)$");
 
 	private static final Pattern READY = Pattern
 		.compile("\\[master\\] worker (\\d+) \\(pid (\\d+), port \\d+, ready\\) is ready");
 
 	private final Process process;
 
-	private final int port;
+	private final ProcessOutput output;
 
-	private final StringBuffer output = new StringBuffer();
+	private final List<String> command;
 
-	private MasterProcess(Process process, int port) {
+	private int port;
+
+	private MasterProcess(Process process, List<String> command) {
 		this.process = process;
-		this.port = port;
-		Thread.ofVirtual().start(() -> {
-			try (BufferedReader reader = new BufferedReader(
-					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = reader.readLine()) != null) {
-					this.output.append(line).append('\n');
-				}
-			}
-			catch (IOException ex) {
-				// The master is gone.
-			}
-		});
+		this.command = command;
+		this.output = ProcessOutput.of("the master (pid " + process.pid() + ")", process);
+		Reaper.watch(process.toHandle());
 	}
 
 	/**
-	 * Start a master on a free port.
+	 * Return the command that runs an application's main class from a class path with the
+	 * test's own JVM.
 	 * @param mainClass the application's main class
-	 * @param classPath the class path it runs with, which its workers inherit
+	 * @param classPath the class path, which the workers inherit
+	 * @return the command
+	 */
+	public static List<String> javaCommand(Class<?> mainClass, String classPath) {
+		return List.of(java(), "-Xmx256m", "--enable-native-access=ALL-UNNAMED", "-cp", classPath, mainClass.getName());
+	}
+
+	/**
+	 * Return the command that runs an executable jar with the test's own JVM, as its
+	 * README says: {@code java -jar app.jar}.
+	 * @param jar the jar
+	 * @return the command
+	 */
+	public static List<String> javaJarCommand(Path jar) {
+		return List.of(java(), "-Xmx256m", "-jar", jar.toAbsolutePath().toString());
+	}
+
+	/**
+	 * Return the test JVM's own {@code java}.
+	 * @return its path
+	 */
+	public static String java() {
+		return ProcessHandle.current().info().command().orElse("java");
+	}
+
+	/**
+	 * Start a master.
+	 * @param application the command that runs the application, without its arguments
+	 * @param balancer the balancer
 	 * @param workers the number of workers, or 0 to leave it to the configuration
 	 * @param wrapper a command that runs the master's command line, such as a shell that
 	 * changes the signals it inherits, or an empty list
@@ -65,39 +94,78 @@ public final class MasterProcess {
 	 * @return the running master
 	 * @throws IOException if the process cannot be started
 	 */
-	public static MasterProcess start(Class<?> mainClass, String classPath, int workers, List<String> wrapper,
-			String... arguments) throws IOException {
-		int port = freePort();
+	public static MasterProcess start(List<String> application, Balancer balancer, int workers, List<String> wrapper,
+			List<String> arguments) throws IOException {
 		List<String> command = new ArrayList<>(wrapper);
-		command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
-				"--enable-native-access=ALL-UNNAMED", "-cp", classPath, mainClass.getName(), "--server.port=" + port,
-				"--concurrency.model=multi-jvm"));
+		command.addAll(application);
+		if (arguments.stream().noneMatch((argument) -> argument.startsWith("--server.port="))) {
+			command.add("--server.port=0");
+		}
+		command.add("--concurrency.model=multi-jvm");
+		command.addAll(balancer.arguments());
 		if (workers > 0) {
 			command.add("--concurrency.multi-jvm.workers=" + workers);
 		}
-		command.addAll(List.of(arguments));
-		return new MasterProcess(new ProcessBuilder(command).redirectErrorStream(true).start(), port);
+		command.addAll(arguments);
+		return new MasterProcess(new ProcessBuilder(command).redirectErrorStream(true).start(), command);
 	}
 
 	public Process process() {
 		return this.process;
 	}
 
-	public int port() {
+	/**
+	 * Return the port the master listens on, waiting for it to say so.
+	 * @return the port
+	 */
+	public synchronized int port() {
+		if (this.port == 0) {
+			Matcher started = STARTED.matcher(this.output.await(STARTED, 1, Duration.ofSeconds(60)).text());
+			assertThat(started.find()).isTrue();
+			this.port = Integer.parseInt(started.group(1));
+		}
 		return this.port;
 	}
 
 	public String output() {
-		return this.output.toString();
+		return this.output.text();
 	}
 
 	/**
-	 * Wait until the master has logged this many "is ready" lines in all, or has exited.
+	 * Return the master's output, line by line, as it comes.
+	 * @return the output
+	 */
+	public ProcessOutput lines() {
+		return this.output;
+	}
+
+	List<String> command() {
+		return this.command;
+	}
+
+	/**
+	 * Wait until the master has logged this many "is ready" lines in all.
 	 * @param readyLines the number of lines
+	 * @throws AssertionError if they do not come within {@link #BOOT_TIMEOUT} per worker
+	 * not yet ready, or the master exits first
 	 */
 	public void awaitReady(int readyLines) {
-		await().atMost(Duration.ofSeconds(90)).until(() -> readyPids().size() >= readyLines || !this.process.isAlive());
-		assertThat(readyPids()).as(output()).hasSizeGreaterThanOrEqualTo(readyLines);
+		int missing = Math.max(1, readyLines - readyPids().size());
+		this.output.await(READY, readyLines, BOOT_TIMEOUT.multipliedBy(missing));
+	}
+
+	/**
+	 * Wait until the master has exited.
+	 * @param timeout how long to wait at most
+	 * @return its exit status
+	 * @throws AssertionError if it still runs after the timeout
+	 */
+	public int awaitExit(Duration timeout) throws InterruptedException {
+		assertThat(this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
+			.as("the master exited within %s; its last lines:%n%s", timeout, this.output.tail(60))
+			.isTrue();
+		this.output.awaitEnd(Duration.ofSeconds(10));
+		return this.process.exitValue();
 	}
 
 	/**
@@ -106,9 +174,11 @@ public final class MasterProcess {
 	 */
 	public List<Long> readyPids() {
 		List<Long> pids = new ArrayList<>();
-		Matcher matcher = READY.matcher(output());
-		while (matcher.find()) {
-			pids.add(Long.parseLong(matcher.group(2)));
+		for (ProcessOutput.Line line : this.output.lines()) {
+			Matcher matcher = READY.matcher(line.text());
+			if (matcher.find()) {
+				pids.add(Long.parseLong(matcher.group(2)));
+			}
 		}
 		return pids;
 	}
@@ -127,17 +197,30 @@ public final class MasterProcess {
 	 * @throws Exception if {@code kill} fails
 	 */
 	public void signal(String name) throws Exception {
-		Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(this.process.pid())).start();
-		assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-		assertThat(kill.exitValue()).isZero();
+		signal(name, this.process.pid());
 	}
 
 	/**
-	 * Kill the master and everything it started.
+	 * Kill the master and everything it started, and wait, bounded, until they are gone
+	 * and the master's output is read to its end.
 	 */
 	public void kill() {
-		this.process.descendants().forEach(ProcessHandle::destroyForcibly);
+		List<ProcessHandle> all = new ArrayList<>(this.process.descendants().toList());
+		all.forEach(ProcessHandle::destroyForcibly);
 		this.process.destroyForcibly();
+		try {
+			this.process.waitFor(10, TimeUnit.SECONDS);
+			for (ProcessHandle descendant : all) {
+				descendant.onExit().get(10, TimeUnit.SECONDS);
+			}
+		}
+		catch (Exception ex) {
+			// Reported by the reaper's sweep at the latest.
+		}
+		this.output.awaitEnd(Duration.ofSeconds(10));
+		if (!this.process.isAlive()) {
+			Reaper.forget(this.process.toHandle());
+		}
 	}
 
 	/**
@@ -163,9 +246,11 @@ public final class MasterProcess {
 	 * @throws Exception if {@code kill} fails
 	 */
 	public static void signal(String name, long pid) throws Exception {
-		Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start();
+		Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.start();
 		assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-		assertThat(kill.exitValue()).isZero();
+		assertThat(kill.exitValue()).as("kill -%s %d", name, pid).isZero();
 	}
 
 	/**
@@ -214,13 +299,6 @@ public final class MasterProcess {
 			}
 		}
 		return ports;
-	}
-
-	public static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket()) {
-			socket.bind(new InetSocketAddress("127.0.0.1", 0));
-			return socket.getLocalPort();
-		}
 	}
 
 }

@@ -130,7 +130,7 @@ final class Arbiter implements MasterChannel.Master {
 	int run() {
 		log("Master " + ProcessHandle.current().pid() + " started: " + this.target + " worker(s), worker model '"
 				+ this.config.settings().getWorkerModel().value() + "', balancer '" + this.config.balancerName() + "' ("
-				+ this.config.balancerReason() + ") on " + this.config.address() + ":" + this.config.port());
+				+ this.config.balancerReason() + ") on " + this.config.address() + ":" + this.balancer.port());
 		warnings();
 		return run(Long.MAX_VALUE, POLL).orElseThrow();
 	}
@@ -191,8 +191,10 @@ final class Arbiter implements MasterChannel.Master {
 	private void dispatch(Event event) {
 		switch (event) {
 			case Event.Signalled(MasterSignal signal) -> onSignal(signal);
-			case Event.ScaleRequested(int workers) -> scale(workers, "Scale requested through the actuator");
-			case Event.ReloadRequested() -> readConfiguration("Reload requested through the actuator");
+			case Event.ScaleRequested(int workers, var accepted) ->
+				accepted.complete(scale(workers, "Scale requested through the actuator"));
+			case Event.ReloadRequested(var accepted) ->
+				accepted.complete(readConfiguration("Reload requested through the actuator"));
 			case Event.ConfigurationRead(String why, MasterConfig next) -> reload(why, next);
 			case Event.ConfigurationFailed(String why, String failure) ->
 				log(why + ", but the configuration cannot be used; the running workers and configuration stay.\n"
@@ -223,19 +225,28 @@ final class Arbiter implements MasterChannel.Master {
 		}
 	}
 
-	private void scale(int workers, String why) {
+	/**
+	 * Set the number of workers to keep running.
+	 * @return the target set, or empty if the master is stopping
+	 */
+	private OptionalInt scale(int workers, String why) {
 		if (this.shutdown.begun()) {
 			log(why + ": ignored, the master is stopping");
-			return;
+			return OptionalInt.empty();
 		}
 		this.target = Math.max(1, Math.min(MasterConfig.MAX_WORKERS, workers));
 		log(why + ": " + this.target + " worker(s)");
+		return OptionalInt.of(this.target);
 	}
 
-	private void readConfiguration(String why) {
+	/**
+	 * Read the configuration again, off the loop.
+	 * @return whether it is being read, which it is not if the master is stopping
+	 */
+	private boolean readConfiguration(String why) {
 		if (this.shutdown.begun()) {
 			log(why + ": ignored, the master is stopping");
-			return;
+			return false;
 		}
 		// Files are parsed, and a slow disk must not delay a signal: the outcome comes
 		// back as an event.
@@ -248,6 +259,7 @@ final class Arbiter implements MasterChannel.Master {
 				submit(new Event.ConfigurationFailed(why, FailureDescription.safely(ex)));
 			}
 		});
+		return true;
 	}
 
 	private void reload(String why, MasterConfig read) {

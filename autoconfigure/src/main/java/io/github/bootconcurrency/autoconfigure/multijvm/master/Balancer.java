@@ -11,6 +11,13 @@ interface Balancer {
 	 */
 	void start();
 
+	/**
+	 * Return the port the balancer serves, once started: the one the kernel chose when
+	 * {@code server.port} is 0.
+	 * @return the port
+	 */
+	int port();
+
 	void add(Worker worker);
 
 	void remove(Worker worker);

@@ -1,5 +1,8 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+
 /**
  * What the master's loop acts on. Signal handlers, process-exit callbacks, the control
  * channel's threads and the work done off the loop only create events and queue them; the
@@ -17,17 +20,33 @@ sealed interface Event {
 	}
 
 	/**
-	 * The actuator asked for a number of workers.
+	 * The actuator asked for a number of workers. The loop completes {@code accepted}
+	 * with the target it set, or with nothing if it ignored the request, so that the
+	 * answer to the actuator says what the master did, not what it may do later.
 	 *
 	 * @param workers the number asked for
+	 * @param accepted the target the loop set, empty if it ignored the request
 	 */
-	record ScaleRequested(int workers) implements Event {
+	record ScaleRequested(int workers, CompletableFuture<OptionalInt> accepted) implements Event {
+
+		ScaleRequested(int workers) {
+			this(workers, new CompletableFuture<>());
+		}
+
 	}
 
 	/**
-	 * The actuator asked for a reload, as SIGHUP does.
+	 * The actuator asked for a reload, as SIGHUP does. The loop completes
+	 * {@code accepted} with whether it started reading the configuration again.
+	 *
+	 * @param accepted whether the loop took the request
 	 */
-	record ReloadRequested() implements Event {
+	record ReloadRequested(CompletableFuture<Boolean> accepted) implements Event {
+
+		ReloadRequested() {
+			this(new CompletableFuture<>());
+		}
+
 	}
 
 	/**

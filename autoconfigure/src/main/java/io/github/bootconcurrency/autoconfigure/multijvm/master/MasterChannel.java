@@ -16,11 +16,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
@@ -47,8 +53,10 @@ import jdk.net.UnixDomainPrincipal;
  * ready and on which port it serves (fields after the first five may be missing: the heap
  * figures then read -1 and the stuck time 0; fields after those this master reads are
  * ignored, so that a field added later breaks no reader); {@code STATUS}, the cluster
- * view; {@code SCALE <workers>} and {@code RELOAD}, from the actuator. Each becomes an
- * {@link Event} for the master's loop; nothing here changes a worker.
+ * view; {@code SCALE <workers>} and {@code RELOAD}, from the actuator, answered once the
+ * loop took them ({@code SCALE} with a line {@code target <workers>}: the count the
+ * master set). Each becomes an {@link Event} for the master's loop; nothing here changes
+ * a worker.
  */
 final class MasterChannel {
 
@@ -85,6 +93,8 @@ final class MasterChannel {
 	}
 
 	private static final int MAX_LINE = 512;
+
+	private static final Duration LOOP_ANSWER_TIMEOUT = Duration.ofSeconds(10);
 
 	private static final Pattern METRIC_NAMES = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*(,[a-zA-Z_:][a-zA-Z0-9_:]*)*");
 
@@ -239,8 +249,11 @@ final class MasterChannel {
 					yield lines;
 				}
 				case "SCALE" -> {
-					this.master.submit(new Event.ScaleRequested(Integer.parseInt(words[3])));
-					yield List.of("OK");
+					Event.ScaleRequested request = new Event.ScaleRequested(Integer.parseInt(words[3]));
+					this.master.submit(request);
+					OptionalInt target = awaitLoop(request.accepted());
+					yield (target != null && target.isPresent()) ? List.of("OK", "target " + target.getAsInt())
+							: List.of(refused(target != null));
 				}
 				case "SCRAPE" -> {
 					List<String> lines = new ArrayList<>(List.of("OK"));
@@ -249,8 +262,10 @@ final class MasterChannel {
 					yield lines;
 				}
 				case "RELOAD" -> {
-					this.master.submit(new Event.ReloadRequested());
-					yield List.of("OK");
+					Event.ReloadRequested request = new Event.ReloadRequested();
+					this.master.submit(request);
+					Boolean reading = awaitLoop(request.accepted());
+					yield Boolean.TRUE.equals(reading) ? List.of("OK") : List.of(refused(reading != null));
 				}
 				default -> List.of("ERROR unknown command " + words[2]);
 			};
@@ -258,6 +273,29 @@ final class MasterChannel {
 		catch (RuntimeException ex) {
 			return List.of("ERROR bad arguments for " + words[2]);
 		}
+	}
+
+	/**
+	 * Wait for the loop to take a request, so that the answer says what it did. The loop
+	 * waits a quarter of a second at most between turns and runs nothing slow.
+	 * @return what the loop answered, or {@code null} if it did not in time
+	 */
+	private static <T> T awaitLoop(CompletableFuture<T> answer) {
+		try {
+			return answer.get(LOOP_ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException | ExecutionException ex) {
+			return null;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+	}
+
+	private static String refused(boolean answered) {
+		return answered ? "ERROR the master is stopping"
+				: "ERROR the master's loop did not take the request within " + LOOP_ANSWER_TIMEOUT.toSeconds() + "s";
 	}
 
 	private static long optional(String[] words, int index) {

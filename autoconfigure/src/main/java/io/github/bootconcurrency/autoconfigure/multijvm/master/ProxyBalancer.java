@@ -289,7 +289,8 @@ final class ProxyBalancer implements Balancer {
 	 * Return the port the proxy serves, once started.
 	 * @return the port
 	 */
-	int port() {
+	@Override
+	public int port() {
 		return ((InetSocketAddress) this.server.getListenerInfo().get(0).getAddress()).getPort();
 	}
 

@@ -49,9 +49,10 @@ final class SharedSocket {
 	 * @param host the address to bind, an IPv4 address or a name that resolves to one
 	 * @param port the port
 	 * @param backlog the listen backlog
+	 * @return the port it listens on: the one the kernel chose if {@code port} is 0
 	 * @throws IllegalStateException if the socket cannot be bound, saying why
 	 */
-	static void bindOntoStandardInput(String host, int port, int backlog) {
+	static int bindOntoStandardInput(String host, int port, int backlog) {
 		String where = host + ":" + port;
 		Optional<String> unsupported = unsupportedReason();
 		if (unsupported.isPresent()) {
@@ -62,7 +63,7 @@ final class SharedSocket {
 		try {
 			Method bind = Class.forName(NATIVE)
 				.getDeclaredMethod("bindOntoStandardInput", Inet4Address.class, int.class, int.class);
-			bind.invoke(null, address, port, backlog);
+			return (int) bind.invoke(null, address, port, backlog);
 		}
 		catch (InvocationTargetException ex) {
 			throw failure(where, ex.getCause());

@@ -16,6 +16,8 @@ final class SharedSocketBalancer implements Balancer {
 
 	private final int backlog;
 
+	private int boundPort;
+
 	SharedSocketBalancer(String host, int port, int backlog) {
 		this.host = host;
 		this.port = port;
@@ -24,7 +26,12 @@ final class SharedSocketBalancer implements Balancer {
 
 	@Override
 	public void start() {
-		SharedSocket.bindOntoStandardInput(this.host, this.port, this.backlog);
+		this.boundPort = SharedSocket.bindOntoStandardInput(this.host, this.port, this.backlog);
+	}
+
+	@Override
+	public int port() {
+		return this.boundPort;
 	}
 
 	@Override

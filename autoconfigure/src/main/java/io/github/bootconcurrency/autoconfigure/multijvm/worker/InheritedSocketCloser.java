@@ -32,6 +32,10 @@ final class InheritedSocketCloser implements ApplicationListener<ContextClosedEv
 			Channel inherited = System.inheritedChannel();
 			if (inherited instanceof ServerSocketChannel listening && listening.isOpen()) {
 				listening.close();
+				// The moment this worker takes no new connection: operators and tests
+				// can tell a drain apart from a crash by it.
+				logger.info("This worker closed its copy of the shared listening socket: new connections go to"
+						+ " the other workers, and those it accepted finish");
 			}
 		}
 		catch (IOException ex) {

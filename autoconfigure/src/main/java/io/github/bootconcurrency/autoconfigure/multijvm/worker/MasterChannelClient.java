@@ -11,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
@@ -40,17 +41,25 @@ public final class MasterChannelClient {
 	}
 
 	/**
-	 * Ask the master to run this many workers.
+	 * Ask the master to run this many workers, and wait until it has taken the request.
 	 * @param workers the new count
-	 * @throws IOException if the master cannot be asked
+	 * @return the number of workers the master now keeps running, or empty if it did not
+	 * say (a master older than this worker)
+	 * @throws IOException if the master cannot be asked, or refused (it is stopping)
 	 */
-	public void scale(int workers) throws IOException {
-		request("SCALE " + workers);
+	public OptionalInt scale(int workers) throws IOException {
+		for (String line : request("SCALE " + workers)) {
+			if (line.startsWith("target ")) {
+				return OptionalInt.of(Integer.parseInt(line.substring(7).trim()));
+			}
+		}
+		return OptionalInt.empty();
 	}
 
 	/**
-	 * Ask the master for a rolling restart of every worker, as SIGHUP does.
-	 * @throws IOException if the master cannot be asked
+	 * Ask the master for a rolling restart of every worker, as SIGHUP does, and wait
+	 * until it has taken the request.
+	 * @throws IOException if the master cannot be asked, or refused (it is stopping)
 	 */
 	public void reload() throws IOException {
 		request("RELOAD");
@@ -84,7 +93,7 @@ public final class MasterChannelClient {
 					new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
 			String status = in.readLine();
 			if (!"OK".equals(status)) {
-				throw new IOException("The multi-jvm master answered '" + status + "' to " + command.split(" ")[0]);
+				throw new IOException("the multi-jvm master answered '" + status + "' to " + command.split(" ")[0]);
 			}
 			List<String> lines = new ArrayList<>();
 			for (String next = in.readLine(); next != null; next = in.readLine()) {

@@ -56,14 +56,17 @@ final class NativeListeningSocket {
 	 * @param address the IPv4 address to bind
 	 * @param port the port
 	 * @param backlog the listen backlog
+	 * @return the port it listens on, which the kernel chose if {@code port} is 0
 	 * @throws SharedSocket.NativeCallException if a call fails
 	 */
-	static void bindOntoStandardInput(Inet4Address address, int port, int backlog) throws Throwable {
+	static int bindOntoStandardInput(Inet4Address address, int port, int backlog) throws Throwable {
 		MethodHandle socket = function("socket", FunctionDescriptor.of(INT, INT, INT, INT));
 		MethodHandle setsockopt = function("setsockopt",
 				FunctionDescriptor.of(INT, INT, INT, INT, ValueLayout.ADDRESS, INT));
 		MethodHandle bind = function("bind", FunctionDescriptor.of(INT, INT, ValueLayout.ADDRESS, INT));
 		MethodHandle listen = function("listen", FunctionDescriptor.of(INT, INT, INT));
+		MethodHandle getsockname = function("getsockname",
+				FunctionDescriptor.of(INT, INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
 		MethodHandle dup2 = function("dup2", FunctionDescriptor.of(INT, INT, INT));
 		MethodHandle close = function("close", FunctionDescriptor.of(INT, INT));
 		MethodHandle strerror = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
@@ -81,7 +84,12 @@ final class NativeListeningSocket {
 				MemorySegment sockaddr = sockaddrIn(arena, address, port);
 				check("bind", (int) bind.invokeExact(state, fd, sockaddr, (int) sockaddr.byteSize()), state, strerror);
 				check("listen", (int) listen.invokeExact(state, fd, backlog), state, strerror);
+				MemorySegment length = arena.allocate(INT);
+				length.set(INT, 0, (int) sockaddr.byteSize());
+				check("getsockname", (int) getsockname.invokeExact(state, fd, sockaddr, length), state, strerror);
 				check("dup2", (int) dup2.invokeExact(state, fd, 0), state, strerror);
+				// In network byte order, as bind took it.
+				return ((sockaddr.get(ValueLayout.JAVA_BYTE, 2) & 0xff) << 8) | (sockaddr.get(ValueLayout.JAVA_BYTE, 3) & 0xff);
 			}
 			finally {
 				// fd 0 holds the socket now (or nothing was bound): the original goes.

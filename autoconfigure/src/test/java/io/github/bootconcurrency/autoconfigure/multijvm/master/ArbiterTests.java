@@ -212,6 +212,26 @@ class ArbiterTests extends ArbiterHarness {
 	}
 
 	@Test
+	void aScaleRequestIsAnsweredWithTheTargetTheLoopSetAndNothingOnceTheMasterIsStopping() {
+		start("concurrency.multi-jvm.workers=2");
+		readyWorkers(2);
+		Event.ScaleRequested tooMany = new Event.ScaleRequested(MasterConfig.MAX_WORKERS + 5);
+		this.arbiter.submit(tooMany);
+		assertThat(tooMany.accepted()).isNotDone();
+		step();
+		assertThat(tooMany.accepted()).isCompletedWithValue(OptionalInt.of(MasterConfig.MAX_WORKERS));
+		assertThat(this.arbiter.view().targetWorkers()).isEqualTo(MasterConfig.MAX_WORKERS);
+		this.arbiter.submit(new Event.Signalled(MasterSignal.TERM));
+		Event.ScaleRequested late = new Event.ScaleRequested(3);
+		Event.ReloadRequested reload = new Event.ReloadRequested();
+		this.arbiter.submit(late);
+		this.arbiter.submit(reload);
+		step();
+		assertThat(late.accepted()).isCompletedWithValue(OptionalInt.empty());
+		assertThat(reload.accepted()).isCompletedWithValue(false);
+	}
+
+	@Test
 	void scalingUpDuringAReloadEndsWithTheNewCountAllOfTheNewGenerationInSlotsOfTheirOwn() {
 		start("concurrency.multi-jvm.workers=2");
 		List<FakeWorkers.Process> old = readyWorkers(2);

@@ -167,6 +167,14 @@ final class FakeWorkers {
 		public void start() {
 		}
 
+		/**
+		 * The port a balancer on {@code server.port=0} could have been given.
+		 */
+		@Override
+		public int port() {
+			return 40_123;
+		}
+
 		@Override
 		public void add(Worker worker) {
 			if (this.failOnAdd != null) {

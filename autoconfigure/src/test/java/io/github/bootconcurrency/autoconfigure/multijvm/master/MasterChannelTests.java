@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -37,6 +38,8 @@ class MasterChannelTests {
 
 	private final List<Event> submitted = new CopyOnWriteArrayList<>();
 
+	private volatile boolean stopping;
+
 	private final ByteArrayOutputStream log = new ByteArrayOutputStream();
 
 	private final MasterChannel channel = MasterChannel.open(new PrintStream(this.log, true, StandardCharsets.UTF_8));
@@ -54,9 +57,19 @@ class MasterChannelTests {
 					List.of(new ClusterView.WorkerView(7, 1, 4242, 40000, "ready", 1234, 99, 1, 5_000_000)));
 		}
 
+		/**
+		 * Takes requests as the loop does.
+		 */
 		@Override
 		public void submit(Event event) {
 			MasterChannelTests.this.submitted.add(event);
+			boolean stopping = MasterChannelTests.this.stopping;
+			if (event instanceof Event.ScaleRequested scale) {
+				scale.accepted().complete(stopping ? OptionalInt.empty() : OptionalInt.of(scale.workers()));
+			}
+			else if (event instanceof Event.ReloadRequested reload) {
+				reload.accepted().complete(!stopping);
+			}
 		}
 
 		@Override
@@ -94,9 +107,22 @@ class MasterChannelTests {
 			assertThat(worker.requests()).isEqualTo(99);
 			assertThat(worker.heapUsedBytes()).isEqualTo(5_000_000);
 		});
-		client.scale(3);
+		assertThat(client.scale(3)).hasValue(3);
 		client.reload();
-		assertThat(this.submitted).containsExactly(new Event.ScaleRequested(3), new Event.ReloadRequested());
+		assertThat(this.submitted).hasSize(2);
+		assertThat(this.submitted.get(0)).isInstanceOfSatisfying(Event.ScaleRequested.class,
+				(scale) -> assertThat(scale.workers()).isEqualTo(3));
+		assertThat(this.submitted.get(1)).isInstanceOf(Event.ReloadRequested.class);
+	}
+
+	@Test
+	void scaleAndReloadAreRefusedWithTheReasonOnceTheLoopSaysTheMasterIsStopping() {
+		this.stopping = true;
+		MasterChannelClient client = new MasterChannelClient(worker(7, TOKEN));
+		assertThatIOException().isThrownBy(() -> client.scale(3))
+			.withMessage("the multi-jvm master answered 'ERROR the master is stopping' to SCALE");
+		assertThatIOException().isThrownBy(client::reload)
+			.withMessage("the multi-jvm master answered 'ERROR the master is stopping' to RELOAD");
 	}
 
 	@Test

@@ -21,31 +21,37 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
+import io.github.bootconcurrency.autoconfigure.testsupport.ProcessOutput;
+import io.github.bootconcurrency.autoconfigure.testsupport.Reaper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The control channel of a JVM that runs out of file descriptors, for real: a JVM started
  * with {@code ulimit -n 256} serves a {@link MasterChannel}, then opens files until it
  * has no descriptor left, while workers keep connecting. Its {@link #main} is that JVM.
  */
-class MasterChannelOutOfDescriptorsTests {
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class MasterChannelOutOfDescriptorsIT {
 
-	private static final Pattern SOCKET = Pattern.compile("socket (\\S+)\n");
+	private static final Pattern SOCKET = Pattern.compile("^socket (\\S+)$");
 
 	private static final String CANNOT_ACCEPT = "Control channel cannot accept";
 
-	private final StringBuffer output = new StringBuffer();
-
 	private Process process;
 
+	private ProcessOutput output;
+
 	@AfterEach
-	void stop() {
+	void stop() throws InterruptedException {
 		if (this.process != null) {
 			this.process.destroyForcibly();
+			if (this.process.waitFor(10, TimeUnit.SECONDS)) {
+				Reaper.forget(this.process.toHandle());
+			}
 		}
 	}
 
@@ -53,19 +59,18 @@ class MasterChannelOutOfDescriptorsTests {
 	void acceptingWithoutDescriptorsBacksOffLogsOnceAndRecoversWhenTheyComeBack() throws Exception {
 		this.process = new ProcessBuilder("bash", "-c", "ulimit -n 256 && exec \"$0\" \"$@\"",
 				ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
-				MasterChannelOutOfDescriptorsTests.class.getName())
+				MasterChannelOutOfDescriptorsIT.class.getName())
 			.redirectErrorStream(true)
 			.start();
-		Thread.ofVirtual().start(this::collectOutput);
-		await().atMost(Duration.ofSeconds(30)).until(() -> SOCKET.matcher(this.output).find());
-		Matcher matcher = SOCKET.matcher(this.output);
+		Reaper.watch(this.process.toHandle());
+		this.output = ProcessOutput.of("the JVM out of descriptors", this.process);
+		Matcher matcher = SOCKET.matcher(this.output.await(SOCKET, 1, Duration.ofSeconds(60)).text());
 		assertThat(matcher.find()).isTrue();
 		Path socket = Path.of(matcher.group(1));
 		assertThat(ask(socket).get(10, TimeUnit.SECONDS)).isEqualTo("OK\n");
 
 		command("exhaust");
-		await().atMost(Duration.ofSeconds(30)).until(() -> this.output.indexOf("exhausted:") >= 0);
-		assertThat(this.output.toString()).contains("Too many open files");
+		assertThat(this.output.await("exhausted:", Duration.ofSeconds(30)).text()).contains("Too many open files");
 		List<CompletableFuture<String>> answers = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
 			answers.add(ask(socket));
@@ -75,7 +80,7 @@ class MasterChannelOutOfDescriptorsTests {
 		Thread.sleep(3000);
 		assertThat(cpuTime().minus(cpuBefore)).as("CPU time while out of descriptors")
 			.isLessThan(Duration.ofMillis(1000));
-		String exhausted = this.output.toString();
+		String exhausted = this.output.text();
 		assertThat(exhausted.split(CANNOT_ACCEPT, -1)).as(exhausted).hasSize(2);
 		assertThat(exhausted).contains("event ChannelTrouble[failing=true]")
 			.doesNotContain("event ChannelTrouble[failing=false]");
@@ -85,10 +90,9 @@ class MasterChannelOutOfDescriptorsTests {
 		for (CompletableFuture<String> answer : answers) {
 			assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo("OK\n");
 		}
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> this.output.indexOf("event ChannelTrouble[failing=false]") >= 0);
+		this.output.await("event ChannelTrouble[failing=false]", Duration.ofSeconds(10));
 		assertThat(ask(socket).get(10, TimeUnit.SECONDS)).isEqualTo("OK\n");
-		assertThat(this.output.toString().split(CANNOT_ACCEPT, -1)).hasSize(2);
+		assertThat(this.output.text().split(CANNOT_ACCEPT, -1)).hasSize(2);
 	}
 
 	/**
@@ -119,18 +123,6 @@ class MasterChannelOutOfDescriptorsTests {
 		OutputStream in = this.process.getOutputStream();
 		in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
 		in.flush();
-	}
-
-	private void collectOutput() {
-		try (BufferedReader reader = new BufferedReader(
-				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
-			for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-				this.output.append(line).append('\n');
-			}
-		}
-		catch (IOException ex) {
-			// The JVM is gone.
-		}
 	}
 
 	/**

@@ -14,13 +14,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.Balancer;
 import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
-import org.junit.jupiter.api.AfterEach;
+import io.github.bootconcurrency.autoconfigure.testsupport.Masters;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with a real worker JVM behind it: a bounded slowloris attack on loopback, then a client
  * that never reads its response.
  */
-class MultiJvmHostileClientsTests {
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class MultiJvmHostileClientsIT {
 
 	private static final Duration HEADER_TIMEOUT = Duration.ofSeconds(2);
 
@@ -48,19 +53,14 @@ class MultiJvmHostileClientsTests {
 
 	private static final String JETTY = "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration";
 
-	private MasterProcess master;
+	@RegisterExtension
+	final Masters masters = Masters.of(MultiJvmTestApplication.class);
 
-	@AfterEach
-	void stop() {
-		if (this.master != null) {
-			this.master.kill();
-		}
-	}
+	private MasterProcess master;
 
 	@Test
 	void slowHeadersAreCutOffAndANeverReadingClientIsClosedWhileHelloStillAnswersAtOnce() throws Exception {
-		this.master = MasterProcess.start(MultiJvmTestApplication.class, System.getProperty("java.class.path"), 1,
-				List.of(), "--concurrency.multi-jvm.balancer=proxy",
+		this.master = this.masters.start(Balancer.PROXY, 1,
 				"--concurrency.multi-jvm.request-header-timeout=" + HEADER_TIMEOUT.toMillis() + "ms",
 				"--concurrency.keep-alive-timeout=" + KEEP_ALIVE.toSeconds() + "s",
 				// Tomcat, whose own write to the master does not time out within the test

@@ -1,9 +1,6 @@
 package io.github.bootconcurrency.autoconfigure.multijvm;
 
 import java.io.File;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,9 +8,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.Balancer;
+import io.github.bootconcurrency.autoconfigure.testsupport.Http;
 import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
-import org.junit.jupiter.api.AfterEach;
+import io.github.bootconcurrency.autoconfigure.testsupport.Masters;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,24 +23,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * dependency of the starter, with real JVMs: the proxy balancer stops the master at once
  * with what to add, and the shared-socket balancer serves without ever loading Undertow.
  */
-class MultiJvmWithoutUndertowTests {
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class MultiJvmWithoutUndertowIT {
 
-	private MasterProcess master;
-
-	@AfterEach
-	void stop() {
-		if (this.master != null) {
-			this.master.kill();
-		}
-	}
+	@RegisterExtension
+	final Masters masters = Masters.of(MultiJvmTestApplication.class, classPathWithoutUndertow());
 
 	@Test
 	void proxyWithoutUndertowStopsTheMasterBeforeAnyWorkerSayingWhatToAdd() throws Exception {
-		this.master = MasterProcess.start(MultiJvmTestApplication.class, classPathWithoutUndertow(), 1, List.of(),
-				"--concurrency.multi-jvm.balancer=proxy");
-		assertThat(this.master.process().waitFor(60, TimeUnit.SECONDS)).as(this.master.output()).isTrue();
-		String output = this.master.output();
-		assertThat(this.master.process().exitValue()).as(output).isNotZero();
+		MasterProcess master = this.masters.start(Balancer.PROXY, 1);
+		int status = master.awaitExit(Duration.ofSeconds(60));
+		String output = master.output();
+		assertThat(status).as(output).isNotZero();
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("The multi-jvm master cannot proxy requests")
 			.contains("concurrency.multi-jvm.balancer=proxy (from ")
@@ -51,20 +46,13 @@ class MultiJvmWithoutUndertowTests {
 
 	@Test
 	void sharedSocketServesWithoutUndertow() throws Exception {
-		this.master = MasterProcess.start(MultiJvmTestApplication.class, classPathWithoutUndertow(), 1, List.of(),
-				"--concurrency.multi-jvm.balancer=shared-socket");
-		this.master.awaitReady(1);
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.master.port() + "/where"))
-			.timeout(Duration.ofSeconds(10))
-			.build();
-		try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-			HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-			assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		}
-		this.master.signal("TERM");
-		assertThat(this.master.process().waitFor(60, TimeUnit.SECONDS)).as(this.master.output()).isTrue();
-		assertThat(this.master.process().exitValue()).as(this.master.output()).isZero();
-		assertThat(this.master.output()).doesNotContain("NoClassDefFoundError").doesNotContain("io.undertow");
+		MasterProcess master = this.masters.start(Balancer.SHARED_SOCKET, 1);
+		master.awaitReady(1);
+		HttpResponse<String> response = Http.get(master.port(), "/where");
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		master.signal("TERM");
+		assertThat(master.awaitExit(Duration.ofSeconds(60))).as(master.output()).isZero();
+		assertThat(master.output()).doesNotContain("NoClassDefFoundError").doesNotContain("io.undertow");
 	}
 
 	/**

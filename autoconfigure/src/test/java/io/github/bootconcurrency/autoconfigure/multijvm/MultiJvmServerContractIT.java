@@ -12,8 +12,11 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.Balancer;
 import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
-import org.junit.jupiter.api.AfterEach;
+import io.github.bootconcurrency.autoconfigure.testsupport.Masters;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,7 +32,8 @@ import static org.awaitility.Awaitility.await;
  * stops everything with status 0. The test application runs with one server's
  * auto-configuration excluded, so its workers run the other.
  */
-class MultiJvmServerContractTests {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class MultiJvmServerContractIT {
 
 	private static final String TOMCAT = "org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration";
 
@@ -37,32 +41,26 @@ class MultiJvmServerContractTests {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
+	@RegisterExtension
+	final Masters masters = Masters.of(MultiJvmTestApplication.class);
+
 	private MasterProcess master;
 
 	static Stream<Arguments> serversAndBalancers() {
 		List<Arguments> cases = new ArrayList<>();
 		for (String server : List.of("Tomcat", "Jetty")) {
-			for (String balancer : List.of("proxy", "shared-socket")) {
+			for (Balancer balancer : List.of(Balancer.PROXY, Balancer.SHARED_SOCKET)) {
 				cases.add(Arguments.of(server, balancer));
 			}
 		}
 		return cases.stream();
 	}
 
-	@AfterEach
-	void stop() {
-		if (this.master != null) {
-			this.master.kill();
-		}
-	}
-
 	@ParameterizedTest(name = "{0} behind {1}")
 	@MethodSource("serversAndBalancers")
-	void twoWorkersServeAreReplacedOnReloadAndStopOnSigterm(String server, String balancer) throws Exception {
+	void twoWorkersServeAreReplacedOnReloadAndStopOnSigterm(String server, Balancer balancer) throws Exception {
 		String otherServer = server.equals("Tomcat") ? JETTY : TOMCAT;
-		this.master = MasterProcess.start(MultiJvmTestApplication.class, System.getProperty("java.class.path"), 2,
-				List.of(), "--concurrency.multi-jvm.balancer=" + balancer,
-				"--spring.autoconfigure.exclude=" + otherServer);
+		this.master = this.masters.start(balancer, 2, "--spring.autoconfigure.exclude=" + otherServer);
 		this.master.awaitReady(2);
 		List<Long> first = this.master.livePids();
 		assertThat(servingWorkers(server)).containsExactlyInAnyOrderElementsOf(first);

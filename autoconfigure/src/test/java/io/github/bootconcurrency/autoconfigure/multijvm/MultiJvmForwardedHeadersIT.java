@@ -8,12 +8,16 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.Balancer;
 import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
+import io.github.bootconcurrency.autoconfigure.testsupport.Masters;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 127.0.0.2, a loopback address of its own: requests sent from it come from a trusted
  * upstream, those sent from 127.0.0.1 from a client. One master per server and balancer.
  */
-class MultiJvmForwardedHeadersTests {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class MultiJvmForwardedHeadersIT {
 
 	private static final String TOMCAT = "org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration";
 
@@ -51,33 +56,27 @@ class MultiJvmForwardedHeadersTests {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
+	@RegisterExtension
+	final Masters masters = Masters.of(MultiJvmTestApplication.class);
+
 	private MasterProcess master;
 
 	static Stream<Arguments> serversAndBalancers() {
 		List<Arguments> cases = new ArrayList<>();
 		for (String server : List.of("Tomcat", "Jetty")) {
-			for (String balancer : List.of("proxy", "shared-socket")) {
+			for (Balancer balancer : List.of(Balancer.PROXY, Balancer.SHARED_SOCKET)) {
 				cases.add(Arguments.of(server, balancer));
 			}
 		}
 		return cases.stream();
 	}
 
-	@AfterEach
-	void stop() {
-		if (this.master != null) {
-			this.master.kill();
-		}
-	}
-
 	@ParameterizedTest(name = "{0} behind {1}")
 	@MethodSource("serversAndBalancers")
 	void clientsCannotForgeForwardingHeadersWhileTrustedUpstreamsForwardTheRealClientAndScheme(String server,
-			String balancer) throws Exception {
+			Balancer balancer) throws Exception {
 		String otherServer = server.equals("Tomcat") ? JETTY : TOMCAT;
-		this.master = MasterProcess.start(MultiJvmTestApplication.class, System.getProperty("java.class.path"), 1,
-				List.of(), "--concurrency.multi-jvm.balancer=" + balancer,
-				"--concurrency.multi-jvm.forwarded-allow-ips=127.0.0.2",
+		this.master = this.masters.start(balancer, 1, "--concurrency.multi-jvm.forwarded-allow-ips=127.0.0.2",
 				"--spring.autoconfigure.exclude=" + otherServer);
 		this.master.awaitReady(1);
 		SoftAssertions softly = new SoftAssertions();

@@ -7,10 +7,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.Balancer;
 import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
-import org.junit.jupiter.api.AfterEach;
+import io.github.bootconcurrency.autoconfigure.testsupport.Masters;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -23,7 +27,8 @@ import static org.awaitility.Awaitility.await;
  * one request fails; the master counts the replacement under its reason, in the endpoint
  * and in the metrics.
  */
-class MultiJvmMaxHeapTests {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class MultiJvmMaxHeapIT {
 
 	private static final int MAX_REQUESTS = 600;
 
@@ -31,19 +36,15 @@ class MultiJvmMaxHeapTests {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	private MasterProcess master;
+	@RegisterExtension
+	final Masters masters = Masters.of(MultiJvmTestApplication.class);
 
-	@AfterEach
-	void stop() {
-		if (this.master != null) {
-			this.master.kill();
-		}
-	}
+	private MasterProcess master;
 
 	@Test
 	void aWorkerWhoseHeapStaysOverTheLimitIsReplacedSurgeFirstWithNoFailedRequest() throws Exception {
-		this.master = MasterProcess.start(MultiJvmTestApplication.class, System.getProperty("java.class.path"), 1,
-				List.of(), "--test.retain-heap=true", "--concurrency.multi-jvm.jvm-args=-XX:+UseSerialGC,-Xmx256m",
+		this.master = this.masters.start(Balancer.PROXY, 1, "--test.retain-heap=true",
+				"--concurrency.multi-jvm.jvm-args=-XX:+UseSerialGC,-Xmx256m",
 				"--concurrency.multi-jvm.max-heap-after-gc=25%",
 				"--management.endpoints.web.exposure.include=concurrency,metrics");
 		this.master.awaitReady(1);

@@ -11,9 +11,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.Balancer;
 import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
-import org.junit.jupiter.api.AfterEach;
+import io.github.bootconcurrency.autoconfigure.testsupport.Masters;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * worker prints, not in any actuator endpoint; and a JVM that the application starts
  * neither inherits the worker's token nor takes itself for a worker.
  */
-class MultiJvmSecretsTests {
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class MultiJvmSecretsIT {
 
 	private static final String ARGUMENT_SECRET = "Arg-S3cret-7f2a";
 
@@ -34,19 +38,15 @@ class MultiJvmSecretsTests {
 
 	private final HttpClient client = HttpClient.newHttpClient();
 
-	private MasterProcess master;
+	@RegisterExtension
+	final Masters masters = Masters.of(MultiJvmTestApplication.class);
 
-	@AfterEach
-	void stop() {
-		if (this.master != null) {
-			this.master.kill();
-		}
-	}
+	private MasterProcess master;
 
 	@Test
 	void passwordsGivenToTheMasterReachTheWorkerButNoCommandLineLogEndpointOrChildProcess() throws Exception {
 		// The wrapper puts a JVM option before the master's own: -D… as a user would.
-		this.master = MasterProcess.start(MultiJvmTestApplication.class, System.getProperty("java.class.path"), 1,
+		this.master = this.masters.start(Balancer.PROXY, 1,
 				List.of("sh", "-c", "exec \"$0\" -Dspring.data.redis.sentinel.password=" + JVM_SECRET + " \"$@\""),
 				"--spring.data.redis.password=" + ARGUMENT_SECRET, "--app.marker=visible marker \"quoted\"",
 				"plain-non-option", "--management.endpoints.web.exposure.include=*",

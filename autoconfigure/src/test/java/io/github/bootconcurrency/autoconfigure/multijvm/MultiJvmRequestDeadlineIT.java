@@ -7,11 +7,15 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.Balancer;
 import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
-import org.junit.jupiter.api.AfterEach;
+import io.github.bootconcurrency.autoconfigure.testsupport.Masters;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -22,21 +26,18 @@ import static org.awaitility.Awaitility.await;
  * surge-first, with the reason in the master's log and the request's stack in the
  * worker's, while other requests are served throughout.
  */
-class MultiJvmRequestDeadlineTests {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class MultiJvmRequestDeadlineIT {
+
+	@RegisterExtension
+	final Masters masters = Masters.of(MultiJvmTestApplication.class);
 
 	private MasterProcess master;
 
-	@AfterEach
-	void stop() {
-		if (this.master != null) {
-			this.master.kill();
-		}
-	}
-
 	@Test
 	void aWorkerWithARequestStuckPastBothTimeoutsIsReplacedSurgeFirstAndOtherRequestsAreServed() throws Exception {
-		this.master = MasterProcess.start(MultiJvmTestApplication.class, System.getProperty("java.class.path"), 1,
-				List.of(), "--concurrency.request-timeout=1s", "--concurrency.multi-jvm.graceful-timeout=2s");
+		this.master = this.masters.start(Balancer.PROXY, 1, "--concurrency.request-timeout=1s",
+				"--concurrency.multi-jvm.graceful-timeout=2s");
 		this.master.awaitReady(1);
 		long stuck = this.master.readyPids().get(0);
 		try (HttpClient client = HttpClient.newHttpClient()) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -17,11 +18,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.Balancer;
+import io.github.bootconcurrency.autoconfigure.testsupport.EachBalancer;
 import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
-import org.junit.jupiter.api.AfterEach;
+import io.github.bootconcurrency.autoconfigure.testsupport.Masters;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * worker's successor keeps its slot's label; a stopped worker is left out within the time
  * bound and counted.
  */
-class MultiJvmPrometheusTests {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class MultiJvmPrometheusIT {
 
 	private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{.*\\})? (\\S+)$");
 
@@ -40,19 +44,13 @@ class MultiJvmPrometheusTests {
 
 	private final HttpClient client = HttpClient.newHttpClient();
 
+	@RegisterExtension
+	final Masters masters = Masters.of(MultiJvmTestApplication.class);
+
 	private MasterProcess master;
 
-	@AfterEach
-	void stop() {
-		if (this.master != null) {
-			this.master.kill();
-		}
-		this.client.close();
-	}
-
-	@ParameterizedTest
-	@ValueSource(strings = { "proxy", "shared-socket" })
-	void oneScrapeShowsEveryWorkerBySlotWithCountersThatOnlyGrowAndASlotThatOutlivesItsWorker(String balancer)
+	@EachBalancer
+	void oneScrapeShowsEveryWorkerBySlotWithCountersThatOnlyGrowAndASlotThatOutlivesItsWorker(Balancer balancer)
 			throws Exception {
 		this.master = start(balancer, 2);
 		this.master.awaitReady(2);
@@ -61,7 +59,7 @@ class MultiJvmPrometheusTests {
 		assertThat(first).contains("concurrency_master_workers{state=\"ready\"} 2.0")
 			.contains("concurrency_master_workers_spawned_total 2.0")
 			.contains("concurrency_master_workers_target 2.0");
-		assertThat(first.contains("concurrency_master_held_requests ")).isEqualTo(balancer.equals("proxy"));
+		assertThat(first.contains("concurrency_master_held_requests ")).isEqualTo(balancer == Balancer.PROXY);
 		assertNoRepeatedHeaders(first);
 
 		Map<String, Double> previous = counters(first);
@@ -99,7 +97,7 @@ class MultiJvmPrometheusTests {
 	 */
 	@Test
 	void aStoppedWorkerIsLeftOutOfTheScrapeWithinItsTimeBoundAndCounted() throws Exception {
-		this.master = start("proxy", 2);
+		this.master = start(Balancer.PROXY, 2);
 		this.master.awaitReady(2);
 		assertThat(workerLabels(scrape())).containsExactly("1", "2");
 		long stopped = this.master.readyPids().get(0);
@@ -134,10 +132,8 @@ class MultiJvmPrometheusTests {
 		assertThat(workerLabels(scrape())).containsExactly("1", "2");
 	}
 
-	private MasterProcess start(String balancer, int workers) throws Exception {
-		return MasterProcess.start(MultiJvmTestApplication.class, System.getProperty("java.class.path"), workers,
-				List.of(), "--concurrency.multi-jvm.balancer=" + balancer,
-				"--management.endpoints.web.exposure.include=health,prometheus");
+	private MasterProcess start(Balancer balancer, int workers) throws Exception {
+		return this.masters.start(balancer, workers, "--management.endpoints.web.exposure.include=health,prometheus");
 	}
 
 	private boolean isRequestCount(String series) {
