@@ -1,6 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 
@@ -21,17 +22,26 @@ import org.springframework.context.event.ContextClosedEvent;
  * drops it: that client gets no answer, while another worker would have served it. Once
  * this process's copy is closed, the kernel hands new connections to the workers that
  * still accept. Requests already accepted finish as usual.
+ *
+ * <p>
+ * The JDK closes an inherited channel as inetd would want, putting {@code /dev/null} on
+ * fds 0, 1 and 2: the worker's output, which the master logs, would end there, and with
+ * it every line of its shutdown. So fds 1 and 2 are kept across the close, through
+ * {@code java.lang.foreign} (this worker runs on Java 22 or later, as the shared-socket
+ * balancer requires).
  */
 final class InheritedSocketCloser implements ApplicationListener<ContextClosedEvent> {
 
 	private static final Log logger = LogFactory.getLog(InheritedSocketCloser.class);
+
+	private static final String NATIVE = "io.github.bootconcurrency.autoconfigure.multijvm.worker.NativeStandardStreams";
 
 	@Override
 	public void onApplicationEvent(ContextClosedEvent event) {
 		try {
 			Channel inherited = System.inheritedChannel();
 			if (inherited instanceof ServerSocketChannel listening && listening.isOpen()) {
-				listening.close();
+				closeKeepingOutput(listening);
 				// The moment this worker takes no new connection: operators and tests
 				// can tell a drain apart from a crash by it.
 				logger.info("This worker closed its copy of the shared listening socket: new connections go to"
@@ -40,6 +50,23 @@ final class InheritedSocketCloser implements ApplicationListener<ContextClosedEv
 		}
 		catch (IOException ex) {
 			logger.debug("Could not close the inherited listening socket", ex);
+		}
+	}
+
+	private static void closeKeepingOutput(ServerSocketChannel listening) throws IOException {
+		try {
+			Class.forName(NATIVE).getDeclaredMethod("closeKeepingOutput", Channel.class).invoke(null, listening);
+		}
+		catch (InvocationTargetException ex) {
+			if (ex.getCause() instanceof IOException io) {
+				throw io;
+			}
+			throw new IOException(ex.getCause());
+		}
+		catch (ReflectiveOperationException | LinkageError ex) {
+			// Not on Java 22 or later, where no shared socket is inherited: a plain
+			// close.
+			listening.close();
 		}
 	}
 
