@@ -107,12 +107,14 @@ class MultiJvmStopIT {
 	}
 
 	/**
-	 * Wait until a request is in flight in a worker, as its heartbeat tells the master.
+	 * Wait until a request is in flight in a worker: the one that answers this probe
+	 * counts it and the probe. Each probe on a connection of its own, so that under
+	 * shared-socket it may reach any worker.
 	 */
 	private static void awaitInFlight(MasterProcess master) {
-		await().atMost(Duration.ofSeconds(30))
+		await().atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofMillis(100))
-			.until(() -> Http.get(master.port(), "/actuator/concurrency").body().contains("\"inFlight\":2"));
+			.until(() -> Http.getOnNewConnection(master.port(), "/actuator/concurrency").contains("\"inFlight\":2"));
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -75,6 +76,11 @@ final class ProxyBalancer implements Balancer {
 	private final Undertow server;
 
 	private final int ioThreads;
+
+	/**
+	 * The address and port the proxy listens on, as configured, for messages.
+	 */
+	private final String where;
 
 	private final WaitingRoom waitingRoom;
 
@@ -167,6 +173,7 @@ final class ProxyBalancer implements Balancer {
 	ProxyBalancer(String host, int port, int backlog, int workerCapacity, Duration workerKeepAlive,
 			Duration queueTimeout, ListenerLimits limits, ForwardedHeaders forwardedHeaders, int ioThreads,
 			int maxHeld) {
+		this.where = host + ":" + port;
 		this.ioThreads = ioThreads;
 		this.forwardedHeaders = forwardedHeaders;
 		// Idle connections to a worker are closed well before the worker would close
@@ -256,9 +263,23 @@ final class ProxyBalancer implements Balancer {
 		}
 	}
 
+	/**
+	 * Start listening.
+	 * @throws IllegalStateException if the port cannot be bound, naming it and why
+	 */
 	@Override
 	public void start() {
-		this.server.start();
+		try {
+			this.server.start();
+		}
+		catch (RuntimeException ex) {
+			// Undertow wraps the bind's failure without saying where it bound.
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			throw new IllegalStateException("Cannot listen on " + this.where + " for the proxy balancer: "
+					+ cause.getMessage() + ((cause instanceof BindException)
+							? ". Another process listens on it: stop it or change server.port." : ""),
+					ex);
+		}
 	}
 
 	@Override
