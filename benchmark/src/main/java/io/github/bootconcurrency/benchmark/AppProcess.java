@@ -2,8 +2,6 @@ package io.github.bootconcurrency.benchmark;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,12 +17,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The sample app, started fresh for one model on a free loopback port, with the JDK that
- * runs the suite (or, for a Gunicorn model, the Flask app under {@link Gunicorn}, which
- * is ready when {@code /hello} answers and every worker has booted). Its output goes to a
- * log file (a pipe nobody reads would block it once full); the log is where the suite
- * looks for the multi-jvm master's {@code worker N ... is ready} lines, since readiness
- * on the master's port turns UP as soon as the first worker is.
+ * The sample app, started fresh for one model on a loopback port the kernel chooses, with
+ * the JDK that runs the suite (or, for a Gunicorn model, the Flask app under
+ * {@link Gunicorn}, which is ready when {@code /hello} answers and every worker has
+ * booted). Its output goes to a log file (a pipe nobody reads would block it once full);
+ * the log is where the suite reads the port back, and looks for the multi-jvm master's
+ * {@code worker N ... is ready} lines, since readiness on the master's port turns UP as
+ * soon as the first worker is.
+ * <p>
+ * The port is the kernel's ({@code 0}), read from the line that names it, rather than one
+ * picked and let go before the start, which another process may take meanwhile.
  * <p>
  * Stopping sends SIGTERM, waits, then kills the process and whatever it started: the next
  * model must find the machine as this one found it.
@@ -35,6 +37,23 @@ final class AppProcess implements AutoCloseable {
 
 	private static final Pattern GUNICORN_WORKER_BOOTED = Pattern.compile("Booting worker with pid");
 
+	private static final Pattern GUNICORN_LISTENING = Pattern.compile("Listening at: http://[^\\s]+:(\\d+)");
+
+	private static final Pattern TOMCAT_STARTED = Pattern.compile("Tomcat started on port (\\d+)");
+
+	/**
+	 * The multi-jvm master's first line, with the port of its balancer, where clients
+	 * connect (its workers' own Tomcat lines name their own ports).
+	 */
+	private static final Pattern MASTER_STARTED = Pattern
+		.compile("\\[master\\] Master \\d+ started: .* on \\S+:(\\d+)$");
+
+	/**
+	 * The logger of the line that names a single-JVM app's port, kept at INFO whatever
+	 * JVM options the suite is given: without that line the suite cannot find the app.
+	 */
+	private static final String TOMCAT_LOGGER = "--logging.level.org.springframework.boot.tomcat.TomcatWebServer=info";
+
 	private static final Pattern TOTAL_TIME = Pattern
 		.compile("\\{\\s*\"statistic\"\\s*:\\s*\"TOTAL_TIME\"\\s*,\\s*\"value\"\\s*:\\s*([0-9.eE+-]+)");
 
@@ -42,7 +61,7 @@ final class AppProcess implements AutoCloseable {
 
 	private final Process process;
 
-	private final int port;
+	private int port;
 
 	private final Path log;
 
@@ -50,9 +69,8 @@ final class AppProcess implements AutoCloseable {
 
 	private final AppModel model;
 
-	private AppProcess(Process process, int port, Path log, long startNanos, AppModel model) {
+	private AppProcess(Process process, Path log, long startNanos, AppModel model) {
 		this.process = process;
-		this.port = port;
 		this.log = log;
 		this.startNanos = startNanos;
 		this.model = model;
@@ -70,26 +88,26 @@ final class AppProcess implements AutoCloseable {
 	 */
 	static AppProcess start(String java, Path jar, List<String> jvmArguments, AppModel model, Path log,
 			Duration bootTimeout) throws IOException, InterruptedException {
-		int port = freePort();
 		Files.createDirectories(log.getParent());
 		List<String> command = new ArrayList<>();
 		if (model.gunicorn()) {
-			command.addAll(Gunicorn.command(model, Gunicorn.extractApp(log.getParent().resolve("flask-app")), port));
+			command.addAll(Gunicorn.command(model, Gunicorn.extractApp(log.getParent().resolve("flask-app"))));
 		}
 		else {
 			command.add(java);
 			command.addAll(jvmArguments);
 			command.add("-jar");
 			command.add(jar.toString());
-			command.add("--server.port=" + port);
+			command.add("--server.port=0");
 			command.add("--server.address=127.0.0.1");
+			command.add(TOMCAT_LOGGER);
 			command.addAll(model.appArguments());
 		}
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 		// Without a profile the sample app needs no Redis; make sure none is picked up.
 		builder.environment().remove("SPRING_PROFILES_ACTIVE");
 		long startNanos = System.nanoTime();
-		AppProcess app = new AppProcess(builder.start(), port, log, startNanos, model);
+		AppProcess app = new AppProcess(builder.start(), log, startNanos, model);
 		try {
 			app.awaitReady(model.workers(), bootTimeout);
 		}
@@ -100,30 +118,31 @@ final class AppProcess implements AutoCloseable {
 		return app;
 	}
 
-	static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-	}
-
 	private Duration startup;
 
 	private void awaitReady(int workers, Duration timeout) throws IOException, InterruptedException {
 		long deadline = this.startNanos + timeout.toNanos();
-		URI readiness = uri(this.model.gunicorn() ? "/hello" : "/actuator/health/readiness");
+		String readiness = this.model.gunicorn() ? "/hello" : "/actuator/health/readiness";
 		try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
-			HttpRequest request = HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(2)).build();
+			HttpRequest request = null;
 			boolean answered = false;
 			while (true) {
 				if (!this.process.isAlive()) {
 					throw new IllegalStateException("The app exited with status " + this.process.exitValue()
-							+ " before it was ready; see " + this.log);
+							+ " before it was ready; see " + this.log + tail());
 				}
 				if (System.nanoTime() > deadline) {
-					throw new IllegalStateException(
-							"The app was not ready within " + timeout.toSeconds() + " s; see " + this.log);
+					throw new IllegalStateException("The app was not ready within " + timeout.toSeconds() + " s"
+							+ ((this.port == 0) ? " (it never said which port it listens on)" : "") + "; see "
+							+ this.log + tail());
 				}
-				if (!answered && status(client, request) == 200) {
+				if (request == null) {
+					this.port = loggedPort();
+					if (this.port != 0) {
+						request = HttpRequest.newBuilder(uri(readiness)).timeout(Duration.ofSeconds(2)).build();
+					}
+				}
+				if (request != null && !answered && status(client, request) == 200) {
 					answered = true;
 				}
 				if (answered && readyWorkers() >= workers) {
@@ -141,6 +160,34 @@ final class AppProcess implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			return -1;
+		}
+	}
+
+	/**
+	 * The port the app said it listens on, or 0 while it has not said so.
+	 */
+	private int loggedPort() {
+		Pattern pattern = this.model.gunicorn() ? GUNICORN_LISTENING
+				: (this.model.workers() > 0) ? MASTER_STARTED : TOMCAT_STARTED;
+		try (var lines = Files.lines(this.log)) {
+			return lines.map(pattern::matcher)
+				.filter(Matcher::find)
+				.mapToInt((matcher) -> Integer.parseInt(matcher.group(1)))
+				.findFirst()
+				.orElse(0);
+		}
+		catch (IOException | UncheckedIOException ex) {
+			return 0;
+		}
+	}
+
+	private String tail() {
+		try {
+			List<String> lines = Files.readAllLines(this.log);
+			return ", which ends:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+		}
+		catch (IOException | UncheckedIOException ex) {
+			return "";
 		}
 	}
 

@@ -82,13 +82,14 @@ final class Gunicorn {
 	}
 
 	/**
-	 * The command that serves the app of {@code appDirectory} on the loopback
-	 * {@code port} with the worker settings of {@code model}.
+	 * The command that serves the app of {@code appDirectory} on a loopback port the
+	 * kernel chooses, which Gunicorn logs ({@code Listening at: http://127.0.0.1:PORT}),
+	 * with the worker settings of {@code model}.
 	 */
-	static List<String> command(AppModel model, Path appDirectory, int port) {
+	static List<String> command(AppModel model, Path appDirectory) {
 		List<String> command = new ArrayList<>();
 		command.add(EXECUTABLE.toString());
-		command.add("--bind=127.0.0.1:" + port);
+		command.add("--bind=127.0.0.1:0");
 		command.add("--chdir=" + appDirectory.toAbsolutePath());
 		command.add("--graceful-timeout=" + GRACEFUL_TIMEOUT_SECONDS);
 		command.addAll(model.appArguments());

@@ -4,6 +4,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +32,8 @@ class GunicornTests {
 		try (AppProcess app = AppProcess.start("java", Path.of("unused.jar"), List.of(), model,
 				this.logs.resolve("gunicorn.log"), Duration.ofSeconds(60));
 				HttpClient client = HttpClient.newHttpClient()) {
+			// The port the kernel gave Gunicorn, read back from its log.
+			assertThat(Files.readString(app.log())).contains("Listening at: " + app.uri("") + " (");
 			HttpResponse<String> hello = get(client, app, "/hello");
 			assertThat(hello.statusCode()).isEqualTo(200);
 			assertThat(hello.body()).isEqualTo("Hello, World!");
@@ -52,10 +55,10 @@ class GunicornTests {
 	@Test
 	void gunicornIsBoundToLoopbackOnlyWithTheModelsWorkerSettings() {
 		AppModel gevent = model(AppModel.GUNICORN_GEVENT);
-		List<String> command = Gunicorn.command(gevent, Path.of("/tmp/app"), 18499);
+		List<String> command = Gunicorn.command(gevent, Path.of("/tmp/app"));
 		assertThat(command).first().isEqualTo("/usr/bin/gunicorn");
 		assertThat(command)
-			.contains("--bind=127.0.0.1:18499", "--chdir=/tmp/app", "--worker-class=gevent",
+			.contains("--bind=127.0.0.1:0", "--chdir=/tmp/app", "--worker-class=gevent",
 					"--worker-connections=" + AppModel.GEVENT_WORKER_CONNECTIONS)
 			.last()
 			.isEqualTo("app:app");

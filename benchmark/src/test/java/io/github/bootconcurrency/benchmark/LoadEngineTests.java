@@ -1,8 +1,6 @@
 package io.github.bootconcurrency.benchmark;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 
@@ -72,15 +70,14 @@ class LoadEngineTests {
 	@ParameterizedTest
 	@EnumSource(LoadClient.Kind.class)
 	void refusedConnectionIsCountedAsSocketError(LoadClient.Kind client) throws IOException {
-		URI closedPort;
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			closedPort = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/ok");
+		try (ClosedPort closed = new ClosedPort()) {
+			URI uri = URI.create("http://127.0.0.1:" + closed.port() + "/ok");
+			LoadResult result = engine(client, GENEROUS).atOnce(uri, 3, GENEROUS);
+			assertThat(result.errorCount(SocketError.CONNECT_REFUSED)).isEqualTo(3);
+			assertThat(result.statuses()).isEmpty();
+			assertThat(result.responses()).isZero();
+			assertThat(result.percentile(50)).isNull();
 		}
-		LoadResult result = engine(client, GENEROUS).atOnce(closedPort, 3, GENEROUS);
-		assertThat(result.errorCount(SocketError.CONNECT_REFUSED)).isEqualTo(3);
-		assertThat(result.statuses()).isEmpty();
-		assertThat(result.responses()).isZero();
-		assertThat(result.percentile(50)).isNull();
 	}
 
 	@ParameterizedTest

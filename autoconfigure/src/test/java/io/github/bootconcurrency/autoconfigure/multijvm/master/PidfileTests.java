@@ -1,12 +1,19 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.Reaper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,8 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for {@link Pidfile}, with real files and real processes: a JVM that runs, a
- * program that is not a JVM, and a process that has ended.
+ * Tests for {@link Pidfile}, with real files and real processes: a program named
+ * {@code java} that runs, a program that is not a JVM, and a process that has ended.
+ *
+ * <p>
+ * No JVM is started: the pidfile takes a process for a JVM by its program's name, so a
+ * copy of {@code sleep} named {@code java} stands for one. Each process is watched by the
+ * {@link Reaper} and reaped after its test.
  */
 class PidfileTests {
 
@@ -26,37 +38,39 @@ class PidfileTests {
 
 	private final PrintStream out = new PrintStream(this.output, true, StandardCharsets.UTF_8);
 
-	private Process process;
+	private final List<Process> started = new ArrayList<>();
 
 	@TempDir
 	Path dir;
 
 	@AfterEach
-	void stopProcess() {
-		if (this.process != null) {
-			this.process.destroyForcibly();
+	void reapProcesses() throws InterruptedException {
+		for (Process process : this.started) {
+			process.destroyForcibly();
+			assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("process %d ended", process.pid()).isTrue();
+			Reaper.forget(process.toHandle());
 		}
 	}
 
 	@Test
 	void pidfileNamingARunningJvmIsRefusedBeforeAndAfterBindingAndLeftAsItWas() throws Exception {
-		this.process = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-cp",
-				System.getProperty("java.class.path"), Sleeper.class.getName())
-			.start();
+		Path java = Files.copy(program("sleep"), Files.createDirectory(this.dir.resolve("bin")).resolve("java"),
+				StandardCopyOption.COPY_ATTRIBUTES);
+		Process process = start(java.toString(), "120");
 		Path path = this.dir.resolve("master.pid");
-		Files.writeString(path, this.process.pid() + "\n");
+		Files.writeString(path, process.pid() + "\n");
 		Pidfile pidfile = new Pidfile(path, this.out);
 		assertThatExceptionOfType(PidfileInUseException.class).isThrownBy(pidfile::check)
-			.withMessageContaining("it names process " + this.process.pid())
-			.satisfies((ex) -> assertThat(ex.getPid()).isEqualTo(this.process.pid()));
+			.withMessageContaining("it names process " + process.pid())
+			.satisfies((ex) -> assertThat(ex.getPid()).isEqualTo(process.pid()));
 		assertThatExceptionOfType(PidfileInUseException.class).isThrownBy(pidfile::write);
 		pidfile.delete();
-		assertThat(Files.readString(path)).isEqualTo(this.process.pid() + "\n");
+		assertThat(Files.readString(path)).isEqualTo(process.pid() + "\n");
 	}
 
 	@Test
 	void pidfileOfAnEndedProcessIsReplacedSayingSo() throws Exception {
-		Process ended = new ProcessBuilder("true").start();
+		Process ended = start("true");
 		assertThat(ended.waitFor(10, TimeUnit.SECONDS)).isTrue();
 		Path path = this.dir.resolve("master.pid");
 		Files.writeString(path, ended.pid() + "\n");
@@ -72,9 +86,9 @@ class PidfileTests {
 
 	@Test
 	void pidfileWhosePidNowRunsAProgramThatIsNoJvmIsStale() throws Exception {
-		this.process = new ProcessBuilder("sleep", "60").start();
+		Process process = start("sleep", "120");
 		Path path = this.dir.resolve("master.pid");
-		Files.writeString(path, this.process.pid() + "\n");
+		Files.writeString(path, process.pid() + "\n");
 		Pidfile pidfile = new Pidfile(path, this.out);
 		pidfile.write();
 		assertThat(Files.readString(path)).isEqualTo(OWN_PID);
@@ -119,15 +133,21 @@ class PidfileTests {
 		assertThat(this.output.toString(StandardCharsets.UTF_8)).contains("no longer holds this master's pid");
 	}
 
-	/**
-	 * A JVM that runs until it is killed.
-	 */
-	static final class Sleeper {
+	private Process start(String... command) throws IOException {
+		Process process = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		Reaper.watch(process.toHandle());
+		this.started.add(process);
+		return process;
+	}
 
-		public static void main(String[] args) throws InterruptedException {
-			Thread.sleep(120_000);
-		}
-
+	private static Path program(String name) {
+		return Stream.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator))
+			.map((directory) -> Path.of(directory, name))
+			.filter(Files::isExecutable)
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException(name + " is not on the PATH"));
 	}
 
 }

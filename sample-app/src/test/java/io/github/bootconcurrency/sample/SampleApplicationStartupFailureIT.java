@@ -1,19 +1,19 @@
 package io.github.bootconcurrency.sample;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.ProcessOutput;
+import io.github.bootconcurrency.autoconfigure.testsupport.Reaper;
 import io.github.bootconcurrency.autoconfigure.testsupport.RedisServer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,8 +22,29 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Bad settings stop the sample app as they stop a user's: a real JVM exits with a
  * non-zero status and prints a failure analysis that names the key, the value, where it
  * was set and what is allowed.
+ *
+ * <p>
+ * Each app is a child JVM, watched by the {@link Reaper}; its output is read as it comes,
+ * and every wait on it (its exit, or the line that says it started) is bounded by
+ * {@link #RUN_TIMEOUT}, after which it is killed and the test fails with its output. The
+ * class's timeout is a backstop above that bound.
  */
-class SampleApplicationStartupFailureTests {
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class SampleApplicationStartupFailureIT {
+
+	/**
+	 * How long an app may take to start or to stop on a busy 2-core machine.
+	 */
+	private static final Duration RUN_TIMEOUT = Duration.ofSeconds(60);
+
+	private final List<Process> started = new ArrayList<>();
+
+	@AfterEach
+	void stopApps() throws InterruptedException {
+		for (Process process : this.started) {
+			stop(process);
+		}
+	}
 
 	@Test
 	void nonPositiveMaxThreadsStopsTheAppNamingKeyValueAndWhatIsAllowed() throws Exception {
@@ -90,7 +111,8 @@ class SampleApplicationStartupFailureTests {
 	void devProfileAgainstAStoppedRedisExitsNonZeroWithinItsAttemptsNamingProfileHostPortAndProperty()
 			throws Exception {
 		RedisServer redis = RedisServer.start();
-		redis.kill();
+		// Its port stays free once it is stopped: it is below the ephemeral range.
+		redis.close();
 		long start = System.nanoTime();
 		Result result = run("--spring.profiles.active=dev", "--spring.data.redis.port=" + redis.port(),
 				"--fail-fast.redis.timeout=1s", "--fail-fast.redis.backoff=500ms",
@@ -157,7 +179,41 @@ class SampleApplicationStartupFailureTests {
 		return run(List.of(), arguments);
 	}
 
-	private static List<String> command(String... arguments) {
+	/**
+	 * Run the app to its exit, which a bad setting makes it take at startup.
+	 */
+	private Result run(List<String> unsetVariables, String... arguments) throws IOException, InterruptedException {
+		Process process = start(unsetVariables, arguments);
+		ProcessOutput output = ProcessOutput.of("the sample app (pid " + process.pid() + ")", process);
+		if (!process.waitFor(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+			stop(process);
+			throw new AssertionError(
+					"The app did not exit within " + RUN_TIMEOUT + ", killed; its last lines:\n" + output.tail(80));
+		}
+		Reaper.forget(process.toHandle());
+		// The last lines may still be in the pipe when the process has exited.
+		output.awaitEnd(Duration.ofSeconds(10));
+		return new Result(process.exitValue(), output.text());
+	}
+
+	/**
+	 * Run the app until it has started, then stop it: for settings that let it start.
+	 */
+	private Result runUntilStarted(String... arguments) throws IOException, InterruptedException {
+		Process process = start(List.of(), arguments);
+		ProcessOutput output = ProcessOutput.of("the sample app (pid " + process.pid() + ")", process);
+		try {
+			// Fails with the app's last lines if they do not come in time, or the app
+			// exits.
+			output.await("Started SampleApplication", RUN_TIMEOUT);
+		}
+		finally {
+			stop(process);
+		}
+		return new Result(-1, output.text());
+	}
+
+	private Process start(List<String> unsetVariables, String... arguments) throws IOException {
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		command.add("-cp");
@@ -165,56 +221,23 @@ class SampleApplicationStartupFailureTests {
 		command.add(SampleApplication.class.getName());
 		command.add("--server.port=0");
 		command.addAll(List.of(arguments));
-		return command;
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+		unsetVariables.forEach(builder.environment()::remove);
+		Process process = builder.start();
+		Reaper.watch(process.toHandle());
+		this.started.add(process);
+		return process;
 	}
 
-	/**
-	 * Run the app until it has started, then stop it: for settings that let it start.
-	 */
-	private Result runUntilStarted(String... arguments) throws Exception {
-		Process process = new ProcessBuilder(command(arguments)).redirectErrorStream(true).start();
-		StringBuilder output = new StringBuilder();
-		try (BufferedReader reader = new BufferedReader(
-				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-			CompletableFuture<Void> started = CompletableFuture.runAsync(() -> {
-				try {
-					for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-						output.append(line).append('\n');
-						if (line.contains("Started SampleApplication")) {
-							return;
-						}
-					}
-				}
-				catch (IOException ex) {
-					// The app is gone: its output says why.
-				}
-			});
-			started.get(60, TimeUnit.SECONDS);
-		}
-		finally {
+	private static void stop(Process process) throws InterruptedException {
+		if (process.isAlive()) {
 			process.destroyForcibly();
-		}
-		return new Result(-1, output.toString());
-	}
-
-	private Result run(List<String> unsetVariables, String... arguments) throws IOException, InterruptedException {
-		// The output goes to a file, so a full pipe cannot block the child and a child
-		// that never stops cannot block the test: the wait below is the only bound.
-		Path log = Files.createTempFile("startup-failure", ".log");
-		try {
-			ProcessBuilder builder = new ProcessBuilder(command(arguments)).redirectErrorStream(true)
-				.redirectOutput(log.toFile());
-			unsetVariables.forEach(builder.environment()::remove);
-			Process process = builder.start();
-			if (!process.waitFor(60, TimeUnit.SECONDS)) {
-				process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-				throw new AssertionError("The app did not stop within 60 s:\n" + Files.readString(log));
+			if (!process.waitFor(10, TimeUnit.SECONDS)) {
+				// Still watched: the reaper kills it when the test JVM ends.
+				return;
 			}
-			return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
 		}
-		finally {
-			Files.deleteIfExists(log);
-		}
+		Reaper.forget(process.toHandle());
 	}
 
 	record Result(int exitCode, String output) {

@@ -6,16 +6,18 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.ProcessOutput;
+import io.github.bootconcurrency.autoconfigure.testsupport.Reaper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,8 +27,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and idle, a new client is still served at once, instead of waiting in the backlog until
  * another client's idle connection times out. The keep-alive timeout is raised to two
  * minutes so that such a wait cannot end inside the new client's read timeout.
+ *
+ * <p>
+ * The app is a child JVM watched by the {@link Reaper}; its port is read from its output,
+ * as the line comes. Every socket operation has a timeout; the class's timeout is a
+ * backstop above them.
  */
-class PlatformKeepAliveClientsTests {
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class PlatformKeepAliveClientsIT {
 
 	private static final int IDLE_CLIENTS = 9_000;
 
@@ -34,9 +42,11 @@ class PlatformKeepAliveClientsTests {
 
 	private final List<Socket> clients = new ArrayList<>();
 
+	private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(90);
+
 	private Process app;
 
-	private Path log;
+	private ProcessOutput output;
 
 	@AfterEach
 	void stop() throws Exception {
@@ -48,9 +58,9 @@ class PlatformKeepAliveClientsTests {
 			if (!this.app.waitFor(15, TimeUnit.SECONDS)) {
 				this.app.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 			}
-		}
-		if (this.log != null) {
-			Files.deleteIfExists(this.log);
+			if (!this.app.isAlive()) {
+				Reaper.forget(this.app.toHandle());
+			}
 		}
 	}
 
@@ -70,27 +80,24 @@ class PlatformKeepAliveClientsTests {
 			late.setSoTimeout(30_000);
 			assertThat(hello(late)).startsWith("HTTP/1.1 200");
 		}
-		Matcher limit = Pattern.compile("max-connections=(\\d+)").matcher(Files.readString(this.log));
+		Matcher limit = Pattern.compile("max-connections=(\\d+)").matcher(this.output.text());
 		assertThat(limit.find()).as("the startup line's max-connections").isTrue();
 		assertThat(Integer.parseInt(limit.group(1))).isGreaterThan(IDLE_CLIENTS);
 	}
 
 	private int start(String... arguments) throws Exception {
-		this.log = Files.createTempFile("keep-alive-clients", ".log");
 		List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
 				System.getProperty("java.class.path"), SampleApplication.class.getName(), "--server.port=0",
 				"--server.address=127.0.0.1", "--debug=false"));
 		command.addAll(List.of(arguments));
-		this.app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(this.log.toFile()).start();
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-		while (System.nanoTime() < deadline && this.app.isAlive()) {
-			Matcher matcher = PORT.matcher(Files.readString(this.log));
-			if (matcher.find()) {
-				return Integer.parseInt(matcher.group(1));
-			}
-			Thread.sleep(200);
-		}
-		throw new AssertionError("The app did not start within 90 s:\n" + Files.readString(this.log));
+		this.app = new ProcessBuilder(command).redirectErrorStream(true).start();
+		Reaper.watch(this.app.toHandle());
+		this.output = ProcessOutput.of("the sample app (pid " + this.app.pid() + ")", this.app);
+		// Fails with the app's last lines if the line does not come in time, or the app
+		// exits.
+		Matcher port = PORT.matcher(this.output.await(PORT, 1, BOOT_TIMEOUT).text());
+		assertThat(port.find()).isTrue();
+		return Integer.parseInt(port.group(1));
 	}
 
 	/**
