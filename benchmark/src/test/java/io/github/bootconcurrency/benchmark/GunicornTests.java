@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.Reaper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,9 +30,14 @@ class GunicornTests {
 		AppModel model = model(AppModel.GUNICORN_GTHREAD);
 		assumeTrue(Gunicorn.missing(model) == null, () -> "Gunicorn: " + Gunicorn.missing(model));
 		List<ProcessHandle> processes;
+		ProcessHandle gunicorn;
 		try (AppProcess app = AppProcess.start("java", Path.of("unused.jar"), List.of(), model,
 				this.logs.resolve("gunicorn.log"), Duration.ofSeconds(60));
 				HttpClient client = HttpClient.newHttpClient()) {
+			// Stopped by the reaper if this JVM dies first: Gunicorn's arbiter stops its
+			// workers on TERM.
+			gunicorn = ProcessHandle.of(app.pid()).orElseThrow();
+			Reaper.watch(gunicorn);
 			// The port the kernel gave Gunicorn, read back from its log.
 			assertThat(Files.readString(app.log())).contains("Listening at: " + app.uri("") + " (");
 			HttpResponse<String> hello = get(client, app, "/hello");
@@ -50,6 +56,8 @@ class GunicornTests {
 			assertThat(processes).isNotEmpty();
 		}
 		assertThat(processes).noneMatch(ProcessHandle::isAlive);
+		assertThat(gunicorn.isAlive()).isFalse();
+		Reaper.forget(gunicorn);
 	}
 
 	@Test

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.ClosedPort;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
