@@ -5,7 +5,6 @@ import java.net.URI;
 import java.time.Duration;
 
 import io.github.bootconcurrency.autoconfigure.testsupport.ClosedPort;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
