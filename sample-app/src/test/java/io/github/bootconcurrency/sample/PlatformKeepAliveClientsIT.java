@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
 import io.github.bootconcurrency.autoconfigure.testsupport.ProcessOutput;
 import io.github.bootconcurrency.autoconfigure.testsupport.Reaper;
 import org.junit.jupiter.api.AfterEach;
@@ -86,9 +87,10 @@ class PlatformKeepAliveClientsIT {
 	}
 
 	private int start(String... arguments) throws Exception {
-		List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-				System.getProperty("java.class.path"), SampleApplication.class.getName(), "--server.port=0",
-				"--server.address=127.0.0.1", "--debug=false"));
+		List<String> command = new ArrayList<>(List.of(MasterProcess.java()));
+		command.addAll(MasterProcess.TEST_JVM_OPTIONS);
+		command.addAll(List.of("-cp", System.getProperty("java.class.path"), SampleApplication.class.getName(),
+				"--server.port=0", "--server.address=127.0.0.1", "--debug=false"));
 		command.addAll(List.of(arguments));
 		this.app = new ProcessBuilder(command).redirectErrorStream(true).start();
 		Reaper.watch(this.app.toHandle());

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
 import io.github.bootconcurrency.autoconfigure.testsupport.ProcessOutput;
 import io.github.bootconcurrency.autoconfigure.testsupport.Reaper;
 import io.github.bootconcurrency.autoconfigure.testsupport.RedisServer;
@@ -215,7 +216,8 @@ class SampleApplicationStartupFailureIT {
 
 	private Process start(List<String> unsetVariables, String... arguments) throws IOException {
 		List<String> command = new ArrayList<>();
-		command.add(ProcessHandle.current().info().command().orElse("java"));
+		command.add(MasterProcess.java());
+		command.addAll(MasterProcess.TEST_JVM_OPTIONS);
 		command.add("-cp");
 		command.add(System.getProperty("java.class.path"));
 		command.add(SampleApplication.class.getName());

@@ -55,6 +55,14 @@ public final class MasterProcess {
 	}
 
 	/**
+	 * JVM options of the tests' own JVMs, which the workers inherit: the C1 compiler
+	 * only. A test's JVMs live seconds, and on 2 cores the C2 compiler's threads took the
+	 * CPU that several JVMs booting at once need (a sample worker booted in 3 to 7 s
+	 * instead of 11 to 28 s, at load 9); nothing the tests check depends on the JIT.
+	 */
+	public static final List<String> TEST_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
+
+	/**
 	 * Return the command that runs an application's main class from a class path with the
 	 * test's own JVM.
 	 * @param mainClass the application's main class
@@ -62,12 +70,15 @@ public final class MasterProcess {
 	 * @return the command
 	 */
 	public static List<String> javaCommand(Class<?> mainClass, String classPath) {
-		return List.of(java(), "-Xmx256m", "--enable-native-access=ALL-UNNAMED", "-cp", classPath, mainClass.getName());
+		List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m"));
+		command.addAll(TEST_JVM_OPTIONS);
+		command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", classPath, mainClass.getName()));
+		return command;
 	}
 
 	/**
 	 * Return the command that runs an executable jar with the test's own JVM, as its
-	 * README says: {@code java -jar app.jar}.
+	 * README says: {@code java -jar app.jar}, with no option a user would not give.
 	 * @param jar the jar
 	 * @return the command
 	 */
