@@ -65,9 +65,7 @@ class MultiJvmControlIT {
 		assertThat(reloaded.statusCode()).as(reloaded.body()).isEqualTo(200);
 		master.lines().await("Reload requested through the actuator", Duration.ofSeconds(10));
 		for (long old : before) {
-			master.lines()
-				.await(Pattern.compile("worker \\d+ \\(pid " + old + ", .*\\) stopped with status"), 1,
-						MasterProcess.BOOT_TIMEOUT);
+			master.awaitStopped(old, MasterProcess.BOOT_TIMEOUT);
 		}
 		// As Gunicorn's HUP, the reload reads the worker count again too: 1, from the
 		// command line; the count set through the actuator does not outlive it.
@@ -97,9 +95,7 @@ class MultiJvmControlIT {
 		assertThat(master.livePids()).hasSize(2);
 		long second = master.readyPids().get(1);
 		master.signal("TTOU");
-		master.lines()
-			.await(Pattern.compile("worker \\d+ \\(pid " + second + ", .*\\) stopped with status"), 1,
-					Duration.ofSeconds(60));
+		master.awaitStopped(second, Duration.ofSeconds(60));
 		master.signal("TTOU");
 		assertThat(master.lines().await("Received SIGTTOU", 2, Duration.ofSeconds(30)).text())
 			.endsWith("Received SIGTTOU: 1 worker(s)");

@@ -50,9 +50,7 @@ class MultiJvmReloadIT {
 		master.signal("HUP");
 		master.awaitReady(4);
 		for (long old : before) {
-			master.lines()
-				.await(Pattern.compile("worker \\d+ \\(pid " + old + ", .*\\) stopped with status"), 1,
-						Duration.ofSeconds(60));
+			master.awaitStopped(old, Duration.ofSeconds(60));
 		}
 		traffic.awaitOk(traffic.ok() + 20, Duration.ofSeconds(60));
 		List<Traffic.Exchange> exchanges = traffic.stop();
@@ -69,9 +67,7 @@ class MultiJvmReloadIT {
 		Traffic traffic = Traffic.start(master.port(), "/io-bound?s=0", 4, Traffic.Connections.NEW,
 				Duration.ofMinutes(4));
 		for (long old : before) {
-			master.lines()
-				.await(Pattern.compile("worker \\d+ \\(pid " + old + ", .*\\) stopped with status"), 1,
-						Duration.ofMinutes(3));
+			master.awaitStopped(old, Duration.ofMinutes(3));
 		}
 		List<Traffic.Exchange> exchanges = traffic.stop();
 		assertThat(master.output())
@@ -96,9 +92,7 @@ class MultiJvmReloadIT {
 		Files.writeString(file, "concurrency.multi-jvm:\n  workers: 2\n  worker-model: virtual\n");
 		master.signal("HUP");
 		master.awaitReady(3);
-		master.lines()
-			.await(Pattern.compile("worker \\d+ \\(pid " + first + ", .*\\) stopped with status"), 1,
-					Duration.ofSeconds(60));
+		master.awaitStopped(first, Duration.ofSeconds(60));
 		assertThat(master.livePids()).hasSize(2).doesNotContain(first);
 		JsonNode concurrency = json.readTree(Http.get(master.port(), "/actuator/concurrency").body());
 		assertThat(concurrency.get("model").asString()).isEqualTo("virtual");

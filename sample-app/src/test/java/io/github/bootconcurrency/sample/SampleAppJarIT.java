@@ -107,9 +107,7 @@ class SampleAppJarIT {
 		Files.writeString(file, "concurrency.multi-jvm:\n  workers: 2\n  worker-model: virtual\n");
 		master.signal("HUP");
 		master.awaitReady(3);
-		master.lines()
-			.await(Pattern.compile("worker \\d+ \\(pid " + first + ", .*\\) stopped with status"), 1,
-					Duration.ofSeconds(60));
+		master.awaitStopped(first, Duration.ofSeconds(60));
 		JsonNode after = json.readTree(Http.get(master.port(), "/actuator/concurrency").body());
 		assertThat(after.get("model").asString()).isEqualTo("virtual");
 		assertThat(after.get("cluster").get("targetWorkers").asInt()).isEqualTo(2);

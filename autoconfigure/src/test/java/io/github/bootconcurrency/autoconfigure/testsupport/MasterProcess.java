@@ -166,6 +166,16 @@ public final class MasterProcess {
 	}
 
 	/**
+	 * Wait until the master says a worker stopped, as it does once it has reaped a worker
+	 * it had asked to stop.
+	 * @param pid the worker's pid
+	 * @param timeout how long to wait at most
+	 */
+	public void awaitStopped(long pid, Duration timeout) {
+		this.output.await(Pattern.compile("worker \\d+ \\(pid " + pid + ", .*\\) stopped with status"), 1, timeout);
+	}
+
+	/**
 	 * Wait until the master has exited.
 	 * @param timeout how long to wait at most
 	 * @return its exit status
