@@ -6,9 +6,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +46,16 @@ import org.springframework.web.bind.annotation.RestController;
 @EnableAutoConfiguration(excludeName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @Import({ MultiJvmTestApplication.WhereController.class, MultiJvmTestApplication.RetainingController.class })
 public class MultiJvmTestApplication {
+
+	/**
+	 * Every forwarding header that a server, Spring Framework or a library may read,
+	 * written out here rather than taken from {@link Forwarding#HEADERS}: a name dropped
+	 * from the main code's list must still show up in what {@code /request} reports.
+	 */
+	public static final List<String> FORWARDING_HEADERS = List.of("Forwarded", "X-Forwarded-For", "X-Forwarded-Proto",
+			"X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Server", "X-Forwarded-Prefix", "X-Forwarded-Ssl",
+			"X-Forwarded-Protocol", "X-Forwarded-Scheme", "X-Url-Scheme", "X-Proxied-Https", "Front-End-Https",
+			"X-Real-IP", "X-Client-IP", "True-Client-IP", "Proxy-Ssl-Id", "Proxy-Auth-Cert");
 
 	public static void main(String[] args) {
 		SpringApplication.run(MultiJvmTestApplication.class, args);
@@ -175,7 +187,9 @@ public class MultiJvmTestApplication {
 
 		/**
 		 * Say what the server made of the request: the client, scheme and host it sees,
-		 * and the forwarding headers that no client may pass to the application.
+		 * and every forwarding header that reached the application, by name, its values
+		 * joined as one line, so that a test can compare the whole set with the one it
+		 * expects.
 		 */
 		@GetMapping("/request")
 		Map<String, Object> request(HttpServletRequest request) {
@@ -185,14 +199,14 @@ public class MultiJvmTestApplication {
 			seen.put("scheme", request.getScheme());
 			seen.put("serverName", request.getServerName());
 			seen.put("serverPort", request.getServerPort());
-			List<String> leaked = new ArrayList<>();
-			for (String name : List.of("Forwarded", "X-Real-IP", "X-Proxied-Https", "Front-End-Https",
-					"X-Forwarded-Ssl", "X-Forwarded-Prefix", "Proxy-Auth-Cert", "Proxy-Ssl-Id")) {
-				if (request.getHeader(name) != null) {
-					leaked.add(name + ": " + request.getHeader(name));
+			Map<String, String> forwarding = new TreeMap<>();
+			for (String name : FORWARDING_HEADERS) {
+				List<String> values = Collections.list(request.getHeaders(name));
+				if (!values.isEmpty()) {
+					forwarding.put(name, String.join(", ", values));
 				}
 			}
-			seen.put("leaked", leaked);
+			seen.put("forwarding", forwarding);
 			return seen;
 		}
 
