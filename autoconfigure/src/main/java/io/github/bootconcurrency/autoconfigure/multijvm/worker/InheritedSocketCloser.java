@@ -1,6 +1,8 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 
@@ -31,6 +33,7 @@ final class InheritedSocketCloser implements ApplicationListener<ContextClosedEv
 		try {
 			Channel inherited = System.inheritedChannel();
 			if (inherited instanceof ServerSocketChannel listening && listening.isOpen()) {
+				keepOutput();
 				listening.close();
 				// The moment this worker takes no new connection: operators and tests
 				// can tell a drain apart from a crash by it.
@@ -40,6 +43,30 @@ final class InheritedSocketCloser implements ApplicationListener<ContextClosedEv
 		}
 		catch (IOException ex) {
 			logger.debug("Could not close the inherited listening socket", ex);
+		}
+	}
+
+	/**
+	 * Move {@link System#out} and {@link System#err} to descriptors of their own for the
+	 * same pipes: closing the inherited channel makes the JDK point descriptors 0, 1 and
+	 * 2 at {@code /dev/null}, as for an inetd service whose socket they all were. This
+	 * worker's output is the master's log, and without this everything it wrote from then
+	 * on, the line above and its whole drain included, was lost.
+	 */
+	private static void keepOutput() {
+		System.setOut(reopened(1, System.out));
+		System.setErr(reopened(2, System.err));
+	}
+
+	private static PrintStream reopened(int descriptor, PrintStream stream) {
+		stream.flush();
+		try {
+			return new PrintStream(new FileOutputStream("/dev/fd/" + descriptor, true), true, stream.charset());
+		}
+		catch (IOException ex) {
+			logger.warn("Cannot keep descriptor " + descriptor + " of this worker's output once the inherited "
+					+ "listening socket is closed: what it writes from then on is lost (" + ex.getMessage() + ")");
+			return stream;
 		}
 	}
 
