@@ -16,6 +16,18 @@ class ForwardingTests {
 
 	private final ForwardedAllowIps trusted = ForwardedAllowIps.of(List.of("10.0.0.0/8", "192.0.2.1", "fd00::/8"));
 
+	/**
+	 * The list is what the proxy and the workers drop: a name missing from it passes
+	 * through both. Pinned here against the test application's own copy, which the real
+	 * JVMs' test sends and reports ({@code MultiJvmForwardedHeadersIT}), so that a name
+	 * dropped from either is caught in milliseconds.
+	 */
+	@Test
+	void everyForwardingHeaderThatAServerOrLibraryMayReadIsDropped() {
+		assertThat(Forwarding.HEADERS).doesNotHaveDuplicates()
+			.containsExactlyInAnyOrderElementsOf(MultiJvmTestApplication.FORWARDING_HEADERS);
+	}
+
 	@Test
 	void addressesAndRangesOfBothFamiliesAreTrustedAndNothingElse() throws Exception {
 		assertThat(this.trusted.allows(InetAddress.getByName("10.255.0.1"))).isTrue();

@@ -7,9 +7,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.github.bootconcurrency.autoconfigure.testsupport.Balancer;
@@ -29,9 +31,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Forwarding headers on every server and balancer, with real JVMs: what a client sends
  * never changes the client, scheme or host that the application sees, and never reaches
- * it; what an address in {@code forwarded-allow-ips} sends does. The test trusts
- * 127.0.0.2, a loopback address of its own: requests sent from it come from a trusted
- * upstream, those sent from 127.0.0.1 from a client. One master per server and balancer.
+ * it; what an address in {@code forwarded-allow-ips} sends does, as one clean set. The
+ * test trusts 127.0.0.2, a loopback address of its own: requests sent from it come from a
+ * trusted upstream, those sent from 127.0.0.1 from a client. One master per server and
+ * balancer.
+ *
+ * <p>
+ * Every header of {@link MultiJvmTestApplication#FORWARDING_HEADERS} is sent, and the
+ * application reports every one of them it sees, so that a header the main code forgets
+ * to drop shows up as a value the client made up.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class MultiJvmForwardedHeadersIT {
@@ -41,18 +49,26 @@ class MultiJvmForwardedHeadersIT {
 	private static final String JETTY = "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration";
 
 	/**
-	 * What clients send to pass for someone else, one way per request: each alone made a
-	 * worker of one server or the other trust it before the fix.
+	 * A made-up value for every forwarding header at once: each names someone else.
 	 */
-	private static final List<Map<String, String>> HOSTILE = List
-		.of(Map.of("Forwarded", "for=203.0.113.9;proto=https;host=evil.example"),
-				Map.of("X-Forwarded-For", "203.0.113.9", "X-Forwarded-Proto", "https", "X-Forwarded-Port", "8443"),
-				Map.of("X-Forwarded-Host", "evil.example"), Map.of("X-Proxied-Https", "on"),
-				Map.of("X-Real-IP", "203.0.113.9", "Front-End-Https", "on", "X-Forwarded-Ssl", "on"),
-				Map.of("Proxy-Auth-Cert", "forged", "Proxy-Ssl-Id", "forged"),
-				Map.of("Forwarded", "for=203.0.113.9;proto=https;host=evil.example", "X-Forwarded-For", "203.0.113.9",
-						"X-Forwarded-Host", "evil.example", "X-Forwarded-Proto", "https", "X-Forwarded-Prefix",
-						"/evil"));
+	private static final Map<String, String> EVERY_HEADER = everyHeader(
+			"for=203.0.113.9;proto=https;host=evil.example");
+
+	/**
+	 * What clients send to pass for someone else: every header at once, then one way per
+	 * request, each of which alone made a worker of one server or the other trust it
+	 * before the fix.
+	 */
+	private static final List<Map<String, String>> HOSTILE = List.of(EVERY_HEADER,
+			Map.of("Forwarded", "for=203.0.113.9;proto=https;host=evil.example"),
+			Map.of("X-Forwarded-For", "203.0.113.9", "X-Forwarded-Proto", "https", "X-Forwarded-Port", "8443"),
+			Map.of("X-Forwarded-Host", "evil.example"), Map.of("X-Proxied-Https", "on"),
+			Map.of("X-Real-IP", "203.0.113.9", "Front-End-Https", "on", "X-Forwarded-Ssl", "on"),
+			Map.of("Proxy-Auth-Cert", "forged", "Proxy-Ssl-Id", "forged"),
+			Map.of("X-Forwarded-Server", "evil.example", "X-Forwarded-Protocol", "https", "X-Forwarded-Scheme", "https",
+					"X-Url-Scheme", "https", "X-Client-IP", "203.0.113.9", "True-Client-IP", "203.0.113.9"),
+			Map.of("Forwarded", "for=203.0.113.9;proto=https;host=evil.example", "X-Forwarded-For", "203.0.113.9",
+					"X-Forwarded-Host", "evil.example", "X-Forwarded-Proto", "https", "X-Forwarded-Prefix", "/evil"));
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
@@ -75,11 +91,14 @@ class MultiJvmForwardedHeadersIT {
 	@MethodSource("serversAndBalancers")
 	void clientsCannotForgeForwardingHeadersWhileTrustedUpstreamsForwardTheRealClientAndScheme(String server,
 			Balancer balancer) throws Exception {
+		assertThat(EVERY_HEADER.keySet()).as("the headers sent at once")
+			.containsExactlyInAnyOrderElementsOf(MultiJvmTestApplication.FORWARDING_HEADERS);
 		String otherServer = server.equals("Tomcat") ? JETTY : TOMCAT;
 		this.master = this.masters.start(balancer, 1, "--concurrency.multi-jvm.forwarded-allow-ips=127.0.0.2",
 				"--spring.autoconfigure.exclude=" + otherServer);
 		this.master.awaitReady(1);
 		SoftAssertions softly = new SoftAssertions();
+		Map<String, String> fromClient = Forwarded.fromClient(server, balancer, this.master.port());
 		for (Map<String, String> headers : HOSTILE) {
 			JsonNode seen = send("127.0.0.1", headers);
 			softly.assertThat(seen.get("remoteAddr").asString()).as("client of %s", headers).isEqualTo("127.0.0.1");
@@ -87,25 +106,68 @@ class MultiJvmForwardedHeadersIT {
 			softly.assertThat(seen.get("scheme").asString()).as("scheme with %s", headers).isEqualTo("http");
 			softly.assertThat(seen.get("serverName").asString()).as("host with %s", headers).isEqualTo("127.0.0.1");
 			softly.assertThat(seen.get("serverPort").asInt()).as("port with %s", headers).isEqualTo(this.master.port());
-			softly.assertThat(seen.get("leaked").toString()).as("headers passed on with %s", headers).isEqualTo("[]");
+			softly.assertThat(forwarding(seen))
+				.as("forwarding headers the application saw with %s", headers)
+				.isEqualTo(fromClient);
 		}
 		// A load balancer that ends TLS and appends to what its client sent: the client
 		// is the address it appended, not the one the client made up.
 		JsonNode fromUpstream = send("127.0.0.2", Map.of("X-Forwarded-For", "203.0.113.66, 198.51.100.7",
 				"X-Forwarded-Proto", "https", "X-Forwarded-Host", "app.example", "X-Real-IP", "203.0.113.66"));
-		assertTrusted(softly, fromUpstream, "198.51.100.7");
+		assertTrusted(softly, fromUpstream, server, balancer, "198.51.100.7");
 		JsonNode rfc7239 = send("127.0.0.2", Map.of("Forwarded", "for=198.51.100.8;proto=https;host=app.example"));
-		assertTrusted(softly, rfc7239, "198.51.100.8");
+		assertTrusted(softly, rfc7239, server, balancer, "198.51.100.8");
+		// Every header at once from the upstream: Forwarded wins, and none of the others
+		// reaches the application, not even those the upstream may have meant.
+		JsonNode everything = send("127.0.0.2", everyHeader("for=198.51.100.9;proto=https;host=app.example"));
+		assertTrusted(softly, everything, server, balancer, "198.51.100.9");
 		softly.assertAll();
 	}
 
-	private void assertTrusted(SoftAssertions softly, JsonNode seen, String client) {
+	private void assertTrusted(SoftAssertions softly, JsonNode seen, String server, Balancer balancer, String client) {
 		softly.assertThat(seen.get("remoteAddr").asString()).as("client via upstream").isEqualTo(client);
 		softly.assertThat(seen.get("secure").asBoolean()).as("secure via upstream").isTrue();
 		softly.assertThat(seen.get("scheme").asString()).as("scheme via upstream").isEqualTo("https");
 		softly.assertThat(seen.get("serverName").asString()).as("host via upstream").isEqualTo("app.example");
 		softly.assertThat(seen.get("serverPort").asInt()).as("port via upstream").isEqualTo(443);
-		softly.assertThat(seen.get("leaked").toString()).as("headers passed on via upstream").isEqualTo("[]");
+		softly.assertThat(forwarding(seen))
+			.as("forwarding headers the application saw via upstream for %s", client)
+			.isEqualTo(Forwarded.fromUpstream(server, balancer, client));
+	}
+
+	private static Map<String, String> forwarding(JsonNode seen) {
+		Map<String, String> headers = new TreeMap<>();
+		seen.get("forwarding")
+			.properties()
+			.forEach((entry) -> headers.put(entry.getKey(), entry.getValue().asString()));
+		return headers;
+	}
+
+	/**
+	 * Every forwarding header, with a made-up value, and a {@code Forwarded} of the
+	 * caller's choosing.
+	 */
+	private static Map<String, String> everyHeader(String forwarded) {
+		Map<String, String> headers = new LinkedHashMap<>();
+		headers.put("Forwarded", forwarded);
+		headers.put("X-Forwarded-For", "203.0.113.9");
+		headers.put("X-Forwarded-Proto", "https");
+		headers.put("X-Forwarded-Host", "evil.example");
+		headers.put("X-Forwarded-Port", "8443");
+		headers.put("X-Forwarded-Server", "evil.example");
+		headers.put("X-Forwarded-Prefix", "/evil");
+		headers.put("X-Forwarded-Ssl", "on");
+		headers.put("X-Forwarded-Protocol", "https");
+		headers.put("X-Forwarded-Scheme", "https");
+		headers.put("X-Url-Scheme", "https");
+		headers.put("X-Proxied-Https", "on");
+		headers.put("Front-End-Https", "on");
+		headers.put("X-Real-IP", "203.0.113.9");
+		headers.put("X-Client-IP", "203.0.113.9");
+		headers.put("True-Client-IP", "203.0.113.9");
+		headers.put("Proxy-Ssl-Id", "forged");
+		headers.put("Proxy-Auth-Cert", "forged");
+		return headers;
 	}
 
 	/**
@@ -114,7 +176,7 @@ class MultiJvmForwardedHeadersIT {
 	private JsonNode send(String from, Map<String, String> headers) throws Exception {
 		HttpRequest.Builder request = HttpRequest
 			.newBuilder(URI.create("http://127.0.0.1:" + this.master.port() + "/request"))
-			.timeout(Duration.ofSeconds(10));
+			.timeout(Duration.ofSeconds(20));
 		headers.forEach(request::header);
 		try (HttpClient client = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
@@ -125,6 +187,52 @@ class MultiJvmForwardedHeadersIT {
 			assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 			return this.json.readTree(response.body());
 		}
+	}
+
+	/**
+	 * The one clean set of forwarding headers that reaches the application, by server and
+	 * balancer, as the proxy and the workers produce it: under {@code proxy}, Undertow's
+	 * {@code X-Forwarded-For/-Proto/-Host/-Port/-Server}, set from the exchange that
+	 * {@code ForwardedHeaders} cleaned; under {@code shared-socket}, what the worker's
+	 * own filter put back ({@code Forwarding.asXForwardedHeaders}), nothing for a client.
+	 * Tomcat's {@code RemoteIpValve} then removes the {@code X-Forwarded-For} it
+	 * consumed, where Jetty's {@code ForwardedRequestCustomizer} leaves it.
+	 */
+	private static final class Forwarded {
+
+		private Forwarded() {
+		}
+
+		static Map<String, String> fromClient(String server, Balancer balancer, int port) {
+			Map<String, String> headers = new TreeMap<>();
+			if (balancer == Balancer.PROXY) {
+				headers.put("X-Forwarded-Proto", "http");
+				headers.put("X-Forwarded-Host", "127.0.0.1");
+				headers.put("X-Forwarded-Port", Integer.toString(port));
+				headers.put("X-Forwarded-Server", "127.0.0.1");
+				if (server.equals("Jetty")) {
+					headers.put("X-Forwarded-For", "127.0.0.1");
+				}
+			}
+			return headers;
+		}
+
+		static Map<String, String> fromUpstream(String server, Balancer balancer, String client) {
+			Map<String, String> headers = new TreeMap<>();
+			headers.put("X-Forwarded-Proto", "https");
+			headers.put("X-Forwarded-Host", "app.example");
+			if (balancer == Balancer.PROXY) {
+				// Undertow always sends a port and the host it proxied for; the workers'
+				// filter sends a port only when the upstream gave one, and no server.
+				headers.put("X-Forwarded-Port", "443");
+				headers.put("X-Forwarded-Server", "app.example");
+			}
+			if (server.equals("Jetty")) {
+				headers.put("X-Forwarded-For", client);
+			}
+			return headers;
+		}
+
 	}
 
 }

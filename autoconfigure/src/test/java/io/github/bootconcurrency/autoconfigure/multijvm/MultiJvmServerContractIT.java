@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.github.bootconcurrency.autoconfigure.testsupport.Balancer;
@@ -24,7 +25,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The multi-jvm contract on every server and balancer, with real JVMs: two workers of the
@@ -65,14 +65,18 @@ class MultiJvmServerContractIT {
 		List<Long> first = this.master.livePids();
 		assertThat(servingWorkers(server)).containsExactlyInAnyOrderElementsOf(first);
 		this.master.signal("HUP");
-		await().atMost(Duration.ofSeconds(90))
-			.until(() -> first.stream().noneMatch(MasterProcess::running) && this.master.livePids().size() == 2);
-		List<Long> second = this.master.livePids();
+		this.master.awaitReady(4);
+		for (long old : first) {
+			this.master.lines()
+				.await(Pattern.compile("worker \\d+ \\(pid " + old + ", .*\\) stopped with status"), 1,
+						Duration.ofSeconds(60));
+		}
+		List<Long> second = this.master.readyPids().subList(2, 4);
+		assertThat(this.master.livePids()).containsExactlyInAnyOrderElementsOf(second);
 		assertThat(second).doesNotContainAnyElementsOf(first);
 		assertThat(servingWorkers(server)).containsExactlyInAnyOrderElementsOf(second);
 		this.master.signal("TERM");
-		assertThat(this.master.process().waitFor(60, TimeUnit.SECONDS)).as(this.master.output()).isTrue();
-		assertThat(this.master.process().exitValue()).isZero();
+		assertThat(this.master.awaitExit(Duration.ofSeconds(60))).as("the master's exit status").isZero();
 	}
 
 	/**

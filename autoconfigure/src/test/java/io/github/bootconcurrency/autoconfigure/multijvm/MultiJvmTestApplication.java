@@ -6,10 +6,16 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -35,15 +41,26 @@ import org.springframework.web.bind.annotation.RestController;
  * The smallest application a multi-jvm master can run: one route that says which worker
  * process and which server answered, one that says what the server made of the request,
  * one that deadlocks two of its threads, one that ignores the interrupt of the request
- * deadline, one that says which arguments the worker was given, one that starts a child
- * JVM of this same application and returns what the child says it is, a greeting and a
- * large response; and, only with {@code --test.retain-heap}, one that leaks. No Redis:
- * the test class path has the Redis starter, and there is no Redis to check here.
+ * deadline, one that holds a request until the test lets it go and one that lists the
+ * requests it held, one that says which arguments the worker was given, one that starts a
+ * child JVM of this same application and returns what the child says it is, a greeting
+ * and a large response; and, only with {@code --test.retain-heap}, one that leaks. No
+ * Redis: the test class path has the Redis starter, and there is no Redis to check here.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration(excludeName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @Import({ MultiJvmTestApplication.WhereController.class, MultiJvmTestApplication.RetainingController.class })
 public class MultiJvmTestApplication {
+
+	/**
+	 * Every forwarding header that a server, Spring Framework or a library may read,
+	 * written out here rather than taken from {@link Forwarding#HEADERS}: a name dropped
+	 * from the main code's list must still show up in what {@code /request} reports.
+	 */
+	public static final List<String> FORWARDING_HEADERS = List.of("Forwarded", "X-Forwarded-For", "X-Forwarded-Proto",
+			"X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Server", "X-Forwarded-Prefix", "X-Forwarded-Ssl",
+			"X-Forwarded-Protocol", "X-Forwarded-Scheme", "X-Url-Scheme", "X-Proxied-Https", "Front-End-Https",
+			"X-Real-IP", "X-Client-IP", "True-Client-IP", "Proxy-Ssl-Id", "Proxy-Auth-Cert");
 
 	public static void main(String[] args) {
 		SpringApplication.run(MultiJvmTestApplication.class, args);
@@ -96,6 +113,17 @@ public class MultiJvmTestApplication {
 	@RestController
 	@ConditionalOnWebApplication
 	static class WhereController {
+
+		/**
+		 * Longest {@code /hold} keeps a request that no one releases.
+		 */
+		private static final Duration MAX_HOLD = Duration.ofMinutes(2);
+
+		private static final Set<String> released = new HashSet<>();
+
+		private static final List<String> calls = new CopyOnWriteArrayList<>();
+
+		private static final Set<String> held = ConcurrentHashMap.newKeySet();
 
 		private final WebServerApplicationContext context;
 
@@ -175,7 +203,9 @@ public class MultiJvmTestApplication {
 
 		/**
 		 * Say what the server made of the request: the client, scheme and host it sees,
-		 * and the forwarding headers that no client may pass to the application.
+		 * and every forwarding header that reached the application, by name, its values
+		 * joined as one line, so that a test can compare the whole set with the one it
+		 * expects.
 		 */
 		@GetMapping("/request")
 		Map<String, Object> request(HttpServletRequest request) {
@@ -185,14 +215,14 @@ public class MultiJvmTestApplication {
 			seen.put("scheme", request.getScheme());
 			seen.put("serverName", request.getServerName());
 			seen.put("serverPort", request.getServerPort());
-			List<String> leaked = new ArrayList<>();
-			for (String name : List.of("Forwarded", "X-Real-IP", "X-Proxied-Https", "Front-End-Https",
-					"X-Forwarded-Ssl", "X-Forwarded-Prefix", "Proxy-Auth-Cert", "Proxy-Ssl-Id")) {
-				if (request.getHeader(name) != null) {
-					leaked.add(name + ": " + request.getHeader(name));
+			Map<String, String> forwarding = new TreeMap<>();
+			for (String name : FORWARDING_HEADERS) {
+				List<String> values = Collections.list(request.getHeaders(name));
+				if (!values.isEmpty()) {
+					forwarding.put(name, String.join(", ", values));
 				}
 			}
-			seen.put("leaked", leaked);
+			seen.put("forwarding", forwarding);
 			return seen;
 		}
 
@@ -212,6 +242,57 @@ public class MultiJvmTestApplication {
 				}
 			}
 			return "done";
+		}
+
+		/**
+		 * Take a request of any method and keep it until {@code /release} lets its tag go
+		 * (at most {@link #MAX_HOLD}), saying on the worker's output that it holds it: a
+		 * test then knows which worker has a request in flight, and can have that worker
+		 * killed under it.
+		 */
+		@RequestMapping("/hold")
+		Map<String, Object> hold(@RequestParam String tag, HttpServletRequest request) throws InterruptedException {
+			String call = request.getMethod() + " " + tag;
+			calls.add(call);
+			held.add(call);
+			System.out.println("holding " + call);
+			try {
+				long deadline = System.nanoTime() + MAX_HOLD.toNanos();
+				synchronized (released) {
+					long left = MAX_HOLD.toNanos();
+					while (!released.contains(tag) && left > 0) {
+						released.wait(Math.max(1, left / 1_000_000));
+						left = deadline - System.nanoTime();
+					}
+				}
+			}
+			finally {
+				held.remove(call);
+			}
+			return Map.of("pid", ProcessHandle.current().pid(), "tag", tag);
+		}
+
+		/**
+		 * Let every request of a tag go, now and from now on: a request this worker takes
+		 * later with that tag is answered at once.
+		 */
+		@GetMapping("/release")
+		Map<String, Object> release(@RequestParam String tag) {
+			synchronized (released) {
+				released.add(tag);
+				released.notifyAll();
+			}
+			return Map.of("pid", ProcessHandle.current().pid(), "released", tag);
+		}
+
+		/**
+		 * Every request {@code /hold} took in this worker ({@code METHOD tag}), and those
+		 * it holds now, so that a test can tell whether a request ran here, and how
+		 * often.
+		 */
+		@GetMapping("/calls")
+		Map<String, Object> calls() {
+			return Map.of("pid", ProcessHandle.current().pid(), "calls", List.copyOf(calls), "held", List.copyOf(held));
 		}
 
 		@GetMapping("/hello")
