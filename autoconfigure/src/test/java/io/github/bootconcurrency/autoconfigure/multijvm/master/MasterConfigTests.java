@@ -4,8 +4,11 @@ import java.time.Duration;
 import java.util.Optional;
 
 import io.github.bootconcurrency.autoconfigure.settings.OpenFiles;
+import io.github.bootconcurrency.autoconfigure.testsupport.ProcLimits;
 import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -117,7 +120,13 @@ class MasterConfigTests {
 		assertThat(config.descriptorShortfall(-1)).isEmpty();
 		assertThat(config.descriptorShortfall(8847)).hasValueSatisfying((warning) -> assertThat(warning)
 			.contains("up to 8848 files", "open-file limit is 8847", "concurrency.max-connections=8192"));
-		assertThat(ListenerLimits.openFileLimit()).isPositive();
+	}
+
+	@Test
+	@EnabledOnOs(OS.LINUX)
+	void theOpenFileLimitTheMasterWarnsAgainstIsTheSoftLimitTheKernelEnforces() {
+		// The master takes an unknown limit (-1) for no limit, and would never warn.
+		assertThat(ListenerLimits.openFileLimit()).isEqualTo(ProcLimits.openFilesSoftLimit());
 	}
 
 	@Test
