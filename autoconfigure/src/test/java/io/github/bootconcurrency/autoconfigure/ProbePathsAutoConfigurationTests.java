@@ -3,7 +3,9 @@ package io.github.bootconcurrency.autoconfigure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.bootconcurrency.autoconfigure.admission.ProbePaths;
@@ -89,20 +91,20 @@ class ProbePathsAutoConfigurationTests {
 			AtomicInteger probesInHandler = new AtomicInteger();
 			AtomicInteger gated = new AtomicInteger();
 			CountDownLatch release = new CountDownLatch(1);
-			List<Thread> probes = new ArrayList<>();
+			List<CompletableFuture<Void>> probes = new ArrayList<>();
 			for (int i = 0; i < RequestGateFilter.MAX_PROBES_IN_FLIGHT; i++) {
-				probes.add(Thread.ofVirtual().start(() -> doFilter(filter, "/actuator/health/liveness", () -> {
+				probes.add(CompletableFuture.runAsync(() -> doFilter(filter, "/actuator/health/liveness", () -> {
 					probesInHandler.incrementAndGet();
 					release.await();
-				})));
+				}), Thread.ofVirtual()::start));
 			}
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> probesInHandler.get() == RequestGateFilter.MAX_PROBES_IN_FLIGHT);
 			doFilter(filter, "/actuator/health/liveness", () -> gated.set(gate.getInFlight()));
 			release.countDown();
-			for (Thread probe : probes) {
-				probe.join(Duration.ofSeconds(5));
-			}
+			// A probe that failed or never ended fails the test: its thread alone would
+			// know.
+			CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
 			assertThat(gated).as("the ninth probe was in the gate's count").hasValue(1);
 			assertThat(gate.getCompleted()).isOne();
 		});
