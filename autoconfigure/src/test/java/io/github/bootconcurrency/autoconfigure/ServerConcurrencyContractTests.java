@@ -119,7 +119,8 @@ class ServerConcurrencyContractTests {
 	@MethodSource("modelsAndServers")
 	void requestOverTheLimitIsRejectedOnlyUnderTheVirtualModelAndOnlyAfterTheQueueTimeout(ConcurrencyModel model,
 			Server server) throws Exception {
-		Duration queueTimeout = Duration.ofMillis(1500);
+		// Not whole seconds, so that Retry-After shows it rounded up.
+		Duration queueTimeout = Duration.ofMillis(1250);
 		start(model, server, queueTimeout);
 		int limit = limit(model);
 		Probe probe = this.context.getBean(Probe.class);
