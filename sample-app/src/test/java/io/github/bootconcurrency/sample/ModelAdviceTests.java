@@ -63,10 +63,16 @@ class ModelAdviceTests {
 	void cpuBoundRouteIsCalledCpuBoundAndPlatformIsAdvised() throws Exception {
 		start();
 		// One client: the route takes seconds, and a second client would only make each
-		// request wait for a core on a machine of two.
-		int handled = load("/cpu-bound", 1, 10, Duration.ofSeconds(25));
+		// request wait for a core on a machine of two. It stops once the requests ran for
+		// the 10 s the advice needs, by their own measure, which is within the gate's.
+		double handlerSeconds = 0;
+		long end = System.nanoTime() + Duration.ofSeconds(25).toNanos();
+		while (handlerSeconds < 10 && System.nanoTime() < end) {
+			HttpResponse<String> response = get("/cpu-bound");
+			assertThat(response.statusCode()).isEqualTo(200);
+			handlerSeconds += number(response.body(), "seconds");
+		}
 		String advice = advice();
-		assertThat(handled).isGreaterThanOrEqualTo(1);
 		assertThat(number(advice, "wallSeconds")).as(advice).isGreaterThanOrEqualTo(10);
 		assertThat(field(advice, "category")).as(advice).isEqualTo("cpu-bound");
 		assertThat(field(advice, "advisedModel")).as(advice).isEqualTo("platform");
