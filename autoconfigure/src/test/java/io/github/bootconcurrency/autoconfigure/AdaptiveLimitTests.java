@@ -87,14 +87,14 @@ class AdaptiveLimitTests {
 		assertThat(gate.getLimit()).isEqualTo(MIN);
 		// One steady load throughout: the downstream changes under it, not the load.
 		try (Load load = new Load(base + "/downstream", gate)) {
-			Phase fast = load.phase("fast", Duration.ofSeconds(5));
+			Phase fast = load.phase("fast", Duration.ofSeconds(4));
 			downstream.latencyMillis = 500;
 			Phase slow = load.phase("slow", Duration.ofSeconds(10));
 			// Read from the bean: an HTTP request would queue at the very gate it reads.
 			int endpointLimit = this.context.getBean(ConcurrencyEndpoint.class).concurrency().requests().limit();
 			double gaugeLimit = registry.get("concurrency.requests.limit").gauge().value();
 			downstream.latencyMillis = 10;
-			Phase recovered = load.phase("recovered", Duration.ofSeconds(5));
+			Phase recovered = load.phase("recovered", Duration.ofSeconds(3));
 			load.stop();
 			String report = fast + "\n" + slow + "\n" + recovered + "\nendpoint limit " + endpointLimit + ", gauge "
 					+ gaugeLimit;

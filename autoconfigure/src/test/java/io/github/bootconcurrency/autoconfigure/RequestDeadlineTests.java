@@ -48,7 +48,20 @@ import static org.awaitility.Awaitility.await;
  */
 class RequestDeadlineTests {
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(2);
+	/**
+	 * Short, to keep the tests quick, and not whole seconds, so that Retry-After shows
+	 * the timeout rounded up.
+	 */
+	private static final Duration TIMEOUT = Duration.ofMillis(1500);
+
+	/**
+	 * The timeout of the request that ignores the interrupt, which runs on for
+	 * {@value #STUBBORN_SECONDS} s: long enough for its stuck time to grow a second with
+	 * two seconds to spare.
+	 */
+	private static final Duration STUCK_TIMEOUT = Duration.ofMillis(500);
+
+	private static final double STUBBORN_SECONDS = 3.5;
 
 	private final HttpClient client = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
@@ -85,7 +98,7 @@ class RequestDeadlineTests {
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		assertThat(response.statusCode()).isEqualTo(503);
 		assertThat(response.headers().firstValue("Retry-After")).hasValue("2");
-		assertThat(response.body()).contains("request timeout (2s)");
+		assertThat(response.body()).contains("request timeout (1500ms)");
 		assertThat(took).isBetween(TIMEOUT.minusMillis(100), TIMEOUT.plusSeconds(3));
 		RequestGate gate = this.context.getBean(RequestGate.class);
 		assertThat(gate.getInFlight()).isZero();
@@ -115,18 +128,19 @@ class RequestDeadlineTests {
 	@MethodSource("modelsAndServers")
 	void aRequestThatIgnoresTheInterruptIsCountedAsStuckWhileItRunsAndItsSentResponseStays(ConcurrencyModel model,
 			Server server) throws Exception {
-		start(model, server, "concurrency.request-timeout=1s");
-		CompletableFuture<HttpResponse<String>> stubborn = getAsync("/ignore-interrupt?s=5");
+		start(model, server, "concurrency.request-timeout=" + STUCK_TIMEOUT.toMillis() + "ms");
+		CompletableFuture<HttpResponse<String>> stubborn = getAsync("/ignore-interrupt?s=" + STUBBORN_SECONDS);
 		RequestDeadlines deadlines = this.context.getBean(RequestDeadlines.class);
 		await().atMost(Duration.ofSeconds(4)).until(() -> deadlines.getStuck() == 1);
 		DeadlineDescriptor deadline = this.context.getBean(ConcurrencyEndpoint.class).concurrency().deadline();
 		assertThat(deadline.stuck()).isOne();
-		assertThat(deadline.longestStuckMillis()).isGreaterThanOrEqualTo(1000);
+		assertThat(deadline.longestStuckMillis()).isGreaterThanOrEqualTo(STUCK_TIMEOUT.toMillis());
 		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
 		assertThat(registry.get("concurrency.requests.stuck").gauge().value()).isOne();
-		Thread.sleep(1000);
+		// How long it has been stuck grows while it runs on past the interrupt.
+		await().atMost(Duration.ofSeconds(3))
+			.until(() -> deadlines.getLongestStuckMillis() >= STUCK_TIMEOUT.toMillis() + 1000);
 		assertThat(stubborn).as("runs on after the interrupt").isNotDone();
-		assertThat(deadlines.getLongestStuckMillis()).isGreaterThanOrEqualTo(2000);
 		HttpResponse<String> response = stubborn.get(10, TimeUnit.SECONDS);
 		// Spring MVC flushed the handler's answer: it was sent, so it is not replaced.
 		assertThat(response.statusCode()).isEqualTo(200);
@@ -160,7 +174,8 @@ class RequestDeadlineTests {
 	@Test
 	void withoutATimeoutRequestsRunAsLongAsTheyTakeAndNoDeadlineIsShown() throws Exception {
 		start(ConcurrencyModel.PLATFORM, Server.TOMCAT);
-		HttpResponse<String> response = get("/io-bound?s=2.5");
+		// Longer than the timeout the other tests set.
+		HttpResponse<String> response = get("/io-bound?s=" + TIMEOUT.plusMillis(500).toMillis() / 1000.0);
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(this.context.getBean(ConcurrencyEndpoint.class).concurrency().deadline()).isNull();
 		assertThat(this.context.getBean(MeterRegistry.class).find("concurrency.requests.timed-out").meters()).isEmpty();
@@ -219,8 +234,8 @@ class RequestDeadlineTests {
 		 * without keeping a core busy.
 		 */
 		@GetMapping("/ignore-interrupt")
-		String ignoreInterrupt(@RequestParam int s) {
-			long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(s);
+		String ignoreInterrupt(@RequestParam double s) {
+			long end = System.nanoTime() + (long) (s * 1_000_000_000L);
 			for (long left = end - System.nanoTime(); left > 0; left = end - System.nanoTime()) {
 				try {
 					Thread.sleep(Duration.ofNanos(Math.min(left, 50_000_000)));

@@ -94,12 +94,15 @@ class ServerConcurrencyContractTests {
 		for (int i = 0; i < limit + 2; i++) {
 			responses.add(getAsync("/block"));
 		}
+		RequestGate gate = this.context.getBean(RequestGate.class);
 		await().atMost(Duration.ofSeconds(10)).until(() -> probe.current() == limit);
-		// Give the extra requests every chance to slip past the limit.
-		Thread.sleep(500);
+		// Until every request is handled or counted as waiting for a slot (at the gate,
+		// or
+		// in the server's own queue when its pool is full): from there an extra request
+		// gets past the limit only if a slot is freed.
+		await().atMost(Duration.ofSeconds(10)).until(() -> probe.current() + gate.getWaiting() == limit + 2);
 		assertThat(probe.current()).isEqualTo(limit);
 		assertThat(responses.stream().filter(CompletableFuture::isDone)).isEmpty();
-		RequestGate gate = this.context.getBean(RequestGate.class);
 		assertThat(gate.getWaiting()).isEqualTo(2);
 		probe.release();
 		for (CompletableFuture<HttpResponse<String>> response : responses) {
@@ -116,7 +119,8 @@ class ServerConcurrencyContractTests {
 	@MethodSource("modelsAndServers")
 	void requestOverTheLimitIsRejectedOnlyUnderTheVirtualModelAndOnlyAfterTheQueueTimeout(ConcurrencyModel model,
 			Server server) throws Exception {
-		Duration queueTimeout = Duration.ofMillis(1500);
+		// Not whole seconds, so that Retry-After shows it rounded up.
+		Duration queueTimeout = Duration.ofMillis(1250);
 		start(model, server, queueTimeout);
 		int limit = limit(model);
 		Probe probe = this.context.getBean(Probe.class);

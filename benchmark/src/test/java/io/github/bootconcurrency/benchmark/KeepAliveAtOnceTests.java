@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +56,8 @@ class KeepAliveAtOnceTests {
 				assertThat(stillOpen(connections.get(i))).as("connection %d after its answer", i).isTrue();
 			}
 			answer(connections.get(CLIENTS - 1));
-			LoadResult result = run.get();
+			// Bounded past the run's own deadline of 20 s.
+			LoadResult result = run.get(30, TimeUnit.SECONDS);
 			assertThat(result.successes()).isEqualTo(CLIENTS);
 			for (Socket socket : connections) {
 				socket.close();

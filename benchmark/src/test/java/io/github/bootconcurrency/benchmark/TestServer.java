@@ -29,6 +29,13 @@ import com.sun.net.httpserver.HttpServer;
  */
 final class TestServer implements AutoCloseable {
 
+	static {
+		// The JDK's server otherwise holds each small write of a response until the
+		// client acknowledges the last one, up to its delayed ACK (40 ms on Linux): a
+		// stall per request that no server under test has.
+		System.setProperty("sun.net.httpserver.nodelay", "true");
+	}
+
 	private final HttpServer server;
 
 	private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();

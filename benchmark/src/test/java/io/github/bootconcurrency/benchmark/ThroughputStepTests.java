@@ -18,7 +18,7 @@ class ThroughputStepTests {
 	@Test
 	void multiJvmModelsAreWarmedUpForTwiceAsLong() {
 		AppModel multiJvm = model(AppModel.multiJvmId("platform", "shared-socket"));
-		assertThat(multiJvm.workers()).isPositive();
+		assertThat(multiJvm.workers()).isEqualTo(2);
 		assertThat(ThroughputStep.warmup(WARMUP, multiJvm)).isEqualTo(Duration.ofSeconds(60));
 	}
 

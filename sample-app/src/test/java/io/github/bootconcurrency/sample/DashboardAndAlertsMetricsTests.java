@@ -12,7 +12,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import io.github.bootconcurrency.autoconfigure.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterAll;
@@ -42,19 +41,6 @@ class DashboardAndAlertsMetricsTests {
 	private static final Path ALERTS = DEPLOY.resolve("prometheus/concurrency-alerts.yml");
 
 	private static final Path ADAPTER = DEPLOY.resolve("prometheus/prometheus-adapter-values.yaml");
-
-	/**
-	 * Meters that the dashboard and the rules may query although this app does not
-	 * publish them, each with the reason. Only meters of the same release belong here:
-	 * the assets ship with the release, and a meter added in it by another change may not
-	 * be on this branch yet.
-	 */
-	private static final Map<String, String> NOT_YET_PUBLISHED = Map.of("concurrency.requests.wait",
-			"a timer of the time spent waiting for a slot, added in the same release by another change: "
-					+ "its panel stays empty and its alert silent until the app has it");
-
-	/** Micrometer's statistics for a timer, as /actuator/metrics lists them. */
-	private static final Set<String> TIMER = Set.of("COUNT", "TOTAL_TIME", "MAX");
 
 	private static final Pattern IDENTIFIER = Pattern.compile("(?<![\\w.:$])[a-zA-Z_:][a-zA-Z0-9_:]*+(?!\\s*\\()");
 
@@ -108,31 +94,17 @@ class DashboardAndAlertsMetricsTests {
 				"concurrency_requests_active", "concurrency_requests_limit");
 
 		Set<String> published = scrapedNames();
-		// An exception holds only while the app has no such meter under any name: once
-		// the timer is there, the assets must use the name it really has.
-		Set<String> waitMeters = concurrencyMeters().stream()
-			.filter((meter) -> meter.contains("wait") && !meter.equals("concurrency.requests.waiting"))
-			.collect(Collectors.toCollection(TreeSet::new));
-		Map<String, String> notYetPublished = new TreeMap<>();
-		if (waitMeters.isEmpty()) {
-			NOT_YET_PUBLISHED.forEach((meter, reason) -> prometheusNames(meter, TIMER)
-				.forEach((name) -> notYetPublished.put(name, meter + ": " + reason)));
-		}
+		// No exception: a meter the assets query and the app lacks is an empty panel or
+		// a silent alert in production.
 		Map<String, Set<String>> unknown = new TreeMap<>();
 		queried.forEach((source, names) -> names.stream()
-			.filter((name) -> !published.contains(name) && !notYetPublished.containsKey(name))
+			.filter((name) -> !published.contains(name))
 			.forEach((name) -> unknown.computeIfAbsent(source, (key) -> new TreeSet<>()).add(name)));
-		assertThat(unknown)
-			.as("metrics that the assets query and the app does not publish on %s (wait meters published: %s)",
-					scrapePath, waitMeters)
+		assertThat(unknown).as("metrics that the assets query and the app does not publish on %s", scrapePath)
 			.isEmpty();
 		// The adapter serves the HPA the gauge of requests waiting, and nothing else.
 		assertThat(queried.get("deploy/prometheus/prometheus-adapter-values.yaml"))
 			.containsExactly("concurrency_requests_waiting");
-		// Every exception is used, so that none outlives its reason.
-		for (String meter : NOT_YET_PUBLISHED.keySet()) {
-			assertThat(all).as("the assets query " + meter).containsAnyElementsOf(prometheusNames(meter, TIMER));
-		}
 	}
 
 	@Test

@@ -5,11 +5,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -62,10 +63,16 @@ class ModelAdviceTests {
 	void cpuBoundRouteIsCalledCpuBoundAndPlatformIsAdvised() throws Exception {
 		start();
 		// One client: the route takes seconds, and a second client would only make each
-		// request wait for a core on a machine of two.
-		int handled = load("/cpu-bound", 1, 10, Duration.ofSeconds(25));
+		// request wait for a core on a machine of two. It stops once the requests ran for
+		// the 10 s the advice needs, by their own measure, which is within the gate's.
+		double handlerSeconds = 0;
+		long end = System.nanoTime() + Duration.ofSeconds(25).toNanos();
+		while (handlerSeconds < 10 && System.nanoTime() < end) {
+			HttpResponse<String> response = get("/cpu-bound");
+			assertThat(response.statusCode()).isEqualTo(200);
+			handlerSeconds += number(response.body(), "seconds");
+		}
 		String advice = advice();
-		assertThat(handled).isGreaterThanOrEqualTo(1);
 		assertThat(number(advice, "wallSeconds")).as(advice).isGreaterThanOrEqualTo(10);
 		assertThat(field(advice, "category")).as(advice).isEqualTo("cpu-bound");
 		assertThat(field(advice, "advisedModel")).as(advice).isEqualTo("platform");
@@ -102,19 +109,18 @@ class ModelAdviceTests {
 	 */
 	private int load(String path, int clients, int requests, Duration atMost) throws Exception {
 		AtomicInteger sent = new AtomicInteger();
-		AtomicInteger answered = new AtomicInteger();
-		AtomicReference<Exception> failure = new AtomicReference<>();
+		Queue<Integer> statuses = new ConcurrentLinkedQueue<>();
+		Queue<Exception> failures = new ConcurrentLinkedQueue<>();
 		long end = System.nanoTime() + atMost.toNanos();
 		try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
 			for (int i = 0; i < clients; i++) {
 				executor.execute(() -> {
 					while (sent.incrementAndGet() <= requests && System.nanoTime() < end) {
 						try {
-							assertThat(get(path).statusCode()).isEqualTo(200);
-							answered.incrementAndGet();
+							statuses.add(get(path).statusCode());
 						}
 						catch (Exception ex) {
-							failure.compareAndSet(null, ex);
+							failures.add(ex);
 							return;
 						}
 					}
@@ -123,8 +129,11 @@ class ModelAdviceTests {
 			executor.shutdown();
 			assertThat(executor.awaitTermination(atMost.toSeconds() + 60, TimeUnit.SECONDS)).isTrue();
 		}
-		assertThat(failure.get()).isNull();
-		return answered.get();
+		// Asserted on the test's thread: in a client's, a failed assertion would only
+		// have ended that client.
+		assertThat(failures).isEmpty();
+		assertThat(statuses).as("statuses answered").containsOnly(200);
+		return statuses.size();
 	}
 
 	private String advice() throws Exception {

@@ -1,6 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.actuate;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -68,16 +69,19 @@ class ConcurrencyMetricsAutoConfigurationTests {
 				Filter filter = context.getBean(FilterRegistrationBean.class).getFilter();
 				RequestGate gate = context.getBean(RequestGate.class);
 				CountDownLatch release = new CountDownLatch(1);
-				Thread holder = Thread.ofPlatform().start(() -> doFilter(filter, release::await));
+				CompletableFuture<Void> holder = inThreadOfItsOwn(() -> doFilter(filter, release::await));
 				await().atMost(Duration.ofSeconds(5)).until(() -> gate.getInFlight() == 1);
 				MockHttpServletResponse queuedResponse = new MockHttpServletResponse();
-				Thread queued = Thread.ofPlatform().start(() -> doFilter(filter, queuedResponse, () -> {
+				CompletableFuture<Void> queued = inThreadOfItsOwn(() -> doFilter(filter, queuedResponse, () -> {
 				}));
 				await().atMost(Duration.ofSeconds(5)).until(() -> gate.getWaiting() == 1);
 				Thread.sleep(200);
 				release.countDown();
-				holder.join(Duration.ofSeconds(5));
-				queued.join(Duration.ofSeconds(5));
+				// A failure in a request's thread fails the test, and so does a request
+				// that never ends: a response left at its default status would look
+				// like a 200.
+				holder.get(5, TimeUnit.SECONDS);
+				queued.get(5, TimeUnit.SECONDS);
 				assertThat(queuedResponse.getStatus()).isEqualTo(200);
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
 				Timer admitted = registry.get("concurrency.requests.wait")
@@ -102,13 +106,13 @@ class ConcurrencyMetricsAutoConfigurationTests {
 				Filter filter = context.getBean(FilterRegistrationBean.class).getFilter();
 				RequestGate gate = context.getBean(RequestGate.class);
 				CountDownLatch release = new CountDownLatch(1);
-				Thread holder = Thread.ofPlatform().start(() -> doFilter(filter, release::await));
+				CompletableFuture<Void> holder = inThreadOfItsOwn(() -> doFilter(filter, release::await));
 				await().atMost(Duration.ofSeconds(5)).until(() -> gate.getInFlight() == 1);
 				MockHttpServletResponse rejectedResponse = new MockHttpServletResponse();
 				doFilter(filter, rejectedResponse, () -> {
 				});
 				release.countDown();
-				holder.join(Duration.ofSeconds(5));
+				holder.get(5, TimeUnit.SECONDS);
 				assertThat(rejectedResponse.getStatus()).isEqualTo(503);
 				Timer rejected = context.getBean(MeterRegistry.class)
 					.get("concurrency.requests.wait")
@@ -158,6 +162,13 @@ class ConcurrencyMetricsAutoConfigurationTests {
 
 		void handle() throws Exception;
 
+	}
+
+	/**
+	 * Run a request on a platform thread of its own, as a server would.
+	 */
+	private static CompletableFuture<Void> inThreadOfItsOwn(Runnable request) {
+		return CompletableFuture.runAsync(request, Thread.ofPlatform()::start);
 	}
 
 	private static void doFilter(Filter filter, Handler handler) {

@@ -78,6 +78,8 @@ class RequestGateTests {
 		gate.exit();
 		Thread.sleep(200);
 		assertThat(admitted).isEmpty();
+		// Still in the queue, not gone: the window proves nothing if it left.
+		assertThat(gate.getWaiting()).isOne();
 		gate.exit();
 		waiter.join(Duration.ofSeconds(5));
 		assertThat(admitted).containsExactly("waiter");

@@ -1,6 +1,9 @@
 package io.github.bootconcurrency.autoconfigure.settings;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.ProcLimits;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,8 +35,11 @@ class OpenFilesTests {
 	}
 
 	@Test
-	void thisProcessHasAKnownLimit() {
-		assertThat(OpenFiles.limit()).isPositive();
+	@EnabledOnOs(OS.LINUX)
+	void thisProcessesLimitIsTheSoftLimitTheKernelEnforces() {
+		// Read apart from the JVM's bean: a limit the sockets do not really have would
+		// size the default connection limit wrong.
+		assertThat(OpenFiles.limit()).isEqualTo(ProcLimits.openFilesSoftLimit());
 	}
 
 }

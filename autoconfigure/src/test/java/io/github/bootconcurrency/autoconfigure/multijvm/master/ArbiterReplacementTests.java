@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for why the master's loop replaces a worker, with the fake launcher, processes,
- * balancer and clock of {@link ArbiterTests}: {@code max-heap-after-gc}, and the count of
- * replacements by reason that the cluster view shows.
+ * balancer and clock of {@link ArbiterHarness}: {@code max-heap-after-gc}, and the count
+ * of replacements by reason that the cluster view shows.
  */
 class ArbiterReplacementTests extends ArbiterHarness {
 

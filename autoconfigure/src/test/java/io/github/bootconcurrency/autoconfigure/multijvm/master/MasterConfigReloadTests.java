@@ -1,0 +1,115 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
+import io.github.bootconcurrency.autoconfigure.validation.UnknownSettingsException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.SimpleCommandLinePropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.mock.env.MockEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for the master's configuration read again on reload: the files are read again
+ * while command-line arguments still win, a misspelt key is refused as at startup, and a
+ * change that takes a restart of the master (its port, address, backlog, queue timeout,
+ * listener limits or model) is reported while the running value stays.
+ */
+class MasterConfigReloadTests {
+
+	@Test
+	void aChangedQueueTimeoutTakesARestartOfTheMaster() {
+		MasterConfig running = MasterConfig.load(new MockEnvironment());
+		MasterConfig next = MasterConfig
+			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.queue-timeout", "5s"));
+		assertThat(running.restartOnlyChanges(next)).isEqualTo("concurrency.multi-jvm.queue-timeout");
+		List<String> warnings = new ArrayList<>();
+		assertThat(next.keepingRestartOnlySettingsOf(running, warnings::add).queueTimeout())
+			.isEqualTo(running.queueTimeout());
+		assertThat(warnings).singleElement().asString().contains("takes a restart of the master");
+	}
+
+	@Test
+	void changedListenerLimitsTakeARestartOfTheMaster() {
+		MasterConfig running = MasterConfig
+			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "proxy"));
+		MasterConfig next = MasterConfig
+			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "proxy")
+				.withProperty("concurrency.multi-jvm.request-header-timeout", "5s")
+				.withProperty("concurrency.max-connections", "1000")
+				.withProperty("concurrency.platform.max-threads", "20"));
+		assertThat(running.restartOnlyChanges(next))
+			.isEqualTo("concurrency.max-connections, concurrency.multi-jvm.request-header-timeout");
+		MasterConfig applied = next.keepingRestartOnlySettingsOf(running, (warning) -> {
+		});
+		assertThat(applied.listenerLimits()).isEqualTo(running.listenerLimits());
+		// The workers and the proxy's connections to them take the new settings.
+		assertThat(applied.workerCapacity()).isEqualTo(20);
+	}
+
+	@Test
+	void reloadCannotSwitchTheMasterToAnotherModel() {
+		assertThatExceptionOfType(InvalidSettingsException.class)
+			.isThrownBy(() -> MasterConfig.load(new MockEnvironment().withProperty("concurrency.model", "virtual")))
+			.withMessageContaining("concurrency.model = virtual")
+			.withMessageContaining("takes a restart of the master");
+	}
+
+	@Test
+	void portAddressBalancerAndBacklogChangesNeedARestart() {
+		MasterConfig running = MasterConfig.load(new MockEnvironment());
+		MasterConfig next = MasterConfig.load(new MockEnvironment().withProperty("server.port", "9090")
+			.withProperty("concurrency.backlog", "100")
+			.withProperty("concurrency.multi-jvm.workers", "5"));
+		assertThat(running.restartOnlyChanges(next)).isEqualTo("server.port, concurrency.backlog");
+		assertThat(running.restartOnlyChanges(MasterConfig.load(new MockEnvironment()))).isNull();
+	}
+
+	@Test
+	void rereadingSeesChangedFilesWhileCommandLineArgumentsStillWin(@TempDir Path directory) throws Exception {
+		Path file = directory.resolve("application.yml");
+		Files.writeString(file, "concurrency.multi-jvm:\n  workers: 3\n  graceful-timeout: 5s\n");
+		StandardEnvironment original = new StandardEnvironment();
+		original.getPropertySources()
+			.addFirst(new SimpleCommandLinePropertySource("--spring.config.additional-location=file:" + directory + "/",
+					"--concurrency.multi-jvm.graceful-timeout=7s"));
+		SpringApplication application = new SpringApplication(MasterConfigReloadTests.class);
+		MasterConfig first = MasterConfig.load(ConfigurationRereader.reread(original, application));
+		assertThat(first.workers()).isEqualTo(3);
+		assertThat(first.settings().getGracefulTimeout()).hasSeconds(7);
+		Files.writeString(file, "concurrency.multi-jvm:\n  workers: 4\n  worker-model: virtual\n");
+		MasterConfig second = MasterConfig.load(ConfigurationRereader.reread(original, application));
+		assertThat(second.workers()).isEqualTo(4);
+		assertThat(second.workerArguments()).contains("--concurrency.model=virtual");
+		assertThat(second.settings().getGracefulTimeout()).hasSeconds(7);
+	}
+
+	@Test
+	void aKeyMisspeltInAFileReadAgainOnReloadIsRefusedAsAtStartup(@TempDir Path directory) throws Exception {
+		Path file = directory.resolve("application.yml");
+		Files.writeString(file, "concurrency.multi-jvm:\n  workers: 3\n");
+		StandardEnvironment original = new StandardEnvironment();
+		original.getPropertySources()
+			.addFirst(new SimpleCommandLinePropertySource("--spring.config.location=file:" + directory + "/"));
+		SpringApplication application = new SpringApplication(MasterConfigReloadTests.class);
+		assertThat(MasterConfig.load(ConfigurationRereader.reread(original, application)).workers()).isEqualTo(3);
+		Files.writeString(file, "concurrency.multi-jvm:\n  workers: 4\n  gracefull-timeout: 5s\n");
+		assertThatExceptionOfType(UnknownSettingsException.class)
+			.isThrownBy(() -> ConfigurationRereader.reread(original, application))
+			.satisfies((failure) -> assertThat(failure.getUnknown()).singleElement().satisfies((unknown) -> {
+				assertThat(unknown.key()).isEqualTo("concurrency.multi-jvm.gracefull-timeout");
+				assertThat(String.valueOf(unknown.origin())).contains("application.yml").contains(" - 3:");
+				assertThat(unknown.closest()).isEqualTo("concurrency.multi-jvm.graceful-timeout");
+			}));
+	}
+
+}
