@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.github.bootconcurrency.autoconfigure.ServerConcurrencyContractTests.Server;
 import io.github.bootconcurrency.autoconfigure.actuate.ConcurrencyEndpoint;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
+import io.github.bootconcurrency.autoconfigure.testsupport.RunsInParallel;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,6 +51,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * number of clients, each sending its next request when the last is answered), on
  * 127.0.0.1, bounded in time. Bounds are generous: the test runs on two shared cores.
  */
+@RunsInParallel
 class AdaptiveLimitTests {
 
 	private static final int MAX = 48;

@@ -19,6 +19,7 @@ import io.github.bootconcurrency.autoconfigure.actuate.ConcurrencyEndpoint.Deadl
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
+import io.github.bootconcurrency.autoconfigure.testsupport.RunsInParallel;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,7 @@ import static org.awaitility.Awaitility.await;
  * ignores the interrupt is counted as stuck while it runs, and a response it sent is left
  * alone; an async request ends at the same deadline.
  */
+@RunsInParallel
 class RequestDeadlineTests {
 
 	/**

@@ -18,6 +18,7 @@ import io.github.bootconcurrency.autoconfigure.actuate.ConcurrencyEndpoint;
 import io.github.bootconcurrency.autoconfigure.actuate.ConcurrencyEndpoint.RequestsDescriptor;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
+import io.github.bootconcurrency.autoconfigure.testsupport.RunsInParallel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -40,6 +41,7 @@ import static org.awaitility.Awaitility.await;
  * thread, no more than the limit are ever handled at once, an extra request waits, and
  * what happens when it has waited too long.
  */
+@RunsInParallel
 class ServerConcurrencyContractTests {
 
 	private static final int PLATFORM_MAX_THREADS = 2;

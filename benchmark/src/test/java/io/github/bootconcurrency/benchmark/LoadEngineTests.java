@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Duration;
 
 import io.github.bootconcurrency.autoconfigure.testsupport.ClosedPort;
+import io.github.bootconcurrency.autoconfigure.testsupport.RunsInParallel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests for {@link LoadEngine} against a real HTTP server on a loopback port, with each
  * {@link LoadClient}: both must report the same things the same way.
  */
+@RunsInParallel
 class LoadEngineTests {
 
 	private static final Duration GENEROUS = Duration.ofSeconds(10);

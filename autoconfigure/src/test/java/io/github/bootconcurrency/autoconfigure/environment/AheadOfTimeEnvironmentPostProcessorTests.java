@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
 
 import org.springframework.aot.AotDetector;
 import org.springframework.boot.SpringApplication;
@@ -24,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Tests for {@link AheadOfTimeEnvironmentPostProcessor}: Spring's own AOT processor on a
  * real application, and an application run as if with generated code.
  */
+@ResourceLock(value = Resources.SYSTEM_PROPERTIES, mode = ResourceAccessMode.READ_WRITE)
 class AheadOfTimeEnvironmentPostProcessorTests {
 
 	@AfterEach
@@ -55,6 +59,9 @@ class AheadOfTimeEnvironmentPostProcessorTests {
 		System.setProperty(AotDetector.AOT_ENABLED, "true");
 		SpringApplication application = new SpringApplication(AotApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
+		// Deduced from a main method on the calling thread's stack, which a test run on a
+		// thread of its own (for its timeout) does not have.
+		application.setMainApplicationClass(AotApplication.class);
 		assertThatThrownBy(application::run).isInstanceOf(AheadOfTimeUnsupportedException.class)
 			.hasMessageContaining("spring.aot.enabled=true")
 			.hasMessageContaining("runs on the JVM only");
