@@ -94,11 +94,14 @@ public class ConcurrencyMeterBinder implements MeterBinder {
 			.tags(this.tags)
 			.description("Requests rejected because no slot freed up within the queue timeout")
 			.register(registry);
-		if (this.replacements != null) {
+		MasterReplacements replacements = this.replacements;
+		if (replacements != null) {
 			for (String reason : ClusterView.REPLACEMENT_REASONS) {
+				// The function holds the figures strongly: a meter holds its object only
+				// weakly, nothing else may hold these figures, and a counter whose object
+				// was collected reports its last value for ever.
 				FunctionCounter
-					.builder("concurrency.workers.replacements", this.replacements,
-							(replacements) -> replacements.count(reason))
+					.builder("concurrency.workers.replacements", replacements, (ignored) -> replacements.count(reason))
 					.tags(this.tags)
 					.tag("reason", reason)
 					.description("Workers the multi-jvm master replaced or stopped since it started, by reason")
