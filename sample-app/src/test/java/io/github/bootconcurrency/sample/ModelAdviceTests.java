@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.github.bootconcurrency.autoconfigure.testsupport.RunsInParallel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +29,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * load runs in this JVM, on 127.0.0.1, bounded in count and time; its own CPU time is
  * part of the process's, which only makes {@code /io-bound} harder to call IO-bound.
  */
-@RunsInParallel
 class ModelAdviceTests {
 
 	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.parallel.Resources;
  * <p>
  * Such a class reads the system properties, as every Spring application does, so it never
  * runs while a test that changes them (which locks {@link Resources#SYSTEM_PROPERTIES}
- * for writing) does. Its bounds on durations must hold on a loaded machine anyway.
+ * for writing) does; and it allocates, so it never runs while a test measures the heap
+ * (which locks {@link #HEAP} for writing). A test that measures the process's CPU time
+ * must not be marked so. Its bounds on durations must hold on a loaded machine anyway.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -29,6 +31,13 @@ import org.junit.jupiter.api.parallel.Resources;
 @Inherited
 @Execution(ExecutionMode.CONCURRENT)
 @ResourceLock(value = Resources.SYSTEM_PROPERTIES, mode = ResourceAccessMode.READ)
+@ResourceLock(value = RunsInParallel.HEAP, mode = ResourceAccessMode.READ)
 public @interface RunsInParallel {
+
+	/**
+	 * The test JVM's heap, as a resource a test locks for writing while it measures what
+	 * its own allocations left there.
+	 */
+	String HEAP = "the test JVM's heap";
 
 }

@@ -3,13 +3,18 @@ package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.RunsInParallel;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link HeapAfterCollection}, read from this very JVM.
+ * Tests for {@link HeapAfterCollection}, read from this very JVM, which no other test
+ * allocates in meanwhile: that would count as this test's, or be freed from it.
  */
+@ResourceLock(value = RunsInParallel.HEAP, mode = ResourceAccessMode.READ_WRITE)
 class HeapAfterCollectionTests {
 
 	private static final int MB = 1024 * 1024;
