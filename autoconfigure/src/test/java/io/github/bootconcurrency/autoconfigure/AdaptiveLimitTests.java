@@ -23,6 +23,7 @@ import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.testsupport.RunsInParallel;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -52,6 +53,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 127.0.0.1, bounded in time. Bounds are generous: the test runs on two shared cores.
  */
 @RunsInParallel
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class AdaptiveLimitTests {
 
 	private static final int MAX = 48;

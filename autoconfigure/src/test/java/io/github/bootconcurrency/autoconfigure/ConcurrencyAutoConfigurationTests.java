@@ -1,6 +1,7 @@
 package io.github.bootconcurrency.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGateFilter;
@@ -10,6 +11,7 @@ import io.github.bootconcurrency.autoconfigure.server.TomcatConcurrencyCustomize
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 import io.github.bootconcurrency.autoconfigure.settings.OpenFiles;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.condition.ConditionEvaluationReport;
@@ -31,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * adaptive limit {@link AdaptiveLimitAutoConfigurationTests}'s and the probes that get
  * past the gate {@link ProbePathsAutoConfigurationTests}'.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ConcurrencyAutoConfigurationTests {
 
 	private final WebApplicationContextRunner runner = ConcurrencyContexts.runner();

@@ -23,6 +23,7 @@ import io.github.bootconcurrency.autoconfigure.testsupport.RunsInParallel;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -48,6 +49,7 @@ import static org.awaitility.Awaitility.await;
  * alone; an async request ends at the same deadline.
  */
 @RunsInParallel
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class RequestDeadlineTests {
 
 	/**

@@ -20,6 +20,7 @@ import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.testsupport.RunsInParallel;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,6 +43,7 @@ import static org.awaitility.Awaitility.await;
  * what happens when it has waited too long.
  */
 @RunsInParallel
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ServerConcurrencyContractTests {
 
 	private static final int PLATFORM_MAX_THREADS = 2;

@@ -16,6 +16,7 @@ import io.github.bootconcurrency.autoconfigure.ServerConcurrencyContractTests.Pr
 import io.github.bootconcurrency.autoconfigure.ServerConcurrencyContractTests.Server;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -31,6 +32,7 @@ import static org.awaitility.Awaitility.await;
  * 200 threads, Jetty's 200 virtual tasks) caps them behind the starter's back. The full
  * 10,000-request run is a benchmark, not a unit test.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class VirtualModelScaleTests {
 
 	private static final int REQUESTS = 1000;

@@ -8,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.testsupport.Reaper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +22,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Tests for the Gunicorn models: the real Flask app under Debian's {@code gunicorn},
  * started and stopped as the suite does (skipped where Gunicorn is not installed).
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class GunicornTests {
 
 	@TempDir

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code Connection: close}, and every connection is still open when the last answer goes
  * out.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class KeepAliveAtOnceTests {
 
 	private static final int CLIENTS = 20;

@@ -3,11 +3,13 @@ package io.github.bootconcurrency.benchmark;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.testsupport.ClosedPort;
 import io.github.bootconcurrency.autoconfigure.testsupport.RunsInParallel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -18,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link LoadClient}: both must report the same things the same way.
  */
 @RunsInParallel
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class LoadEngineTests {
 
 	private static final Duration GENEROUS = Duration.ofSeconds(10);

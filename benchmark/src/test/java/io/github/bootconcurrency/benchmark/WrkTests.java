@@ -5,8 +5,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -17,6 +19,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Tests for {@link Wrk}: its parser on reports wrk 4.1.0 really printed (captured against
  * small local servers, src/test/resources/wrk), and a real run of wrk when installed.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class WrkTests {
 
 	private static String report(String name) throws IOException {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,6 +18,7 @@ import io.github.bootconcurrency.autoconfigure.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * from the app started as the Deployment starts it (after a few requests), on the port
  * and path of the Deployment's scrape annotations.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class DashboardAndAlertsMetricsTests {
 
 	private static final Path DASHBOARD = DEPLOY.resolve("grafana/concurrency-dashboard.json");

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -21,6 +22,7 @@ import io.github.bootconcurrency.autoconfigure.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
@@ -41,6 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * app started with the Deployment's own environment (see {@link SampleAppAsDeployed}).
  * Nothing is deployed: there is no cluster here.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class KubernetesManifestsTests {
 
 	private static final String REDIS_PASSWORD = "k8s-Redis-Pa55";

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * load runs in this JVM, on 127.0.0.1, bounded in count and time; its own CPU time is
  * part of the process's, which only makes {@code /io-bound} harder to call IO-bound.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ModelAdviceTests {
 
 	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

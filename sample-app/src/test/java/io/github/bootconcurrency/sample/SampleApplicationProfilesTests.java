@@ -5,12 +5,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -22,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * switches the model, and the routes of the Gunicorn experiment answer on the model's
  * kind of thread.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class SampleApplicationProfilesTests {
 
 	static final String REDIS_PASSWORD = "pr0d-Redis-Pa55";

@@ -129,8 +129,10 @@ class SampleApplicationStartupFailureIT {
 			.contains("Change spring.data.redis.host or spring.data.redis.port")
 			.doesNotContain(SampleApplicationProfilesTests.REDIS_PASSWORD);
 		// 3 attempts x (1 s timeout + up to 1 s backoff), plus the JVM's own start and
-		// stop.
-		assertThat(took).isLessThan(Duration.ofSeconds(3 * 2 + 20));
+		// stop on a loaded machine: bounded, where a check that retried for ever would
+		// not
+		// be.
+		assertThat(took).isLessThan(Duration.ofSeconds(3 * 2 + 40));
 	}
 
 	@Test

@@ -5,11 +5,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.actuate.ConcurrencyEndpoint.ConcurrencyDescriptor;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -26,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for {@link ConcurrencyEndpointAutoConfiguration}.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ConcurrencyEndpointAutoConfigurationTests {
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner().withConfiguration(

@@ -1,9 +1,11 @@
 package io.github.bootconcurrency.autoconfigure.environment;
 
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -28,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * real application, and an application run as if with generated code.
  */
 @ResourceLock(value = Resources.SYSTEM_PROPERTIES, mode = ResourceAccessMode.READ_WRITE)
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class AheadOfTimeEnvironmentPostProcessorTests {
 
 	@AfterEach

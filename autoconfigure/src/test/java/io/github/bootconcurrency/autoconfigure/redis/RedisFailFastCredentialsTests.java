@@ -1,7 +1,10 @@
 package io.github.bootconcurrency.autoconfigure.redis;
 
+import java.util.concurrent.TimeUnit;
+
 import io.github.bootconcurrency.autoconfigure.testsupport.RedisServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.system.CapturedOutput;
@@ -16,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * starts another, ever shows in the failure, its analysis, its stack traces or the log.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class RedisFailFastCredentialsTests extends RedisFailFastHarness {
 
 	private static final String SERVER_PASSWORD = "s3rver-Pa55word";

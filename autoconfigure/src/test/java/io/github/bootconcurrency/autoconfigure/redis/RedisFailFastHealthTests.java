@@ -1,7 +1,10 @@
 package io.github.bootconcurrency.autoconfigure.redis;
 
+import java.util.concurrent.TimeUnit;
+
 import io.github.bootconcurrency.autoconfigure.testsupport.RedisServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
@@ -22,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * never has it, Redis is still checked at startup without the actuator, and without
  * Spring Data Redis the check backs off and the rest starts.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class RedisFailFastHealthTests extends RedisFailFastHarness {
 
 	/**

@@ -1,9 +1,11 @@
 package io.github.bootconcurrency.autoconfigure.redis;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -15,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and what is allowed, among them attempts and waits that could hold startup for more
  * than ten minutes. No Redis is needed: the settings are checked before it is reached.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class RedisFailFastSettingsTests extends RedisFailFastHarness {
 
 	@ParameterizedTest(name = "{0}={1}")

@@ -1,6 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.server;
 
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.coyote.AbstractProtocol;
 import org.apache.tomcat.util.threads.VirtualThreadExecutor;
@@ -11,6 +12,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -26,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The same {@code concurrency.*} keys, read back from the running Tomcat and Jetty
  * servers in their own terms.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ServerTranslationTests {
 
 	private static final String TOMCAT = "org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration";

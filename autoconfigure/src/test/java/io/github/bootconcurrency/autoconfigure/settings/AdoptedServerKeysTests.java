@@ -3,6 +3,7 @@ package io.github.bootconcurrency.autoconfigure.settings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
@@ -15,6 +16,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * derived default must follow the value in force, whichever key it came from, and the
  * server must run with it.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class AdoptedServerKeysTests {
 
 	/**

@@ -9,14 +9,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link RedisServer}: its ports, its retries, and what it leaves behind.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class RedisServerTests {
 
 	@Test

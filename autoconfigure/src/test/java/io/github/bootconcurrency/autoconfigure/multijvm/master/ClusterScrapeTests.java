@@ -16,10 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sockets: one that answers, one that accepts and then says nothing, as a stopped JVM
  * does.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ClusterScrapeTests {
 
 	private final Path directory;
@@ -66,7 +69,9 @@ class ClusterScrapeTests {
 		long started = System.nanoTime();
 		List<String> lines = scrape.scrape(List.of(ready(1, 1, "token-1"), ready(2, 2, "token-2")),
 				(series) -> series.add("concurrency_master_workers_target", "gauge", "Target.", Map.of(), 2), Set.of());
-		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+		// Without the timeout the scrape would wait for the silent worker for ever; how
+		// close to 500 ms it ends is no matter for a loaded machine.
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
 		assertThat(lines).contains("jvm_threads_live_threads{worker=\"1\"} 21", "concurrency_master_workers_target 2.0",
 				"concurrency_master_scrape_errors_total{worker=\"1\"} 0.0",
 				"concurrency_master_scrape_errors_total{worker=\"2\"} 1.0");

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
@@ -24,6 +25,7 @@ import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterChannelClie
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
@@ -32,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatIOException;
  * Tests for {@link MasterChannel} and {@link MasterChannelClient}, over a real Unix
  * domain socket.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class MasterChannelTests {
 
 	private static final String TOKEN = "9f86d081884c7d659a2feaa0c55ad015";

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.actuate.ConcurrencyMeterBinder;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
@@ -15,6 +16,7 @@ import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterChannelClie
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -23,6 +25,7 @@ import static org.awaitility.Awaitility.await;
  * The master's replacements by reason as a worker publishes them, through a real control
  * channel: {@code concurrency.workers.replacements}, tagged with {@code reason}.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class MasterReplacementsMetricsTests {
 
 	private static final String TOKEN = "9f86d081884c7d659a2feaa0c55ad015";

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import io.github.bootconcurrency.autoconfigure.testsupport.Reaper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * copy of {@code sleep} named {@code java} stands for one. Each process is watched by the
  * {@link Reaper} and reaped after its test.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class PidfileTests {
 
 	private static final String OWN_PID = ProcessHandle.current().pid() + "\n";

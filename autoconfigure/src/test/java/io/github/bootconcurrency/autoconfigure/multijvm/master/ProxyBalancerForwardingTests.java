@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpServer;
 import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
@@ -22,6 +23,7 @@ import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmTestApplication;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * reports every one of them it got, so that a header the proxy forgets to drop shows up
  * here in milliseconds rather than in the real JVMs' test. The proxy trusts 127.0.0.2.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ProxyBalancerForwardingTests {
 
 	private final List<Map<String, String>> received = new CopyOnWriteArrayList<>();

@@ -3,8 +3,10 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -13,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  * The port of a real {@link ProxyBalancer}: the one the kernel chose when asked for 0,
  * and a port another process holds refused with where and why.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ProxyBalancerPortTests {
 
 	@Test

@@ -26,6 +26,7 @@ import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * answer), and one that answers. An idempotent request is sent again to the other worker;
  * a POST is not, since the dead worker may have acted on it.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ProxyBalancerRetryTests {
 
 	private final List<HttpServer> backends = new ArrayList<>();

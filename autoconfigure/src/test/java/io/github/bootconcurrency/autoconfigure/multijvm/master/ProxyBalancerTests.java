@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,6 +32,7 @@ import static org.awaitility.Awaitility.await;
  * Tests for {@link ProxyBalancer}, with real backends on loopback standing in for the
  * workers.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ProxyBalancerTests {
 
 	private static final Duration LONG_QUEUE_TIMEOUT = Duration.ofSeconds(30);
@@ -156,6 +158,9 @@ class ProxyBalancerTests {
 			// Read by the held request's watch, which must hand it back to Undertow.
 			out.write("GET /two HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
 			out.flush();
+			// A window for a wrong turn, not a wait for an event: the pipelined request
+			// must not be taken for a second held one. The order of arrivals below proves
+			// the rest.
 			Thread.sleep(300);
 			assertThat(proxy.heldRequests()).isEqualTo(1);
 			proxy.add(worker(backend("first", arrivals)));
@@ -205,7 +210,9 @@ class ProxyBalancerTests {
 		proxy.add(worker(backend("first", null)));
 		long started = System.nanoTime();
 		assertServedBy(send(proxy, "/now"), "first");
-		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+		// Well under the queue timeout a held request would wait out, even on a loaded
+		// machine: how fast the hop is belongs to the benchmark.
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(LONG_QUEUE_TIMEOUT.dividedBy(3));
 		assertThat(proxy.heldRequests()).isZero();
 	}
 

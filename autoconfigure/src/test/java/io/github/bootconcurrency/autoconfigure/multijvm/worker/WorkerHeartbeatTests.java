@@ -13,11 +13,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmTestApplication;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  * its master, and when.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class WorkerHeartbeatTests {
 
 	private static final String JETTY = "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration";

@@ -13,10 +13,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.system.CapturedOutput;
@@ -29,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * metrics go to the holder of its token only.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class WorkerScrapeSocketTests {
 
 	private static final String TOKEN = "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8";
