@@ -19,6 +19,7 @@ import io.github.bootconcurrency.autoconfigure.testsupport.Reaper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,6 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * backstop above them.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+// Alone: 9,000 sockets from this JVM, near its open-file limit.
+@Isolated
 class PlatformKeepAliveClientsIT {
 
 	private static final int IDLE_CLIENTS = 9_000;

@@ -25,6 +25,7 @@ import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
 import io.github.bootconcurrency.autoconfigure.testsupport.Masters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,6 +37,8 @@ import static org.awaitility.Awaitility.await;
  * that never reads its response.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
+// Alone: 2,000 attack connections from this JVM, and the times it measures.
+@Isolated
 class MultiJvmHostileClientsIT {
 
 	private static final Duration HEADER_TIMEOUT = Duration.ofSeconds(2);

@@ -26,6 +26,7 @@ import io.github.bootconcurrency.autoconfigure.testsupport.Reaper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,6 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * has no descriptor left, while workers keep connecting. Its {@link #main} is that JVM.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
+// Alone: it measures the CPU time its JVM spends while out of descriptors.
+@Isolated
 class MasterChannelOutOfDescriptorsIT {
 
 	private static final Pattern SOCKET = Pattern.compile("^socket (\\S+)$");
