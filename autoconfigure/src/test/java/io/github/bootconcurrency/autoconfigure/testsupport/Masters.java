@@ -112,7 +112,11 @@ public final class Masters implements AfterEachCallback, TestExecutionExceptionH
 		}
 		Path logs = Path.of("target", "multi-jvm-logs", context.getRequiredTestClass().getSimpleName());
 		Files.createDirectories(logs);
-		String test = context.getRequiredTestMethod().getName() + context.getDisplayName();
+		// A parameterized test's display name tells its cases apart; a plain one's adds
+		// nothing to the method's name.
+		String method = context.getRequiredTestMethod().getName();
+		String test = context.getDisplayName().startsWith(method + "(") ? method
+				: method + "-" + context.getDisplayName();
 		for (int i = 0; i < masters.size(); i++) {
 			MasterProcess master = masters.get(i);
 			master.kill();
