@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.ChildTempDir;
 import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
 import io.github.bootconcurrency.autoconfigure.testsupport.ProcessOutput;
 import io.github.bootconcurrency.autoconfigure.testsupport.Reaper;
@@ -52,6 +53,8 @@ class PlatformKeepAliveClientsIT {
 
 	private ProcessOutput output;
 
+	private final ChildTempDir temp = ChildTempDir.create();
+
 	@AfterEach
 	void stop() throws Exception {
 		for (Socket client : this.clients) {
@@ -64,6 +67,7 @@ class PlatformKeepAliveClientsIT {
 			}
 			if (!this.app.isAlive()) {
 				Reaper.forget(this.app.toHandle());
+				this.temp.remove();
 			}
 		}
 	}
@@ -92,6 +96,7 @@ class PlatformKeepAliveClientsIT {
 	private int start(String... arguments) throws Exception {
 		List<String> command = new ArrayList<>(List.of(MasterProcess.java()));
 		command.addAll(MasterProcess.TEST_JVM_OPTIONS);
+		command.add(this.temp.jvmOption());
 		command.addAll(List.of("-cp", System.getProperty("java.class.path"), SampleApplication.class.getName(),
 				"--server.port=0", "--server.address=127.0.0.1", "--debug=false"));
 		command.addAll(List.of(arguments));

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.ChildTempDir;
 import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
 import io.github.bootconcurrency.autoconfigure.testsupport.ProcessOutput;
 import io.github.bootconcurrency.autoconfigure.testsupport.Reaper;
@@ -40,10 +41,15 @@ class SampleApplicationStartupFailureIT {
 
 	private final List<Process> started = new ArrayList<>();
 
+	private final ChildTempDir temp = ChildTempDir.create();
+
 	@AfterEach
 	void stopApps() throws InterruptedException {
 		for (Process process : this.started) {
 			stop(process);
+		}
+		if (this.started.stream().noneMatch(Process::isAlive)) {
+			this.temp.remove();
 		}
 	}
 
@@ -220,6 +226,8 @@ class SampleApplicationStartupFailureIT {
 		List<String> command = new ArrayList<>();
 		command.add(MasterProcess.java());
 		command.addAll(MasterProcess.TEST_JVM_OPTIONS);
+		// What a killed app leaves there (its server's work directory) goes with it.
+		command.add(this.temp.jvmOption());
 		command.add("-cp");
 		command.add(System.getProperty("java.class.path"));
 		command.add(SampleApplication.class.getName());

@@ -47,9 +47,12 @@ public final class MasterProcess {
 
 	private int port;
 
-	private MasterProcess(Process process, List<String> command) {
+	private final ChildTempDir temp;
+
+	private MasterProcess(Process process, List<String> command, ChildTempDir temp) {
 		this.process = process;
 		this.command = command;
+		this.temp = temp;
 		this.output = ProcessOutput.of("the master (pid " + process.pid() + ")", process);
 		Reaper.watch(process.toHandle());
 	}
@@ -107,8 +110,11 @@ public final class MasterProcess {
 	 */
 	public static MasterProcess start(List<String> application, Balancer balancer, int workers, List<String> wrapper,
 			List<String> arguments) throws IOException {
+		ChildTempDir temp = ChildTempDir.create();
 		List<String> command = new ArrayList<>(wrapper);
 		command.addAll(application);
+		// Right after the java binary: the master's and its workers' temporary files.
+		command.add(wrapper.size() + 1, temp.jvmOption());
 		if (arguments.stream().noneMatch((argument) -> argument.startsWith("--server.port="))) {
 			command.add("--server.port=0");
 		}
@@ -118,7 +124,7 @@ public final class MasterProcess {
 			command.add("--concurrency.multi-jvm.workers=" + workers);
 		}
 		command.addAll(arguments);
-		return new MasterProcess(new ProcessBuilder(command).redirectErrorStream(true).start(), command);
+		return new MasterProcess(new ProcessBuilder(command).redirectErrorStream(true).start(), command, temp);
 	}
 
 	public Process process() {
@@ -241,6 +247,9 @@ public final class MasterProcess {
 		this.output.awaitEnd(Duration.ofSeconds(10));
 		if (!this.process.isAlive()) {
 			Reaper.forget(this.process.toHandle());
+			if (all.stream().noneMatch(ProcessHandle::isAlive)) {
+				this.temp.remove();
+			}
 		}
 	}
 
