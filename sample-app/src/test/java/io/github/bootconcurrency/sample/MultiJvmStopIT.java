@@ -59,8 +59,10 @@ class MultiJvmStopIT {
 
 	@Test
 	void aSecondSigtermKillsEveryWorkerAtOnce() throws Exception {
-		// A request that would hold the graceful stop for minutes.
-		MasterProcess master = this.masters.start(Balancer.PROXY, 2, "--concurrency.multi-jvm.graceful-timeout=300s");
+		// A request that would hold the graceful stop for minutes: the master's and the
+		// workers' own (Spring's shutdown phase gives up after 30 s by default).
+		MasterProcess master = this.masters.start(Balancer.PROXY, 2, "--concurrency.multi-jvm.graceful-timeout=300s",
+				"--spring.lifecycle.timeout-per-shutdown-phase=300s");
 		master.awaitReady(2);
 		List<Long> workers = master.livePids();
 		CompletableFuture<HttpResponse<String>> inFlight = Http.getAsync(master.port(), "/io-bound?s=280",
@@ -70,9 +72,11 @@ class MultiJvmStopIT {
 		master.lines().await("Received SIGTERM: stopping gracefully", Duration.ofSeconds(30));
 		master.signal("TERM");
 		master.lines().await("Received SIGTERM again: killing every worker now", Duration.ofSeconds(30));
-		// Well within the graceful timeout of 300 s and the request's 280 s.
+		// Well within the graceful timeouts of 300 s and the request's 280 s.
 		assertThat(master.awaitExit(Duration.ofSeconds(60))).isZero();
-		assertThat(workers).allSatisfy((pid) -> assertThat(MasterProcess.running(pid)).isFalse());
+		assertThat(workers).allSatisfy((pid) -> assertThat(MasterProcess.running(pid)).isFalse())
+			.allSatisfy((pid) -> assertThat(master.output())
+				.containsPattern("worker \\d+ \\(pid " + pid + ", .*\\) stopped with status 137"));
 		// Cut short: the connection closed, or the master answered for the dead worker.
 		assertThat(inFlight.handle((response, failure) -> (failure != null) ? -1 : response.statusCode())
 			.get(30, TimeUnit.SECONDS)).isNotEqualTo(200);
