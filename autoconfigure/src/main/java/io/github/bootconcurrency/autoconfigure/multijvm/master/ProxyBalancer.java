@@ -29,7 +29,9 @@ import org.xnio.Options;
  * A worker is added only once it is ready and removed before it is told to stop, so no
  * new request reaches a worker that is going away; a request whose connection to a dying
  * worker fails is retried on another one. While there is no worker, requests wait in a
- * {@link WaitingRoom} for one, up to the queue timeout.
+ * {@link WaitingRoom} for one, up to the queue timeout. A connection to a worker whose
+ * exchange's client was cut off mid-response is closed, not reused: see
+ * {@link ClosingProxyClient}.
  */
 final class ProxyBalancer implements Balancer {
 
@@ -184,7 +186,7 @@ final class ProxyBalancer implements Balancer {
 			.setProblemServerRetry(1);
 		sizeConnections(workerCapacity, workerKeepAlive);
 		ProxyHandler proxy = ProxyHandler.builder()
-			.setProxyClient(this.client)
+			.setProxyClient(new ClosingProxyClient(this.client))
 			.setMaxRequestTime(-1)
 			.setMaxConnectionRetries(2)
 			.setNext(ResponseCodeHandler.HANDLE_404)
