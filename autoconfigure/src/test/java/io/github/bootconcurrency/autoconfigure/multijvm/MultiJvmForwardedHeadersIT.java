@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,10 +34,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Forwarding headers on every server and balancer, with real JVMs: what a client sends
  * never changes the client, scheme or host that the application sees, and never reaches
- * it; what an address in {@code forwarded-allow-ips} sends does, as one clean set. The
+ * it; what an address in {@code forwarded-allow-ips} sends does, as one clean set, but
+ * only the headers that {@code forwarded-headers} says it sets, so that what its own
+ * client sent through it changes nothing. Behind the proxy, a worker honours forwarding
+ * headers from its master only, even from a local process that connects to its port. The
  * test trusts 127.0.0.2, a loopback address of its own: requests sent from it come from a
  * trusted upstream, those sent from 127.0.0.1 from a client. One master per server and
- * balancer.
+ * balancer and setting.
  *
  * <p>
  * Every header of {@link MultiJvmTestApplication#FORWARDING_HEADERS} is sent, and the
@@ -70,6 +76,11 @@ class MultiJvmForwardedHeadersIT {
 			Map.of("Forwarded", "for=203.0.113.9;proto=https;host=evil.example", "X-Forwarded-For", "203.0.113.9",
 					"X-Forwarded-Host", "evil.example", "X-Forwarded-Proto", "https", "X-Forwarded-Prefix", "/evil"));
 
+	/**
+	 * The header with which the master's proxy proves itself to a worker.
+	 */
+	private static final String SECRET_HEADER = "X-Concurrency-Master-Secret";
+
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	@RegisterExtension
@@ -89,14 +100,11 @@ class MultiJvmForwardedHeadersIT {
 
 	@ParameterizedTest(name = "{0} behind {1}")
 	@MethodSource("serversAndBalancers")
-	void clientsCannotForgeForwardingHeadersWhileTrustedUpstreamsForwardTheRealClientAndScheme(String server,
+	void clientsCannotForgeForwardingHeadersNorPassThemThroughABalancerThatOnlyAppendsXForwardedFor(String server,
 			Balancer balancer) throws Exception {
 		assertThat(EVERY_HEADER.keySet()).as("the headers sent at once")
 			.containsExactlyInAnyOrderElementsOf(MultiJvmTestApplication.FORWARDING_HEADERS);
-		String otherServer = server.equals("Tomcat") ? JETTY : TOMCAT;
-		this.master = this.masters.start(balancer, 1, "--concurrency.multi-jvm.forwarded-allow-ips=127.0.0.2",
-				"--spring.autoconfigure.exclude=" + otherServer);
-		this.master.awaitReady(1);
+		start(server, balancer);
 		SoftAssertions softly = new SoftAssertions();
 		Map<String, String> fromClient = Forwarded.fromClient(server, balancer, this.master.port());
 		for (Map<String, String> headers : HOSTILE) {
@@ -110,18 +118,139 @@ class MultiJvmForwardedHeadersIT {
 				.as("forwarding headers the application saw with %s", headers)
 				.isEqualTo(fromClient);
 		}
-		// A load balancer that ends TLS and appends to what its client sent: the client
-		// is the address it appended, not the one the client made up.
-		JsonNode fromUpstream = send("127.0.0.2", Map.of("X-Forwarded-For", "203.0.113.66, 198.51.100.7",
-				"X-Forwarded-Proto", "https", "X-Forwarded-Host", "app.example", "X-Real-IP", "203.0.113.66"));
-		assertTrusted(softly, fromUpstream, server, balancer, "198.51.100.7");
-		JsonNode rfc7239 = send("127.0.0.2", Map.of("Forwarded", "for=198.51.100.8;proto=https;host=app.example"));
-		assertTrusted(softly, rfc7239, server, balancer, "198.51.100.8");
-		// Every header at once from the upstream: Forwarded wins, and none of the others
-		// reaches the application, not even those the upstream may have meant.
+		// A balancer that appends to X-Forwarded-For and passes on untouched whatever
+		// else its client sent, as nginx, HAProxy and cloud balancers do: by default only
+		// the X-Forwarded-For and -Proto it sets are read, and the client's Forwarded,
+		// X-Forwarded-Host and -Port change nothing.
+		Map<String, String> appendsFor = Map.of("Forwarded", "for=10.0.0.1;proto=https;host=evil.example",
+				"X-Forwarded-Host", "evil.example", "X-Forwarded-Port", "8443", "X-Forwarded-For",
+				"203.0.113.66, 198.51.100.7");
+		assertSeen(softly, send("127.0.0.2", appendsFor), "198.51.100.7", "http", "127.0.0.1", this.master.port());
+		Map<String, String> endsTls = new LinkedHashMap<>(appendsFor);
+		endsTls.put("X-Forwarded-Proto", "https");
+		assertSeen(softly, send("127.0.0.2", endsTls), "198.51.100.7", "https", "127.0.0.1", 443);
+		softly.assertAll();
+	}
+
+	@ParameterizedTest(name = "{0} behind {1}")
+	@MethodSource("serversAndBalancers")
+	void aBalancerThatSetsForwardedIsReadByItsForwardedAlone(String server, Balancer balancer) throws Exception {
+		start(server, balancer, "--concurrency.multi-jvm.forwarded-headers=forwarded");
+		SoftAssertions softly = new SoftAssertions();
+		assertSeen(softly, send("127.0.0.1", EVERY_HEADER), "127.0.0.1", "http", "127.0.0.1", this.master.port());
+		// Every header at once from the upstream: its Forwarded decides, and none of the
+		// others reaches the application.
 		JsonNode everything = send("127.0.0.2", everyHeader("for=198.51.100.9;proto=https;host=app.example"));
 		assertTrusted(softly, everything, server, balancer, "198.51.100.9");
+		// The balancer appended an element of its own to what its client sent: the
+		// client's proto and host, in an element of its own, change nothing, and the
+		// X-Forwarded-* headers the client sent are not read.
+		JsonNode appended = send("127.0.0.2",
+				Map.of("Forwarded", "for=10.0.0.1;proto=https;host=evil.example, for=198.51.100.8", "X-Forwarded-For",
+						"203.0.113.9", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "evil.example"));
+		assertSeen(softly, appended, "198.51.100.8", "http", "127.0.0.1", this.master.port());
 		softly.assertAll();
+	}
+
+	@ParameterizedTest(name = "{0} behind {1}")
+	@MethodSource("serversAndBalancers")
+	void aBalancerThatSetsEveryXForwardedHeaderIsReadByThemAlone(String server, Balancer balancer) throws Exception {
+		start(server, balancer, "--concurrency.multi-jvm.forwarded-headers="
+				+ "x-forwarded-for,x-forwarded-proto,x-forwarded-host,x-forwarded-port");
+		SoftAssertions softly = new SoftAssertions();
+		assertSeen(softly, send("127.0.0.1", EVERY_HEADER), "127.0.0.1", "http", "127.0.0.1", this.master.port());
+		// A load balancer that ends TLS and appends to what its client sent: the client
+		// is the address it appended, not the one the client made up, and the client's
+		// Forwarded is not read.
+		JsonNode fromUpstream = send("127.0.0.2",
+				Map.of("Forwarded", "for=10.0.0.1;proto=http;host=evil.example", "X-Forwarded-For",
+						"203.0.113.66, 198.51.100.7", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "app.example",
+						"X-Real-IP", "203.0.113.66"));
+		assertTrusted(softly, fromUpstream, server, balancer, "198.51.100.7");
+		JsonNode withPort = send("127.0.0.2", Map.of("X-Forwarded-For", "198.51.100.7", "X-Forwarded-Proto", "https",
+				"X-Forwarded-Host", "app.example", "X-Forwarded-Port", "8443"));
+		assertSeen(softly, withPort, "198.51.100.7", "https", "app.example", 8443);
+		softly.assertAll();
+	}
+
+	/**
+	 * A worker's port is no way round the master: it shows in the cluster view, and any
+	 * local process can connect to it. Only the master's proxy, which proves itself with
+	 * a secret the worker got in private, sets the forwarding headers a worker honours.
+	 */
+	@ParameterizedTest(name = "{0} behind proxy")
+	@ValueSource(strings = { "Tomcat", "Jetty" })
+	void onlyTheMasterSetsForwardingHeadersAtAWorker(String server) throws Exception {
+		start(server, Balancer.PROXY);
+		SoftAssertions softly = new SoftAssertions();
+		long workerPid = this.master.readyPids().get(0);
+		Set<Integer> workerPorts = MasterProcess.listeningPorts(workerPid);
+		assertThat(workerPorts).as("the worker's ports").hasSize(1);
+		int workerPort = workerPorts.iterator().next();
+		Map<String, String> forged = Map.of("X-Forwarded-For", "203.0.113.9", "X-Forwarded-Proto", "https",
+				"X-Forwarded-Host", "evil.example", "X-Forwarded-Port", "8443");
+		assertSeen(softly, sendTo(workerPort, "127.0.0.1", "/request", forged), "127.0.0.1", "http", "127.0.0.1",
+				workerPort);
+		String secret = sendTo(workerPort, "127.0.0.1", "/forwarding-secret", Map.of()).get("secret").asString();
+		softly.assertThat(secret).as("the worker's forwarding secret").hasSizeGreaterThanOrEqualTo(32);
+		softly.assertAll();
+		Map<String, String> wrongSecret = new LinkedHashMap<>(forged);
+		wrongSecret.put(SECRET_HEADER, secret.substring(1) + "x");
+		assertSeen(softly, sendTo(workerPort, "127.0.0.1", "/request", wrongSecret), "127.0.0.1", "http", "127.0.0.1",
+				workerPort);
+		// Through the master: the real client, and through a trusted upstream the client
+		// it names, with no trace of the secret in what the application sees.
+		JsonNode direct = send("127.0.0.1", forged);
+		assertSeen(softly, direct, "127.0.0.1", "http", "127.0.0.1", this.master.port());
+		softly.assertThat(direct.get("headerNames").toString())
+			.as("headers the application saw")
+			.doesNotContain(SECRET_HEADER.toLowerCase(Locale.ROOT));
+		assertSeen(softly, send("127.0.0.2", Map.of("X-Forwarded-For", "198.51.100.7")), "198.51.100.7", "http",
+				"127.0.0.1", this.master.port());
+		// Whoever has the secret is the master: the worker honours what it sets.
+		Map<String, String> asTheMaster = new LinkedHashMap<>(forged);
+		asTheMaster.put(SECRET_HEADER, secret);
+		JsonNode honoured = sendTo(workerPort, "127.0.0.1", "/request", asTheMaster);
+		softly.assertThat(honoured.get("remoteAddr").asString())
+			.as("client set by the master")
+			.isEqualTo("203.0.113.9");
+		softly.assertThat(honoured.get("headerNames").toString())
+			.as("headers the application saw")
+			.doesNotContain(SECRET_HEADER.toLowerCase(Locale.ROOT));
+		// Never on a command line nor in the master's output.
+		for (long pid : List.of(this.master.process().pid(), workerPid)) {
+			softly.assertThat(String.join(" ", MasterProcess.commandLine(pid)))
+				.as("command line of %d", pid)
+				.doesNotContain(secret);
+		}
+		softly.assertThat(this.master.output()).as("the master's output").doesNotContain(secret);
+		softly.assertAll();
+	}
+
+	private void start(String server, Balancer balancer, String... arguments) throws Exception {
+		String otherServer = server.equals("Tomcat") ? JETTY : TOMCAT;
+		List<String> all = new ArrayList<>(List.of("--concurrency.multi-jvm.forwarded-allow-ips=127.0.0.2",
+				"--spring.autoconfigure.exclude=" + otherServer));
+		all.addAll(List.of(arguments));
+		this.master = this.masters.start(balancer, 1, all.toArray(String[]::new));
+		this.master.awaitReady(1);
+	}
+
+	/**
+	 * Assert what the application made of a request through the master, and that no value
+	 * a client made up reached it in a forwarding header.
+	 */
+	private static void assertSeen(SoftAssertions softly, JsonNode seen, String client, String scheme, String host,
+			int port) {
+		softly.assertThat(seen.get("remoteAddr").asString()).as("client").isEqualTo(client);
+		softly.assertThat(seen.get("secure").asBoolean()).as("secure").isEqualTo(scheme.equals("https"));
+		softly.assertThat(seen.get("scheme").asString()).as("scheme").isEqualTo(scheme);
+		softly.assertThat(seen.get("serverName").asString()).as("host").isEqualTo(host);
+		softly.assertThat(seen.get("serverPort").asInt()).as("port").isEqualTo(port);
+		softly.assertThat(forwarding(seen).values())
+			.as("forwarding headers the application saw: %s", forwarding(seen))
+			.noneMatch((value) -> value.contains("evil") || value.contains("10.0.0.1") || value.equals("8443")
+					|| (value.contains("203.0.113.9") && !client.equals("203.0.113.9")));
 	}
 
 	private void assertTrusted(SoftAssertions softly, JsonNode seen, String server, Balancer balancer, String client) {
@@ -174,8 +303,14 @@ class MultiJvmForwardedHeadersIT {
 	 * GET /request from a local address of the caller's choosing, with headers.
 	 */
 	private JsonNode send(String from, Map<String, String> headers) throws Exception {
-		HttpRequest.Builder request = HttpRequest
-			.newBuilder(URI.create("http://127.0.0.1:" + this.master.port() + "/request"))
+		return sendTo(this.master.port(), from, "/request", headers);
+	}
+
+	/**
+	 * GET a path of a port from a local address of the caller's choosing, with headers.
+	 */
+	private JsonNode sendTo(int port, String from, String path, Map<String, String> headers) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
 			.timeout(Duration.ofSeconds(20));
 		headers.forEach(request::header);
 		try (HttpClient client = HttpClient.newBuilder()

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -223,7 +224,23 @@ public class MultiJvmTestApplication {
 				}
 			}
 			seen.put("forwarding", forwarding);
+			seen.put("headerNames",
+					Collections.list(request.getHeaderNames())
+						.stream()
+						.map((name) -> name.toLowerCase(Locale.ROOT))
+						.sorted()
+						.toList());
 			return seen;
+		}
+
+		/**
+		 * The secret with which this worker's master sets forwarding headers, so that a
+		 * test can look for it where it must not be (command lines, logs) and play the
+		 * master. Only a test application says it.
+		 */
+		@GetMapping("/forwarding-secret")
+		Map<String, Object> forwardingSecret() {
+			return Map.of("secret", System.getProperty("CONCURRENCY_WORKER_FORWARDING_SECRET", ""));
 		}
 
 		/**
