@@ -364,6 +364,16 @@ public class ConcurrencyProperties {
 		 */
 		private List<String> forwardedAllowIps = new ArrayList<>();
 
+		/**
+		 * Forwarding headers that the addresses in forwarded-allow-ips set, and which
+		 * alone are read from them: any of x-forwarded-for, x-forwarded-proto,
+		 * x-forwarded-host and x-forwarded-port, or forwarded (RFC 7239) alone. A load
+		 * balancer passes on the headers it does not set as its client sent them, so name
+		 * only those it sets. Like Tomcat's RemoteIpValve, which reads X-Forwarded-For
+		 * and X-Forwarded-Proto by default.
+		 */
+		private List<String> forwardedHeaders = new ArrayList<>(List.of("x-forwarded-for", "x-forwarded-proto"));
+
 		public String getWorkers() {
 			return this.workers;
 		}
@@ -474,6 +484,14 @@ public class ConcurrencyProperties {
 
 		public void setForwardedAllowIps(List<String> forwardedAllowIps) {
 			this.forwardedAllowIps = forwardedAllowIps;
+		}
+
+		public List<String> getForwardedHeaders() {
+			return this.forwardedHeaders;
+		}
+
+		public void setForwardedHeaders(List<String> forwardedHeaders) {
+			this.forwardedHeaders = forwardedHeaders;
 		}
 
 		/**

@@ -14,14 +14,15 @@ import java.util.regex.Pattern;
  * the host and the port the client asked for, each {@code null} when it does not say.
  *
  * <p>
- * The headers of a request are read as a chain of proxies appends them: the client is the
- * rightmost address of {@code Forwarded: for=} (or else of {@code X-Forwarded-For}) that
- * is not itself trusted, as Tomcat's {@code RemoteIpValve} reads it, so that a client
- * cannot name itself by sending the header to a proxy that appends to it. The scheme,
- * host and port are the rightmost ones: those the nearest proxy set. {@code Forwarded}
- * wins over {@code X-Forwarded-*} when a request has both, as in Spring Framework. Values
- * that are not an address, {@code http} or {@code https}, a host or a port are ignored,
- * so that what is passed on is always well formed.
+ * Only the headers that the trusted proxies set ({@link UpstreamHeaders}) are read: one
+ * that a proxy passes on as its client sent it would let the client name itself. They are
+ * read as a chain of proxies appends them: the client is the rightmost address of
+ * {@code Forwarded: for=} (or of {@code X-Forwarded-For}) that is not itself trusted, as
+ * Tomcat's {@code RemoteIpValve} reads it, so that a client cannot name itself by sending
+ * the header to a proxy that appends to it. The scheme, host and port are the rightmost
+ * ones: those the nearest proxy set; of {@code Forwarded}, those of its last element.
+ * Values that are not an address, {@code http} or {@code https}, a host or a port are
+ * ignored, so that what is passed on is always well formed.
  *
  * @param client the client's address
  * @param scheme {@code http} or {@code https}
@@ -46,39 +47,39 @@ public record Forwarding(InetAddress client, String scheme, String host, Integer
 	private static final Pattern PORT = Pattern.compile("\\d{1,5}");
 
 	/**
-	 * Read what a trusted proxy forwards.
+	 * Read what a trusted proxy forwards, from the headers it sets only.
 	 * @param headers the values of a header, by name (case-insensitive), empty if absent
 	 * @param trusted the addresses trusted to set forwarding headers
+	 * @param sets the headers the trusted proxies set
 	 * @return what the request's headers say
 	 */
-	public static Forwarding read(Function<String, List<String>> headers, ForwardedAllowIps trusted) {
-		List<String> forwarded = headers.apply("Forwarded");
-		if (!forwarded.isEmpty()) {
+	public static Forwarding read(Function<String, List<String>> headers, ForwardedAllowIps trusted,
+			UpstreamHeaders sets) {
+		if (sets.forwarded()) {
 			List<String> fors = new ArrayList<>();
-			List<String> protos = new ArrayList<>();
-			List<String> hosts = new ArrayList<>();
-			for (String element : split(forwarded, ',')) {
+			Map<String, String> nearest = Map.of();
+			for (String element : split(headers.apply("Forwarded"), ',')) {
+				nearest = new LinkedHashMap<>();
 				for (String pair : split(List.of(element), ';')) {
 					int equals = pair.indexOf('=');
 					if (equals > 0) {
-						String name = pair.substring(0, equals).trim().toLowerCase(Locale.ROOT);
-						String value = unquote(pair.substring(equals + 1).trim());
-						switch (name) {
-							case "for" -> fors.add(value);
-							case "proto" -> protos.add(value);
-							case "host" -> hosts.add(value);
-							default -> {
-							}
-						}
+						nearest.put(pair.substring(0, equals).trim().toLowerCase(Locale.ROOT),
+								unquote(pair.substring(equals + 1).trim()));
 					}
 				}
+				if (nearest.containsKey("for")) {
+					fors.add(nearest.get("for"));
+				}
 			}
-			return of(client(fors, trusted), last(protos), last(hosts), null);
+			// The scheme and host are those of the nearest proxy's element: one that
+			// says neither leaves them as they are, whatever an element its client
+			// sent says.
+			return of(client(fors, trusted), nearest.get("proto"), nearest.get("host"), null);
 		}
-		return of(client(split(headers.apply("X-Forwarded-For"), ','), trusted),
-				last(split(headers.apply("X-Forwarded-Proto"), ',')),
-				last(split(headers.apply("X-Forwarded-Host"), ',')),
-				last(split(headers.apply("X-Forwarded-Port"), ',')));
+		return of(sets.sets("X-Forwarded-For") ? client(split(headers.apply("X-Forwarded-For"), ','), trusted) : null,
+				sets.sets("X-Forwarded-Proto") ? last(split(headers.apply("X-Forwarded-Proto"), ',')) : null,
+				sets.sets("X-Forwarded-Host") ? last(split(headers.apply("X-Forwarded-Host"), ',')) : null,
+				sets.sets("X-Forwarded-Port") ? last(split(headers.apply("X-Forwarded-Port"), ',')) : null);
 	}
 
 	private static Forwarding of(InetAddress client, String scheme, String host, String port) {
@@ -158,7 +159,8 @@ public record Forwarding(InetAddress client, String scheme, String host, Integer
 	/**
 	 * Return this forwarding as the one set of headers a server's own forwarding support
 	 * reads: {@code X-Forwarded-For}, {@code -Proto}, {@code -Host} (without a port) and
-	 * {@code -Port}, each only when known.
+	 * {@code -Port}, each only when known, the port being the scheme's own when only the
+	 * scheme is.
 	 * @return the headers, by name
 	 */
 	public Map<String, String> asXForwardedHeaders() {
@@ -177,6 +179,12 @@ public record Forwarding(InetAddress client, String scheme, String host, Integer
 			hostPort = hasPort ? Integer.valueOf(this.host.substring(colon + 1)) : null;
 		}
 		Integer forwardedPort = (this.port != null) ? this.port : hostPort;
+		if (forwardedPort == null && this.scheme != null) {
+			// A scheme without a port: the scheme's own, as Tomcat's RemoteIpValve and
+			// Spring Framework read it, where Jetty would keep the port of the
+			// connection.
+			forwardedPort = this.scheme.equals("https") ? 443 : 80;
+		}
 		if (forwardedPort != null) {
 			headers.put("X-Forwarded-Port", forwardedPort.toString());
 		}

@@ -26,9 +26,12 @@ import java.util.regex.Pattern;
  * @param inheritChannel whether the worker accepts connections on the listening socket it
  * inherited from the master (the {@code shared-socket} balancer)
  * @param heartbeat how often the worker tells the master it is alive
+ * @param forwardingSecret the secret with which the master's proxy proves that it set a
+ * request's forwarding headers ({@link ForwardingSecret}), or {@code null} when no proxy
+ * forwards to the worker
  */
 public record WorkerEnvironment(int id, long masterPid, Path channel, String token, boolean inheritChannel,
-		Duration heartbeat) {
+		Duration heartbeat, String forwardingSecret) {
 
 	/**
 	 * Property with the worker's id.
@@ -61,6 +64,11 @@ public record WorkerEnvironment(int id, long masterPid, Path channel, String tok
 	public static final String HEARTBEAT_MILLIS = "CONCURRENCY_WORKER_HEARTBEAT_MILLIS";
 
 	/**
+	 * Property with the secret of the master's proxy.
+	 */
+	public static final String FORWARDING_SECRET = "CONCURRENCY_WORKER_FORWARDING_SECRET";
+
+	/**
 	 * Property with the path of the argument file the worker was started with, which it
 	 * deletes as it starts.
 	 */
@@ -74,6 +82,20 @@ public record WorkerEnvironment(int id, long masterPid, Path channel, String tok
 	private static final Pattern ARGUMENT_FILE_NAME = Pattern.compile("worker-\\d+-\\d+\\.args");
 
 	private static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(1);
+
+	/**
+	 * Create the environment of a worker that no proxy forwards to.
+	 * @param id the worker's id
+	 * @param masterPid the master's process id
+	 * @param channel the master's control socket
+	 * @param token the worker's secret token
+	 * @param inheritChannel whether the worker accepts on the master's socket
+	 * @param heartbeat how often the worker tells the master it is alive
+	 */
+	public WorkerEnvironment(int id, long masterPid, Path channel, String token, boolean inheritChannel,
+			Duration heartbeat) {
+		this(id, masterPid, channel, token, inheritChannel, heartbeat, null);
+	}
 
 	/**
 	 * Return the environment of this process if it is a worker of a multi-jvm master.
@@ -124,7 +146,8 @@ public record WorkerEnvironment(int id, long masterPid, Path channel, String tok
 		return Optional.of(new WorkerEnvironment(Integer.parseInt(id), Long.parseLong(masterPid),
 				(channel != null) ? Path.of(channel) : null, variables.apply(TOKEN),
 				Boolean.parseBoolean(variables.apply(INHERIT_CHANNEL)),
-				(heartbeat != null) ? Duration.ofMillis(Long.parseLong(heartbeat)) : DEFAULT_HEARTBEAT));
+				(heartbeat != null) ? Duration.ofMillis(Long.parseLong(heartbeat)) : DEFAULT_HEARTBEAT,
+				variables.apply(FORWARDING_SECRET)));
 	}
 
 	/**
@@ -162,12 +185,15 @@ public record WorkerEnvironment(int id, long masterPid, Path channel, String tok
 		}
 		variables.put(INHERIT_CHANNEL, Boolean.toString(this.inheritChannel));
 		variables.put(HEARTBEAT_MILLIS, Long.toString(this.heartbeat.toMillis()));
+		if (this.forwardingSecret != null) {
+			variables.put(FORWARDING_SECRET, this.forwardingSecret);
+		}
 		return variables;
 	}
 
 	@Override
 	public String toString() {
-		// The token stays out of logs and error messages.
+		// The token and the forwarding secret stay out of logs and error messages.
 		return "WorkerEnvironment[id=" + this.id + ", masterPid=" + this.masterPid + ", channel=" + this.channel
 				+ ", inheritChannel=" + this.inheritChannel + ", heartbeat=" + this.heartbeat.toMillis() + "ms]";
 	}

@@ -168,8 +168,8 @@ class MultiJvmForwardedHeadersIT {
 						"X-Real-IP", "203.0.113.66"));
 		assertTrusted(softly, fromUpstream, server, balancer, "198.51.100.7");
 		JsonNode withPort = send("127.0.0.2", Map.of("X-Forwarded-For", "198.51.100.7", "X-Forwarded-Proto", "https",
-				"X-Forwarded-Host", "app.example", "X-Forwarded-Port", "8443"));
-		assertSeen(softly, withPort, "198.51.100.7", "https", "app.example", 8443);
+				"X-Forwarded-Host", "app.example", "X-Forwarded-Port", "8444"));
+		assertSeen(softly, withPort, "198.51.100.7", "https", "app.example", 8444);
 		softly.assertAll();
 	}
 
@@ -356,10 +356,10 @@ class MultiJvmForwardedHeadersIT {
 			Map<String, String> headers = new TreeMap<>();
 			headers.put("X-Forwarded-Proto", "https");
 			headers.put("X-Forwarded-Host", "app.example");
+			// The scheme's own port, which the upstream did not give.
+			headers.put("X-Forwarded-Port", "443");
 			if (balancer == Balancer.PROXY) {
-				// Undertow always sends a port and the host it proxied for; the workers'
-				// filter sends a port only when the upstream gave one, and no server.
-				headers.put("X-Forwarded-Port", "443");
+				// Undertow sends the host it proxied for; the workers' filter no server.
 				headers.put("X-Forwarded-Server", "app.example");
 			}
 			if (server.equals("Jetty")) {

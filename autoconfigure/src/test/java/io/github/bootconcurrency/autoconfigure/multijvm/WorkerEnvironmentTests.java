@@ -19,6 +19,9 @@ class WorkerEnvironmentTests {
 				Duration.ofMillis(250));
 		Map<String, String> properties = worker.properties();
 		assertThat(WorkerEnvironment.from(properties::get)).contains(worker);
+		WorkerEnvironment behindTheProxy = new WorkerEnvironment(3, 42, Path.of("/tmp/m/master.sock"), "s3cret", false,
+				Duration.ofMillis(250), "f0rwarding");
+		assertThat(WorkerEnvironment.from(behindTheProxy.properties()::get)).contains(behindTheProxy);
 	}
 
 	@Test
@@ -27,9 +30,15 @@ class WorkerEnvironmentTests {
 	}
 
 	@Test
-	void tokenNeverShowsInItsDescription() {
-		assertThat(new WorkerEnvironment(3, 42, Path.of("/tmp/s"), "s3cret", false, Duration.ofSeconds(1)).toString())
-			.doesNotContain("s3cret");
+	void tokenAndForwardingSecretNeverShowInItsDescription() {
+		assertThat(new WorkerEnvironment(3, 42, Path.of("/tmp/s"), "s3cret", false, Duration.ofSeconds(1), "f0rwarding")
+			.toString()).doesNotContain("s3cret").doesNotContain("f0rwarding");
+		ForwardingSecret secret = ForwardingSecret.generate();
+		assertThat(secret.toString()).doesNotContain(secret.value());
+		assertThat(secret.matches(secret.value())).isTrue();
+		assertThat(secret.matches(secret.value() + "x")).isFalse();
+		assertThat(secret.matches(null)).isFalse();
+		assertThat(ForwardingSecret.generate().value()).isNotEqualTo(secret.value()).hasSizeGreaterThanOrEqualTo(32);
 	}
 
 }

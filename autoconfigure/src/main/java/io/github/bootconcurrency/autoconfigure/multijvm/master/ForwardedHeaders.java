@@ -5,6 +5,8 @@ import java.util.List;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
 import io.github.bootconcurrency.autoconfigure.multijvm.Forwarding;
+import io.github.bootconcurrency.autoconfigure.multijvm.ForwardingSecret;
+import io.github.bootconcurrency.autoconfigure.multijvm.UpstreamHeaders;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
@@ -22,17 +24,38 @@ import io.undertow.util.HttpString;
  * {@code concurrency.multi-jvm.forwarded-allow-ips}, such as a load balancer that ends
  * TLS, what the headers say is first moved onto the exchange (its source address, its
  * scheme, its Host header), so that the proxy forwards the real client and scheme in the
- * same clean set. The decision rests on the connection's peer, never on the exchange's
+ * same clean set. Only the headers that upstream sets are read
+ * ({@code concurrency.multi-jvm.forwarded-headers}): it passes on the others as its own
+ * client sent them. The decision rests on the connection's peer, never on the exchange's
  * source address, which this class changes.
+ *
+ * <p>
+ * Last, the master's secret is added, which the workers ask of a request before they
+ * honour its forwarding headers ({@link ForwardingSecret}), and without which a local
+ * process could set them by connecting to a worker's port.
  */
 final class ForwardedHeaders {
 
 	private static final List<HttpString> NAMES = Forwarding.HEADERS.stream().map(HttpString::new).toList();
 
+	private static final HttpString SECRET = new HttpString(ForwardingSecret.HEADER);
+
 	private final ForwardedAllowIps trusted;
 
-	ForwardedHeaders(ForwardedAllowIps trusted) {
+	private final UpstreamHeaders upstreamHeaders;
+
+	private final ForwardingSecret secret;
+
+	/**
+	 * Create the handling of a master's forwarding headers.
+	 * @param trusted the addresses trusted to set forwarding headers
+	 * @param upstreamHeaders the headers they set
+	 * @param secret the secret to add, or {@code null} for none
+	 */
+	ForwardedHeaders(ForwardedAllowIps trusted, UpstreamHeaders upstreamHeaders, ForwardingSecret secret) {
 		this.trusted = trusted;
+		this.upstreamHeaders = upstreamHeaders;
+		this.secret = secret;
 	}
 
 	/**
@@ -43,7 +66,8 @@ final class ForwardedHeaders {
 		HeaderMap headers = exchange.getRequestHeaders();
 		InetSocketAddress peer = exchange.getConnection().getPeerAddress(InetSocketAddress.class);
 		if (peer != null && this.trusted.allows(peer.getAddress())) {
-			Forwarding forwarding = Forwarding.read((name) -> values(headers, name), this.trusted);
+			Forwarding forwarding = Forwarding.read((name) -> values(headers, name), this.trusted,
+					this.upstreamHeaders);
 			if (forwarding.client() != null) {
 				exchange.setSourceAddress(new InetSocketAddress(forwarding.client(), 0));
 			}
@@ -51,6 +75,11 @@ final class ForwardedHeaders {
 				exchange.setRequestScheme(forwarding.scheme());
 			}
 			String host = forwarding.hostWithPort(headers.getFirst(Headers.HOST));
+			if (host == null && forwarding.scheme() != null) {
+				// A scheme forwarded without a port: the client used the scheme's own, as
+				// Tomcat's RemoteIpValve and Spring Framework read it, not the master's.
+				host = withoutPort(headers.getFirst(Headers.HOST));
+			}
 			if (host != null) {
 				headers.put(Headers.HOST, host);
 			}
@@ -58,6 +87,19 @@ final class ForwardedHeaders {
 		for (HttpString name : NAMES) {
 			headers.remove(name);
 		}
+		headers.remove(SECRET);
+		if (this.secret != null) {
+			headers.put(SECRET, this.secret.value());
+		}
+	}
+
+	private static String withoutPort(String host) {
+		if (host == null) {
+			return null;
+		}
+		int colon = host.lastIndexOf(':');
+		boolean hasPort = colon > 0 && (!host.startsWith("[") || host.charAt(colon - 1) == ']');
+		return hasPort ? host.substring(0, colon) : host;
 	}
 
 	private static List<String> values(HeaderMap headers, String name) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.ForwardingSecret;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 
 /**
@@ -36,6 +37,8 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 
 	private final WorkerArgumentFiles argumentFiles;
 
+	private final ForwardingSecret forwardingSecret;
+
 	/**
 	 * Create a launcher.
 	 * @param launch the command line of a worker
@@ -44,20 +47,24 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 	 * is then the master's standard input
 	 * @param out where the workers' lines go
 	 * @param argumentFiles where the workers' command lines are written
+	 * @param forwardingSecret the secret of the master's proxy, or {@code null} if it has
+	 * none
 	 */
 	JvmWorkerLauncher(WorkerLaunch launch, Path channel, boolean inheritSocket, PrintStream out,
-			WorkerArgumentFiles argumentFiles) {
+			WorkerArgumentFiles argumentFiles, ForwardingSecret forwardingSecret) {
 		this.launch = launch;
 		this.channel = channel;
 		this.inheritSocket = inheritSocket;
 		this.out = out;
 		this.argumentFiles = argumentFiles;
+		this.forwardingSecret = forwardingSecret;
 	}
 
 	@Override
 	public WorkerProcess launch(int id, String token, MasterConfig config) throws IOException {
 		WorkerEnvironment environment = new WorkerEnvironment(id, ProcessHandle.current().pid(), this.channel, token,
-				this.inheritSocket, heartbeat(config.settings().getTimeout()));
+				this.inheritSocket, heartbeat(config.settings().getTimeout()),
+				(this.forwardingSecret != null) ? this.forwardingSecret.value() : null);
 		Path argumentFile = this.argumentFiles.next(id);
 		List<String> jvmArgs = new ArrayList<>(config.settings().getJvmArgs());
 		environment.properties().forEach((name, value) -> jvmArgs.add("-D" + name + "=" + value));

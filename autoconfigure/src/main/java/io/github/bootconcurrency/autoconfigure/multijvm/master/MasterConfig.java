@@ -14,6 +14,7 @@ import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm;
 import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm.Balancer;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
+import io.github.bootconcurrency.autoconfigure.multijvm.UpstreamHeaders;
 import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
@@ -143,7 +144,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 					"0 while concurrency.multi-jvm.max-requests is 0 (jitter only spreads recycling out)");
 		}
 		HeapLimit.check(settings.getMaxHeapAfterGc(), environment, checks);
-		checkForwardedAllowIps(settings, environment, checks);
+		ForwardingSettings.check(settings, environment, checks);
 		ConcurrencySettings worker = WORKER_MODELS.contains(settings.getWorkerModel().value())
 				? workerSettings(properties, environment, checks) : null;
 		checks.throwIfInvalid();
@@ -177,18 +178,6 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		}
 	}
 
-	private static void checkForwardedAllowIps(MultiJvm settings, ConfigurableEnvironment environment,
-			SettingsChecks checks) {
-		try {
-			ForwardedAllowIps.of(settings.getForwardedAllowIps());
-		}
-		catch (IllegalArgumentException ex) {
-			String key = "concurrency.multi-jvm.forwarded-allow-ips";
-			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, key), key, ex.getMessage(),
-					ForwardedAllowIps.ALLOWED));
-		}
-	}
-
 	/**
 	 * Return the heap a worker may hold after a collection.
 	 * @return the limit, {@link HeapLimit#NONE} if unset
@@ -203,6 +192,14 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	 */
 	ForwardedAllowIps forwardedAllowIps() {
 		return ForwardedAllowIps.of(this.settings.getForwardedAllowIps());
+	}
+
+	/**
+	 * Return the forwarding headers that the trusted addresses set.
+	 * @return the headers
+	 */
+	UpstreamHeaders upstreamHeaders() {
+		return UpstreamHeaders.of(this.settings.getForwardedHeaders());
 	}
 
 	private static boolean ownManagementPort(ConfigurableEnvironment environment) {
@@ -323,20 +320,13 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 			arguments.add("--management.server.port=0");
 			arguments.add("--management.server.address=127.0.0.1");
 		}
-		if (this.settings.getBalancer() == Balancer.PROXY) {
-			// The proxy sets X-Forwarded-* from the real client (ForwardedHeaders):
-			// workers honour them from the master's own address only.
-			arguments.add("--server.forward-headers-strategy=native");
-			arguments.add("--server.tomcat.remoteip.internal-proxies=127\\.0\\.0\\.1");
-		}
-		else {
-			// Clients reach the workers directly: the server's own handling of forwarding
-			// headers would trust them from anyone. The workers drop them instead, but
-			// from the addresses the master was told to trust
-			// (MultiJvmWorkerAutoConfiguration).
-			arguments.add("--server.forward-headers-strategy=none");
-			arguments.add("--concurrency.multi-jvm.forwarded-allow-ips="
-					+ String.join(",", this.settings.getForwardedAllowIps()));
+		// The server's own handling of forwarding headers would trust them from anyone
+		// who reaches a worker's port. The workers drop them instead, but from the
+		// master's proxy, which proves itself with a secret, or under shared-socket from
+		// the addresses the master was told to trust (MultiJvmWorkerAutoConfiguration).
+		arguments.add("--server.forward-headers-strategy=none");
+		if (this.settings.getBalancer() != Balancer.PROXY) {
+			arguments.addAll(ForwardingSettings.workerArguments(this.settings));
 		}
 		return arguments;
 	}
@@ -367,9 +357,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		if (!this.queueTimeout.equals(next.queueTimeout)) {
 			changes.append(" concurrency.multi-jvm.queue-timeout");
 		}
-		if (!this.settings.getForwardedAllowIps().equals(next.settings.getForwardedAllowIps())) {
-			changes.append(" concurrency.multi-jvm.forwarded-allow-ips");
-		}
+		changes.append(ForwardingSettings.changes(this.settings, next.settings));
 		if (this.settings.getBalancer() == Balancer.PROXY) {
 			changes.append(this.listenerLimits.changedKeys(next.listenerLimits));
 		}
@@ -391,7 +379,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		log.accept("WARNING: changing " + restartOnly + " takes a restart of the master: the running value(s) stay");
 		this.settings.setBalancer(running.settings.getBalancer());
 		this.settings.setPidfile(running.settings.getPidfile());
-		this.settings.setForwardedAllowIps(running.settings.getForwardedAllowIps());
+		ForwardingSettings.keep(running.settings, this.settings);
 		return new MasterConfig(this.settings, this.workers, running.address, running.port, running.backlog,
 				this.workerCapacity, this.keepAlive, running.queueTimeout, this.ownManagementPort,
 				running.listenerLimits, this.requestTimeout, running.balancerReason);

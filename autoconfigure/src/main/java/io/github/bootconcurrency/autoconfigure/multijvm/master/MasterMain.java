@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm;
 import io.github.bootconcurrency.autoconfigure.admission.AdaptiveLimitRequirement;
+import io.github.bootconcurrency.autoconfigure.multijvm.ForwardingSecret;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -66,16 +67,19 @@ public final class MasterMain {
 		pidfile.check();
 		// The one reference to ProxyBalancer, whose Undertow classes are optional: the
 		// JVM loads it (and them) only when this line creates one.
-		Balancer balancer = (config.settings().getBalancer() == MultiJvm.Balancer.SHARED_SOCKET)
-				? new SharedSocketBalancer(config.address(), config.port(), config.backlog())
-				: new ProxyBalancer(config);
+		boolean sharedSocket = config.settings().getBalancer() == MultiJvm.Balancer.SHARED_SOCKET;
+		// Behind the proxy, the workers honour forwarding headers from requests that
+		// carry this master's secret only.
+		ForwardingSecret forwardingSecret = sharedSocket ? null : ForwardingSecret.generate();
+		Balancer balancer = sharedSocket ? new SharedSocketBalancer(config.address(), config.port(), config.backlog())
+				: new ProxyBalancer(config, forwardingSecret);
 		WorkerArgumentFiles argumentFiles = WorkerArgumentFiles.create();
 		MasterChannel channel = MasterChannel.open(out);
 		ExecutorService offLoop = Executors
 			.newSingleThreadExecutor(Thread.ofVirtual().name("multi-jvm-master-off-loop").factory());
 		try {
 			WorkerLauncher launcher = new JvmWorkerLauncher(WorkerLaunch.ofCurrentProcess(), channel.socket(),
-					balancer.inheritsSocket(), out, argumentFiles);
+					balancer.inheritsSocket(), out, argumentFiles, forwardingSecret);
 			Arbiter arbiter = new Arbiter(config, reloader, launcher, balancer, new MonotonicClock(), offLoop, out);
 			balancer.start();
 			pidfile.write();

@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Set;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
+import io.github.bootconcurrency.autoconfigure.multijvm.ForwardingSecret;
+import io.github.bootconcurrency.autoconfigure.multijvm.UpstreamHeaders;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.ResponseCommitListener;
@@ -99,11 +101,14 @@ final class ProxyBalancer implements Balancer {
 	/**
 	 * Create the proxy of a configuration.
 	 * @param config the configuration
+	 * @param secret the secret with which the proxy proves to the workers that it set a
+	 * request's forwarding headers
 	 */
-	ProxyBalancer(MasterConfig config) {
+	ProxyBalancer(MasterConfig config, ForwardingSecret secret) {
 		this(config.address(), config.port(), config.backlog(), config.workerCapacity(), config.keepAlive(),
-				config.queueTimeout(), config.listenerLimits(), new ForwardedHeaders(config.forwardedAllowIps()),
-				defaultIoThreads(), WaitingRoom.MAX_HELD);
+				config.queueTimeout(), config.listenerLimits(),
+				new ForwardedHeaders(config.forwardedAllowIps(), config.upstreamHeaders(), secret), defaultIoThreads(),
+				WaitingRoom.MAX_HELD);
 	}
 
 	/**
@@ -155,7 +160,8 @@ final class ProxyBalancer implements Balancer {
 	ProxyBalancer(String host, int port, int backlog, int workerCapacity, Duration workerKeepAlive,
 			Duration queueTimeout, ListenerLimits limits, int ioThreads, int maxHeld) {
 		this(host, port, backlog, workerCapacity, workerKeepAlive, queueTimeout, limits,
-				new ForwardedHeaders(ForwardedAllowIps.of(List.of())), ioThreads, maxHeld);
+				new ForwardedHeaders(ForwardedAllowIps.of(List.of()), UpstreamHeaders.defaults(), null), ioThreads,
+				maxHeld);
 	}
 
 	/**

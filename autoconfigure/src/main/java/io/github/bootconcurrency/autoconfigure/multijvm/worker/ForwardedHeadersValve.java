@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.util.Collections;
 import java.util.Map;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
-import io.github.bootconcurrency.autoconfigure.multijvm.Forwarding;
 import jakarta.servlet.ServletException;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
@@ -14,30 +12,26 @@ import org.apache.catalina.valves.ValveBase;
 import org.apache.tomcat.util.http.MimeHeaders;
 
 /**
- * Tomcat's end of a shared-socket worker's forwarding headers: clients reach the worker
- * directly, so this valve, first in the engine, drops every forwarding header of a
- * request, and from an address in {@code concurrency.multi-jvm.forwarded-allow-ips} puts
- * back the one clean set that {@link Forwarding} reads from them, for the
- * {@link RemoteIpValve} that follows it to apply.
+ * Tomcat's end of a worker's forwarding headers: this valve, first in the engine, drops
+ * every forwarding header of a request, and puts back the one clean set that
+ * {@link WorkerForwarding} honours, for the {@link RemoteIpValve} that follows it to
+ * apply.
  */
 final class ForwardedHeadersValve extends ValveBase {
 
-	private final ForwardedAllowIps trusted;
+	private final WorkerForwarding forwarding;
 
-	ForwardedHeadersValve(ForwardedAllowIps trusted) {
+	ForwardedHeadersValve(WorkerForwarding forwarding) {
 		super(true);
-		this.trusted = trusted;
+		this.forwarding = forwarding;
 	}
 
 	@Override
 	public void invoke(Request request, Response response) throws IOException, ServletException {
 		MimeHeaders headers = request.getCoyoteRequest().getMimeHeaders();
-		Map<String, String> forwarded = Map.of();
-		if (this.trusted.allows(ForwardedAllowIps.literal(request.getRemoteAddr()))) {
-			forwarded = Forwarding.read((name) -> Collections.list(headers.values(name)), this.trusted)
-				.asXForwardedHeaders();
-		}
-		for (String name : Forwarding.HEADERS) {
+		Map<String, String> forwarded = this.forwarding.cleanSet(request.getRemoteAddr(),
+				(name) -> Collections.list(headers.values(name)));
+		for (String name : WorkerForwarding.DROPPED) {
 			headers.removeHeader(name);
 		}
 		forwarded.forEach((name, value) -> headers.addValue(name).setString(value));

@@ -1,6 +1,5 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 import org.eclipse.jetty.server.ConnectionFactory;
@@ -15,8 +14,8 @@ import org.springframework.core.Ordered;
 
 /**
  * Makes a worker's Jetty accept on the listening socket it inherited from the master
- * ({@code shared-socket}), where it drops the forwarding headers of clients it does not
- * trust ({@link ForwardedHeadersCustomizer}).
+ * ({@code shared-socket}), and drop the forwarding headers of requests it does not trust
+ * ({@link ForwardedHeadersCustomizer}) under either balancer.
  */
 class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory>, Ordered {
 
@@ -24,13 +23,12 @@ class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJe
 
 	private final ServerTranslation translation;
 
-	private final ForwardedAllowIps forwardedAllowIps;
+	private final WorkerForwarding forwarding;
 
-	JettyWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation,
-			ForwardedAllowIps forwardedAllowIps) {
+	JettyWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation, WorkerForwarding forwarding) {
 		this.worker = worker;
 		this.translation = translation;
-		this.forwardedAllowIps = forwardedAllowIps;
+		this.forwarding = forwarding;
 	}
 
 	@Override
@@ -44,18 +42,18 @@ class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJe
 	}
 
 	private void customize(Server server) {
-		if (this.worker.inheritChannel()) {
-			for (Connector connector : server.getConnectors()) {
-				if (connector instanceof ServerConnector serverConnector) {
-					serverConnector.setInheritChannel(true);
-				}
-				ForwardedHeadersCustomizer forwarded = new ForwardedHeadersCustomizer(this.forwardedAllowIps);
-				for (ConnectionFactory factory : connector.getConnectionFactories()) {
-					if (factory instanceof HttpConfiguration.ConnectionFactory http) {
-						forwarded.addTo(http.getHttpConfiguration());
-					}
+		for (Connector connector : server.getConnectors()) {
+			if (this.worker.inheritChannel() && connector instanceof ServerConnector serverConnector) {
+				serverConnector.setInheritChannel(true);
+			}
+			ForwardedHeadersCustomizer forwarded = new ForwardedHeadersCustomizer(this.forwarding);
+			for (ConnectionFactory factory : connector.getConnectionFactories()) {
+				if (factory instanceof HttpConfiguration.ConnectionFactory http) {
+					forwarded.addTo(http.getHttpConfiguration());
 				}
 			}
+		}
+		if (this.worker.inheritChannel()) {
 			this.translation.record("jetty", "inheritChannel", true);
 		}
 	}

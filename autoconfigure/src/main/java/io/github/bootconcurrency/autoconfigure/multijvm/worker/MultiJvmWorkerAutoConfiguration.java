@@ -1,10 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
-import java.util.List;
-
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
-import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 
@@ -14,8 +11,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -67,20 +62,6 @@ public final class MultiJvmWorkerAutoConfiguration {
 		return new InheritedSocketCloser();
 	}
 
-	/**
-	 * The addresses a shared-socket worker trusts to set forwarding headers, as the
-	 * master checked them and passes them on; behind the proxy, the master alone reads
-	 * them.
-	 */
-	private static ForwardedAllowIps forwardedAllowIps(WorkerEnvironment worker, Environment environment) {
-		if (!worker.inheritChannel()) {
-			return ForwardedAllowIps.of(List.of());
-		}
-		return ForwardedAllowIps.of(Binder.get(environment)
-			.bind("concurrency.multi-jvm.forwarded-allow-ips", Bindable.listOf(String.class))
-			.orElse(List.of()));
-	}
-
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory")
 	static class TomcatWorkerConfiguration {
@@ -88,7 +69,7 @@ public final class MultiJvmWorkerAutoConfiguration {
 		@Bean
 		TomcatWorkerCustomizer multiJvmTomcatWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation,
 				Environment environment) {
-			return new TomcatWorkerCustomizer(worker, translation, forwardedAllowIps(worker, environment));
+			return new TomcatWorkerCustomizer(worker, translation, WorkerForwarding.of(worker, environment));
 		}
 
 	}
@@ -100,7 +81,7 @@ public final class MultiJvmWorkerAutoConfiguration {
 		@Bean
 		JettyWorkerCustomizer multiJvmJettyWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation,
 				Environment environment) {
-			return new JettyWorkerCustomizer(worker, translation, forwardedAllowIps(worker, environment));
+			return new JettyWorkerCustomizer(worker, translation, WorkerForwarding.of(worker, environment));
 		}
 
 	}

@@ -3,7 +3,6 @@ package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 
@@ -16,8 +15,8 @@ import org.springframework.core.Ordered;
 
 /**
  * Makes a worker's Tomcat accept on the listening socket it inherited from the master
- * ({@code shared-socket}), where it drops the forwarding headers of clients it does not
- * trust ({@link ForwardedHeadersValve}).
+ * ({@code shared-socket}), and drop the forwarding headers of requests it does not trust
+ * ({@link ForwardedHeadersValve}) under either balancer.
  */
 class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
 
@@ -25,13 +24,12 @@ class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableT
 
 	private final ServerTranslation translation;
 
-	private final ForwardedAllowIps forwardedAllowIps;
+	private final WorkerForwarding forwarding;
 
-	TomcatWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation,
-			ForwardedAllowIps forwardedAllowIps) {
+	TomcatWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation, WorkerForwarding forwarding) {
 		this.worker = worker;
 		this.translation = translation;
-		this.forwardedAllowIps = forwardedAllowIps;
+		this.forwarding = forwarding;
 	}
 
 	@Override
@@ -52,19 +50,19 @@ class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableT
 				}
 			});
 			this.translation.record("tomcat", "useInheritedChannel", true);
-			// First in the engine, before any valve that reads the headers.
-			List<Valve> valves = new ArrayList<>();
-			valves.add(new ForwardedHeadersValve(this.forwardedAllowIps));
-			if (!this.forwardedAllowIps.isNone()) {
-				valves.add(ForwardedHeadersValve.remoteIpValve());
-			}
-			if (factory instanceof TomcatWebServerFactory tomcat) {
-				valves.addAll(tomcat.getEngineValves());
-				tomcat.setEngineValves(valves);
-			}
-			else {
-				factory.addEngineValves(valves.toArray(Valve[]::new));
-			}
+		}
+		// First in the engine, before any valve that reads the headers.
+		List<Valve> valves = new ArrayList<>();
+		valves.add(new ForwardedHeadersValve(this.forwarding));
+		if (this.forwarding.honoursAny()) {
+			valves.add(ForwardedHeadersValve.remoteIpValve());
+		}
+		if (factory instanceof TomcatWebServerFactory tomcat) {
+			valves.addAll(tomcat.getEngineValves());
+			tomcat.setEngineValves(valves);
+		}
+		else {
+			factory.addEngineValves(valves.toArray(Valve[]::new));
 		}
 	}
 

@@ -1,6 +1,8 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import io.github.bootconcurrency.autoconfigure.settings.OpenFiles;
@@ -54,8 +56,37 @@ class MasterConfigTests {
 				.withProperty("concurrency.multi-jvm.forwarded-allow-ips", "10.0.0.0/8, 192.0.2.1"));
 		assertThat(config.workerArguments()).contains("--server.forward-headers-strategy=none",
 				"--concurrency.multi-jvm.forwarded-allow-ips=10.0.0.0/8,192.0.2.1");
+		assertThat(config.workerArguments())
+			.contains("--concurrency.multi-jvm.forwarded-headers=x-forwarded-for,x-forwarded-proto");
 		MasterConfig next = MasterConfig.load(new MockEnvironment());
 		assertThat(config.restartOnlyChanges(next)).contains("concurrency.multi-jvm.forwarded-allow-ips");
+	}
+
+	@Test
+	void proxyWorkersTurnTheServersForwardingSupportOffAndGetNoTrustedAddresses() {
+		MasterConfig config = MasterConfig
+			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "proxy")
+				.withProperty("concurrency.multi-jvm.forwarded-allow-ips", "10.0.0.0/8"));
+		// They honour the master's secret only (WorkerForwarding).
+		assertThat(config.workerArguments()).contains("--server.forward-headers-strategy=none")
+			.noneMatch((argument) -> argument.startsWith("--concurrency.multi-jvm.forwarded")
+					|| argument.startsWith("--server.tomcat.remoteip"));
+	}
+
+	@Test
+	void theHeadersATrustedBalancerSetsTakeARestartToChange() {
+		MasterConfig config = MasterConfig
+			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.forwarded-headers", "forwarded"));
+		assertThat(config.upstreamHeaders().forwarded()).isTrue();
+		MasterConfig next = MasterConfig.load(new MockEnvironment());
+		assertThat(config.restartOnlyChanges(next)).isEqualTo("concurrency.multi-jvm.forwarded-headers");
+		List<String> warnings = new ArrayList<>();
+		assertThat(next.keepingRestartOnlySettingsOf(config, warnings::add).upstreamHeaders().forwarded()).isTrue();
+		assertThat(warnings).singleElement().asString().contains("concurrency.multi-jvm.forwarded-headers");
+		assertThat(MasterConfig
+			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.forwarded-headers",
+					"X-Forwarded-Proto, x-forwarded-for"))
+			.restartOnlyChanges(MasterConfig.load(new MockEnvironment()))).isNull();
 	}
 
 	@Test

@@ -58,6 +58,23 @@ class MasterConfigValidationTests {
 	}
 
 	@Test
+	void forwardedHeadersThatABalancerDoesNotSetAloneAreReportedWithWhatIsAllowed() {
+		for (String bad : List.of("x-real-ip", "x-forwarded-for, x-forwarded-server", "forwarded, x-forwarded-for",
+				"")) {
+			assertThatExceptionOfType(InvalidSettingsException.class)
+				.isThrownBy(() -> MasterConfig
+					.load(new MockEnvironment().withProperty("concurrency.multi-jvm.forwarded-headers", bad)))
+				.withMessageContaining("concurrency.multi-jvm.forwarded-headers")
+				.withMessageContaining("any of x-forwarded-for, x-forwarded-proto, x-forwarded-host and "
+						+ "x-forwarded-port, separated by commas, or forwarded alone");
+		}
+		assertThatExceptionOfType(InvalidSettingsException.class)
+			.isThrownBy(() -> MasterConfig
+				.load(new MockEnvironment().withProperty("concurrency.multi-jvm.forwarded-headers", "x-real-ip")))
+			.withMessageContaining("concurrency.multi-jvm.forwarded-headers = x-real-ip");
+	}
+
+	@Test
 	void badListenerLimitsAreReportedWithTheirKeyValueAndWhatIsAllowed() {
 		MockEnvironment environment = new MockEnvironment()
 			.withProperty("concurrency.multi-jvm.request-header-timeout", "10ms")

@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpServer;
 import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
+import io.github.bootconcurrency.autoconfigure.multijvm.ForwardingSecret;
+import io.github.bootconcurrency.autoconfigure.multijvm.UpstreamHeaders;
 import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmTestApplication;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,19 +33,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  * real backend on loopback standing in for it: every header of
  * {@link MultiJvmTestApplication#FORWARDING_HEADERS} is sent at once, and the backend
  * reports every one of them it got, so that a header the proxy forgets to drop shows up
- * here in milliseconds rather than in the real JVMs' test. The proxy trusts 127.0.0.2.
+ * here in milliseconds rather than in the real JVMs' test. The proxy trusts 127.0.0.2, to
+ * set the headers each test names.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ProxyBalancerForwardingTests {
 
+	private static final ForwardingSecret SECRET = ForwardingSecret.generate();
+
 	private final List<Map<String, String>> received = new CopyOnWriteArrayList<>();
+
+	private final List<List<String>> secrets = new CopyOnWriteArrayList<>();
 
 	private HttpServer backend;
 
 	private ProxyBalancer proxy;
 
-	@BeforeEach
-	void start() throws IOException {
+	private void start(UpstreamHeaders upstreamHeaders) throws IOException {
 		this.backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
 		this.backend.createContext("/", (exchange) -> {
 			Map<String, String> forwarding = new TreeMap<>();
@@ -55,6 +60,7 @@ class ProxyBalancerForwardingTests {
 				}
 			}
 			this.received.add(forwarding);
+			this.secrets.add(exchange.getRequestHeaders().getOrDefault(ForwardingSecret.HEADER, List.of()));
 			byte[] body = "ok".getBytes(StandardCharsets.UTF_8);
 			exchange.sendResponseHeaders(200, body.length);
 			try (OutputStream out = exchange.getResponseBody()) {
@@ -64,7 +70,8 @@ class ProxyBalancerForwardingTests {
 		this.backend.start();
 		Duration keepAlive = Duration.ofSeconds(20);
 		this.proxy = new ProxyBalancer("127.0.0.1", 0, 128, 200, keepAlive, Duration.ofSeconds(30),
-				ListenerLimits.defaults(keepAlive), new ForwardedHeaders(ForwardedAllowIps.of(List.of("127.0.0.2"))), 2,
+				ListenerLimits.defaults(keepAlive),
+				new ForwardedHeaders(ForwardedAllowIps.of(List.of("127.0.0.2")), upstreamHeaders, SECRET), 2,
 				WaitingRoom.MAX_HELD);
 		this.proxy.start();
 		Worker worker = new Worker(1, 0, 0, 0, "token", 0, new FakeWorkers.Process(1, 1), Instant.now());
@@ -74,12 +81,17 @@ class ProxyBalancerForwardingTests {
 
 	@AfterEach
 	void stop() {
-		this.proxy.stop();
-		this.backend.stop(0);
+		if (this.proxy != null) {
+			this.proxy.stop();
+		}
+		if (this.backend != null) {
+			this.backend.stop(0);
+		}
 	}
 
 	@Test
 	void aClientsForwardingHeadersAreAllReplacedByWhatTheProxySawOfIt() throws Exception {
+		start(UpstreamHeaders.defaults());
 		send("127.0.0.1", everyHeader("for=203.0.113.9;proto=https;host=evil.example"));
 		assertThat(this.received).containsExactly(
 				Map.of("X-Forwarded-For", "127.0.0.1", "X-Forwarded-Proto", "http", "X-Forwarded-Host", "127.0.0.1",
@@ -87,7 +99,32 @@ class ProxyBalancerForwardingTests {
 	}
 
 	@Test
+	void aTrustedUpstreamThatOnlyAppendsXForwardedForPassesOnNothingElseItsClientSent() throws Exception {
+		start(UpstreamHeaders.defaults());
+		send("127.0.0.2", Map.of("Forwarded", "for=10.0.0.1;proto=https;host=evil.example", "X-Forwarded-Host",
+				"evil.example", "X-Forwarded-Port", "8443", "X-Forwarded-For", "203.0.113.66, 198.51.100.7"));
+		send("127.0.0.2", Map.of("X-Forwarded-For", "198.51.100.7", "X-Forwarded-Proto", "https", "X-Forwarded-Host",
+				"evil.example"));
+		String port = Integer.toString(this.proxy.port());
+		assertThat(this.received).containsExactly(
+				Map.of("X-Forwarded-For", "198.51.100.7", "X-Forwarded-Proto", "http", "X-Forwarded-Host", "127.0.0.1",
+						"X-Forwarded-Port", port, "X-Forwarded-Server", "127.0.0.1"),
+				// A scheme without a port: the scheme's own, not the master's.
+				Map.of("X-Forwarded-For", "198.51.100.7", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "127.0.0.1",
+						"X-Forwarded-Port", "443", "X-Forwarded-Server", "127.0.0.1"));
+	}
+
+	@Test
+	void everyRequestCarriesTheMastersSecretAndNoneThatAClientSent() throws Exception {
+		start(UpstreamHeaders.defaults());
+		send("127.0.0.1", Map.of(ForwardingSecret.HEADER, "guessed"));
+		send("127.0.0.2", Map.of("X-Forwarded-For", "198.51.100.7"));
+		assertThat(this.secrets).containsExactly(List.of(SECRET.value()), List.of(SECRET.value()));
+	}
+
+	@Test
 	void aTrustedUpstreamsForwardingHeadersBecomeOneCleanSetThatItsForwardedDecides() throws Exception {
+		start(UpstreamHeaders.of(List.of("forwarded")));
 		send("127.0.0.2", everyHeader("for=198.51.100.9;proto=https;host=app.example"));
 		assertThat(this.received)
 			.containsExactly(Map.of("X-Forwarded-For", "198.51.100.9", "X-Forwarded-Proto", "https", "X-Forwarded-Host",
