@@ -1,6 +1,9 @@
 package io.github.bootconcurrency.autoconfigure.multijvm;
 
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.github.bootconcurrency.autoconfigure.testsupport.Balancer;
+import io.github.bootconcurrency.autoconfigure.testsupport.Http;
 import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
 import io.github.bootconcurrency.autoconfigure.testsupport.Masters;
 import org.assertj.core.api.SoftAssertions;
@@ -181,7 +185,8 @@ class MultiJvmForwardedHeadersIT {
 	@ParameterizedTest(name = "{0} behind proxy")
 	@ValueSource(strings = { "Tomcat", "Jetty" })
 	void onlyTheMasterSetsForwardingHeadersAtAWorker(String server) throws Exception {
-		start(server, Balancer.PROXY);
+		start(server, Balancer.PROXY, "--management.endpoints.web.exposure.include=env,concurrency",
+				"--management.endpoint.env.show-values=always");
 		SoftAssertions softly = new SoftAssertions();
 		long workerPid = this.master.readyPids().get(0);
 		Set<Integer> workerPorts = MasterProcess.listeningPorts(workerPid);
@@ -217,11 +222,18 @@ class MultiJvmForwardedHeadersIT {
 		softly.assertThat(honoured.get("headerNames").toString())
 			.as("headers the application saw")
 			.doesNotContain(SECRET_HEADER.toLowerCase(Locale.ROOT));
-		// Never on a command line nor in the master's output.
+		// Never on a command line, in an environment, an endpoint or the master's output.
 		for (long pid : List.of(this.master.process().pid(), workerPid)) {
 			softly.assertThat(String.join(" ", MasterProcess.commandLine(pid)))
 				.as("command line of %d", pid)
 				.doesNotContain(secret);
+			softly.assertThat(Files.readString(Path.of("/proc/" + pid + "/environ"), StandardCharsets.ISO_8859_1))
+				.as("environment of %d", pid)
+				.doesNotContain(secret);
+		}
+		for (String endpoint : List.of("/actuator/env", "/actuator/concurrency")) {
+			String body = Http.get(this.master.port(), endpoint).body();
+			softly.assertThat(body).as(endpoint).contains("workers").doesNotContain(secret);
 		}
 		softly.assertThat(this.master.output()).as("the master's output").doesNotContain(secret);
 		softly.assertAll();
