@@ -18,7 +18,7 @@ import java.util.Set;
  * {@code X-Forwarded-Host} through untouched. Reading a header the balancer does not set
  * would believe the client, so only those named are read, by default
  * {@code X-Forwarded-For} and {@code X-Forwarded-Proto}, as Tomcat's
- * {@code RemoteIpValve} and Gunicorn do. {@code Forwarded} stands alone, as in Jetty's
+ * {@code RemoteIpValve} does. {@code Forwarded} stands alone, as in Jetty's
  * {@code forwardedOnly} mode: a balancer that sets it is read by it only, and the
  * {@code X-Forwarded-*} headers its client sent are not.
  */
