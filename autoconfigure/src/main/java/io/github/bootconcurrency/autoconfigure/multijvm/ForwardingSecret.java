@@ -25,10 +25,13 @@ public final class ForwardingSecret {
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
-	private final byte[] value;
+	private final String value;
+
+	private final byte[] bytes;
 
 	private ForwardingSecret(String value) {
-		this.value = value.getBytes(StandardCharsets.US_ASCII);
+		this.value = value;
+		this.bytes = value.getBytes(StandardCharsets.ISO_8859_1);
 	}
 
 	/**
@@ -57,7 +60,7 @@ public final class ForwardingSecret {
 	 * @return whether it is
 	 */
 	public boolean matches(String presented) {
-		return presented != null && MessageDigest.isEqual(this.value, presented.getBytes(StandardCharsets.ISO_8859_1));
+		return presented != null && MessageDigest.isEqual(this.bytes, presented.getBytes(StandardCharsets.ISO_8859_1));
 	}
 
 	/**
@@ -65,7 +68,7 @@ public final class ForwardingSecret {
 	 * @return the value
 	 */
 	public String value() {
-		return new String(this.value, StandardCharsets.US_ASCII);
+		return this.value;
 	}
 
 	@Override
