@@ -6,8 +6,11 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
@@ -29,6 +32,9 @@ import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
  */
 final class WorkerArgumentFiles implements AutoCloseable {
 
+	private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY = PosixFilePermissions
+		.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
 	private final Path directory;
 
 	private final AtomicLong sequence = new AtomicLong();
@@ -43,8 +49,8 @@ final class WorkerArgumentFiles implements AutoCloseable {
 	 * @throws IOException if the directory cannot be created
 	 */
 	static WorkerArgumentFiles create() throws IOException {
-		return new WorkerArgumentFiles(Files.createTempDirectory(WorkerEnvironment.ARGUMENT_FILE_DIRECTORY_PREFIX,
-				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))));
+		return new WorkerArgumentFiles(
+				Files.createTempDirectory(WorkerEnvironment.ARGUMENT_FILE_DIRECTORY_PREFIX, PRIVATE_DIRECTORY));
 	}
 
 	/**
@@ -63,12 +69,29 @@ final class WorkerArgumentFiles implements AutoCloseable {
 	 * @throws IOException if the file cannot be written
 	 */
 	void write(Path file, List<String> arguments) throws IOException {
+		createAgainIfGone();
 		StringBuilder text = new StringBuilder();
 		arguments.forEach((argument) -> text.append(quote(argument)).append('\n'));
 		Files.writeString(
 				Files.createFile(file,
 						PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
 				text, StandardCharsets.UTF_8, StandardOpenOption.WRITE);
+	}
+
+	/**
+	 * Create the directory again if it is gone: a master runs for weeks, and a
+	 * {@code /tmp} cleaner removes what looks unused for days.
+	 * @return whether it was gone
+	 * @throws IOException if it cannot be created
+	 */
+	boolean createAgainIfGone() throws IOException {
+		if (Files.isDirectory(this.directory)) {
+			return false;
+		}
+		// Only the master's loop writes here, and the permissions are set as the
+		// directory is created, so no one else can enter it meanwhile.
+		Files.createDirectories(this.directory, PRIVATE_DIRECTORY);
+		return true;
 	}
 
 	/**
