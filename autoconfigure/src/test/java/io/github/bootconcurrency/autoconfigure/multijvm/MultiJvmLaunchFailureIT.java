@@ -87,7 +87,7 @@ class MultiJvmLaunchFailureIT {
 				.await("the master's environment fails, not the application", Duration.ofSeconds(30));
 			assertThat(episode.text()).contains("Could not start worker 3")
 				.contains(directory.toString())
-				.contains("while 1 worker(s) serve");
+				.contains("while 1 worker(s) run");
 			// Long enough for attempts 1, 2 and 4 s apart: today's third would have
 			// stopped
 			// the master. Measured by the answers the surviving worker gives meanwhile.

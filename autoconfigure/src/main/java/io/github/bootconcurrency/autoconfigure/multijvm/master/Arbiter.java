@@ -436,7 +436,7 @@ final class Arbiter implements MasterChannel.Master {
 		}
 		catch (IOException ex) {
 			this.rollout.abandonedBy(this.generation).ifPresent((previous) -> abandonReload(ex.getMessage(), previous));
-			this.launches.failed(ex, this.registry.readyCount(), now).ifPresent((why) -> beginStop(BOOT_ERROR, why));
+			this.launches.failed(ex, this.registry.activeCount(), now).ifPresent((why) -> beginStop(BOOT_ERROR, why));
 		}
 	}
 

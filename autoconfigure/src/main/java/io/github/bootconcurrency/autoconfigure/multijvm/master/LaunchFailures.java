@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * What the master's loop does when it cannot launch a worker at all: the argument
  * directory removed by a {@code /tmp} cleaner, a full disk, the {@code java} binary
  * replaced during a package upgrade. That is the master's environment failing, not the
- * application, so it is not a failed boot: while a worker serves, the master retries, 1 s
+ * application, so it is not a failed boot: while a worker runs, the master retries, 1 s
  * after the first failure of an episode, the delay doubling up to 30 s, and never stops
  * for it. A second is long enough not to spin on a disk that stays full, and 30 s short
  * enough that a worker comes back soon after the environment is repaired; between the
@@ -18,11 +18,11 @@ import java.util.function.Consumer;
  * once, with its cause, and again once a worker starts.
  *
  * <p>
- * A master with no worker serving is not left half alive: after {@link #MAX_UNSERVED}
- * failed launches in a row with none serving (at startup, 3 s: 1 s, then 2 s apart), it
- * stops with the status of workers that cannot boot, as it does after that many failed
- * boots. A master whose last worker died during a long episode gives up after three more
- * attempts, at most 90 s.
+ * A master with no worker running is not left half alive: after
+ * {@link #MAX_WITH_NONE_RUNNING} failed launches in a row with none running (at startup,
+ * 3 s: 1 s, then 2 s apart), it stops with the status of workers that cannot boot, as it
+ * does after that many failed boots. A master whose last worker died during a long
+ * episode gives up after three more attempts, at most 90 s.
  */
 final class LaunchFailures {
 
@@ -30,13 +30,13 @@ final class LaunchFailures {
 
 	static final Duration MAX = Duration.ofSeconds(30);
 
-	static final int MAX_UNSERVED = 3;
+	static final int MAX_WITH_NONE_RUNNING = 3;
 
 	private final Consumer<String> log;
 
 	private int failures;
 
-	private int unserved;
+	private int withNoneRunning;
 
 	private Instant since;
 
@@ -62,26 +62,27 @@ final class LaunchFailures {
 	/**
 	 * Count a failed launch and push the next attempt back.
 	 * @param failure why the launch failed, saying which worker
-	 * @param serving how many workers serve
+	 * @param running how many workers run, booting or ready: one that boots is bounded by
+	 * its boot timeout and the failed-boot rule
 	 * @param now the time
 	 * @return why the master stops, or empty if it retries
 	 */
-	Optional<String> failed(IOException failure, int serving, Instant now) {
+	Optional<String> failed(IOException failure, int running, Instant now) {
 		this.failures++;
-		this.unserved = (serving > 0) ? 0 : this.unserved + 1;
+		this.withNoneRunning = (running > 0) ? 0 : this.withNoneRunning + 1;
 		Duration delay = Duration
 			.ofMillis(Math.min(MAX.toMillis(), FIRST.toMillis() << Math.min(10, this.failures - 1)));
 		this.next = now.plus(delay);
-		if (this.unserved >= MAX_UNSERVED) {
-			return Optional.of("Could not start a worker " + this.unserved
-					+ " times in a row with no worker serving: stopping. Cause: " + cause(failure));
+		if (this.withNoneRunning >= MAX_WITH_NONE_RUNNING) {
+			return Optional.of("Could not start a worker " + this.withNoneRunning
+					+ " times in a row with no worker running: stopping. Cause: " + cause(failure));
 		}
 		if (this.failures == 1) {
 			this.since = now;
 			log(failure.getMessage() + ": the master's environment fails, not the application. Retrying in "
 					+ delay.toSeconds() + " s, the delay doubling up to " + MAX.toSeconds() + " s, "
-					+ ((serving > 0) ? "while " + serving + " worker(s) serve"
-							: "but with no worker serving the master stops after " + MAX_UNSERVED
+					+ ((running > 0) ? "while " + running + " worker(s) run"
+							: "but with no worker running the master stops after " + MAX_WITH_NONE_RUNNING
 									+ " failures in a row")
 					+ "; logged again once a worker starts");
 		}
@@ -98,7 +99,7 @@ final class LaunchFailures {
 					+ Duration.between(this.since, now).toSeconds() + " s");
 		}
 		this.failures = 0;
-		this.unserved = 0;
+		this.withNoneRunning = 0;
 		this.next = Instant.MIN;
 	}
 

@@ -72,15 +72,6 @@ final class WorkerRegistry {
 		return (int) this.workers.values().stream().filter(Worker::isActive).count();
 	}
 
-	/**
-	 * Return how many workers are ready: those that serve, or will once they accept
-	 * traffic again.
-	 * @return the count
-	 */
-	int readyCount() {
-		return (int) this.workers.values().stream().filter((worker) -> worker.state() == Worker.State.READY).count();
-	}
-
 	boolean isEmpty() {
 		return this.workers.isEmpty();
 	}

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * at all (the argument directory removed by a {@code /tmp} cleaner, a full disk, the
  * {@code java} binary replaced during an upgrade), with the fake launcher and clock of
  * {@link ArbiterHarness}. That is the master's environment failing, not the application:
- * while a worker serves, the master retries with a growing, bounded delay, says why once
+ * while a worker runs, the master retries with a growing, bounded delay, says why once
  * per episode, and never stops for it; a reload whose new worker cannot be launched is
  * abandoned. With no worker serving, the master does not stay half alive: it stops with
  * status three after three failed launches in a row, as for failed boots.
@@ -55,7 +55,7 @@ class ArbiterLaunchFailureTests extends ArbiterHarness {
 			.singleElement()
 			.asString()
 			.contains("java.nio.file.NoSuchFileException: /tmp/concurrency-worker-args-1/worker-3-3.args")
-			.contains("1 worker(s) serve");
+			.contains("while 1 worker(s) run");
 		this.launcher.failures.clear();
 		this.clock.advance(Duration.ofSeconds(30));
 		step();
@@ -121,7 +121,26 @@ class ArbiterLaunchFailureTests extends ArbiterHarness {
 	}
 
 	@Test
-	void withNoWorkerServingTheMasterStopsWithStatusThreeAfterThreeLaunchFailuresInARow() {
+	void launchFailuresBesideAWorkerThatBootsWaitForItsBootRatherThanStopTheMaster() {
+		start("concurrency.multi-jvm.workers=2");
+		step();
+		FakeWorkers.Process booting = this.launcher.last();
+		for (int i = 0; i < 10; i++) {
+			this.launcher.failures.add(new IOException("No space left on device"));
+		}
+		// A worker boots in seconds; its boot timeout bounds the wait.
+		for (int i = 0; i < 40; i++) {
+			this.clock.advance(Duration.ofMillis(250));
+			assertThat(step()).as("the master runs on: %s", log()).isEmpty();
+		}
+		ready(booting);
+		step();
+		assertThat(this.balancer.serving).containsExactly(booting.id);
+		assertThat(log()).contains("while 1 worker(s) run");
+	}
+
+	@Test
+	void withNoWorkerRunningTheMasterStopsWithStatusThreeAfterThreeLaunchFailuresInARow() {
 		start();
 		for (int i = 0; i < 10; i++) {
 			this.launcher.failures.add(new IOException("Cannot run program \"java\": error=2, No such file"));
@@ -136,7 +155,7 @@ class ArbiterLaunchFailureTests extends ArbiterHarness {
 		assertThat(this.launcher.attempts).isEqualTo(3);
 		assertThat(steps * 250L).as("1 s, then 2 s apart").isBetween(3000L, 4000L);
 		assertThat(log()).contains("Could not start a worker " + 3
-				+ " times in a row with no worker serving: stopping. Cause: java.io.IOException: Cannot run program");
+				+ " times in a row with no worker running: stopping. Cause: java.io.IOException: Cannot run program");
 	}
 
 }
