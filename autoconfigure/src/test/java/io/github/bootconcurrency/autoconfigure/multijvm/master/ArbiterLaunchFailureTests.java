@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link ArbiterHarness}. That is the master's environment failing, not the application:
  * while a worker runs, the master retries with a growing, bounded delay, says why once
  * per episode, and never stops for it; a reload whose new worker cannot be launched is
- * abandoned. With no worker serving, the master does not stay half alive: it stops with
+ * abandoned. With no worker running, the master does not stay half alive: it stops with
  * status three after three failed launches in a row, as for failed boots.
  */
 class ArbiterLaunchFailureTests extends ArbiterHarness {
