@@ -66,4 +66,23 @@ class WorkerArgumentFilesTests {
 		}
 	}
 
+	@Test
+	void closingLeavesWhatALinkInTheDirectorysPlacePointsToAlone() throws IOException {
+		Path elsewhere = Files.createTempDirectory("elsewhere-");
+		Path kept = Files.createFile(elsewhere.resolve("kept"));
+		WorkerArgumentFiles files = WorkerArgumentFiles.create();
+		Path directory = files.next(1).getParent();
+		try {
+			Files.delete(directory);
+			Files.createSymbolicLink(directory, elsewhere);
+			files.close();
+			assertThat(kept).exists();
+		}
+		finally {
+			Files.deleteIfExists(directory);
+			Files.deleteIfExists(kept);
+			Files.deleteIfExists(elsewhere);
+		}
+	}
+
 }
