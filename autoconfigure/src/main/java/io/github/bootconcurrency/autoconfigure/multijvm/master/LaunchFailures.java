@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * after the first failure of an episode, the delay doubling up to 30 s, and never stops
  * for it. A second is long enough not to spin on a disk that stays full, and 30 s short
  * enough that a worker comes back soon after the environment is repaired; between the
- * two, a broken environment costs a few dozen attempts an hour. The episode is logged
+ * two, a broken environment costs at most 120 attempts an hour. The episode is logged
  * once, with its cause, and again once a worker starts.
  *
  * <p>
