@@ -33,11 +33,11 @@ import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
  *
  * <p>
  * Every step is guarded: a configuration that cannot be read or used on reload is
- * reported and the running one kept; a worker that cannot be started counts as one that
- * failed to boot. Anything else thrown on the loop stops every worker and ends the master
- * with a non-zero status, so that a master never serves unsupervised. Stopping is one
- * path ({@link Shutdown}), and the loop ends only by a {@link Halt} that {@link #run}
- * catches.
+ * reported and the running one kept; a worker that cannot be launched at all is the
+ * {@link LaunchFailures}' to retry. Anything else thrown on the loop stops every worker
+ * and ends the master with a non-zero status, so that a master never serves unsupervised.
+ * Stopping is one path ({@link Shutdown}), and the loop ends only by a {@link Halt} that
+ * {@link #run} catches.
  */
 final class Arbiter implements MasterChannel.Master {
 
@@ -76,6 +76,8 @@ final class Arbiter implements MasterChannel.Master {
 	private final Rollout rollout = new Rollout();
 
 	private final RespawnBackoff backoff = new RespawnBackoff();
+
+	private final LaunchFailures launches = new LaunchFailures(this::log);
 
 	private final MasterCounters counters = new MasterCounters();
 
@@ -312,13 +314,10 @@ final class Arbiter implements MasterChannel.Master {
 			log(worker + " stopped with status " + exit);
 		}
 		else if (state == Worker.State.BOOTING) {
-			Optional<MasterConfig> previous = this.rollout.abandonedBy(worker);
-			if (previous.isPresent()) {
-				abandonReload(worker, exit, previous.get());
-			}
-			else {
-				bootFailed(worker + " exited with status " + exit + " before it was ready", now);
-			}
+			String what = worker + " exited with status " + exit + " before it was ready";
+			this.rollout.abandonedBy(worker.generation())
+				.ifPresentOrElse((previous) -> abandonReload(what + " (its output above says why)", previous),
+						() -> bootFailed(what, now));
 		}
 		else {
 			this.counters.restarts.increment();
@@ -338,14 +337,13 @@ final class Arbiter implements MasterChannel.Master {
 	}
 
 	/**
-	 * The first worker of a reload could not boot: keep the workers that serve, and the
-	 * configuration they were started with, rather than replace them with workers that
-	 * would not boot either.
+	 * The first worker of a reload could not boot, or be launched: keep the serving
+	 * workers and their configuration rather than replace them with workers that fail
+	 * too.
 	 */
-	private void abandonReload(Worker worker, int exit, MasterConfig previous) {
-		log(worker + " exited with status " + exit + " before it was ready: reload abandoned, the "
-				+ this.registry.activeCount() + " running worker(s) and the previous configuration stay. "
-				+ "Its output above says why.");
+	private void abandonReload(String what, MasterConfig previous) {
+		log(what + ": reload abandoned, the " + this.registry.activeCount()
+				+ " running worker(s) and the previous configuration stay");
 		this.rollout.clear();
 		if (this.target == this.config.workers()) {
 			// A count set since the reload (TTIN, TTOU, the actuator) stays.
@@ -427,16 +425,18 @@ final class Arbiter implements MasterChannel.Master {
 	}
 
 	private void spawn(int slot, Instant now) {
-		if (!this.backoff.allows(now)) {
+		if (!this.backoff.allows(now) || !this.launches.allows(now)) {
 			return;
 		}
 		try {
 			Worker worker = this.spawner.spawn(slot, this.config, this.generation, now);
 			this.counters.spawned.increment();
 			log("Started " + worker);
+			this.launches.launched(now);
 		}
 		catch (IOException ex) {
-			bootFailed(ex.getMessage(), now);
+			this.rollout.abandonedBy(this.generation).ifPresent((previous) -> abandonReload(ex.getMessage(), previous));
+			this.launches.failed(ex, this.registry.activeCount(), now).ifPresent((why) -> beginStop(BOOT_ERROR, why));
 		}
 	}
 

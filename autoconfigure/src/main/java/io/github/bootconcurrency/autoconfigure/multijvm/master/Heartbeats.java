@@ -51,13 +51,16 @@ final class Heartbeats {
 	}
 
 	/**
-	 * Act on a heartbeat; one from a worker the master does not run is ignored.
+	 * Act on a heartbeat; one from a worker the master does not run, or has killed, is
+	 * ignored. A killed JVM runs on until the signal lands, and a heartbeat it sent
+	 * meanwhile (it became ready just after its boot timeout) must not put it back in the
+	 * balancer, reset the count of failed boots, or prove a reload.
 	 * @param heartbeat the heartbeat
 	 * @param now the time
 	 */
 	void received(Event.Heartbeat heartbeat, Instant now) {
 		Optional<Worker> found = this.registry.get(heartbeat.workerId());
-		if (found.isEmpty()) {
+		if (found.isEmpty() || found.get().killed()) {
 			return;
 		}
 		Worker worker = found.get();

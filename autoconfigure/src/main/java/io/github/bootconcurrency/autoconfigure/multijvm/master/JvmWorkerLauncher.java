@@ -71,6 +71,10 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 		jvmArgs.add("-D" + WorkerEnvironment.ARGUMENT_FILE + "=" + argumentFile);
 		List<String> command = this.launch.command(jvmArgs, config.workerArguments());
 		int prefix = this.launch.commandLinePrefix();
+		if (this.argumentFiles.createAgainIfGone()) {
+			this.out.println("[master] The directory of the workers' argument files was removed (by a /tmp cleaner?): "
+					+ "created it again");
+		}
 		this.argumentFiles.write(argumentFile, command.subList(prefix, command.size()));
 		List<String> commandLine = new ArrayList<>(command.subList(0, prefix));
 		commandLine.add("@" + argumentFile);

@@ -93,13 +93,13 @@ final class Rollout {
 	}
 
 	/**
-	 * Return the configuration to come back to, if this worker's failure to boot abandons
-	 * a reload.
-	 * @param worker the worker that failed to boot
+	 * Return the configuration to come back to, if a worker of this generation that
+	 * failed to boot, or could not be launched, abandons a reload.
+	 * @param generation the generation of the worker
 	 * @return the previous configuration, or empty if the failure abandons nothing
 	 */
-	Optional<MasterConfig> abandonedBy(Worker worker) {
-		if (this.previous == null || worker.generation() != this.generation) {
+	Optional<MasterConfig> abandonedBy(int generation) {
+		if (this.previous == null || generation != this.generation) {
 			return Optional.empty();
 		}
 		return Optional.of(this.previous);

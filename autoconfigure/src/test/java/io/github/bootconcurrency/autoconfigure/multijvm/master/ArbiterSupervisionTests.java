@@ -179,6 +179,59 @@ class ArbiterSupervisionTests extends ArbiterHarness {
 		assertThat(log()).doesNotContain("request-stuck");
 	}
 
+	@Test
+	void aHeartbeatThatComesAfterTheBootTimeoutKilledTheWorkerNeitherServesNorResetsTheFailedBoots() {
+		start("concurrency.multi-jvm.boot-timeout=5s");
+		step();
+		this.launcher.last().exit(1);
+		step();
+		this.clock.advance(Duration.ofSeconds(1));
+		step();
+		this.launcher.last().exit(1);
+		step();
+		this.clock.advance(Duration.ofSeconds(1));
+		step();
+		FakeWorkers.Process late = this.launcher.last();
+		// A real JVM runs on until the SIGKILL lands, and may say it is ready meanwhile.
+		late.survivesKill = true;
+		this.clock.advance(Duration.ofSeconds(6));
+		step();
+		assertThat(late.signals).containsExactly("KILL");
+		ready(late);
+		step();
+		assertThat(this.balancer.added).isEmpty();
+		late.exit(137);
+		step();
+		assertThat(log()).doesNotContain("is ready after")
+			.contains("before it was ready (3 in a row)")
+			.contains("Workers failed to boot 3 times in a row: stopping");
+	}
+
+	@Test
+	void aHeartbeatThatComesAfterTheBootTimeoutKilledTheFirstWorkerOfAReloadDoesNotProveTheReload() {
+		start("concurrency.multi-jvm.boot-timeout=5s");
+		this.reloader = () -> config("concurrency.multi-jvm.boot-timeout=5s");
+		FakeWorkers.Process old = readyWorker();
+		reload();
+		step();
+		FakeWorkers.Process late = this.launcher.last();
+		assertThat(late).isNotSameAs(old);
+		late.survivesKill = true;
+		this.clock.advance(Duration.ofSeconds(6));
+		this.arbiter.submit(new Event.Heartbeat(old.id, true, port(old), 0, 0, 0));
+		step();
+		assertThat(late.signals).containsExactly("KILL");
+		ready(late);
+		steps(2);
+		assertThat(this.balancer.serving).containsExactly(old.id);
+		assertThat(old.signals).as("the old worker serves on").isEmpty();
+		late.exit(137);
+		step();
+		assertThat(log()).contains("reload abandoned");
+		assertThat(old.signals).isEmpty();
+		assertThat(this.balancer.serving).containsExactly(old.id);
+	}
+
 	/**
 	 * Let seconds go by as the running loop sees them, a step every quarter of a second.
 	 */

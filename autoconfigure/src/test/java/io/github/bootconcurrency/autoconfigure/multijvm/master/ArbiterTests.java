@@ -1,8 +1,6 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
-import java.io.IOException;
 import java.time.Duration;
-import java.util.OptionalInt;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
 import org.junit.jupiter.api.Test;
@@ -13,9 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests for how {@link Arbiter}, the master's loop, starts workers and copes with workers
  * that fail to boot, with the fake launcher, processes, balancer and clock of
  * {@link ArbiterHarness}: a worker joins the balancer once it says it is ready on its
- * port, one that is not ready within the boot timeout or cannot be started at all counts
- * as a failed boot, early exits in a row double the respawn delay, and three failed boots
- * in a row end the master with status three. The end-to-end tests with real JVMs and
+ * port, one that is not ready within the boot timeout counts as a failed boot, early
+ * exits in a row double the respawn delay, and three failed boots in a row end the master
+ * with status three. A worker that cannot be launched at all is
+ * {@link ArbiterLaunchFailureTests}' subject. The end-to-end tests with real JVMs and
  * signals are the sample app's {@code MultiJvm*IT}.
  */
 class ArbiterTests extends ArbiterHarness {
@@ -158,36 +157,6 @@ class ArbiterTests extends ArbiterHarness {
 		this.clock.advance(Duration.ofSeconds(6));
 		steps(2);
 		assertThat(log()).contains("sent no heartbeat at all: the worker runs no MultiJvmWorkerAutoConfiguration");
-	}
-
-	@Test
-	void aWorkerThatCannotBeStartedCountsAsAFailedBootWithItsDelay() {
-		start();
-		this.launcher.failures.add(new IOException("Too many open files"));
-		this.launcher.failures.add(new IllegalStateException("no java binary"));
-		step();
-		assertThat(log()).contains("Could not start worker 1: java.io.IOException: Too many open files (1 in a row)")
-			.contains("Next worker in 250 ms");
-		this.clock.advance(Duration.ofMillis(250));
-		step();
-		assertThat(log()).contains("no java binary (2 in a row)");
-		this.clock.advance(Duration.ofMillis(500));
-		step();
-		assertThat(this.launcher.launched).hasSize(1);
-	}
-
-	@Test
-	void workersThatCanNeverBeStartedEndTheMasterWithStatusThree() {
-		start();
-		for (int i = 0; i < 3; i++) {
-			this.launcher.failures.add(new IOException("Too many open files"));
-		}
-		OptionalInt status = OptionalInt.empty();
-		for (int i = 0; i < 20 && status.isEmpty(); i++) {
-			this.clock.advance(Duration.ofSeconds(1));
-			status = step();
-		}
-		assertThat(status).hasValue(Arbiter.BOOT_ERROR);
 	}
 
 	@Test

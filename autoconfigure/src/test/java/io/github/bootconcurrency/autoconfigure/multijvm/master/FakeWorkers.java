@@ -122,10 +122,16 @@ final class FakeWorkers {
 
 		final List<Exception> failures = new ArrayList<>();
 
+		/**
+		 * Every call to {@link #launch}, failed or not.
+		 */
+		int attempts;
+
 		private long nextPid = 1000;
 
 		@Override
 		public WorkerProcess launch(int id, String token, MasterConfig config) throws IOException {
+			this.attempts++;
 			if (!this.failures.isEmpty()) {
 				Exception failure = this.failures.remove(0);
 				if (failure instanceof IOException io) {
