@@ -12,6 +12,9 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusOutputFormat;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusScrapeEndpoint;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * {@code /actuator/prometheus} on a worker of a multi-jvm master: every worker's metrics,
@@ -20,6 +23,12 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.export.promethe
  * format 0.0.4, which every Prometheus reads.
  */
 public class ClusterPrometheusScrapeEndpoint extends PrometheusScrapeEndpoint {
+
+	/**
+	 * When a refused or failed scrape may be tried again: past the master's queue of
+	 * scrapes (2 s) and its wait for the workers (3 s).
+	 */
+	private static final String RETRY_AFTER_SECONDS = "5";
 
 	private final MasterChannelClient master;
 
@@ -46,9 +55,22 @@ public class ClusterPrometheusScrapeEndpoint extends PrometheusScrapeEndpoint {
 					PrometheusOutputFormat.CONTENT_TYPE_004);
 		}
 		catch (IOException ex) {
+			retryAfter();
 			String reason = "Cannot scrape the cluster through the multi-jvm master: " + ex.getMessage() + "\n";
 			return new WebEndpointResponse<>(reason.getBytes(StandardCharsets.UTF_8),
 					WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
+		}
+	}
+
+	/**
+	 * Say when to try again, as the request gate's 503 does: the actuator's response type
+	 * has no headers, so through the servlet response of the request being served, when
+	 * there is one (a scrape over JMX has none).
+	 */
+	private static void retryAfter() {
+		if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
+				&& attributes.getResponse() != null) {
+			attributes.getResponse().setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
 		}
 	}
 

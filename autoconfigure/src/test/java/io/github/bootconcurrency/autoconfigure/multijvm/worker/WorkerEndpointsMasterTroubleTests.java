@@ -97,6 +97,7 @@ class WorkerEndpointsMasterTroubleTests {
 		HttpResponse<String> response = Http.get(port, "/actuator/prometheus");
 		assertThat(response.statusCode()).isEqualTo(503);
 		assertThat(response.body()).contains("did not answer SCRAPE within");
+		assertThat(response.headers().firstValue("Retry-After")).contains("5");
 	}
 
 	private int start(Path socket) {
