@@ -89,6 +89,17 @@ public class ConcurrencyEndpoint {
 	@ReadOperation
 	public ConcurrencyDescriptor concurrency() {
 		Runtime runtime = Runtime.getRuntime();
+		ClusterDescriptor cluster = null;
+		String clusterUnavailable = null;
+		if (this.master != null) {
+			try {
+				cluster = ClusterDescriptor.of(this.master.status());
+			}
+			catch (IOException ex) {
+				logger.warn("Cannot read the cluster view from the multi-jvm master: " + ex.getMessage());
+				clusterUnavailable = "Cannot read the cluster view from the multi-jvm master: " + ex.getMessage();
+			}
+		}
 		return new ConcurrencyDescriptor(this.settings.model().value(), this.settings.decision().reason(),
 				this.settings.decision().activeProfiles(), this.settings.model().gunicornEquivalent(),
 				this.translation.getServer(), this.settings.describe(), this.settings.sources(),
@@ -97,7 +108,7 @@ public class ConcurrencyEndpoint {
 						runtime.availableProcessors(), runtime.maxMemory()),
 				new RequestsDescriptor(this.gate.getLimit(), this.gate.getInFlight(), this.gate.getPeakInFlight(),
 						this.gate.getCompleted(), this.gate.getWaiting(), this.gate.getRejected()),
-				cluster(), deadline(), advice());
+				cluster, clusterUnavailable, deadline(), advice());
 	}
 
 	private @Nullable DeadlineDescriptor deadline() {
@@ -114,25 +125,14 @@ public class ConcurrencyEndpoint {
 				? ModelAdvice.advise(this.window.totals(), this.settings.model(), this.settings.requestLimit()) : null;
 	}
 
-	private @Nullable ClusterDescriptor cluster() {
-		if (this.master == null) {
-			return null;
-		}
-		try {
-			return ClusterDescriptor.of(this.master.status());
-		}
-		catch (IOException ex) {
-			logger.warn("Cannot read the cluster view from the multi-jvm master: " + ex.getMessage());
-			return null;
-		}
-	}
-
 	/**
 	 * Set the number of workers of the multi-jvm model, or reload them all (a rolling
 	 * restart that reads the configuration again, as SIGHUP does).
 	 * @param workers the number of workers to run, from 1 to 256
 	 * @param reload whether to reload every worker
 	 * @return the cluster, as the master sees it once it has the request
+	 * @throws MasterUnavailableException if the master is gone, silent past the channel's
+	 * deadline, refused the request or answered what this worker cannot read
 	 */
 	@WriteOperation
 	public ClusterDescriptor control(@Nullable Integer workers, @Nullable Boolean reload) {
@@ -161,7 +161,8 @@ public class ConcurrencyEndpoint {
 			return ClusterDescriptor.of(this.master.status());
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("The multi-jvm master did not take the request: " + ex.getMessage(), ex);
+			throw new MasterUnavailableException("The multi-jvm master did not take the request: " + ex.getMessage(),
+					ex);
 		}
 	}
 
@@ -179,6 +180,8 @@ public class ConcurrencyEndpoint {
 	 * @param jvm the JVM
 	 * @param requests live request counters
 	 * @param cluster under the multi-jvm model, the cluster as the master sees it
+	 * @param clusterUnavailable under the multi-jvm model, why the cluster is missing:
+	 * the master is gone, silent or answered what this worker cannot read
 	 * @param deadline what the request deadline did, when requests have one
 	 * @param advice with {@code concurrency.advice.enabled}, which model fits the load of
 	 * the last minute
@@ -186,8 +189,8 @@ public class ConcurrencyEndpoint {
 	public record ConcurrencyDescriptor(String model, String reason, List<String> activeProfiles,
 			String gunicornEquivalent, String server, Map<String, Object> settings, Map<String, String> settingSources,
 			Map<String, Object> serverSettings, JvmDescriptor jvm, RequestsDescriptor requests,
-			@Nullable ClusterDescriptor cluster, @Nullable DeadlineDescriptor deadline,
-			@Nullable AdviceDescriptor advice) implements OperationResponseBody {
+			@Nullable ClusterDescriptor cluster, @Nullable String clusterUnavailable,
+			@Nullable DeadlineDescriptor deadline, @Nullable AdviceDescriptor advice) implements OperationResponseBody {
 	}
 
 	/**

@@ -11,6 +11,7 @@ import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -35,6 +36,14 @@ public final class ConcurrencyEndpointAutoConfiguration {
 			ObjectProvider<RequestDeadlines> deadlines, ObjectProvider<RequestWindow> window) {
 		return new ConcurrencyEndpoint(settings, gate, translation, master.getIfAvailable(), deadlines.getIfAvailable(),
 				window.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(ConcurrencyEndpoint.class)
+	@ConditionalOnAvailableEndpoint(endpoint = ConcurrencyEndpoint.class, exposure = EndpointExposure.WEB)
+	ConcurrencyEndpointWebExtension concurrencyEndpointWebExtension(ConcurrencyEndpoint endpoint) {
+		return new ConcurrencyEndpointWebExtension(endpoint);
 	}
 
 }

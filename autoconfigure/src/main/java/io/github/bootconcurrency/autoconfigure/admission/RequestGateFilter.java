@@ -97,6 +97,18 @@ public class RequestGateFilter extends OncePerRequestFilter {
 			reject(response);
 			return;
 		}
+		// From here on the slot is held: whatever fails, the window or the limit's
+		// algorithm included, the finally below gives it back.
+		try {
+			handle(request, response, chain, window, entered - arrived, entered);
+		}
+		finally {
+			this.gate.exit();
+		}
+	}
+
+	private void handle(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+			RequestWindow window, long waitNanos, long entered) throws ServletException, IOException {
 		int inFlight = 0;
 		int limit = 0;
 		if (window != null) {
@@ -111,14 +123,9 @@ public class RequestGateFilter extends OncePerRequestFilter {
 			failed = false;
 		}
 		finally {
-			try {
-				report(sample, request, response, failed);
-				if (window != null) {
-					window.handled(entered - arrived, System.nanoTime() - entered, inFlight, limit);
-				}
-			}
-			finally {
-				this.gate.exit();
+			report(sample, request, response, failed);
+			if (window != null) {
+				window.handled(waitNanos, System.nanoTime() - entered, inFlight, limit);
 			}
 		}
 	}

@@ -41,12 +41,13 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The smallest application a multi-jvm master can run: one route that says which worker
  * process and which server answered, one that says what the server made of the request,
- * one that deadlocks two of its threads, one that ignores the interrupt of the request
- * deadline, one that holds a request until the test lets it go and one that lists the
- * requests it held, one that says which arguments the worker was given, one that starts a
- * child JVM of this same application and returns what the child says it is, a greeting
- * and a large response; and, only with {@code --test.retain-heap}, one that leaks. No
- * Redis: the test class path has the Redis starter, and there is no Redis to check here.
+ * one that deadlocks two of its threads, one that starts a child with its standard input,
+ * one that ignores the interrupt of the request deadline, one that holds a request until
+ * the test lets it go and one that lists the requests it held, one that says which
+ * arguments the worker was given, one that starts a child JVM of this same application
+ * and returns what the child says it is, a greeting and a large response; and, only with
+ * {@code --test.retain-heap}, one that leaks. No Redis: the test class path has the Redis
+ * starter, and there is no Redis to check here.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration(excludeName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
@@ -146,6 +147,20 @@ public class MultiJvmTestApplication {
 					this.context.getEnvironment().getProperty("app.marker", ""), "argumentSecretLength",
 					this.context.getEnvironment().getProperty("spring.data.redis.password", "").length(),
 					"jvmSecretLength", System.getProperty("spring.data.redis.sentinel.password", "").length());
+		}
+
+		/**
+		 * Start a child process that inherits this JVM's standard input, as an
+		 * application may start a helper, and return its pid; it runs until killed (5
+		 * minutes at most).
+		 */
+		@GetMapping("/child-with-stdin")
+		long childWithStandardInput() throws IOException {
+			return new ProcessBuilder("sleep", "300").redirectInput(ProcessBuilder.Redirect.INHERIT)
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.redirectError(ProcessBuilder.Redirect.DISCARD)
+				.start()
+				.pid();
 		}
 
 		/**

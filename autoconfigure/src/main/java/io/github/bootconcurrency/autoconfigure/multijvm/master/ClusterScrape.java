@@ -1,5 +1,6 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.StandardProtocolFamily;
@@ -24,7 +25,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -46,6 +49,15 @@ import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
  * once, each within {@link #FETCH_TIMEOUT}: a worker that is stopped, slow or gone is
  * left out of that scrape and counted in {@code concurrency_master_scrape_errors_total},
  * and never holds the scrape up.
+ *
+ * <p>
+ * The master's heap is bounded whoever asks, since any client that reaches
+ * {@code /actuator/prometheus} makes the master scrape: at most
+ * {@link #MAX_CONCURRENT_SCRAPES} scrapes run at once, a further one waits up to
+ * {@link #QUEUE_TIMEOUT} for its turn and is then refused ({@link Busy}), and one scrape
+ * reads at most {@link #MAX_SCRAPE_BYTES} from all its workers together (a worker whose
+ * exposition would go past that, or past {@link #MAX_EXPOSITION_BYTES} of its own, is
+ * left out and counted as above).
  */
 final class ClusterScrape {
 
@@ -60,6 +72,24 @@ final class ClusterScrape {
 	 */
 	static final int MAX_EXPOSITION_BYTES = 16 * 1024 * 1024;
 
+	/**
+	 * Most cluster scrapes that run at once: one Prometheus, or a pair of them, scrapes
+	 * every few seconds; more at once is a flood, whose memory the master must not hold.
+	 */
+	static final int MAX_CONCURRENT_SCRAPES = 2;
+
+	/**
+	 * Longest a scrape waits for a running one to end before it is refused.
+	 */
+	static final Duration QUEUE_TIMEOUT = Duration.ofSeconds(2);
+
+	/**
+	 * Most bytes one scrape reads from all its workers together.
+	 */
+	static final int MAX_SCRAPE_BYTES = 32 * 1024 * 1024;
+
+	private static final int CHUNK_BYTES = 64 * 1024;
+
 	private static final Pattern SOCKET_NAME = Pattern.compile("worker-(\\d+)\\.sock");
 
 	private final Path directory;
@@ -68,14 +98,30 @@ final class ClusterScrape {
 
 	private final Map<Integer, LongAdder> errors = new ConcurrentHashMap<>();
 
+	private final Semaphore running;
+
+	private final int maxConcurrent;
+
+	private final Duration queueTimeout;
+
+	private final int maxScrapeBytes;
+
 	/**
 	 * Create the scrape of the workers whose sockets are in a directory.
 	 * @param directory the master's private directory
 	 * @param timeout how long to wait for the workers
 	 */
 	ClusterScrape(Path directory, Duration timeout) {
+		this(directory, timeout, MAX_CONCURRENT_SCRAPES, QUEUE_TIMEOUT, MAX_SCRAPE_BYTES);
+	}
+
+	ClusterScrape(Path directory, Duration timeout, int maxConcurrent, Duration queueTimeout, int maxScrapeBytes) {
 		this.directory = directory;
 		this.timeout = timeout;
+		this.maxConcurrent = maxConcurrent;
+		this.running = new Semaphore(maxConcurrent, true);
+		this.queueTimeout = queueTimeout;
+		this.maxScrapeBytes = maxScrapeBytes;
 	}
 
 	/**
@@ -84,9 +130,30 @@ final class ClusterScrape {
 	 * @param master writes the master's own series
 	 * @param names the only metric names to include, or empty for all
 	 * @return the exposition's lines
+	 * @throws Busy if as many scrapes as allowed ran for the whole queue timeout
 	 */
-	List<String> scrape(List<Worker> workers, Consumer<MetricFamilies> master, Set<String> names) {
+	List<String> scrape(List<Worker> workers, Consumer<MetricFamilies> master, Set<String> names) throws Busy {
+		try {
+			if (!this.running.tryAcquire(this.queueTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+				throw new Busy(this.maxConcurrent + " cluster scrapes are running and none ended within "
+						+ this.queueTimeout.toMillis() + " ms; scrape less often");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new Busy("the master is stopping");
+		}
+		try {
+			return scrapeWorkers(workers, master, names);
+		}
+		finally {
+			this.running.release();
+		}
+	}
+
+	private List<String> scrapeWorkers(List<Worker> workers, Consumer<MetricFamilies> master, Set<String> names) {
 		sweep(workers);
+		AtomicLong budget = new AtomicLong(this.maxScrapeBytes);
 		Map<Integer, Worker> bySlot = new TreeMap<>();
 		workers.stream()
 			.filter((worker) -> worker.state() == Worker.State.READY)
@@ -94,7 +161,7 @@ final class ClusterScrape {
 			.forEach((worker) -> bySlot.put(worker.slot(), worker));
 		List<Callable<String>> fetches = bySlot.values()
 			.stream()
-			.<Callable<String>>map((worker) -> () -> fetch(worker, names))
+			.<Callable<String>>map((worker) -> () -> fetch(worker, names, budget))
 			.toList();
 		List<Future<String>> results = invokeAll(fetches);
 		MetricFamilies families = new MetricFamilies();
@@ -113,7 +180,7 @@ final class ClusterScrape {
 		MetricFamilies own = new MetricFamilies();
 		master.accept(own);
 		this.errors.forEach((slot, count) -> own.add("concurrency_master_scrape_errors_total", "counter",
-				"Scrapes that left a worker out because it did not answer in time.",
+				"Scrapes that left a worker out because it did not answer in time, or answered too much.",
 				Map.of(MetricFamilies.WORKER_LABEL, Integer.toString(slot)), count.sum()));
 		families.addExposition(String.join("\n", own.lines()), null, null);
 		return filter(families.lines(), names);
@@ -147,20 +214,44 @@ final class ClusterScrape {
 		}
 	}
 
-	private String fetch(Worker worker, Set<String> names) throws IOException {
+	/**
+	 * Read a worker's exposition in chunks, each taken from the scrape's budget first: a
+	 * worker that would go past its own cap or the scrape's is left out, and gives back
+	 * what it took.
+	 */
+	private String fetch(Worker worker, Set<String> names, AtomicLong budget) throws IOException {
 		try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
 			channel.connect(UnixDomainSocketAddress.of(WorkerEnvironment.scrapeSocket(this.directory, worker.id())));
 			String request = worker.token() + " SCRAPE" + (names.isEmpty() ? "" : " " + String.join(",", names)) + "\n";
 			channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
 			channel.shutdownOutput();
 			InputStream in = Channels.newInputStream(channel);
-			byte[] answer = in.readNBytes(MAX_EXPOSITION_BYTES + 1);
-			String text = new String(answer, StandardCharsets.UTF_8);
-			if (answer.length > MAX_EXPOSITION_BYTES || !text.startsWith("OK\n")) {
+			ByteArrayOutputStream answer = new ByteArrayOutputStream();
+			byte[] chunk = new byte[CHUNK_BYTES];
+			for (int read = in.read(chunk); read != -1; read = in.read(chunk)) {
+				if (answer.size() + read > MAX_EXPOSITION_BYTES || budget.addAndGet(-read) < 0) {
+					budget.addAndGet(answer.size() + read);
+					return null;
+				}
+				answer.write(chunk, 0, read);
+			}
+			String text = answer.toString(StandardCharsets.UTF_8);
+			if (!text.startsWith("OK\n")) {
 				return null;
 			}
 			return text.substring(3);
 		}
+	}
+
+	/**
+	 * A scrape refused because as many as allowed were running.
+	 */
+	static final class Busy extends Exception {
+
+		Busy(String message) {
+			super(message);
+		}
+
 	}
 
 	/**

@@ -1,10 +1,13 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.Writer;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -197,7 +200,13 @@ final class MasterChannel {
 				OutputStream out = Channels.newOutputStream(connection)) {
 			String line = readLine(in);
 			List<String> answer = answer(connection, line);
-			out.write((String.join("\n", answer) + "\n").getBytes(StandardCharsets.UTF_8));
+			// Line by line: a cluster scrape's answer is not copied into one more string.
+			Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+			for (String next : answer) {
+				writer.write(next);
+				writer.write('\n');
+			}
+			writer.flush();
 		}
 		catch (IOException ex) {
 			// The worker went away mid-request: it asks again on its next turn.
@@ -256,10 +265,15 @@ final class MasterChannel {
 							: List.of(refused(target != null));
 				}
 				case "SCRAPE" -> {
-					List<String> lines = new ArrayList<>(List.of("OK"));
-					lines.addAll(this.scrape.scrape(this.master.workers(), this.master::describe,
-							metricNames((words.length > 3) ? words[3] : "")));
-					yield lines;
+					try {
+						List<String> lines = new ArrayList<>(List.of("OK"));
+						lines.addAll(this.scrape.scrape(this.master.workers(), this.master::describe,
+								metricNames((words.length > 3) ? words[3] : "")));
+						yield lines;
+					}
+					catch (ClusterScrape.Busy ex) {
+						yield List.of("ERROR busy: " + ex.getMessage());
+					}
 				}
 				case "RELOAD" -> {
 					Event.ReloadRequested request = new Event.ReloadRequested();

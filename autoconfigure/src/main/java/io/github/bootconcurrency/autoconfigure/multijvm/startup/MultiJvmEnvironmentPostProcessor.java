@@ -6,6 +6,7 @@ import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.MasterMain;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.InheritedStandardInput;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterWatch;
 
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -38,6 +39,10 @@ class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 		if (worker.isPresent()) {
 			WorkerEnvironment.deleteArgumentFile();
 			MasterWatch.start(worker.get().masterPid());
+			if (worker.get().inheritChannel()) {
+				// Before any code of the application's can start a child process.
+				InheritedStandardInput.detach();
+			}
 			return;
 		}
 		String model = environment.getProperty(ModelDecision.MODEL_KEY);

@@ -2,14 +2,8 @@ package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.jspecify.annotations.Nullable;
@@ -18,6 +12,9 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusOutputFormat;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusScrapeEndpoint;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * {@code /actuator/prometheus} on a worker of a multi-jvm master: every worker's metrics,
@@ -28,10 +25,10 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.export.promethe
 public class ClusterPrometheusScrapeEndpoint extends PrometheusScrapeEndpoint {
 
 	/**
-	 * Longest a scrape waits for the master, which itself waits at most three seconds for
-	 * the workers.
+	 * When a refused or failed scrape may be tried again: past the master's queue of
+	 * scrapes (2 s) and its wait for the workers (3 s).
 	 */
-	static final Duration MASTER_TIMEOUT = Duration.ofSeconds(8);
+	private static final String RETRY_AFTER_SECONDS = "5";
 
 	private final MasterChannelClient master;
 
@@ -51,28 +48,29 @@ public class ClusterPrometheusScrapeEndpoint extends PrometheusScrapeEndpoint {
 	@ReadOperation(producesFrom = PrometheusOutputFormat.class)
 	public WebEndpointResponse<byte[]> scrape(PrometheusOutputFormat format, @Nullable Set<String> includedNames) {
 		Set<String> names = (includedNames != null) ? includedNames : Set.of();
-		CompletableFuture<List<String>> lines = new CompletableFuture<>();
-		Thread asking = Thread.ofVirtual().start(() -> {
-			try {
-				lines.complete(this.master.scrape(names));
-			}
-			catch (IOException | RuntimeException ex) {
-				lines.completeExceptionally(ex);
-			}
-		});
 		try {
-			String text = String.join("\n", lines.get(MASTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) + "\n";
+			// The channel's own deadline bounds the wait for the master.
+			String text = String.join("\n", this.master.scrape(names)) + "\n";
 			return new WebEndpointResponse<>(text.getBytes(StandardCharsets.UTF_8),
 					PrometheusOutputFormat.CONTENT_TYPE_004);
 		}
-		catch (ExecutionException | TimeoutException ex) {
-			asking.interrupt();
-			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
+		catch (IOException ex) {
+			retryAfter();
+			String reason = "Cannot scrape the cluster through the multi-jvm master: " + ex.getMessage() + "\n";
+			return new WebEndpointResponse<>(reason.getBytes(StandardCharsets.UTF_8),
+					WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
 		}
-		catch (InterruptedException ex) {
-			asking.interrupt();
-			Thread.currentThread().interrupt();
-			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
+	}
+
+	/**
+	 * Say when to try again, as the request gate's 503 does: the actuator's response type
+	 * has no headers, so through the servlet response of the request being served, when
+	 * there is one (a scrape over JMX has none).
+	 */
+	private static void retryAfter() {
+		if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
+				&& attributes.getResponse() != null) {
+			attributes.getResponse().setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
 		}
 	}
 

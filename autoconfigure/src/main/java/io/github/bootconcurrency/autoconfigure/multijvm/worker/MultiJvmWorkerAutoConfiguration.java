@@ -34,9 +34,8 @@ public final class MultiJvmWorkerAutoConfiguration {
 	}
 
 	@Bean
-	WorkerEnvironment multiJvmWorkerEnvironment(Environment environment) {
-		return WorkerEnvironment.from(environment::getProperty)
-			.orElseThrow(() -> new IllegalStateException("Not a multi-jvm worker"));
+	WorkerEnvironment multiJvmWorkerEnvironment() {
+		return WorkerEnvironment.current().orElseThrow(() -> new IllegalStateException("Not a multi-jvm worker"));
 	}
 
 	@Bean

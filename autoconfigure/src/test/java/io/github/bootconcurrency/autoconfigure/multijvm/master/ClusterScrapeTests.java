@@ -16,6 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
@@ -24,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link ClusterScrape}, with workers' sockets that are real Unix domain
@@ -98,6 +104,97 @@ class ClusterScrapeTests {
 		assertThat(requests).containsExactly("token-4 SCRAPE up");
 	}
 
+	@Test
+	void atMostTwoScrapesRunAtOnceAndAThirdWaitsItsTurnThenIsRefusedSayingWhy() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		List<String> requests = slow(1, "token-1", "up 1\n", release);
+		List<Worker> workers = List.of(ready(1, 1, "token-1"));
+		ClusterScrape scrape = new ClusterScrape(this.directory, Duration.ofSeconds(60), 2, Duration.ofMillis(300),
+				ClusterScrape.MAX_SCRAPE_BYTES);
+		ExecutorService scrapes = Executors.newVirtualThreadPerTaskExecutor();
+		try {
+			List<Future<List<String>>> running = new ArrayList<>();
+			for (int i = 0; i < 2; i++) {
+				running.add(scrapes.submit(() -> scrape.scrape(workers, (series) -> {
+				}, Set.of())));
+			}
+			// Both hold their slot: the worker has both requests and answers neither yet.
+			await().atMost(Duration.ofSeconds(30)).until(() -> requests.size() == 2);
+			assertThatExceptionOfType(ClusterScrape.Busy.class).isThrownBy(() -> scrape.scrape(workers, (series) -> {
+			}, Set.of())).withMessage("2 cluster scrapes are running and none ended within 300 ms; scrape less often");
+			// The refused scrape never reached the worker.
+			assertThat(requests).hasSize(2);
+			release.countDown();
+			for (Future<List<String>> done : running) {
+				assertThat(done.get(30, TimeUnit.SECONDS)).contains("up{worker=\"1\"} 1");
+			}
+			// Their slots are free again.
+			assertThat(scrape.scrape(workers, (series) -> {
+			}, Set.of())).contains("up{worker=\"1\"} 1");
+		}
+		finally {
+			release.countDown();
+			scrapes.shutdownNow();
+		}
+	}
+
+	@Test
+	void oneScrapeReadsNoMoreThanItsBudgetFromAllWorkersTogetherAndCountsThoseLeftOut() throws Exception {
+		// Three workers of 400 KB each, under the cap of one worker's exposition, and a
+		// scrape's budget of 1 MiB: at most two fit.
+		String exposition = "big_gauge " + "1".repeat(400 * 1024) + "\n";
+		for (int id = 1; id <= 3; id++) {
+			answering(id, "token-" + id, exposition);
+		}
+		ClusterScrape scrape = new ClusterScrape(this.directory, Duration.ofSeconds(60), 2, Duration.ofSeconds(1),
+				1024 * 1024);
+		List<String> lines = scrape
+			.scrape(List.of(ready(1, 1, "token-1"), ready(2, 2, "token-2"), ready(3, 3, "token-3")), (series) -> {
+			}, Set.of());
+		long kept = lines.stream().filter((line) -> line.startsWith("big_gauge{")).count();
+		long leftOut = lines.stream()
+			.filter((line) -> line.startsWith("concurrency_master_scrape_errors_total{") && line.endsWith(" 1.0"))
+			.count();
+		assertThat(kept).isBetween(1L, 2L);
+		assertThat(kept + leftOut).isEqualTo(3);
+	}
+
+	/**
+	 * A worker that takes every request at once, on a thread of its own, and answers only
+	 * once the test lets it.
+	 */
+	private List<String> slow(int id, String token, String exposition, CountDownLatch release) throws IOException {
+		List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+		ServerSocketChannel server = bind(id);
+		Thread.ofVirtual().start(() -> {
+			while (server.isOpen()) {
+				try {
+					SocketChannel connection = server.accept();
+					Thread.ofVirtual().start(() -> {
+						try (connection) {
+							ByteBuffer buffer = ByteBuffer.allocate(512);
+							while (connection.read(buffer) > 0) {
+								// Until the master shuts its output.
+							}
+							requests.add(new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8));
+							if (release.await(60, TimeUnit.SECONDS)) {
+								connection
+									.write(ByteBuffer.wrap(("OK\n" + exposition).getBytes(StandardCharsets.UTF_8)));
+							}
+						}
+						catch (IOException | InterruptedException ex) {
+							// The test is over.
+						}
+					});
+				}
+				catch (IOException ex) {
+					return;
+				}
+			}
+		});
+		return requests;
+	}
+
 	private Worker ready(int id, int slot, String token) {
 		Worker worker = new Worker(id, slot, 0, 1, token, 0, new FakeWorkers.Process(id, id), Instant.now());
 		worker.ready(Instant.now(), 40000 + id);
@@ -117,7 +214,11 @@ class ClusterScrapeTests {
 					String request = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).trim();
 					requests.add(request);
 					String answer = request.startsWith(token + " ") ? "OK\n" + exposition : "DENIED\n";
-					connection.write(ByteBuffer.wrap(answer.getBytes(StandardCharsets.UTF_8)));
+					// One write may take only what fits in the socket's buffer.
+					ByteBuffer bytes = ByteBuffer.wrap(answer.getBytes(StandardCharsets.UTF_8));
+					while (bytes.hasRemaining()) {
+						connection.write(bytes);
+					}
 				}
 				catch (IOException ex) {
 					return;

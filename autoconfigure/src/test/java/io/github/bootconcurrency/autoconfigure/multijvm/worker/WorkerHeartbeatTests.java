@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -38,6 +41,7 @@ import static org.awaitility.Awaitility.await;
  * its master, and when.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@ResourceLock(value = Resources.SYSTEM_PROPERTIES, mode = ResourceAccessMode.READ_WRITE)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class WorkerHeartbeatTests {
 
@@ -53,6 +57,9 @@ class WorkerHeartbeatTests {
 
 	@AfterEach
 	void close() throws IOException {
+		List.of(WorkerEnvironment.ID, WorkerEnvironment.MASTER_PID, WorkerEnvironment.CHANNEL, WorkerEnvironment.TOKEN,
+				WorkerEnvironment.INHERIT_CHANNEL, WorkerEnvironment.HEARTBEAT_MILLIS)
+			.forEach(System::clearProperty);
 		if (this.application != null) {
 			this.application.close();
 		}
@@ -65,13 +72,16 @@ class WorkerHeartbeatTests {
 	void aWorkerSaysAtOnceWhenItIsReadyAndOnWhichPortThenThatItRefusesTrafficWhenItStops(@TempDir Path directory,
 			CapturedOutput output) throws IOException {
 		Path socket = listen(directory);
+		// Worker 4, as the master makes one: by system properties only. Its master is
+		// this
+		// JVM's parent, which the worker watches and which outlives the test.
+		long parent = ProcessHandle.current().parent().orElseThrow().pid();
+		new WorkerEnvironment(4, parent, socket, "secret", false, Duration.ofMinutes(1)).properties()
+			.forEach(System::setProperty);
 		// A beat a minute: every beat this test sees comes from a change, not the clock.
 		// On Tomcat: with both servers on the class path, a management port needs one.
 		this.application = SpringApplication.run(MultiJvmTestApplication.class, "--server.port=0",
-				"--management.server.port=0", "--spring.autoconfigure.exclude=" + JETTY + "," + JETTY_MANAGEMENT,
-				"--" + WorkerEnvironment.ID + "=4", "--" + WorkerEnvironment.MASTER_PID + "=1",
-				"--" + WorkerEnvironment.CHANNEL + "=" + socket, "--" + WorkerEnvironment.TOKEN + "=secret",
-				"--" + WorkerEnvironment.HEARTBEAT_MILLIS + "=60000");
+				"--management.server.port=0", "--spring.autoconfigure.exclude=" + JETTY + "," + JETTY_MANAGEMENT);
 		int port = ((WebServerApplicationContext) this.application).getWebServer().getPort();
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(this.heartbeats)
