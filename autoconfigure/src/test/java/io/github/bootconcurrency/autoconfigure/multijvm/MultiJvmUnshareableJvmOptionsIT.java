@@ -1,0 +1,53 @@
+package io.github.bootconcurrency.autoconfigure.multijvm;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.github.bootconcurrency.autoconfigure.testsupport.Balancer;
+import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
+import io.github.bootconcurrency.autoconfigure.testsupport.Masters;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * JVM options that workers cannot share, with real JVMs: a master started with a fixed
+ * JMX port, which every worker would inherit and none could bind, stops at startup naming
+ * the option and why, before any worker starts. Nothing here depends on the balancer, so
+ * the proxy alone runs it.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class MultiJvmUnshareableJvmOptionsIT {
+
+	@RegisterExtension
+	final Masters masters = Masters.of(MultiJvmTestApplication.class);
+
+	@Test
+	void aFixedJmxPortOnTheMastersCommandLineStopsItAtStartupNamingTheOption() throws Exception {
+		int port;
+		try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			port = free.getLocalPort();
+		}
+		String option = "-Dcom.sun.management.jmxremote.port=" + port;
+		// The JVM option goes before the master's own, as a user gives it.
+		MasterProcess master = this.masters.start(Balancer.PROXY, 1,
+				List.of("sh", "-c",
+						"exec \"$0\" " + option + " -Dcom.sun.management.jmxremote.host=127.0.0.1"
+								+ " -Dcom.sun.management.jmxremote.authenticate=false"
+								+ " -Dcom.sun.management.jmxremote.ssl=false \"$@\""));
+		int status = master.awaitExit(Duration.ofSeconds(90));
+		String output = master.output();
+		assertThat(status).as(output).isEqualTo(1);
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains(option)
+			.contains("a fixed port, which only one JVM can listen on")
+			.doesNotContain("[master] Started worker")
+			.doesNotContain("[worker ");
+	}
+
+}
