@@ -61,7 +61,7 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 		List<String> jvmArgs = new ArrayList<>(config.settings().getJvmArgs());
 		environment.properties().forEach((name, value) -> jvmArgs.add("-D" + name + "=" + value));
 		jvmArgs.add("-D" + WorkerEnvironment.ARGUMENT_FILE + "=" + argumentFile);
-		List<String> command = this.launch.command(jvmArgs, config.workerArguments());
+		List<String> command = this.launch.command(id, jvmArgs, config.workerArguments());
 		int prefix = this.launch.commandLinePrefix();
 		this.argumentFiles.write(argumentFile, command.subList(prefix, command.size()));
 		List<String> commandLine = new ArrayList<>(command.subList(0, prefix));
