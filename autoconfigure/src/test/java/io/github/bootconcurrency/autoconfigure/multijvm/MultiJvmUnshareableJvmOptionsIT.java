@@ -2,9 +2,12 @@ package io.github.bootconcurrency.autoconfigure.multijvm;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import io.github.bootconcurrency.autoconfigure.testsupport.Balancer;
 import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
@@ -12,14 +15,16 @@ import io.github.bootconcurrency.autoconfigure.testsupport.Masters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * JVM options that workers cannot share, with real JVMs: a master started with a fixed
  * JMX port, which every worker would inherit and none could bind, stops at startup naming
- * the option and why, before any worker starts. Nothing here depends on the balancer, so
- * the proxy alone runs it.
+ * the option and why, before any worker starts; and a GC log named in jvm-args is written
+ * by each worker to a file of its own. Nothing here depends on the balancer, so the proxy
+ * alone runs it.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class MultiJvmUnshareableJvmOptionsIT {
@@ -48,6 +53,18 @@ class MultiJvmUnshareableJvmOptionsIT {
 			.contains("a fixed port, which only one JVM can listen on")
 			.doesNotContain("[master] Started worker")
 			.doesNotContain("[worker ");
+	}
+
+	@Test
+	void eachWorkerWritesAGcLogOfItsOwn(@TempDir Path logs) throws Exception {
+		MasterProcess master = this.masters.start(Balancer.PROXY, 2,
+				"--concurrency.multi-jvm.jvm-args=-XX:+UseSerialGC,-Xlog:gc:file=" + logs.resolve("gc.log"));
+		master.awaitReady(2);
+		List<String> expected = master.readyPids().stream().map((pid) -> "gc-" + pid + ".log").toList();
+		try (Stream<Path> files = Files.list(logs)) {
+			assertThat(files.map((file) -> file.getFileName().toString()))
+				.containsExactlyInAnyOrderElementsOf(expected);
+		}
 	}
 
 }
