@@ -67,6 +67,15 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 		List<String> commandLine = new ArrayList<>(command.subList(0, prefix));
 		commandLine.add("@" + argumentFile);
 		ProcessBuilder builder = new ProcessBuilder(commandLine).redirectErrorStream(true);
+		for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS")) {
+			// Inherited, not on the command line: files they name are made the worker's
+			// own there.
+			String value = builder.environment().get(variable);
+			if (value != null) {
+				WorkerJvmOptions.forWorkerVariable(value, id)
+					.ifPresent((options) -> builder.environment().put(variable, options));
+			}
+		}
 		if (this.inheritSocket) {
 			// The listening socket is the master's standard input: the worker inherits
 			// it.

@@ -110,6 +110,23 @@ final class WorkerJvmOptions {
 	}
 
 	/**
+	 * Return an environment variable of JVM options ({@code JAVA_TOOL_OPTIONS},
+	 * {@code JDK_JAVA_OPTIONS}), which a worker inherits, as that worker gets it.
+	 * @param value the variable's value
+	 * @param workerId the worker's id
+	 * @return the value for that worker, or empty if it is the same, or holds quotes,
+	 * which the JVM reads in a way this does not rewrite
+	 */
+	static Optional<String> forWorkerVariable(String value, int workerId) {
+		if (value.indexOf('"') >= 0 || value.indexOf('\'') >= 0) {
+			return Optional.empty();
+		}
+		List<String> options = split(value);
+		List<String> rewritten = forWorker(options, workerId);
+		return rewritten.equals(options) ? Optional.empty() : Optional.of(String.join(" ", rewritten));
+	}
+
+	/**
 	 * Return every option that workers cannot share, each with why.
 	 * @param options the options
 	 * @return the reasons, in the options' order

@@ -100,4 +100,12 @@ class WorkerJvmOptionsTests {
 			.withMessageContaining("is a fixed port, which only one JVM can listen on");
 	}
 
+	@Test
+	void optionsInheritedThroughTheEnvironmentGetFilesOfTheWorkersOwnUnlessQuoted() {
+		assertThat(WorkerJvmOptions.forWorkerVariable(" -Xmx1g  -XX:HeapDumpPath=/dumps/app.hprof ", 2))
+			.hasValue("-Xmx1g -XX:HeapDumpPath=/dumps/app-worker2.hprof");
+		assertThat(WorkerJvmOptions.forWorkerVariable("-Xmx1g -XX:+UseSerialGC", 2)).as("unchanged").isEmpty();
+		assertThat(WorkerJvmOptions.forWorkerVariable("\"-XX:HeapDumpPath=/my dumps/app.hprof\"", 2)).isEmpty();
+	}
+
 }
