@@ -327,6 +327,17 @@ public class MultiJvmTestApplication {
 			return Map.of("pid", ProcessHandle.current().pid(), "calls", List.copyOf(calls), "held", List.copyOf(held));
 		}
 
+		/**
+		 * Print one line of a number of megabytes, as an application that logs a whole
+		 * payload would, then a short one.
+		 */
+		@GetMapping("/print-huge-line")
+		String printHugeLine(@RequestParam int megabytes) {
+			System.out.println("huge line start " + "x".repeat(megabytes * 1024 * 1024));
+			System.out.println("after the huge line");
+			return "printed";
+		}
+
 		@GetMapping("/hello")
 		String hello() {
 			return "hello";

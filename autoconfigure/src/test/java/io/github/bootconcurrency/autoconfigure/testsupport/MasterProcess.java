@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -110,6 +111,23 @@ public final class MasterProcess {
 	 */
 	public static MasterProcess start(List<String> application, Balancer balancer, int workers, List<String> wrapper,
 			List<String> arguments) throws IOException {
+		return start(application, balancer, workers, wrapper, Map.of(), arguments);
+	}
+
+	/**
+	 * Start a master with more environment variables.
+	 * @param application the command that runs the application, without its arguments
+	 * @param balancer the balancer
+	 * @param workers the number of workers, or 0 to leave it to the configuration
+	 * @param wrapper a command that runs the master's command line, or an empty list
+	 * @param environment variables added to the test's own environment, such as
+	 * {@code SPRING_APPLICATION_JSON}
+	 * @param arguments more application arguments
+	 * @return the running master
+	 * @throws IOException if the process cannot be started
+	 */
+	public static MasterProcess start(List<String> application, Balancer balancer, int workers, List<String> wrapper,
+			Map<String, String> environment, List<String> arguments) throws IOException {
 		ChildTempDir temp = ChildTempDir.create();
 		List<String> command = new ArrayList<>(wrapper);
 		command.addAll(application);
@@ -124,7 +142,9 @@ public final class MasterProcess {
 			command.add("--concurrency.multi-jvm.workers=" + workers);
 		}
 		command.addAll(arguments);
-		return new MasterProcess(new ProcessBuilder(command).redirectErrorStream(true).start(), command, temp);
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+		builder.environment().putAll(environment);
+		return new MasterProcess(builder.start(), command, temp);
 	}
 
 	public Process process() {

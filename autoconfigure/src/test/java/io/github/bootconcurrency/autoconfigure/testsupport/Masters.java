@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -84,6 +85,26 @@ public final class Masters implements AfterEachCallback, TestExecutionExceptionH
 	public MasterProcess start(Balancer balancer, int workers, List<String> wrapper, String... arguments)
 			throws IOException {
 		MasterProcess master = MasterProcess.start(this.application, balancer, workers, wrapper, List.of(arguments));
+		synchronized (this.started) {
+			this.started.add(master);
+		}
+		return master;
+	}
+
+	/**
+	 * Start a master with more environment variables.
+	 * @param balancer the balancer
+	 * @param workers the number of workers, or 0 to leave it to the configuration
+	 * @param environment variables added to the test's own environment, such as
+	 * {@code SPRING_APPLICATION_JSON}
+	 * @param arguments more application arguments
+	 * @return the running master
+	 * @throws IOException if the process cannot be started
+	 */
+	public MasterProcess start(Balancer balancer, int workers, Map<String, String> environment, String... arguments)
+			throws IOException {
+		MasterProcess master = MasterProcess.start(this.application, balancer, workers, List.of(), environment,
+				List.of(arguments));
 		synchronized (this.started) {
 			this.started.add(master);
 		}

@@ -1,16 +1,15 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.ProcessBuilder.Redirect;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ForwardingSecret;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
@@ -19,7 +18,7 @@ import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
  * Starts workers as JVMs of the master's own command line (see {@link WorkerLaunch}),
  * handed over in a private argument file with the system properties that tell each who it
  * is (see {@link WorkerArgumentFiles}), and forwards every line it prints to the master's
- * output, prefixed with the worker's id and pid.
+ * output, prefixed with the worker's id and pid (see {@link WorkerOutput}).
  */
 final class JvmWorkerLauncher implements WorkerLauncher {
 
@@ -69,7 +68,7 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 		List<String> jvmArgs = new ArrayList<>(config.settings().getJvmArgs());
 		environment.properties().forEach((name, value) -> jvmArgs.add("-D" + name + "=" + value));
 		jvmArgs.add("-D" + WorkerEnvironment.ARGUMENT_FILE + "=" + argumentFile);
-		List<String> command = this.launch.command(jvmArgs, config.workerArguments());
+		List<String> command = this.launch.command(id, jvmArgs, config.workerArguments());
 		int prefix = this.launch.commandLinePrefix();
 		if (this.argumentFiles.createAgainIfGone()) {
 			this.out.println("[master] The directory of the workers' argument files was removed (by a /tmp cleaner?): "
@@ -79,6 +78,15 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 		List<String> commandLine = new ArrayList<>(command.subList(0, prefix));
 		commandLine.add("@" + argumentFile);
 		ProcessBuilder builder = new ProcessBuilder(commandLine).redirectErrorStream(true);
+		for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS")) {
+			// Inherited, not on the command line: files they name are made the worker's
+			// own there.
+			String value = builder.environment().get(variable);
+			if (value != null) {
+				WorkerJvmOptions.forWorkerVariable(value, id)
+					.ifPresent((options) -> builder.environment().put(variable, options));
+			}
+		}
 		if (this.inheritSocket) {
 			// The listening socket is the master's standard input: the worker inherits
 			// it.
@@ -95,8 +103,7 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 		// The worker deletes it as it starts; this covers a worker that never gets so
 		// far.
 		process.onExit().thenRun(() -> this.argumentFiles.delete(argumentFile));
-		forwardOutput(id, process);
-		return new JvmProcess(process);
+		return forwardOutput(id, process);
 	}
 
 	/**
@@ -114,26 +121,30 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 		return this.launch.leftOut(config.settings().getJvmArgs()).stream().toList();
 	}
 
-	private void forwardOutput(int id, Process process) {
+	private JvmProcess forwardOutput(int id, Process process) {
 		String prefix = "[worker " + id + " pid " + process.pid() + "] ";
-		Thread.ofVirtual().name("worker-" + id + "-output").start(() -> {
-			try (BufferedReader reader = new BufferedReader(
-					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = reader.readLine()) != null) {
-					this.out.println(prefix + line);
-				}
-			}
-			catch (IOException ex) {
-				// The worker is gone: its output ends with it.
-			}
-		});
+		JvmProcess worker = new JvmProcess(process, new AtomicReference<>());
+		WorkerOutput copier = new WorkerOutput(process.getInputStream(), (line) -> this.out.println(prefix + line),
+				(warning) -> this.out.println("[master] worker " + id + " (pid " + process.pid() + "): " + warning),
+				process::isAlive, worker.outputUnread()::set);
+		try {
+			Thread.ofVirtual().name("worker-" + id + "-output").start(copier);
+		}
+		catch (Throwable ex) {
+			worker.outputUnread().set("its output could not be read (" + ex + ")");
+		}
+		return worker;
 	}
 
 	/**
 	 * A worker JVM's process.
 	 */
-	private record JvmProcess(Process process) implements WorkerProcess {
+	private record JvmProcess(Process process, AtomicReference<String> outputUnread) implements WorkerProcess {
+
+		@Override
+		public Optional<String> unreadOutput() {
+			return Optional.ofNullable(this.outputUnread.get());
+		}
 
 		@Override
 		public long pid() {

@@ -143,6 +143,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 			checks.range("concurrency.multi-jvm.max-requests-jitter", settings.getMaxRequestsJitter(), 0, 0,
 					"0 while concurrency.multi-jvm.max-requests is 0 (jitter only spreads recycling out)");
 		}
+		WorkerJvmOptions.check(settings.getJvmArgs(), environment, checks);
 		HeapLimit.check(settings.getMaxHeapAfterGc(), environment, checks);
 		ForwardingSettings.check(settings, environment, checks);
 		ConcurrencySettings worker = WORKER_MODELS.contains(settings.getWorkerModel().value())

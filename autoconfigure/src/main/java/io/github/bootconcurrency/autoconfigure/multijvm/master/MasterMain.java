@@ -2,6 +2,7 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -35,6 +36,8 @@ public final class MasterMain {
 	 * @param application the application, for reading the configuration again on reload
 	 * @throws io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException
 	 * if the configuration cannot be used; nothing was started then
+	 * @throws UnshareableJvmOptionsException if the master runs with a JVM option that
+	 * its workers cannot share, such as a fixed JMX port; nothing was started then
 	 * @throws ProxyBalancerUnavailableException if the proxy balancer is chosen and
 	 * Undertow is not on the class path; nothing was started then
 	 * @throws io.github.bootconcurrency.autoconfigure.admission.AdaptiveLimitUnavailableException
@@ -48,19 +51,37 @@ public final class MasterMain {
 		AdaptiveLimitRequirement.checkWorkers(config.settings().getWorkerModel(), environment,
 				application.getClassLoader());
 		PrintStream out = System.out;
-		int status;
+		WorkerLaunch launch;
 		try {
-			status = serve(config, () -> MasterConfig.load(ConfigurationRereader.reread(environment, application)),
-					out);
+			launch = WorkerLaunch.ofCurrentProcess();
 		}
 		catch (Throwable ex) {
-			out.println("[master] The master could not run:\n" + FailureDescription.of(ex).indent(2).stripTrailing());
-			status = Arbiter.MASTER_ERROR;
+			System.exit(failed(out, ex));
+			return;
+		}
+		// Before anything is bound: every worker would fail to boot with it.
+		List<String> unshareable = launch.unshareableOptions();
+		if (!unshareable.isEmpty()) {
+			throw new UnshareableJvmOptionsException(unshareable);
+		}
+		int status;
+		try {
+			status = serve(config, launch,
+					() -> MasterConfig.load(ConfigurationRereader.reread(environment, application)), out);
+		}
+		catch (Throwable ex) {
+			status = failed(out, ex);
 		}
 		System.exit(status);
 	}
 
-	private static int serve(MasterConfig config, Supplier<MasterConfig> reloader, PrintStream out) throws IOException {
+	private static int failed(PrintStream out, Throwable ex) {
+		out.println("[master] The master could not run:\n" + FailureDescription.of(ex).indent(2).stripTrailing());
+		return Arbiter.MASTER_ERROR;
+	}
+
+	private static int serve(MasterConfig config, WorkerLaunch launch, Supplier<MasterConfig> reloader, PrintStream out)
+			throws IOException {
 		Pidfile pidfile = new Pidfile(config.settings().getPidfile(), out);
 		// Before anything is bound: a second master names the first rather than a port
 		// in use.
@@ -78,8 +99,8 @@ public final class MasterMain {
 		ExecutorService offLoop = Executors
 			.newSingleThreadExecutor(Thread.ofVirtual().name("multi-jvm-master-off-loop").factory());
 		try {
-			WorkerLauncher launcher = new JvmWorkerLauncher(WorkerLaunch.ofCurrentProcess(), channel.socket(),
-					balancer.inheritsSocket(), out, argumentFiles, forwardingSecret);
+			WorkerLauncher launcher = new JvmWorkerLauncher(launch, channel.socket(), balancer.inheritsSocket(), out,
+					argumentFiles, forwardingSecret);
 			Arbiter arbiter = new Arbiter(config, reloader, launcher, balancer, new MonotonicClock(), offLoop, out);
 			balancer.start();
 			pidfile.write();

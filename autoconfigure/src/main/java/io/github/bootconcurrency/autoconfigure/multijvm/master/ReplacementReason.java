@@ -36,6 +36,11 @@ enum ReplacementReason {
 	REQUEST_STUCK,
 
 	/**
+	 * The worker's output could no longer be read: its writes would block, or fail.
+	 */
+	OUTPUT_UNREAD,
+
+	/**
 	 * The configuration was reloaded.
 	 */
 	RELOAD,

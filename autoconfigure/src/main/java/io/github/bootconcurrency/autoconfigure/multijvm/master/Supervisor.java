@@ -17,10 +17,10 @@ import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
  * that served its {@code max-requests}, one whose heap stayed over
  * {@code max-heap-after-gc} for {@link HeapLimit#SAMPLES} collections in a row, and one
  * with a request that ignored the interrupt at its deadline and still runs, past
- * {@code request-timeout} plus {@code graceful-timeout}. The last three are queued for a
- * surge-first replacement, as a reload queues every worker; the stuck one drains for
- * {@code graceful-timeout} before it is killed (as uWSGI's harakiri kills its worker), so
- * that its other requests end.
+ * {@code request-timeout} plus {@code graceful-timeout}, and one whose output can no
+ * longer be read. The last four are queued for a surge-first replacement, as a reload
+ * queues every worker; the stuck one drains for {@code graceful-timeout} before it is
+ * killed (as uWSGI's harakiri kills its worker), so that its other requests end.
  *
  * <p>
  * A hung worker cannot drain: it leaves the balancer at once, its threads are dumped off
@@ -132,6 +132,11 @@ final class Supervisor {
 							+ " collections in a row (max-heap-after-gc: " + worker.heapLimit()
 							+ ((worker.heapLimit().bytes() > 0) ? "" : " = " + megabytes(worker.heapLimitBytes()))
 							+ "): replacing it");
+				}
+				else if (worker.process().unreadOutput().isPresent()
+						&& this.rollout.recycle(worker, ReplacementReason.OUTPUT_UNREAD) && worker.dueForRecycling()) {
+					log(worker + ": " + worker.process().unreadOutput().get() + ": replacing it ("
+							+ ReplacementReason.OUTPUT_UNREAD.value() + ")");
 				}
 				else if (stuckTooLong(worker, config) && this.rollout.recycle(worker, ReplacementReason.REQUEST_STUCK)
 						&& worker.dueForRecycling()) {

@@ -166,6 +166,21 @@ final class WorkerLaunch {
 				+ "given two does not start: workers keep the environment's choice");
 	}
 
+	/**
+	 * Return why workers cannot run with some of the master's JVM options, those of its
+	 * command line and those they inherit through the environment, each naming the option
+	 * and where it comes from.
+	 * @return the reasons, or none
+	 */
+	List<String> unshareableOptions() {
+		List<String> reasons = new ArrayList<>();
+		WorkerJvmOptions.unshareable(this.jvmOptions)
+			.forEach((reason) -> reasons.add("on the master's command line: " + reason));
+		WorkerJvmOptions.unshareable(WorkerJvmOptions.split(this.inheritedOptions))
+			.forEach((reason) -> reasons.add("in JAVA_TOOL_OPTIONS or JDK_JAVA_OPTIONS: " + reason));
+		return reasons;
+	}
+
 	private static boolean choosesCollector(String option) {
 		return COLLECTOR.matcher(option).matches();
 	}
@@ -183,6 +198,19 @@ final class WorkerLaunch {
 	 * @return the command
 	 */
 	List<String> command(List<String> jvmArgs, List<String> workerArguments) {
+		return command(0, jvmArgs, workerArguments);
+	}
+
+	/**
+	 * Return the command that starts one worker, with the files its JVM options name made
+	 * its own (see {@link WorkerJvmOptions}).
+	 * @param workerId the worker's id, or 0 to leave file names as they are
+	 * @param jvmArgs JVM options to add after the master's own, so that they win
+	 * @param workerArguments arguments that make the process a worker, appended last so
+	 * that they win
+	 * @return the command
+	 */
+	List<String> command(int workerId, List<String> jvmArgs, List<String> workerArguments) {
 		List<String> command = new ArrayList<>();
 		command.add(this.java);
 		command.addAll(this.argumentFiles);
@@ -191,10 +219,12 @@ final class WorkerLaunch {
 		boolean argsChooseCollector = jvmArgs.stream().anyMatch(WorkerLaunch::choosesCollector);
 		this.jvmOptions.stream()
 			.filter((option) -> !(argsChooseCollector && choosesCollector(option)))
+			.map((option) -> (workerId > 0) ? WorkerJvmOptions.forWorker(option, workerId) : option)
 			.forEach(command::add);
 		boolean environmentChoosesCollector = COLLECTOR.matcher(this.inheritedOptions).find();
 		jvmArgs.stream()
 			.filter((option) -> !(environmentChoosesCollector && choosesCollector(option)))
+			.map((option) -> (workerId > 0) ? WorkerJvmOptions.forWorker(option, workerId) : option)
 			.forEach(command::add);
 		command.addAll(this.main);
 		// A key given twice on the command line binds as "a,b": drop the master's own

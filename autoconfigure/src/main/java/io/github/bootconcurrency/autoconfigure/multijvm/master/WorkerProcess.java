@@ -1,6 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * A worker's operating-system process, as the master's loop drives it. Every method
@@ -39,5 +40,14 @@ interface WorkerProcess {
 	 * @throws IOException if the signal cannot be sent
 	 */
 	void dumpThreads() throws IOException;
+
+	/**
+	 * Return why the process's output can no longer be read, if it cannot: the process
+	 * then runs on with every write failing, and is to be replaced.
+	 * @return the reason, or empty while its output is read
+	 */
+	default Optional<String> unreadOutput() {
+		return Optional.empty();
+	}
 
 }

@@ -242,4 +242,25 @@ class ArbiterSupervisionTests extends ArbiterHarness {
 		}
 	}
 
+	@Test
+	void aWorkerWhoseOutputCannotBeReadIsReplacedSurgeFirstOnceWithTheReason() {
+		start();
+		FakeWorkers.Process unread = readyWorker();
+		unread.unreadOutput = "its output cannot be read any more (java.lang.StackOverflowError)";
+		steps(3);
+		assertThat(log()).contains(": its output cannot be read any more (java.lang.StackOverflowError): replacing it "
+				+ "(output-unread)");
+		assertThat(log().split("output-unread", -1)).as("logged once").hasSize(2);
+		assertThat(this.launcher.launched).as("its successor first").hasSize(2);
+		assertThat(unread.signals).isEmpty();
+		FakeWorkers.Process successor = this.launcher.last();
+		ready(successor);
+		steps(2);
+		assertThat(unread.signals).containsExactly("TERM");
+		assertThat(this.balancer.serving).containsExactly(successor.id);
+		unread.exit(0);
+		steps(1);
+		assertThat(this.arbiter.view().counters().replacements()).containsEntry("output-unread", 1L);
+	}
+
 }

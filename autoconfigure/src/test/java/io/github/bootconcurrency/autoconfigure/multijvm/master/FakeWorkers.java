@@ -7,6 +7,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -52,6 +53,8 @@ final class FakeWorkers {
 		IOException failDump;
 
 		boolean survivesKill;
+
+		volatile String unreadOutput;
 
 		Process(long pid, int id) {
 			this.pid = pid;
@@ -103,6 +106,11 @@ final class FakeWorkers {
 				throw this.failDump;
 			}
 			this.signals.add("QUIT");
+		}
+
+		@Override
+		public Optional<String> unreadOutput() {
+			return Optional.ofNullable(this.unreadOutput);
 		}
 
 		void exit(int status) {

@@ -112,4 +112,23 @@ class MasterConfigReloadTests {
 			}));
 	}
 
+	@Test
+	void rereadingSeesWhatOnlyTheStartupPostProcessorsSeeSuchAsSpringApplicationJson() {
+		StandardEnvironment original = new StandardEnvironment();
+		original.getPropertySources()
+			.addFirst(new SimpleCommandLinePropertySource("--spring.application.json={\"concurrency\":{\"multi-jvm\":"
+					+ "{\"workers\":3,\"worker-model\":\"virtual\",\"jvm-args\":[\"-Dmarker=x\"]}}}"));
+		SpringApplication application = new SpringApplication(MasterConfigReloadTests.class);
+		MasterConfig reread = MasterConfig.load(ConfigurationRereader.reread(original, application));
+		assertThat(reread.workers()).isEqualTo(3);
+		assertThat(reread.workerArguments()).contains("--concurrency.model=virtual");
+		assertThat(reread.settings().getJvmArgs()).containsExactly("-Dmarker=x");
+	}
+
+	@Test
+	void theMastersOwnPostProcessorIsTheOneLeftOut() throws Exception {
+		assertThat(Class.forName(ConfigurationRereader.MASTER_TAKEOVER))
+			.isAssignableTo(org.springframework.boot.EnvironmentPostProcessor.class);
+	}
+
 }
