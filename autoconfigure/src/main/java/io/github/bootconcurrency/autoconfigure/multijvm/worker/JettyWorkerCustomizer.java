@@ -26,11 +26,14 @@ class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJe
 
 	private final ForwardedAllowIps forwardedAllowIps;
 
-	JettyWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation,
-			ForwardedAllowIps forwardedAllowIps) {
+	private final Drain drain;
+
+	JettyWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation, ForwardedAllowIps forwardedAllowIps,
+			Drain drain) {
 		this.worker = worker;
 		this.translation = translation;
 		this.forwardedAllowIps = forwardedAllowIps;
+		this.drain = drain;
 	}
 
 	@Override
@@ -48,6 +51,7 @@ class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJe
 			for (Connector connector : server.getConnectors()) {
 				if (connector instanceof ServerConnector serverConnector) {
 					serverConnector.setInheritChannel(true);
+					this.drain.addConnector(() -> serverConnector.getConnectedEndPoints().size());
 				}
 				ForwardedHeadersCustomizer forwarded = new ForwardedHeadersCustomizer(this.forwardedAllowIps);
 				for (ConnectionFactory factory : connector.getConnectionFactories()) {

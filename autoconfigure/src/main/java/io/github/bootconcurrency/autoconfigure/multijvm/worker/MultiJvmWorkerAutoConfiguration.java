@@ -1,5 +1,6 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
@@ -63,8 +64,30 @@ public final class MultiJvmWorkerAutoConfiguration {
 	}
 
 	@Bean
-	static InheritedSocketCloser multiJvmInheritedSocketCloser() {
-		return new InheritedSocketCloser();
+	static Drain multiJvmDrain() {
+		return new Drain();
+	}
+
+	/**
+	 * The closer of the shared socket, whose drain takes half of a shutdown phase at
+	 * most: the other half is left to the server's own graceful shutdown.
+	 */
+	@Bean
+	static InheritedSocketCloser multiJvmInheritedSocketCloser(Drain multiJvmDrain, Environment environment) {
+		Duration phase = Binder.get(environment)
+			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+			.orElse(Duration.ofSeconds(30));
+		return new InheritedSocketCloser(multiJvmDrain, phase.dividedBy(2));
+	}
+
+	@Bean
+	FilterRegistrationBean<DrainFilter> multiJvmDrainFilter(Drain multiJvmDrain, WorkerEnvironment worker) {
+		FilterRegistrationBean<DrainFilter> registration = new FilterRegistrationBean<>(new DrainFilter(multiJvmDrain));
+		registration.setName("multiJvmDrainFilter");
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		// Behind the proxy, the master drains a worker itself.
+		registration.setEnabled(worker.inheritChannel());
+		return registration;
 	}
 
 	/**
@@ -87,8 +110,9 @@ public final class MultiJvmWorkerAutoConfiguration {
 
 		@Bean
 		TomcatWorkerCustomizer multiJvmTomcatWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation,
-				Environment environment) {
-			return new TomcatWorkerCustomizer(worker, translation, forwardedAllowIps(worker, environment));
+				Environment environment, Drain multiJvmDrain) {
+			return new TomcatWorkerCustomizer(worker, translation, forwardedAllowIps(worker, environment),
+					multiJvmDrain);
 		}
 
 	}
@@ -99,8 +123,9 @@ public final class MultiJvmWorkerAutoConfiguration {
 
 		@Bean
 		JettyWorkerCustomizer multiJvmJettyWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation,
-				Environment environment) {
-			return new JettyWorkerCustomizer(worker, translation, forwardedAllowIps(worker, environment));
+				Environment environment, Drain multiJvmDrain) {
+			return new JettyWorkerCustomizer(worker, translation, forwardedAllowIps(worker, environment),
+					multiJvmDrain);
 		}
 
 	}

@@ -8,6 +8,7 @@ import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 
 import org.apache.catalina.Valve;
+import org.apache.coyote.AbstractProtocol;
 
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
@@ -27,11 +28,14 @@ class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableT
 
 	private final ForwardedAllowIps forwardedAllowIps;
 
-	TomcatWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation,
-			ForwardedAllowIps forwardedAllowIps) {
+	private final Drain drain;
+
+	TomcatWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation, ForwardedAllowIps forwardedAllowIps,
+			Drain drain) {
 		this.worker = worker;
 		this.translation = translation;
 		this.forwardedAllowIps = forwardedAllowIps;
+		this.drain = drain;
 	}
 
 	@Override
@@ -50,6 +54,8 @@ class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableT
 					throw new IllegalStateException("Tomcat's " + connector.getProtocolHandler().getClass().getName()
 							+ " cannot accept on an inherited socket: use concurrency.multi-jvm.balancer=proxy");
 				}
+				this.drain.addConnector(() -> (connector.getProtocolHandler() instanceof AbstractProtocol<?> protocol)
+						? protocol.getConnectionCount() : 0);
 			});
 			this.translation.record("tomcat", "useInheritedChannel", true);
 			// First in the engine, before any valve that reads the headers.
