@@ -69,15 +69,19 @@ public final class MultiJvmWorkerAutoConfiguration {
 	}
 
 	/**
-	 * The closer of the shared socket, whose drain takes half of a shutdown phase at
-	 * most: the other half is left to the server's own graceful shutdown.
+	 * The closer of the shared socket, whose drain takes half of a shutdown phase, and
+	 * half of the time the master gives a stopping worker, at most: the other half is
+	 * left to the server's own graceful shutdown.
 	 */
 	@Bean
 	static InheritedSocketCloser multiJvmInheritedSocketCloser(Drain multiJvmDrain, Environment environment) {
-		Duration phase = Binder.get(environment)
-			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+		Binder binder = Binder.get(environment);
+		Duration phase = binder.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
 			.orElse(Duration.ofSeconds(30));
-		return new InheritedSocketCloser(multiJvmDrain, phase.dividedBy(2));
+		Duration graceful = binder.bind("concurrency.multi-jvm.graceful-timeout", Duration.class)
+			.orElse(Duration.ofSeconds(30));
+		Duration shorter = (phase.compareTo(graceful) < 0) ? phase : graceful;
+		return new InheritedSocketCloser(multiJvmDrain, shorter.dividedBy(2));
 	}
 
 	@Bean
