@@ -285,8 +285,10 @@ public class ConcurrencyProperties {
 		/**
 		 * How requests reach the workers: 'proxy' (the master proxies them) or
 		 * 'shared-socket' (the workers accept on the master's socket). Defaults to
-		 * 'shared-socket' where it works (Linux or macOS, on Java 22 or later), which
-		 * costs the master nothing per request, and to 'proxy' elsewhere.
+		 * 'proxy', which retries on another worker a request that a crashed worker never
+		 * answered; 'shared-socket' (Linux or macOS, on Java 22 or later) costs the
+		 * master nothing per request, but loses the requests on a crashed worker's
+		 * connections.
 		 */
 		private Balancer balancer;
 

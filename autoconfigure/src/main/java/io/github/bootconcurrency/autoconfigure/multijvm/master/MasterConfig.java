@@ -59,6 +59,12 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	 */
 	static final int MAX_WORKERS = 256;
 
+	/**
+	 * What {@code shared-socket} costs, in the master's start line when it is chosen.
+	 */
+	static final String SHARED_SOCKET_TRADE_OFF = "an opt-in: no hop through the master, but a worker that crashes"
+			+ " loses the requests on its connections, which the default proxy balancer retries on another worker";
+
 	private static final List<String> WORKER_MODELS = List.of("platform", "virtual");
 
 	/**
@@ -108,7 +114,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 					"concurrency.multi-jvm.worker-model", settings.getWorkerModel().value(), "platform, virtual"));
 		}
 		Optional<String> unsupported = sharedSocketUnsupported;
-		String balancerReason = chooseBalancer(settings, environment, unsupported);
+		String balancerReason = chooseBalancer(settings, environment);
 		if (settings.getBalancer() == Balancer.SHARED_SOCKET && unsupported.isPresent()) {
 			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, "concurrency.multi-jvm.balancer"),
 					"concurrency.multi-jvm.balancer", "shared-socket",
@@ -223,23 +229,22 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	}
 
 	/**
-	 * Fill in the balancer when none is set: the one that costs the master nothing per
-	 * request where it works, the proxy elsewhere.
+	 * Fill in the balancer when none is set: the proxy, which keeps multi-jvm's
+	 * guarantees on every OS and JDK. {@code shared-socket} is faster, but only the proxy
+	 * can retry on another worker a request that a crashed worker never answered, so it
+	 * is an opt-in whose cost is stated at startup.
 	 * @return why the balancer in force was chosen
 	 */
-	private static String chooseBalancer(MultiJvm settings, ConfigurableEnvironment environment,
-			Optional<String> sharedSocketUnsupported) {
+	private static String chooseBalancer(MultiJvm settings, ConfigurableEnvironment environment) {
 		if (settings.getBalancer() != null) {
 			ConfiguredValue set = ConfiguredValue.find(environment, "concurrency.multi-jvm.balancer");
-			return (set != null) ? set.describe() : "concurrency.multi-jvm.balancer";
-		}
-		if (sharedSocketUnsupported.isEmpty()) {
-			settings.setBalancer(Balancer.SHARED_SOCKET);
-			return "the default on Linux and macOS with Java 22 or later: the workers accept on the master's"
-					+ " socket, with no hop through the master";
+			String origin = (set != null) ? set.describe() : "concurrency.multi-jvm.balancer";
+			return (settings.getBalancer() == Balancer.SHARED_SOCKET) ? origin + "; " + SHARED_SOCKET_TRADE_OFF
+					: origin;
 		}
 		settings.setBalancer(Balancer.PROXY);
-		return "the default here, as shared-socket is not available: " + sharedSocketUnsupported.get();
+		return "the default: the master retries on another worker a request that a crashed worker never answered;"
+				+ " concurrency.multi-jvm.balancer=shared-socket saves the hop through the master, not that request";
 	}
 
 	/**

@@ -6,9 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown at startup when the multi-jvm master is to proxy requests
- * ({@code concurrency.multi-jvm.balancer=proxy}, the default where shared-socket is not
- * available) and Undertow, which the proxy is built on and which the starter leaves
- * optional, is not on the class path. Nothing was started then.
+ * ({@code concurrency.multi-jvm.balancer=proxy}, the default) and Undertow, which the
+ * proxy is built on and which the starter leaves optional, is not on the class path.
+ * Nothing was started then.
  */
 public class ProxyBalancerUnavailableException extends RuntimeException {
 

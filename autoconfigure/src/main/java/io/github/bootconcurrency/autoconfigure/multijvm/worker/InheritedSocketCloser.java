@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -34,6 +35,21 @@ final class InheritedSocketCloser implements ApplicationListener<ContextClosedEv
 
 	private static final Log logger = LogFactory.getLog(InheritedSocketCloser.class);
 
+	private final Drain drain;
+
+	private final Duration drainBound;
+
+	/**
+	 * Create a closer.
+	 * @param drain the worker's drain, begun as the socket closes
+	 * @param drainBound how long the worker waits at most for its clients to close their
+	 * connections, before its server's own shutdown
+	 */
+	InheritedSocketCloser(Drain drain, Duration drainBound) {
+		this.drain = drain;
+		this.drainBound = drainBound;
+	}
+
 	private static final String NATIVE = "io.github.bootconcurrency.autoconfigure.multijvm.worker.NativeStandardStreams";
 
 	@Override
@@ -41,15 +57,36 @@ final class InheritedSocketCloser implements ApplicationListener<ContextClosedEv
 		try {
 			Channel inherited = System.inheritedChannel();
 			if (inherited instanceof ServerSocketChannel listening && listening.isOpen()) {
+				// Before the close: whatever this worker answers from now on closes its
+				// connection.
+				this.drain.begin();
 				closeKeepingOutput(listening);
 				// The moment this worker takes no new connection: operators and tests
 				// can tell a drain apart from a crash by it.
 				logger.info("This worker closed its copy of the shared listening socket: new connections go to"
-						+ " the other workers, and those it accepted finish");
+						+ " the other workers, and those it accepted finish, each answer with 'Connection: close'");
+				awaitClients();
 			}
 		}
 		catch (IOException ex) {
 			logger.debug("Could not close the inherited listening socket", ex);
+		}
+	}
+
+	/**
+	 * Wait, before the server's own graceful shutdown pauses it, for the clients of this
+	 * worker's kept-alive connections to have been told to close them and closed them.
+	 */
+	private void awaitClients() {
+		try {
+			long open = this.drain.awaitConnectionsClosed(this.drainBound);
+			if (open > 0) {
+				logger.info(open + " connection(s) sent no request within " + this.drainBound
+						+ " of the drain: the server closes them now");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -25,10 +25,14 @@ class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJe
 
 	private final WorkerForwarding forwarding;
 
-	JettyWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation, WorkerForwarding forwarding) {
+	private final Drain drain;
+
+	JettyWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation, WorkerForwarding forwarding,
+			Drain drain) {
 		this.worker = worker;
 		this.translation = translation;
 		this.forwarding = forwarding;
+		this.drain = drain;
 	}
 
 	@Override
@@ -45,6 +49,7 @@ class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJe
 		for (Connector connector : server.getConnectors()) {
 			if (this.worker.inheritChannel() && connector instanceof ServerConnector serverConnector) {
 				serverConnector.setInheritChannel(true);
+				this.drain.addConnector(() -> serverConnector.getConnectedEndPoints().size());
 			}
 			ForwardedHeadersCustomizer forwarded = new ForwardedHeadersCustomizer(this.forwarding);
 			for (ConnectionFactory factory : connector.getConnectionFactories()) {

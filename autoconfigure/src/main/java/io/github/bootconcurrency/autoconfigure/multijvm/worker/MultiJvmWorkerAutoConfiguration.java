@@ -1,5 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
+import java.time.Duration;
+
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
@@ -11,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -57,8 +60,34 @@ public final class MultiJvmWorkerAutoConfiguration {
 	}
 
 	@Bean
-	static InheritedSocketCloser multiJvmInheritedSocketCloser() {
-		return new InheritedSocketCloser();
+	static Drain multiJvmDrain() {
+		return new Drain();
+	}
+
+	/**
+	 * The closer of the shared socket, whose drain takes half of a shutdown phase, and
+	 * half of the time the master gives a stopping worker, at most: the other half is
+	 * left to the server's own graceful shutdown.
+	 */
+	@Bean
+	static InheritedSocketCloser multiJvmInheritedSocketCloser(Drain multiJvmDrain, Environment environment) {
+		Binder binder = Binder.get(environment);
+		Duration phase = binder.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+			.orElse(Duration.ofSeconds(30));
+		Duration graceful = binder.bind("concurrency.multi-jvm.graceful-timeout", Duration.class)
+			.orElse(Duration.ofSeconds(30));
+		Duration shorter = (phase.compareTo(graceful) < 0) ? phase : graceful;
+		return new InheritedSocketCloser(multiJvmDrain, shorter.dividedBy(2));
+	}
+
+	@Bean
+	FilterRegistrationBean<DrainFilter> multiJvmDrainFilter(Drain multiJvmDrain, WorkerEnvironment worker) {
+		FilterRegistrationBean<DrainFilter> registration = new FilterRegistrationBean<>(new DrainFilter(multiJvmDrain));
+		registration.setName("multiJvmDrainFilter");
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		// Behind the proxy, the master drains a worker itself.
+		registration.setEnabled(worker.inheritChannel());
+		return registration;
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -67,8 +96,9 @@ public final class MultiJvmWorkerAutoConfiguration {
 
 		@Bean
 		TomcatWorkerCustomizer multiJvmTomcatWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation,
-				Environment environment) {
-			return new TomcatWorkerCustomizer(worker, translation, WorkerForwarding.of(worker, environment));
+				Environment environment, Drain multiJvmDrain) {
+			return new TomcatWorkerCustomizer(worker, translation, WorkerForwarding.of(worker, environment),
+					multiJvmDrain);
 		}
 
 	}
@@ -79,8 +109,9 @@ public final class MultiJvmWorkerAutoConfiguration {
 
 		@Bean
 		JettyWorkerCustomizer multiJvmJettyWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation,
-				Environment environment) {
-			return new JettyWorkerCustomizer(worker, translation, WorkerForwarding.of(worker, environment));
+				Environment environment, Drain multiJvmDrain) {
+			return new JettyWorkerCustomizer(worker, translation, WorkerForwarding.of(worker, environment),
+					multiJvmDrain);
 		}
 
 	}

@@ -7,6 +7,7 @@ import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 
 import org.apache.catalina.Valve;
+import org.apache.coyote.AbstractProtocol;
 
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
@@ -26,10 +27,14 @@ class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableT
 
 	private final WorkerForwarding forwarding;
 
-	TomcatWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation, WorkerForwarding forwarding) {
+	private final Drain drain;
+
+	TomcatWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation, WorkerForwarding forwarding,
+			Drain drain) {
 		this.worker = worker;
 		this.translation = translation;
 		this.forwarding = forwarding;
+		this.drain = drain;
 	}
 
 	@Override
@@ -48,6 +53,8 @@ class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableT
 					throw new IllegalStateException("Tomcat's " + connector.getProtocolHandler().getClass().getName()
 							+ " cannot accept on an inherited socket: use concurrency.multi-jvm.balancer=proxy");
 				}
+				this.drain.addConnector(() -> (connector.getProtocolHandler() instanceof AbstractProtocol<?> protocol)
+						? protocol.getConnectionCount() : 0);
 			});
 			this.translation.record("tomcat", "useInheritedChannel", true);
 		}

@@ -161,19 +161,32 @@ class MasterConfigTests {
 	}
 
 	@Test
-	void theBalancerDefaultsToSharedSocketWhereItWorksAndSaysWhy() {
+	void theBalancerDefaultsToTheProxyWhereSharedSocketWorksTooAndSaysWhy() {
+		// shared-socket loses the requests on a crashed worker's connections, which the
+		// proxy retries: the default keeps multi-jvm's guarantees.
 		MasterConfig config = MasterConfig.load(new MockEnvironment(), Optional.empty());
-		assertThat(config.balancerName()).isEqualTo("shared-socket");
-		assertThat(config.balancerReason()).startsWith("the default on Linux and macOS with Java 22 or later");
+		assertThat(config.balancerName()).isEqualTo("proxy");
+		assertThat(config.balancerReason()).startsWith("the default: ")
+			.contains("concurrency.multi-jvm.balancer=shared-socket");
 	}
 
 	@Test
-	void theBalancerDefaultsToTheProxyWhereSharedSocketIsNotAvailableAndSaysWhy() {
+	void theBalancerDefaultsToTheProxyWhereSharedSocketIsNotAvailable() {
 		MasterConfig config = MasterConfig.load(new MockEnvironment(),
 				Optional.of("it works on Linux and macOS only, and this OS is Windows 11"));
 		assertThat(config.balancerName()).isEqualTo("proxy");
-		assertThat(config.balancerReason()).isEqualTo("the default here, as shared-socket is not available: it"
-				+ " works on Linux and macOS only, and this OS is Windows 11");
+		assertThat(config.balancerReason()).startsWith("the default: ");
+	}
+
+	@Test
+	void sharedSocketSetByTheUserStatesItsTradeOffAtStartup() {
+		MasterConfig config = MasterConfig.load(
+				new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "shared-socket"),
+				Optional.empty());
+		assertThat(config.balancerName()).isEqualTo("shared-socket");
+		assertThat(config.balancerReason()).startsWith("concurrency.multi-jvm.balancer=shared-socket")
+			.contains("a worker that crashes loses the requests on its connections")
+			.doesNotContain("\n");
 	}
 
 	@Test

@@ -38,22 +38,13 @@ class ProxyBalancerRequirementTests {
 	}
 
 	@Test
-	void theProxyChosenByDefaultWhereSharedSocketIsNotAvailableIsCheckedToo() {
-		MockEnvironment environment = new MockEnvironment();
-		MasterConfig config = MasterConfig.load(environment, Optional.of("it needs Java 22 or later"));
-		assertThatExceptionOfType(ProxyBalancerUnavailableException.class)
-			.isThrownBy(() -> ProxyBalancerRequirement.check(config, environment, WITHOUT_UNDERTOW))
-			.satisfies((failure) -> assertThat(failure.getBalancerSetting())
-				.isEqualTo("proxy, the default here, as shared-socket is not available: it needs Java 22 or later"
-						+ " (concurrency.multi-jvm.balancer is not set)"));
-	}
-
-	@Test
-	void sharedSocketChosenByDefaultNeedsNoUndertow() {
+	void theProxyChosenByDefaultIsCheckedToo() {
 		MockEnvironment environment = new MockEnvironment();
 		MasterConfig config = MasterConfig.load(environment, Optional.empty());
-		assertThat(config.balancerName()).isEqualTo("shared-socket");
-		assertThatNoException().isThrownBy(() -> ProxyBalancerRequirement.check(config, environment, WITHOUT_UNDERTOW));
+		assertThatExceptionOfType(ProxyBalancerUnavailableException.class)
+			.isThrownBy(() -> ProxyBalancerRequirement.check(config, environment, WITHOUT_UNDERTOW))
+			.satisfies((failure) -> assertThat(failure.getBalancerSetting()).startsWith("proxy, the default: ")
+				.endsWith(" (concurrency.multi-jvm.balancer is not set)"));
 	}
 
 	@Test
