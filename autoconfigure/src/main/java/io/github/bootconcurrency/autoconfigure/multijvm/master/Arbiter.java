@@ -438,6 +438,9 @@ final class Arbiter implements MasterChannel.Master {
 			this.rollout.abandonedBy(this.generation).ifPresent((previous) -> abandonReload(ex.getMessage(), previous));
 			this.launches.failed(ex, this.registry.activeCount(), now).ifPresent((why) -> beginStop(BOOT_ERROR, why));
 		}
+		catch (IllegalStateException ex) {
+			bootFailed(ex.getMessage(), now);
+		}
 	}
 
 	private void beginStop(int status, String why) {

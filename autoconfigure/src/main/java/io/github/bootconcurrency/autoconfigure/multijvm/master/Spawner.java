@@ -34,8 +34,9 @@ final class Spawner {
 	 * @param generation the reload generation it belongs to
 	 * @param now the time
 	 * @return the worker, registered
-	 * @throws IOException if it cannot be started, whatever the launcher threw, saying
-	 * which worker
+	 * @throws IOException if the launcher could not start it (the master's environment
+	 * failing), saying which worker
+	 * @throws IllegalStateException if the launcher failed otherwise, saying which worker
 	 */
 	Worker spawn(int slot, MasterConfig config, int generation, Instant now) throws IOException {
 		int id = this.registry.nextId();
@@ -46,8 +47,12 @@ final class Spawner {
 		try {
 			process = this.launcher.launch(id, token, config);
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (IOException ex) {
 			throw new IOException("Could not start worker " + id + ": " + ex, ex);
+		}
+		catch (RuntimeException ex) {
+			// Not the master's environment but a fault that every attempt meets again.
+			throw new IllegalStateException("Could not start worker " + id + ": " + ex, ex);
 		}
 		int max = config.settings().getMaxRequests();
 		// In long arithmetic: the largest jitter allowed would overflow an int bound.

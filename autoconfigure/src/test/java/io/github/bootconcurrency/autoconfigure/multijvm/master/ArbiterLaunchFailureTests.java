@@ -158,4 +158,25 @@ class ArbiterLaunchFailureTests extends ArbiterHarness {
 				+ " times in a row with no worker running: stopping. Cause: java.io.IOException: Cannot run program");
 	}
 
+	@Test
+	void aLauncherThatThrowsARuntimeExceptionIsAFailedBootNotTheEnvironmentAndStopsTheMasterAfterThree() {
+		start("concurrency.multi-jvm.workers=2");
+		List<FakeWorkers.Process> workers = readyWorkers(2);
+		for (int i = 0; i < 10; i++) {
+			this.launcher.failures
+				.add(new IllegalArgumentException("a bug in the launcher, the same on every attempt"));
+		}
+		workers.get(0).exit(137);
+		OptionalInt status = OptionalInt.empty();
+		for (int steps = 0; steps < 2400 && status.isEmpty(); steps++) {
+			ready(workers.get(1));
+			status = step();
+			this.clock.advance(Duration.ofMillis(250));
+		}
+		assertThat(status).as("not retried for ever: %s", log()).hasValue(Arbiter.BOOT_ERROR);
+		assertThat(this.launcher.attempts).isEqualTo(2 + 3);
+		assertThat(log()).contains("java.lang.IllegalArgumentException: a bug in the launcher")
+			.doesNotContain("Could not start a worker");
+	}
+
 }
