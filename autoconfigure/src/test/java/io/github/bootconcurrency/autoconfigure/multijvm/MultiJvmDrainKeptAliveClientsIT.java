@@ -62,8 +62,10 @@ class MultiJvmDrainKeptAliveClientsIT {
 		assertNoneLost(balancer, clients);
 	}
 
+	// Jetty's drain is the reload's, checked above: a recycle differs only in what starts
+	// it.
 	@ParameterizedTest(name = "{0}, {1}")
-	@CsvSource({ "SHARED_SOCKET, Tomcat", "SHARED_SOCKET, Jetty", "PROXY, Tomcat" })
+	@CsvSource({ "SHARED_SOCKET, Tomcat", "PROXY, Tomcat" })
 	void maxRequestsRecyclesLoseNoRequestOfKeptAliveClients(Balancer balancer, String server) throws Exception {
 		MasterProcess master = this.masters.start(balancer, 2, exclude(server),
 				"--concurrency.multi-jvm.max-requests=1500", "--concurrency.multi-jvm.max-requests-jitter=500");
