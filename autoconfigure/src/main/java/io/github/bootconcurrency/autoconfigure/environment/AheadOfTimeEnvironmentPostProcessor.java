@@ -1,5 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.environment;
 
+import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
+import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aot.AotDetector;
@@ -11,29 +13,43 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * Stops the application, before anything else runs, when it is processed ahead of time or
- * runs with what such processing generated, native images included.
+ * Stops a {@code multi-jvm} application when it is processed ahead of time or runs with
+ * what such processing generated, native images included, before the master could take
+ * over: a master relaunches the application's JVM for each worker, which neither a native
+ * image nor a context frozen at build time can be.
  *
  * <p>
- * Ahead-of-time processing evaluates the auto-configurations' conditions once, at build
- * time: the concurrency model the build's profiles chose would be frozen into the
- * application, whatever profile it later runs with, and under {@code multi-jvm} the
- * processing itself would become a master and start workers. An environment
- * post-processor runs both while Spring AOT processes the application and when the
- * application starts, before the multi-jvm master could take over.
+ * {@code platform} and {@code virtual} are allowed: their model is fixed at build time,
+ * and checked at startup by the generated code (see {@link AheadOfTimeModel}). An
+ * environment post-processor runs both while Spring AOT processes the application and
+ * when the application starts; this one runs once the profiles' files are loaded, and
+ * before the multi-jvm master's.
  */
 class AheadOfTimeEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
 	@Override
 	public int getOrder() {
-		return Ordered.HIGHEST_PRECEDENCE;
+		// After the config data and the model's defaults, before the unknown-settings
+		// check (LOWEST_PRECEDENCE - 1) and the multi-jvm master (LOWEST_PRECEDENCE).
+		return Ordered.LOWEST_PRECEDENCE - 2;
 	}
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		String detected = detect();
-		if (detected != null) {
-			throw new AheadOfTimeUnsupportedException(detected);
+		if (detected == null) {
+			return;
+		}
+		ConcurrencyModel model;
+		try {
+			model = ModelDecision.resolve(environment).model();
+		}
+		catch (RuntimeException ex) {
+			// An invalid choice is reported by the settings, with its own analysis.
+			return;
+		}
+		if (model == ConcurrencyModel.MULTI_JVM) {
+			throw new AheadOfTimeUnsupportedException(detected, AheadOfTimeModel.describe(environment));
 		}
 	}
 
@@ -43,8 +59,8 @@ class AheadOfTimeEnvironmentPostProcessor implements EnvironmentPostProcessor, O
 	 */
 	static @Nullable String detect() {
 		if (Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING)) {
-			return "a Spring AOT build (" + AbstractAotProcessor.AOT_PROCESSING + "=true, as spring-boot:process-aot "
-					+ "and native image builds set it)";
+			return "a Spring AOT build (" + AbstractAotProcessor.AOT_PROCESSING
+					+ "=true, as spring-boot:process-aot and native image builds set it)";
 		}
 		if (NativeDetector.inNativeImage()) {
 			return "a GraalVM native image";

@@ -1,9 +1,10 @@
 package io.github.bootconcurrency.autoconfigure.environment;
 
 /**
- * Thrown at startup when the application is processed ahead of time (Spring AOT, as
- * {@code spring-boot:process-aot} and native image builds do) or runs with what such
- * processing generated: the starter works on the JVM only.
+ * Thrown at startup when a {@code multi-jvm} application is processed ahead of time
+ * (Spring AOT, as {@code spring-boot:process-aot} and native image builds do) or runs
+ * with what such processing generated: a master relaunches the application's JVM for each
+ * worker, so {@code multi-jvm} runs on the JVM only.
  */
 public class AheadOfTimeUnsupportedException extends RuntimeException {
 
@@ -13,12 +14,13 @@ public class AheadOfTimeUnsupportedException extends RuntimeException {
 	 * Create the exception.
 	 * @param detected what shows that AOT is in use, such as
 	 * {@code spring.aot.processing=true}
+	 * @param reason which settings chose {@code multi-jvm}, and where they were set
 	 */
-	public AheadOfTimeUnsupportedException(String detected) {
-		super("The concurrency starter runs on the JVM only, without ahead-of-time processing, and this is " + detected
-				+ ": it chooses the concurrency model, and under multi-jvm starts a master of worker "
-				+ "JVMs, from the active profiles when the application starts, which ahead-of-time processing "
-				+ "would freeze at build time");
+	public AheadOfTimeUnsupportedException(String detected, String reason) {
+		super("The concurrency model 'multi-jvm' (chosen by " + reason
+				+ ") runs on the JVM only, without ahead-of-time processing, and this is " + detected
+				+ ": its master starts and relaunches worker JVMs of the application, which neither code generated "
+				+ "at build time nor a native image can do");
 		this.detected = detected;
 	}
 
