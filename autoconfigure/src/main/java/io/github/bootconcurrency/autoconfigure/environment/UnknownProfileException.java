@@ -3,6 +3,8 @@ package io.github.bootconcurrency.autoconfigure.environment;
 import java.util.List;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown at startup when an active profile has no configuration, and
  * {@code fail-fast.profiles.unknown} is {@code fail}.
@@ -25,7 +27,7 @@ public class UnknownProfileException extends RuntimeException {
 	 * @param activatedBy where the active profiles were set, or {@code null} if unknown
 	 */
 	public UnknownProfileException(List<String> unknown, List<String> activeProfiles, Set<String> configured,
-			String activatedBy) {
+			@Nullable String activatedBy) {
 		super(describe(unknown, configured, activatedBy));
 		this.unknown = List.copyOf(unknown);
 		this.activeProfiles = List.copyOf(activeProfiles);

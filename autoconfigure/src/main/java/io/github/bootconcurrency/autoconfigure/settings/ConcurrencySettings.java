@@ -17,6 +17,7 @@ import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsExcepti
 import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
 import io.github.bootconcurrency.autoconfigure.validation.Violation;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
@@ -52,9 +53,9 @@ import org.springframework.core.env.Environment;
  * @param minRequestLimit under an adaptive limit, the least it may fall to and the limit
  * it starts at (it rises to {@code requestLimit} at most); {@code null} for a fixed limit
  */
-public record ConcurrencySettings(ModelDecision decision, int requestLimit, Duration queueTimeout, int maxThreads,
-		int minThreads, int backlog, int maxConnections, Duration keepAliveTimeout, Map<String, String> sources,
-		Duration requestTimeout, Integer minRequestLimit) {
+public record ConcurrencySettings(ModelDecision decision, int requestLimit, @Nullable Duration queueTimeout,
+		int maxThreads, int minThreads, int backlog, int maxConnections, Duration keepAliveTimeout,
+		Map<String, String> sources, @Nullable Duration requestTimeout, @Nullable Integer minRequestLimit) {
 
 	static final int MAX_PLATFORM_THREADS = 10_000;
 
@@ -321,7 +322,7 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 			return value;
 		}
 
-		private <T> T bindQuietly(String key, Class<T> type) {
+		private <T> @Nullable T bindQuietly(String key, Class<T> type) {
 			try {
 				return this.binder.bind(key, type).orElse(null);
 			}

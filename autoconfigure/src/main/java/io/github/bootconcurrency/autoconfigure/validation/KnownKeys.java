@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.json.JsonParserFactory;
 
@@ -100,7 +101,7 @@ final class KnownKeys {
 		return (list instanceof List<?>) ? (List<Map<String, Object>>) list : List.of();
 	}
 
-	private ConfigurationPropertyName nameUnderPrefixes(Object name) {
+	private @Nullable ConfigurationPropertyName nameUnderPrefixes(@Nullable Object name) {
 		if (!(name instanceof String text) || !ConfigurationPropertyName.isValid(text)) {
 			return null;
 		}

@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.bootconcurrency.autoconfigure.multijvm.ForwardingSecret;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 
@@ -36,7 +38,7 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 
 	private final WorkerArgumentFiles argumentFiles;
 
-	private final ForwardingSecret forwardingSecret;
+	private final @Nullable ForwardingSecret forwardingSecret;
 
 	/**
 	 * Create a launcher.
@@ -50,7 +52,7 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 	 * none
 	 */
 	JvmWorkerLauncher(WorkerLaunch launch, Path channel, boolean inheritSocket, PrintStream out,
-			WorkerArgumentFiles argumentFiles, ForwardingSecret forwardingSecret) {
+			WorkerArgumentFiles argumentFiles, @Nullable ForwardingSecret forwardingSecret) {
 		this.launch = launch;
 		this.channel = channel;
 		this.inheritSocket = inheritSocket;

@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The master's private control channel: how workers report their figures, read the
@@ -218,7 +219,7 @@ final class MasterChannel {
 	 * and a peer that sends an endless line must not fill the master's heap.
 	 * @return the line, or {@code null} if it is missing or too long
 	 */
-	private static String readLine(InputStream in) throws IOException {
+	private static @Nullable String readLine(InputStream in) throws IOException {
 		byte[] line = new byte[MAX_LINE];
 		int length = 0;
 		for (int next = in.read(); next != -1 && next != '\n'; next = in.read()) {
@@ -294,7 +295,7 @@ final class MasterChannel {
 	 * waits a quarter of a second at most between turns and runs nothing slow.
 	 * @return what the loop answered, or {@code null} if it did not in time
 	 */
-	private static <T> T awaitLoop(CompletableFuture<T> answer) {
+	private static <T> @Nullable T awaitLoop(CompletableFuture<T> answer) {
 		try {
 			return answer.get(LOOP_ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 		}

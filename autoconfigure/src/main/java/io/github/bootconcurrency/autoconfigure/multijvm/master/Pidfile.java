@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The file that holds the master's process id while it runs
  * ({@code concurrency.multi-jvm.pidfile}), as Gunicorn's {@code pidfile}.
@@ -32,7 +34,7 @@ final class Pidfile {
 	/** More than any pid and its newline: a longer file is not a pidfile. */
 	private static final int MAX_LENGTH = 32;
 
-	private final Path path;
+	private final @Nullable Path path;
 
 	private final PrintStream out;
 
@@ -45,7 +47,7 @@ final class Pidfile {
 	 * @param path the file, or {@code null} for none
 	 * @param out where a replaced stale file and a failure to remove it are reported
 	 */
-	Pidfile(Path path, PrintStream out) {
+	Pidfile(@Nullable Path path, PrintStream out) {
 		this.path = path;
 		this.out = out;
 	}
