@@ -73,8 +73,9 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 		List<String> command = this.launch.command(id, jvmArgs, config.workerArguments());
 		int prefix = this.launch.commandLinePrefix();
 		if (this.argumentFiles.createAgainIfGone()) {
-			this.out.println("[master] The directory of the workers' argument files was removed (by a /tmp cleaner?): "
-					+ "created it again");
+			MasterLog.println(this.out,
+					"The directory of the workers' argument files was removed (by a /tmp cleaner?): "
+							+ "created it again");
 		}
 		this.argumentFiles.write(argumentFile, command.subList(prefix, command.size()));
 		List<String> commandLine = new ArrayList<>(command.subList(0, prefix));
@@ -127,7 +128,7 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 		String prefix = "[worker " + id + " pid " + process.pid() + "] ";
 		JvmProcess worker = new JvmProcess(process, new AtomicReference<>());
 		WorkerOutput copier = new WorkerOutput(process.getInputStream(), (line) -> this.out.println(prefix + line),
-				(warning) -> this.out.println("[master] worker " + id + " (pid " + process.pid() + "): " + warning),
+				(warning) -> MasterLog.println(this.out, "worker " + id + " (pid " + process.pid() + "): " + warning),
 				process::isAlive, worker.outputUnread()::set);
 		try {
 			Thread.ofVirtual().name("worker-" + id + "-output").start(copier);

@@ -181,7 +181,7 @@ final class MasterChannel {
 					return;
 				}
 				if (backoffMillis == 0) {
-					this.log.println("[master] Control channel cannot accept (retrying): " + ex.getMessage());
+					MasterLog.println(this.log, "Control channel cannot accept (retrying): " + ex.getMessage());
 					this.master.submit(new Event.ChannelTrouble(true));
 				}
 				backoffMillis = Math.min(1000, Math.max(10, backoffMillis * 2));
@@ -319,7 +319,7 @@ final class MasterChannel {
 
 	private List<String> deny(String what) {
 		// Never echo the request: it may hold a token.
-		this.log.println("[master] WARNING: control channel refused " + what);
+		MasterLog.println(this.log, "WARNING: control channel refused " + what);
 		return List.of("DENIED");
 	}
 
@@ -351,7 +351,7 @@ final class MasterChannel {
 			Files.deleteIfExists(this.directory);
 		}
 		catch (IOException ex) {
-			this.log.println("[master] Could not remove " + this.directory + ": " + ex.getMessage());
+			MasterLog.println(this.log, "Could not remove " + this.directory + ": " + ex.getMessage());
 		}
 	}
 

@@ -84,9 +84,10 @@ final class Pidfile {
 				Optional<Long> stale = inspect();
 				if (stale.isPresent()) {
 					Files.deleteIfExists(this.path);
-					this.out.println("[master] Replaced the stale pidfile " + this.path + ": "
-							+ ((stale.get() == this.pid) ? "it held this master's own pid, from an earlier run"
-									: "process " + stale.get() + " that it named no longer runs a JVM"));
+					MasterLog.println(this.out,
+							"Replaced the stale pidfile " + this.path + ": "
+									+ ((stale.get() == this.pid) ? "it held this master's own pid, from an earlier run"
+											: "process " + stale.get() + " that it named no longer runs a JVM"));
 				}
 				this.written = create();
 			}
@@ -213,11 +214,11 @@ final class Pidfile {
 				Files.delete(this.path);
 			}
 			else {
-				this.out.println("[master] Left " + this.path + " in place: it no longer holds this master's pid");
+				MasterLog.println(this.out, "Left " + this.path + " in place: it no longer holds this master's pid");
 			}
 		}
 		catch (IOException ex) {
-			this.out.println("[master] Could not delete " + this.path + ": " + ex.getMessage());
+			MasterLog.println(this.out, "Could not delete " + this.path + ": " + ex.getMessage());
 		}
 	}
 

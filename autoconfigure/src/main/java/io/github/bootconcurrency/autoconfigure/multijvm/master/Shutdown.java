@@ -139,7 +139,7 @@ final class Shutdown {
 	}
 
 	private void log(String message) {
-		this.out.println("[master] " + message);
+		MasterLog.println(this.out, message);
 	}
 
 }

@@ -211,7 +211,7 @@ final class Supervisor {
 	}
 
 	private void log(String message) {
-		this.out.println("[master] " + message);
+		MasterLog.println(this.out, message);
 	}
 
 }
