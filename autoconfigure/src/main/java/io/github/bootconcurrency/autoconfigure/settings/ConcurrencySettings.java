@@ -65,7 +65,10 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, @Nul
 
 	static final int MAX_BACKLOG = 65_535;
 
-	static final Duration MAX_DURATION = Duration.ofHours(1);
+	/**
+	 * The longest that any duration setting may be, the multi-jvm master's included.
+	 */
+	public static final Duration MAX_DURATION = Duration.ofHours(1);
 
 	/**
 	 * Least the adaptive limit may fall to when none is set: Netflix's own default.

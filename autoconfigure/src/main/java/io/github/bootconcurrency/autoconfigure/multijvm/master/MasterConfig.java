@@ -122,17 +122,17 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 					"proxy (shared-socket is not available here: " + unsupported.get() + ")"));
 		}
 		checks.duration("concurrency.multi-jvm.timeout", settings.getTimeout(), Duration.ofSeconds(1),
-				Duration.ofHours(1));
+				ConcurrencySettings.MAX_DURATION);
 		checks.duration("concurrency.multi-jvm.graceful-timeout", settings.getGracefulTimeout(), Duration.ZERO,
-				Duration.ofHours(1));
+				ConcurrencySettings.MAX_DURATION);
 		checks.duration("concurrency.multi-jvm.boot-timeout", settings.getBootTimeout(), Duration.ofSeconds(1),
-				Duration.ofHours(1));
+				ConcurrencySettings.MAX_DURATION);
 		if (settings.getQueueTimeout() != null) {
 			checks.duration("concurrency.multi-jvm.queue-timeout", settings.getQueueTimeout(), Duration.ZERO,
-					Duration.ofHours(1));
+					ConcurrencySettings.MAX_DURATION);
 		}
 		checks.duration("concurrency.multi-jvm.request-header-timeout", settings.getRequestHeaderTimeout(),
-				MIN_HEADER_TIMEOUT, Duration.ofHours(1));
+				MIN_HEADER_TIMEOUT, ConcurrencySettings.MAX_DURATION);
 		int port = ServerKeys.port(environment, checks);
 		int maxHeaderBytes = ServerKeys.maxHeaderBytes(environment, checks);
 		String address = ServerKeys.address(environment, checks);
