@@ -179,7 +179,7 @@ public final class RequestGate {
 		return this.limitFeedback.admitted();
 	}
 
-	public Duration getQueueTimeout() {
+	public @Nullable Duration getQueueTimeout() {
 		return this.queueTimeout;
 	}
 

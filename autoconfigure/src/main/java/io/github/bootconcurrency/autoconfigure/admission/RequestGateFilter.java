@@ -109,7 +109,7 @@ public class RequestGateFilter extends OncePerRequestFilter {
 	}
 
 	private void handle(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-			RequestWindow window, long waitNanos, long entered) throws ServletException, IOException {
+			@Nullable RequestWindow window, long waitNanos, long entered) throws ServletException, IOException {
 		int inFlight = 0;
 		int limit = 0;
 		if (window != null) {

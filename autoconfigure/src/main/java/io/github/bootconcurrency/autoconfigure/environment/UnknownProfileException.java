@@ -17,7 +17,7 @@ public class UnknownProfileException extends RuntimeException {
 
 	private final Set<String> configured;
 
-	private final String activatedBy;
+	private final @Nullable String activatedBy;
 
 	/**
 	 * Create the exception.
@@ -35,7 +35,7 @@ public class UnknownProfileException extends RuntimeException {
 		this.activatedBy = activatedBy;
 	}
 
-	static String describe(List<String> unknown, Set<String> configured, String activatedBy) {
+	static String describe(List<String> unknown, Set<String> configured, @Nullable String activatedBy) {
 		String profiles = String.join(", ", unknown.stream().map((profile) -> "'" + profile + "'").toList());
 		String files = String.join(", ", unknown.stream().map((profile) -> "application-" + profile + ".yml").toList());
 		return "The active profile" + ((unknown.size() > 1) ? "s " : " ") + profiles
@@ -58,7 +58,7 @@ public class UnknownProfileException extends RuntimeException {
 		return this.configured;
 	}
 
-	public String getActivatedBy() {
+	public @Nullable String getActivatedBy() {
 		return this.activatedBy;
 	}
 

@@ -129,7 +129,7 @@ public final class ForwardedAllowIps {
 
 	private record Range(byte[] network, int prefix) {
 
-		static Range parse(String entry) {
+		static @Nullable Range parse(String entry) {
 			int slash = entry.indexOf('/');
 			InetAddress address = literal((slash >= 0) ? entry.substring(0, slash) : entry);
 			if (address == null) {

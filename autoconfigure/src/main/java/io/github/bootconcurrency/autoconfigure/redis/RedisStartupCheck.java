@@ -329,7 +329,7 @@ public class RedisStartupCheck implements SmartInitializingSingleton {
 		}
 	}
 
-	private static Object origin(Environment environment, String key) {
+	private static @Nullable Object origin(Environment environment, String key) {
 		ConfiguredValue value = ConfiguredValue.find(environment, key);
 		return (value != null) ? value.origin() : null;
 	}

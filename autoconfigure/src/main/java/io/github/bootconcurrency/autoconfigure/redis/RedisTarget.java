@@ -147,7 +147,7 @@ public record RedisTarget(Mode mode, List<String> nodes, int database, @Nullable
 		return List.copyOf(addresses);
 	}
 
-	private static void addSecret(Set<String> secrets, Object password) {
+	private static void addSecret(Set<String> secrets, @Nullable Object password) {
 		if (password instanceof RedisPassword redisPassword) {
 			redisPassword.toOptional().map(String::new).filter((secret) -> !secret.isEmpty()).ifPresent(secrets::add);
 		}

@@ -265,7 +265,7 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, @Nul
 		 * The least the adaptive limit may fall to, checked even when the limit is fixed
 		 * (as every key of the model not in use is), or {@code null} for a fixed limit.
 		 */
-		private Integer minConcurrentRequests(int maxConcurrentRequests) {
+		private @Nullable Integer minConcurrentRequests(int maxConcurrentRequests) {
 			ConcurrencyProperties.Virtual virtual = this.properties.getVirtual();
 			Integer configured = virtual.getMinConcurrentRequests();
 			int min = (configured != null) ? configured
@@ -289,7 +289,8 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, @Nul
 		 * Reconcile our key with the server keys that mean the same thing: adopt theirs
 		 * when ours is not set, report a conflict when both are set and differ.
 		 */
-		private <T> T reconcile(String key, T value, Class<T> type, boolean applies, String... serverKeys) {
+		private <T extends @Nullable Object> T reconcile(String key, T value, Class<T> type, boolean applies,
+				String... serverKeys) {
 			if (!applies) {
 				return value;
 			}
@@ -335,7 +336,7 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, @Nul
 			}
 		}
 
-		private Object origin(String key) {
+		private @Nullable Object origin(String key) {
 			ConfiguredValue value = ConfiguredValue.find(this.environment, key);
 			return (value != null) ? value.origin() : null;
 		}

@@ -97,7 +97,7 @@ final class KnownKeys {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static List<Map<String, Object>> entries(Object list) {
+	private static List<Map<String, Object>> entries(@Nullable Object list) {
 		return (list instanceof List<?>) ? (List<Map<String, Object>>) list : List.of();
 	}
 
@@ -138,7 +138,7 @@ final class KnownKeys {
 	 * @param value its value, since a group is only known left empty
 	 * @return whether it is known
 	 */
-	boolean isKnown(ConfigurationPropertyName name, Object value) {
+	boolean isKnown(ConfigurationPropertyName name, @Nullable Object value) {
 		if (this.properties.containsKey(name)) {
 			return true;
 		}
@@ -159,7 +159,7 @@ final class KnownKeys {
 	 * @param value its value
 	 * @return whether it is known
 	 */
-	boolean isKnownVariable(String variable, Object value) {
+	boolean isKnownVariable(String variable, @Nullable Object value) {
 		String upper = variable.toUpperCase(Locale.ROOT);
 		for (ConfigurationPropertyName property : this.properties.keySet()) {
 			for (String form : variableForms(property)) {
@@ -210,7 +210,7 @@ final class KnownKeys {
 	 * @param key the unknown key, as written
 	 * @return the closest known key, in its canonical form
 	 */
-	String closest(String key) {
+	@Nullable String closest(String key) {
 		String target = uniform(key);
 		String best = null;
 		int bestDistance = Integer.MAX_VALUE;

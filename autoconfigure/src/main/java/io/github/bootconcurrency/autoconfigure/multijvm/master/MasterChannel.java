@@ -231,7 +231,7 @@ final class MasterChannel {
 		return new String(line, 0, length, StandardCharsets.UTF_8);
 	}
 
-	private List<String> answer(SocketChannel connection, String line) throws IOException {
+	private List<String> answer(SocketChannel connection, @Nullable String line) throws IOException {
 		String[] words = (line != null) ? line.trim().split(" ") : new String[0];
 		UnixDomainPrincipal peer = connection.getOption(ExtendedSocketOptions.SO_PEERCRED);
 		if (!Objects.equals(peer.user(), this.owner)) {

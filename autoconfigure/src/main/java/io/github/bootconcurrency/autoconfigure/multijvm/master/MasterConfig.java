@@ -344,7 +344,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	 * @param next the configuration read on reload
 	 * @return what differs
 	 */
-	String restartOnlyChanges(MasterConfig next) {
+	@Nullable String restartOnlyChanges(MasterConfig next) {
 		StringBuilder changes = new StringBuilder();
 		if (this.settings.getBalancer() != next.settings.getBalancer()) {
 			changes.append(" concurrency.multi-jvm.balancer");

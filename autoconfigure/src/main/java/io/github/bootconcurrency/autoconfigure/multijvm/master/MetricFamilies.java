@@ -117,7 +117,7 @@ final class MetricFamilies {
 		});
 	}
 
-	private static String labelled(String line, String name, String labelName, String labelValue) {
+	private static String labelled(String line, String name, @Nullable String labelName, @Nullable String labelValue) {
 		if (labelName == null) {
 			return line;
 		}
