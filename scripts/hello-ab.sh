@@ -15,33 +15,23 @@
 # first one's, from the same rounds.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/lib.sh"
 
-jar=sample-app/target/concurrency-sample-app-0.1.0-SNAPSHOT.jar
-java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 ROUNDS=${ROUNDS:-2}
 WARMUP=${WARMUP:-30}
 CONNECTIONS=${CONNECTIONS:-64}
 port=${PORT:-18340}
 hz=$(getconf CLK_TCK)
 
-[ -f "$jar" ] || { echo "No $jar: build with ./mvnw -q package -DskipTests" >&2; exit 1; }
-[ -x "$java" ] || { echo "No java at $java: set JAVA_HOME to a JDK 22 or later" >&2; exit 1; }
-command -v wrk >/dev/null || { echo "No wrk: apt-get install wrk" >&2; exit 1; }
+require_jars
+require_jdk 22
+require_wrk
 [ $# -ge 1 ] || { sed -n '2,16p' "$0" >&2; exit 2; }
 
 app=""
 log=$(mktemp)
 results=$(mktemp)
 trap '[ -n "$app" ] && kill "$app" 2>/dev/null; rm -f "$log" "$results"; true' EXIT
-
-tree_ticks() {
-  local total=0 pid
-  for pid in "$1" $(pgrep -P "$1" || true); do
-    [ -r "/proc/$pid/stat" ] && total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
-  done
-  echo "$total"
-}
 
 for round in $(seq 1 "$ROUNDS"); do
   index=0
@@ -52,14 +42,8 @@ for round in $(seq 1 "$ROUNDS"); do
     "$java" -jar "$jar" --server.port="$port" --server.address=127.0.0.1 ${entry#*|} >"$log" 2>&1 &
     app=$!
     workers=$(grep -o 'multi-jvm.workers=[0-9]*' <<<"$entry" | cut -d= -f2 || true)
-    for _ in $(seq 1 240); do
-      curl -sf "http://127.0.0.1:$port/hello" >/dev/null && break
-      sleep 0.5
-    done
-    for _ in $(seq 1 240); do
-      [ "$(grep -c 'is ready' "$log" || true)" -ge "${workers:-0}" ] && break
-      sleep 0.5
-    done
+    await_url "http://127.0.0.1:$port/hello" || true
+    await_workers "$log" "${workers:-0}" || true
     wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$port/hello" >/dev/null 2>&1 || true
     sleep 1
     before=$(tree_ticks "$app")

@@ -16,30 +16,18 @@
 # Writes docs/benchmarks/hello-clients.md, which docs/benchmarks.md links.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/lib.sh"
 
-jar=sample-app/target/concurrency-sample-app-0.1.0-SNAPSHOT.jar
-tool=benchmark/target/benchmark.jar
-java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 readonly duration=10 connections=64 port=18300
 ticks=$(getconf CLK_TCK)
 cores=$(nproc)
 
-[ -f "$jar" ] && [ -f "$tool" ] || { echo "No $jar or $tool: build with ./mvnw -q package -DskipTests" >&2; exit 1; }
-[ -x "$java" ] || { echo "No java at $java: set JAVA_HOME to a JDK 22 or later" >&2; exit 1; }
-command -v wrk >/dev/null || { echo "No wrk: apt-get install wrk" >&2; exit 1; }
+require_jars tool
+require_jdk 22
+require_wrk
 
 app=""
 trap '[ -n "$app" ] && kill "$app" 2>/dev/null; true' EXIT
-
-# CPU ticks so far of process $1 and its children.
-tree_ticks() {
-  local total=0 pid
-  for pid in "$1" $(pgrep -P "$1" || true); do
-    [ -r "/proc/$pid/stat" ] && total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
-  done
-  echo "$total"
-}
 
 # Context switches so far of the threads of process $1 and its children (voluntary: a thread went
 # to sleep waiting for work; involuntary: the scheduler took the core away).
@@ -56,16 +44,9 @@ measure() {
   shift
   "$java" -jar "$jar" --server.port=$port --server.address=127.0.0.1 "$@" >/tmp/hello-clients-app.log 2>&1 &
   app=$!
-  local i
-  for i in $(seq 1 240); do
-    curl -sf "http://127.0.0.1:$port/hello" >/dev/null && break
-    sleep 0.5
-  done
+  await_url "http://127.0.0.1:$port/hello" || true
   # multi-jvm: until both workers are ready, the first one takes every request.
-  for i in $(seq 1 240); do
-    [ "$(grep -c 'is ready' /tmp/hello-clients-app.log || true)" -ge "${workers:-0}" ] && break
-    sleep 0.5
-  done
+  await_workers /tmp/hello-clients-app.log "${workers:-0}" || true
   local warmup=$(( ${workers:-0} > 0 ? 60 : 30 ))
   wrk -t2 -c$connections -d${warmup}s "http://127.0.0.1:$port/hello" >/dev/null 2>&1
 

@@ -12,17 +12,14 @@
 # Writes docs/benchmarks/in-flight-heap.md.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/lib.sh"
 
-jar=sample-app/target/concurrency-sample-app-0.1.0-SNAPSHOT.jar
-tool=benchmark/target/benchmark.jar
-jdk=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 N=${N:-10000}
 readonly port=18320
 
-[ -f "$jar" ] && [ -f "$tool" ] || { echo "No $jar or $tool: build with ./mvnw -q package -DskipTests" >&2; exit 1; }
-[ -x "$jdk/bin/jcmd" ] || { echo "No jcmd under $jdk: set JAVA_HOME to a JDK 21 or later" >&2; exit 1; }
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+require_jars tool
+require_jdk 21 jcmd
+raise_open_files
 
 app=""
 work=$(mktemp -d)
@@ -31,10 +28,7 @@ trap 'rm -rf "$work"; [ -n "$app" ] && kill "$app" 2>/dev/null; true' EXIT
 "$jdk/bin/java" -jar "$jar" --server.port=$port --server.address=127.0.0.1 --concurrency.model=virtual \
   >"$work/app.log" 2>&1 &
 app=$!
-for i in $(seq 1 240); do
-  curl -sf "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null && break
-  sleep 0.5
-done
+await_url "http://127.0.0.1:$port/actuator/health/readiness" || true
 "$jdk/bin/java" -jar "$tool" closed-loop --url="http://127.0.0.1:$port/hello" --connections=64 --duration=15s --quiet \
   >/dev/null || true
 "$jdk/bin/java" -jar "$tool" at-once --url="http://127.0.0.1:$port/io-bound?s=0.5" --n="$N" --quiet >/dev/null || true

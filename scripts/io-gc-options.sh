@@ -17,19 +17,16 @@
 # /usr/lib/jvm/temurin-25-jdk-amd64). Writes docs/benchmarks/io-gc-options.md.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/lib.sh"
 
-jar=sample-app/target/concurrency-sample-app-0.1.0-SNAPSHOT.jar
-tool=benchmark/target/benchmark.jar
-java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 ROUNDS=${ROUNDS:-2}
 N=${N:-10000}
 SETS=${SETS:-.}
 readonly port=18310
 
-[ -f "$jar" ] && [ -f "$tool" ] || { echo "No $jar or $tool: build with ./mvnw -q package -DskipTests" >&2; exit 1; }
-[ -x "$java" ] || { echo "No java at $java: set JAVA_HOME to a JDK 21 or later" >&2; exit 1; }
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+require_jars tool
+require_jdk 21
+raise_open_files
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((N + 1000)) ]; then
   echo "The open-file limit ($(ulimit -n)) is too low for $N connections at once." >&2
   exit 1
@@ -77,10 +74,7 @@ for round in $(seq 1 "$ROUNDS"); do
     "$java" $options -jar "$jar" --server.port=$port --server.address=127.0.0.1 --concurrency.model=virtual \
       >/tmp/io-gc-options-app.log 2>&1 &
     app=$!
-    for i in $(seq 1 240); do
-      curl -sf "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null && break
-      sleep 0.5
-    done
+    await_url "http://127.0.0.1:$port/actuator/health/readiness" || true
     # Warm-up, untimed: the JIT needs about half a minute of load to settle, and the first N at once
     # in a fresh JVM also pays for growing the heap and compiling the paths of so many connections.
     "$java" -jar "$tool" closed-loop --url="http://127.0.0.1:$port/hello" --connections=64 --duration=30s --quiet \

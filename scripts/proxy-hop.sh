@@ -16,11 +16,9 @@
 # the master alone with JFR (jcmd) during the last multi-jvm run, into /tmp/proxy-hop-master.jfr.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/lib.sh"
 
-jar=${JAR:-sample-app/target/concurrency-sample-app-0.1.0-SNAPSHOT.jar}
-java_home=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-java=$java_home/bin/java
+jar=${JAR:-$jar}
 port_a=${PORT_A:-18500}
 port_b=${PORT_B:-18501}
 warmup=${WARMUP:-30}
@@ -29,9 +27,9 @@ rounds=${ROUNDS:-2}
 readonly connections=64
 ticks=$(getconf CLK_TCK)
 
-[ -f "$jar" ] || { echo "No $jar: build with ./mvnw -q package -DskipTests -pl sample-app -am" >&2; exit 1; }
-[ -x "$java" ] || { echo "No java at $java: set JAVA_HOME to a JDK 22 or later" >&2; exit 1; }
-command -v wrk >/dev/null || { echo "No wrk: apt-get install wrk" >&2; exit 1; }
+require_jars
+require_jdk 22
+require_wrk
 [ "$rounds" -ge 1 ] && [ "$rounds" -le 10 ] || { echo "ROUNDS must be 1..10" >&2; exit 1; }
 
 single="" multi=""
@@ -54,15 +52,9 @@ single=$!
 multi=$!
 
 wait_ready() {
-  local port=$1 log=$2 workers=$3 i
-  for i in $(seq 1 240); do
-    curl -sf "http://127.0.0.1:$port/hello" >/dev/null && break
-    sleep 0.5
-  done
-  for i in $(seq 1 240); do
-    [ "$(grep -c 'is ready' "$log" || true)" -ge "$workers" ] && return 0
-    sleep 0.5
-  done
+  local port=$1 log=$2 workers=$3
+  await_url "http://127.0.0.1:$port/hello" || true
+  await_workers "$log" "$workers" && return 0
   echo "not ready: $log" >&2
   exit 1
 }
@@ -73,14 +65,6 @@ wrk -t2 -c$connections -d"${warmup}s" "http://127.0.0.1:$port_a/hello" >/dev/nul
 # multi-jvm: the master and each worker compile the request path on their own share.
 wrk -t2 -c$connections -d"$((warmup * 2))s" "http://127.0.0.1:$port_b/hello" >/dev/null 2>&1
 
-proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-children_ticks() {
-  local total=0 pid
-  for pid in $(pgrep -P "$1" || true); do
-    [ -r "/proc/$pid/stat" ] && total=$((total + $(proc_ticks "$pid")))
-  done
-  echo "$total"
-}
 switches() {
   cat /proc/"$1"/task/*/status 2>/dev/null \
     | awk '/^voluntary_ctxt_switches/ { v += $2 } /^nonvoluntary_ctxt_switches/ { n += $2 } END { print v + 0, n + 0 }'
@@ -94,13 +78,13 @@ for round in $(seq 1 "$rounds"); do
   a=$(echo "$out" | requests)
   sleep 1
   if [ "${PROFILE:-0}" = 1 ] && [ "$round" = "$rounds" ]; then
-    "$java_home/bin/jcmd" "$multi" JFR.start name=hop filename=/tmp/proxy-hop-master.jfr settings=profile >/dev/null
+    "$jdk/bin/jcmd" "$multi" JFR.start name=hop filename=/tmp/proxy-hop-master.jfr settings=profile >/dev/null
   fi
   m0=$(proc_ticks "$multi"); w0=$(children_ticks "$multi"); read -r v0 n0 < <(switches "$multi")
   out=$(wrk -t2 -c$connections -d"${duration}s" "http://127.0.0.1:$port_b/hello")
   m1=$(proc_ticks "$multi"); w1=$(children_ticks "$multi"); read -r v1 n1 < <(switches "$multi")
   if [ "${PROFILE:-0}" = 1 ] && [ "$round" = "$rounds" ]; then
-    "$java_home/bin/jcmd" "$multi" JFR.stop name=hop >/dev/null
+    "$jdk/bin/jcmd" "$multi" JFR.stop name=hop >/dev/null
   fi
   b=$(echo "$out" | requests)
   threads=$(ls /proc/"$multi"/task | wc -l)

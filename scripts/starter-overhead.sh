@@ -13,18 +13,15 @@
 # Writes docs/benchmarks/starter-overhead.md.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/lib.sh"
 
-jar=sample-app/target/concurrency-sample-app-0.1.0-SNAPSHOT.jar
-
-java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 ROUNDS=${ROUNDS:-4}
 WARMUP=${WARMUP:-30}
 readonly port=18330
 
-[ -f "$jar" ] || { echo "No $jar: build with ./mvnw -q package -DskipTests" >&2; exit 1; }
-[ -x "$java" ] || { echo "No java at $java: set JAVA_HOME to a JDK 21 or later" >&2; exit 1; }
-command -v wrk >/dev/null || { echo "No wrk: apt-get install wrk" >&2; exit 1; }
+require_jars
+require_jdk 21
+require_wrk
 
 # The starter's auto-configurations, from its own imports file, plus the sample's own exclusion,
 # which a command-line list replaces.
@@ -44,15 +41,12 @@ for round in $(seq 1 "$ROUNDS"); do
     fi
     "$java" -jar "$jar" --server.port=$port --server.address=127.0.0.1 "${args[@]}" >/tmp/starter-overhead-app.log 2>&1 &
     app=$!
-    for i in $(seq 1 240); do
-      curl -sf "http://127.0.0.1:$port/hello" >/dev/null && break
-      sleep 0.5
-    done
+    await_url "http://127.0.0.1:$port/hello" || true
     wrk -t2 -c64 -d"${WARMUP}s" "http://127.0.0.1:$port/hello" >/dev/null 2>&1 || true
     sleep 1
-    before=$(awk '{ print $14 + $15 }' "/proc/$app/stat")
+    before=$(proc_ticks "$app")
     out=$(wrk -t2 -c64 -d10s "http://127.0.0.1:$port/hello" 2>&1) || true
-    after=$(awk '{ print $14 + $15 }' "/proc/$app/stat")
+    after=$(proc_ticks "$app")
     kill "$app"
     wait "$app" 2>/dev/null || true
     app=""

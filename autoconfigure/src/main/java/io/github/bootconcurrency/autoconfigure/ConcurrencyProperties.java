@@ -7,6 +7,7 @@ import java.util.List;
 
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -45,7 +46,7 @@ public class ConcurrencyProperties {
 	 * application's own files (idle keep-alive connections hold no thread), and to
 	 * max-concurrent-requests plus backlog for 'virtual'.
 	 */
-	private Integer maxConnections;
+	private @Nullable Integer maxConnections;
 
 	/**
 	 * Time that an idle keep-alive connection is kept open before the server closes it.
@@ -58,7 +59,7 @@ public class ConcurrencyProperties {
 	 * Async requests get it as their async timeout. Like uWSGI's 'harakiri'. When unset
 	 * or zero, requests have no deadline.
 	 */
-	private Duration requestTimeout;
+	private @Nullable Duration requestTimeout;
 
 	private final Platform platform = new Platform();
 
@@ -84,11 +85,11 @@ public class ConcurrencyProperties {
 		this.backlog = backlog;
 	}
 
-	public Integer getMaxConnections() {
+	public @Nullable Integer getMaxConnections() {
 		return this.maxConnections;
 	}
 
-	public void setMaxConnections(Integer maxConnections) {
+	public void setMaxConnections(@Nullable Integer maxConnections) {
 		this.maxConnections = maxConnections;
 	}
 
@@ -100,11 +101,11 @@ public class ConcurrencyProperties {
 		this.keepAliveTimeout = keepAliveTimeout;
 	}
 
-	public Duration getRequestTimeout() {
+	public @Nullable Duration getRequestTimeout() {
 		return this.requestTimeout;
 	}
 
-	public void setRequestTimeout(Duration requestTimeout) {
+	public void setRequestTimeout(@Nullable Duration requestTimeout) {
 		this.requestTimeout = requestTimeout;
 	}
 
@@ -211,7 +212,7 @@ public class ConcurrencyProperties {
 		 * to, and the limit it starts at. Defaults to 20, or to max-concurrent-requests
 		 * when that is lower.
 		 */
-		private Integer minConcurrentRequests;
+		private @Nullable Integer minConcurrentRequests;
 
 		public int getMaxConcurrentRequests() {
 			return this.maxConcurrentRequests;
@@ -237,11 +238,11 @@ public class ConcurrencyProperties {
 			this.limit = limit;
 		}
 
-		public Integer getMinConcurrentRequests() {
+		public @Nullable Integer getMinConcurrentRequests() {
 			return this.minConcurrentRequests;
 		}
 
-		public void setMinConcurrentRequests(Integer minConcurrentRequests) {
+		public void setMinConcurrentRequests(@Nullable Integer minConcurrentRequests) {
 			this.minConcurrentRequests = minConcurrentRequests;
 		}
 
@@ -290,7 +291,7 @@ public class ConcurrencyProperties {
 		 * master nothing per request, but loses the requests on a crashed worker's
 		 * connections.
 		 */
-		private Balancer balancer;
+		private @Nullable Balancer balancer;
 
 		/**
 		 * Extra JVM options for every worker, after the master's own. The default, the
@@ -324,7 +325,7 @@ public class ConcurrencyProperties {
 		 * unset, the boot timeout. Under 'shared-socket' requests wait in the listen
 		 * backlog instead, until a worker accepts them.
 		 */
-		private Duration queueTimeout;
+		private @Nullable Duration queueTimeout;
 
 		/**
 		 * Maximum time a client may take to send a request's header to the master's port,
@@ -351,12 +352,12 @@ public class ConcurrencyProperties {
 		 * 3 collections in a row. Unset for never. Like uWSGI's 'reload-on-rss' and PM2's
 		 * 'max_memory_restart', on the heap rather than the process's memory.
 		 */
-		private String maxHeapAfterGc;
+		private @Nullable String maxHeapAfterGc;
 
 		/**
 		 * File to write the master's process id to, if any.
 		 */
-		private Path pidfile;
+		private @Nullable Path pidfile;
 
 		/**
 		 * Addresses trusted to set forwarding headers (Forwarded, X-Forwarded-*): IP
@@ -392,11 +393,11 @@ public class ConcurrencyProperties {
 			this.workerModel = workerModel;
 		}
 
-		public Balancer getBalancer() {
+		public @Nullable Balancer getBalancer() {
 			return this.balancer;
 		}
 
-		public void setBalancer(Balancer balancer) {
+		public void setBalancer(@Nullable Balancer balancer) {
 			this.balancer = balancer;
 		}
 
@@ -432,11 +433,11 @@ public class ConcurrencyProperties {
 			this.bootTimeout = bootTimeout;
 		}
 
-		public Duration getQueueTimeout() {
+		public @Nullable Duration getQueueTimeout() {
 			return this.queueTimeout;
 		}
 
-		public void setQueueTimeout(Duration queueTimeout) {
+		public void setQueueTimeout(@Nullable Duration queueTimeout) {
 			this.queueTimeout = queueTimeout;
 		}
 
@@ -464,19 +465,19 @@ public class ConcurrencyProperties {
 			this.maxRequestsJitter = maxRequestsJitter;
 		}
 
-		public String getMaxHeapAfterGc() {
+		public @Nullable String getMaxHeapAfterGc() {
 			return this.maxHeapAfterGc;
 		}
 
-		public void setMaxHeapAfterGc(String maxHeapAfterGc) {
+		public void setMaxHeapAfterGc(@Nullable String maxHeapAfterGc) {
 			this.maxHeapAfterGc = maxHeapAfterGc;
 		}
 
-		public Path getPidfile() {
+		public @Nullable Path getPidfile() {
 			return this.pidfile;
 		}
 
-		public void setPidfile(Path pidfile) {
+		public void setPidfile(@Nullable Path pidfile) {
 			this.pidfile = pidfile;
 		}
 

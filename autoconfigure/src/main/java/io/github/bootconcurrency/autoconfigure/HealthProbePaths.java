@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.github.bootconcurrency.autoconfigure.admission.ProbePaths;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.boot.actuate.endpoint.web.WebServerNamespace;
@@ -49,7 +50,7 @@ final class HealthProbePaths {
 
 	// As Boot does, a group's own additional path replaces the one that
 	// add-additional-paths would give it.
-	private static void addAdditionalPath(Environment environment, String group, String defaultPath,
+	private static void addAdditionalPath(Environment environment, String group, @Nullable String defaultPath,
 			String servletPrefix, List<String> paths) {
 		String configured = environment.getProperty("management.endpoint.health.group." + group + ".additional-path");
 		if (StringUtils.hasText(configured)) {
@@ -67,7 +68,7 @@ final class HealthProbePaths {
 	 * Return a path as a prefix: with a leading slash and no trailing one, and empty for
 	 * the root.
 	 */
-	private static String prefix(String path) {
+	private static String prefix(@Nullable String path) {
 		if (!StringUtils.hasText(path)) {
 			return "";
 		}

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Command line arguments of the form {@code --key=value}, {@code --flag} and positional
  * words. Every option read is remembered, so that a misspelt one is reported instead of
@@ -60,8 +62,14 @@ final class Arguments {
 		return this.options.getOrDefault(key, defaultValue);
 	}
 
+	/** The option's value, or {@code null} when it is not given. */
+	@Nullable String string(String key) {
+		this.read.add(key);
+		return this.options.get(key);
+	}
+
 	int integer(String key, int defaultValue, int min, int max) {
-		String value = string(key, null);
+		String value = string(key);
 		if (value == null) {
 			return defaultValue;
 		}
@@ -79,7 +87,7 @@ final class Arguments {
 	}
 
 	double decimal(String key, double defaultValue, double min, double max) {
-		String value = string(key, null);
+		String value = string(key);
 		if (value == null) {
 			return defaultValue;
 		}
@@ -97,7 +105,7 @@ final class Arguments {
 	}
 
 	Duration duration(String key, Duration defaultValue, Duration max) {
-		String value = string(key, null);
+		String value = string(key);
 		if (value == null) {
 			return defaultValue;
 		}
@@ -110,7 +118,7 @@ final class Arguments {
 	}
 
 	List<String> list(String key, List<String> defaultValue) {
-		String value = string(key, null);
+		String value = string(key);
 		if (value == null) {
 			return defaultValue;
 		}

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a run of the load tool measured: its wall time, the latency of every request that
  * got an HTTP response (whatever its status), the histogram of statuses, and the socket
@@ -116,7 +118,7 @@ final class LoadResult {
 	 * @param percent from 0 (exclusive) to 100
 	 * @return the latency, or {@code null} without any response
 	 */
-	Duration percentile(double percent) {
+	@Nullable Duration percentile(double percent) {
 		if (this.sortedLatencies.length == 0) {
 			return null;
 		}

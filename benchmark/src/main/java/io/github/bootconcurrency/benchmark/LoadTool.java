@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The load tool: the client of the Gunicorn experiment, and more. Entry point of
  * {@code benchmark.jar}.
@@ -67,13 +69,13 @@ public final class LoadTool {
 			throw new IllegalArgumentException("Give exactly one mode.");
 		}
 		String mode = positional.get(0);
-		URI uri = uri(arguments.string("url", null), arguments.flag("allow-remote"));
+		URI uri = uri(arguments.string("url"), arguments.flag("allow-remote"));
 		Duration connectTimeout = arguments.duration("connect-timeout", Duration.ofSeconds(30), MAX_DURATION);
 		Duration readTimeout = arguments.duration("read-timeout", Duration.ofSeconds(60), MAX_DURATION);
 		ProgressPrinter progress = arguments.flag("quiet") ? ProgressPrinter.silent() : ProgressPrinter.forConsole();
 		LoadClient.Kind client = LoadClient.Kind.of(arguments.string("client", LoadClient.Kind.SOCKET.id()));
 		LoadEngine engine = new LoadEngine(connectTimeout, readTimeout, progress, client);
-		ProcessHandle watched = watched(arguments.string("watch-pid", null));
+		ProcessHandle watched = watched(arguments.string("watch-pid"));
 		Usage.Reading[] before = new Usage.Reading[1];
 		ContextSwitches[] switchesBefore = new ContextSwitches[1];
 		LoadResult result = switch (mode) {
@@ -129,7 +131,7 @@ public final class LoadTool {
 		return (result.failures() == 0) ? 0 : 1;
 	}
 
-	private static ProcessHandle watched(String pid) {
+	private static @Nullable ProcessHandle watched(@Nullable String pid) {
 		if (pid == null) {
 			return null;
 		}
@@ -167,7 +169,7 @@ public final class LoadTool {
 	 * The target. Load goes to this machine only, unless asked otherwise: a load tool
 	 * pointed at someone else's server by a typo is an attack.
 	 */
-	static URI uri(String url, boolean allowRemote) {
+	static URI uri(@Nullable String url, boolean allowRemote) {
 		if (url == null) {
 			throw new IllegalArgumentException("--url is required.");
 		}

@@ -2,6 +2,8 @@ package io.github.bootconcurrency.benchmark;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One step of the suite on one model: a workload at one N (requests at once, or
  * connections for a closed loop), and what the load tool measured. A step not run
@@ -16,7 +18,7 @@ import java.time.Duration;
  * @param note why a step was skipped, or an empty string
  * @param usage what the step cost the machine, {@link Usage#UNKNOWN} when not measured
  */
-record Measurement(String model, Workload workload, int n, LoadResult result, boolean timedOut, String note,
+record Measurement(String model, Workload workload, int n, @Nullable LoadResult result, boolean timedOut, String note,
 		Usage usage) {
 
 	Measurement(String model, Workload workload, int n, LoadResult result, boolean timedOut, String note) {

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Shows how far a run is, on standard error so that standard output keeps only the
  * report. On a terminal it redraws one bar in place; in CI ({@code CI=true}) or when
@@ -70,7 +72,7 @@ final class ProgressPrinter {
 	 * @param duration how long the run lasts when it is bounded by time, or {@code null}
 	 * @param finished requests finished so far
 	 */
-	Handle start(String label, int total, Duration duration, AtomicInteger finished) {
+	Handle start(String label, int total, @Nullable Duration duration, AtomicInteger finished) {
 		if (this.quiet) {
 			return () -> {
 			};

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.bootconcurrency.benchmark.Measurement.Workload;
 
 /**
@@ -30,7 +32,7 @@ final class SuiteResults {
 
 	private final List<ThroughputRun> throughput = new ArrayList<>();
 
-	private String wrk;
+	private @Nullable String wrk;
 
 	private Duration elapsed = Duration.ZERO;
 
@@ -56,11 +58,11 @@ final class SuiteResults {
 	}
 
 	/** wrk as used by the run ("/usr/bin/wrk"), or {@code null} when it was not. */
-	void wrk(String wrk) {
+	void wrk(@Nullable String wrk) {
 		this.wrk = wrk;
 	}
 
-	String wrk() {
+	@Nullable String wrk() {
 		return this.wrk;
 	}
 
@@ -129,7 +131,7 @@ final class SuiteResults {
 	}
 
 	/** The median startup time of a model, or {@code null} if it never started. */
-	Duration medianStartup(String model) {
+	@Nullable Duration medianStartup(String model) {
 		List<Duration> all = startups(model);
 		if (all.isEmpty()) {
 			return null;

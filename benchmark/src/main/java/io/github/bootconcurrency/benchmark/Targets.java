@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.bootconcurrency.benchmark.Measurement.Workload;
 
 /**
@@ -226,9 +228,9 @@ final class Targets {
 	 * informative
 	 * @param informative whether this is a figure to read rather than a target to meet
 	 */
-	record Target(String name, String measured, Boolean pass, boolean informative) {
+	record Target(String name, String measured, @Nullable Boolean pass, boolean informative) {
 
-		Target(String name, String measured, Boolean pass) {
+		Target(String name, String measured, @Nullable Boolean pass) {
 			this(name, measured, pass, false);
 		}
 

@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.function.ToDoubleFunction;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One round of the hello throughput step on one model: a fresh app, warmed up, measured
  * first by wrk, then by the load tool's own client. The ratio targets pair the rounds:
@@ -19,7 +21,7 @@ import java.util.function.ToDoubleFunction;
  * @param wrk wrk's closed loop, or {@code null} when wrk is not installed or failed
  * @param wrkUsage what wrk's loop cost the machine (the client's CPU is wrk's own)
  */
-record ThroughputRun(String model, int round, Measurement own, Wrk.Result wrk, Usage wrkUsage) {
+record ThroughputRun(String model, int round, @Nullable Measurement own, Wrk.@Nullable Result wrk, Usage wrkUsage) {
 
 	/** Successful requests a second under wrk, or {@code NaN}. */
 	double wrkRate() {

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.bootconcurrency.benchmark.Measurement.Workload;
 
 /**
@@ -24,7 +26,7 @@ final class ThroughputStep {
 
 	private final SuiteOptions options;
 
-	private final Path wrk;
+	private final @Nullable Path wrk;
 
 	private final Supplier<LoadEngine> engine;
 
@@ -33,7 +35,7 @@ final class ThroughputStep {
 	 * @param wrk wrk's executable, or {@code null} to measure with the load tool only
 	 * @param engine the load tool, with the suite's bounds and progress
 	 */
-	ThroughputStep(SuiteOptions options, Path wrk, Supplier<LoadEngine> engine) {
+	ThroughputStep(SuiteOptions options, @Nullable Path wrk, Supplier<LoadEngine> engine) {
 		this.options = options;
 		this.wrk = wrk;
 		this.engine = engine;

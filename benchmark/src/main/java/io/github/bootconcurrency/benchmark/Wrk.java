@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * wrk, the native HTTP benchmarking tool, as an outside client of the throughput step: a
  * closed loop of keep-alive connections on two epoll threads, written in C, that costs
@@ -43,7 +45,7 @@ final class Wrk {
 	}
 
 	/** wrk on the {@code PATH}, or {@code null}. */
-	static Path find() {
+	static @Nullable Path find() {
 		String path = System.getenv("PATH");
 		if (path == null) {
 			return null;
@@ -160,7 +162,8 @@ final class Wrk {
 	 * @param cpuSeconds CPU time wrk used, or {@code NaN}
 	 */
 	record Result(double requestsPerSecond, long requests, double seconds, long non2xx, long connectErrors,
-			long readErrors, long writeErrors, long timeouts, Duration p50, Duration p99, double cpuSeconds) {
+			long readErrors, long writeErrors, long timeouts, @Nullable Duration p50, @Nullable Duration p99,
+			double cpuSeconds) {
 
 		long socketErrors() {
 			return this.connectErrors + this.readErrors + this.writeErrors + this.timeouts;

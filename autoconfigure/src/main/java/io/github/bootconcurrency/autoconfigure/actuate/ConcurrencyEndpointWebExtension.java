@@ -48,7 +48,7 @@ public class ConcurrencyEndpointWebExtension {
 	 *
 	 * @param error the reason
 	 */
-	public record Unavailable(String error) implements OperationResponseBody {
+	public record Unavailable(@Nullable String error) implements OperationResponseBody {
 	}
 
 }

@@ -6,10 +6,10 @@ import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.Virtual.Lim
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
+import io.github.bootconcurrency.autoconfigure.validation.OptionalLibraryMissingException;
 
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
-import org.springframework.util.ClassUtils;
 
 /**
  * Checks, before a gate is built, that an adaptive limit can run: its algorithm is
@@ -67,9 +67,7 @@ public final class AdaptiveLimitRequirement {
 	}
 
 	private static void check(Environment environment, ClassLoader classLoader) {
-		List<String> missing = REQUIRED_CLASSES.stream()
-			.filter((name) -> !ClassUtils.isPresent(name, classLoader))
-			.toList();
+		List<String> missing = OptionalLibraryMissingException.missing(REQUIRED_CLASSES, classLoader);
 		if (missing.isEmpty()) {
 			return;
 		}

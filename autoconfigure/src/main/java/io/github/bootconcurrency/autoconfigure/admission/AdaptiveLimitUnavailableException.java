@@ -2,21 +2,15 @@ package io.github.bootconcurrency.autoconfigure.admission;
 
 import java.util.List;
 
+import io.github.bootconcurrency.autoconfigure.validation.OptionalLibraryMissingException;
+
 /**
  * Thrown at startup when the request limit is to be adaptive
  * ({@code concurrency.virtual.limit=adaptive}) and Netflix's concurrency-limits library,
  * whose algorithm it runs and which the starter leaves optional, is not on the class
  * path. No request was served then.
  */
-public class AdaptiveLimitUnavailableException extends RuntimeException {
-
-	private final String limitSetting;
-
-	private final List<String> activeProfiles;
-
-	private final List<String> missingClasses;
-
-	private final String dependency;
+public class AdaptiveLimitUnavailableException extends OptionalLibraryMissingException {
 
 	/**
 	 * Create the exception.
@@ -28,12 +22,7 @@ public class AdaptiveLimitUnavailableException extends RuntimeException {
 	 */
 	public AdaptiveLimitUnavailableException(String limitSetting, List<String> activeProfiles,
 			List<String> missingClasses, String dependency) {
-		super("The adaptive request limit (" + limitSetting + ") needs " + dependency
-				+ " on the class path, and these classes are missing: " + String.join(", ", missingClasses));
-		this.limitSetting = limitSetting;
-		this.activeProfiles = List.copyOf(activeProfiles);
-		this.missingClasses = List.copyOf(missingClasses);
-		this.dependency = dependency;
+		super("The adaptive request limit", limitSetting, activeProfiles, missingClasses, dependency);
 	}
 
 	/**
@@ -41,23 +30,7 @@ public class AdaptiveLimitUnavailableException extends RuntimeException {
 	 * @return the setting, described
 	 */
 	public String getLimitSetting() {
-		return this.limitSetting;
-	}
-
-	public List<String> getActiveProfiles() {
-		return this.activeProfiles;
-	}
-
-	public List<String> getMissingClasses() {
-		return this.missingClasses;
-	}
-
-	/**
-	 * Return the coordinates of the dependency to add, as {@code group:artifact:version}.
-	 * @return the coordinates
-	 */
-	public String getDependency() {
-		return this.dependency;
+		return getSetting();
 	}
 
 }

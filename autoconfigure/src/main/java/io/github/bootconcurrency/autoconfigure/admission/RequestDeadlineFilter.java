@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines.Deadline;
 import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -136,7 +137,7 @@ public class RequestDeadlineFilter extends OncePerRequestFilter {
 		response.setHeader(HttpHeaders.RETRY_AFTER, this.retryAfterSeconds);
 	}
 
-	private static void rethrow(Exception failure) throws IOException, ServletException {
+	private static void rethrow(@Nullable Exception failure) throws IOException, ServletException {
 		if (failure instanceof IOException ex) {
 			throw ex;
 		}

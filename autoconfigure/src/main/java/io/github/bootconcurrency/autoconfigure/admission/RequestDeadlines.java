@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
 
@@ -37,7 +38,7 @@ public final class RequestDeadlines implements AutoCloseable {
 
 	private static final Duration TIMER_SLACK = Duration.ofMillis(50);
 
-	private final Duration timeout;
+	private final @Nullable Duration timeout;
 
 	private final ScheduledThreadPoolExecutor scheduler;
 
@@ -49,7 +50,7 @@ public final class RequestDeadlines implements AutoCloseable {
 	 * Create the deadlines.
 	 * @param timeout how long a request may run, or {@code null} for no deadline
 	 */
-	public RequestDeadlines(Duration timeout) {
+	public RequestDeadlines(@Nullable Duration timeout) {
 		this.timeout = timeout;
 		this.scheduler = new ScheduledThreadPoolExecutor(1,
 				(task) -> Thread.ofPlatform().daemon().name("concurrency-request-deadlines").unstarted(task));
@@ -68,7 +69,7 @@ public final class RequestDeadlines implements AutoCloseable {
 	 * Return the request timeout.
 	 * @return the timeout, or {@code null} if requests have no deadline
 	 */
-	public Duration getTimeout() {
+	public @Nullable Duration getTimeout() {
 		return this.timeout;
 	}
 
@@ -149,7 +150,7 @@ public final class RequestDeadlines implements AutoCloseable {
 
 		private final long startNanos = System.nanoTime();
 
-		private ScheduledFuture<?> task;
+		private @Nullable ScheduledFuture<?> task;
 
 		// Guarded by this.
 		private State state = State.RUNNING;

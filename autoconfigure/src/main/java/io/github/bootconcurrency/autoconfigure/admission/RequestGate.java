@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Admits at most {@code limit} requests at once and counts what happens to them.
  *
@@ -35,7 +37,7 @@ public final class RequestGate {
 
 	private volatile int limit;
 
-	private final Duration queueTimeout;
+	private final @Nullable Duration queueTimeout;
 
 	private final Permits permits;
 
@@ -62,7 +64,7 @@ public final class RequestGate {
 	 * @param queueTimeout how long an extra request waits for a slot, or {@code null} to
 	 * wait for as long as it takes
 	 */
-	public RequestGate(int limit, Duration queueTimeout) {
+	public RequestGate(int limit, @Nullable Duration queueTimeout) {
 		this.maxLimit = limit;
 		this.limit = limit;
 		this.queueTimeout = queueTimeout;
@@ -177,7 +179,7 @@ public final class RequestGate {
 		return this.limitFeedback.admitted();
 	}
 
-	public Duration getQueueTimeout() {
+	public @Nullable Duration getQueueTimeout() {
 		return this.queueTimeout;
 	}
 

@@ -9,6 +9,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -43,7 +44,7 @@ public class RequestGateFilter extends OncePerRequestFilter {
 
 	private final Semaphore probes = new Semaphore(MAX_PROBES_IN_FLIGHT);
 
-	private volatile RequestWindow window;
+	private volatile @Nullable RequestWindow window;
 
 	/**
 	 * Create a filter that gates every request.
@@ -108,7 +109,7 @@ public class RequestGateFilter extends OncePerRequestFilter {
 	}
 
 	private void handle(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-			RequestWindow window, long waitNanos, long entered) throws ServletException, IOException {
+			@Nullable RequestWindow window, long waitNanos, long entered) throws ServletException, IOException {
 		int inFlight = 0;
 		int limit = 0;
 		if (window != null) {
@@ -135,7 +136,7 @@ public class RequestGateFilter extends OncePerRequestFilter {
 	 * on which model fits.
 	 * @param window the window, or {@code null} to measure nothing
 	 */
-	public void setWindow(RequestWindow window) {
+	public void setWindow(@Nullable RequestWindow window) {
 		this.window = window;
 	}
 

@@ -3,6 +3,8 @@ package io.github.bootconcurrency.autoconfigure.environment;
 import java.util.List;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown at startup when an active profile has no configuration, and
  * {@code fail-fast.profiles.unknown} is {@code fail}.
@@ -15,7 +17,7 @@ public class UnknownProfileException extends RuntimeException {
 
 	private final Set<String> configured;
 
-	private final String activatedBy;
+	private final @Nullable String activatedBy;
 
 	/**
 	 * Create the exception.
@@ -25,7 +27,7 @@ public class UnknownProfileException extends RuntimeException {
 	 * @param activatedBy where the active profiles were set, or {@code null} if unknown
 	 */
 	public UnknownProfileException(List<String> unknown, List<String> activeProfiles, Set<String> configured,
-			String activatedBy) {
+			@Nullable String activatedBy) {
 		super(describe(unknown, configured, activatedBy));
 		this.unknown = List.copyOf(unknown);
 		this.activeProfiles = List.copyOf(activeProfiles);
@@ -33,7 +35,7 @@ public class UnknownProfileException extends RuntimeException {
 		this.activatedBy = activatedBy;
 	}
 
-	static String describe(List<String> unknown, Set<String> configured, String activatedBy) {
+	static String describe(List<String> unknown, Set<String> configured, @Nullable String activatedBy) {
 		String profiles = String.join(", ", unknown.stream().map((profile) -> "'" + profile + "'").toList());
 		String files = String.join(", ", unknown.stream().map((profile) -> "application-" + profile + ".yml").toList());
 		return "The active profile" + ((unknown.size() > 1) ? "s " : " ") + profiles
@@ -56,7 +58,7 @@ public class UnknownProfileException extends RuntimeException {
 		return this.configured;
 	}
 
-	public String getActivatedBy() {
+	public @Nullable String getActivatedBy() {
 		return this.activatedBy;
 	}
 

@@ -1,5 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.model;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How an application serves its requests, chosen with {@code concurrency.model}.
  *
@@ -95,7 +97,7 @@ public enum ConcurrencyModel {
 	 * @param value the property value
 	 * @return the model, or {@code null} if no model has that name
 	 */
-	public static ConcurrencyModel fromValue(String value) {
+	public static @Nullable ConcurrencyModel fromValue(String value) {
 		String canonical = value.trim().replace("_", "").replace("-", "");
 		for (ConcurrencyModel model : values()) {
 			if (model.value.replace("-", "").equalsIgnoreCase(canonical)) {

@@ -7,6 +7,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The addresses trusted to set forwarding headers
  * ({@code concurrency.multi-jvm.forwarded-allow-ips}): IP addresses and CIDR ranges, or
@@ -84,7 +86,7 @@ public final class ForwardedAllowIps {
 	 * @param address the address, or {@code null} if unknown
 	 * @return whether it is
 	 */
-	public boolean allows(InetAddress address) {
+	public boolean allows(@Nullable InetAddress address) {
 		if (address == null) {
 			return false;
 		}
@@ -105,7 +107,7 @@ public final class ForwardedAllowIps {
 	 * @param text the literal, IPv6 possibly in brackets
 	 * @return the address, or {@code null} if the text is not an IP literal
 	 */
-	public static InetAddress literal(String text) {
+	public static @Nullable InetAddress literal(@Nullable String text) {
 		if (text == null) {
 			return null;
 		}
@@ -127,7 +129,7 @@ public final class ForwardedAllowIps {
 
 	private record Range(byte[] network, int prefix) {
 
-		static Range parse(String entry) {
+		static @Nullable Range parse(String entry) {
 			int slash = entry.indexOf('/');
 			InetAddress address = literal((slash >= 0) ? entry.substring(0, slash) : entry);
 			if (address == null) {

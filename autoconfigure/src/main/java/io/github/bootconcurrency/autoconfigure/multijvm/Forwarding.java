@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a trusted upstream proxy says of the request it forwards: the client, the scheme,
  * the host and the port the client asked for, each {@code null} when it does not say.
@@ -29,7 +31,8 @@ import java.util.regex.Pattern;
  * @param host the host, with a port if the proxy gave one
  * @param port the port
  */
-public record Forwarding(InetAddress client, String scheme, String host, Integer port) {
+public record Forwarding(@Nullable InetAddress client, @Nullable String scheme, @Nullable String host,
+		@Nullable Integer port) {
 
 	/**
 	 * Every forwarding header that a server, Spring Framework or a library may read: all
@@ -82,7 +85,8 @@ public record Forwarding(InetAddress client, String scheme, String host, Integer
 				sets.sets("X-Forwarded-Port") ? last(split(headers.apply("X-Forwarded-Port"), ',')) : null);
 	}
 
-	private static Forwarding of(InetAddress client, String scheme, String host, String port) {
+	private static Forwarding of(@Nullable InetAddress client, @Nullable String scheme, @Nullable String host,
+			@Nullable String port) {
 		String checkedScheme = (scheme != null) ? scheme.toLowerCase(Locale.ROOT) : null;
 		if (!"http".equals(checkedScheme) && !"https".equals(checkedScheme)) {
 			checkedScheme = null;
@@ -98,7 +102,7 @@ public record Forwarding(InetAddress client, String scheme, String host, Integer
 	/**
 	 * The rightmost node that is not trusted, or the leftmost if all are: the client.
 	 */
-	private static InetAddress client(List<String> nodes, ForwardedAllowIps trusted) {
+	private static @Nullable InetAddress client(List<String> nodes, ForwardedAllowIps trusted) {
 		for (int i = nodes.size() - 1; i >= 0; i--) {
 			InetAddress address = ForwardedAllowIps.literal(withoutPort(nodes.get(i)));
 			if (address == null) {
@@ -122,7 +126,7 @@ public record Forwarding(InetAddress client, String scheme, String host, Integer
 		return (colon > 0 && colon == node.lastIndexOf(':')) ? node.substring(0, colon) : node;
 	}
 
-	private static String last(List<String> values) {
+	private static @Nullable String last(List<String> values) {
 		return values.isEmpty() ? null : values.get(values.size() - 1);
 	}
 
@@ -197,7 +201,7 @@ public record Forwarding(InetAddress client, String scheme, String host, Integer
 	 * @param requestHost the request's Host header, or {@code null}
 	 * @return the host, or {@code null} if the proxy said neither host nor port
 	 */
-	public String hostWithPort(String requestHost) {
+	public @Nullable String hostWithPort(@Nullable String requestHost) {
 		if (this.host == null && this.port == null) {
 			return null;
 		}

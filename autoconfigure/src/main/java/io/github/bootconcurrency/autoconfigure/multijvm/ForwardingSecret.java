@@ -5,6 +5,8 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The secret with which a master's proxy proves to its workers that it set a request's
  * forwarding headers: a worker's port is on loopback, but any local process can connect
@@ -49,7 +51,7 @@ public final class ForwardingSecret {
 	 * @param value the value, or {@code null} if none was given
 	 * @return the secret, or {@code null} if none was given
 	 */
-	public static ForwardingSecret of(String value) {
+	public static @Nullable ForwardingSecret of(@Nullable String value) {
 		return (value != null && !value.isEmpty()) ? new ForwardingSecret(value) : null;
 	}
 
@@ -59,7 +61,7 @@ public final class ForwardingSecret {
 	 * @param presented the value, or {@code null} if the request has none
 	 * @return whether it is
 	 */
-	public boolean matches(String presented) {
+	public boolean matches(@Nullable String presented) {
 		return presented != null && MessageDigest.isEqual(this.bytes, presented.getBytes(StandardCharsets.ISO_8859_1));
 	}
 

@@ -10,6 +10,8 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What the multi-jvm master tells a worker JVM about itself, through system properties in
  * the worker's private argument file ({@code java @file}, readable only by the master's
@@ -31,7 +33,7 @@ import java.util.regex.Pattern;
  * forwards to the worker
  */
 public record WorkerEnvironment(int id, long masterPid, Path channel, String token, boolean inheritChannel,
-		Duration heartbeat, String forwardingSecret) {
+		Duration heartbeat, @Nullable String forwardingSecret) {
 
 	/**
 	 * Property with the worker's id.

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLException;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Why a Redis check failed, told apart from the exception chain, with the settings a user
  * would change for each.
@@ -74,7 +76,7 @@ public enum RedisFailureCause {
 	 * @param failure the failure
 	 * @return the cause
 	 */
-	public static RedisFailureCause classify(Throwable failure) {
+	public static RedisFailureCause classify(@Nullable Throwable failure) {
 		List<Throwable> chain = chain(failure);
 		// Authentication and database errors arrive wrapped in connection errors: look at
 		// the whole chain for the server's reply before looking at the transport.
@@ -110,7 +112,7 @@ public enum RedisFailureCause {
 	 * The causes and the suppressed exceptions, breadth first: a cluster client reports
 	 * each seed node's failure as a suppressed exception of one summary error.
 	 */
-	private static List<Throwable> chain(Throwable failure) {
+	private static List<Throwable> chain(@Nullable Throwable failure) {
 		List<Throwable> chain = new ArrayList<>();
 		Deque<Throwable> queue = new ArrayDeque<>();
 		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());

@@ -2,6 +2,7 @@ package io.github.bootconcurrency.autoconfigure.redis;
 
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.health.actuate.endpoint.AdditionalHealthEndpointPath;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroup;
@@ -43,7 +44,7 @@ class RedisReadinessHealthEndpointGroupsPostProcessor implements HealthEndpointG
 			}
 
 			@Override
-			public HealthEndpointGroup get(String name) {
+			public @Nullable HealthEndpointGroup get(String name) {
 				HealthEndpointGroup group = groups.get(name);
 				return (READINESS.equals(name) && group != null) ? new IncludingRedis(group) : group;
 			}
@@ -79,7 +80,7 @@ class RedisReadinessHealthEndpointGroupsPostProcessor implements HealthEndpointG
 		}
 
 		@Override
-		public AdditionalHealthEndpointPath getAdditionalPath() {
+		public @Nullable AdditionalHealthEndpointPath getAdditionalPath() {
 			return this.delegate.getAdditionalPath();
 		}
 

@@ -19,6 +19,7 @@ import io.github.bootconcurrency.autoconfigure.validation.Violation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisClusterConnection;
@@ -264,7 +265,7 @@ public class RedisStartupCheck implements SmartInitializingSingleton {
 	 * Copy the exception chain with every message scrubbed of secrets, keeping the class
 	 * names and stack traces for debugging.
 	 */
-	private static Throwable scrubbed(Throwable failure, RedisTarget target, int depth) {
+	private static @Nullable Throwable scrubbed(@Nullable Throwable failure, RedisTarget target, int depth) {
 		if (failure == null || depth > 16) {
 			return null;
 		}
@@ -328,7 +329,7 @@ public class RedisStartupCheck implements SmartInitializingSingleton {
 		}
 	}
 
-	private static Object origin(Environment environment, String key) {
+	private static @Nullable Object origin(Environment environment, String key) {
 		ConfiguredValue value = ConfiguredValue.find(environment, key);
 		return (value != null) ? value.origin() : null;
 	}

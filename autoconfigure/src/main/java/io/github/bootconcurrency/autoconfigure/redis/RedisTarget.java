@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisNode;
@@ -26,7 +27,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * @param tls whether the client connects with TLS
  * @param secrets passwords that must never be shown
  */
-public record RedisTarget(Mode mode, List<String> nodes, int database, String master, boolean tls,
+public record RedisTarget(Mode mode, List<String> nodes, int database, @Nullable String master, boolean tls,
 		Set<String> secrets) {
 
 	/**
@@ -107,7 +108,7 @@ public record RedisTarget(Mode mode, List<String> nodes, int database, String ma
 	 * @param text the text to clean, such as an exception message
 	 * @return the text without secrets
 	 */
-	public String scrub(String text) {
+	public @Nullable String scrub(@Nullable String text) {
 		if (text == null) {
 			return null;
 		}
@@ -146,7 +147,7 @@ public record RedisTarget(Mode mode, List<String> nodes, int database, String ma
 		return List.copyOf(addresses);
 	}
 
-	private static void addSecret(Set<String> secrets, Object password) {
+	private static void addSecret(Set<String> secrets, @Nullable Object password) {
 		if (password instanceof RedisPassword redisPassword) {
 			redisPassword.toOptional().map(String::new).filter((secret) -> !secret.isEmpty()).ifPresent(secrets::add);
 		}

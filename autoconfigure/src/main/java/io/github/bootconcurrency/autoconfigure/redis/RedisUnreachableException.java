@@ -3,6 +3,8 @@ package io.github.bootconcurrency.autoconfigure.redis;
 import java.time.Duration;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown at startup when no attempt to PING Redis succeeded. Carries the facts a user
  * needs to fix the environment, all free of passwords: its cause chain is a scrubbed copy
@@ -28,9 +30,9 @@ public class RedisUnreachableException extends RuntimeException {
 
 	private final FailFastRedisProperties properties;
 
-	RedisUnreachableException(RedisTarget target, RedisFailureCause failureCause, Throwable scrubbedCause, int attempts,
-			Duration elapsed, List<String> activeProfiles, List<String> settingOrigins, List<String> propertiesToChange,
-			FailFastRedisProperties properties) {
+	RedisUnreachableException(RedisTarget target, RedisFailureCause failureCause, @Nullable Throwable scrubbedCause,
+			int attempts, Duration elapsed, List<String> activeProfiles, List<String> settingOrigins,
+			List<String> propertiesToChange, FailFastRedisProperties properties) {
 		super("Redis at " + target.describe() + " could not be reached after " + attempts + " attempt(s): "
 				+ failureCause.description(), scrubbedCause);
 		this.target = target;

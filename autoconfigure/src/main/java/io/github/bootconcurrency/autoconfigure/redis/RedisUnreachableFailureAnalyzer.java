@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
@@ -50,7 +51,7 @@ class RedisUnreachableFailureAnalyzer extends AbstractFailureAnalyzer<RedisUnrea
 
 	private static final int LABEL_WIDTH = 18;
 
-	private static void line(StringBuilder description, String label, String value) {
+	private static void line(StringBuilder description, String label, @Nullable String value) {
 		description.append("    ")
 			.append(String.format("%-" + LABEL_WIDTH + "s", label + ":"))
 			.append(value)

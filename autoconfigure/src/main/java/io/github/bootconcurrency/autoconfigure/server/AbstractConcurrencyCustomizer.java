@@ -16,12 +16,6 @@ import org.springframework.core.Ordered;
 public abstract class AbstractConcurrencyCustomizer<T extends WebServerFactory>
 		implements WebServerFactoryCustomizer<T>, Ordered {
 
-	/**
-	 * Runs after Spring Boot's own server customizers (order 0), before the user's
-	 * unordered ones, which may still override.
-	 */
-	static final int ORDER = 100;
-
 	protected final ConcurrencySettings settings;
 
 	protected final RequestGate gate;
@@ -40,7 +34,7 @@ public abstract class AbstractConcurrencyCustomizer<T extends WebServerFactory>
 
 	@Override
 	public int getOrder() {
-		return ORDER;
+		return CustomizerOrders.CONCURRENCY;
 	}
 
 	protected void record(String setting, Object value) {

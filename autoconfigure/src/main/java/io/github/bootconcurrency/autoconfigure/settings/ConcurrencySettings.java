@@ -17,6 +17,7 @@ import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsExcepti
 import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
 import io.github.bootconcurrency.autoconfigure.validation.Violation;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
@@ -52,9 +53,9 @@ import org.springframework.core.env.Environment;
  * @param minRequestLimit under an adaptive limit, the least it may fall to and the limit
  * it starts at (it rises to {@code requestLimit} at most); {@code null} for a fixed limit
  */
-public record ConcurrencySettings(ModelDecision decision, int requestLimit, Duration queueTimeout, int maxThreads,
-		int minThreads, int backlog, int maxConnections, Duration keepAliveTimeout, Map<String, String> sources,
-		Duration requestTimeout, Integer minRequestLimit) {
+public record ConcurrencySettings(ModelDecision decision, int requestLimit, @Nullable Duration queueTimeout,
+		int maxThreads, int minThreads, int backlog, int maxConnections, Duration keepAliveTimeout,
+		Map<String, String> sources, @Nullable Duration requestTimeout, @Nullable Integer minRequestLimit) {
 
 	static final int MAX_PLATFORM_THREADS = 10_000;
 
@@ -64,7 +65,10 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 
 	static final int MAX_BACKLOG = 65_535;
 
-	static final Duration MAX_DURATION = Duration.ofHours(1);
+	/**
+	 * The longest that any duration setting may be, the multi-jvm master's included.
+	 */
+	public static final Duration MAX_DURATION = Duration.ofHours(1);
 
 	/**
 	 * Least the adaptive limit may fall to when none is set: Netflix's own default.
@@ -261,7 +265,7 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 		 * The least the adaptive limit may fall to, checked even when the limit is fixed
 		 * (as every key of the model not in use is), or {@code null} for a fixed limit.
 		 */
-		private Integer minConcurrentRequests(int maxConcurrentRequests) {
+		private @Nullable Integer minConcurrentRequests(int maxConcurrentRequests) {
 			ConcurrencyProperties.Virtual virtual = this.properties.getVirtual();
 			Integer configured = virtual.getMinConcurrentRequests();
 			int min = (configured != null) ? configured
@@ -285,7 +289,8 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 		 * Reconcile our key with the server keys that mean the same thing: adopt theirs
 		 * when ours is not set, report a conflict when both are set and differ.
 		 */
-		private <T> T reconcile(String key, T value, Class<T> type, boolean applies, String... serverKeys) {
+		private <T extends @Nullable Object> T reconcile(String key, T value, Class<T> type, boolean applies,
+				String... serverKeys) {
 			if (!applies) {
 				return value;
 			}
@@ -321,7 +326,7 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 			return value;
 		}
 
-		private <T> T bindQuietly(String key, Class<T> type) {
+		private <T> @Nullable T bindQuietly(String key, Class<T> type) {
 			try {
 				return this.binder.bind(key, type).orElse(null);
 			}
@@ -331,7 +336,7 @@ public record ConcurrencySettings(ModelDecision decision, int requestLimit, Dura
 			}
 		}
 
-		private Object origin(String key) {
+		private @Nullable Object origin(String key) {
 			ConfiguredValue value = ConfiguredValue.find(this.environment, key);
 			return (value != null) ? value.origin() : null;
 		}

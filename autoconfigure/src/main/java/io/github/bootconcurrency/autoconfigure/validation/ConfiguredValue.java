@@ -1,5 +1,6 @@
 package io.github.bootconcurrency.autoconfigure.validation;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
@@ -19,7 +20,7 @@ import org.springframework.core.env.Environment;
  * @param value the raw value
  * @param origin where the value came from, or {@code null} if unknown
  */
-public record ConfiguredValue(String key, Object value, Origin origin) {
+public record ConfiguredValue(String key, Object value, @Nullable Origin origin) {
 
 	/**
 	 * Find the value that wins for {@code key}, in any relaxed form of the key.
@@ -27,7 +28,7 @@ public record ConfiguredValue(String key, Object value, Origin origin) {
 	 * @param key the canonical key, such as {@code concurrency.platform.max-threads}
 	 * @return the value, or {@code null} if the key is not set
 	 */
-	public static ConfiguredValue find(Environment environment, String key) {
+	public static @Nullable ConfiguredValue find(Environment environment, String key) {
 		ConfigurationPropertyName name = ConfigurationPropertyName.of(key);
 		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
 			ConfigurationProperty property = source.getConfigurationProperty(name);

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.json.JsonParserFactory;
 
@@ -96,11 +97,11 @@ final class KnownKeys {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static List<Map<String, Object>> entries(Object list) {
+	private static List<Map<String, Object>> entries(@Nullable Object list) {
 		return (list instanceof List<?>) ? (List<Map<String, Object>>) list : List.of();
 	}
 
-	private ConfigurationPropertyName nameUnderPrefixes(Object name) {
+	private @Nullable ConfigurationPropertyName nameUnderPrefixes(@Nullable Object name) {
 		if (!(name instanceof String text) || !ConfigurationPropertyName.isValid(text)) {
 			return null;
 		}
@@ -137,7 +138,7 @@ final class KnownKeys {
 	 * @param value its value, since a group is only known left empty
 	 * @return whether it is known
 	 */
-	boolean isKnown(ConfigurationPropertyName name, Object value) {
+	boolean isKnown(ConfigurationPropertyName name, @Nullable Object value) {
 		if (this.properties.containsKey(name)) {
 			return true;
 		}
@@ -158,7 +159,7 @@ final class KnownKeys {
 	 * @param value its value
 	 * @return whether it is known
 	 */
-	boolean isKnownVariable(String variable, Object value) {
+	boolean isKnownVariable(String variable, @Nullable Object value) {
 		String upper = variable.toUpperCase(Locale.ROOT);
 		for (ConfigurationPropertyName property : this.properties.keySet()) {
 			for (String form : variableForms(property)) {
@@ -209,7 +210,7 @@ final class KnownKeys {
 	 * @param key the unknown key, as written
 	 * @return the closest known key, in its canonical form
 	 */
-	String closest(String key) {
+	@Nullable String closest(String key) {
 		String target = uniform(key);
 		String best = null;
 		int bestDistance = Integer.MAX_VALUE;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.env.Environment;
 
 /**
@@ -54,7 +55,7 @@ public final class SettingsChecks {
 	 * @param min the shortest duration allowed
 	 * @param max the longest duration allowed
 	 */
-	public void duration(String key, Duration value, Duration min, Duration max) {
+	public void duration(String key, @Nullable Duration value, Duration min, Duration max) {
 		duration(key, value, min, max, null);
 	}
 
@@ -67,7 +68,7 @@ public final class SettingsChecks {
 	 * @param max the longest duration allowed
 	 * @param maxKey the key whose value {@code max} is, or {@code null}
 	 */
-	public void duration(String key, Duration value, Duration min, Duration max, String maxKey) {
+	public void duration(String key, @Nullable Duration value, Duration min, Duration max, @Nullable String maxKey) {
 		if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
 			String allowed = "a duration from " + (min.isZero() ? "0" : format(min)) + " to "
 					+ ((maxKey != null) ? maxKey + " (" + format(max) + ")" : format(max))

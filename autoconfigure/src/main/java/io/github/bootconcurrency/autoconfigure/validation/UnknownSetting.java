@@ -1,5 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.validation;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A key under the starter's prefixes that no setting has: as it was written, where it was
  * set, and the known key closest to it.
@@ -9,7 +11,7 @@ package io.github.bootconcurrency.autoconfigure.validation;
  * source
  * @param closest the known key closest to it, or {@code null} if none is known
  */
-public record UnknownSetting(String key, Object origin, String closest) {
+public record UnknownSetting(String key, @Nullable Object origin, @Nullable String closest) {
 
 	String describe() {
 		return this.key + " (from " + this.origin + ")"

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.PropertySourceOrigin;
@@ -87,7 +88,8 @@ public final class UnknownSettings {
 		}
 	}
 
-	private static UnknownSetting unknownKey(KnownKeys known, EnumerablePropertySource<?> source, String key) {
+	private static @Nullable UnknownSetting unknownKey(KnownKeys known, EnumerablePropertySource<?> source,
+			String key) {
 		ConfigurationPropertyName name;
 		try {
 			name = ConfigurationPropertyName.adapt(key, '.');
@@ -101,7 +103,7 @@ public final class UnknownSettings {
 		return new UnknownSetting(key, origin(source, key), known.closest(key));
 	}
 
-	private static UnknownSetting unknownVariable(KnownKeys known, EnumerablePropertySource<?> source,
+	private static @Nullable UnknownSetting unknownVariable(KnownKeys known, EnumerablePropertySource<?> source,
 			String variable) {
 		String upper = variable.toUpperCase(Locale.ROOT);
 		if (PROCESS_VARIABLES.stream().anyMatch(upper::startsWith) || !known.isVariableUnderPrefixes(variable)

@@ -1,5 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.validation;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One invalid setting: the key, the offending value and where it came from, what is wrong
  * and what to do.
@@ -10,7 +12,7 @@ package io.github.bootconcurrency.autoconfigure.validation;
  * @param problem what is wrong, including what is allowed
  * @param action what the user should change
  */
-public record Violation(String key, Object value, Object origin, String problem, String action) {
+public record Violation(String key, Object value, @Nullable Object origin, String problem, String action) {
 
 	/**
 	 * Create a violation for a value outside what is allowed.
@@ -20,7 +22,7 @@ public record Violation(String key, Object value, Object origin, String problem,
 	 * @param allowed what is allowed
 	 * @return the violation
 	 */
-	public static Violation notAllowed(ConfiguredValue configured, String key, Object value, String allowed) {
+	public static Violation notAllowed(@Nullable ConfiguredValue configured, String key, Object value, String allowed) {
 		Object origin = (configured != null) ? configured.origin() : null;
 		return new Violation(key, value, origin, "allowed: " + allowed,
 				"Change " + key + " to a value that is allowed (" + allowed + ").");

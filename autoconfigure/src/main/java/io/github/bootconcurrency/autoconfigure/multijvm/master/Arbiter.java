@@ -490,7 +490,7 @@ final class Arbiter implements MasterChannel.Master {
 	}
 
 	private void log(String message) {
-		this.out.println("[master] " + message);
+		MasterLog.println(this.out, message);
 	}
 
 	/**

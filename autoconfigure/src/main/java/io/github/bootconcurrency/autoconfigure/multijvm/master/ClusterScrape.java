@@ -34,6 +34,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 
 /**
@@ -202,7 +204,7 @@ final class ClusterScrape {
 		}
 	}
 
-	private static String result(Future<String> future) {
+	private static @Nullable String result(@Nullable Future<String> future) {
 		if (future == null || future.isCancelled()) {
 			return null;
 		}
@@ -219,7 +221,7 @@ final class ClusterScrape {
 	 * worker that would go past its own cap or the scrape's is left out, and gives back
 	 * what it took.
 	 */
-	private String fetch(Worker worker, Set<String> names, AtomicLong budget) throws IOException {
+	private @Nullable String fetch(Worker worker, Set<String> names, AtomicLong budget) throws IOException {
 		try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
 			channel.connect(UnixDomainSocketAddress.of(WorkerEnvironment.scrapeSocket(this.directory, worker.id())));
 			String request = worker.token() + " SCRAPE" + (names.isEmpty() ? "" : " " + String.join(",", names)) + "\n";

@@ -12,6 +12,7 @@ import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The proxy's handling of forwarding headers: the workers trust them from the master, so
@@ -44,7 +45,7 @@ final class ForwardedHeaders {
 
 	private final UpstreamHeaders upstreamHeaders;
 
-	private final ForwardingSecret secret;
+	private final @Nullable ForwardingSecret secret;
 
 	/**
 	 * Create the handling of a master's forwarding headers.
@@ -52,7 +53,7 @@ final class ForwardedHeaders {
 	 * @param upstreamHeaders the headers they set
 	 * @param secret the secret to add, or {@code null} for none
 	 */
-	ForwardedHeaders(ForwardedAllowIps trusted, UpstreamHeaders upstreamHeaders, ForwardingSecret secret) {
+	ForwardedHeaders(ForwardedAllowIps trusted, UpstreamHeaders upstreamHeaders, @Nullable ForwardingSecret secret) {
 		this.trusted = trusted;
 		this.upstreamHeaders = upstreamHeaders;
 		this.secret = secret;
@@ -93,7 +94,7 @@ final class ForwardedHeaders {
 		}
 	}
 
-	private static String withoutPort(String host) {
+	private static @Nullable String withoutPort(@Nullable String host) {
 		if (host == null) {
 			return null;
 		}

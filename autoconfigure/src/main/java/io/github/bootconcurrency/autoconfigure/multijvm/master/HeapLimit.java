@@ -7,6 +7,7 @@ import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
 import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
 import io.github.bootconcurrency.autoconfigure.validation.Violation;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 
@@ -49,7 +50,7 @@ record HeapLimit(long bytes, double percent) {
 	 * @param checks where a violation goes
 	 * @return the limit, {@link #NONE} if unset or invalid
 	 */
-	static HeapLimit check(String value, Environment environment, SettingsChecks checks) {
+	static HeapLimit check(@Nullable String value, Environment environment, SettingsChecks checks) {
 		try {
 			return parse(value);
 		}
@@ -66,7 +67,7 @@ record HeapLimit(long bytes, double percent) {
 	 * @throws IllegalArgumentException if the value is neither a positive size nor a
 	 * percentage above 0 and at most 100
 	 */
-	static HeapLimit parse(String value) {
+	static HeapLimit parse(@Nullable String value) {
 		String text = (value != null) ? value.trim() : "";
 		if (text.isEmpty()) {
 			return NONE;

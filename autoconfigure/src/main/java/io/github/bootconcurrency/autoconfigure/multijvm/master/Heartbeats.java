@@ -103,7 +103,7 @@ final class Heartbeats {
 	}
 
 	private void log(String message) {
-		this.out.println("[master] " + message);
+		MasterLog.println(this.out, message);
 	}
 
 }

@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.bootconcurrency.autoconfigure.multijvm.ForwardingSecret;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 
@@ -36,7 +38,7 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 
 	private final WorkerArgumentFiles argumentFiles;
 
-	private final ForwardingSecret forwardingSecret;
+	private final @Nullable ForwardingSecret forwardingSecret;
 
 	/**
 	 * Create a launcher.
@@ -50,7 +52,7 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 	 * none
 	 */
 	JvmWorkerLauncher(WorkerLaunch launch, Path channel, boolean inheritSocket, PrintStream out,
-			WorkerArgumentFiles argumentFiles, ForwardingSecret forwardingSecret) {
+			WorkerArgumentFiles argumentFiles, @Nullable ForwardingSecret forwardingSecret) {
 		this.launch = launch;
 		this.channel = channel;
 		this.inheritSocket = inheritSocket;
@@ -71,8 +73,9 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 		List<String> command = this.launch.command(id, jvmArgs, config.workerArguments());
 		int prefix = this.launch.commandLinePrefix();
 		if (this.argumentFiles.createAgainIfGone()) {
-			this.out.println("[master] The directory of the workers' argument files was removed (by a /tmp cleaner?): "
-					+ "created it again");
+			MasterLog.println(this.out,
+					"The directory of the workers' argument files was removed (by a /tmp cleaner?): "
+							+ "created it again");
 		}
 		this.argumentFiles.write(argumentFile, command.subList(prefix, command.size()));
 		List<String> commandLine = new ArrayList<>(command.subList(0, prefix));
@@ -125,7 +128,7 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 		String prefix = "[worker " + id + " pid " + process.pid() + "] ";
 		JvmProcess worker = new JvmProcess(process, new AtomicReference<>());
 		WorkerOutput copier = new WorkerOutput(process.getInputStream(), (line) -> this.out.println(prefix + line),
-				(warning) -> this.out.println("[master] worker " + id + " (pid " + process.pid() + "): " + warning),
+				(warning) -> MasterLog.println(this.out, "worker " + id + " (pid " + process.pid() + "): " + warning),
 				process::isAlive, worker.outputUnread()::set);
 		try {
 			Thread.ofVirtual().name("worker-" + id + "-output").start(copier);

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What the master's loop does when it cannot launch a worker at all: the argument
  * directory removed by a {@code /tmp} cleaner, a full disk, the {@code java} binary
@@ -103,7 +105,7 @@ final class LaunchFailures {
 		this.next = Instant.MIN;
 	}
 
-	private static String cause(IOException failure) {
+	private static @Nullable String cause(IOException failure) {
 		return (failure.getCause() != null) ? failure.getCause().toString() : failure.getMessage();
 	}
 

@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The master's private control channel: how workers report their figures, read the
@@ -180,7 +181,7 @@ final class MasterChannel {
 					return;
 				}
 				if (backoffMillis == 0) {
-					this.log.println("[master] Control channel cannot accept (retrying): " + ex.getMessage());
+					MasterLog.println(this.log, "Control channel cannot accept (retrying): " + ex.getMessage());
 					this.master.submit(new Event.ChannelTrouble(true));
 				}
 				backoffMillis = Math.min(1000, Math.max(10, backoffMillis * 2));
@@ -218,7 +219,7 @@ final class MasterChannel {
 	 * and a peer that sends an endless line must not fill the master's heap.
 	 * @return the line, or {@code null} if it is missing or too long
 	 */
-	private static String readLine(InputStream in) throws IOException {
+	private static @Nullable String readLine(InputStream in) throws IOException {
 		byte[] line = new byte[MAX_LINE];
 		int length = 0;
 		for (int next = in.read(); next != -1 && next != '\n'; next = in.read()) {
@@ -230,7 +231,7 @@ final class MasterChannel {
 		return new String(line, 0, length, StandardCharsets.UTF_8);
 	}
 
-	private List<String> answer(SocketChannel connection, String line) throws IOException {
+	private List<String> answer(SocketChannel connection, @Nullable String line) throws IOException {
 		String[] words = (line != null) ? line.trim().split(" ") : new String[0];
 		UnixDomainPrincipal peer = connection.getOption(ExtendedSocketOptions.SO_PEERCRED);
 		if (!Objects.equals(peer.user(), this.owner)) {
@@ -294,7 +295,7 @@ final class MasterChannel {
 	 * waits a quarter of a second at most between turns and runs nothing slow.
 	 * @return what the loop answered, or {@code null} if it did not in time
 	 */
-	private static <T> T awaitLoop(CompletableFuture<T> answer) {
+	private static <T> @Nullable T awaitLoop(CompletableFuture<T> answer) {
 		try {
 			return answer.get(LOOP_ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 		}
@@ -318,7 +319,7 @@ final class MasterChannel {
 
 	private List<String> deny(String what) {
 		// Never echo the request: it may hold a token.
-		this.log.println("[master] WARNING: control channel refused " + what);
+		MasterLog.println(this.log, "WARNING: control channel refused " + what);
 		return List.of("DENIED");
 	}
 
@@ -350,7 +351,7 @@ final class MasterChannel {
 			Files.deleteIfExists(this.directory);
 		}
 		catch (IOException ex) {
-			this.log.println("[master] Could not remove " + this.directory + ": " + ex.getMessage());
+			MasterLog.println(this.log, "Could not remove " + this.directory + ": " + ex.getMessage());
 		}
 	}
 

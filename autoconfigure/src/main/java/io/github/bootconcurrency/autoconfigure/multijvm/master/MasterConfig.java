@@ -22,6 +22,7 @@ import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsExcepti
 import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
 import io.github.bootconcurrency.autoconfigure.validation.Violation;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.AbstractBindHandler;
 import org.springframework.boot.context.properties.bind.BindContext;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -52,7 +53,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
  */
 record MasterConfig(MultiJvm settings, int workers, String address, int port, int backlog, int workerCapacity,
 		Duration keepAlive, Duration queueTimeout, boolean ownManagementPort, ListenerLimits listenerLimits,
-		Duration requestTimeout, String balancerReason) {
+		@Nullable Duration requestTimeout, String balancerReason) {
 
 	/**
 	 * Most workers a master runs.
@@ -121,17 +122,17 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 					"proxy (shared-socket is not available here: " + unsupported.get() + ")"));
 		}
 		checks.duration("concurrency.multi-jvm.timeout", settings.getTimeout(), Duration.ofSeconds(1),
-				Duration.ofHours(1));
+				ConcurrencySettings.MAX_DURATION);
 		checks.duration("concurrency.multi-jvm.graceful-timeout", settings.getGracefulTimeout(), Duration.ZERO,
-				Duration.ofHours(1));
+				ConcurrencySettings.MAX_DURATION);
 		checks.duration("concurrency.multi-jvm.boot-timeout", settings.getBootTimeout(), Duration.ofSeconds(1),
-				Duration.ofHours(1));
+				ConcurrencySettings.MAX_DURATION);
 		if (settings.getQueueTimeout() != null) {
 			checks.duration("concurrency.multi-jvm.queue-timeout", settings.getQueueTimeout(), Duration.ZERO,
-					Duration.ofHours(1));
+					ConcurrencySettings.MAX_DURATION);
 		}
 		checks.duration("concurrency.multi-jvm.request-header-timeout", settings.getRequestHeaderTimeout(),
-				MIN_HEADER_TIMEOUT, Duration.ofHours(1));
+				MIN_HEADER_TIMEOUT, ConcurrencySettings.MAX_DURATION);
 		int port = ServerKeys.port(environment, checks);
 		int maxHeaderBytes = ServerKeys.maxHeaderBytes(environment, checks);
 		String address = ServerKeys.address(environment, checks);
@@ -171,7 +172,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	 * derived default), and a value the worker would refuse is reported here, with the
 	 * master's own, before any worker starts.
 	 */
-	private static ConcurrencySettings workerSettings(ConcurrencyProperties properties,
+	private static @Nullable ConcurrencySettings workerSettings(ConcurrencyProperties properties,
 			ConfigurableEnvironment environment, SettingsChecks checks) {
 		ConcurrencyModel model = properties.getMultiJvm().getWorkerModel();
 		ModelDecision decision = new ModelDecision(model, "concurrency.multi-jvm.worker-model=" + model.value(),
@@ -275,7 +276,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		}
 
 		@Override
-		public Object onFailure(ConfigurationPropertyName name, Bindable<?> target, BindContext context,
+		public @Nullable Object onFailure(ConfigurationPropertyName name, Bindable<?> target, BindContext context,
 				Exception error) throws Exception {
 			String key = name.toString();
 			String choices = CHOICES.get(key);
@@ -343,7 +344,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	 * @param next the configuration read on reload
 	 * @return what differs
 	 */
-	String restartOnlyChanges(MasterConfig next) {
+	@Nullable String restartOnlyChanges(MasterConfig next) {
 		StringBuilder changes = new StringBuilder();
 		if (this.settings.getBalancer() != next.settings.getBalancer()) {
 			changes.append(" concurrency.multi-jvm.balancer");

@@ -76,7 +76,7 @@ public final class MasterMain {
 	}
 
 	private static int failed(PrintStream out, Throwable ex) {
-		out.println("[master] The master could not run:\n" + FailureDescription.of(ex).indent(2).stripTrailing());
+		MasterLog.println(out, "The master could not run:\n" + FailureDescription.of(ex).indent(2).stripTrailing());
 		return Arbiter.MASTER_ERROR;
 	}
 
@@ -105,7 +105,7 @@ public final class MasterMain {
 			balancer.start();
 			pidfile.write();
 			channel.serve(arbiter);
-			out.println("[master] Control channel: " + channel.socket() + " (this master's workers only)");
+			MasterLog.println(out, "Control channel: " + channel.socket() + " (this master's workers only)");
 			SignalHandlers.install(arbiter::submit, out);
 			return arbiter.run();
 		}

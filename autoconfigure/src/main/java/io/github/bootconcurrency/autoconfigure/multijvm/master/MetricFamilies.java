@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One Prometheus text exposition (format 0.0.4) made of several: every worker's, each
  * sample labelled with the worker's slot, and the master's own series.
@@ -34,7 +36,7 @@ final class MetricFamilies {
 	 * @param labelName the label to add to every sample
 	 * @param labelValue its value
 	 */
-	void addExposition(String exposition, String labelName, String labelValue) {
+	void addExposition(String exposition, @Nullable String labelName, @Nullable String labelValue) {
 		Family current = null;
 		for (String line : exposition.split("\n")) {
 			if (line.isBlank()) {
@@ -115,7 +117,7 @@ final class MetricFamilies {
 		});
 	}
 
-	private static String labelled(String line, String name, String labelName, String labelValue) {
+	private static String labelled(String line, String name, @Nullable String labelName, @Nullable String labelValue) {
 		if (labelName == null) {
 			return line;
 		}

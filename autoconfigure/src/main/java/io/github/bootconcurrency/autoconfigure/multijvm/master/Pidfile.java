@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The file that holds the master's process id while it runs
  * ({@code concurrency.multi-jvm.pidfile}), as Gunicorn's {@code pidfile}.
@@ -32,7 +34,7 @@ final class Pidfile {
 	/** More than any pid and its newline: a longer file is not a pidfile. */
 	private static final int MAX_LENGTH = 32;
 
-	private final Path path;
+	private final @Nullable Path path;
 
 	private final PrintStream out;
 
@@ -45,7 +47,7 @@ final class Pidfile {
 	 * @param path the file, or {@code null} for none
 	 * @param out where a replaced stale file and a failure to remove it are reported
 	 */
-	Pidfile(Path path, PrintStream out) {
+	Pidfile(@Nullable Path path, PrintStream out) {
 		this.path = path;
 		this.out = out;
 	}
@@ -82,9 +84,10 @@ final class Pidfile {
 				Optional<Long> stale = inspect();
 				if (stale.isPresent()) {
 					Files.deleteIfExists(this.path);
-					this.out.println("[master] Replaced the stale pidfile " + this.path + ": "
-							+ ((stale.get() == this.pid) ? "it held this master's own pid, from an earlier run"
-									: "process " + stale.get() + " that it named no longer runs a JVM"));
+					MasterLog.println(this.out,
+							"Replaced the stale pidfile " + this.path + ": "
+									+ ((stale.get() == this.pid) ? "it held this master's own pid, from an earlier run"
+											: "process " + stale.get() + " that it named no longer runs a JVM"));
 				}
 				this.written = create();
 			}
@@ -211,11 +214,11 @@ final class Pidfile {
 				Files.delete(this.path);
 			}
 			else {
-				this.out.println("[master] Left " + this.path + " in place: it no longer holds this master's pid");
+				MasterLog.println(this.out, "Left " + this.path + " in place: it no longer holds this master's pid");
 			}
 		}
 		catch (IOException ex) {
-			this.out.println("[master] Could not delete " + this.path + ": " + ex.getMessage());
+			MasterLog.println(this.out, "Could not delete " + this.path + ": " + ex.getMessage());
 		}
 	}
 

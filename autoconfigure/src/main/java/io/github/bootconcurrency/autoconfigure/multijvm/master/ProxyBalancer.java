@@ -21,6 +21,7 @@ import io.undertow.server.handlers.proxy.ProxyHandler;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import org.jspecify.annotations.Nullable;
 import org.xnio.Options;
 
 /**
@@ -104,7 +105,7 @@ final class ProxyBalancer implements Balancer {
 	 * @param secret the secret with which the proxy proves to the workers that it set a
 	 * request's forwarding headers
 	 */
-	ProxyBalancer(MasterConfig config, ForwardingSecret secret) {
+	ProxyBalancer(MasterConfig config, @Nullable ForwardingSecret secret) {
 		this(config.address(), config.port(), config.backlog(), config.workerCapacity(), config.keepAlive(),
 				config.queueTimeout(), config.listenerLimits(),
 				new ForwardedHeaders(config.forwardedAllowIps(), config.upstreamHeaders(), secret), defaultIoThreads(),

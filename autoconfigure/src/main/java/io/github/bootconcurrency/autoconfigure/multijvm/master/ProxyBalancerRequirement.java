@@ -4,9 +4,9 @@ import java.util.List;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm.Balancer;
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
+import io.github.bootconcurrency.autoconfigure.validation.OptionalLibraryMissingException;
 
 import org.springframework.core.env.Environment;
-import org.springframework.util.ClassUtils;
 
 /**
  * Checks, before the master starts anything, that the {@code proxy} balancer can run: it
@@ -50,9 +50,7 @@ final class ProxyBalancerRequirement {
 		if (config.settings().getBalancer() != Balancer.PROXY) {
 			return;
 		}
-		List<String> missing = REQUIRED_CLASSES.stream()
-			.filter((name) -> !ClassUtils.isPresent(name, classLoader))
-			.toList();
+		List<String> missing = OptionalLibraryMissingException.missing(REQUIRED_CLASSES, classLoader);
 		if (missing.isEmpty()) {
 			return;
 		}

@@ -2,6 +2,8 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.util.List;
 
+import io.github.bootconcurrency.autoconfigure.validation.OptionalLibraryMissingException;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,15 +12,7 @@ import org.jspecify.annotations.Nullable;
  * proxy is built on and which the starter leaves optional, is not on the class path.
  * Nothing was started then.
  */
-public class ProxyBalancerUnavailableException extends RuntimeException {
-
-	private final String balancerSetting;
-
-	private final List<String> activeProfiles;
-
-	private final List<String> missingClasses;
-
-	private final String dependency;
+public class ProxyBalancerUnavailableException extends OptionalLibraryMissingException {
 
 	private final @Nullable String sharedSocketUnavailableReason;
 
@@ -34,12 +28,7 @@ public class ProxyBalancerUnavailableException extends RuntimeException {
 	 */
 	public ProxyBalancerUnavailableException(String balancerSetting, List<String> activeProfiles,
 			List<String> missingClasses, String dependency, @Nullable String sharedSocketUnavailableReason) {
-		super("The multi-jvm master's proxy balancer (" + balancerSetting + ") needs " + dependency
-				+ " on the class path, and these classes are missing: " + String.join(", ", missingClasses));
-		this.balancerSetting = balancerSetting;
-		this.activeProfiles = List.copyOf(activeProfiles);
-		this.missingClasses = List.copyOf(missingClasses);
-		this.dependency = dependency;
+		super("The multi-jvm master's proxy balancer", balancerSetting, activeProfiles, missingClasses, dependency);
 		this.sharedSocketUnavailableReason = sharedSocketUnavailableReason;
 	}
 
@@ -49,23 +38,7 @@ public class ProxyBalancerUnavailableException extends RuntimeException {
 	 * @return the setting, described
 	 */
 	public String getBalancerSetting() {
-		return this.balancerSetting;
-	}
-
-	public List<String> getActiveProfiles() {
-		return this.activeProfiles;
-	}
-
-	public List<String> getMissingClasses() {
-		return this.missingClasses;
-	}
-
-	/**
-	 * Return the coordinates of the dependency to add, as {@code group:artifact:version}.
-	 * @return the coordinates
-	 */
-	public String getDependency() {
-		return this.dependency;
+		return getSetting();
 	}
 
 	/**

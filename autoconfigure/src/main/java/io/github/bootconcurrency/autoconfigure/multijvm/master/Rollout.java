@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SequencedMap;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The workers waiting to be replaced, one at a time and surge-first: a reload queues
  * every active worker, recycling after {@code max-requests} or {@code max-heap-after-gc}
@@ -21,7 +23,7 @@ final class Rollout {
 
 	private final SequencedMap<Integer, ReplacementReason> queue = new LinkedHashMap<>();
 
-	private MasterConfig previous;
+	private @Nullable MasterConfig previous;
 
 	private int generation;
 
@@ -63,7 +65,7 @@ final class Rollout {
 	 * @param id the worker's id
 	 * @return the reason it was first queued for, or {@code null} if it is not queued
 	 */
-	ReplacementReason reasonOf(int id) {
+	@Nullable ReplacementReason reasonOf(int id) {
 		return this.queue.get(id);
 	}
 

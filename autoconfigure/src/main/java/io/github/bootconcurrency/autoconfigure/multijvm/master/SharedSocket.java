@@ -8,6 +8,8 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The listening socket of the {@code shared-socket} balancer: bound by the master, put on
  * its standard input, and inherited by every worker, which accepts on it through
@@ -90,7 +92,7 @@ final class SharedSocket {
 				+ "concurrency.multi-jvm.balancer=proxy.");
 	}
 
-	private static IllegalStateException failure(String where, Throwable cause) {
+	private static IllegalStateException failure(String where, @Nullable Throwable cause) {
 		if (cause instanceof NativeCallException call) {
 			return new IllegalStateException(
 					"Cannot listen on " + where + " for the shared-socket balancer: " + call.getMessage() + ". "

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How the master stops its workers. A graceful stop (SIGTERM, SIGINT, workers that cannot
  * boot) first stops taking new requests, as Gunicorn closes its listeners, then drains
@@ -27,7 +29,7 @@ final class Shutdown {
 	 */
 	static final Duration KILL_GRACE = Duration.ofSeconds(10);
 
-	private Integer status;
+	private @Nullable Integer status;
 
 	private Instant giveUpAt;
 
@@ -77,7 +79,7 @@ final class Shutdown {
 	 * @param now the time
 	 * @return the status, or {@code null} while workers remain
 	 */
-	Integer finished(Instant now) {
+	@Nullable Integer finished(Instant now) {
 		if (!this.registry.isEmpty()) {
 			if (!now.isAfter(this.giveUpAt)) {
 				return null;
@@ -137,7 +139,7 @@ final class Shutdown {
 	}
 
 	private void log(String message) {
-		this.out.println("[master] " + message);
+		MasterLog.println(this.out, message);
 	}
 
 }

@@ -32,11 +32,11 @@ final class SignalHandlers {
 			try {
 				SignalHandler previous = Signal.handle(new Signal(signal.name()), (received) -> events.accept(event));
 				if (previous == SignalHandler.SIG_IGN) {
-					out.println("[master] WARNING: " + ignoredAtStart(signal));
+					MasterLog.println(out, "WARNING: " + ignoredAtStart(signal));
 				}
 			}
 			catch (IllegalArgumentException ex) {
-				out.println("[master] WARNING: SIG" + signal + " cannot be handled on this JVM: " + ex.getMessage());
+				MasterLog.println(out, "WARNING: SIG" + signal + " cannot be handled on this JVM: " + ex.getMessage());
 			}
 		}
 	}

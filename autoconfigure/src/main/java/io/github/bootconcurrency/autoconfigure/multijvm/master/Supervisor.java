@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
 
 /**
@@ -51,7 +53,7 @@ final class Supervisor {
 
 	private boolean channelFailing;
 
-	private Instant lastStep;
+	private @Nullable Instant lastStep;
 
 	/**
 	 * Create the supervisor.
@@ -209,7 +211,7 @@ final class Supervisor {
 	}
 
 	private void log(String message) {
-		this.out.println("[master] " + message);
+		MasterLog.println(this.out, message);
 	}
 
 }

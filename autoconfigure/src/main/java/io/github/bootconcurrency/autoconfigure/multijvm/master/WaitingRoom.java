@@ -18,6 +18,7 @@ import io.undertow.server.protocol.http.HttpServerConnection;
 import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
 import io.undertow.util.StatusCodes;
+import org.jspecify.annotations.Nullable;
 import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
 import org.xnio.XnioExecutor;
@@ -226,11 +227,11 @@ final class WaitingRoom implements HttpHandler {
 
 		private final HttpServerExchange exchange;
 
-		private XnioExecutor.Key timer;
+		private XnioExecutor.@Nullable Key timer;
 
-		private ConduitStreamSourceChannel watched;
+		private @Nullable ConduitStreamSourceChannel watched;
 
-		private ChannelListener<? super ConduitStreamSourceChannel> undertowListener;
+		private @Nullable ChannelListener<? super ConduitStreamSourceChannel> undertowListener;
 
 		Held(HttpServerExchange exchange) {
 			this.exchange = exchange;

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
 
 /**
@@ -55,9 +57,9 @@ final class Worker {
 
 	private volatile int port;
 
-	private volatile Instant readyAt;
+	private volatile @Nullable Instant readyAt;
 
-	private volatile Instant lastHeartbeat;
+	private volatile @Nullable Instant lastHeartbeat;
 
 	private volatile long requests;
 
@@ -140,7 +142,7 @@ final class Worker {
 		return this.started;
 	}
 
-	Instant readyAt() {
+	@Nullable Instant readyAt() {
 		return this.readyAt;
 	}
 
@@ -343,7 +345,7 @@ final class Worker {
 	 * @param now the time
 	 * @return the reason, or {@code null} if it is not overdue or was killed already
 	 */
-	String overdue(Instant now) {
+	@Nullable String overdue(Instant now) {
 		if (this.state != State.DRAINING || this.killed || now.isBefore(this.deadline)) {
 			return null;
 		}

@@ -1,6 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
+import io.github.bootconcurrency.autoconfigure.server.CustomizerOrders;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
@@ -37,7 +38,7 @@ class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJe
 
 	@Override
 	public int getOrder() {
-		return 50;
+		return CustomizerOrders.WORKER;
 	}
 
 	@Override

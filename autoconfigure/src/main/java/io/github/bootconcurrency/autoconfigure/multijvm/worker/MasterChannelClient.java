@@ -22,6 +22,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 
@@ -198,7 +200,7 @@ public final class MasterChannelClient {
 		}
 	}
 
-	private static IOException unexpected(String command, String what) {
+	private static IOException unexpected(String command, @Nullable String what) {
 		return new AnswerException("the multi-jvm master's answer to " + command + " is not one this worker can read: "
 				+ shorten(String.valueOf(what)));
 	}

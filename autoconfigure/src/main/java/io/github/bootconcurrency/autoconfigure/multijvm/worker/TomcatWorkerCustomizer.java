@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
+import io.github.bootconcurrency.autoconfigure.server.CustomizerOrders;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 
 import org.apache.catalina.Valve;
@@ -39,8 +40,7 @@ class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableT
 
 	@Override
 	public int getOrder() {
-		// Before the concurrency customizers (100), after Spring Boot's own (0).
-		return 50;
+		return CustomizerOrders.WORKER;
 	}
 
 	@Override

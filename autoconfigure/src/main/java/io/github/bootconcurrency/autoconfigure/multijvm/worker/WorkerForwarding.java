@@ -12,6 +12,7 @@ import io.github.bootconcurrency.autoconfigure.multijvm.ForwardingSecret;
 import io.github.bootconcurrency.autoconfigure.multijvm.UpstreamHeaders;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
@@ -49,9 +50,9 @@ final class WorkerForwarding {
 
 	private final UpstreamHeaders upstreamHeaders;
 
-	private final ForwardingSecret secret;
+	private final @Nullable ForwardingSecret secret;
 
-	WorkerForwarding(ForwardedAllowIps trusted, UpstreamHeaders upstreamHeaders, ForwardingSecret secret) {
+	WorkerForwarding(ForwardedAllowIps trusted, UpstreamHeaders upstreamHeaders, @Nullable ForwardingSecret secret) {
 		this.trusted = trusted;
 		this.upstreamHeaders = upstreamHeaders;
 		this.secret = secret;

@@ -12,6 +12,7 @@ import java.util.function.LongSupplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
@@ -62,7 +63,7 @@ final class WorkerHeartbeat implements SmartLifecycle, SmartApplicationListener 
 
 	private volatile int port;
 
-	private volatile Thread thread;
+	private volatile @Nullable Thread thread;
 
 	private volatile boolean stopping;
 

@@ -26,6 +26,7 @@ import jdk.net.UnixDomainPrincipal;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -50,7 +51,7 @@ final class WorkerScrapeSocket implements SmartLifecycle {
 
 	private final Function<Set<String>, byte[]> exposition;
 
-	private volatile ServerSocketChannel server;
+	private volatile @Nullable ServerSocketChannel server;
 
 	WorkerScrapeSocket(WorkerEnvironment worker, Function<Set<String>, byte[]> exposition) {
 		this.worker = worker;

@@ -1,0 +1,8 @@
+/**
+ * Types shared by a multi-jvm master and its workers: the cluster view, forwarding and
+ * the workers' environment.
+ */
+@NullMarked
+package io.github.bootconcurrency.autoconfigure.multijvm;
+
+import org.jspecify.annotations.NullMarked;
