@@ -35,9 +35,10 @@ import static org.awaitility.Awaitility.await;
  * timeout, under {@code proxy}: {@code MultiJvmHostileClientsIT}) is not in the way: each
  * worker closes a connection whose request header is not complete within
  * {@code concurrency.multi-jvm.request-header-timeout} of its first byte, on a new
- * connection and on a kept-alive one, while other clients are answered; and it holds no
- * more connections than its {@code concurrency.max-connections}, as the servers' own
- * accept loops apply it on the inherited socket too.
+ * connection and on a kept-alive one, while other clients are answered and connections
+ * idle between requests or silent stay open; and it holds no more connections than its
+ * {@code concurrency.max-connections}, as the servers' own accept loops apply it on the
+ * inherited socket too.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class MultiJvmSlowlorisIT {
@@ -88,7 +89,12 @@ class MultiJvmSlowlorisIT {
 		InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), master.port());
 		assertThat(hello(address)).isEqualTo(200);
 		List<Slow> attack = new ArrayList<>();
+		// Connections between two requests, or that have sent nothing yet, are the idle
+		// timeout's (a minute here), never the header timeout's.
+		SocketChannel idleAfterARequest = SocketChannel.open(address);
+		SocketChannel silent = SocketChannel.open(address);
 		try {
+			assertThat(exchange(idleAfterARequest)).startsWith("HTTP/1.1 200");
 			for (int i = 0; i < KEPT_ALIVE_CONNECTIONS; i++) {
 				attack.add(Slow.afterARequest(address));
 			}
@@ -100,11 +106,17 @@ class MultiJvmSlowlorisIT {
 			dribble(attack);
 			probe.join(Duration.ofSeconds(30));
 			assertThat(answered).as("/hello during the attack").containsExactly(200);
+			assertThat(exchange(idleAfterARequest)).as("a request on a connection idle for the whole attack")
+				.startsWith("HTTP/1.1 200");
+			assertThat(exchange(silent)).as("a request on a connection silent for the whole attack")
+				.startsWith("HTTP/1.1 200");
 		}
 		finally {
 			for (Slow slow : attack) {
 				slow.channel.close();
 			}
+			idleAfterARequest.close();
+			silent.close();
 		}
 		assertThat(attack)
 			.as("connections the worker kept for the whole attack (at most %ss)", ATTACK_AT_MOST.toSeconds())
@@ -195,10 +207,34 @@ class MultiJvmSlowlorisIT {
 	private static void dribble(List<Slow> attack) throws InterruptedException {
 		long started = System.nanoTime();
 		List<Slow> open = new ArrayList<>(attack);
-		while (!open.isEmpty() && System.nanoTime() - started < ATTACK_AT_MOST.toNanos()) {
+		// Twice the timeout at least, so that a connection closed for its header
+		// wrongly, the quiet ones', would have been.
+		while ((!open.isEmpty() || System.nanoTime() - started < HEADER_TIMEOUT.multipliedBy(2).toNanos())
+				&& System.nanoTime() - started < ATTACK_AT_MOST.toNanos()) {
 			open.removeIf(Slow::closedByWorker);
 			Thread.sleep(100);
 		}
+	}
+
+	/**
+	 * GET /hello on a connection in blocking mode, kept open.
+	 * @return the response
+	 */
+	private static String exchange(SocketChannel channel) throws IOException {
+		channel
+			.write(ByteBuffer.wrap("GET /hello HTTP/1.1\r\nHost: test\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+		StringBuilder response = new StringBuilder();
+		ByteBuffer buffer = ByteBuffer.allocate(4096);
+		// A channel's read has no timeout: the worker answers /hello at once, and the
+		// class's timeout bounds the rest.
+		while (!response.toString().endsWith("hello")) {
+			buffer.clear();
+			if (channel.read(buffer) == -1) {
+				return response + "[closed by the worker]";
+			}
+			response.append(new String(buffer.array(), 0, buffer.position(), StandardCharsets.ISO_8859_1));
+		}
+		return response.toString();
 	}
 
 	/**
@@ -261,21 +297,7 @@ class MultiJvmSlowlorisIT {
 		 */
 		static Slow afterARequest(InetSocketAddress address) throws IOException {
 			SocketChannel channel = SocketChannel.open(address);
-			channel.socket().setSoTimeout(20_000);
-			channel.write(
-					ByteBuffer.wrap("GET /hello HTTP/1.1\r\nHost: test\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
-			StringBuilder response = new StringBuilder();
-			ByteBuffer buffer = ByteBuffer.allocate(4096);
-			// The socket's timeout does not apply to a channel's read: the worker
-			// answers /hello at once, and the class's timeout bounds the rest.
-			while (!response.toString().endsWith("hello")) {
-				buffer.clear();
-				if (channel.read(buffer) == -1) {
-					throw new IOException("Closed before the first answer: " + response);
-				}
-				response.append(new String(buffer.array(), 0, buffer.position(), StandardCharsets.ISO_8859_1));
-			}
-			assertThat(response.toString()).startsWith("HTTP/1.1 200");
+			assertThat(exchange(channel)).startsWith("HTTP/1.1 200");
 			return new Slow(channel, true);
 		}
 
