@@ -328,9 +328,10 @@ public class ConcurrencyProperties {
 		private @Nullable Duration queueTimeout;
 
 		/**
-		 * Maximum time a client may take to send a request's header to the master's port,
-		 * from its first byte, under the 'proxy' balancer; the connection is then closed.
-		 * Like nginx's 'client_header_timeout'.
+		 * Maximum time a client may take to send a request's header, from its first byte;
+		 * the connection is then closed. Applied by the master's port under the 'proxy'
+		 * balancer, and by each worker under 'shared-socket'. Like nginx's
+		 * 'client_header_timeout'.
 		 */
 		private Duration requestHeaderTimeout = Duration.ofSeconds(10);
 

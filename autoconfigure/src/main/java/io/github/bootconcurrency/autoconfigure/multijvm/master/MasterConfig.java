@@ -334,6 +334,11 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		arguments.add("--server.forward-headers-strategy=none");
 		if (this.settings.getBalancer() != Balancer.PROXY) {
 			arguments.addAll(ForwardingSettings.workerArguments(this.settings));
+			// Clients reach the workers' servers directly, which bound the header
+			// themselves (HeaderDeadlineSweeper), with the value the master checked;
+			// behind the proxy, the master's listener does.
+			arguments.add("--concurrency.multi-jvm.request-header-timeout="
+					+ this.settings.getRequestHeaderTimeout().toMillis() + "ms");
 		}
 		return arguments;
 	}

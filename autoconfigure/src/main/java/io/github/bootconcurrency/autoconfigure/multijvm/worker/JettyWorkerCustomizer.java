@@ -15,8 +15,9 @@ import org.springframework.core.Ordered;
 
 /**
  * Makes a worker's Jetty accept on the listening socket it inherited from the master
- * ({@code shared-socket}), and drop the forwarding headers of requests it does not trust
- * ({@link ForwardedHeadersCustomizer}) under either balancer.
+ * ({@code shared-socket}), bounding the time its clients take to send a request header
+ * there ({@link HeaderDeadlineSweeper}), and drop the forwarding headers of requests it
+ * does not trust ({@link ForwardedHeadersCustomizer}) under either balancer.
  */
 class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory>, Ordered {
 
@@ -28,12 +29,15 @@ class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJe
 
 	private final Drain drain;
 
+	private final HeaderDeadlineSweeper headerDeadlines;
+
 	JettyWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation, WorkerForwarding forwarding,
-			Drain drain) {
+			Drain drain, HeaderDeadlineSweeper headerDeadlines) {
 		this.worker = worker;
 		this.translation = translation;
 		this.forwarding = forwarding;
 		this.drain = drain;
+		this.headerDeadlines = headerDeadlines;
 	}
 
 	@Override
@@ -51,6 +55,7 @@ class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJe
 			if (this.worker.inheritChannel() && connector instanceof ServerConnector serverConnector) {
 				serverConnector.setInheritChannel(true);
 				this.drain.addConnector(() -> serverConnector.getConnectedEndPoints().size());
+				this.headerDeadlines.watch(new JettyPendingHeaders(serverConnector));
 			}
 			ForwardedHeadersCustomizer forwarded = new ForwardedHeadersCustomizer(this.forwarding);
 			for (ConnectionFactory factory : connector.getConnectionFactories()) {

@@ -3,6 +3,7 @@ package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 import java.time.Duration;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
+import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
@@ -80,6 +81,18 @@ public final class MultiJvmWorkerAutoConfiguration {
 		return new InheritedSocketCloser(multiJvmDrain, shorter.dividedBy(2));
 	}
 
+	/**
+	 * The bound of the time a client may take to send a request's header, which the
+	 * master passes on to a shared-socket worker (under the proxy, the master's listener
+	 * applies it).
+	 */
+	@Bean
+	HeaderDeadlineSweeper multiJvmHeaderDeadlineSweeper(Environment environment) {
+		return new HeaderDeadlineSweeper(Binder.get(environment)
+			.bind("concurrency.multi-jvm.request-header-timeout", Duration.class)
+			.orElseGet(() -> new ConcurrencyProperties.MultiJvm().getRequestHeaderTimeout()));
+	}
+
 	@Bean
 	FilterRegistrationBean<DrainFilter> multiJvmDrainFilter(Drain multiJvmDrain, WorkerEnvironment worker) {
 		FilterRegistrationBean<DrainFilter> registration = new FilterRegistrationBean<>(new DrainFilter(multiJvmDrain));
@@ -96,9 +109,9 @@ public final class MultiJvmWorkerAutoConfiguration {
 
 		@Bean
 		TomcatWorkerCustomizer multiJvmTomcatWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation,
-				Environment environment, Drain multiJvmDrain) {
+				Environment environment, Drain multiJvmDrain, HeaderDeadlineSweeper multiJvmHeaderDeadlineSweeper) {
 			return new TomcatWorkerCustomizer(worker, translation, WorkerForwarding.of(worker, environment),
-					multiJvmDrain);
+					multiJvmDrain, multiJvmHeaderDeadlineSweeper);
 		}
 
 	}
@@ -109,9 +122,9 @@ public final class MultiJvmWorkerAutoConfiguration {
 
 		@Bean
 		JettyWorkerCustomizer multiJvmJettyWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation,
-				Environment environment, Drain multiJvmDrain) {
+				Environment environment, Drain multiJvmDrain, HeaderDeadlineSweeper multiJvmHeaderDeadlineSweeper) {
 			return new JettyWorkerCustomizer(worker, translation, WorkerForwarding.of(worker, environment),
-					multiJvmDrain);
+					multiJvmDrain, multiJvmHeaderDeadlineSweeper);
 		}
 
 	}

@@ -17,8 +17,9 @@ import org.springframework.core.Ordered;
 
 /**
  * Makes a worker's Tomcat accept on the listening socket it inherited from the master
- * ({@code shared-socket}), and drop the forwarding headers of requests it does not trust
- * ({@link ForwardedHeadersValve}) under either balancer.
+ * ({@code shared-socket}), bounding the time its clients take to send a request header
+ * there ({@link HeaderDeadlineSweeper}), and drop the forwarding headers of requests it
+ * does not trust ({@link ForwardedHeadersValve}) under either balancer.
  */
 class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
 
@@ -30,12 +31,15 @@ class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableT
 
 	private final Drain drain;
 
+	private final HeaderDeadlineSweeper headerDeadlines;
+
 	TomcatWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation, WorkerForwarding forwarding,
-			Drain drain) {
+			Drain drain, HeaderDeadlineSweeper headerDeadlines) {
 		this.worker = worker;
 		this.translation = translation;
 		this.forwarding = forwarding;
 		this.drain = drain;
+		this.headerDeadlines = headerDeadlines;
 	}
 
 	@Override
@@ -55,6 +59,10 @@ class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableT
 				}
 				this.drain.addConnector(() -> (connector.getProtocolHandler() instanceof AbstractProtocol<?> protocol)
 						? protocol.getConnectionCount() : 0);
+				TomcatPendingHeaders pendingHeaders = TomcatPendingHeaders.of(connector);
+				if (pendingHeaders != null) {
+					this.headerDeadlines.watch(pendingHeaders);
+				}
 			});
 			this.translation.record("tomcat", "useInheritedChannel", true);
 		}

@@ -74,6 +74,19 @@ class MasterConfigTests {
 	}
 
 	@Test
+	void sharedSocketWorkersGetTheRequestHeaderTimeoutToApplyThemselves() {
+		MasterConfig config = MasterConfig
+			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "shared-socket")
+				.withProperty("concurrency.multi-jvm.request-header-timeout", "2500ms"));
+		assertThat(config.workerArguments()).contains("--concurrency.multi-jvm.request-header-timeout=2500ms");
+		// Behind the proxy, the master's listener applies it.
+		assertThat(MasterConfig
+			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "proxy")
+				.withProperty("concurrency.multi-jvm.request-header-timeout", "2500ms"))
+			.workerArguments()).noneMatch((argument) -> argument.contains("request-header-timeout"));
+	}
+
+	@Test
 	void theHeadersATrustedBalancerSetsTakeARestartToChange() {
 		MasterConfig config = MasterConfig
 			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.forwarded-headers", "forwarded"));
