@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import io.github.bootconcurrency.autoconfigure.testsupport.RedisServer;
 import org.junit.jupiter.api.AfterAll;
@@ -44,6 +46,21 @@ class DashboardAndAlertsMetricsTests {
 	private static final Path ALERTS = DEPLOY.resolve("prometheus/concurrency-alerts.yml");
 
 	private static final Path ADAPTER = DEPLOY.resolve("prometheus/prometheus-adapter-values.yaml");
+
+	private static final String MASTER_PREFIX = "concurrency_master_";
+
+	/**
+	 * The Prometheus names of {@code concurrency.requests.timed-out} and {@code .stuck},
+	 * which the sample app, without {@code concurrency.request-timeout}, does not
+	 * publish.
+	 */
+	private static final Set<String> DEADLINE_SERIES = Set.of("concurrency_requests_stuck",
+			"concurrency_requests_timed_out_total");
+
+	private static final Path MASTER_SOURCES = SampleAppAsDeployed.ROOT
+		.resolve("autoconfigure/src/main/java/io/github/bootconcurrency/autoconfigure/multijvm/master");
+
+	private static final Pattern MASTER_SERIES_LITERAL = Pattern.compile("\"(concurrency_master_[a-z_]+)\"");
 
 	private static final Pattern IDENTIFIER = Pattern.compile("(?<![\\w.:$])[a-zA-Z_:][a-zA-Z0-9_:]*+(?!\\s*\\()");
 
@@ -97,17 +114,88 @@ class DashboardAndAlertsMetricsTests {
 				"concurrency_requests_active", "concurrency_requests_limit");
 
 		Set<String> published = scrapedNames();
-		// No exception: a meter the assets query and the app lacks is an empty panel or
-		// a silent alert in production.
+		// No exception but the multi-jvm master's own series, which a single JVM does not
+		// publish, and the deadline meters, which exist only with
+		// concurrency.request-timeout
+		// set (their names are checked below): a meter the assets query and the app lacks
+		// is an empty panel or a
+		// silent
+		// alert in production.
 		Map<String, Set<String>> unknown = new TreeMap<>();
 		queried.forEach((source, names) -> names.stream()
-			.filter((name) -> !published.contains(name))
+			.filter((name) -> !published.contains(name) && !name.startsWith(MASTER_PREFIX)
+					&& !DEADLINE_SERIES.contains(name))
 			.forEach((name) -> unknown.computeIfAbsent(source, (key) -> new TreeSet<>()).add(name)));
 		assertThat(unknown).as("metrics that the assets query and the app does not publish on %s", scrapePath)
 			.isEmpty();
 		// The adapter serves the HPA the gauge of requests waiting, and nothing else.
 		assertThat(queried.get("deploy/prometheus/prometheus-adapter-values.yaml"))
 			.containsExactly("concurrency_requests_waiting");
+	}
+
+	@Test
+	void theMasterSeriesTheRulesQueryAreOnesTheMasterWrites() throws IOException {
+		Set<String> queried = new TreeSet<>(alertMetrics());
+		queried.removeIf((name) -> !name.startsWith(MASTER_PREFIX));
+		assertThat(queried).as("the multi-jvm rules query the master's series")
+			.contains("concurrency_master_workers_replaced_total", "concurrency_master_workers",
+					"concurrency_master_scrape_errors_total");
+		// The master has no Micrometer registry: it writes its series' names as literals.
+		Set<String> written = new TreeSet<>();
+		try (Stream<Path> sources = Files.walk(MASTER_SOURCES)) {
+			for (Path source : sources.filter((file) -> file.toString().endsWith(".java")).toList()) {
+				Matcher literal = MASTER_SERIES_LITERAL.matcher(Files.readString(source));
+				while (literal.find()) {
+					written.add(literal.group(1));
+				}
+			}
+		}
+		assertThat(written).as("series written in %s", MASTER_SOURCES).containsAll(queried);
+	}
+
+	@Test
+	void everySelectorOfTheRulesNamesTheApplicationAndTheScrapeCarriesIt() throws Exception {
+		for (Object group : list(at(documents(ALERTS).get(0), "groups"))) {
+			for (Object rule : list(at(group, "rules"))) {
+				String expr = (String) at(rule, "expr");
+				assertThat(expr).as("%s is scoped to one application", at(rule, "alert"))
+					.contains("application=\"concurrency-sample\"");
+			}
+		}
+		HttpResponse<String> scrape = app.get(scrapePort, scrapePath);
+		assertThat(scrape.body().lines().filter((line) -> line.startsWith("concurrency_requests_limit{")))
+			.as("the app tags its meters with the application the rules select")
+			.isNotEmpty()
+			.allMatch((line) -> line.contains("application=\"concurrency-sample\""));
+	}
+
+	@Test
+	void theWaitPanelAndTheWaitAlertReadAdmittedRequestsOnly() throws IOException {
+		// A rejected request waits the whole queue timeout: with it, every rejection
+		// would
+		// read as a long wait.
+		List<String> expressions = new ArrayList<>();
+		for (JsonNode panel : this.json.readTree(Files.readString(DASHBOARD)).get("panels")) {
+			for (JsonNode target : panel.path("targets")) {
+				expressions.add(target.get("expr").asString());
+			}
+		}
+		for (Object group : list(at(documents(ALERTS).get(0), "groups"))) {
+			for (Object rule : list(at(group, "rules"))) {
+				expressions.add((String) at(rule, "expr"));
+			}
+		}
+		Pattern waitSelector = Pattern.compile("concurrency_requests_wait_seconds_\\w+(\\{[^}]*})?");
+		List<String> selectors = new ArrayList<>();
+		for (String expression : expressions) {
+			Matcher matcher = waitSelector.matcher(expression);
+			while (matcher.find()) {
+				selectors.add(matcher.group());
+			}
+		}
+		assertThat(selectors).as("the wait timer's selectors")
+			.isNotEmpty()
+			.allMatch((selector) -> selector.contains("outcome=\"admitted\""));
 	}
 
 	@Test
@@ -128,6 +216,9 @@ class DashboardAndAlertsMetricsTests {
 		}
 		assertThat(prometheusNames("concurrency.requests.rejected", Set.of("COUNT")))
 			.containsExactly("concurrency_requests_rejected_total");
+		Set<String> deadlineSeries = new TreeSet<>(prometheusNames("concurrency.requests.timed-out", Set.of("COUNT")));
+		deadlineSeries.addAll(prometheusNames("concurrency.requests.stuck", Set.of("VALUE")));
+		assertThat(deadlineSeries).isEqualTo(DEADLINE_SERIES);
 	}
 
 	@Test
@@ -206,12 +297,13 @@ class DashboardAndAlertsMetricsTests {
 	}
 
 	/**
-	 * Return the names Prometheus sees for a Micrometer meter: dots become underscores, a
-	 * counter ends in {@code _total}, a timer becomes {@code _seconds_count},
-	 * {@code _sum}, {@code _max} (and {@code _bucket} with a histogram).
+	 * Return the names Prometheus sees for a Micrometer meter: dots and hyphens become
+	 * underscores (Micrometer's {@code PrometheusNamingConvention}), a counter ends in
+	 * {@code _total}, a timer becomes {@code _seconds_count}, {@code _sum}, {@code _max}
+	 * (and {@code _bucket} with a histogram).
 	 */
 	static Set<String> prometheusNames(String meter, Set<String> statistics) {
-		String base = meter.replace('.', '_');
+		String base = meter.replace('.', '_').replace('-', '_');
 		if (statistics.contains("TOTAL_TIME")) {
 			return new TreeSet<>(Set.of(base + "_seconds_count", base + "_seconds_sum", base + "_seconds_max",
 					base + "_seconds_bucket"));
