@@ -5,6 +5,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.aot.AotDetector;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
 import org.springframework.context.aot.AbstractAotProcessor;
 import org.springframework.core.NativeDetector;
 import org.springframework.core.Ordered;
@@ -26,11 +27,16 @@ class AheadOfTimeEnvironmentPostProcessor implements EnvironmentPostProcessor, O
 
 	@Override
 	public int getOrder() {
-		return Ordered.HIGHEST_PRECEDENCE;
+		// First, but once the configuration is loaded: concurrency.enabled=false in a
+		// file turns this check off too.
+		return ConfigDataEnvironmentPostProcessor.ORDER + 1;
 	}
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		if (StarterScope.isOff(environment, application)) {
+			return;
+		}
 		String detected = detect();
 		if (detected != null) {
 			throw new AheadOfTimeUnsupportedException(detected);
