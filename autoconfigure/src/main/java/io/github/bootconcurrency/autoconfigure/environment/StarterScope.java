@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.web.context.reactive.ConfigurableReactiveWebEnvironment;
 import org.springframework.core.env.Environment;
 
 /**
@@ -79,6 +80,9 @@ public final class StarterScope {
 		if (!isEnabled(environment)) {
 			return ENABLED_KEY + " is false";
 		}
+		if (isReactive(environment, deduced)) {
+			return "reactive web application";
+		}
 		return null;
 	}
 
@@ -96,6 +100,16 @@ public final class StarterScope {
 					List.of(environment.getActiveProfiles()));
 		}
 		return value.equals("true");
+	}
+
+	private static boolean isReactive(Environment environment, @Nullable WebApplicationType deduced) {
+		// The key is bound to the application only after the environment
+		// post-processors have run, so it is read here, as it will then be applied.
+		ConfiguredValue type = ConfiguredValue.find(environment, WEB_APPLICATION_TYPE_KEY);
+		if (type != null) {
+			return String.valueOf(type.value()).trim().equalsIgnoreCase(WebApplicationType.REACTIVE.name());
+		}
+		return deduced == WebApplicationType.REACTIVE || environment instanceof ConfigurableReactiveWebEnvironment;
 	}
 
 }
