@@ -1,6 +1,7 @@
 package io.github.bootconcurrency.autoconfigure;
 
 import java.io.InputStream;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -77,9 +78,15 @@ class ConcurrencyEnabledTests {
 
 	@Test
 	void switchIsDescribedInTheConfigurationMetadata() throws Exception {
+		// The starter's own file, among Spring Boot's.
+		URL metadata = ConcurrencyAutoConfiguration.class.getProtectionDomain()
+			.getCodeSource()
+			.getLocation()
+			.toURI()
+			.resolve("META-INF/spring-configuration-metadata.json")
+			.toURL();
 		String json;
-		try (InputStream in = getClass().getClassLoader()
-			.getResourceAsStream("META-INF/spring-configuration-metadata.json")) {
+		try (InputStream in = metadata.openStream()) {
 			json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
 		@SuppressWarnings("unchecked")

@@ -1,11 +1,12 @@
 package io.github.bootconcurrency.autoconfigure;
 
-import java.io.IOException;
 import java.io.InputStream;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
+import io.github.bootconcurrency.autoconfigure.redis.RedisFailFastAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.testsupport.ApplicationSnapshot;
 import io.github.bootconcurrency.autoconfigure.testsupport.ClosedPort;
 import io.github.bootconcurrency.autoconfigure.testsupport.WithoutStarter;
@@ -45,18 +46,20 @@ class ReactiveApplicationTests {
 
 	@Test
 	void everyAutoConfigurationBacksOffInAReactiveContext() throws Exception {
+		Class<?>[] starters = starterAutoConfigurations();
+		assertThat(starters).contains(ConcurrencyAutoConfiguration.class, RedisFailFastAutoConfiguration.class);
 		try (ClosedPort redis = new ClosedPort()) {
 			new ReactiveWebApplicationContextRunner()
 				.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
-				.withConfiguration(AutoConfigurations.of(starterAutoConfigurations()))
+				.withConfiguration(AutoConfigurations.of(starters))
 				.withPropertyValues("spring.data.redis.port=" + redis.port(), "concurrency.model=virtual")
 				.run((context) -> {
 					assertThat(context).hasNotFailed();
-					List<String> starters = Arrays.stream(context.getBeanDefinitionNames())
+					List<String> startersBeans = Arrays.stream(context.getBeanDefinitionNames())
 						.filter((name) -> context.getType(name) != null
 								&& context.getType(name).getName().startsWith("io.github.bootconcurrency."))
 						.toList();
-					assertThat(starters).isEmpty();
+					assertThat(startersBeans).isEmpty();
 				});
 		}
 	}
@@ -84,9 +87,15 @@ class ReactiveApplicationTests {
 		}
 	}
 
-	private static Class<?>[] starterAutoConfigurations() throws IOException {
-		try (InputStream in = ReactiveApplicationTests.class.getClassLoader()
-			.getResourceAsStream("META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports")) {
+	private static Class<?>[] starterAutoConfigurations() throws Exception {
+		// The starter's own file, among Spring Boot's.
+		URL imports = ConcurrencyAutoConfiguration.class.getProtectionDomain()
+			.getCodeSource()
+			.getLocation()
+			.toURI()
+			.resolve("META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports")
+			.toURL();
+		try (InputStream in = imports.openStream()) {
 			return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
 				.map(String::trim)
 				.filter((line) -> !line.isEmpty() && !line.startsWith("#"))
