@@ -7,6 +7,7 @@ import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGateFilter;
 import io.github.bootconcurrency.autoconfigure.admission.RequestWindow;
+import io.github.bootconcurrency.autoconfigure.environment.ConditionalOnStarterEnabled;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModelConverter;
 import io.github.bootconcurrency.autoconfigure.model.ConditionalOnConcurrencyModel;
@@ -41,6 +42,7 @@ import org.springframework.core.io.ResourceLoader;
 @AutoConfiguration
 @ConditionalOnWebApplication(type = Type.SERVLET)
 @EnableConfigurationProperties(ConcurrencyProperties.class)
+@ConditionalOnStarterEnabled
 public final class ConcurrencyAutoConfiguration {
 
 	/**

@@ -4,6 +4,7 @@ import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.admission.RequestWindow;
+import io.github.bootconcurrency.autoconfigure.environment.ConditionalOnStarterEnabled;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterChannelClient;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MultiJvmWorkerAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
@@ -24,6 +25,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = { ConcurrencyAutoConfiguration.class, MultiJvmWorkerAutoConfiguration.class })
 @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
 @ConditionalOnBean(RequestGate.class)
+@ConditionalOnStarterEnabled
 public final class ConcurrencyEndpointAutoConfiguration {
 
 	// On the method, not the class: a class's conditions are all loaded before any is

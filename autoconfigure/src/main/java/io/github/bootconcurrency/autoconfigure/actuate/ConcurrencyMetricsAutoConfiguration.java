@@ -3,6 +3,7 @@ package io.github.bootconcurrency.autoconfigure.actuate;
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
+import io.github.bootconcurrency.autoconfigure.environment.ConditionalOnStarterEnabled;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ConditionalOnConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterChannelClient;
@@ -28,6 +29,7 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration(after = { ConcurrencyAutoConfiguration.class, MultiJvmWorkerAutoConfiguration.class })
 @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
 @ConditionalOnBean(RequestGate.class)
+@ConditionalOnStarterEnabled
 public final class ConcurrencyMetricsAutoConfiguration {
 
 	@Bean

@@ -1,5 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.actuate;
 
+import io.github.bootconcurrency.autoconfigure.environment.ConditionalOnStarterEnabled;
+
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -18,6 +20,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration
 @ConditionalOnClass(SanitizingFunction.class)
 @ConditionalOnBooleanProperty(name = "concurrency.actuator.sanitize-secrets.enabled", matchIfMissing = true)
+@ConditionalOnStarterEnabled
 public final class SecretsSanitizingAutoConfiguration {
 
 	/**

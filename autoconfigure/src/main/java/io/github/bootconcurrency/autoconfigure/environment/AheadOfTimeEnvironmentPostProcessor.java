@@ -36,6 +36,9 @@ class AheadOfTimeEnvironmentPostProcessor implements EnvironmentPostProcessor, O
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		if (StarterScope.isOff(environment, application)) {
+			return;
+		}
 		String detected = detect();
 		if (detected == null) {
 			return;

@@ -45,7 +45,8 @@ class UnknownProfileEnvironmentPostProcessor implements EnvironmentPostProcessor
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		List<String> active = List.of(environment.getActiveProfiles());
-		if (active.isEmpty() || WorkerEnvironment.current().isPresent()) {
+		if (active.isEmpty() || WorkerEnvironment.current().isPresent()
+				|| StarterScope.isOff(environment, application)) {
 			return;
 		}
 		FailFastProfilesProperties properties = Binder.get(environment)

@@ -36,7 +36,7 @@ class UnknownSettingsEnvironmentPostProcessor implements EnvironmentPostProcesso
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		if (WorkerEnvironment.current().isPresent()) {
+		if (WorkerEnvironment.current().isPresent() || StarterScope.isOff(environment, application)) {
 			return;
 		}
 		UnknownSettings.check(environment, application.getClassLoader(), this.logger::warn);

@@ -35,6 +35,10 @@ class UnresolvedPlaceholderFailureAnalyzer extends AbstractFailureAnalyzer<Place
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, PlaceholderResolutionException cause) {
+		if (isStarterOff()) {
+			// Any placeholder's failure is the application's, as without the starter.
+			return null;
+		}
 		String placeholder = cause.getPlaceholder();
 		Map<String, Origin> uses = usesOf(placeholder);
 		List<String> profiles = List.of(this.environment.getActiveProfiles());
@@ -106,6 +110,16 @@ class UnresolvedPlaceholderFailureAnalyzer extends AbstractFailureAnalyzer<Place
 			.append(String.format("%-" + LABEL_WIDTH + "s", label + ":"))
 			.append(value)
 			.append('\n');
+	}
+
+	private boolean isStarterOff() {
+		try {
+			return StarterScope.offBecause(this.environment) != null;
+		}
+		catch (RuntimeException ex) {
+			// An invalid concurrency.enabled is reported on its own.
+			return false;
+		}
 	}
 
 }

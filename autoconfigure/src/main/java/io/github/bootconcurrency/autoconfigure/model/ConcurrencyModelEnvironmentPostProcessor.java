@@ -2,6 +2,8 @@ package io.github.bootconcurrency.autoconfigure.model;
 
 import java.util.Map;
 
+import io.github.bootconcurrency.autoconfigure.environment.StarterScope;
+
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.Ordered;
@@ -29,7 +31,8 @@ class ConcurrencyModelEnvironmentPostProcessor implements EnvironmentPostProcess
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		if (environment.containsProperty(ModelDecision.VIRTUAL_THREADS_KEY)) {
+		if (StarterScope.isOff(environment, application)
+				|| environment.containsProperty(ModelDecision.VIRTUAL_THREADS_KEY)) {
 			return;
 		}
 		String model = environment.getProperty(ModelDecision.MODEL_KEY);

@@ -1,5 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.redis;
 
+import io.github.bootconcurrency.autoconfigure.environment.ConditionalOnStarterEnabled;
+
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -23,6 +25,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 		"org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration" })
 @ConditionalOnClass(RedisConnectionFactory.class)
 @EnableConfigurationProperties(FailFastRedisProperties.class)
+@ConditionalOnStarterEnabled
 public final class RedisFailFastAutoConfiguration {
 
 	@Bean

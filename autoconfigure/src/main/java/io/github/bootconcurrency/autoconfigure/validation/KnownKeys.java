@@ -83,6 +83,10 @@ final class KnownKeys {
 			if (name != null) {
 				String type = String.valueOf(property.get("type"));
 				this.properties.put(name, type);
+				// The parents of a property are groups too, as concurrency.actuator is.
+				for (int size = 2; size < name.getNumberOfElements(); size++) {
+					this.groups.add(name.chop(size));
+				}
 				if (isContainer(type)) {
 					this.containers.add(name);
 				}
@@ -149,6 +153,54 @@ final class KnownKeys {
 		}
 		boolean empty = value == null || String.valueOf(value).isBlank();
 		return empty && (this.groups.contains(name) || this.prefixes.contains(name));
+	}
+
+	/**
+	 * Return whether an unknown key is certainly meant for the starter, a mistake to
+	 * refuse rather than a key of the application's own that happens to share a prefix
+	 * ({@code concurrency.pool-size} for its own executor): it lies in one of the
+	 * starter's groups ({@code concurrency.platform.*}, {@code fail-fast.redis.*}, or
+	 * under a property, as {@code concurrency.model.x}), or its first part after the
+	 * prefix is a typo of one of the starter's ({@code concurrency.request-timout},
+	 * {@code concurrency.multi-jvn.workers}, {@code fail-fast.profile.known}).
+	 * @param name the unknown key
+	 * @return whether it is the starter's
+	 */
+	boolean isStarters(ConfigurationPropertyName name) {
+		ConfigurationPropertyName prefix = this.prefixes.stream()
+			.filter((candidate) -> candidate.isAncestorOf(name))
+			.findFirst()
+			.orElse(null);
+		if (prefix == null) {
+			// The prefix itself, set to a value.
+			return false;
+		}
+		// The first part decides: the same as one of ours (a key in one of our groups,
+		// or under one of our properties) or a typo of one.
+		int depth = prefix.getNumberOfElements();
+		String first = name.getElement(depth, ConfigurationPropertyName.Form.UNIFORM);
+		List<ConfigurationPropertyName> known = new ArrayList<>(this.properties.keySet());
+		known.addAll(this.groups);
+		for (ConfigurationPropertyName key : known) {
+			if (prefix.isAncestorOf(key)) {
+				String knownFirst = key.getElement(depth, ConfigurationPropertyName.Form.UNIFORM);
+				if (isTypo(first, knownFirst)) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Return whether a word is the same as a known one or a typo of it: at most two
+	 * edits, and at most one for every three letters of the known word, so that a short
+	 * word of the application's ({@code level}) is not taken for a short one of ours
+	 * ({@code model}).
+	 */
+	static boolean isTypo(String word, String known) {
+		int distance = distance(word, known);
+		return distance <= 2 && distance * 3 <= known.length();
 	}
 
 	/**
@@ -237,25 +289,27 @@ final class KnownKeys {
 	}
 
 	/**
-	 * Levenshtein distance.
+	 * Damerau-Levenshtein distance (optimal string alignment): a swap of two adjacent
+	 * letters, the commonest typo, is one edit.
 	 */
 	static int distance(String a, String b) {
-		int[] previous = new int[b.length() + 1];
-		int[] current = new int[b.length() + 1];
+		int[][] d = new int[a.length() + 1][b.length() + 1];
+		for (int i = 0; i <= a.length(); i++) {
+			d[i][0] = i;
+		}
 		for (int j = 0; j <= b.length(); j++) {
-			previous[j] = j;
+			d[0][j] = j;
 		}
 		for (int i = 1; i <= a.length(); i++) {
-			current[0] = i;
 			for (int j = 1; j <= b.length(); j++) {
-				int substitution = previous[j - 1] + ((a.charAt(i - 1) == b.charAt(j - 1)) ? 0 : 1);
-				current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+				int cost = (a.charAt(i - 1) == b.charAt(j - 1)) ? 0 : 1;
+				d[i][j] = Math.min(d[i - 1][j - 1] + cost, Math.min(d[i - 1][j], d[i][j - 1]) + 1);
+				if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+					d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+				}
 			}
-			int[] swap = previous;
-			previous = current;
-			current = swap;
 		}
-		return previous[b.length()];
+		return d[a.length()][b.length()];
 	}
 
 }

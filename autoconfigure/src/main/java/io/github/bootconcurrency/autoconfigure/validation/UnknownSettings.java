@@ -19,9 +19,19 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * Finds the keys under {@code concurrency.*} and {@code fail-fast.*} that no setting has,
- * in every property source of an environment, and refuses them: Spring Boot ignores a key
- * that nothing binds, so {@code concurrency.virtual.max-concurent-requests} would start
- * the application with the default cap and nothing would say so.
+ * in every property source of an environment, and refuses those that are certainly meant
+ * for the starter: Spring Boot ignores a key that nothing binds, so
+ * {@code concurrency.virtual.max-concurent-requests} would start the application with the
+ * default cap and nothing would say so.
+ *
+ * <p>
+ * The starter owns only its own keys, not the two prefixes: {@code concurrency.pool-size}
+ * may be the application's own setting for its own executor. So a key is refused when it
+ * lies in one of the starter's groups ({@code concurrency.platform.*},
+ * {@code concurrency.virtual.*}, {@code concurrency.multi-jvm.*},
+ * {@code fail-fast.redis.*}, ...) or its first part is a typo of one of the starter's
+ * ({@code concurrency.request-timout}); any other is named, with the others, in one
+ * warning, and the application starts.
  *
  * <p>
  * The known keys come from the configuration processor's metadata (see
@@ -63,6 +73,7 @@ public final class UnknownSettings {
 			return;
 		}
 		Set<UnknownSetting> refused = new LinkedHashSet<>();
+		Set<String> ignored = new LinkedHashSet<>();
 		for (PropertySource<?> source : environment.getPropertySources()) {
 			if (!(source instanceof EnumerablePropertySource<?> enumerable)) {
 				continue;
@@ -77,14 +88,22 @@ public final class UnknownSettings {
 				}
 				else {
 					UnknownSetting setting = unknownKey(known, enumerable, key);
-					if (setting != null) {
+					if (setting != null && known.isStarters(ConfigurationPropertyName.adapt(key, '.'))) {
 						refused.add(setting);
+					}
+					else if (setting != null) {
+						ignored.add(key);
 					}
 				}
 			}
 		}
 		if (!refused.isEmpty()) {
 			throw new UnknownSettingsException(new ArrayList<>(refused), List.of(environment.getActiveProfiles()));
+		}
+		if (!ignored.isEmpty()) {
+			warnings.accept("These keys under concurrency.* or fail-fast.* are no settings of the starter and are left "
+					+ "to the application: " + String.join(", ", ignored) + ". If one was meant for the starter, "
+					+ "correct it: its settings are listed in the starter's README.");
 		}
 	}
 

@@ -24,7 +24,9 @@ class UnknownSettingsFailureAnalyzer extends AbstractFailureAnalyzer<UnknownSett
 				.append((setting.closest() != null) ? " (to " + setting.closest() + " if that is what it means)" : "")
 				.append(" or remove it.");
 		}
-		action.append("\nThe settings under concurrency.* and fail-fast.* are listed in the starter's README.");
+		action.append("\nThe settings under concurrency.* and fail-fast.* are listed in the starter's README. A key "
+				+ "of the application's own under these prefixes is only warned about, unless it lies in one of the "
+				+ "starter's groups (such as concurrency.platform) or is a typo of one of its settings.");
 		return new FailureAnalysis(description.toString(), action.toString(), cause);
 	}
 

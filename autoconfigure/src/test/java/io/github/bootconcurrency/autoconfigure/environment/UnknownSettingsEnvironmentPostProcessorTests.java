@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.BeanUtils;
 import org.springframework.boot.SpringApplication;
@@ -75,6 +76,54 @@ class UnknownSettingsEnvironmentPostProcessorTests {
 				.contains("closest known key: " + closest);
 			assertThat(analysis.getAction()).contains("Correct " + key + " (to " + closest);
 		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "concurrency.platform.queue-size", "concurrency.virtual.pool", "concurrency.multi-jvm.x",
+			"concurrency.multiJvm.anything", "concurrency.actuator.other", "concurrency.advice.level",
+			"fail-fast.redis.database", "fail-fast.profiles.other", "concurrency.model.name",
+			"concurrency.multi-jvn.workers", "concurrency.mode", "concurrency.mdoel", "concurrency.reqeust-timeout",
+			"concurrency.keepalive-timout", "fail-fast.rediss.attempts", "fail-fast.profile.known" })
+	void unknownKeyInOneOfTheStartersGroupsOrATypoOfOneOfItsKeysIsRefused(String key) throws Exception {
+		Files.writeString(this.config.resolve("application.yml"), key + ": 5\n");
+		assertThatExceptionOfType(UnknownSettingsException.class).isThrownBy(this::postProcess)
+			.satisfies(
+					(failure) -> assertThat(failure.getUnknown()).extracting(UnknownSetting::key).containsExactly(key));
+	}
+
+	@Test
+	void applicationsOwnKeysUnderThePrefixesAreWarnedAboutInOneLineAndStartupGoesOn() throws Exception {
+		// An application's own settings for its own executor, levels and database: far
+		// from any key of the starter's.
+		Files.writeString(this.config.resolve("application.yml"), """
+				concurrency:
+				  pool-size: 8
+				  level: 3
+				  executor.queue-capacity: 100
+				  model: virtual
+				fail-fast:
+				  db.timeout: 2s
+				""");
+		assertThatNoException().isThrownBy(() -> postProcess("--concurrency.pool-size=9"));
+		assertThat(this.warnings).singleElement()
+			.asString()
+			.contains("concurrency.pool-size, concurrency.level, concurrency.executor.queue-capacity, "
+					+ "fail-fast.db.timeout.")
+			.contains("left to the application")
+			.doesNotContain("concurrency.model");
+	}
+
+	@Test
+	void aTypoNextToAnApplicationsOwnKeyStillStopsStartupAndNothingIsWarnedAbout() throws Exception {
+		Files.writeString(this.config.resolve("application.yml"), """
+				concurrency:
+				  pool-size: 8
+				  platform.max-thread: 5
+				""");
+		assertThatExceptionOfType(UnknownSettingsException.class).isThrownBy(this::postProcess)
+			.satisfies((failure) -> assertThat(failure.getUnknown()).extracting(UnknownSetting::key)
+				.containsExactly("concurrency.platform.max-thread"));
+		assertThat(this.warnings).isEmpty();
 	}
 
 	@Test

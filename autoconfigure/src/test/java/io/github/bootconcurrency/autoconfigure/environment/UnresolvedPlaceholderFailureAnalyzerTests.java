@@ -6,6 +6,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.bootstrap.DefaultBootstrapContext;
 import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
@@ -57,6 +59,17 @@ class UnresolvedPlaceholderFailureAnalyzerTests {
 			.contains(
 					"no environment variable CONCURRENCYTEST_UNSET_TOKEN and no property concurrency-test.unset.token")
 			.containsPattern("Active profiles: +\\(none\\)");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "--concurrency.enabled=false", "--spring.main.web-application-type=reactive" })
+	void leavesThePlaceholdersFailureToSpringBootWhenTheStarterIsOff(String off) throws Exception {
+		Files.writeString(this.config.resolve("application.yml"), "client.token: ${concurrency-test.unset.token}\n");
+		StandardEnvironment environment = environment(off);
+		PlaceholderResolutionException failure = catchThrowableOfType(PlaceholderResolutionException.class,
+				() -> environment.getProperty("client.token"));
+		assertThat(new UnresolvedPlaceholderFailureAnalyzer(environment)
+			.analyze(new IllegalStateException("Failed to start", failure))).isNull();
 	}
 
 	private FailureAnalysis analyze(StandardEnvironment environment, String key) {

@@ -2,6 +2,7 @@ package io.github.bootconcurrency.autoconfigure.multijvm.startup;
 
 import java.util.Optional;
 
+import io.github.bootconcurrency.autoconfigure.environment.StarterScope;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
@@ -43,6 +44,11 @@ class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 				// Before any code of the application's can start a child process.
 				InheritedStandardInput.detach();
 			}
+			return;
+		}
+		// After the worker's part: a worker exists only because its master ran the
+		// starter.
+		if (StarterScope.isOff(environment, application)) {
 			return;
 		}
 		String model = environment.getProperty(ModelDecision.MODEL_KEY);

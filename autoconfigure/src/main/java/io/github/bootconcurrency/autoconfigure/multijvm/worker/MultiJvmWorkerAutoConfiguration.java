@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
+import io.github.bootconcurrency.autoconfigure.environment.ConditionalOnStarterEnabled;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 
@@ -29,6 +30,7 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration(after = ConcurrencyAutoConfiguration.class)
 @ConditionalOnWebApplication(type = Type.SERVLET)
 @Conditional(OnMultiJvmWorkerCondition.class)
+@ConditionalOnStarterEnabled
 public final class MultiJvmWorkerAutoConfiguration {
 
 	@Bean

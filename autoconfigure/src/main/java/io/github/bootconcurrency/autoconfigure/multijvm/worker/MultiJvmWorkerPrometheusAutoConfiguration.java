@@ -1,5 +1,6 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
+import io.github.bootconcurrency.autoconfigure.environment.ConditionalOnStarterEnabled;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -32,6 +33,7 @@ import org.springframework.context.annotation.Conditional;
 @ConditionalOnClass({ PrometheusScrapeEndpoint.class, PrometheusConfig.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnEnabledMetricsExport("prometheus")
 @ConditionalOnAvailableEndpoint(PrometheusScrapeEndpoint.class)
+@ConditionalOnStarterEnabled
 public final class MultiJvmWorkerPrometheusAutoConfiguration {
 
 	@Bean
