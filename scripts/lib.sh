@@ -43,7 +43,7 @@ raise_open_files() {
 await_url() {
   local _
   for _ in $(seq 1 240); do
-    curl -sf "$1" >/dev/null && return 0
+    curl -sf --max-time 2 "$1" >/dev/null && return 0
     sleep 0.5
   done
   return 1

@@ -23,6 +23,8 @@ public final class AheadOfTimeModel {
 
 	private static final String PROFILES_KEY = "spring.profiles.active";
 
+	private static final String INCLUDED_PROFILES_KEY = "spring.profiles.include";
+
 	private AheadOfTimeModel() {
 	}
 
@@ -51,9 +53,11 @@ public final class AheadOfTimeModel {
 
 	/**
 	 * Describe which settings choose the model: the key, its value and where it was set,
-	 * then the profiles as {@code spring.profiles.active} sets them. The profiles are
-	 * read from the key rather than the environment because, at startup, the generated
-	 * code has already added the build's profiles to the environment's active ones.
+	 * then the profiles as {@code spring.profiles.active} and
+	 * {@code spring.profiles.include} set them (profile groups and profiles added in code
+	 * are not named). The profiles are read from the key rather than the environment
+	 * because, at startup, the generated code has already added the build's profiles to
+	 * the environment's active ones.
 	 * @param environment the environment
 	 * @return the description, for messages
 	 */
@@ -71,7 +75,9 @@ public final class AheadOfTimeModel {
 			choice = "the default, " + ModelDecision.MODEL_KEY + " is not set";
 		}
 		ConfiguredValue profiles = ConfiguredValue.find(environment, PROFILES_KEY);
-		return choice + ", with " + ((profiles != null) ? profiles.describe() : PROFILES_KEY + " not set");
+		ConfiguredValue included = ConfiguredValue.find(environment, INCLUDED_PROFILES_KEY);
+		return choice + ", with " + ((profiles != null) ? profiles.describe() : PROFILES_KEY + " not set")
+				+ ((included != null) ? " and " + included.describe() : "");
 	}
 
 }

@@ -93,6 +93,16 @@ class AheadOfTimeModelTests {
 	}
 
 	@Test
+	void theDescriptionNamesIncludedProfilesBesideActiveOnes() {
+		StandardServletEnvironment environment = new StandardServletEnvironment();
+		environment.getPropertySources()
+			.addFirst(new MapPropertySource("test", Map.of("concurrency.model", "virtual", "spring.profiles.active",
+					"prod", "spring.profiles.include", "metrics")));
+		assertThat(AheadOfTimeModel.describe(environment)).contains("spring.profiles.active=prod")
+			.contains("spring.profiles.include=metrics");
+	}
+
+	@Test
 	void analysisNamesBothModelsAndHowToSettleIt() {
 		FailureAnalysis analysis = new AheadOfTimeModelMismatchFailureAnalyzer()
 			.analyze(new AheadOfTimeModelMismatchException(ConcurrencyModel.VIRTUAL, "concurrency.model=virtual (prod)",
