@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
+import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 
@@ -96,9 +97,9 @@ public final class MultiJvmWorkerAutoConfiguration {
 
 		@Bean
 		TomcatWorkerCustomizer multiJvmTomcatWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation,
-				Environment environment, Drain multiJvmDrain) {
+				Environment environment, Drain multiJvmDrain, ObjectProvider<RequestGate> gate) {
 			return new TomcatWorkerCustomizer(worker, translation, WorkerForwarding.of(worker, environment),
-					multiJvmDrain);
+					multiJvmDrain, gate.getIfAvailable());
 		}
 
 	}
@@ -109,9 +110,9 @@ public final class MultiJvmWorkerAutoConfiguration {
 
 		@Bean
 		JettyWorkerCustomizer multiJvmJettyWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation,
-				Environment environment, Drain multiJvmDrain) {
+				Environment environment, Drain multiJvmDrain, ObjectProvider<RequestGate> gate) {
 			return new JettyWorkerCustomizer(worker, translation, WorkerForwarding.of(worker, environment),
-					multiJvmDrain);
+					multiJvmDrain, gate.getIfAvailable());
 		}
 
 	}

@@ -3,10 +3,13 @@ package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 
 import org.apache.catalina.Valve;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.apache.coyote.AbstractProtocol;
 
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
@@ -17,9 +20,12 @@ import org.springframework.core.Ordered;
 /**
  * Makes a worker's Tomcat accept on the listening socket it inherited from the master
  * ({@code shared-socket}), and drop the forwarding headers of requests it does not trust
- * ({@link ForwardedHeadersValve}) under either balancer.
+ * ({@link ForwardedHeadersValve}) under either balancer. On the shared socket, it accepts
+ * only while it has room for another request ({@link BelowCapNioProtocol}).
  */
 class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
+
+	private static final Log logger = LogFactory.getLog(TomcatWorkerCustomizer.class);
 
 	private final WorkerEnvironment worker;
 
@@ -29,12 +35,15 @@ class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableT
 
 	private final Drain drain;
 
+	private final RequestGate gate;
+
 	TomcatWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation, WorkerForwarding forwarding,
-			Drain drain) {
+			Drain drain, RequestGate gate) {
 		this.worker = worker;
 		this.translation = translation;
 		this.forwarding = forwarding;
 		this.drain = drain;
+		this.gate = gate;
 	}
 
 	@Override
@@ -43,9 +52,25 @@ class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableT
 		return 50;
 	}
 
+	/**
+	 * Use the protocol that accepts below the cap in place of Tomcat's default one, the
+	 * same but for its acceptor; a protocol the application chose is left alone.
+	 */
+	private void acceptBelowCap(ConfigurableTomcatWebServerFactory factory) {
+		if (factory instanceof TomcatWebServerFactory tomcat
+				&& TomcatWebServerFactory.DEFAULT_PROTOCOL.equals(tomcat.getProtocol())) {
+			tomcat.setProtocol(BelowCapNioProtocol.class.getName());
+		}
+		else {
+			logger.info("This worker accepts on the shared socket even at its request limit: its Tomcat protocol is "
+					+ "not Tomcat's default one");
+		}
+	}
+
 	@Override
 	public void customize(ConfigurableTomcatWebServerFactory factory) {
 		if (this.worker.inheritChannel()) {
+			acceptBelowCap(factory);
 			factory.addConnectorCustomizers((connector) -> {
 				// Tomcat's NIO endpoint takes System.inheritedChannel() when it is a
 				// listening socket, instead of binding server.port itself.
@@ -55,6 +80,9 @@ class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableT
 				}
 				this.drain.addConnector(() -> (connector.getProtocolHandler() instanceof AbstractProtocol<?> protocol)
 						? protocol.getConnectionCount() : 0);
+				if (this.gate != null && connector.getProtocolHandler() instanceof BelowCapNioProtocol protocol) {
+					protocol.acceptBelowCapOf(this.gate);
+				}
 			});
 			this.translation.record("tomcat", "useInheritedChannel", true);
 		}
