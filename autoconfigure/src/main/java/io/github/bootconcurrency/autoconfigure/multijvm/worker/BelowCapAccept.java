@@ -157,9 +157,8 @@ final class BelowCapAccept {
 				selector.selectedKeys().clear();
 				continue;
 			}
-			// At the cap: leave pending connections to the workers with room, and wait
-			// for
-			// a request of this worker to end.
+			// At the cap: leave pending connections to the workers with room, and
+			// wait for a request of this worker to end.
 			boolean pending = selector.selectNow() > 0;
 			selector.selectedKeys().clear();
 			long now = System.nanoTime();
