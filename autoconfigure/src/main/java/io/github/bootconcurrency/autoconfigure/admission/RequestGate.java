@@ -58,6 +58,8 @@ public final class RequestGate {
 
 	private volatile LimitFeedback limitFeedback = LimitFeedback.NONE;
 
+	private volatile SlotListener slotListener = SlotListener.NONE;
+
 	/**
 	 * Create a gate.
 	 * @param limit how many requests may be in flight at once
@@ -114,6 +116,7 @@ public final class RequestGate {
 
 	private void admit() {
 		this.peakInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
+		this.slotListener.admitted();
 	}
 
 	/**
@@ -123,6 +126,7 @@ public final class RequestGate {
 		this.inFlight.decrementAndGet();
 		this.completed.increment();
 		this.permits.release();
+		this.slotListener.released();
 	}
 
 	/**
@@ -209,6 +213,15 @@ public final class RequestGate {
 	}
 
 	/**
+	 * Tell a listener of each request admitted and of each that gives its slot back, such
+	 * as a worker that stops accepting connections while the gate is full.
+	 * @param slotListener the listener, which replaces any earlier one
+	 */
+	public void setSlotListener(SlotListener slotListener) {
+		this.slotListener = slotListener;
+	}
+
+	/**
 	 * Tell a listener how long each request admitted or rejected from now on waited.
 	 * @param waitListener the listener, which replaces any earlier one
 	 */
@@ -222,6 +235,39 @@ public final class RequestGate {
 
 	public long getRejected() {
 		return this.rejected.sum();
+	}
+
+	/**
+	 * Told of the slots taken and given back. Each call is on a request's thread, and
+	 * must return at once.
+	 */
+	public interface SlotListener {
+
+		/**
+		 * A listener that does nothing.
+		 */
+		SlotListener NONE = new SlotListener() {
+
+			@Override
+			public void admitted() {
+			}
+
+			@Override
+			public void released() {
+			}
+
+		};
+
+		/**
+		 * A request took a slot.
+		 */
+		void admitted();
+
+		/**
+		 * A request gave its slot back.
+		 */
+		void released();
+
 	}
 
 	/**

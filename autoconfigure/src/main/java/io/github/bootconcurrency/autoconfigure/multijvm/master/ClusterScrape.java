@@ -231,7 +231,12 @@ final class ClusterScrape {
 			ByteArrayOutputStream answer = new ByteArrayOutputStream();
 			byte[] chunk = new byte[CHUNK_BYTES];
 			for (int read = in.read(chunk); read != -1; read = in.read(chunk)) {
-				if (answer.size() + read > MAX_EXPOSITION_BYTES || budget.addAndGet(-read) < 0) {
+				if (answer.size() + read > MAX_EXPOSITION_BYTES) {
+					// The chunk that went past the cap was never taken from the budget.
+					budget.addAndGet(answer.size());
+					return null;
+				}
+				if (budget.addAndGet(-read) < 0) {
 					budget.addAndGet(answer.size() + read);
 					return null;
 				}

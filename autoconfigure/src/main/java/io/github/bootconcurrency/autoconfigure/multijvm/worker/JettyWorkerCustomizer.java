@@ -1,5 +1,11 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channel;
+import java.nio.channels.ServerSocketChannel;
+
+import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.server.CustomizerOrders;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
@@ -9,6 +15,8 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.jetty.ConfigurableJettyWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
@@ -17,7 +25,9 @@ import org.springframework.core.Ordered;
  * Makes a worker's Jetty accept on the listening socket it inherited from the master
  * ({@code shared-socket}), bounding the time its clients take to send a request header
  * there ({@link HeaderDeadlineSweeper}), and drop the forwarding headers of requests it
- * does not trust ({@link ForwardedHeadersCustomizer}) under either balancer.
+ * does not trust ({@link ForwardedHeadersCustomizer}) under either balancer. On the
+ * shared socket, it accepts only while it has room for another request
+ * ({@link BelowCapServerSocketChannel}).
  */
 class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory>, Ordered {
 
@@ -31,13 +41,16 @@ class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJe
 
 	private final HeaderDeadlineSweeper headerDeadlines;
 
+	private final @Nullable RequestGate gate;
+
 	JettyWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation, WorkerForwarding forwarding,
-			Drain drain, HeaderDeadlineSweeper headerDeadlines) {
+			Drain drain, HeaderDeadlineSweeper headerDeadlines, @Nullable RequestGate gate) {
 		this.worker = worker;
 		this.translation = translation;
 		this.forwarding = forwarding;
 		this.drain = drain;
 		this.headerDeadlines = headerDeadlines;
+		this.gate = gate;
 	}
 
 	@Override
@@ -53,7 +66,7 @@ class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJe
 	private void customize(Server server) {
 		for (Connector connector : server.getConnectors()) {
 			if (this.worker.inheritChannel() && connector instanceof ServerConnector serverConnector) {
-				serverConnector.setInheritChannel(true);
+				inheritChannel(serverConnector);
 				this.drain.addConnector(() -> serverConnector.getConnectedEndPoints().size());
 				this.headerDeadlines.watch(new JettyPendingHeaders(serverConnector));
 			}
@@ -66,6 +79,27 @@ class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJe
 		}
 		if (this.worker.inheritChannel()) {
 			this.translation.record("jetty", "inheritChannel", true);
+		}
+	}
+
+	/**
+	 * Accept on the inherited socket, through a channel that waits for room for another
+	 * request; with no acceptor thread (Jetty then accepts in a selector), on the socket
+	 * itself, even at the request limit.
+	 */
+	private void inheritChannel(ServerConnector connector) {
+		try {
+			Channel inherited = System.inheritedChannel();
+			if (this.gate != null && connector.getAcceptors() > 0
+					&& inherited instanceof ServerSocketChannel listening) {
+				connector.open(new BelowCapServerSocketChannel(listening, this.gate));
+			}
+			else {
+				connector.setInheritChannel(true);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 	}
 

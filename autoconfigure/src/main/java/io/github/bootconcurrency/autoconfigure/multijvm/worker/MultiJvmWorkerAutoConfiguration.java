@@ -6,6 +6,7 @@ import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
 import io.github.bootconcurrency.autoconfigure.environment.ConditionalOnStarterEnabled;
+import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 
@@ -111,9 +112,10 @@ public final class MultiJvmWorkerAutoConfiguration {
 
 		@Bean
 		TomcatWorkerCustomizer multiJvmTomcatWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation,
-				Environment environment, Drain multiJvmDrain, HeaderDeadlineSweeper multiJvmHeaderDeadlineSweeper) {
+				Environment environment, Drain multiJvmDrain, HeaderDeadlineSweeper multiJvmHeaderDeadlineSweeper,
+				ObjectProvider<RequestGate> gate) {
 			return new TomcatWorkerCustomizer(worker, translation, WorkerForwarding.of(worker, environment),
-					multiJvmDrain, multiJvmHeaderDeadlineSweeper);
+					multiJvmDrain, multiJvmHeaderDeadlineSweeper, gate.getIfAvailable());
 		}
 
 	}
@@ -124,9 +126,10 @@ public final class MultiJvmWorkerAutoConfiguration {
 
 		@Bean
 		JettyWorkerCustomizer multiJvmJettyWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation,
-				Environment environment, Drain multiJvmDrain, HeaderDeadlineSweeper multiJvmHeaderDeadlineSweeper) {
+				Environment environment, Drain multiJvmDrain, HeaderDeadlineSweeper multiJvmHeaderDeadlineSweeper,
+				ObjectProvider<RequestGate> gate) {
 			return new JettyWorkerCustomizer(worker, translation, WorkerForwarding.of(worker, environment),
-					multiJvmDrain, multiJvmHeaderDeadlineSweeper);
+					multiJvmDrain, multiJvmHeaderDeadlineSweeper, gate.getIfAvailable());
 		}
 
 	}

@@ -3,12 +3,17 @@ package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.server.CustomizerOrders;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 
 import org.apache.catalina.Valve;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.apache.coyote.AbstractProtocol;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
@@ -19,9 +24,13 @@ import org.springframework.core.Ordered;
  * Makes a worker's Tomcat accept on the listening socket it inherited from the master
  * ({@code shared-socket}), bounding the time its clients take to send a request header
  * there ({@link HeaderDeadlineSweeper}), and drop the forwarding headers of requests it
- * does not trust ({@link ForwardedHeadersValve}) under either balancer.
+ * does not trust ({@link ForwardedHeadersValve}) under either balancer. On the shared
+ * socket, it accepts only while it has room for another request
+ * ({@link BelowCapNioProtocol}).
  */
 class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
+
+	private static final Log logger = LogFactory.getLog(TomcatWorkerCustomizer.class);
 
 	private final WorkerEnvironment worker;
 
@@ -33,13 +42,16 @@ class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableT
 
 	private final HeaderDeadlineSweeper headerDeadlines;
 
+	private final @Nullable RequestGate gate;
+
 	TomcatWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation, WorkerForwarding forwarding,
-			Drain drain, HeaderDeadlineSweeper headerDeadlines) {
+			Drain drain, HeaderDeadlineSweeper headerDeadlines, @Nullable RequestGate gate) {
 		this.worker = worker;
 		this.translation = translation;
 		this.forwarding = forwarding;
 		this.drain = drain;
 		this.headerDeadlines = headerDeadlines;
+		this.gate = gate;
 	}
 
 	@Override
@@ -47,9 +59,25 @@ class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableT
 		return CustomizerOrders.WORKER;
 	}
 
+	/**
+	 * Use the protocol that accepts below the cap in place of Tomcat's default one, the
+	 * same but for its acceptor; a protocol the application chose is left alone.
+	 */
+	private void acceptBelowCap(ConfigurableTomcatWebServerFactory factory) {
+		if (factory instanceof TomcatWebServerFactory tomcat
+				&& TomcatWebServerFactory.DEFAULT_PROTOCOL.equals(tomcat.getProtocol())) {
+			tomcat.setProtocol(BelowCapNioProtocol.class.getName());
+		}
+		else {
+			logger.info("This worker accepts on the shared socket even at its request limit: its Tomcat protocol is "
+					+ "not Tomcat's default one");
+		}
+	}
+
 	@Override
 	public void customize(ConfigurableTomcatWebServerFactory factory) {
 		if (this.worker.inheritChannel()) {
+			acceptBelowCap(factory);
 			factory.addConnectorCustomizers((connector) -> {
 				// Tomcat's NIO endpoint takes System.inheritedChannel() when it is a
 				// listening socket, instead of binding server.port itself.
@@ -62,6 +90,9 @@ class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableT
 				TomcatPendingHeaders pendingHeaders = TomcatPendingHeaders.of(connector);
 				if (pendingHeaders != null) {
 					this.headerDeadlines.watch(pendingHeaders);
+				}
+				if (this.gate != null && connector.getProtocolHandler() instanceof BelowCapNioProtocol protocol) {
+					protocol.acceptBelowCapOf(this.gate);
 				}
 			});
 			this.translation.record("tomcat", "useInheritedChannel", true);

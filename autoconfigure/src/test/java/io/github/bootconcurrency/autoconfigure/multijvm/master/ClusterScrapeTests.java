@@ -159,6 +159,95 @@ class ClusterScrapeTests {
 		assertThat(kept + leftOut).isEqualTo(3);
 	}
 
+	@Test
+	void aWorkerLeftOutForItsOwnCapGivesBackOnlyWhatItTookFromTheScrapesBudget() throws Exception {
+		// Worker 1 answers more than one worker may (16 MiB): it is left out once it
+		// goes past that, and gives back to the scrape's budget of 24 MiB what it took.
+		// Only then do workers 2 and 3 answer, with half the budget each and 1 byte more
+		// between them: one fits, the other is left out. A worker that gave back more
+		// than it took (the chunk that went past its cap) would make room for both.
+		CountDownLatch firstLeftOut = new CountDownLatch(1);
+		int budget = 24 * 1024 * 1024;
+		overflowing(1, "token-1", ClusterScrape.MAX_EXPOSITION_BYTES + 1024 * 1024, firstLeftOut);
+		answeringAfter(2, gauge("second_gauge", budget / 2), firstLeftOut);
+		answeringAfter(3, gauge("third_gauge", budget / 2 + 1), firstLeftOut);
+		ClusterScrape scrape = new ClusterScrape(this.directory, Duration.ofSeconds(60), 2, Duration.ofSeconds(1),
+				budget);
+		List<String> lines = scrape
+			.scrape(List.of(ready(1, 1, "token-1"), ready(2, 2, "token-2"), ready(3, 3, "token-3")), (series) -> {
+			}, Set.of());
+		List<String> kept = lines.stream()
+			.filter((line) -> line.startsWith("second_gauge{") || line.startsWith("third_gauge{"))
+			.map((line) -> line.substring(0, line.indexOf('{')))
+			.toList();
+		List<String> leftOut = lines.stream()
+			.filter((line) -> line.startsWith("concurrency_master_scrape_errors_total{") && line.endsWith(" 1.0"))
+			.toList();
+		assertThat(kept).as("the workers whose series the scrape kept").hasSize(1);
+		assertThat(leftOut).as("the workers left out").hasSize(2).anyMatch((line) -> line.contains("worker=\"1\""));
+	}
+
+	/**
+	 * An answer of exactly {@code bytes} bytes, {@code OK} line included: one gauge whose
+	 * value has as many digits as it takes.
+	 */
+	private static String gauge(String name, int bytes) {
+		int digits = bytes - "OK\n".length() - name.length() - 2;
+		return name + " " + "1".repeat(digits) + "\n";
+	}
+
+	/**
+	 * A worker that answers one request, whole, once the test lets it.
+	 */
+	private void answeringAfter(int id, String exposition, CountDownLatch release) throws IOException {
+		ServerSocketChannel server = bind(id);
+		Thread.ofVirtual().start(() -> {
+			try (SocketChannel connection = server.accept()) {
+				ByteBuffer request = ByteBuffer.allocate(512);
+				while (connection.read(request) > 0) {
+					// Until the master shuts its output.
+				}
+				if (release.await(60, TimeUnit.SECONDS)) {
+					write(connection, "OK\n" + exposition);
+				}
+			}
+			catch (IOException | InterruptedException ex) {
+				// The test is over.
+			}
+		});
+	}
+
+	private static void write(SocketChannel connection, String answer) throws IOException {
+		// One write may take only what fits in the socket's buffer.
+		ByteBuffer bytes = ByteBuffer.wrap(answer.getBytes(StandardCharsets.UTF_8));
+		while (bytes.hasRemaining()) {
+			connection.write(bytes);
+		}
+	}
+
+	/**
+	 * A worker whose answer never ends in time for the master's cap: it writes until the
+	 * master closes the connection, then says so.
+	 */
+	private void overflowing(int id, String token, int bytes, CountDownLatch closedByTheMaster) throws IOException {
+		ServerSocketChannel server = bind(id);
+		Thread.ofVirtual().start(() -> {
+			try (SocketChannel connection = server.accept()) {
+				ByteBuffer request = ByteBuffer.allocate(512);
+				while (connection.read(request) > 0) {
+					// Until the master shuts its output.
+				}
+				write(connection, "OK\n" + gauge("huge_gauge", bytes));
+			}
+			catch (IOException ex) {
+				// The master closed the connection past the cap.
+			}
+			finally {
+				closedByTheMaster.countDown();
+			}
+		});
+	}
+
 	/**
 	 * A worker that takes every request at once, on a thread of its own, and answers only
 	 * once the test lets it.
