@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.bootconcurrency.autoconfigure.testsupport.Balancer;
 import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
 import io.github.bootconcurrency.autoconfigure.testsupport.Masters;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,6 +74,12 @@ class MultiJvmSlowlorisIT {
 	 */
 	private static final int CAP = 10;
 
+	/**
+	 * A worker's concurrency.platform.max-threads in the busy worker's case, each held by
+	 * a request.
+	 */
+	private static final int BUSY_THREADS = 4;
+
 	@RegisterExtension
 	final Masters masters = Masters.of(MultiJvmTestApplication.class);
 
@@ -117,6 +124,94 @@ class MultiJvmSlowlorisIT {
 			}
 			idleAfterARequest.close();
 			silent.close();
+		}
+		assertThat(attack)
+			.as("connections the worker kept for the whole attack (at most %ss)", ATTACK_AT_MOST.toSeconds())
+			.filteredOn((slow) -> slow.closedAfter == null)
+			.isEmpty();
+		assertThat(attack).as("when the worker closed each connection")
+			.allSatisfy((slow) -> assertThat(slow.closedAfter).as(slow.toString())
+				.isBetween(HEADER_TIMEOUT.minusMillis(300), CLOSED_WITHIN));
+		assertThat(hello(address)).isEqualTo(200);
+	}
+
+	/**
+	 * A late header on a Tomcat worker whose threads are all busy: the worker closes it
+	 * within the same bound, not once a thread is free, as an ERROR event queued to
+	 * Tomcat's executor would be (and each sweep until then would queue another).
+	 */
+	@Test
+	void aTomcatWorkerWhoseThreadsAreAllBusyClosesALateHeaderInTime() throws Exception {
+		MasterProcess master = this.masters.start(Balancer.SHARED_SOCKET, 1,
+				"--concurrency.platform.max-threads=" + BUSY_THREADS,
+				"--concurrency.multi-jvm.request-header-timeout=" + HEADER_TIMEOUT.toMillis() + "ms",
+				"--concurrency.keep-alive-timeout=60s", "--spring.autoconfigure.exclude=" + JETTY);
+		master.awaitReady(1);
+		InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), master.port());
+		List<Slow> attack = new ArrayList<>();
+		List<SocketChannel> busy = new ArrayList<>();
+		try {
+			attack.add(Slow.afterARequest(address));
+			attack.add(Slow.fresh(address));
+			// Answered after the attack's first reads, queued before it: their headers
+			// have begun.
+			assertThat(hello(address)).isEqualTo(200);
+			for (int i = 0; i < BUSY_THREADS; i++) {
+				SocketChannel channel = SocketChannel.open(address);
+				busy.add(channel);
+				channel.write(ByteBuffer
+					.wrap(("GET /hold?tag=busy HTTP/1.1\r\nHost: test\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+			}
+			// Held for two minutes: no thread is free for the rest of the test.
+			master.lines().await("holding GET busy", BUSY_THREADS, Duration.ofSeconds(30));
+			dribble(attack);
+		}
+		finally {
+			for (Slow slow : attack) {
+				slow.channel.close();
+			}
+			for (SocketChannel channel : busy) {
+				channel.close();
+			}
+		}
+		assertThat(attack).as("when the busy worker closed each connection")
+			.allSatisfy((slow) -> assertThat(slow.closedAfter).as(slow.toString())
+				.isNotNull()
+				.isBetween(HEADER_TIMEOUT.minusMillis(300), CLOSED_WITHIN));
+	}
+
+	/**
+	 * Blank lines before a request line, which HTTP/1.1 lets a server skip: neither
+	 * server counts them as a header's start, and each resets its read timeout, so a
+	 * client sending "\r\n" every 500 ms is never in a header and held as long as it
+	 * likes without the worker's bound on connections that read and complete no request.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "Tomcat", "Jetty" })
+	void aWorkerClosesEveryConnectionThatOnlySendsBlankLines(String server) throws Exception {
+		String otherServer = server.equals("Tomcat") ? JETTY : TOMCAT;
+		MasterProcess master = this.masters.start(Balancer.SHARED_SOCKET, 1,
+				"--concurrency.multi-jvm.request-header-timeout=" + HEADER_TIMEOUT.toMillis() + "ms",
+				"--concurrency.keep-alive-timeout=60s", "--spring.autoconfigure.exclude=" + otherServer);
+		master.awaitReady(1);
+		InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), master.port());
+		List<Slow> attack = new ArrayList<>();
+		SocketChannel idleAfterARequest = SocketChannel.open(address);
+		try {
+			assertThat(exchange(idleAfterARequest)).startsWith("HTTP/1.1 200");
+			for (int i = 0; i < KEPT_ALIVE_CONNECTIONS; i++) {
+				attack.add(Slow.blankLinesAfterARequest(address));
+				attack.add(Slow.blankLines(address));
+			}
+			dribble(attack);
+			assertThat(exchange(idleAfterARequest)).as("a request on a connection idle for the whole attack")
+				.startsWith("HTTP/1.1 200");
+		}
+		finally {
+			for (Slow slow : attack) {
+				slow.channel.close();
+			}
+			idleAfterARequest.close();
 		}
 		assertThat(attack)
 			.as("connections the worker kept for the whole attack (at most %ss)", ATTACK_AT_MOST.toSeconds())
@@ -258,16 +353,21 @@ class MultiJvmSlowlorisIT {
 	}
 
 	/**
-	 * One connection of the attack, which has sent the start of a request header.
+	 * One connection of the attack, which has sent the start of a request header, or a
+	 * blank line.
 	 */
 	private static final class Slow {
 
 		private static final byte[] HEADER_START = "GET /hello HTTP/1.1\r\nHost: test\r\nX-Slow: "
 			.getBytes(StandardCharsets.ISO_8859_1);
 
+		private static final byte[] BLANK_LINE = "\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
 		private final SocketChannel channel;
 
 		private final boolean keptAlive;
+
+		private final byte[] every;
 
 		private final long firstByteAt;
 
@@ -275,11 +375,12 @@ class MultiJvmSlowlorisIT {
 
 		private Duration closedAfter;
 
-		private Slow(SocketChannel channel, boolean keptAlive) throws IOException {
+		private Slow(SocketChannel channel, boolean keptAlive, byte[] first, byte[] every) throws IOException {
 			this.channel = channel;
 			this.keptAlive = keptAlive;
+			this.every = every;
 			this.firstByteAt = System.nanoTime();
-			channel.write(ByteBuffer.wrap(HEADER_START));
+			channel.write(ByteBuffer.wrap(first));
 			channel.configureBlocking(false);
 			this.nextByteAt = this.firstByteAt + BYTE_EVERY.toNanos();
 		}
@@ -288,7 +389,24 @@ class MultiJvmSlowlorisIT {
 		 * A new connection, whose first request is slow.
 		 */
 		static Slow fresh(InetSocketAddress address) throws IOException {
-			return new Slow(SocketChannel.open(address), false);
+			return new Slow(SocketChannel.open(address), false, HEADER_START, new byte[] { 'a' });
+		}
+
+		/**
+		 * A new connection that sends a blank line every 500 ms and never a request.
+		 */
+		static Slow blankLines(InetSocketAddress address) throws IOException {
+			return new Slow(SocketChannel.open(address), false, BLANK_LINE, BLANK_LINE);
+		}
+
+		/**
+		 * A connection that is answered a request first, then sends a blank line every
+		 * 500 ms and never another request.
+		 */
+		static Slow blankLinesAfterARequest(InetSocketAddress address) throws IOException {
+			SocketChannel channel = SocketChannel.open(address);
+			assertThat(exchange(channel)).startsWith("HTTP/1.1 200");
+			return new Slow(channel, true, BLANK_LINE, BLANK_LINE);
 		}
 
 		/**
@@ -298,7 +416,7 @@ class MultiJvmSlowlorisIT {
 		static Slow afterARequest(InetSocketAddress address) throws IOException {
 			SocketChannel channel = SocketChannel.open(address);
 			assertThat(exchange(channel)).startsWith("HTTP/1.1 200");
-			return new Slow(channel, true);
+			return new Slow(channel, true, HEADER_START, new byte[] { 'a' });
 		}
 
 		/**
@@ -311,7 +429,7 @@ class MultiJvmSlowlorisIT {
 					return closed();
 				}
 				if (System.nanoTime() >= this.nextByteAt) {
-					this.channel.write(ByteBuffer.wrap(new byte[] { 'a' }));
+					this.channel.write(ByteBuffer.wrap(this.every));
 					this.nextByteAt += BYTE_EVERY.toNanos();
 				}
 				return false;
