@@ -37,9 +37,10 @@ import static org.awaitility.Awaitility.await;
  * worker closes a connection whose request header is not complete within
  * {@code concurrency.multi-jvm.request-header-timeout} of its first byte, on a new
  * connection and on a kept-alive one, while other clients are answered and connections
- * idle between requests or silent stay open; and it holds no more connections than its
- * {@code concurrency.max-connections}, as the servers' own accept loops apply it on the
- * inherited socket too.
+ * idle between requests or silent stay open, and with all its threads busy; it closes a
+ * connection that only sends blank lines as well; and it holds no more connections than
+ * its {@code concurrency.max-connections}, as the servers' own accept loops apply it on
+ * the inherited socket too.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class MultiJvmSlowlorisIT {
