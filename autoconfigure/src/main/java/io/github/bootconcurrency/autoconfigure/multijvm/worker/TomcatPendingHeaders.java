@@ -25,9 +25,9 @@ import org.apache.tomcat.util.net.SocketWrapperBase;
  * Between two reads of an unfinished header, Tomcat keeps the connection's processor with
  * it, and the processor's request holds when the header's first byte was read
  * ({@link Request#getStartTimeNanos()}). A connection between two requests has no
- * processor; one being served has handed it to a thread; an async request or an upgraded
- * connection is past its header; a file being sent has a recycled request, with no start
- * time.
+ * processor; one being served is under its lock, taken by the thread that took its
+ * processor; an async request or an upgraded connection is past its header; a file being
+ * sent has a recycled request, with no start time.
  *
  * <p>
  * A connection between two requests that sends blank lines (which Tomcat skips before a
