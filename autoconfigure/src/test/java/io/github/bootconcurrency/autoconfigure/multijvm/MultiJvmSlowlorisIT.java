@@ -43,11 +43,11 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class MultiJvmSlowlorisIT {
 
-	private static final String TOMCAT = "org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration";
+	static final String TOMCAT = "org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration";
 
-	private static final String JETTY = "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration";
+	static final String JETTY = "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration";
 
-	private static final Duration HEADER_TIMEOUT = Duration.ofSeconds(2);
+	static final Duration HEADER_TIMEOUT = Duration.ofSeconds(2);
 
 	/**
 	 * Latest a worker may close a slow connection after the first byte of its header: the
@@ -55,18 +55,18 @@ class MultiJvmSlowlorisIT {
 	 * 2-core machine at load 15. Without the timeout the attack's byte every 500 ms keeps
 	 * every connection open until the attack gives up.
 	 */
-	private static final Duration CLOSED_WITHIN = HEADER_TIMEOUT.multipliedBy(3);
+	static final Duration CLOSED_WITHIN = HEADER_TIMEOUT.multipliedBy(3);
 
 	/**
 	 * Longest the attack runs: well past {@link #CLOSED_WITHIN}.
 	 */
-	private static final Duration ATTACK_AT_MOST = Duration.ofSeconds(20);
+	static final Duration ATTACK_AT_MOST = Duration.ofSeconds(20);
 
 	private static final Duration BYTE_EVERY = Duration.ofMillis(500);
 
 	private static final int NEW_CONNECTIONS = 50;
 
-	private static final int KEPT_ALIVE_CONNECTIONS = 5;
+	static final int KEPT_ALIVE_CONNECTIONS = 5;
 
 	/**
 	 * A worker's concurrency.max-connections in the cap's case.
@@ -204,7 +204,7 @@ class MultiJvmSlowlorisIT {
 	 * Send each connection a byte of its header every 500 ms until the worker closes them
 	 * all, or for at most {@link #ATTACK_AT_MOST}.
 	 */
-	private static void dribble(List<Slow> attack) throws InterruptedException {
+	static void dribble(List<Slow> attack) throws InterruptedException {
 		long started = System.nanoTime();
 		List<Slow> open = new ArrayList<>(attack);
 		// Twice the timeout at least, so that a connection closed for its header
@@ -220,7 +220,7 @@ class MultiJvmSlowlorisIT {
 	 * GET /hello on a connection in blocking mode, kept open.
 	 * @return the response
 	 */
-	private static String exchange(SocketChannel channel) throws IOException {
+	static String exchange(SocketChannel channel) throws IOException {
 		channel
 			.write(ByteBuffer.wrap("GET /hello HTTP/1.1\r\nHost: test\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
 		StringBuilder response = new StringBuilder();
@@ -241,7 +241,7 @@ class MultiJvmSlowlorisIT {
 	 * GET /hello on a connection of its own.
 	 * @return the status, or -1 if none came
 	 */
-	private static int hello(InetSocketAddress address) {
+	static int hello(InetSocketAddress address) {
 		try (Socket socket = new Socket()) {
 			socket.connect(address, 5000);
 			socket.setSoTimeout(20_000);
@@ -258,28 +258,34 @@ class MultiJvmSlowlorisIT {
 	}
 
 	/**
-	 * One connection of the attack, which has sent the start of a request header.
+	 * One connection of the attack, which has sent the start of a request header, or a
+	 * blank line.
 	 */
-	private static final class Slow {
+	static final class Slow {
 
 		private static final byte[] HEADER_START = "GET /hello HTTP/1.1\r\nHost: test\r\nX-Slow: "
 			.getBytes(StandardCharsets.ISO_8859_1);
 
-		private final SocketChannel channel;
+		private static final byte[] BLANK_LINE = "\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
+		final SocketChannel channel;
 
 		private final boolean keptAlive;
+
+		private final byte[] every;
 
 		private final long firstByteAt;
 
 		private long nextByteAt;
 
-		private Duration closedAfter;
+		Duration closedAfter;
 
-		private Slow(SocketChannel channel, boolean keptAlive) throws IOException {
+		private Slow(SocketChannel channel, boolean keptAlive, byte[] first, byte[] every) throws IOException {
 			this.channel = channel;
 			this.keptAlive = keptAlive;
+			this.every = every;
 			this.firstByteAt = System.nanoTime();
-			channel.write(ByteBuffer.wrap(HEADER_START));
+			channel.write(ByteBuffer.wrap(first));
 			channel.configureBlocking(false);
 			this.nextByteAt = this.firstByteAt + BYTE_EVERY.toNanos();
 		}
@@ -288,7 +294,24 @@ class MultiJvmSlowlorisIT {
 		 * A new connection, whose first request is slow.
 		 */
 		static Slow fresh(InetSocketAddress address) throws IOException {
-			return new Slow(SocketChannel.open(address), false);
+			return new Slow(SocketChannel.open(address), false, HEADER_START, new byte[] { 'a' });
+		}
+
+		/**
+		 * A new connection that sends a blank line every 500 ms and never a request.
+		 */
+		static Slow blankLines(InetSocketAddress address) throws IOException {
+			return new Slow(SocketChannel.open(address), false, BLANK_LINE, BLANK_LINE);
+		}
+
+		/**
+		 * A connection that is answered a request first, then sends a blank line every
+		 * 500 ms and never another request.
+		 */
+		static Slow blankLinesAfterARequest(InetSocketAddress address) throws IOException {
+			SocketChannel channel = SocketChannel.open(address);
+			assertThat(exchange(channel)).startsWith("HTTP/1.1 200");
+			return new Slow(channel, true, BLANK_LINE, BLANK_LINE);
 		}
 
 		/**
@@ -298,7 +321,7 @@ class MultiJvmSlowlorisIT {
 		static Slow afterARequest(InetSocketAddress address) throws IOException {
 			SocketChannel channel = SocketChannel.open(address);
 			assertThat(exchange(channel)).startsWith("HTTP/1.1 200");
-			return new Slow(channel, true);
+			return new Slow(channel, true, HEADER_START, new byte[] { 'a' });
 		}
 
 		/**
@@ -311,7 +334,7 @@ class MultiJvmSlowlorisIT {
 					return closed();
 				}
 				if (System.nanoTime() >= this.nextByteAt) {
-					this.channel.write(ByteBuffer.wrap(new byte[] { 'a' }));
+					this.channel.write(ByteBuffer.wrap(this.every));
 					this.nextByteAt += BYTE_EVERY.toNanos();
 				}
 				return false;

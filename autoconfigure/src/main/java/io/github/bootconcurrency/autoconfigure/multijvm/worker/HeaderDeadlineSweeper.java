@@ -1,7 +1,9 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,9 +26,14 @@ import org.springframework.beans.factory.DisposableBean;
  * slowloris) holds its connection, and a share of the worker's
  * {@code concurrency.max-connections}, for as long as it likes. Each server says which of
  * its connections are in the middle of a header, and since when ({@link PendingHeaders});
- * a daemon thread looks at them a few times per timeout and closes those that are late. A
- * connection between two requests, or that has sent nothing yet, is the server's idle
- * timeout's.
+ * a daemon thread looks at them a few times per timeout and closes those that are late.
+ *
+ * <p>
+ * Blank lines before a request line are not a header's start to either server, yet each
+ * of them resets the server's read timeout: a connection between two requests that keeps
+ * reading is closed once the timeout has passed since a sweep first saw it read without a
+ * new request. A connection between two requests that reads nothing, or that has sent
+ * nothing yet, is the server's idle timeout's.
  */
 final class HeaderDeadlineSweeper implements DisposableBean {
 
@@ -47,6 +54,12 @@ final class HeaderDeadlineSweeper implements DisposableBean {
 
 	private final List<PendingHeaders> servers = new CopyOnWriteArrayList<>();
 
+	/**
+	 * The connections between two requests that the last sweep saw, by connection: only
+	 * the sweeping thread reads and replaces it, under this object's lock.
+	 */
+	private Map<Object, Reading> betweenRequests = new HashMap<>();
+
 	private ScheduledExecutorService sweeps;
 
 	/**
@@ -63,13 +76,22 @@ final class HeaderDeadlineSweeper implements DisposableBean {
 	 * @param server the server's connections in the middle of a header
 	 */
 	synchronized void watch(PendingHeaders server) {
-		this.servers.add(server);
+		register(server);
 		if (this.sweeps == null) {
 			this.sweeps = Executors.newSingleThreadScheduledExecutor(
 					Thread.ofPlatform().name("request-header-deadline").daemon().factory());
 			long period = period().toNanos();
 			this.sweeps.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.NANOSECONDS);
 		}
+	}
+
+	/**
+	 * Add a server to those each {@link #sweep(long)} looks at, without starting the
+	 * thread that sweeps: a test sweeps by itself, at times of its own.
+	 * @param server the server's connections in the middle of a header
+	 */
+	void register(PendingHeaders server) {
+		this.servers.add(server);
 	}
 
 	/**
@@ -101,19 +123,31 @@ final class HeaderDeadlineSweeper implements DisposableBean {
 	}
 
 	/**
-	 * Close every connection whose header began at least the timeout before a time.
+	 * Close every connection whose header began at least the timeout before a time, and
+	 * every connection between two requests that a sweep saw read at least the timeout
+	 * before it with no new request since.
 	 * @param now the time, as {@link System#nanoTime()} says it
 	 * @return the number of connections closed
 	 */
-	int sweep(long now) {
+	synchronized int sweep(long now) {
 		long timeoutNanos = this.timeout.toNanos();
 		int[] closed = { 0 };
+		Map<Object, Reading> seen = new HashMap<>();
 		for (PendingHeaders server : this.servers) {
 			try {
 				server.collect((header) -> {
 					if (now - header.firstByteNanos() >= timeoutNanos) {
 						header.close().run();
 						closed[0]++;
+					}
+				}, (idle) -> {
+					Reading reading = Reading.next(this.betweenRequests.get(idle.connection()), idle, now);
+					if (reading.readingSince() != null && now - reading.readingSince() >= timeoutNanos) {
+						idle.close().run();
+						closed[0]++;
+					}
+					else {
+						seen.put(idle.connection(), reading);
 					}
 				});
 			}
@@ -122,6 +156,9 @@ final class HeaderDeadlineSweeper implements DisposableBean {
 				logger.debug("Could not sweep the connections of " + server, ex);
 			}
 		}
+		// A connection no longer between two requests (closed, served, in a header)
+		// starts afresh when it is again.
+		this.betweenRequests = seen;
 		return closed[0];
 	}
 
@@ -133,17 +170,20 @@ final class HeaderDeadlineSweeper implements DisposableBean {
 	}
 
 	/**
-	 * The connections of a server that are in the middle of a request header.
+	 * The connections of a server that are in the middle of a request header, and those
+	 * between two requests.
 	 */
 	@FunctionalInterface
 	interface PendingHeaders {
 
 		/**
 		 * Pass on each connection that has sent part of a request header and not all of
-		 * it.
-		 * @param pending takes each of them
+		 * it, and each that is between two requests: neither in a header nor being
+		 * served.
+		 * @param pending takes each connection in a header
+		 * @param betweenRequests takes each connection between two requests
 		 */
-		void collect(Consumer<PendingHeader> pending);
+		void collect(Consumer<PendingHeader> pending, Consumer<BetweenRequests> betweenRequests);
 
 	}
 
@@ -155,6 +195,42 @@ final class HeaderDeadlineSweeper implements DisposableBean {
 	 * @param close closes the connection
 	 */
 	record PendingHeader(long firstByteNanos, Runnable close) {
+
+	}
+
+	/**
+	 * A connection between two requests, as a sweep sees it.
+	 *
+	 * @param connection the connection, the same object at each sweep
+	 * @param requests a count, or a time, that changes when a request arrives or is
+	 * answered on it
+	 * @param reads a count, or a time, that changes when it reads
+	 * @param close closes the connection, unless it has left the state it was seen in
+	 */
+	record BetweenRequests(Object connection, long requests, long reads, Runnable close) {
+
+	}
+
+	/**
+	 * What the sweeps saw of a connection between two requests since its last request.
+	 *
+	 * @param requests its requests when first seen
+	 * @param reads its reads at the last sweep
+	 * @param readingSince when a sweep first saw it read with no new request, or
+	 * {@code null}
+	 */
+	private record Reading(long requests, long reads, Long readingSince) {
+
+		static Reading next(Reading before, BetweenRequests now, long time) {
+			if (before == null || before.requests != now.requests()) {
+				// Whatever it read before this look is the last request's.
+				return new Reading(now.requests(), now.reads(), null);
+			}
+			if (before.readingSince == null && before.reads != now.reads()) {
+				return new Reading(now.requests(), now.reads(), time);
+			}
+			return new Reading(now.requests(), now.reads(), before.readingSince);
+		}
 
 	}
 

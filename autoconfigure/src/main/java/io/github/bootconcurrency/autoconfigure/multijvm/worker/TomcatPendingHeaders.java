@@ -1,9 +1,11 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
 import java.lang.reflect.Method;
-import java.net.SocketTimeoutException;
+import java.util.concurrent.locks.Lock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.HeaderDeadlineSweeper.BetweenRequests;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.HeaderDeadlineSweeper.PendingHeader;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.HeaderDeadlineSweeper.PendingHeaders;
 import org.apache.catalina.connector.Connector;
@@ -13,7 +15,7 @@ import org.apache.coyote.AbstractProtocol;
 import org.apache.coyote.Processor;
 import org.apache.coyote.Request;
 import org.apache.tomcat.util.net.AbstractEndpoint;
-import org.apache.tomcat.util.net.SocketEvent;
+import org.apache.tomcat.util.net.NioEndpoint.NioSocketWrapper;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 
 /**
@@ -23,9 +25,14 @@ import org.apache.tomcat.util.net.SocketWrapperBase;
  * Between two reads of an unfinished header, Tomcat keeps the connection's processor with
  * it, and the processor's request holds when the header's first byte was read
  * ({@link Request#getStartTimeNanos()}). A connection between two requests has no
- * processor; one being served has handed it to a thread; an async request or an upgraded
- * connection is past its header; a file being sent has a recycled request, with no start
- * time.
+ * processor; one being served is under its lock, taken by the thread that took its
+ * processor; an async request or an upgraded connection is past its header; a file being
+ * sent has a recycled request, with no start time.
+ *
+ * <p>
+ * A connection between two requests that sends blank lines (which Tomcat skips before a
+ * request line, with no processor kept between them) is told by its last read being later
+ * than its last write, on the NIO connector.
  *
  * <p>
  * The one thing not public is how to reach the connections: the connector's endpoint,
@@ -66,33 +73,71 @@ final class TomcatPendingHeaders implements PendingHeaders {
 	}
 
 	@Override
-	public void collect(Consumer<PendingHeader> pending) {
-		collect(this.endpoint, pending);
+	public void collect(Consumer<PendingHeader> pending, Consumer<BetweenRequests> betweenRequests) {
+		collect(this.endpoint, pending, betweenRequests);
 	}
 
-	private static <S> void collect(AbstractEndpoint<S, ?> endpoint, Consumer<PendingHeader> pending) {
+	private static <S> void collect(AbstractEndpoint<S, ?> endpoint, Consumer<PendingHeader> pending,
+			Consumer<BetweenRequests> betweenRequests) {
 		for (SocketWrapperBase<S> connection : endpoint.getConnections()) {
-			if (connection.getCurrentProcessor() instanceof Processor processor && !processor.isAsync()
-					&& !processor.isUpgrade()) {
-				Request request = processor.getRequest();
-				long firstByte = (request != null) ? request.getStartTimeNanos() : -1;
+			if (connection.isClosed() || connection.getLock().isLocked()) {
+				// Closing, or a thread serves it or reads from it.
+				continue;
+			}
+			Object current = connection.getCurrentProcessor();
+			if (current instanceof Processor processor) {
+				long firstByte = firstByte(processor);
 				if (firstByte != -1) {
-					pending.accept(new PendingHeader(firstByte, () -> close(endpoint, connection)));
+					pending.accept(new PendingHeader(firstByte, () -> closeIf(connection,
+							() -> connection.getCurrentProcessor() == processor && firstByte(processor) == firstByte)));
 				}
+			}
+			else if (current == null && connection instanceof NioSocketWrapper nio) {
+				long answered = nio.getLastWrite();
+				// Read since its last answer, or not (both in milliseconds: a request
+				// answered within the one it was read in is no read of its own).
+				long read = Math.max(nio.getLastRead(), answered);
+				betweenRequests.accept(new BetweenRequests(connection, answered, read, () -> closeIf(connection,
+						() -> connection.getCurrentProcessor() == null && nio.getLastWrite() == answered)));
 			}
 		}
 	}
 
 	/**
-	 * Close a connection as Tomcat's poller closes one whose read timed out: on the
-	 * connector's executor, under the connection's lock, so never under a thread that
-	 * reads from it; or here if the executor takes no more work.
+	 * Return when the header of a processor's request began, if it is in the middle of
+	 * one: not async, not upgraded, and with a start time (a file being sent has a
+	 * recycled request, with none).
 	 */
-	private static <S> void close(AbstractEndpoint<S, ?> endpoint, SocketWrapperBase<S> connection) {
-		connection.setError(new SocketTimeoutException(
-				"Request header not complete within concurrency.multi-jvm.request-header-timeout"));
-		if (!endpoint.processSocket(connection, SocketEvent.ERROR, true)) {
-			connection.close();
+	private static long firstByte(Processor processor) {
+		if (processor.isAsync() || processor.isUpgrade()) {
+			return -1;
+		}
+		Request request = processor.getRequest();
+		return (request != null) ? request.getStartTimeNanos() : -1;
+	}
+
+	/**
+	 * Close a connection if it is still as a sweep saw it, under its lock: the lock a
+	 * thread takes to serve it (and to take its processor), so the connection is not
+	 * closed under a request that has just completed its header. A connection whose lock
+	 * is held is left to the next sweep. It is closed here, as Tomcat's poller closes one
+	 * whose read timed out when its executor takes no more work, rather than by an ERROR
+	 * event queued to the executor: a saturated worker, a slowloris's target, would run
+	 * it late, and each sweep until then would queue another.
+	 */
+	private static void closeIf(SocketWrapperBase<?> connection, BooleanSupplier unchanged) {
+		Lock lock = connection.getLock();
+		if (!lock.tryLock()) {
+			return;
+		}
+		try {
+			if (!connection.isClosed() && unchanged.getAsBoolean()) {
+				// Releases its processor, if any, and the connection's count.
+				connection.close();
+			}
+		}
+		finally {
+			lock.unlock();
 		}
 	}
 
