@@ -62,7 +62,7 @@ class AlertRulesPromtoolTests {
 			}
 		}
 		assertThat(alerts).contains("ConcurrencyRequestsWaitLong", "ConcurrencyMetricsAbsent",
-				"ConcurrencyRequestsTimedOut", "ConcurrencyWorkersReplacedAfterFailure", "ConcurrencyNoReadyWorker",
+				"ConcurrencyPodMetricsMissing", "ConcurrencyRequestsTimedOut", "ConcurrencyWorkersReplacedAfterFailure",
 				"ConcurrencyWorkerScrapeErrors");
 		Map<String, List<Boolean>> cases = new TreeMap<>();
 		Map<String, Object> tests = documents(RULE_TESTS).get(0);

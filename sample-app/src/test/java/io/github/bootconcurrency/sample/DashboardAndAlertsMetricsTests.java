@@ -57,6 +57,13 @@ class DashboardAndAlertsMetricsTests {
 	private static final Set<String> DEADLINE_SERIES = Set.of("concurrency_requests_stuck",
 			"concurrency_requests_timed_out_total");
 
+	/**
+	 * The series Prometheus writes itself for every target: {@code up}, 0 when the scrape
+	 * failed, which tells a pod that is still a target but answers no scrape from one
+	 * that is gone.
+	 */
+	private static final Set<String> PROMETHEUS_SERIES = Set.of("up");
+
 	private static final Path MASTER_SOURCES = SampleAppAsDeployed.ROOT
 		.resolve("autoconfigure/src/main/java/io/github/bootconcurrency/autoconfigure/multijvm/master");
 
@@ -115,16 +122,14 @@ class DashboardAndAlertsMetricsTests {
 
 		Set<String> published = scrapedNames();
 		// No exception but the multi-jvm master's own series, which a single JVM does not
-		// publish, and the deadline meters, which exist only with
-		// concurrency.request-timeout
-		// set (their names are checked below): a meter the assets query and the app lacks
-		// is an empty panel or a
-		// silent
-		// alert in production.
+		// publish, the deadline meters, which exist only with concurrency.request-timeout
+		// set (their names are checked below), and Prometheus's own up: a meter the
+		// assets query and the app lacks is an empty panel or a silent alert in
+		// production.
 		Map<String, Set<String>> unknown = new TreeMap<>();
 		queried.forEach((source, names) -> names.stream()
 			.filter((name) -> !published.contains(name) && !name.startsWith(MASTER_PREFIX)
-					&& !DEADLINE_SERIES.contains(name))
+					&& !DEADLINE_SERIES.contains(name) && !PROMETHEUS_SERIES.contains(name))
 			.forEach((name) -> unknown.computeIfAbsent(source, (key) -> new TreeSet<>()).add(name)));
 		assertThat(unknown).as("metrics that the assets query and the app does not publish on %s", scrapePath)
 			.isEmpty();

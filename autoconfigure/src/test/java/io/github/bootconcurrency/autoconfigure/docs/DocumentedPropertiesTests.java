@@ -1,10 +1,12 @@
 package io.github.bootconcurrency.autoconfigure.docs;
 
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,10 +18,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
+import io.github.bootconcurrency.autoconfigure.environment.FailFastProfilesProperties;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.MasterDefaults;
+import io.github.bootconcurrency.autoconfigure.redis.FailFastRedisProperties;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,8 +35,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every property that the tables of README.md and docs/*.md name is one of the starter's,
  * with the default and the allowed values its configuration metadata (generated from the
  * properties classes at build time, with additional-spring-configuration-metadata.json)
- * gives; and every property of the starter is in a table, with its default. The next
- * drift between the code and the documents fails the build.
+ * gives (where it gives none, as for a list, an enum or a value left unset, the value a
+ * fresh properties object holds; a few defaults are derived, and listed as such); and
+ * every property of the starter is in a table, with its default. The next drift between
+ * the code and the documents fails the build.
  */
 class DocumentedPropertiesTests {
 
@@ -42,6 +52,26 @@ class DocumentedPropertiesTests {
 	private static final List<String> METER_PREFIXES = List.of("concurrency.requests.", "concurrency.workers.");
 
 	private static final Path ROOT = repositoryRoot();
+
+	/**
+	 * Properties with no default value of their own, which the code derives from other
+	 * settings or the machine: their Default cell says how, which no value can be
+	 * compared with (the settings' own tests check the derivation). Every other property
+	 * without a default in the metadata is compared with what a fresh properties object
+	 * holds.
+	 */
+	private static final Map<String, String> DERIVED = Map.of("concurrency.max-connections",
+			"from the open-file limit, or max-concurrent-requests + backlog",
+			"concurrency.virtual.min-concurrent-requests", "20, or max-concurrent-requests when that is smaller",
+			"concurrency.multi-jvm.queue-timeout", "boot-timeout");
+
+	/**
+	 * The starter's properties classes, each as a fresh instance: the defaults the
+	 * configuration processor cannot see (a list, an enum, a value left unset) are
+	 * theirs.
+	 */
+	private static final List<Object> PROPERTIES_CLASSES = List.of(new ConcurrencyProperties(),
+			new FailFastRedisProperties(), new FailFastProfilesProperties());
 
 	private static final Map<String, JsonNode> properties = new LinkedHashMap<>();
 
@@ -90,9 +120,14 @@ class DocumentedPropertiesTests {
 		List<String> wrong = new ArrayList<>();
 		for (Row row : keyRows()) {
 			JsonNode property = properties.get(row.key());
-			if (property == null || !property.has("defaultValue")) {
-				// No default in the metadata: the table says how it is derived, which the
-				// metadata cannot (checked against the code by the settings' own tests).
+			if (property == null) {
+				continue;
+			}
+			if (!property.has("defaultValue")) {
+				String mismatch = boundDefaultMismatch(row);
+				if (mismatch != null) {
+					wrong.add(mismatch);
+				}
 				continue;
 			}
 			String documented = firstBackticked(row.cell("Default"));
@@ -102,7 +137,109 @@ class DocumentedPropertiesTests {
 						expected));
 			}
 		}
-		assertThat(wrong).as("defaults in the documents that differ from the configuration metadata").isEmpty();
+		assertThat(wrong)
+			.as("defaults in the documents that differ from the configuration metadata, or, where it has none, "
+					+ "from what the properties bind")
+			.isEmpty();
+	}
+
+	@Test
+	void theBoundDefaultsAreReadFromTheProperties() throws Exception {
+		assertThat(boundDefault("concurrency.multi-jvm.forwarded-headers"))
+			.isEqualTo(List.of("x-forwarded-for", "x-forwarded-proto"));
+		assertThat(boundDefault("fail-fast.profiles.known")).isEqualTo(List.of());
+		assertThat(boundDefault("concurrency.request-timeout")).isNull();
+		assertThat(boundDefault("concurrency.multi-jvm.balancer"))
+			.isEqualTo(ConcurrencyProperties.MultiJvm.Balancer.PROXY);
+		assertThat(boundDefaultMismatch(parse(Path.of("example.md"), """
+				| Key | Default | Meaning |
+				| --- | --- | --- |
+				| `concurrency.multi-jvm.forwarded-headers` | `x-forwarded-for` | |
+				""").get(0))).contains("documented `x-forwarded-for`, bound x-forwarded-for, x-forwarded-proto");
+	}
+
+	/**
+	 * Compare the Default cell of a property the metadata gives no default with the value
+	 * a fresh properties object binds (under {@code concurrency.multi-jvm.*}, as the
+	 * master holds it with no key set, since it fills in the balancer).
+	 * @return what differs, or {@code null}
+	 */
+	private static String boundDefaultMismatch(Row row) {
+		String key = row.key();
+		String cell = row.cell("Default");
+		Object fresh;
+		Object bound;
+		try {
+			fresh = read(key, root(key));
+			bound = boundDefault(key);
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			return "%s (%s): no default in the metadata, and none read from the properties: %s".formatted(key,
+					row.where(), ex);
+		}
+		if (DERIVED.containsKey(key)) {
+			// Derived, not left unset: a value here would be a default the table must
+			// state.
+			return (fresh == null && bound == null && cell != null && !cell.isEmpty() && !cell.startsWith("none"))
+					? null : "%s (%s): listed as derived (%s), documented %s, bound %s".formatted(key, row.where(),
+							DERIVED.get(key), cell, bound);
+		}
+		String expected = (bound instanceof Collection<?> values)
+				? String.join(", ", values.stream().map(String::valueOf).toList())
+				: (bound instanceof Enum<?> constant) ? constant.name().toLowerCase(Locale.ROOT).replace('_', '-')
+						: (bound != null) ? bound.toString() : null;
+		boolean unset = (expected == null || expected.isEmpty());
+		if (unset) {
+			return (cell != null && (cell.startsWith("none") || cell.equals("(empty)"))) ? null
+					: "%s (%s): documented %s, bound nothing (none)".formatted(key, row.where(), cell);
+		}
+		String documented = firstBackticked(cell);
+		return (documented != null && sameValue(documented, expected)) ? null
+				: "%s (%s): documented %s, bound %s".formatted(key, row.where(), cell, expected);
+	}
+
+	private static Object boundDefault(String key) throws ReflectiveOperationException {
+		String multiJvm = "concurrency.multi-jvm.";
+		return key.startsWith(multiJvm) ? read(key.substring(multiJvm.length()), MasterDefaults.settings())
+				: read(key, root(key));
+	}
+
+	private static Object root(String key) {
+		for (Object candidate : PROPERTIES_CLASSES) {
+			String prefix = candidate.getClass().getAnnotation(ConfigurationProperties.class).value();
+			if (key.startsWith(prefix + ".")) {
+				return candidate;
+			}
+		}
+		throw new IllegalStateException("no properties class of " + PROPERTIES_CLASSES + " binds " + key);
+	}
+
+	/**
+	 * Read a key from a properties object through its getters: {@code multi-jvm.balancer}
+	 * is {@code getMultiJvm().getBalancer()}.
+	 */
+	private static Object read(String key, Object target) throws ReflectiveOperationException {
+		String prefix = target.getClass().isAnnotationPresent(ConfigurationProperties.class)
+				? target.getClass().getAnnotation(ConfigurationProperties.class).value() + "." : "";
+		Object value = target;
+		for (String part : key.substring(prefix.length()).split("\\.")) {
+			if (value == null) {
+				return null;
+			}
+			StringBuilder camel = new StringBuilder();
+			for (String word : part.split("-")) {
+				camel.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+			}
+			Method getter;
+			try {
+				getter = value.getClass().getMethod("get" + camel);
+			}
+			catch (NoSuchMethodException ex) {
+				getter = value.getClass().getMethod("is" + camel);
+			}
+			value = getter.invoke(value);
+		}
+		return value;
 	}
 
 	@Test

@@ -3,10 +3,15 @@ package io.github.bootconcurrency.autoconfigure.settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
+import io.github.bootconcurrency.autoconfigure.validation.UnknownSettings;
+import io.github.bootconcurrency.autoconfigure.validation.UnknownSettingsException;
 import org.apache.coyote.http11.Http11NioProtocol;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -14,8 +19,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.core.Ordered;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The figures of the README's table "What changes when you add the starter" are those of
@@ -50,6 +58,47 @@ class WhatChangesTableTests {
 				"`queue-timeout` (" + starter.getVirtual().getQueueTimeout().toSeconds() + " s)",
 				"`Ordered.HIGHEST_PRECEDENCE + "
 						+ (ConcurrencyAutoConfiguration.REQUEST_GATE_FILTER_ORDER - Ordered.HIGHEST_PRECEDENCE) + "`");
+	}
+
+	/**
+	 * The starter owns only its own keys: a key in one of its groups (or a typo of one of
+	 * its keys) stops startup, any other under its prefixes is the application's, named
+	 * in one warning: {@link UnknownSettings} does so with these examples, and the row
+	 * says so. The row names no example: a table cell naming a key that is no property
+	 * fails DocumentedPropertiesTests.
+	 */
+	@Test
+	void theUnknownKeyRowSaysOnlyTheStartersOwnKeysStopStartup() throws Exception {
+		String starters = "concurrency.virtual.max-concurent-requests";
+		String typo = "concurrency.request-timout";
+		String applications = "concurrency.pool-size";
+		assertThatExceptionOfType(UnknownSettingsException.class).isThrownBy(() -> check(starters))
+			.satisfies((ex) -> assertThat(ex.getUnknown()).singleElement()
+				.satisfies((unknown) -> assertThat(unknown.key()).isEqualTo(starters)));
+		assertThatExceptionOfType(UnknownSettingsException.class).isThrownBy(() -> check(typo));
+		assertThat(check(applications)).singleElement().asString().contains(applications);
+		String row = section().lines()
+			.filter((line) -> line.contains("under `concurrency.*` or `fail-fast.*`"))
+			.findFirst()
+			.orElseThrow();
+		String[] cells = row.split(" \\| ");
+		assertThat(cells).as("the row's cells: %s", row).hasSize(4);
+		assertThat(cells[2]).as("what the starter does with it")
+			.contains("in one of the starter's groups", "`concurrency.virtual.*`", "a typo of one of its keys",
+					"stops startup, naming the key, where it was set and the closest known key", "Any other",
+					"is the application's, named in one warning", "startup goes on",
+					"an environment variable only logs a warning");
+	}
+
+	private static List<String> check(String key) {
+		StandardEnvironment environment = new StandardEnvironment();
+		// This machine's variables and system properties are no part of the example.
+		environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+		environment.getPropertySources().remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+		environment.getPropertySources().addFirst(new MapPropertySource("test", Map.of(key, "4")));
+		List<String> warnings = new ArrayList<>();
+		UnknownSettings.check(environment, WhatChangesTableTests.class.getClassLoader(), warnings::add);
+		return warnings;
 	}
 
 	private static String figure(long value) {
