@@ -91,12 +91,13 @@ public final class StarterScope {
 		if (enabled == null) {
 			return true;
 		}
-		String value = String.valueOf(enabled.value()).trim().toLowerCase(Locale.ROOT);
+		String resolved = resolved(environment, enabled);
+		String value = resolved.trim().toLowerCase(Locale.ROOT);
 		if (!value.equals("true") && !value.equals("false")) {
 			// Spring Boot's conditions would read any other value as false, and turn the
 			// starter off on a typo.
 			throw new InvalidSettingsException(
-					List.of(Violation.notAllowed(enabled, ENABLED_KEY, enabled.value(), "true or false")),
+					List.of(Violation.notAllowed(enabled, ENABLED_KEY, resolved, "true or false")),
 					List.of(environment.getActiveProfiles()));
 		}
 		return value.equals("true");
@@ -107,9 +108,19 @@ public final class StarterScope {
 		// post-processors have run, so it is read here, as it will then be applied.
 		ConfiguredValue type = ConfiguredValue.find(environment, WEB_APPLICATION_TYPE_KEY);
 		if (type != null) {
-			return String.valueOf(type.value()).trim().equalsIgnoreCase(WebApplicationType.REACTIVE.name());
+			return resolved(environment, type).trim().equalsIgnoreCase(WebApplicationType.REACTIVE.name());
 		}
 		return deduced == WebApplicationType.REACTIVE || environment instanceof ConfigurableReactiveWebEnvironment;
+	}
+
+	/**
+	 * The value as Spring Boot will apply it. {@link ConfiguredValue} finds the key in
+	 * any relaxed form and names where it was set, but holds the raw value: a
+	 * {@code ${STARTER_ON:false}} must turn the starter off, as it does Spring Boot's own
+	 * conditions. A placeholder that cannot be resolved is left as it is, and so refused.
+	 */
+	private static String resolved(Environment environment, ConfiguredValue configured) {
+		return environment.resolvePlaceholders(String.valueOf(configured.value()));
 	}
 
 }
