@@ -12,6 +12,7 @@ import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterWatch;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 
@@ -28,6 +29,12 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * opens a database or Redis connection.
  */
 class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+
+	private final DeferredLogFactory logFactory;
+
+	MultiJvmEnvironmentPostProcessor(DeferredLogFactory logFactory) {
+		this.logFactory = logFactory;
+	}
 
 	@Override
 	public int getOrder() {
@@ -53,7 +60,8 @@ class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 		}
 		String model = environment.getProperty(ModelDecision.MODEL_KEY);
 		if (model != null && ConcurrencyModel.fromValue(model) == ConcurrencyModel.MULTI_JVM) {
-			MasterMain.run(environment, application);
+			MasterMain.run(environment, application,
+					() -> MasterStartupLog.replay(environment, application, this.logFactory));
 		}
 	}
 
