@@ -37,7 +37,7 @@ public final class StarterScope {
 	 * Spring Boot's key for the kind of application, which wins over what its class path
 	 * suggests.
 	 */
-	static final String WEB_APPLICATION_TYPE_KEY = "spring.main.web-application-type";
+	public static final String WEB_APPLICATION_TYPE_KEY = "spring.main.web-application-type";
 
 	private StarterScope() {
 	}
@@ -104,13 +104,36 @@ public final class StarterScope {
 	}
 
 	private static boolean isReactive(Environment environment, @Nullable WebApplicationType deduced) {
+		return webApplicationType(environment, deduced) == WebApplicationType.REACTIVE;
+	}
+
+	/**
+	 * Return the kind of application as Spring Boot will apply it:
+	 * {@code spring.main.web-application-type} when it is set, else what the class path
+	 * suggests.
+	 * @param environment the environment, with the configuration loaded
+	 * @param deduced what the class path suggests, or {@code null} if unknown
+	 * @return the kind, or {@code null} if unknown (or not one Spring Boot accepts, which
+	 * it refuses on its own)
+	 */
+	public static @Nullable WebApplicationType webApplicationType(Environment environment,
+			@Nullable WebApplicationType deduced) {
 		// The key is bound to the application only after the environment
 		// post-processors have run, so it is read here, as it will then be applied.
 		ConfiguredValue type = ConfiguredValue.find(environment, WEB_APPLICATION_TYPE_KEY);
 		if (type != null) {
-			return resolved(environment, type).trim().equalsIgnoreCase(WebApplicationType.REACTIVE.name());
+			String value = resolved(environment, type).trim().replace('-', '_').toUpperCase(Locale.ROOT);
+			for (WebApplicationType candidate : WebApplicationType.values()) {
+				if (candidate.name().equals(value)) {
+					return candidate;
+				}
+			}
+			return null;
 		}
-		return deduced == WebApplicationType.REACTIVE || environment instanceof ConfigurableReactiveWebEnvironment;
+		if (environment instanceof ConfigurableReactiveWebEnvironment) {
+			return WebApplicationType.REACTIVE;
+		}
+		return deduced;
 	}
 
 	/**
