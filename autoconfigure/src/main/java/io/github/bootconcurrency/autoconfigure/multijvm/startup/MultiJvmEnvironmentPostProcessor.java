@@ -1,5 +1,6 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.startup;
 
+import java.util.Locale;
 import java.util.Optional;
 
 import io.github.bootconcurrency.autoconfigure.environment.StarterScope;
@@ -12,6 +13,7 @@ import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterWatch;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -60,6 +62,17 @@ class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 		}
 		String model = environment.getProperty(ModelDecision.MODEL_KEY);
 		if (model != null && ConcurrencyModel.fromValue(model) == ConcurrencyModel.MULTI_JVM) {
+			WebApplicationType type = StarterScope.webApplicationType(environment, application.getWebApplicationType());
+			if (type != WebApplicationType.SERVLET) {
+				// Its workers would never report a port, so a master would wait on them
+				// for ever: a batch job or a command run from the web application's jar
+				// with its profiles runs as the one JVM it is.
+				this.logFactory.getLog(MultiJvmEnvironmentPostProcessor.class)
+					.warn(ModelDecision.MODEL_KEY + "=multi-jvm is ignored: this is not a servlet web application ("
+							+ String.valueOf(type).toLowerCase(Locale.ROOT) + "), so it runs as it is, without a "
+							+ "master or workers");
+				return;
+			}
 			MasterMain.run(environment, application,
 					() -> MasterStartupLog.replay(environment, application, this.logFactory));
 		}
