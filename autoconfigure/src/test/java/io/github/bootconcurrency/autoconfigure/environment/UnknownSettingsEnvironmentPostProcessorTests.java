@@ -83,7 +83,11 @@ class UnknownSettingsEnvironmentPostProcessorTests {
 			"concurrency.multiJvm.anything", "concurrency.actuator.other", "concurrency.advice.level",
 			"fail-fast.redis.database", "fail-fast.profiles.other", "concurrency.model.name",
 			"concurrency.multi-jvn.workers", "concurrency.mode", "concurrency.mdoel", "concurrency.reqeust-timeout",
-			"concurrency.keepalive-timout", "fail-fast.rediss.attempts", "fail-fast.profile.known" })
+			"concurrency.keepalive-timout", "fail-fast.rediss.attempts", "fail-fast.profile.known",
+			// A starter key written without its group, or with its last word left off.
+			"concurrency.max-threads", "concurrency.workers", "concurrency.queue-timeout",
+			"concurrency.max-concurrent-requests", "concurrency.keep-alive", "fail-fast.attempts",
+			"concurrency.maxThreads", "concurrency.max-thread" })
 	void unknownKeyInOneOfTheStartersGroupsOrATypoOfOneOfItsKeysIsRefused(String key) throws Exception {
 		Files.writeString(this.config.resolve("application.yml"), key + ": 5\n");
 		assertThatExceptionOfType(UnknownSettingsException.class).isThrownBy(this::postProcess)
