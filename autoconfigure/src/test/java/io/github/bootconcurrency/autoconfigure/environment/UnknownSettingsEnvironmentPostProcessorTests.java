@@ -118,6 +118,21 @@ class UnknownSettingsEnvironmentPostProcessorTests {
 	}
 
 	@Test
+	void anApplicationsOwnKeyWrittenInTwoFormsIsNamedOnceInItsCanonicalForm() throws Exception {
+		Files.writeString(this.config.resolve("application.yml"), """
+				concurrency:
+				  poolSize: 8
+				  level: 3
+				""");
+		assertThatNoException().isThrownBy(() -> postProcess("--concurrency.pool-size=9", "--concurrency.pool_size=9"));
+		assertThat(this.warnings).singleElement()
+			.asString()
+			.contains("left to the application: concurrency.pool-size, concurrency.level.")
+			.doesNotContain("poolSize")
+			.doesNotContain("pool_size");
+	}
+
+	@Test
 	void aTypoNextToAnApplicationsOwnKeyStillStopsStartupAndNothingIsWarnedAbout() throws Exception {
 		Files.writeString(this.config.resolve("application.yml"), """
 				concurrency:
