@@ -87,6 +87,21 @@ class ReactiveApplicationTests {
 		}
 	}
 
+	@Test
+	void servletApplicationWithWebFluxOnTheClassPathKeepsTheStarterOn(CapturedOutput output) {
+		// Spring Boot deduces servlet when Spring MVC is there, WebFlux or not: the
+		// starter must not take WebFlux's presence for a reactive application.
+		assertThat(ClassUtils.isPresent("org.springframework.web.reactive.DispatcherHandler", null)).isTrue();
+		SpringApplication application = new SpringApplication(ServletApplication.class);
+		assertThat(application.getWebApplicationType()).isEqualTo(WebApplicationType.SERVLET);
+		try (ConfigurableApplicationContext context = application.run("--server.port=0", "--concurrency.model=virtual",
+				"--fail-fast.redis.enabled=false", "--spring.jmx.enabled=false")) {
+			assertThat(context.containsBean("concurrencySettings")).isTrue();
+			assertThat(ApplicationSnapshot.of(context).backlog()).isEqualTo(2048);
+		}
+		assertThat(output).doesNotContain(NOTICE);
+	}
+
 	private static Class<?>[] starterAutoConfigurations() throws Exception {
 		// The starter's own file, among Spring Boot's.
 		URL imports = ConcurrencyAutoConfiguration.class.getProtectionDomain()
@@ -128,6 +143,12 @@ class ReactiveApplicationTests {
 		HttpHandler httpHandler() {
 			return (request, response) -> response.setComplete();
 		}
+
+	}
+
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class ServletApplication {
 
 	}
 

@@ -37,7 +37,7 @@ public final class StarterScope {
 	 * Spring Boot's key for the kind of application, which wins over what its class path
 	 * suggests.
 	 */
-	static final String WEB_APPLICATION_TYPE_KEY = "spring.main.web-application-type";
+	public static final String WEB_APPLICATION_TYPE_KEY = "spring.main.web-application-type";
 
 	private StarterScope() {
 	}
@@ -91,25 +91,59 @@ public final class StarterScope {
 		if (enabled == null) {
 			return true;
 		}
-		String value = String.valueOf(enabled.value()).trim().toLowerCase(Locale.ROOT);
+		String resolved = resolved(environment, enabled);
+		String value = resolved.trim().toLowerCase(Locale.ROOT);
 		if (!value.equals("true") && !value.equals("false")) {
 			// Spring Boot's conditions would read any other value as false, and turn the
 			// starter off on a typo.
 			throw new InvalidSettingsException(
-					List.of(Violation.notAllowed(enabled, ENABLED_KEY, enabled.value(), "true or false")),
+					List.of(Violation.notAllowed(enabled, ENABLED_KEY, resolved, "true or false")),
 					List.of(environment.getActiveProfiles()));
 		}
 		return value.equals("true");
 	}
 
 	private static boolean isReactive(Environment environment, @Nullable WebApplicationType deduced) {
+		return webApplicationType(environment, deduced) == WebApplicationType.REACTIVE;
+	}
+
+	/**
+	 * Return the kind of application as Spring Boot will apply it:
+	 * {@code spring.main.web-application-type} when it is set, else what the class path
+	 * suggests.
+	 * @param environment the environment, with the configuration loaded
+	 * @param deduced what the class path suggests, or {@code null} if unknown
+	 * @return the kind, or {@code null} if unknown (or not one Spring Boot accepts, which
+	 * it refuses on its own)
+	 */
+	public static @Nullable WebApplicationType webApplicationType(Environment environment,
+			@Nullable WebApplicationType deduced) {
 		// The key is bound to the application only after the environment
 		// post-processors have run, so it is read here, as it will then be applied.
 		ConfiguredValue type = ConfiguredValue.find(environment, WEB_APPLICATION_TYPE_KEY);
 		if (type != null) {
-			return String.valueOf(type.value()).trim().equalsIgnoreCase(WebApplicationType.REACTIVE.name());
+			String value = resolved(environment, type).trim().replace('-', '_').toUpperCase(Locale.ROOT);
+			for (WebApplicationType candidate : WebApplicationType.values()) {
+				if (candidate.name().equals(value)) {
+					return candidate;
+				}
+			}
+			return null;
 		}
-		return deduced == WebApplicationType.REACTIVE || environment instanceof ConfigurableReactiveWebEnvironment;
+		if (environment instanceof ConfigurableReactiveWebEnvironment) {
+			return WebApplicationType.REACTIVE;
+		}
+		return deduced;
+	}
+
+	/**
+	 * The value as Spring Boot will apply it. {@link ConfiguredValue} finds the key in
+	 * any relaxed form and names where it was set, but holds the raw value: a
+	 * {@code ${STARTER_ON:false}} must turn the starter off, as it does Spring Boot's own
+	 * conditions. A placeholder that cannot be resolved is left as it is, and so refused.
+	 */
+	private static String resolved(Environment environment, ConfiguredValue configured) {
+		return environment.resolvePlaceholders(String.valueOf(configured.value()));
 	}
 
 }

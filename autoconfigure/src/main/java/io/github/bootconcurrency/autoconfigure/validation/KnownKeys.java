@@ -162,7 +162,8 @@ final class KnownKeys {
 	 * starter's groups ({@code concurrency.platform.*}, {@code fail-fast.redis.*}, or
 	 * under a property, as {@code concurrency.model.x}), or its first part after the
 	 * prefix is a typo of one of the starter's ({@code concurrency.request-timout},
-	 * {@code concurrency.multi-jvn.workers}, {@code fail-fast.profile.known}).
+	 * {@code concurrency.multi-jvn.workers}, {@code fail-fast.profile.known}), or it is
+	 * one of the starter's properties without its group ({@code concurrency.workers}).
 	 * @param name the unknown key
 	 * @return whether it is the starter's
 	 */
@@ -187,6 +188,32 @@ final class KnownKeys {
 				if (isTypo(first, knownFirst)) {
 					return true;
 				}
+			}
+		}
+		return name.getNumberOfElements() == depth + 1 && isPropertyWithoutItsGroup(prefix, name);
+	}
+
+	/**
+	 * Return whether a key right under a prefix is one of the starter's properties
+	 * written without its group ({@code concurrency.max-threads} for
+	 * {@code concurrency.platform.max-threads}, {@code fail-fast.attempts}), a typo of
+	 * one, or one with its last word left off ({@code concurrency.keep-alive}). A key in
+	 * a group of the application's own ({@code concurrency.executor.max-threads}) is left
+	 * to it.
+	 */
+	private boolean isPropertyWithoutItsGroup(ConfigurationPropertyName prefix, ConfigurationPropertyName name) {
+		int last = name.getNumberOfElements() - 1;
+		String uniform = name.getElement(last, ConfigurationPropertyName.Form.UNIFORM);
+		String dashed = name.getElement(last, ConfigurationPropertyName.Form.DASHED);
+		for (ConfigurationPropertyName property : this.properties.keySet()) {
+			if (!prefix.isAncestorOf(property)) {
+				continue;
+			}
+			int knownLast = property.getNumberOfElements() - 1;
+			String knownDashed = property.getElement(knownLast, ConfigurationPropertyName.Form.DASHED);
+			if (isTypo(uniform, property.getElement(knownLast, ConfigurationPropertyName.Form.UNIFORM))
+					|| (dashed.contains("-") && knownDashed.startsWith(dashed + "-"))) {
+				return true;
 			}
 		}
 		return false;

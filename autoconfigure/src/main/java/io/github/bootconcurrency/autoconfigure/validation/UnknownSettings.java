@@ -92,7 +92,8 @@ public final class UnknownSettings {
 						refused.add(setting);
 					}
 					else if (setting != null) {
-						ignored.add(key);
+						// poolSize on the command line, pool-size in a file: one key.
+						ignored.add(canonical(key));
 					}
 				}
 			}
@@ -140,6 +141,27 @@ public final class UnknownSettings {
 								+ variable.closest().toUpperCase(Locale.ROOT).replace('.', '_').replace("-", "") + ")"
 						: "")
 				+ ". Correct or remove it if it was meant for this application.";
+	}
+
+	/**
+	 * Return a key in the dashed, lower-case form that the README uses, so that its
+	 * relaxed forms are named once: {@code concurrency.poolSize} and
+	 * {@code concurrency.pool_size} are {@code concurrency.pool-size}.
+	 */
+	static String canonical(String key) {
+		StringBuilder canonical = new StringBuilder(key.length() + 4);
+		for (int i = 0; i < key.length(); i++) {
+			char ch = key.charAt(i);
+			if (ch == '_') {
+				canonical.append('-');
+				continue;
+			}
+			if (Character.isUpperCase(ch) && i > 0 && Character.isLowerCase(key.charAt(i - 1))) {
+				canonical.append('-');
+			}
+			canonical.append(Character.toLowerCase(ch));
+		}
+		return canonical.toString();
 	}
 
 	private static Object origin(PropertySource<?> source, String key) {

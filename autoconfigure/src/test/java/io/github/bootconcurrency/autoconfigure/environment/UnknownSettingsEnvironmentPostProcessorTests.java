@@ -83,7 +83,11 @@ class UnknownSettingsEnvironmentPostProcessorTests {
 			"concurrency.multiJvm.anything", "concurrency.actuator.other", "concurrency.advice.level",
 			"fail-fast.redis.database", "fail-fast.profiles.other", "concurrency.model.name",
 			"concurrency.multi-jvn.workers", "concurrency.mode", "concurrency.mdoel", "concurrency.reqeust-timeout",
-			"concurrency.keepalive-timout", "fail-fast.rediss.attempts", "fail-fast.profile.known" })
+			"concurrency.keepalive-timout", "fail-fast.rediss.attempts", "fail-fast.profile.known",
+			// A starter key written without its group, or with its last word left off.
+			"concurrency.max-threads", "concurrency.workers", "concurrency.queue-timeout",
+			"concurrency.max-concurrent-requests", "concurrency.keep-alive", "fail-fast.attempts",
+			"concurrency.maxThreads", "concurrency.max-thread" })
 	void unknownKeyInOneOfTheStartersGroupsOrATypoOfOneOfItsKeysIsRefused(String key) throws Exception {
 		Files.writeString(this.config.resolve("application.yml"), key + ": 5\n");
 		assertThatExceptionOfType(UnknownSettingsException.class).isThrownBy(this::postProcess)
@@ -111,6 +115,21 @@ class UnknownSettingsEnvironmentPostProcessorTests {
 					+ "fail-fast.db.timeout.")
 			.contains("left to the application")
 			.doesNotContain("concurrency.model");
+	}
+
+	@Test
+	void anApplicationsOwnKeyWrittenInTwoFormsIsNamedOnceInItsCanonicalForm() throws Exception {
+		Files.writeString(this.config.resolve("application.yml"), """
+				concurrency:
+				  poolSize: 8
+				  level: 3
+				""");
+		assertThatNoException().isThrownBy(() -> postProcess("--concurrency.pool-size=9", "--concurrency.pool_size=9"));
+		assertThat(this.warnings).singleElement()
+			.asString()
+			.contains("left to the application: concurrency.pool-size, concurrency.level.")
+			.doesNotContain("poolSize")
+			.doesNotContain("pool_size");
 	}
 
 	@Test

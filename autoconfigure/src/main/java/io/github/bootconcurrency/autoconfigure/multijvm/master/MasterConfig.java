@@ -98,12 +98,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 			.bind("concurrency", Bindable.of(ConcurrencyProperties.class), new ChoiceFailures(environment, checks))
 			.orElseGet(ConcurrencyProperties::new);
 		MultiJvm settings = properties.getMultiJvm();
-		String model = environment.getProperty(ModelDecision.MODEL_KEY, "");
-		if (!model.isEmpty() && ConcurrencyModel.fromValue(model) != ConcurrencyModel.MULTI_JVM) {
-			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, ModelDecision.MODEL_KEY),
-					ModelDecision.MODEL_KEY, model, "multi-jvm while the master runs: changing the model of a "
-							+ "running master takes a restart of the master"));
-		}
+		RestartOnlyScope.check(environment, checks);
 		int workers = workerCount(settings.getWorkers());
 		if (workers < 1 || workers > MAX_WORKERS) {
 			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, "concurrency.multi-jvm.workers"),

@@ -1,5 +1,6 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.startup;
 
+import java.util.Locale;
 import java.util.Optional;
 
 import io.github.bootconcurrency.autoconfigure.environment.StarterScope;
@@ -12,6 +13,8 @@ import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterWatch;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 
@@ -28,6 +31,12 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * opens a database or Redis connection.
  */
 class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+
+	private final DeferredLogFactory logFactory;
+
+	MultiJvmEnvironmentPostProcessor(DeferredLogFactory logFactory) {
+		this.logFactory = logFactory;
+	}
 
 	@Override
 	public int getOrder() {
@@ -53,7 +62,19 @@ class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 		}
 		String model = environment.getProperty(ModelDecision.MODEL_KEY);
 		if (model != null && ConcurrencyModel.fromValue(model) == ConcurrencyModel.MULTI_JVM) {
-			MasterMain.run(environment, application);
+			WebApplicationType type = StarterScope.webApplicationType(environment, application.getWebApplicationType());
+			if (type != WebApplicationType.SERVLET) {
+				// Its workers would never report a port, so a master would wait on them
+				// for ever: a batch job or a command run from the web application's jar
+				// with its profiles runs as the one JVM it is.
+				this.logFactory.getLog(MultiJvmEnvironmentPostProcessor.class)
+					.warn(ModelDecision.MODEL_KEY + "=multi-jvm is ignored: this is not a servlet web application ("
+							+ String.valueOf(type).toLowerCase(Locale.ROOT) + "), so it runs as it is, without a "
+							+ "master or workers");
+				return;
+			}
+			MasterMain.run(environment, application,
+					() -> MasterStartupLog.replay(environment, application, this.logFactory));
 		}
 	}
 

@@ -65,6 +65,24 @@ class MasterConfigReloadTests {
 	}
 
 	@Test
+	void reloadCannotTurnTheStarterOff() {
+		// Workers read the files again: with the starter off they would never register.
+		assertThatExceptionOfType(InvalidSettingsException.class)
+			.isThrownBy(() -> MasterConfig.load(new MockEnvironment().withProperty("concurrency.enabled", "false")))
+			.withMessageContaining("concurrency.enabled = false")
+			.withMessageContaining("takes a restart of the master");
+	}
+
+	@Test
+	void reloadCannotMakeTheWorkersReactive() {
+		assertThatExceptionOfType(InvalidSettingsException.class)
+			.isThrownBy(() -> MasterConfig
+				.load(new MockEnvironment().withProperty("spring.main.web-application-type", "reactive")))
+			.withMessageContaining("spring.main.web-application-type = reactive")
+			.withMessageContaining("takes a restart of the master");
+	}
+
+	@Test
 	void portAddressBalancerAndBacklogChangesNeedARestart() {
 		MasterConfig running = MasterConfig.load(new MockEnvironment());
 		MasterConfig next = MasterConfig.load(new MockEnvironment().withProperty("server.port", "9090")
