@@ -129,6 +129,9 @@ public final class MasterProcess {
 	public static MasterProcess start(List<String> application, Balancer balancer, int workers, List<String> wrapper,
 			Map<String, String> environment, List<String> arguments) throws IOException {
 		ChildTempDir temp = ChildTempDir.create();
+		if (wrapper.isEmpty()) {
+			wrapper = DefaultSignals.WRAPPER;
+		}
 		List<String> command = new ArrayList<>(wrapper);
 		command.addAll(application);
 		// Right after the java binary: the master's and its workers' temporary files.
@@ -349,6 +352,46 @@ public final class MasterProcess {
 			}
 		}
 		return ports;
+	}
+
+	/**
+	 * The signals a master is tested with, as they are on a terminal: a build started
+	 * under {@code nohup} or as a script's background job passes SIGHUP or SIGINT on
+	 * ignored, the JVM keeps them ignored, and a master started from it could not be
+	 * reloaded with {@code kill -HUP} (it says so at startup: a full run under
+	 * {@code nohup} failed every reload test). GNU {@code env --default-signal} puts them
+	 * back, then runs the master's command in the same process.
+	 */
+	private static final class DefaultSignals {
+
+		static final List<String> WRAPPER = probe();
+
+		private static List<String> probe() {
+			List<String> wrapper = List.of("env", "--default-signal=HUP,INT");
+			try {
+				Process process = new ProcessBuilder(concat(wrapper, List.of("true"))).redirectErrorStream(true)
+					.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+					.start();
+				if (process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && process.exitValue() == 0) {
+					return wrapper;
+				}
+				process.destroyForcibly();
+			}
+			catch (IOException ex) {
+				// No GNU env: the signals stay as inherited.
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return List.of();
+		}
+
+		private static List<String> concat(List<String> first, List<String> second) {
+			List<String> all = new ArrayList<>(first);
+			all.addAll(second);
+			return all;
+		}
+
 	}
 
 }
