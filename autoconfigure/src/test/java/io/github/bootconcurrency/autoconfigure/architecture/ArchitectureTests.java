@@ -57,7 +57,7 @@ class ArchitectureTests {
 	 * Packages over {@value #MAX_PACKAGE_FILES} files ({@code package-info} and the Java
 	 * 22 classes included), with their files today.
 	 */
-	private static final Map<String, Integer> LARGE_PACKAGES = Map.of("autoconfigure.environment", 19,
+	private static final Map<String, Integer> LARGE_PACKAGES = Map.of("autoconfigure.environment", 20,
 			"autoconfigure.multijvm.master", 53, "autoconfigure.multijvm.worker", 27, "benchmark", 30);
 
 	/** Packages without a {@code package-info} that says {@code @NullMarked}. */
