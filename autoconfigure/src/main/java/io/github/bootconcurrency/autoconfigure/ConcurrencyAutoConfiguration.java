@@ -1,6 +1,7 @@
 package io.github.bootconcurrency.autoconfigure;
 
 import io.github.bootconcurrency.autoconfigure.admission.AdaptiveLimitRequirement;
+import io.github.bootconcurrency.autoconfigure.admission.HealthProbePaths;
 import io.github.bootconcurrency.autoconfigure.admission.ProbePaths;
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlineFilter;
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;

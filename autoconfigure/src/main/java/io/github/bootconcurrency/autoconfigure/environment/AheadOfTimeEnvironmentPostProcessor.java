@@ -29,9 +29,7 @@ class AheadOfTimeEnvironmentPostProcessor implements EnvironmentPostProcessor, O
 
 	@Override
 	public int getOrder() {
-		// After the config data and the model's defaults, before the unknown-settings
-		// check (LOWEST_PRECEDENCE - 1) and the multi-jvm master (LOWEST_PRECEDENCE).
-		return Ordered.LOWEST_PRECEDENCE - 2;
+		return PostProcessorOrders.AHEAD_OF_TIME;
 	}
 
 	@Override

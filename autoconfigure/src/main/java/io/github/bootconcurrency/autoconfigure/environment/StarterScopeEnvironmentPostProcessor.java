@@ -4,7 +4,6 @@ import org.apache.commons.logging.Log;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
 import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -26,7 +25,7 @@ class StarterScopeEnvironmentPostProcessor implements EnvironmentPostProcessor, 
 
 	@Override
 	public int getOrder() {
-		return ConfigDataEnvironmentPostProcessor.ORDER + 1;
+		return PostProcessorOrders.STARTER_SCOPE;
 	}
 
 	@Override

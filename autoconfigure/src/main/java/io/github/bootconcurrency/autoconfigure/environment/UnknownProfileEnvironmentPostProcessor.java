@@ -9,7 +9,6 @@ import org.apache.commons.logging.Log;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.core.Ordered;
@@ -39,7 +38,7 @@ class UnknownProfileEnvironmentPostProcessor implements EnvironmentPostProcessor
 
 	@Override
 	public int getOrder() {
-		return ConfigDataEnvironmentPostProcessor.ORDER + 1;
+		return PostProcessorOrders.UNKNOWN_PROFILE;
 	}
 
 	@Override

@@ -30,8 +30,7 @@ class UnknownSettingsEnvironmentPostProcessor implements EnvironmentPostProcesso
 
 	@Override
 	public int getOrder() {
-		// Before MultiJvmEnvironmentPostProcessor, which has the lowest precedence.
-		return Ordered.LOWEST_PRECEDENCE - 1;
+		return PostProcessorOrders.UNKNOWN_SETTINGS;
 	}
 
 	@Override

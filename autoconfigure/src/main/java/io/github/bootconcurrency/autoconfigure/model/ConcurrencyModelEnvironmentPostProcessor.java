@@ -2,6 +2,7 @@ package io.github.bootconcurrency.autoconfigure.model;
 
 import java.util.Map;
 
+import io.github.bootconcurrency.autoconfigure.environment.PostProcessorOrders;
 import io.github.bootconcurrency.autoconfigure.environment.StarterScope;
 
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -25,8 +26,7 @@ class ConcurrencyModelEnvironmentPostProcessor implements EnvironmentPostProcess
 
 	@Override
 	public int getOrder() {
-		// After the config data (application-<profile>.yml) has been loaded.
-		return Ordered.LOWEST_PRECEDENCE - 10;
+		return PostProcessorOrders.CONCURRENCY_MODEL;
 	}
 
 	@Override

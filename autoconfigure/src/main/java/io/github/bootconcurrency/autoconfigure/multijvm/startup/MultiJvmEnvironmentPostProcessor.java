@@ -3,6 +3,7 @@ package io.github.bootconcurrency.autoconfigure.multijvm.startup;
 import java.util.Locale;
 import java.util.Optional;
 
+import io.github.bootconcurrency.autoconfigure.environment.PostProcessorOrders;
 import io.github.bootconcurrency.autoconfigure.environment.StarterScope;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
@@ -40,7 +41,7 @@ class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 
 	@Override
 	public int getOrder() {
-		return Ordered.LOWEST_PRECEDENCE;
+		return PostProcessorOrders.MULTI_JVM;
 	}
 
 	@Override

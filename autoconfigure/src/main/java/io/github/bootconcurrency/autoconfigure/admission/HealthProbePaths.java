@@ -1,9 +1,7 @@
-package io.github.bootconcurrency.autoconfigure;
+package io.github.bootconcurrency.autoconfigure.admission;
 
 import java.util.ArrayList;
 import java.util.List;
-
-import io.github.bootconcurrency.autoconfigure.admission.ProbePaths;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
@@ -16,9 +14,10 @@ import org.springframework.util.StringUtils;
 
 /**
  * Where Spring Boot serves the liveness and readiness probes on the application's own
- * server, read from the same properties Boot reads them from.
+ * server, read from the same properties Boot reads them from. It needs the actuator on
+ * the class path, which {@link ProbePaths} and the {@link RequestGateFilter} do not.
  */
-final class HealthProbePaths {
+public final class HealthProbePaths {
 
 	private static final String LIVENESS = "liveness";
 
@@ -27,7 +26,13 @@ final class HealthProbePaths {
 	private HealthProbePaths() {
 	}
 
-	static ProbePaths from(Environment environment) {
+	/**
+	 * Return the paths of the liveness and readiness probes that Spring Boot serves on
+	 * the application's server.
+	 * @param environment the environment to read the actuator's properties from
+	 * @return the probe paths
+	 */
+	public static ProbePaths from(Environment environment) {
 		String servletPrefix = prefix(environment.getProperty("spring.mvc.servlet.path"));
 		List<String> paths = new ArrayList<>();
 		// On a management port of its own, the actuator is served by another server that
