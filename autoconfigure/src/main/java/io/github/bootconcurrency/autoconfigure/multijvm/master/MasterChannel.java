@@ -98,6 +98,15 @@ final class MasterChannel {
 
 	private static final int MAX_LINE = 512;
 
+	/**
+	 * The classes the accept loop needs when the process is out of file descriptors,
+	 * loaded with this one: loading a class then fails, as it has to open the jar
+	 * (MasterChannelOutOfDescriptorsIT saw the loop die of a NoClassDefFoundError when
+	 * the log's class was first needed there).
+	 */
+	private static final List<Class<?>> NEEDED_WITHOUT_DESCRIPTORS = List.of(MasterLog.class,
+			Event.ChannelTrouble.class);
+
 	private static final Duration LOOP_ANSWER_TIMEOUT = Duration.ofSeconds(10);
 
 	private static final Pattern METRIC_NAMES = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*(,[a-zA-Z_:][a-zA-Z0-9_:]*)*");
