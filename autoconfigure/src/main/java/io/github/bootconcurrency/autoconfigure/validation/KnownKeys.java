@@ -33,6 +33,9 @@ import org.springframework.boot.json.JsonParserFactory;
  */
 final class KnownKeys {
 
+	/** One-word ends of starter keys distinctive enough to refuse without their group. */
+	private static final java.util.Set<String> DISTINCTIVE_WORDS = java.util.Set.of("workers", "attempts");
+
 	static final String METADATA = "META-INF/spring-configuration-metadata.json";
 
 	private final List<ConfigurationPropertyName> prefixes;
@@ -197,9 +200,9 @@ final class KnownKeys {
 	 * Return whether a key right under a prefix is one of the starter's properties
 	 * written without its group ({@code concurrency.max-threads} for
 	 * {@code concurrency.platform.max-threads}, {@code fail-fast.attempts}), a typo of
-	 * one, or one with its last word left off ({@code concurrency.keep-alive}). A key in
-	 * a group of the application's own ({@code concurrency.executor.max-threads}) is left
-	 * to it.
+	 * one, or one with its last word left off ({@code concurrency.keep-alive}), when that
+	 * property's last word is distinctive. A key in a group of the application's own
+	 * ({@code concurrency.executor.max-threads}) is left to it.
 	 */
 	private boolean isPropertyWithoutItsGroup(ConfigurationPropertyName prefix, ConfigurationPropertyName name) {
 		int last = name.getNumberOfElements() - 1;
@@ -211,12 +214,24 @@ final class KnownKeys {
 			}
 			int knownLast = property.getNumberOfElements() - 1;
 			String knownDashed = property.getElement(knownLast, ConfigurationPropertyName.Form.DASHED);
-			if (isTypo(uniform, property.getElement(knownLast, ConfigurationPropertyName.Form.UNIFORM))
+			if ((isDistinctive(knownDashed)
+					&& isTypo(uniform, property.getElement(knownLast, ConfigurationPropertyName.Form.UNIFORM)))
 					|| (dashed.contains("-") && knownDashed.startsWith(dashed + "-"))) {
 				return true;
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Return whether the last word of a starter property says enough on its own to take
+	 * an application's key ending so for it: several words ({@code max-threads}) or one
+	 * no application would use under these prefixes for something else. A generic one
+	 * ({@code enabled}, {@code timeout}, {@code limit}) is as likely the application's
+	 * own ({@code fail-fast.enabled}) and is only warned about.
+	 */
+	private static boolean isDistinctive(String knownDashed) {
+		return knownDashed.contains("-") || DISTINCTIVE_WORDS.contains(knownDashed);
 	}
 
 	/**

@@ -95,6 +95,17 @@ class UnknownSettingsEnvironmentPostProcessorTests {
 					(failure) -> assertThat(failure.getUnknown()).extracting(UnknownSetting::key).containsExactly(key));
 	}
 
+	// One generic word is an application's own as likely as a starter key without its
+	// group: fail-fast.enabled is not taken for fail-fast.redis.enabled.
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "fail-fast.enabled", "fail-fast.timeout", "fail-fast.backoff", "fail-fast.enable",
+			"concurrency.timeout", "concurrency.limit", "concurrency.limits", "concurrency.readiness" })
+	void applicationsOwnOneWordKeysThatAStarterKeyEndsWithAreOnlyWarnedAbout(String key) throws Exception {
+		Files.writeString(this.config.resolve("application.yml"), key + ": 5\n");
+		assertThatNoException().isThrownBy(this::postProcess);
+		assertThat(this.warnings).singleElement().asString().contains(key).contains("left to the application");
+	}
+
 	@Test
 	void applicationsOwnKeysUnderThePrefixesAreWarnedAboutInOneLineAndStartupGoesOn() throws Exception {
 		// An application's own settings for its own executor, levels and database: far

@@ -69,21 +69,11 @@ final class ConfigurationRereader {
 			}
 		}
 		ConfigurationPropertySources.attach(fresh);
-		DeferredLogs logs = new DeferredLogs();
-		try {
-			for (EnvironmentPostProcessor postProcessor : postProcessors(application, logs)) {
-				postProcess(postProcessor, fresh, original, application);
-			}
-		}
-		finally {
-			// The master initialized the logging system when it started: the warnings of
-			// the new configuration (keys left to the application, unknown variables)
-			// are written as those of the start were.
-			logs.switchOverAll();
+		for (EnvironmentPostProcessor postProcessor : postProcessors(application)) {
+			postProcess(postProcessor, fresh, original, application);
 		}
 		DefaultPropertiesPropertySource.moveToEnd(fresh);
-		// As at startup: a key misspelt in the new files is refused, not ignored. The
-		// post-processor that checked them has written the warnings already.
+		// As at startup: a key misspelt in the new files is refused, not ignored.
 		UnknownSettings.check(fresh, application.getClassLoader(), (warning) -> {
 		});
 		return fresh;
@@ -91,13 +81,15 @@ final class ConfigurationRereader {
 
 	/**
 	 * Return the post-processors a start runs, in their order, but the master's own.
+	 * Their log lines are deferred, and dropped, as those of the master's start are: the
+	 * master takes over the JVM before Spring Boot replays them.
 	 */
-	private static List<EnvironmentPostProcessor> postProcessors(SpringApplication application, DeferredLogs logs) {
+	private static List<EnvironmentPostProcessor> postProcessors(SpringApplication application) {
 		ClassLoader classLoader = (application.getClassLoader() != null) ? application.getClassLoader()
 				: ConfigurationRereader.class.getClassLoader();
 		List<EnvironmentPostProcessor> postProcessors = new ArrayList<>(
 				EnvironmentPostProcessorsFactory.fromSpringFactories(classLoader)
-					.getEnvironmentPostProcessors(logs, new DefaultBootstrapContext()));
+					.getEnvironmentPostProcessors(new DeferredLogs(), new DefaultBootstrapContext()));
 		postProcessors.removeIf((postProcessor) -> postProcessor.getClass().getName().equals(MASTER_TAKEOVER));
 		AnnotationAwareOrderComparator.sort(postProcessors);
 		return postProcessors;

@@ -34,9 +34,6 @@ public final class MasterMain {
 	 * Run the master, then exit the JVM with its status.
 	 * @param environment the environment, with the profiles' configuration loaded
 	 * @param application the application, for reading the configuration again on reload
-	 * @param startupLog writes the log lines of the start so far, once the configuration
-	 * is known to be usable: the JVM ends in {@code System.exit}, before Spring Boot
-	 * would write them
 	 * @throws io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException
 	 * if the configuration cannot be used; nothing was started then
 	 * @throws UnshareableJvmOptionsException if the master runs with a JVM option that
@@ -47,14 +44,12 @@ public final class MasterMain {
 	 * if the workers' limit is adaptive and its library is not on the class path; nothing
 	 * was started then
 	 */
-	public static void run(ConfigurableEnvironment environment, SpringApplication application, Runnable startupLog) {
+	public static void run(ConfigurableEnvironment environment, SpringApplication application) {
 		MasterConfig config = MasterConfig.load(environment);
 		// Once, at startup: a reload keeps the running balancer.
 		ProxyBalancerRequirement.check(config, environment, application.getClassLoader());
 		AdaptiveLimitRequirement.checkWorkers(config.settings().getWorkerModel(), environment,
 				application.getClassLoader());
-		// Had it failed, Spring Boot would have written them with its failure.
-		startupLog.run();
 		PrintStream out = System.out;
 		WorkerLaunch launch;
 		try {

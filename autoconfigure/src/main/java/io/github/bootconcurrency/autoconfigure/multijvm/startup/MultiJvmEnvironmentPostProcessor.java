@@ -74,8 +74,7 @@ class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 							+ "master or workers");
 				return;
 			}
-			MasterMain.run(environment, application,
-					() -> MasterStartupLog.replay(environment, application, this.logFactory));
+			MasterMain.run(environment, application);
 		}
 	}
 
