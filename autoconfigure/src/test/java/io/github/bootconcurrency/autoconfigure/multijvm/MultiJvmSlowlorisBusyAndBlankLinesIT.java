@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmSlowlorisIT.ATTACK_AT_MOST;
+import static io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmSlowlorisIT.assertEachClosedInTime;
 import static io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmSlowlorisIT.CLOSED_WITHIN;
 import static io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmSlowlorisIT.HEADER_TIMEOUT;
 import static io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmSlowlorisIT.JETTY;
@@ -126,13 +126,7 @@ class MultiJvmSlowlorisBusyAndBlankLinesIT {
 			}
 			idleAfterARequest.close();
 		}
-		assertThat(attack)
-			.as("connections the worker kept for the whole attack (at most %ss)", ATTACK_AT_MOST.toSeconds())
-			.filteredOn((slow) -> slow.closedAfter == null)
-			.isEmpty();
-		assertThat(attack).as("when the worker closed each connection")
-			.allSatisfy((slow) -> assertThat(slow.closedAfter).as(slow.toString())
-				.isBetween(HEADER_TIMEOUT.minusMillis(300), CLOSED_WITHIN));
+		assertEachClosedInTime(attack);
 		assertThat(hello(address)).isEqualTo(200);
 	}
 
