@@ -133,7 +133,7 @@ public final class BenchmarkSuite {
 					this.options.jar());
 			SuiteLog.say("Settings: %s", this.options.describe());
 			int ioMax = (this.options.ioN().length > 0) ? this.options.ioN()[this.options.ioN().length - 1] : 0;
-			LoadTool.warnIfTooFewFiles(Math.max(ioMax, this.options.helloBurst()));
+			MachineInfo.warnIfTooFewFiles(Math.max(ioMax, this.options.helloBurst()));
 			for (AppModel model : this.options.models()) {
 				measure(model);
 			}
@@ -221,7 +221,7 @@ public final class BenchmarkSuite {
 			return switch (workload) {
 				case CPU -> series(app, model, workload, this.options.cpuN(), "/cpu-bound");
 				case IO -> series(app, model, workload, this.options.ioN(),
-						"/io-bound?s=" + Targets.fmt(this.options.ioSleepSeconds()));
+						"/io-bound?s=" + SuiteOptions.fmt(this.options.ioSleepSeconds()));
 				case HELLO_BURST -> series(app, model, workload, new int[] { this.options.helloBurst() }, "/hello");
 				case HELLO_THROUGHPUT -> false;
 			};

@@ -51,7 +51,7 @@ final class Charts {
 		}
 		if (wallChart(
 				results, Workload.IO, directory.resolve(IO), true, "IO-bound (sleep "
-						+ Targets.fmt(results.options().ioSleepSeconds()) + " s): wall time of N requests at once",
+						+ SuiteOptions.fmt(results.options().ioSleepSeconds()) + " s): wall time of N requests at once",
 				"N (requests at once, log scale)")) {
 			written.add(IO);
 		}

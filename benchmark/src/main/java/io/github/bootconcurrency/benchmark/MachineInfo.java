@@ -56,6 +56,19 @@ record MachineInfo(int cores, long memoryBytes, String cpu, String java, String 
 		}
 	}
 
+	/**
+	 * Warns when {@code connections} sockets at once would not fit under the open-file
+	 * limit: the excess would fail with "too many open files", counted as socket errors
+	 * that are the client's fault, not the server's.
+	 */
+	static void warnIfTooFewFiles(int connections) {
+		long limit = openFileLimit();
+		if (limit > 0 && connections + 200 > limit) {
+			System.err.printf("Warning: %,d connections at once need more open files than this process may have "
+					+ "(ulimit -n is %d): raise it, e.g. ulimit -n $(ulimit -Hn).%n", connections, limit);
+		}
+	}
+
 	String memory() {
 		return (this.memoryBytes > 0)
 				? String.format(Locale.ROOT, "%.1f GiB", this.memoryBytes / (1024.0 * 1024 * 1024)) : "unknown";

@@ -102,6 +102,11 @@ record SuiteOptions(boolean quick, List<AppModel> models, Set<Workload> workload
 		return SuiteResults.sortedUnique(parsed);
 	}
 
+	/** A number as the options print it: {@code 1} rather than {@code 1.0}. */
+	static String fmt(double value) {
+		return (value == Math.rint(value)) ? String.valueOf((long) value) : String.valueOf(value);
+	}
+
 	/** The suite's own options, as a command line, for the docs. */
 	String describe() {
 		List<String> parts = new ArrayList<>();
@@ -112,7 +117,7 @@ record SuiteOptions(boolean quick, List<AppModel> models, Set<Workload> workload
 					+ ((this.cpuSamples > 1) ? "s" : "") + " each)");
 		}
 		if (this.workloads.contains(Workload.IO)) {
-			parts.add("IO N=" + Arrays.toString(this.ioN) + " (sleep " + Targets.fmt(this.ioSleepSeconds) + " s)");
+			parts.add("IO N=" + Arrays.toString(this.ioN) + " (sleep " + fmt(this.ioSleepSeconds) + " s)");
 		}
 		if (this.workloads.contains(Workload.HELLO_BURST)) {
 			parts.add("hello at once N=" + this.helloBurst);

@@ -81,7 +81,7 @@ final class Targets {
 		double sleep = results.options().ioSleepSeconds();
 		String name = String.format(Locale.ROOT,
 				"virtual (defaults): %,d IO-bound requests (sleep %s s) at once in ≤ %s s + 1.3 × wall of %,d hello at once, all 2xx",
-				n, fmt(sleep), fmt(sleep), n);
+				n, SuiteOptions.fmt(sleep), SuiteOptions.fmt(sleep), n);
 		Optional<Measurement> io = results.measured(AppModel.VIRTUAL, Workload.IO, n);
 		Optional<Measurement> hello = results.measured(AppModel.VIRTUAL, Workload.HELLO_BURST, n);
 		if (io.isEmpty() || hello.isEmpty()) {
@@ -159,7 +159,7 @@ final class Targets {
 	private static void keepAlive(SuiteResults results, List<Target> targets) {
 		String name = String.format(Locale.ROOT,
 				"%,d keep-alive clients at once (hello): platform (defaults) within %s × virtual (defaults)'s wall time",
-				KEEP_ALIVE_CLIENTS, fmt(KEEP_ALIVE_FACTOR));
+				KEEP_ALIVE_CLIENTS, SuiteOptions.fmt(KEEP_ALIVE_FACTOR));
 		Optional<Measurement> platform = results.measured(AppModel.PLATFORM, Workload.HELLO_BURST, KEEP_ALIVE_CLIENTS);
 		Optional<Measurement> virtual = results.measured(AppModel.VIRTUAL, Workload.HELLO_BURST, KEEP_ALIVE_CLIENTS);
 		if (platform.isEmpty() || virtual.isEmpty()) {
@@ -213,10 +213,6 @@ final class Targets {
 						java.get().wallSeconds(), python.get().wallSeconds(),
 						results.options().appJvmArguments().isEmpty() ? "none"
 								: String.join(" ", results.options().appJvmArguments()))));
-	}
-
-	static String fmt(double value) {
-		return (value == Math.rint(value)) ? String.valueOf((long) value) : String.valueOf(value);
 	}
 
 	/**

@@ -70,7 +70,7 @@ record Usage(double appCpuSeconds, double workersCpuSeconds, double clientCpuSec
 		 * CPU time so far of {@code process}, or {@code NaN} where the OS does not say.
 		 */
 		private static double cpuSeconds(ProcessHandle process) {
-			return process.info().totalCpuDuration().map(Measurement::seconds).orElse(Double.NaN);
+			return process.info().totalCpuDuration().map((duration) -> duration.toNanos() / 1e9).orElse(Double.NaN);
 		}
 
 		Usage until(Reading later) {

@@ -130,8 +130,8 @@ final class Wrk {
 			}
 		}
 		return new Result(Double.parseDouble(rate.group(1)), Long.parseLong(requests.group(1)),
-				Measurement.seconds(duration(requests.group(2), requests.group(3))), non2xx, errors[0], errors[1],
-				errors[2], errors[3], p50, p99, cpuSeconds);
+				duration(requests.group(2), requests.group(3)).toNanos() / 1e9, non2xx, errors[0], errors[1], errors[2],
+				errors[3], p50, p99, cpuSeconds);
 	}
 
 	private static Duration duration(String value, String unit) {

@@ -59,4 +59,10 @@ class LoadToolTests {
 			.withMessageContaining("socket or jdk");
 	}
 
+	@Test
+	void loadGoesToLoopbackOnlyUnlessAllowed() {
+		assertThatIllegalArgumentException().isThrownBy(() -> LoadTool.uri("http://example.com/", false));
+		assertThat(LoadTool.uri("http://127.0.0.1:8080/hello", false).getPort()).isEqualTo(8080);
+	}
+
 }
