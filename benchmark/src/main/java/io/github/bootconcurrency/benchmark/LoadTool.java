@@ -7,6 +7,16 @@ import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
+import io.github.bootconcurrency.benchmark.cli.Arguments;
+import io.github.bootconcurrency.benchmark.load.LoadClient;
+import io.github.bootconcurrency.benchmark.load.LoadEngine;
+import io.github.bootconcurrency.benchmark.load.LoadResult;
+import io.github.bootconcurrency.benchmark.load.ProgressPrinter;
+import io.github.bootconcurrency.benchmark.machine.ContextSwitches;
+import io.github.bootconcurrency.benchmark.machine.MachineInfo;
+import io.github.bootconcurrency.benchmark.machine.Usage;
+import io.github.bootconcurrency.benchmark.suite.BenchmarkSuite;
+
 /**
  * The load tool: the client of the Gunicorn experiment, and more. Entry point of
  * {@code benchmark.jar}.
