@@ -7,6 +7,16 @@ import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
+import io.github.bootconcurrency.benchmark.cli.Arguments;
+import io.github.bootconcurrency.benchmark.load.LoadClient;
+import io.github.bootconcurrency.benchmark.load.LoadEngine;
+import io.github.bootconcurrency.benchmark.load.LoadResult;
+import io.github.bootconcurrency.benchmark.load.ProgressPrinter;
+import io.github.bootconcurrency.benchmark.machine.ContextSwitches;
+import io.github.bootconcurrency.benchmark.machine.MachineInfo;
+import io.github.bootconcurrency.benchmark.machine.Usage;
+import io.github.bootconcurrency.benchmark.suite.BenchmarkSuite;
+
 /**
  * The load tool: the client of the Gunicorn experiment, and more. Entry point of
  * {@code benchmark.jar}.
@@ -81,7 +91,7 @@ public final class LoadTool {
 		LoadResult result = switch (mode) {
 			case "at-once" -> {
 				int n = arguments.integer("n", 1, 1, 100_000);
-				warnIfTooFewFiles(n);
+				MachineInfo.warnIfTooFewFiles(n);
 				Duration deadline = arguments.duration("deadline", engine.defaultDeadline(Duration.ZERO), MAX_DURATION);
 				arguments.rejectUnknown();
 				before[0] = Usage.Reading.of(watched, Double.NaN);
@@ -150,19 +160,6 @@ public final class LoadTool {
 
 	private static double perRequest(long count, long requests) {
 		return (requests > 0) ? (double) count / requests : Double.NaN;
-	}
-
-	/**
-	 * Warns when {@code connections} sockets at once would not fit under the open-file
-	 * limit: the excess would fail with "too many open files", counted as socket errors
-	 * that are the client's fault, not the server's.
-	 */
-	static void warnIfTooFewFiles(int connections) {
-		long limit = MachineInfo.openFileLimit();
-		if (limit > 0 && connections + 200 > limit) {
-			System.err.printf("Warning: %,d connections at once need more open files than this process may have "
-					+ "(ulimit -n is %d): raise it, e.g. ulimit -n $(ulimit -Hn).%n", connections, limit);
-		}
 	}
 
 	/**

@@ -1,6 +1,5 @@
 /**
- * The load tool and benchmark suite that runs the sample app under every model and writes
- * the report.
+ * The entry point of {@code benchmark.jar}: the load tool's modes, and the suite.
  */
 @NullMarked
 package io.github.bootconcurrency.benchmark;

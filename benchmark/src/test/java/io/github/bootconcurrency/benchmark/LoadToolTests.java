@@ -11,6 +11,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.github.bootconcurrency.benchmark.cli.Arguments;
+import io.github.bootconcurrency.benchmark.load.TestServer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
@@ -57,6 +60,12 @@ class LoadToolTests {
 			.isThrownBy(
 					() -> LoadTool.run(new Arguments("at-once", "--url=" + this.server.uri("/ok"), "--client=curl")))
 			.withMessageContaining("socket or jdk");
+	}
+
+	@Test
+	void loadGoesToLoopbackOnlyUnlessAllowed() {
+		assertThatIllegalArgumentException().isThrownBy(() -> LoadTool.uri("http://example.com/", false));
+		assertThat(LoadTool.uri("http://127.0.0.1:8080/hello", false).getPort()).isEqualTo(8080);
 	}
 
 }

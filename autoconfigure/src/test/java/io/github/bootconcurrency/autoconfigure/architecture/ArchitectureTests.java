@@ -58,7 +58,7 @@ class ArchitectureTests {
 	 * 22 classes included), with their files today.
 	 */
 	private static final Map<String, Integer> LARGE_PACKAGES = Map.of("autoconfigure.environment", 20,
-			"autoconfigure.multijvm.master", 53, "autoconfigure.multijvm.worker", 27, "benchmark", 30);
+			"autoconfigure.multijvm.master", 53, "autoconfigure.multijvm.worker", 27);
 
 	/** Packages without a {@code package-info} that says {@code @NullMarked}. */
 	private static final Set<String> NOT_NULL_MARKED = Set.of();
