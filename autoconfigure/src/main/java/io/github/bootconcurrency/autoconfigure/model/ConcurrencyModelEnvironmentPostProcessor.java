@@ -2,8 +2,8 @@ package io.github.bootconcurrency.autoconfigure.model;
 
 import java.util.Map;
 
-import io.github.bootconcurrency.autoconfigure.environment.PostProcessorOrders;
-import io.github.bootconcurrency.autoconfigure.environment.StarterScope;
+import io.github.bootconcurrency.autoconfigure.scope.PostProcessorOrders;
+import io.github.bootconcurrency.autoconfigure.scope.StarterScope;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;

@@ -3,14 +3,14 @@ package io.github.bootconcurrency.autoconfigure.multijvm.startup;
 import java.util.Locale;
 import java.util.Optional;
 
-import io.github.bootconcurrency.autoconfigure.environment.PostProcessorOrders;
-import io.github.bootconcurrency.autoconfigure.environment.StarterScope;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.MasterMain;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.InheritedStandardInput;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterWatch;
+import io.github.bootconcurrency.autoconfigure.scope.PostProcessorOrders;
+import io.github.bootconcurrency.autoconfigure.scope.StarterScope;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
