@@ -1,6 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.model;
 
 import java.util.List;
+import java.util.Optional;
 
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
 import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
@@ -68,6 +69,18 @@ public record ModelDecision(ConcurrencyModel model, String reason, List<String> 
 					profiles);
 		}
 		return new ModelDecision(chosen, model.describe() + withProfiles(profiles), profiles);
+	}
+
+	/**
+	 * Return the model that {@code concurrency.model} chooses, read leniently: for the
+	 * environment post-processors, which act on a valid choice and leave any problem for
+	 * {@link #resolve} to report.
+	 * @param environment the environment
+	 * @return the chosen model, or empty if the key is absent or its value is no model
+	 */
+	public static Optional<ConcurrencyModel> chosen(Environment environment) {
+		String model = environment.getProperty(MODEL_KEY);
+		return Optional.ofNullable((model != null) ? ConcurrencyModel.fromValue(model) : null);
 	}
 
 	private static boolean contradicts(ConcurrencyModel model, boolean virtualThreadsEnabled) {

@@ -61,8 +61,7 @@ class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 		if (StarterScope.isOff(environment, application)) {
 			return;
 		}
-		String model = environment.getProperty(ModelDecision.MODEL_KEY);
-		if (model != null && ConcurrencyModel.fromValue(model) == ConcurrencyModel.MULTI_JVM) {
+		if (ModelDecision.chosen(environment).orElse(null) == ConcurrencyModel.MULTI_JVM) {
 			WebApplicationType type = StarterScope.webApplicationType(environment, application.getWebApplicationType());
 			if (type != WebApplicationType.SERVLET) {
 				// Its workers would never report a port, so a master would wait on them
