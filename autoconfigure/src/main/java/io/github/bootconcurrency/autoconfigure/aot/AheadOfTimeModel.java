@@ -53,27 +53,19 @@ public final class AheadOfTimeModel {
 
 	/**
 	 * Describe which settings choose the model: the key, its value and where it was set,
-	 * then the profiles as {@code spring.profiles.active} and
-	 * {@code spring.profiles.include} set them (profile groups and profiles added in code
-	 * are not named). The profiles are read from the key rather than the environment
-	 * because, at startup, the generated code has already added the build's profiles to
-	 * the environment's active ones.
-	 * @param environment the environment
+	 * as {@link ModelDecision} chose it, then the profiles as
+	 * {@code spring.profiles.active} and {@code spring.profiles.include} set them
+	 * (profile groups and profiles added in code are not named). The profiles are read
+	 * from the key rather than the environment because, at startup, the generated code
+	 * has already added the build's profiles to the environment's active ones.
+	 * @param environment the environment, whose model {@link ModelDecision#resolve}
+	 * resolves without an error
 	 * @return the description, for messages
 	 */
 	static String describe(Environment environment) {
-		ConfiguredValue model = ConfiguredValue.find(environment, ModelDecision.MODEL_KEY);
-		ConfiguredValue virtualThreads = ConfiguredValue.find(environment, ModelDecision.VIRTUAL_THREADS_KEY);
-		String choice;
-		if (model != null) {
-			choice = model.describe();
-		}
-		else if (virtualThreads != null && "true".equalsIgnoreCase(String.valueOf(virtualThreads.value()).trim())) {
-			choice = virtualThreads.describe();
-		}
-		else {
-			choice = "the default, " + ModelDecision.MODEL_KEY + " is not set";
-		}
+		String choice = ModelDecision.resolve(environment)
+			.choice()
+			.orElse("the default, " + ModelDecision.MODEL_KEY + " is not set");
 		ConfiguredValue profiles = ConfiguredValue.find(environment, PROFILES_KEY);
 		ConfiguredValue included = ConfiguredValue.find(environment, INCLUDED_PROFILES_KEY);
 		return choice + ", with " + ((profiles != null) ? profiles.describe() : PROFILES_KEY + " not set")

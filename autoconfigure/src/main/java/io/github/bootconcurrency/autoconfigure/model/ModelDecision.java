@@ -35,6 +35,21 @@ public record ModelDecision(ConcurrencyModel model, String reason, List<String> 
 	 */
 	public static final String VIRTUAL_THREADS_KEY = "spring.threads.virtual.enabled";
 
+	private static final String DEFAULT_CHOICE = "default (" + MODEL_KEY + " is not set)";
+
+	/**
+	 * Return which setting chose the model: the {@link #reason} without the active
+	 * profiles, for a message that names the profiles its own way.
+	 * @return the key, its value and where it was set, or empty if no setting chose the
+	 * model and it is the default
+	 */
+	public Optional<String> choice() {
+		String profiles = withProfiles(this.activeProfiles);
+		String choice = this.reason.endsWith(profiles)
+				? this.reason.substring(0, this.reason.length() - profiles.length()) : this.reason;
+		return choice.equals(DEFAULT_CHOICE) ? Optional.empty() : Optional.of(choice);
+	}
+
 	/**
 	 * Decide the model from the environment.
 	 * @param environment the environment
@@ -52,8 +67,7 @@ public record ModelDecision(ConcurrencyModel model, String reason, List<String> 
 				return new ModelDecision(ConcurrencyModel.VIRTUAL, virtualThreads.describe() + withProfiles(profiles),
 						profiles);
 			}
-			return new ModelDecision(ConcurrencyModel.PLATFORM,
-					"default (" + MODEL_KEY + " is not set)" + withProfiles(profiles), profiles);
+			return new ModelDecision(ConcurrencyModel.PLATFORM, DEFAULT_CHOICE + withProfiles(profiles), profiles);
 		}
 		ConcurrencyModel chosen = ConcurrencyModel.fromValue(String.valueOf(model.value()));
 		if (chosen == null) {
