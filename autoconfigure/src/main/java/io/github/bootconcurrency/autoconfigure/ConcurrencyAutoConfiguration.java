@@ -1,7 +1,6 @@
 package io.github.bootconcurrency.autoconfigure;
 
 import io.github.bootconcurrency.autoconfigure.admission.AdaptiveLimitRequirement;
-import io.github.bootconcurrency.autoconfigure.admission.HealthProbePaths;
 import io.github.bootconcurrency.autoconfigure.admission.ProbePaths;
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlineFilter;
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
@@ -127,7 +126,7 @@ public final class ConcurrencyAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ProbePaths concurrencyProbePaths(Environment environment) {
-			return HealthProbePaths.from(environment);
+			return ProbePaths.ofActuator(environment);
 		}
 
 	}
