@@ -1,17 +1,16 @@
 package io.github.bootconcurrency.autoconfigure;
 
 import io.github.bootconcurrency.autoconfigure.admission.AdaptiveLimitRequirement;
-import io.github.bootconcurrency.autoconfigure.admission.HealthProbePaths;
 import io.github.bootconcurrency.autoconfigure.admission.ProbePaths;
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlineFilter;
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGateFilter;
 import io.github.bootconcurrency.autoconfigure.admission.RequestWindow;
-import io.github.bootconcurrency.autoconfigure.environment.ConditionalOnStarterEnabled;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModelConverter;
 import io.github.bootconcurrency.autoconfigure.model.ConditionalOnConcurrencyModel;
+import io.github.bootconcurrency.autoconfigure.scope.ConditionalOnStarterEnabled;
 import io.github.bootconcurrency.autoconfigure.server.JettyConcurrencyCustomizer;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 import io.github.bootconcurrency.autoconfigure.server.TomcatConcurrencyCustomizer;
@@ -127,7 +126,7 @@ public final class ConcurrencyAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ProbePaths concurrencyProbePaths(Environment environment) {
-			return HealthProbePaths.from(environment);
+			return ProbePaths.ofActuator(environment);
 		}
 
 	}

@@ -3,11 +3,11 @@ package io.github.bootconcurrency.autoconfigure.actuate;
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
-import io.github.bootconcurrency.autoconfigure.environment.ConditionalOnStarterEnabled;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ConditionalOnConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterChannelClient;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MultiJvmWorkerAutoConfiguration;
+import io.github.bootconcurrency.autoconfigure.scope.ConditionalOnStarterEnabled;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 import io.micrometer.core.instrument.config.MeterFilter;
 

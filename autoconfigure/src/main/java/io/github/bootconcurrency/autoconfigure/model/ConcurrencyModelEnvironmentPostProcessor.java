@@ -2,8 +2,8 @@ package io.github.bootconcurrency.autoconfigure.model;
 
 import java.util.Map;
 
-import io.github.bootconcurrency.autoconfigure.environment.PostProcessorOrders;
-import io.github.bootconcurrency.autoconfigure.environment.StarterScope;
+import io.github.bootconcurrency.autoconfigure.scope.PostProcessorOrders;
+import io.github.bootconcurrency.autoconfigure.scope.StarterScope;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -35,8 +35,7 @@ class ConcurrencyModelEnvironmentPostProcessor implements EnvironmentPostProcess
 				|| environment.containsProperty(ModelDecision.VIRTUAL_THREADS_KEY)) {
 			return;
 		}
-		String model = environment.getProperty(ModelDecision.MODEL_KEY);
-		if (model != null && ConcurrencyModel.fromValue(model) == ConcurrencyModel.VIRTUAL) {
+		if (ModelDecision.chosen(environment).orElse(null) == ConcurrencyModel.VIRTUAL) {
 			environment.getPropertySources()
 				.addLast(
 						new MapPropertySource(PROPERTY_SOURCE_NAME, Map.of(ModelDecision.VIRTUAL_THREADS_KEY, "true")));

@@ -1,6 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.model;
 
 import java.util.List;
+import java.util.Optional;
 
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
 import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
@@ -34,6 +35,21 @@ public record ModelDecision(ConcurrencyModel model, String reason, List<String> 
 	 */
 	public static final String VIRTUAL_THREADS_KEY = "spring.threads.virtual.enabled";
 
+	private static final String DEFAULT_CHOICE = "default (" + MODEL_KEY + " is not set)";
+
+	/**
+	 * Return which setting chose the model: the {@link #reason} without the active
+	 * profiles, for a message that names the profiles its own way.
+	 * @return the key, its value and where it was set, or empty if no setting chose the
+	 * model and it is the default
+	 */
+	public Optional<String> choice() {
+		String profiles = withProfiles(this.activeProfiles);
+		String choice = this.reason.endsWith(profiles)
+				? this.reason.substring(0, this.reason.length() - profiles.length()) : this.reason;
+		return choice.equals(DEFAULT_CHOICE) ? Optional.empty() : Optional.of(choice);
+	}
+
 	/**
 	 * Decide the model from the environment.
 	 * @param environment the environment
@@ -51,8 +67,7 @@ public record ModelDecision(ConcurrencyModel model, String reason, List<String> 
 				return new ModelDecision(ConcurrencyModel.VIRTUAL, virtualThreads.describe() + withProfiles(profiles),
 						profiles);
 			}
-			return new ModelDecision(ConcurrencyModel.PLATFORM,
-					"default (" + MODEL_KEY + " is not set)" + withProfiles(profiles), profiles);
+			return new ModelDecision(ConcurrencyModel.PLATFORM, DEFAULT_CHOICE + withProfiles(profiles), profiles);
 		}
 		ConcurrencyModel chosen = ConcurrencyModel.fromValue(String.valueOf(model.value()));
 		if (chosen == null) {
@@ -68,6 +83,18 @@ public record ModelDecision(ConcurrencyModel model, String reason, List<String> 
 					profiles);
 		}
 		return new ModelDecision(chosen, model.describe() + withProfiles(profiles), profiles);
+	}
+
+	/**
+	 * Return the model that {@code concurrency.model} chooses, read leniently: for the
+	 * environment post-processors, which act on a valid choice and leave any problem for
+	 * {@link #resolve} to report.
+	 * @param environment the environment
+	 * @return the chosen model, or empty if the key is absent or its value is no model
+	 */
+	public static Optional<ConcurrencyModel> chosen(Environment environment) {
+		String model = environment.getProperty(MODEL_KEY);
+		return Optional.ofNullable((model != null) ? ConcurrencyModel.fromValue(model) : null);
 	}
 
 	private static boolean contradicts(ConcurrencyModel model, boolean virtualThreadsEnabled) {

@@ -1,6 +1,6 @@
 package io.github.bootconcurrency.autoconfigure.redis;
 
-import io.github.bootconcurrency.autoconfigure.environment.ConditionalOnStarterEnabled;
+import io.github.bootconcurrency.autoconfigure.scope.ConditionalOnStarterEnabled;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

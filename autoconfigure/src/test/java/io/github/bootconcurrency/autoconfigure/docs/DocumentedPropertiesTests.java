@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
-import io.github.bootconcurrency.autoconfigure.environment.FailFastProfilesProperties;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.MasterDefaults;
+import io.github.bootconcurrency.autoconfigure.profiles.FailFastProfilesProperties;
 import io.github.bootconcurrency.autoconfigure.redis.FailFastRedisProperties;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
-import io.github.bootconcurrency.autoconfigure.environment.StarterScope;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
+import io.github.bootconcurrency.autoconfigure.scope.StarterScope;
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
 import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
 import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;

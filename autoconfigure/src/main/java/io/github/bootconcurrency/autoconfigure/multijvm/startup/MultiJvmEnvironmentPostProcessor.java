@@ -3,14 +3,14 @@ package io.github.bootconcurrency.autoconfigure.multijvm.startup;
 import java.util.Locale;
 import java.util.Optional;
 
-import io.github.bootconcurrency.autoconfigure.environment.PostProcessorOrders;
-import io.github.bootconcurrency.autoconfigure.environment.StarterScope;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.MasterMain;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.InheritedStandardInput;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterWatch;
+import io.github.bootconcurrency.autoconfigure.scope.PostProcessorOrders;
+import io.github.bootconcurrency.autoconfigure.scope.StarterScope;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -61,8 +61,7 @@ class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 		if (StarterScope.isOff(environment, application)) {
 			return;
 		}
-		String model = environment.getProperty(ModelDecision.MODEL_KEY);
-		if (model != null && ConcurrencyModel.fromValue(model) == ConcurrencyModel.MULTI_JVM) {
+		if (ModelDecision.chosen(environment).orElse(null) == ConcurrencyModel.MULTI_JVM) {
 			WebApplicationType type = StarterScope.webApplicationType(environment, application.getWebApplicationType());
 			if (type != WebApplicationType.SERVLET) {
 				// Its workers would never report a port, so a master would wait on them

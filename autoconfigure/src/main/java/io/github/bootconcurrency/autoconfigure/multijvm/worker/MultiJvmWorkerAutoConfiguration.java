@@ -5,9 +5,9 @@ import java.time.Duration;
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
-import io.github.bootconcurrency.autoconfigure.environment.ConditionalOnStarterEnabled;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
+import io.github.bootconcurrency.autoconfigure.scope.ConditionalOnStarterEnabled;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 
 import org.springframework.beans.factory.ObjectProvider;

@@ -1,7 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
-import io.github.bootconcurrency.autoconfigure.environment.ConditionalOnStarterEnabled;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
+import io.github.bootconcurrency.autoconfigure.scope.ConditionalOnStarterEnabled;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
