@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ClusterView;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

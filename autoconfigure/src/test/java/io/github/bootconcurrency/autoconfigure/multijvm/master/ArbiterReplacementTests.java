@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.Map;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ClusterView;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -2,7 +2,7 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.time.Duration;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ClusterView;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ClusterView;
 import io.github.bootconcurrency.autoconfigure.testsupport.ProcessOutput;
 import io.github.bootconcurrency.autoconfigure.testsupport.Reaper;
 import org.junit.jupiter.api.AfterEach;

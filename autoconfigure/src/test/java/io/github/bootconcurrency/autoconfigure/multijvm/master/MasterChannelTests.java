@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ClusterView;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterChannelClient;
 import org.junit.jupiter.api.AfterEach;

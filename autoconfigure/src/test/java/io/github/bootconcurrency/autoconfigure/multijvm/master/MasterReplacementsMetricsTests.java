@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.actuate.ConcurrencyMeterBinder;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
-import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ClusterView;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterChannelClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
