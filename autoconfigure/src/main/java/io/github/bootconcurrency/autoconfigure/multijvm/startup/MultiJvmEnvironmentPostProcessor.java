@@ -40,7 +40,12 @@ class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 
 	private final Function<String, @Nullable String> systemProperties;
 
-	MultiJvmEnvironmentPostProcessor(DeferredLogFactory logFactory) {
+	/**
+	 * Create the post-processor. The only public constructor, so the one Spring's
+	 * factories loader chooses.
+	 * @param logFactory where its warnings go
+	 */
+	public MultiJvmEnvironmentPostProcessor(DeferredLogFactory logFactory) {
 		this(logFactory, System::getProperty);
 	}
 
