@@ -24,10 +24,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ClusterView;
 import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlProtocol;
 import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlRequest;
-import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 
 /**
  * A worker's end of its master's private control channel (see {@code MasterChannel}).
