@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlProtocol;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -187,6 +188,8 @@ public record WorkerEnvironment(int id, long masterPid, Path channel, String tok
 		}
 		variables.put(INHERIT_CHANNEL, Boolean.toString(this.inheritChannel));
 		variables.put(HEARTBEAT_MILLIS, Long.toString(this.heartbeat.toMillis()));
+		// The worker checks it: it may run a newer jar than this master, after a reload.
+		variables.put(ControlProtocol.VERSION_PROPERTY, Integer.toString(ControlProtocol.VERSION));
 		if (this.forwardingSecret != null) {
 			variables.put(FORWARDING_SECRET, this.forwardingSecret);
 		}

@@ -1,6 +1,6 @@
 /**
- * Types shared by a multi-jvm master and its workers: the cluster view, forwarding and
- * the workers' environment.
+ * Types shared by a multi-jvm master and its workers: forwarding and the workers'
+ * environment.
  */
 @NullMarked
 package io.github.bootconcurrency.autoconfigure.multijvm;

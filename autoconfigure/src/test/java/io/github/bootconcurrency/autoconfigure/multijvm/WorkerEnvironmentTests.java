@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlProtocol;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,6 +20,9 @@ class WorkerEnvironmentTests {
 				Duration.ofMillis(250));
 		Map<String, String> properties = worker.properties();
 		assertThat(WorkerEnvironment.from(properties::get)).contains(worker);
+		// So that a worker of another version of the starter fails at boot.
+		assertThat(properties).containsEntry(ControlProtocol.VERSION_PROPERTY,
+				Integer.toString(ControlProtocol.VERSION));
 		WorkerEnvironment behindTheProxy = new WorkerEnvironment(3, 42, Path.of("/tmp/m/master.sock"), "s3cret", false,
 				Duration.ofMillis(250), "f0rwarding");
 		assertThat(WorkerEnvironment.from(behindTheProxy.properties()::get)).contains(behindTheProxy);

@@ -5,8 +5,6 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
@@ -14,8 +12,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-
-import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
 
 /**
  * The master's loop: keeps the number of worker JVMs on target and answers signals, as
@@ -39,7 +35,7 @@ import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
  * Stopping is one path ({@link Shutdown}), and the loop ends only by a {@link Halt} that
  * {@link #run} catches.
  */
-final class Arbiter implements MasterChannel.Master {
+final class Arbiter {
 
 	/**
 	 * Exit status when workers keep failing to boot, as Gunicorn's.
@@ -89,6 +85,8 @@ final class Arbiter implements MasterChannel.Master {
 
 	private final Heartbeats heartbeats;
 
+	private final ArbiterChannel channel;
+
 	private volatile MasterConfig config;
 
 	private volatile int target;
@@ -123,6 +121,8 @@ final class Arbiter implements MasterChannel.Master {
 		this.supervisor = new Supervisor(balancer, this.rollout, this.counters, offLoop, out, this::earlyOrNot);
 		this.heartbeats = new Heartbeats(this.registry, balancer, this.rollout, this.supervisor, this.counters, out,
 				() -> this.bootFailures = 0);
+		this.channel = new ArbiterChannel(this::submit, this.registry, this.counters, balancer, clock,
+				() -> this.target, () -> this.config.balancerName());
 	}
 
 	/**
@@ -205,7 +205,7 @@ final class Arbiter implements MasterChannel.Master {
 			case Event.WorkerExited(int id) -> this.registry.get(id)
 				.filter((worker) -> !worker.process().isAlive())
 				.ifPresent((worker) -> reap(worker, this.clock.instant()));
-			case Event.Heartbeat heartbeat -> this.heartbeats.received(heartbeat, this.clock.instant());
+			case Event.Heartbeat(int id, var figures) -> this.heartbeats.received(id, figures, this.clock.instant());
 		}
 	}
 
@@ -455,37 +455,19 @@ final class Arbiter implements MasterChannel.Master {
 			.ifPresent((warning) -> log("WARNING: " + warning));
 	}
 
-	@Override
-	public boolean authenticate(int workerId, String token) {
-		return this.registry.authenticate(workerId, token);
+	/**
+	 * Return what the control channel asks of this loop.
+	 * @return the channel's port
+	 */
+	ArbiterChannel channel() {
+		return this.channel;
 	}
 
-	@Override
-	public ClusterView view() {
-		return new ClusterView(this.config.balancerName(), this.target, this.counters.view(),
-				this.registry.views(this.clock.instant()));
-	}
-
-	@Override
-	public List<Worker> workers() {
-		return this.registry.all();
-	}
-
-	@Override
-	public void describe(MetricFamilies series) {
-		this.counters.describe(series);
-		this.registry.describe(series);
-		series.add("concurrency_master_workers_target", "gauge", "Workers the master keeps running.", Map.of(),
-				this.target);
-		int held = this.balancer.heldRequests();
-		if (held >= 0) {
-			series.add("concurrency_master_held_requests", "gauge",
-					"Requests waiting in the master for a ready worker.", Map.of(), held);
-		}
-	}
-
-	@Override
-	public void submit(Event event) {
+	/**
+	 * Queue an event for the loop.
+	 * @param event the event
+	 */
+	void submit(Event event) {
 		this.events.add(event);
 	}
 

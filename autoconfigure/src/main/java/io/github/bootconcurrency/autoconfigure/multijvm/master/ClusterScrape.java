@@ -37,6 +37,8 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlProtocol;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ScrapeRequest;
 
 /**
  * One Prometheus scrape of the whole cluster: every worker's metrics, each labelled with
@@ -224,7 +226,7 @@ final class ClusterScrape {
 	private @Nullable String fetch(Worker worker, Set<String> names, AtomicLong budget) throws IOException {
 		try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
 			channel.connect(UnixDomainSocketAddress.of(WorkerEnvironment.scrapeSocket(this.directory, worker.id())));
-			String request = worker.token() + " SCRAPE" + (names.isEmpty() ? "" : " " + String.join(",", names)) + "\n";
+			String request = new ScrapeRequest(worker.token(), names).encode();
 			channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
 			channel.shutdownOutput();
 			InputStream in = Channels.newInputStream(channel);
@@ -243,10 +245,11 @@ final class ClusterScrape {
 				answer.write(chunk, 0, read);
 			}
 			String text = answer.toString(StandardCharsets.UTF_8);
-			if (!text.startsWith("OK\n")) {
+			String ok = ControlProtocol.OK + "\n";
+			if (!text.startsWith(ok)) {
 				return null;
 			}
-			return text.substring(3);
+			return text.substring(ok.length());
 		}
 	}
 

@@ -3,6 +3,8 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlRequest;
+
 /**
  * What the master's loop acts on. Signal handlers, process-exit callbacks, the control
  * channel's threads and the work done off the loop only create events and queue them; the
@@ -89,19 +91,9 @@ sealed interface Event {
 	 * it is ready and on which port it serves, and reports its figures.
 	 *
 	 * @param workerId the worker's id
-	 * @param ready whether the application accepts traffic
-	 * @param port the port the worker's server bound, 0 while it has none
-	 * @param requests requests the worker served
-	 * @param heapUsedBytes heap in use
-	 * @param deadlockedThreads threads of the worker that the JVM found deadlocked
-	 * @param heapAfterGcBytes heap in use after the last collection, -1 if not reported
-	 * @param heapMaxBytes the worker's maximum heap, -1 if not reported
-	 * @param collections collections the worker's JVM ran, -1 if not reported
-	 * @param stuckMillis how long the oldest request that runs past the request timeout
-	 * has run, 0 if none does
+	 * @param figures what the heartbeat says
 	 */
-	record Heartbeat(int workerId, boolean ready, int port, long requests, long heapUsedBytes, int deadlockedThreads,
-			long heapAfterGcBytes, long heapMaxBytes, long collections, long stuckMillis) implements Event {
+	record Heartbeat(int workerId, ControlRequest.Heartbeat figures) implements Event {
 
 		/**
 		 * A heartbeat with only the first figures, as a worker that does not report the
@@ -150,6 +142,26 @@ sealed interface Event {
 		Heartbeat(int workerId, boolean ready, int port, long requests, long heapUsedBytes, int deadlockedThreads,
 				long stuckMillis) {
 			this(workerId, ready, port, requests, heapUsedBytes, deadlockedThreads, -1, -1, -1, stuckMillis);
+		}
+
+		/**
+		 * A heartbeat with every figure.
+		 * @param workerId the worker's id
+		 * @param ready whether the application accepts traffic
+		 * @param port the port the worker's server bound
+		 * @param requests requests the worker served
+		 * @param heapUsedBytes heap in use
+		 * @param deadlockedThreads threads of the worker found deadlocked
+		 * @param heapAfterGcBytes heap in use after the last collection, -1 if not
+		 * reported
+		 * @param heapMaxBytes the worker's maximum heap, -1 if not reported
+		 * @param collections collections the worker's JVM ran, -1 if not reported
+		 * @param stuckMillis how long the oldest request past the request timeout has run
+		 */
+		Heartbeat(int workerId, boolean ready, int port, long requests, long heapUsedBytes, int deadlockedThreads,
+				long heapAfterGcBytes, long heapMaxBytes, long collections, long stuckMillis) {
+			this(workerId, new ControlRequest.Heartbeat(ready, port, requests, heapUsedBytes, deadlockedThreads,
+					heapAfterGcBytes, heapMaxBytes, collections, stuckMillis));
 		}
 
 	}

@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.util.Optional;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlRequest;
+
 /**
  * What the master's loop does with a worker's heartbeat. The heartbeat is the only way a
  * worker joins the balancer: it says that the application accepts traffic and on which
@@ -55,11 +57,12 @@ final class Heartbeats {
 	 * ignored. A killed JVM runs on until the signal lands, and a heartbeat it sent
 	 * meanwhile (it became ready just after its boot timeout) must not put it back in the
 	 * balancer, reset the count of failed boots, or prove a reload.
+	 * @param workerId the id of the worker that sent it
 	 * @param heartbeat the heartbeat
 	 * @param now the time
 	 */
-	void received(Event.Heartbeat heartbeat, Instant now) {
-		Optional<Worker> found = this.registry.get(heartbeat.workerId());
+	void received(int workerId, ControlRequest.Heartbeat heartbeat, Instant now) {
+		Optional<Worker> found = this.registry.get(workerId);
 		if (found.isEmpty() || found.get().killed()) {
 			return;
 		}

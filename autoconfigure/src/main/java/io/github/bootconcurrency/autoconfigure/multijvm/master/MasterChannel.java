@@ -21,18 +21,18 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlProtocol;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlRequest;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 import org.jspecify.annotations.Nullable;
@@ -51,52 +51,14 @@ import org.jspecify.annotations.Nullable;
  * reason, then the answer's lines, then the connection closes.
  *
  * <p>
- * Commands: {@code HEARTBEAT <ready 0|1> <port> <requests> <heap bytes> <deadlocked
- * threads> [<heap after gc bytes> <max heap bytes> <collections> <stuck ms>]}, which a
- * worker sends every second from a thread of its own and which is also how it says it is
- * ready and on which port it serves (fields after the first five may be missing: the heap
- * figures then read -1 and the stuck time 0; fields after those this master reads are
- * ignored, so that a field added later breaks no reader); {@code STATUS}, the cluster
- * view; {@code SCALE <workers>} and {@code RELOAD}, from the actuator, answered once the
- * loop took them ({@code SCALE} with a line {@code target <workers>}: the count the
- * master set). Each becomes an {@link Event} for the master's loop; nothing here changes
- * a worker.
+ * Commands ({@link ControlRequest}, which encodes and decodes them): {@code HEARTBEAT},
+ * which a worker sends every second from a thread of its own and which is also how it
+ * says it is ready and on which port it serves; {@code STATUS}, the cluster view;
+ * {@code SCALE} and {@code RELOAD}, from the actuator, answered once the loop took them;
+ * {@code SCRAPE}, the metrics of the whole cluster. Each becomes a call of the
+ * {@link ChannelPort}; nothing here changes a worker.
  */
 final class MasterChannel {
-
-	/**
-	 * What the channel asks of the master.
-	 */
-	interface Master {
-
-		boolean authenticate(int workerId, String token);
-
-		ClusterView view();
-
-		/**
-		 * Queue an event for the master's loop.
-		 * @param event the event
-		 */
-		void submit(Event event);
-
-		/**
-		 * Return every worker the master runs, for a scrape.
-		 * @return the workers
-		 */
-		default List<Worker> workers() {
-			return List.of();
-		}
-
-		/**
-		 * Write the master's own series, for a scrape.
-		 * @param series where they go
-		 */
-		default void describe(MetricFamilies series) {
-		}
-
-	}
-
-	private static final int MAX_LINE = 512;
 
 	/**
 	 * The classes the accept loop needs when the process is out of file descriptors,
@@ -104,12 +66,9 @@ final class MasterChannel {
 	 * (MasterChannelOutOfDescriptorsIT saw the loop die of a NoClassDefFoundError when
 	 * the log's class was first needed there).
 	 */
-	private static final List<Class<?>> NEEDED_WITHOUT_DESCRIPTORS = List.of(MasterLog.class,
-			Event.ChannelTrouble.class);
+	private static final List<Class<?>> NEEDED_WITHOUT_DESCRIPTORS = List.of(MasterLog.class);
 
 	private static final Duration LOOP_ANSWER_TIMEOUT = Duration.ofSeconds(10);
-
-	private static final Pattern METRIC_NAMES = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*(,[a-zA-Z_:][a-zA-Z0-9_:]*)*");
 
 	private final Path directory;
 
@@ -117,7 +76,7 @@ final class MasterChannel {
 
 	private final ServerSocketChannel server;
 
-	private volatile Master master;
+	private volatile ChannelPort master;
 
 	private final PrintStream log;
 
@@ -137,7 +96,7 @@ final class MasterChannel {
 	}
 
 	/**
-	 * Bind the channel's socket. It answers nobody until {@link #serve(Master)}.
+	 * Bind the channel's socket. It answers nobody until {@link #serve(ChannelPort)}.
 	 * @param log where refusals and errors go
 	 * @return the channel
 	 */
@@ -159,7 +118,7 @@ final class MasterChannel {
 	 * Start answering requests on behalf of a master.
 	 * @param master the master
 	 */
-	void serve(Master master) {
+	void serve(ChannelPort master) {
 		this.master = master;
 		Thread.ofVirtual().name("multi-jvm-master-channel").start(this::accept);
 	}
@@ -180,7 +139,7 @@ final class MasterChannel {
 			try {
 				SocketChannel connection = this.server.accept();
 				if (backoffMillis != 0) {
-					this.master.submit(new Event.ChannelTrouble(false));
+					this.master.channelTrouble(false);
 					backoffMillis = 0;
 				}
 				Thread.ofVirtual().start(() -> serve(connection));
@@ -191,7 +150,7 @@ final class MasterChannel {
 				}
 				if (backoffMillis == 0) {
 					MasterLog.println(this.log, "Control channel cannot accept (retrying): " + ex.getMessage());
-					this.master.submit(new Event.ChannelTrouble(true));
+					this.master.channelTrouble(true);
 				}
 				backoffMillis = Math.min(1000, Math.max(10, backoffMillis * 2));
 				try {
@@ -206,9 +165,9 @@ final class MasterChannel {
 
 	private void serve(SocketChannel connection) {
 		try (connection;
-				InputStream in = new BufferedInputStream(Channels.newInputStream(connection), MAX_LINE);
+				InputStream in = new BufferedInputStream(Channels.newInputStream(connection), ControlProtocol.MAX_LINE);
 				OutputStream out = Channels.newOutputStream(connection)) {
-			String line = readLine(in);
+			String line = ControlProtocol.readLine(in);
 			List<String> answer = answer(connection, line);
 			// Line by line: a cluster scrape's answer is not copied into one more string.
 			Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
@@ -223,80 +182,66 @@ final class MasterChannel {
 		}
 	}
 
-	/**
-	 * Read one request line, at most {@link #MAX_LINE} bytes: a request is a few words,
-	 * and a peer that sends an endless line must not fill the master's heap.
-	 * @return the line, or {@code null} if it is missing or too long
-	 */
-	private static @Nullable String readLine(InputStream in) throws IOException {
-		byte[] line = new byte[MAX_LINE];
-		int length = 0;
-		for (int next = in.read(); next != -1 && next != '\n'; next = in.read()) {
-			if (length == MAX_LINE) {
-				return null;
-			}
-			line[length++] = (byte) next;
-		}
-		return new String(line, 0, length, StandardCharsets.UTF_8);
-	}
-
 	private List<String> answer(SocketChannel connection, @Nullable String line) throws IOException {
-		String[] words = (line != null) ? line.trim().split(" ") : new String[0];
 		UnixDomainPrincipal peer = connection.getOption(ExtendedSocketOptions.SO_PEERCRED);
 		if (!Objects.equals(peer.user(), this.owner)) {
 			return deny("a process of user " + peer.user().getName() + ", not the master's");
 		}
-		if (words.length < 3 || !isNumber(words[0])) {
+		Optional<ControlProtocol.Frame> frame = ControlProtocol.Frame.parse(line);
+		if (frame.isEmpty()) {
 			return deny("a malformed request");
 		}
-		int workerId = Integer.parseInt(words[0]);
-		if (!this.master.authenticate(workerId, words[1])) {
+		int workerId = frame.get().workerId();
+		if (!this.master.authenticate(workerId, frame.get().token())) {
 			return deny("a request that is not from worker " + workerId + " (wrong or stale token)");
 		}
+		ControlRequest request;
 		try {
-			return switch (words[2]) {
-				case "HEARTBEAT" -> {
-					this.master.submit(new Event.Heartbeat(workerId, "1".equals(words[3]), Integer.parseInt(words[4]),
-							Long.parseLong(words[5]), Long.parseLong(words[6]), Integer.parseInt(words[7]),
-							optional(words, 8), optional(words, 9), optional(words, 10),
-							Math.max(0, optional(words, 11))));
-					yield List.of("OK");
-				}
-				case "STATUS" -> {
-					List<String> lines = new ArrayList<>(List.of("OK"));
-					lines.addAll(this.master.view().encode());
-					yield lines;
-				}
-				case "SCALE" -> {
-					Event.ScaleRequested request = new Event.ScaleRequested(Integer.parseInt(words[3]));
-					this.master.submit(request);
-					OptionalInt target = awaitLoop(request.accepted());
-					yield (target != null && target.isPresent()) ? List.of("OK", "target " + target.getAsInt())
-							: List.of(refused(target != null));
-				}
-				case "SCRAPE" -> {
-					try {
-						List<String> lines = new ArrayList<>(List.of("OK"));
-						lines.addAll(this.scrape.scrape(this.master.workers(), this.master::describe,
-								metricNames((words.length > 3) ? words[3] : "")));
-						yield lines;
-					}
-					catch (ClusterScrape.Busy ex) {
-						yield List.of("ERROR busy: " + ex.getMessage());
-					}
-				}
-				case "RELOAD" -> {
-					Event.ReloadRequested request = new Event.ReloadRequested();
-					this.master.submit(request);
-					Boolean reading = awaitLoop(request.accepted());
-					yield Boolean.TRUE.equals(reading) ? List.of("OK") : List.of(refused(reading != null));
-				}
-				default -> List.of("ERROR unknown command " + words[2]);
-			};
+			request = ControlRequest.decode(frame.get().request());
+		}
+		catch (IllegalArgumentException ex) {
+			return List.of(ControlProtocol.error(String.valueOf(ex.getMessage())));
+		}
+		try {
+			return answer(workerId, request);
 		}
 		catch (RuntimeException ex) {
-			return List.of("ERROR bad arguments for " + words[2]);
+			return List.of(ControlProtocol.error("bad arguments for " + request.command()));
 		}
+	}
+
+	private List<String> answer(int workerId, ControlRequest request) {
+		return switch (request) {
+			case ControlRequest.Heartbeat heartbeat -> {
+				this.master.heartbeat(workerId, heartbeat);
+				yield List.of(ControlProtocol.OK);
+			}
+			case ControlRequest.Status status -> {
+				List<String> lines = new ArrayList<>(List.of(ControlProtocol.OK));
+				lines.addAll(this.master.view().encode());
+				yield lines;
+			}
+			case ControlRequest.Scale(int workers) -> {
+				OptionalInt target = awaitLoop(this.master.scale(workers));
+				yield (target != null && target.isPresent())
+						? List.of(ControlProtocol.OK, ControlRequest.Scale.answer(target.getAsInt()))
+						: List.of(refused(target != null));
+			}
+			case ControlRequest.Scrape(Set<String> names) -> {
+				try {
+					List<String> lines = new ArrayList<>(List.of(ControlProtocol.OK));
+					lines.addAll(this.scrape.scrape(this.master.workers(), this.master::describe, names));
+					yield lines;
+				}
+				catch (ClusterScrape.Busy ex) {
+					yield List.of(ControlProtocol.error("busy: " + ex.getMessage()));
+				}
+			}
+			case ControlRequest.Reload reload -> {
+				Boolean reading = awaitLoop(this.master.reload());
+				yield Boolean.TRUE.equals(reading) ? List.of(ControlProtocol.OK) : List.of(refused(reading != null));
+			}
+		};
 	}
 
 	/**
@@ -318,32 +263,14 @@ final class MasterChannel {
 	}
 
 	private static String refused(boolean answered) {
-		return answered ? "ERROR the master is stopping"
-				: "ERROR the master's loop did not take the request within " + LOOP_ANSWER_TIMEOUT.toSeconds() + "s";
-	}
-
-	private static long optional(String[] words, int index) {
-		return (words.length > index) ? Long.parseLong(words[index]) : -1;
+		return ControlProtocol.error(answered ? "the master is stopping"
+				: "the master's loop did not take the request within " + LOOP_ANSWER_TIMEOUT.toSeconds() + "s");
 	}
 
 	private List<String> deny(String what) {
 		// Never echo the request: it may hold a token.
 		MasterLog.println(this.log, "WARNING: control channel refused " + what);
-		return List.of("DENIED");
-	}
-
-	private static Set<String> metricNames(String names) {
-		if (names.isEmpty()) {
-			return Set.of();
-		}
-		if (!METRIC_NAMES.matcher(names).matches()) {
-			throw new IllegalArgumentException("Not metric names");
-		}
-		return new LinkedHashSet<>(List.of(names.split(",")));
-	}
-
-	private static boolean isNumber(String word) {
-		return !word.isEmpty() && word.length() < 10 && word.chars().allMatch(Character::isDigit);
+		return List.of(ControlProtocol.DENIED);
 	}
 
 	void close() {

@@ -104,7 +104,7 @@ public final class MasterMain {
 			Arbiter arbiter = new Arbiter(config, reloader, launcher, balancer, new MonotonicClock(), offLoop, out);
 			balancer.start();
 			pidfile.write();
-			channel.serve(arbiter);
+			channel.serve(arbiter.channel());
 			MasterLog.println(out, "Control channel: " + channel.socket() + " (this master's workers only)");
 			SignalHandlers.install(arbiter::submit, out);
 			return arbiter.run();

@@ -2,15 +2,18 @@ package io.github.bootconcurrency.autoconfigure.multijvm.startup;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.MasterMain;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlProtocol;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.InheritedStandardInput;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterWatch;
 import io.github.bootconcurrency.autoconfigure.scope.PostProcessorOrders;
 import io.github.bootconcurrency.autoconfigure.scope.StarterScope;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -35,8 +38,21 @@ class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 
 	private final DeferredLogFactory logFactory;
 
-	MultiJvmEnvironmentPostProcessor(DeferredLogFactory logFactory) {
+	private final Function<String, @Nullable String> systemProperties;
+
+	/**
+	 * Create the post-processor. The only public constructor, so the one Spring's
+	 * factories loader chooses.
+	 * @param logFactory where its warnings go
+	 */
+	public MultiJvmEnvironmentPostProcessor(DeferredLogFactory logFactory) {
+		this(logFactory, System::getProperty);
+	}
+
+	MultiJvmEnvironmentPostProcessor(DeferredLogFactory logFactory,
+			Function<String, @Nullable String> systemProperties) {
 		this.logFactory = logFactory;
+		this.systemProperties = systemProperties;
 	}
 
 	@Override
@@ -46,8 +62,11 @@ class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		Optional<WorkerEnvironment> worker = WorkerEnvironment.current();
+		Optional<WorkerEnvironment> worker = WorkerEnvironment.from(this.systemProperties);
 		if (worker.isPresent()) {
+			// First: a worker that cannot talk to its master (reloaded with a jar of
+			// another version) must not start the application.
+			ControlProtocol.checkMaster(this.systemProperties.apply(ControlProtocol.VERSION_PROPERTY));
 			WorkerEnvironment.deleteArgumentFile();
 			MasterWatch.start(worker.get().masterPid());
 			if (worker.get().inheritChannel()) {

@@ -24,8 +24,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ClusterView;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlProtocol;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlRequest;
 
 /**
  * A worker's end of its master's private control channel (see {@code MasterChannel}).
@@ -98,12 +100,13 @@ public final class MasterChannelClient {
 	 * @throws IOException if the master cannot be asked, or its answer cannot be read
 	 */
 	public ClusterView status() throws IOException {
-		List<String> lines = request("STATUS", this.answerTimeout);
+		ControlRequest.Status status = new ControlRequest.Status();
+		List<String> lines = request(status, this.answerTimeout);
 		try {
 			return ClusterView.decode(lines);
 		}
 		catch (RuntimeException ex) {
-			throw unexpected("STATUS", ex.getMessage());
+			throw unexpected(status, ex.getMessage());
 		}
 	}
 
@@ -115,17 +118,14 @@ public final class MasterChannelClient {
 	 * @throws IOException if the master cannot be asked, or refused (it is stopping)
 	 */
 	public OptionalInt scale(int workers) throws IOException {
-		for (String line : request("SCALE " + workers, this.loopTimeout)) {
-			if (line.startsWith("target ")) {
-				try {
-					return OptionalInt.of(Integer.parseInt(line.substring(7).trim()));
-				}
-				catch (NumberFormatException ex) {
-					throw unexpected("SCALE", line);
-				}
-			}
+		ControlRequest.Scale scale = new ControlRequest.Scale(workers);
+		List<String> lines = request(scale, this.loopTimeout);
+		try {
+			return ControlRequest.Scale.target(lines);
 		}
-		return OptionalInt.empty();
+		catch (IllegalArgumentException ex) {
+			throw unexpected(scale, ex.getMessage());
+		}
 	}
 
 	/**
@@ -134,7 +134,7 @@ public final class MasterChannelClient {
 	 * @throws IOException if the master cannot be asked, or refused (it is stopping)
 	 */
 	public void reload() throws IOException {
-		request("RELOAD", this.loopTimeout);
+		request(new ControlRequest.Reload(), this.loopTimeout);
 	}
 
 	/**
@@ -145,18 +145,17 @@ public final class MasterChannelClient {
 	 * @throws IOException if the master cannot be asked
 	 */
 	public List<String> scrape(Set<String> names) throws IOException {
-		return request(names.isEmpty() ? "SCRAPE" : "SCRAPE " + String.join(",", names), this.scrapeTimeout);
+		return request(new ControlRequest.Scrape(names), this.scrapeTimeout);
 	}
 
 	void heartbeat(boolean ready, int port, long requests, long heapUsedBytes, int deadlockedThreads,
 			HeapAfterCollection heap, long stuckMillis) throws IOException {
-		request("HEARTBEAT " + (ready ? 1 : 0) + " " + port + " " + requests + " " + heapUsedBytes + " "
-				+ deadlockedThreads + " " + heap.usedBytes() + " " + heap.maxBytes() + " " + heap.collections() + " "
-				+ stuckMillis, this.answerTimeout);
+		request(new ControlRequest.Heartbeat(ready, port, requests, heapUsedBytes, deadlockedThreads, heap.usedBytes(),
+				heap.maxBytes(), heap.collections(), stuckMillis), this.answerTimeout);
 	}
 
-	private List<String> request(String command, Duration timeout) throws IOException {
-		String name = command.split(" ")[0];
+	private List<String> request(ControlRequest request, Duration timeout) throws IOException {
+		String name = request.command();
 		SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
 		// Closing the channel is what ends a blocked connect or read at the deadline.
 		AtomicBoolean late = new AtomicBoolean();
@@ -166,14 +165,14 @@ public final class MasterChannelClient {
 		}, timeout.toNanos(), TimeUnit.NANOSECONDS);
 		try (channel) {
 			channel.connect(UnixDomainSocketAddress.of(this.worker.channel()));
-			String line = this.worker.id() + " " + this.worker.token() + " " + command + "\n";
+			String line = ControlProtocol.frame(this.worker.id(), this.worker.token(), request);
 			channel.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
 			channel.shutdownOutput();
 			BufferedReader in = new BufferedReader(
 					new InputStreamReader(new BoundedInputStream(Channels.newInputStream(channel), MAX_ANSWER_BYTES),
 							StandardCharsets.UTF_8));
 			String status = in.readLine();
-			if (!"OK".equals(status)) {
+			if (!ControlProtocol.OK.equals(status)) {
 				if (status == null) {
 					throw new AnswerException("the multi-jvm master closed the connection without answering " + name);
 				}
@@ -200,9 +199,9 @@ public final class MasterChannelClient {
 		}
 	}
 
-	private static IOException unexpected(String command, @Nullable String what) {
-		return new AnswerException("the multi-jvm master's answer to " + command + " is not one this worker can read: "
-				+ shorten(String.valueOf(what)));
+	private static IOException unexpected(ControlRequest request, @Nullable String what) {
+		return new AnswerException("the multi-jvm master's answer to " + request.command()
+				+ " is not one this worker can read: " + shorten(String.valueOf(what)));
 	}
 
 	/**

@@ -14,13 +14,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlProtocol;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ScrapeRequest;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 import org.apache.commons.logging.Log;
@@ -44,8 +45,6 @@ import org.springframework.context.SmartLifecycle;
 final class WorkerScrapeSocket implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(WorkerScrapeSocket.class);
-
-	private static final int MAX_LINE = 512;
 
 	private final WorkerEnvironment worker;
 
@@ -97,20 +96,19 @@ final class WorkerScrapeSocket implements SmartLifecycle {
 
 	private void serve(SocketChannel connection, UserPrincipal owner) {
 		try (connection;
-				InputStream in = new BufferedInputStream(Channels.newInputStream(connection), MAX_LINE);
+				InputStream in = new BufferedInputStream(Channels.newInputStream(connection), ControlProtocol.MAX_LINE);
 				OutputStream out = Channels.newOutputStream(connection)) {
 			UnixDomainPrincipal peer = connection.getOption(ExtendedSocketOptions.SO_PEERCRED);
-			String[] words = readLine(in).split(" ");
-			if (!Objects.equals(peer.user(), owner) || words.length < 2 || !isToken(words[0])
-					|| !"SCRAPE".equals(words[1])) {
+			String line = ControlProtocol.readLine(in);
+			Optional<ScrapeRequest> request = ScrapeRequest.decode((line != null) ? line : "");
+			if (!Objects.equals(peer.user(), owner) || request.isEmpty() || !isToken(request.get().token())) {
 				// Never echo the request: it may hold a token.
 				logger.warn("Refused a request for this worker's metrics that is not from its master");
-				out.write("DENIED\n".getBytes(StandardCharsets.UTF_8));
+				out.write((ControlProtocol.DENIED + "\n").getBytes(StandardCharsets.UTF_8));
 				return;
 			}
-			Set<String> names = (words.length > 2) ? new LinkedHashSet<>(List.of(words[2].split(","))) : Set.of();
-			out.write("OK\n".getBytes(StandardCharsets.UTF_8));
-			out.write(this.exposition.apply(names));
+			out.write((ControlProtocol.OK + "\n").getBytes(StandardCharsets.UTF_8));
+			out.write(this.exposition.apply(request.get().names()));
 		}
 		catch (IOException | RuntimeException ex) {
 			// The master gave up waiting, or the worker is stopping: that scrape leaves
@@ -121,18 +119,6 @@ final class WorkerScrapeSocket implements SmartLifecycle {
 	private boolean isToken(String word) {
 		return MessageDigest.isEqual(this.worker.token().getBytes(StandardCharsets.UTF_8),
 				word.getBytes(StandardCharsets.UTF_8));
-	}
-
-	private static String readLine(InputStream in) throws IOException {
-		byte[] line = new byte[MAX_LINE];
-		int length = 0;
-		for (int next = in.read(); next != -1 && next != '\n'; next = in.read()) {
-			if (length == MAX_LINE) {
-				return "";
-			}
-			line[length++] = (byte) next;
-		}
-		return new String(line, 0, length, StandardCharsets.UTF_8);
 	}
 
 	@Override

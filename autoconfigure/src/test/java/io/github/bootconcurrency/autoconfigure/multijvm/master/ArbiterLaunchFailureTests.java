@@ -117,7 +117,7 @@ class ArbiterLaunchFailureTests extends ArbiterHarness {
 		assertThat(this.launcher.attempts).as("the reload is not retried").isEqualTo(3);
 		assertThat(old).allSatisfy((worker) -> assertThat(worker.signals).isEmpty());
 		assertThat(this.balancer.serving).containsExactly(old.get(0).id, old.get(1).id);
-		assertThat(this.arbiter.view().targetWorkers()).as("the previous configuration's").isEqualTo(2);
+		assertThat(this.arbiter.channel().view().targetWorkers()).as("the previous configuration's").isEqualTo(2);
 	}
 
 	@Test

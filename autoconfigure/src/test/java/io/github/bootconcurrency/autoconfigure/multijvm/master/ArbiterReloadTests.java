@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ClusterView;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,13 +27,13 @@ class ArbiterReloadTests extends ArbiterHarness {
 		this.reloader = () -> config("concurrency.multi-jvm.workers=3", "concurrency.multi-jvm.jvm-args=-Xmx64m");
 		reload();
 		assertThat(log()).contains("Received SIGHUP: configuration read again (3 worker(s)");
-		assertThat(this.arbiter.view().targetWorkers()).isEqualTo(3);
+		assertThat(this.arbiter.channel().view().targetWorkers()).isEqualTo(3);
 		FakeWorkers.Process first = this.launcher.last();
 		assertThat(this.launcher.configs.get(2).settings().getJvmArgs()).containsExactly("-Xmx64m");
 		first.exit(1);
 		steps(3);
 		assertThat(log()).contains("reload abandoned, the 2 running worker(s) and the previous configuration stay");
-		assertThat(this.arbiter.view().targetWorkers()).isEqualTo(2);
+		assertThat(this.arbiter.channel().view().targetWorkers()).isEqualTo(2);
 		assertThat(running).allSatisfy((worker) -> assertThat(worker.signals).isEmpty());
 		assertThat(this.balancer.serving).containsExactly(running.get(0).id, running.get(1).id);
 		assertThat(this.launcher.launched).hasSize(3);
@@ -89,7 +89,7 @@ class ArbiterReloadTests extends ArbiterHarness {
 		}
 		assertThat(old).allSatisfy((worker) -> assertThat(worker.signals).containsExactly("TERM"));
 		assertThat(this.launcher.launched).hasSize(4);
-		assertThat(this.arbiter.view().counters().recycled()).isOne();
+		assertThat(this.arbiter.channel().view().counters().recycled()).isOne();
 		assertThat(log().split("served 10 requests", -1)).hasSize(2);
 	}
 
@@ -102,7 +102,7 @@ class ArbiterReloadTests extends ArbiterHarness {
 		assertThat(tooMany.accepted()).isNotDone();
 		step();
 		assertThat(tooMany.accepted()).isCompletedWithValue(OptionalInt.of(MasterConfig.MAX_WORKERS));
-		assertThat(this.arbiter.view().targetWorkers()).isEqualTo(MasterConfig.MAX_WORKERS);
+		assertThat(this.arbiter.channel().view().targetWorkers()).isEqualTo(MasterConfig.MAX_WORKERS);
 		this.arbiter.submit(new Event.Signalled(MasterSignal.TERM));
 		Event.ScaleRequested late = new Event.ScaleRequested(3);
 		Event.ReloadRequested reload = new Event.ReloadRequested();
@@ -125,7 +125,7 @@ class ArbiterReloadTests extends ArbiterHarness {
 			steps(2);
 			old.stream().filter((worker) -> worker.signals.contains("TERM")).forEach((worker) -> worker.exit(0));
 		}
-		ClusterView view = this.arbiter.view();
+		ClusterView view = this.arbiter.channel().view();
 		assertThat(view.workers()).hasSize(3).extracting(ClusterView.WorkerView::state).containsOnly("ready");
 		assertThat(view.workers()).extracting(ClusterView.WorkerView::slot).containsExactlyInAnyOrder(1, 2, 3);
 		assertThat(view.workers()).extracting(ClusterView.WorkerView::pid)
@@ -150,7 +150,7 @@ class ArbiterReloadTests extends ArbiterHarness {
 		assertThat(log()).doesNotContain("in a row");
 		this.arbiter.submit(new Event.Signalled(MasterSignal.TTOU));
 		steps(2);
-		assertThat(this.arbiter.view().targetWorkers()).as("never below one").isOne();
+		assertThat(this.arbiter.channel().view().targetWorkers()).as("never below one").isOne();
 		assertThat(serving.signals).isEmpty();
 	}
 
@@ -185,7 +185,7 @@ class ArbiterReloadTests extends ArbiterHarness {
 		successor.exit(1);
 		steps(2);
 		assertThat(log()).contains("reload abandoned");
-		assertThat(this.arbiter.view().targetWorkers()).isEqualTo(2);
+		assertThat(this.arbiter.channel().view().targetWorkers()).isEqualTo(2);
 	}
 
 	@Test
@@ -194,11 +194,11 @@ class ArbiterReloadTests extends ArbiterHarness {
 		readyWorker();
 		this.arbiter.submit(new Event.ReloadRequested());
 		step();
-		assertThat(this.arbiter.view().counters().reloads()).isZero();
+		assertThat(this.arbiter.channel().view().counters().reloads()).isZero();
 		assertThat(this.offLoop).hasSize(1);
 		runOffLoop();
 		step();
-		assertThat(this.arbiter.view().counters().reloads()).isOne();
+		assertThat(this.arbiter.channel().view().counters().reloads()).isOne();
 		assertThat(log()).contains("Reload requested through the actuator: configuration read again");
 	}
 
@@ -236,7 +236,7 @@ class ArbiterReloadTests extends ArbiterHarness {
 		assertThat(log()).contains("IllegalStateException: while scanning a simple key")
 			.contains("StackOverflowError: nested too deep");
 		assertThat(worker.signals).isEmpty();
-		assertThat(this.arbiter.view().counters().reloads()).isZero();
+		assertThat(this.arbiter.channel().view().counters().reloads()).isZero();
 	}
 
 	@Test

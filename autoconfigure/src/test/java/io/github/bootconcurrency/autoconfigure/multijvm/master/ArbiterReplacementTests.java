@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.Map;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ClusterView;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,7 +49,7 @@ class ArbiterReplacementTests extends ArbiterHarness {
 		assertThat(this.balancer.serving).containsExactly(successor.id);
 		assertThat(full.signals).containsExactly("TERM");
 		assertThat(replacements()).containsEntry("max-heap", 1L);
-		assertThat(this.arbiter.view().counters().recycled()).as("max-requests only").isZero();
+		assertThat(this.arbiter.channel().view().counters().recycled()).as("max-requests only").isZero();
 	}
 
 	@Test
@@ -201,7 +201,7 @@ class ArbiterReplacementTests extends ArbiterHarness {
 	void theClusterViewCountsEveryReasonTheEndpointAndTheMetricsName() {
 		start();
 		assertThat(replacements().keySet()).containsExactlyElementsOf(ClusterView.REPLACEMENT_REASONS);
-		ClusterView decoded = ClusterView.decode(this.arbiter.view().encode());
+		ClusterView decoded = ClusterView.decode(this.arbiter.channel().view().encode());
 		assertThat(decoded.counters().replacements()).isEqualTo(replacements());
 	}
 
@@ -213,7 +213,7 @@ class ArbiterReplacementTests extends ArbiterHarness {
 	}
 
 	private Map<String, Long> replacements() {
-		return this.arbiter.view().counters().replacements();
+		return this.arbiter.channel().view().counters().replacements();
 	}
 
 }

@@ -48,7 +48,7 @@ class ArbiterSupervisionTests extends ArbiterHarness {
 		this.clock.advance(Supervisor.DUMP_GRACE);
 		step();
 		assertThat(silent.signals).containsExactly("QUIT", "KILL");
-		assertThat(this.arbiter.view().counters().killed()).isOne();
+		assertThat(this.arbiter.channel().view().counters().killed()).isOne();
 	}
 
 	@Test
@@ -260,7 +260,7 @@ class ArbiterSupervisionTests extends ArbiterHarness {
 		assertThat(this.balancer.serving).containsExactly(successor.id);
 		unread.exit(0);
 		steps(1);
-		assertThat(this.arbiter.view().counters().replacements()).containsEntry("output-unread", 1L);
+		assertThat(this.arbiter.channel().view().counters().replacements()).containsEntry("output-unread", 1L);
 	}
 
 }

@@ -2,7 +2,7 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.time.Duration;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ClusterView;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +35,7 @@ class ArbiterTests extends ArbiterHarness {
 		steps(3);
 		assertThat(this.balancer.serving).containsExactly(first.id, second.id);
 		assertThat(this.launcher.launched).hasSize(2);
-		ClusterView view = this.arbiter.view();
+		ClusterView view = this.arbiter.channel().view();
 		assertThat(view.targetWorkers()).isEqualTo(2);
 		assertThat(view.workers()).extracting(ClusterView.WorkerView::port).containsExactly(port(first), port(second));
 		assertThat(view.workers()).extracting(ClusterView.WorkerView::state).containsOnly("ready");
@@ -52,7 +52,7 @@ class ArbiterTests extends ArbiterHarness {
 		steps(2);
 		assertThat(this.balancer.added).isEmpty();
 		assertThat(worker.signals).containsExactly("KILL");
-		assertThat(this.arbiter.view().counters().killed()).isOne();
+		assertThat(this.arbiter.channel().view().counters().killed()).isOne();
 		assertThat(log()).contains("says it is ready but serves no port: killing it")
 			.contains("before it was ready (1 in a row)");
 	}

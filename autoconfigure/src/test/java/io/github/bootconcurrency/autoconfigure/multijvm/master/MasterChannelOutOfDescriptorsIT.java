@@ -15,12 +15,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ClusterView;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlRequest;
 import io.github.bootconcurrency.autoconfigure.testsupport.ProcessOutput;
 import io.github.bootconcurrency.autoconfigure.testsupport.Reaper;
 import org.junit.jupiter.api.AfterEach;
@@ -137,10 +139,9 @@ class MasterChannelOutOfDescriptorsIT {
 	 */
 	public static void main(String[] args) throws Exception {
 		// Loaded now: with no descriptor left, no class file could be opened.
-		Class.forName(Event.ChannelTrouble.class.getName());
-		Class.forName(Event.Heartbeat.class.getName());
+		Class.forName(ControlRequest.Heartbeat.class.getName());
 		MasterChannel channel = MasterChannel.open(System.out);
-		channel.serve(new MasterChannel.Master() {
+		channel.serve(new ChannelPort() {
 
 			@Override
 			public boolean authenticate(int workerId, String token) {
@@ -153,8 +154,23 @@ class MasterChannelOutOfDescriptorsIT {
 			}
 
 			@Override
-			public void submit(Event event) {
-				System.out.println("event " + event.toString().replace("Event$", "").replace("Event.", ""));
+			public void heartbeat(int workerId, ControlRequest.Heartbeat heartbeat) {
+				System.out.println("event Heartbeat " + workerId + " " + heartbeat);
+			}
+
+			@Override
+			public CompletableFuture<OptionalInt> scale(int workers) {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public CompletableFuture<Boolean> reload() {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public void channelTrouble(boolean failing) {
+				System.out.println("event ChannelTrouble[failing=" + failing + "]");
 			}
 
 		});

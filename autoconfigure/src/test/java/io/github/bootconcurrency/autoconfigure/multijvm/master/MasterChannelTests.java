@@ -16,11 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ClusterView;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlRequest;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterChannelClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +41,7 @@ class MasterChannelTests {
 
 	private static final String TOKEN = "9f86d081884c7d659a2feaa0c55ad015";
 
-	private final List<Event> submitted = new CopyOnWriteArrayList<>();
+	private final List<Object> submitted = new CopyOnWriteArrayList<>();
 
 	private volatile boolean stopping;
 
@@ -47,7 +49,10 @@ class MasterChannelTests {
 
 	private final MasterChannel channel = MasterChannel.open(new PrintStream(this.log, true, StandardCharsets.UTF_8));
 
-	private final MasterChannel.Master master = new MasterChannel.Master() {
+	/**
+	 * Takes requests as the loop does.
+	 */
+	private final ChannelPort master = new ChannelPort() {
 
 		@Override
 		public boolean authenticate(int workerId, String token) {
@@ -60,19 +65,27 @@ class MasterChannelTests {
 					List.of(new ClusterView.WorkerView(7, 1, 4242, 40000, "ready", 1234, 99, 1, 5_000_000)));
 		}
 
-		/**
-		 * Takes requests as the loop does.
-		 */
 		@Override
-		public void submit(Event event) {
-			MasterChannelTests.this.submitted.add(event);
-			boolean stopping = MasterChannelTests.this.stopping;
-			if (event instanceof Event.ScaleRequested scale) {
-				scale.accepted().complete(stopping ? OptionalInt.empty() : OptionalInt.of(scale.workers()));
-			}
-			else if (event instanceof Event.ReloadRequested reload) {
-				reload.accepted().complete(!stopping);
-			}
+		public void heartbeat(int workerId, ControlRequest.Heartbeat heartbeat) {
+			MasterChannelTests.this.submitted.add(new Beat(workerId, heartbeat));
+		}
+
+		@Override
+		public CompletableFuture<OptionalInt> scale(int workers) {
+			MasterChannelTests.this.submitted.add(new ControlRequest.Scale(workers));
+			return CompletableFuture
+				.completedFuture(MasterChannelTests.this.stopping ? OptionalInt.empty() : OptionalInt.of(workers));
+		}
+
+		@Override
+		public CompletableFuture<Boolean> reload() {
+			MasterChannelTests.this.submitted.add(new ControlRequest.Reload());
+			return CompletableFuture.completedFuture(!MasterChannelTests.this.stopping);
+		}
+
+		@Override
+		public void channelTrouble(boolean failing) {
+			MasterChannelTests.this.submitted.add(failing);
 		}
 
 		@Override
@@ -112,10 +125,7 @@ class MasterChannelTests {
 		});
 		assertThat(client.scale(3)).hasValue(3);
 		client.reload();
-		assertThat(this.submitted).hasSize(2);
-		assertThat(this.submitted.get(0)).isInstanceOfSatisfying(Event.ScaleRequested.class,
-				(scale) -> assertThat(scale.workers()).isEqualTo(3));
-		assertThat(this.submitted.get(1)).isInstanceOf(Event.ReloadRequested.class);
+		assertThat(this.submitted).containsExactly(new ControlRequest.Scale(3), new ControlRequest.Reload());
 	}
 
 	@Test
@@ -132,7 +142,7 @@ class MasterChannelTests {
 	void heartbeatCarriesReadinessPortAndFiguresToTheLoop() throws IOException {
 		assertThat(ask("7 " + TOKEN + " HEARTBEAT 1 40123 12 34 1")).isEqualTo("OK\n");
 		assertThat(ask("7 " + TOKEN + " HEARTBEAT 1 40123")).isEqualTo("ERROR bad arguments for HEARTBEAT\n");
-		assertThat(this.submitted).containsExactly(new Event.Heartbeat(7, true, 40123, 12, 34, 1));
+		assertThat(this.submitted).containsExactly(new Beat(7, heartbeat(12, 34, 1, -1, -1, -1, 0)));
 	}
 
 	@Test
@@ -141,14 +151,14 @@ class MasterChannelTests {
 		assertThat(ask("7 " + TOKEN + " HEARTBEAT 1 40123 12 34 0 20 100 6 4200 999")).isEqualTo("OK\n");
 		assertThat(ask("7 " + TOKEN + " HEARTBEAT 1 40123 12 34 0 twenty 100 7"))
 			.isEqualTo("ERROR bad arguments for HEARTBEAT\n");
-		assertThat(this.submitted).containsExactly(new Event.Heartbeat(7, true, 40123, 12, 34, 0, 20, 100, 5, 0),
-				new Event.Heartbeat(7, true, 40123, 12, 34, 0, 20, 100, 6, 4200));
+		assertThat(this.submitted).containsExactly(new Beat(7, heartbeat(12, 34, 0, 20, 100, 5, 0)),
+				new Beat(7, heartbeat(12, 34, 0, 20, 100, 6, 4200)));
 	}
 
 	@Test
 	void anOlderWorkersHeartbeatWithoutTheLaterFieldsMeansNoHeapFiguresAndNoStuckRequest() throws IOException {
 		assertThat(ask("7 " + TOKEN + " HEARTBEAT 1 40123 12 34 0")).isEqualTo("OK\n");
-		assertThat(this.submitted).containsExactly(new Event.Heartbeat(7, true, 40123, 12, 34, 0, -1, -1, -1, 0));
+		assertThat(this.submitted).containsExactly(new Beat(7, heartbeat(12, 34, 0, -1, -1, -1, 0)));
 	}
 
 	@Test
@@ -215,6 +225,21 @@ class MasterChannelTests {
 			socket.shutdownOutput();
 			return new String(Channels.newInputStream(socket).readAllBytes(), StandardCharsets.UTF_8);
 		}
+	}
+
+	/**
+	 * A heartbeat of a ready worker on port 40123.
+	 */
+	private static ControlRequest.Heartbeat heartbeat(long requests, long heapUsedBytes, int deadlockedThreads,
+			long heapAfterGcBytes, long heapMaxBytes, long collections, long stuckMillis) {
+		return new ControlRequest.Heartbeat(true, 40123, requests, heapUsedBytes, deadlockedThreads, heapAfterGcBytes,
+				heapMaxBytes, collections, stuckMillis);
+	}
+
+	/**
+	 * A heartbeat as the channel passed it on.
+	 */
+	private record Beat(int workerId, ControlRequest.Heartbeat heartbeat) {
 	}
 
 }

@@ -6,12 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.actuate.ConcurrencyMeterBinder;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
-import io.github.bootconcurrency.autoconfigure.multijvm.ClusterView;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ClusterView;
+import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlRequest;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterChannelClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -42,7 +45,7 @@ class MasterReplacementsMetricsTests {
 
 	@Test
 	void aWorkerPublishesTheMastersReplacementsByReasonAndKeepsTheLastOnesWhenTheMasterIsGone() {
-		this.channel.serve(new MasterChannel.Master() {
+		this.channel.serve(new ChannelPort() {
 
 			@Override
 			public boolean authenticate(int workerId, String token) {
@@ -55,7 +58,21 @@ class MasterReplacementsMetricsTests {
 			}
 
 			@Override
-			public void submit(Event event) {
+			public void heartbeat(int workerId, ControlRequest.Heartbeat heartbeat) {
+			}
+
+			@Override
+			public CompletableFuture<OptionalInt> scale(int workers) {
+				return new CompletableFuture<>();
+			}
+
+			@Override
+			public CompletableFuture<Boolean> reload() {
+				return new CompletableFuture<>();
+			}
+
+			@Override
+			public void channelTrouble(boolean failing) {
 			}
 
 		});

@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm;
+package io.github.bootconcurrency.autoconfigure.multijvm.protocol;
 
 import java.util.ArrayList;
 import java.util.Collections;

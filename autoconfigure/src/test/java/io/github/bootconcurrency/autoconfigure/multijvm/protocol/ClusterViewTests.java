@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm;
+package io.github.bootconcurrency.autoconfigure.multijvm.protocol;
 
 import java.net.URL;
 import java.net.URLClassLoader;
