@@ -2,8 +2,8 @@ package io.github.bootconcurrency.autoconfigure.admission;
 
 import java.util.List;
 
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.Virtual.Limit;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
+import io.github.bootconcurrency.autoconfigure.settings.ConcurrencyProperties.Virtual.Limit;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
 import io.github.bootconcurrency.autoconfigure.validation.OptionalLibraryMissingException;

@@ -61,7 +61,7 @@ final class Arbiter implements MasterChannel.Master {
 
 	private final WorkerLauncher launcher;
 
-	private final Balancer balancer;
+	private final WorkerBalancer balancer;
 
 	private final InstantSource clock;
 
@@ -107,7 +107,7 @@ final class Arbiter implements MasterChannel.Master {
 	 * @param offLoop runs what is too slow for the loop, one task at a time
 	 * @param out where the master's own lines go
 	 */
-	Arbiter(MasterConfig config, Supplier<MasterConfig> reloader, WorkerLauncher launcher, Balancer balancer,
+	Arbiter(MasterConfig config, Supplier<MasterConfig> reloader, WorkerLauncher launcher, WorkerBalancer balancer,
 			InstantSource clock, Executor offLoop, PrintStream out) {
 		this.config = config;
 		this.target = config.workers();

@@ -3,8 +3,8 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master;
 import java.util.List;
 import java.util.Objects;
 
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm;
 import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
+import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmProperties;
 import io.github.bootconcurrency.autoconfigure.multijvm.UpstreamHeaders;
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
 import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
@@ -31,7 +31,7 @@ final class ForwardingSettings {
 	 * @param environment where they were set
 	 * @param checks where violations go
 	 */
-	static void check(MultiJvm settings, ConfigurableEnvironment environment, SettingsChecks checks) {
+	static void check(MultiJvmProperties settings, ConfigurableEnvironment environment, SettingsChecks checks) {
 		try {
 			ForwardedAllowIps.of(settings.getForwardedAllowIps());
 		}
@@ -54,7 +54,7 @@ final class ForwardingSettings {
 	 * @param settings the settings
 	 * @return the arguments
 	 */
-	static List<String> workerArguments(MultiJvm settings) {
+	static List<String> workerArguments(MultiJvmProperties settings) {
 		return List.of("--" + ALLOW_IPS + "=" + String.join(",", settings.getForwardedAllowIps()),
 				"--" + HEADERS + "=" + UpstreamHeaders.of(settings.getForwardedHeaders()));
 	}
@@ -65,7 +65,7 @@ final class ForwardingSettings {
 	 * @param next the settings read on reload
 	 * @return the keys
 	 */
-	static String changes(MultiJvm running, MultiJvm next) {
+	static String changes(MultiJvmProperties running, MultiJvmProperties next) {
 		StringBuilder changes = new StringBuilder();
 		if (!Objects.equals(running.getForwardedAllowIps(), next.getForwardedAllowIps())) {
 			changes.append(" ").append(ALLOW_IPS);
@@ -83,7 +83,7 @@ final class ForwardingSettings {
 	 * @param running the settings the master runs
 	 * @param next the settings read on reload
 	 */
-	static void keep(MultiJvm running, MultiJvm next) {
+	static void keep(MultiJvmProperties running, MultiJvmProperties next) {
 		next.setForwardedAllowIps(running.getForwardedAllowIps());
 		next.setForwardedHeaders(running.getForwardedHeaders());
 	}

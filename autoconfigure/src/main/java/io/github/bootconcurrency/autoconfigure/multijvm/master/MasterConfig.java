@@ -9,13 +9,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm;
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm.Balancer;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
-import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
-import io.github.bootconcurrency.autoconfigure.multijvm.UpstreamHeaders;
 import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
+import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
+import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmProperties.Balancer;
+import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmProperties;
+import io.github.bootconcurrency.autoconfigure.multijvm.UpstreamHeaders;
+import io.github.bootconcurrency.autoconfigure.settings.ConcurrencyProperties;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
 import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
@@ -51,7 +51,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * @param balancerReason why the balancer in {@code settings} was chosen, for the startup
  * line
  */
-record MasterConfig(MultiJvm settings, int workers, String address, int port, int backlog, int workerCapacity,
+record MasterConfig(MultiJvmProperties settings, int workers, String address, int port, int backlog, int workerCapacity,
 		Duration keepAlive, Duration queueTimeout, boolean ownManagementPort, ListenerLimits listenerLimits,
 		@Nullable Duration requestTimeout, String balancerReason) {
 
@@ -94,10 +94,13 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	 */
 	static MasterConfig load(ConfigurableEnvironment environment, Optional<String> sharedSocketUnsupported) {
 		SettingsChecks checks = new SettingsChecks(environment);
+		ChoiceFailures choiceFailures = new ChoiceFailures(environment, checks);
 		ConcurrencyProperties properties = Binder.get(environment)
-			.bind("concurrency", Bindable.of(ConcurrencyProperties.class), new ChoiceFailures(environment, checks))
+			.bind("concurrency", Bindable.of(ConcurrencyProperties.class), choiceFailures)
 			.orElseGet(ConcurrencyProperties::new);
-		MultiJvm settings = properties.getMultiJvm();
+		MultiJvmProperties settings = Binder.get(environment)
+			.bind("concurrency.multi-jvm", Bindable.of(MultiJvmProperties.class), choiceFailures)
+			.orElseGet(MultiJvmProperties::new);
 		RestartOnlyScope.check(environment, checks);
 		int workers = workerCount(settings.getWorkers());
 		if (workers < 1 || workers > MAX_WORKERS) {
@@ -149,7 +152,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		HeapLimit.check(settings.getMaxHeapAfterGc(), environment, checks);
 		ForwardingSettings.check(settings, environment, checks);
 		ConcurrencySettings worker = WORKER_MODELS.contains(settings.getWorkerModel().value())
-				? workerSettings(properties, environment, checks) : null;
+				? workerSettings(properties, settings.getWorkerModel(), environment, checks) : null;
 		checks.throwIfInvalid();
 		// The master's port takes the clients a single JVM would: the workers' own limits
 		// (adopted server keys included) bound it, so no client gets more of the master.
@@ -168,8 +171,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	 * master's own, before any worker starts.
 	 */
 	private static @Nullable ConcurrencySettings workerSettings(ConcurrencyProperties properties,
-			ConfigurableEnvironment environment, SettingsChecks checks) {
-		ConcurrencyModel model = properties.getMultiJvm().getWorkerModel();
+			ConcurrencyModel model, ConfigurableEnvironment environment, SettingsChecks checks) {
 		ModelDecision decision = new ModelDecision(model, "concurrency.multi-jvm.worker-model=" + model.value(),
 				List.of(environment.getActiveProfiles()));
 		try {
@@ -231,7 +233,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	 * is an opt-in whose cost is stated at startup.
 	 * @return why the balancer in force was chosen
 	 */
-	private static String chooseBalancer(MultiJvm settings, ConfigurableEnvironment environment) {
+	private static String chooseBalancer(MultiJvmProperties settings, ConfigurableEnvironment environment) {
 		if (settings.getBalancer() != null) {
 			ConfiguredValue set = ConfiguredValue.find(environment, "concurrency.multi-jvm.balancer");
 			String origin = (set != null) ? set.describe() : "concurrency.multi-jvm.balancer";

@@ -7,9 +7,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm;
 import io.github.bootconcurrency.autoconfigure.admission.AdaptiveLimitRequirement;
 import io.github.bootconcurrency.autoconfigure.multijvm.ForwardingSecret;
+import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmProperties;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -88,11 +88,12 @@ public final class MasterMain {
 		pidfile.check();
 		// The one reference to ProxyBalancer, whose Undertow classes are optional: the
 		// JVM loads it (and them) only when this line creates one.
-		boolean sharedSocket = config.settings().getBalancer() == MultiJvm.Balancer.SHARED_SOCKET;
+		boolean sharedSocket = config.settings().getBalancer() == MultiJvmProperties.Balancer.SHARED_SOCKET;
 		// Behind the proxy, the workers honour forwarding headers from requests that
 		// carry this master's secret only.
 		ForwardingSecret forwardingSecret = sharedSocket ? null : ForwardingSecret.generate();
-		Balancer balancer = sharedSocket ? new SharedSocketBalancer(config.address(), config.port(), config.backlog())
+		WorkerBalancer balancer = sharedSocket
+				? new SharedSocketBalancer(config.address(), config.port(), config.backlog())
 				: new ProxyBalancer(config, forwardingSecret);
 		WorkerArgumentFiles argumentFiles = WorkerArgumentFiles.create();
 		MasterChannel channel = MasterChannel.open(out);

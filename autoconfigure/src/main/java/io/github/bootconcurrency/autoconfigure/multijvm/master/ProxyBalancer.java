@@ -36,7 +36,7 @@ import org.xnio.Options;
  * exchange's client was cut off mid-response is closed, not reused: see
  * {@link ClosingProxyClient}.
  */
-final class ProxyBalancer implements Balancer {
+final class ProxyBalancer implements WorkerBalancer {
 
 	/**
 	 * Most connections to one worker: each request in flight through the proxy holds two

@@ -2,7 +2,7 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.util.List;
 
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm.Balancer;
+import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmProperties.Balancer;
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
 import io.github.bootconcurrency.autoconfigure.validation.OptionalLibraryMissingException;
 

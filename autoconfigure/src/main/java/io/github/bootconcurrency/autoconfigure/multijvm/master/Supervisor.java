@@ -39,7 +39,7 @@ final class Supervisor {
 	private static final String NEVER_HEARD_FROM = " and sent no heartbeat at all: the worker runs no "
 			+ "MultiJvmWorkerAutoConfiguration (is it excluded, or is the application not a servlet web application?)";
 
-	private final Balancer balancer;
+	private final WorkerBalancer balancer;
 
 	private final Rollout rollout;
 
@@ -64,7 +64,7 @@ final class Supervisor {
 	 * @param out where the master's lines go
 	 * @param onHung told of a worker taken out as hung, before its replacement starts
 	 */
-	Supervisor(Balancer balancer, Rollout rollout, MasterCounters counters, Executor offLoop, PrintStream out,
+	Supervisor(WorkerBalancer balancer, Rollout rollout, MasterCounters counters, Executor offLoop, PrintStream out,
 			BiConsumer<Worker, Instant> onHung) {
 		this.balancer = balancer;
 		this.rollout = rollout;

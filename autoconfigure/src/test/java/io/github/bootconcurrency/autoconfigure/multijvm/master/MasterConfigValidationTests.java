@@ -2,9 +2,9 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.util.List;
 
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
+import io.github.bootconcurrency.autoconfigure.settings.ConcurrencyProperties;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
 import io.github.bootconcurrency.autoconfigure.validation.Violation;

@@ -1,6 +1,6 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm;
+import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmProperties;
 
 import org.springframework.mock.env.MockEnvironment;
 
@@ -18,7 +18,7 @@ public final class MasterDefaults {
 	 * Return the settings the master runs with when no key is set.
 	 * @return the settings, with what the master fills in
 	 */
-	public static MultiJvm settings() {
+	public static MultiJvmProperties settings() {
 		return MasterConfig.load(new MockEnvironment()).settings();
 	}
 
