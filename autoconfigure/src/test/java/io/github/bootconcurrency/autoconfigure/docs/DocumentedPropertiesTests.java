@@ -199,8 +199,8 @@ class DocumentedPropertiesTests {
 	}
 
 	private static Object boundDefault(String key) throws ReflectiveOperationException {
-		String multiJvm = "concurrency.multi-jvm.";
-		return key.startsWith(multiJvm) ? read(key, MasterDefaults.settings()) : read(key, root(key));
+		Object bound = read(key, root(key));
+		return (bound == null && key.equals("concurrency.multi-jvm.balancer")) ? MasterDefaults.balancer() : bound;
 	}
 
 	private static Object root(String key) {

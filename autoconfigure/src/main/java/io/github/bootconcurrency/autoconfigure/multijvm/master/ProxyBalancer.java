@@ -39,13 +39,6 @@ import org.xnio.Options;
 final class ProxyBalancer implements WorkerBalancer {
 
 	/**
-	 * Most connections to one worker: each request in flight through the proxy holds two
-	 * of the master's file descriptors, and a worker cannot use many more connections
-	 * than it handles requests at once.
-	 */
-	static final int MAX_CONNECTIONS_PER_WORKER = 1024;
-
-	/**
 	 * Requests that may wait, per IO thread and worker, for a connection to a worker;
 	 * past that the proxy answers 503.
 	 */
@@ -255,7 +248,7 @@ final class ProxyBalancer implements WorkerBalancer {
 	}
 
 	static int connectionsPerThread(int workerCapacity, int ioThreads) {
-		int perWorker = Math.min(workerCapacity, MAX_CONNECTIONS_PER_WORKER);
+		int perWorker = Math.min(workerCapacity, ListenerLimits.MAX_CONNECTIONS_PER_WORKER);
 		return Math.max(1, (perWorker + ioThreads - 1) / ioThreads);
 	}
 

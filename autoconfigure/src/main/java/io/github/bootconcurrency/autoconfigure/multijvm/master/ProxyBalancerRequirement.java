@@ -47,7 +47,7 @@ final class ProxyBalancerRequirement {
 	 * class it needs is missing
 	 */
 	static void check(MasterConfig config, Environment environment, ClassLoader classLoader) {
-		if (config.settings().getBalancer() != Balancer.PROXY) {
+		if (config.balancer() != Balancer.PROXY) {
 			return;
 		}
 		List<String> missing = OptionalLibraryMissingException.missing(REQUIRED_CLASSES, classLoader);

@@ -108,14 +108,14 @@ final class Supervisor {
 	void check(Worker worker, MasterConfig config, Instant now) {
 		switch (worker.state()) {
 			case BOOTING -> {
-				Duration bootTimeout = config.settings().getBootTimeout();
+				Duration bootTimeout = config.timeouts().boot();
 				if (!worker.killed() && worker.age(now).compareTo(bootTimeout) > 0) {
 					kill(worker, "was not ready within the boot timeout (" + SettingsChecks.format(bootTimeout) + ")"
 							+ (worker.heardFrom() ? "" : NEVER_HEARD_FROM));
 				}
 			}
 			case READY -> {
-				Duration timeout = config.settings().getTimeout();
+				Duration timeout = config.timeouts().timeout();
 				Duration silent = worker.silentFor(now);
 				if (silent.compareTo(timeout) > 0) {
 					hung(worker, now, "sent no heartbeat for " + silent.toMillis() + " ms (timeout "
@@ -144,7 +144,7 @@ final class Supervisor {
 						&& worker.dueForRecycling()) {
 					log(worker + " has a request stuck for " + worker.stuckFor().toMillis() + " ms (request-timeout "
 							+ SettingsChecks.format(config.requestTimeout()) + " + graceful-timeout "
-							+ SettingsChecks.format(config.settings().getGracefulTimeout()) + "): replacing it ("
+							+ SettingsChecks.format(config.timeouts().graceful()) + "): replacing it ("
 							+ ReplacementReason.REQUEST_STUCK.value() + ")");
 				}
 			}
@@ -164,7 +164,7 @@ final class Supervisor {
 	 */
 	private static boolean stuckTooLong(Worker worker, MasterConfig config) {
 		Duration timeout = config.requestTimeout();
-		return timeout != null && worker.stuckFor().compareTo(timeout.plus(config.settings().getGracefulTimeout())) > 0;
+		return timeout != null && worker.stuckFor().compareTo(timeout.plus(config.timeouts().graceful())) > 0;
 	}
 
 	/**
