@@ -64,6 +64,14 @@ public class ConcurrencyProperties {
 
 	private final Advice advice = new Advice();
 
+	/**
+	 * Return the model as bound. Bound for the metadata and /actuator/configprops only:
+	 * the model in force is decided by
+	 * {@link io.github.bootconcurrency.autoconfigure.model.ModelDecision}, which also
+	 * weighs spring.threads.virtual.enabled, and is read from
+	 * {@link ConcurrencySettings#model()}.
+	 * @return the model as bound
+	 */
 	public ConcurrencyModel getModel() {
 		return this.model;
 	}

@@ -17,6 +17,7 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
@@ -67,6 +68,18 @@ class MasterConfigReloadTests {
 							SharedSocket.unsupportedReason()))
 			.withMessageContaining("concurrency.model = virtual")
 			.withMessageContaining("takes a restart of the master");
+	}
+
+	@Test
+	void reloadAcceptsMultiJvmHoweverItIsSpeltAndRefusesAModelThatDoesNotExist() {
+		assertThat(MasterConfigLoader
+			.load(new MockEnvironment().withProperty("concurrency.model", " Multi_JVM "), Optional.empty())
+			.workers()).isEqualTo(2);
+		// Refused when the properties are bound, before the model is compared.
+		assertThatException()
+			.isThrownBy(() -> MasterConfigLoader.load(new MockEnvironment().withProperty("concurrency.model", "fibers"),
+					Optional.empty()))
+			.withMessageContaining("concurrency.model");
 	}
 
 	@Test
