@@ -6,8 +6,10 @@ import java.util.concurrent.TimeUnit;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGateFilter;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
+import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmProperties;
 import io.github.bootconcurrency.autoconfigure.server.JettyConcurrencyCustomizer;
 import io.github.bootconcurrency.autoconfigure.server.TomcatConcurrencyCustomizer;
+import io.github.bootconcurrency.autoconfigure.settings.ConcurrencyProperties;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 import io.github.bootconcurrency.autoconfigure.settings.OpenFiles;
 import org.junit.jupiter.api.Test;
@@ -61,6 +63,14 @@ class ConcurrencyAutoConfigurationTests {
 			assertThat(context).hasSingleBean(TomcatConcurrencyCustomizer.class)
 				.hasSingleBean(JettyConcurrencyCustomizer.class);
 			assertThat(context.getBean(FilterRegistrationBean.class).getFilter()).isInstanceOf(RequestGateFilter.class);
+		});
+	}
+
+	@Test
+	void bothPropertiesClassesAreBeansSoThatConfigpropsShowsThem() {
+		this.runner.withPropertyValues("concurrency.multi-jvm.workers=3", "concurrency.backlog=100").run((context) -> {
+			assertThat(context.getBean(ConcurrencyProperties.class).getBacklog()).isEqualTo(100);
+			assertThat(context.getBean(MultiJvmProperties.class).getWorkers()).isEqualTo("3");
 		});
 	}
 

@@ -2,13 +2,10 @@ package io.github.bootconcurrency.autoconfigure.admission;
 
 import java.util.List;
 
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.Virtual.Limit;
-import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
 import io.github.bootconcurrency.autoconfigure.validation.OptionalLibraryMissingException;
 
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
 /**
@@ -36,8 +33,10 @@ public final class AdaptiveLimitRequirement {
 	}
 
 	/**
-	 * Check that the limit of some settings can run with a class loader's classes.
-	 * @param settings the settings in force
+	 * Check that the limit of some settings can run with a class loader's classes: in a
+	 * multi-jvm master, the workers' settings, so that no worker is started to fail
+	 * alike.
+	 * @param settings the settings in force, or the workers' in a master
 	 * @param environment the environment they were read from, to say where the limit was
 	 * chosen
 	 * @param classLoader the application's class loader
@@ -46,22 +45,6 @@ public final class AdaptiveLimitRequirement {
 	 */
 	public static void check(ConcurrencySettings settings, Environment environment, ClassLoader classLoader) {
 		if (settings.adaptiveLimit()) {
-			check(environment, classLoader);
-		}
-	}
-
-	/**
-	 * Check, in a multi-jvm master, that the limit its workers will run with can run, so
-	 * that no worker is started to fail alike.
-	 * @param workerModel the model of the workers
-	 * @param environment the environment the workers' settings are read from
-	 * @param classLoader the application's class loader, which the workers share
-	 * @throws AdaptiveLimitUnavailableException if the workers' limit is adaptive and a
-	 * class it needs is missing
-	 */
-	public static void checkWorkers(ConcurrencyModel workerModel, Environment environment, ClassLoader classLoader) {
-		Limit limit = Binder.get(environment).bind("concurrency.virtual.limit", Limit.class).orElse(Limit.FIXED);
-		if (workerModel == ConcurrencyModel.VIRTUAL && limit == Limit.ADAPTIVE) {
 			check(environment, classLoader);
 		}
 	}

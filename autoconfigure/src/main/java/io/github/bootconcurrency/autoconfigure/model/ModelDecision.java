@@ -86,15 +86,28 @@ public record ModelDecision(ConcurrencyModel model, String reason, List<String> 
 	}
 
 	/**
-	 * Return the model that {@code concurrency.model} chooses, read leniently: for the
-	 * environment post-processors, which act on a valid choice and leave any problem for
-	 * {@link #resolve} to report.
+	 * Return the model {@code concurrency.model} names, without checking it against
+	 * {@code spring.threads.virtual.enabled} and without failing: for the code that runs
+	 * before the context (and before {@link #resolve} reports a bad value with the
+	 * others).
 	 * @param environment the environment
-	 * @return the chosen model, or empty if the key is absent or its value is no model
+	 * @return the model, or empty if the key is not set or names no model
 	 */
 	public static Optional<ConcurrencyModel> chosen(Environment environment) {
 		String model = environment.getProperty(MODEL_KEY);
-		return Optional.ofNullable((model != null) ? ConcurrencyModel.fromValue(model) : null);
+		return (model != null) ? Optional.ofNullable(ConcurrencyModel.fromValue(model)) : Optional.empty();
+	}
+
+	/**
+	 * Return the decision a multi-jvm master makes for its workers: the model of
+	 * {@code concurrency.multi-jvm.worker-model}, which the master passes to each worker.
+	 * @param workerModel the workers' model
+	 * @param activeProfiles the active profiles
+	 * @return the decision
+	 */
+	public static ModelDecision forWorkers(ConcurrencyModel workerModel, List<String> activeProfiles) {
+		return new ModelDecision(workerModel, "concurrency.multi-jvm.worker-model=" + workerModel.value(),
+				activeProfiles);
 	}
 
 	private static boolean contradicts(ConcurrencyModel model, boolean virtualThreadsEnabled) {

@@ -1,8 +1,14 @@
 package io.github.bootconcurrency.autoconfigure.admission;
 
+import java.util.List;
+
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
+import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
+import io.github.bootconcurrency.autoconfigure.settings.ConcurrencyProperties;
+import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.mock.env.MockEnvironment;
@@ -23,8 +29,8 @@ class AdaptiveLimitRequirementTests {
 		MockEnvironment environment = new MockEnvironment().withProperty("concurrency.virtual.limit", "adaptive");
 		environment.setActiveProfiles("multi");
 		assertThatExceptionOfType(AdaptiveLimitUnavailableException.class)
-			.isThrownBy(
-					() -> AdaptiveLimitRequirement.checkWorkers(ConcurrencyModel.VIRTUAL, environment, WITHOUT_LIBRARY))
+			.isThrownBy(() -> AdaptiveLimitRequirement.check(workers(ConcurrencyModel.VIRTUAL, environment),
+					environment, WITHOUT_LIBRARY))
 			.satisfies((failure) -> {
 				assertThat(failure.getLimitSetting()).startsWith("concurrency.virtual.limit=adaptive (from ");
 				assertThat(failure.getActiveProfiles()).containsExactly("multi");
@@ -35,10 +41,10 @@ class AdaptiveLimitRequirementTests {
 	@Test
 	void platformWorkersOrAFixedLimitDoNotNeedTheLibrary() {
 		MockEnvironment adaptive = new MockEnvironment().withProperty("concurrency.virtual.limit", "adaptive");
-		assertThatNoException().isThrownBy(
-				() -> AdaptiveLimitRequirement.checkWorkers(ConcurrencyModel.PLATFORM, adaptive, WITHOUT_LIBRARY));
-		assertThatNoException().isThrownBy(() -> AdaptiveLimitRequirement.checkWorkers(ConcurrencyModel.VIRTUAL,
-				new MockEnvironment(), WITHOUT_LIBRARY));
+		assertThatNoException().isThrownBy(() -> AdaptiveLimitRequirement
+			.check(workers(ConcurrencyModel.PLATFORM, adaptive), adaptive, WITHOUT_LIBRARY));
+		assertThatNoException().isThrownBy(() -> AdaptiveLimitRequirement
+			.check(workers(ConcurrencyModel.VIRTUAL, new MockEnvironment()), new MockEnvironment(), WITHOUT_LIBRARY));
 	}
 
 	@Test
@@ -46,7 +52,8 @@ class AdaptiveLimitRequirementTests {
 		MockEnvironment environment = new MockEnvironment().withProperty("concurrency.virtual.limit", "adaptive");
 		AdaptiveLimitUnavailableException failure = null;
 		try {
-			AdaptiveLimitRequirement.checkWorkers(ConcurrencyModel.VIRTUAL, environment, WITHOUT_LIBRARY);
+			AdaptiveLimitRequirement.check(workers(ConcurrencyModel.VIRTUAL, environment), environment,
+					WITHOUT_LIBRARY);
 		}
 		catch (AdaptiveLimitUnavailableException ex) {
 			failure = ex;
@@ -58,6 +65,15 @@ class AdaptiveLimitRequirementTests {
 		assertThat(analysis.getAction()).contains("<artifactId>concurrency-limits-core</artifactId>")
 			.contains("<version>0.5.4</version>")
 			.contains("concurrency.virtual.limit=fixed");
+	}
+
+	/**
+	 * The settings a multi-jvm master resolves for its workers.
+	 */
+	private static ConcurrencySettings workers(ConcurrencyModel model, MockEnvironment environment) {
+		return ConcurrencySettings.resolve(
+				Binder.get(environment).bindOrCreate("concurrency", ConcurrencyProperties.class), environment,
+				ModelDecision.forWorkers(model, List.of(environment.getActiveProfiles())));
 	}
 
 	@Test

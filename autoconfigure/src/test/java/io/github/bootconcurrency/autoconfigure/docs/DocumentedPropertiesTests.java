@@ -18,10 +18,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
+import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmProperties;
+import io.github.bootconcurrency.autoconfigure.profiles.FailFastProfilesProperties;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.MasterDefaults;
 import io.github.bootconcurrency.autoconfigure.profiles.FailFastProfilesProperties;
 import io.github.bootconcurrency.autoconfigure.redis.FailFastRedisProperties;
+import io.github.bootconcurrency.autoconfigure.settings.ConcurrencyProperties;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -71,7 +73,7 @@ class DocumentedPropertiesTests {
 	 * theirs.
 	 */
 	private static final List<Object> PROPERTIES_CLASSES = List.of(new ConcurrencyProperties(),
-			new FailFastRedisProperties(), new FailFastProfilesProperties());
+			new MultiJvmProperties(), new FailFastRedisProperties(), new FailFastProfilesProperties());
 
 	private static final Map<String, JsonNode> properties = new LinkedHashMap<>();
 
@@ -149,8 +151,7 @@ class DocumentedPropertiesTests {
 			.isEqualTo(List.of("x-forwarded-for", "x-forwarded-proto"));
 		assertThat(boundDefault("fail-fast.profiles.known")).isEqualTo(List.of());
 		assertThat(boundDefault("concurrency.request-timeout")).isNull();
-		assertThat(boundDefault("concurrency.multi-jvm.balancer"))
-			.isEqualTo(ConcurrencyProperties.MultiJvm.Balancer.PROXY);
+		assertThat(boundDefault("concurrency.multi-jvm.balancer")).isEqualTo(MultiJvmProperties.Balancer.PROXY);
 		assertThat(boundDefaultMismatch(parse(Path.of("example.md"), """
 				| Key | Default | Meaning |
 				| --- | --- | --- |
@@ -199,24 +200,31 @@ class DocumentedPropertiesTests {
 	}
 
 	private static Object boundDefault(String key) throws ReflectiveOperationException {
-		String multiJvm = "concurrency.multi-jvm.";
-		return key.startsWith(multiJvm) ? read(key.substring(multiJvm.length()), MasterDefaults.settings())
-				: read(key, root(key));
+		Object bound = read(key, root(key));
+		return (bound == null && key.equals("concurrency.multi-jvm.balancer")) ? MasterDefaults.balancer() : bound;
 	}
 
 	private static Object root(String key) {
+		// The longest prefix: concurrency.multi-jvm.* is MultiJvmProperties', not
+		// ConcurrencyProperties'.
+		Object root = null;
+		int longest = 0;
 		for (Object candidate : PROPERTIES_CLASSES) {
 			String prefix = candidate.getClass().getAnnotation(ConfigurationProperties.class).value();
-			if (key.startsWith(prefix + ".")) {
-				return candidate;
+			if (key.startsWith(prefix + ".") && prefix.length() > longest) {
+				root = candidate;
+				longest = prefix.length();
 			}
+		}
+		if (root != null) {
+			return root;
 		}
 		throw new IllegalStateException("no properties class of " + PROPERTIES_CLASSES + " binds " + key);
 	}
 
 	/**
-	 * Read a key from a properties object through its getters: {@code multi-jvm.balancer}
-	 * is {@code getMultiJvm().getBalancer()}.
+	 * Read a key from a properties object through its getters:
+	 * {@code platform.max-threads} is {@code getPlatform().getMaxThreads()}.
 	 */
 	private static Object read(String key, Object target) throws ReflectiveOperationException {
 		String prefix = target.getClass().isAnnotationPresent(ConfigurationProperties.class)

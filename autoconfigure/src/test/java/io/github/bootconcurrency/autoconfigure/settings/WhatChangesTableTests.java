@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
 import io.github.bootconcurrency.autoconfigure.validation.UnknownSettings;
 import io.github.bootconcurrency.autoconfigure.validation.UnknownSettingsException;
 import org.apache.coyote.http11.Http11NioProtocol;

@@ -57,7 +57,7 @@ final class Arbiter {
 
 	private final WorkerLauncher launcher;
 
-	private final Balancer balancer;
+	private final WorkerBalancer balancer;
 
 	private final InstantSource clock;
 
@@ -105,7 +105,7 @@ final class Arbiter {
 	 * @param offLoop runs what is too slow for the loop, one task at a time
 	 * @param out where the master's own lines go
 	 */
-	Arbiter(MasterConfig config, Supplier<MasterConfig> reloader, WorkerLauncher launcher, Balancer balancer,
+	Arbiter(MasterConfig config, Supplier<MasterConfig> reloader, WorkerLauncher launcher, WorkerBalancer balancer,
 			InstantSource clock, Executor offLoop, PrintStream out) {
 		this.config = config;
 		this.target = config.workers();
@@ -131,7 +131,7 @@ final class Arbiter {
 	 */
 	int run() {
 		log("Master " + ProcessHandle.current().pid() + " started: " + this.target + " worker(s), worker model '"
-				+ this.config.settings().getWorkerModel().value() + "', balancer '" + this.config.balancerName() + "' ("
+				+ this.config.workerModel().value() + "', balancer '" + this.config.balancerName() + "' ("
 				+ this.config.balancerReason() + ") on " + this.config.address() + ":" + this.balancer.port());
 		warnings();
 		return run(Long.MAX_VALUE, POLL).orElseThrow();
@@ -164,7 +164,7 @@ final class Arbiter {
 						+ FailureDescription.safely(ex).indent(2).stripTrailing());
 			}
 			finally {
-				this.shutdown.withoutTheLoop(this.config.settings().getGracefulTimeout(), this::askedToHurry);
+				this.shutdown.withoutTheLoop(this.config.timeouts().graceful(), this::askedToHurry);
 			}
 			return OptionalInt.of(MASTER_ERROR);
 		}
@@ -276,13 +276,13 @@ final class Arbiter {
 		this.target = next.workers();
 		this.generation++;
 		log(why + ": configuration read again (" + next.workers() + " worker(s), worker model '"
-				+ next.settings().getWorkerModel().value() + "'); replacing every worker, one at a time");
+				+ next.workerModel().value() + "'); replacing every worker, one at a time");
 		warnings();
 		this.rollout.reload(this.registry.active(), previous, this.generation);
 	}
 
 	private void reconcile(Instant now) {
-		this.supervisor.beginStep(this.registry.all(), this.config.settings().getTimeout(), now);
+		this.supervisor.beginStep(this.registry.all(), this.config.timeouts().timeout(), now);
 		for (Worker worker : this.registry.all()) {
 			if (worker.process().isAlive()) {
 				this.supervisor.check(worker, this.config, now);
@@ -420,7 +420,7 @@ final class Arbiter {
 		if (worker.state() == Worker.State.READY) {
 			this.balancer.remove(worker);
 		}
-		worker.drain(now.plus(this.config.settings().getGracefulTimeout()));
+		worker.drain(now.plus(this.config.timeouts().graceful()));
 		log(worker + " left the balancer and is draining");
 	}
 
@@ -446,7 +446,7 @@ final class Arbiter {
 	private void beginStop(int status, String why) {
 		log(why);
 		this.rollout.clear();
-		this.shutdown.begin(status, this.clock.instant().plus(this.config.settings().getGracefulTimeout()));
+		this.shutdown.begin(status, this.clock.instant().plus(this.config.timeouts().graceful()));
 	}
 
 	private void warnings() {

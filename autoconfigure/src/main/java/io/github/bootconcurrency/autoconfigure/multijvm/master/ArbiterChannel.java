@@ -33,7 +33,7 @@ final class ArbiterChannel implements ChannelPort {
 
 	private final MasterCounters counters;
 
-	private final Balancer balancer;
+	private final WorkerBalancer balancer;
 
 	private final InstantSource clock;
 
@@ -51,7 +51,7 @@ final class ArbiterChannel implements ChannelPort {
 	 * @param target the number of workers the master keeps running
 	 * @param balancerName the balancer's name, as the view shows it
 	 */
-	ArbiterChannel(Consumer<Event> loop, WorkerRegistry registry, MasterCounters counters, Balancer balancer,
+	ArbiterChannel(Consumer<Event> loop, WorkerRegistry registry, MasterCounters counters, WorkerBalancer balancer,
 			InstantSource clock, IntSupplier target, Supplier<String> balancerName) {
 		this.loop = loop;
 		this.registry = registry;

@@ -3,8 +3,8 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master;
 import java.util.List;
 import java.util.Objects;
 
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm;
 import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
+import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmProperties;
 import io.github.bootconcurrency.autoconfigure.multijvm.UpstreamHeaders;
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
 import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
@@ -15,14 +15,44 @@ import org.springframework.core.env.ConfigurableEnvironment;
 /**
  * The master's settings of forwarding headers: whom it trusts to set them
  * ({@code forwarded-allow-ips}) and which of them those set ({@code forwarded-headers}).
+ *
+ * @param allowIps the values of {@code forwarded-allow-ips}, as set
+ * @param headers the values of {@code forwarded-headers}, as set
  */
-final class ForwardingSettings {
+record ForwardingSettings(List<String> allowIps, List<String> headers) {
 
 	static final String ALLOW_IPS = "concurrency.multi-jvm.forwarded-allow-ips";
 
 	static final String HEADERS = "concurrency.multi-jvm.forwarded-headers";
 
-	private ForwardingSettings() {
+	ForwardingSettings {
+		allowIps = List.copyOf(allowIps);
+		headers = List.copyOf(headers);
+	}
+
+	/**
+	 * Return the settings of bound properties, copied.
+	 * @param settings the properties
+	 * @return the settings
+	 */
+	static ForwardingSettings of(MultiJvmProperties settings) {
+		return new ForwardingSettings(settings.getForwardedAllowIps(), settings.getForwardedHeaders());
+	}
+
+	/**
+	 * Return the addresses trusted to set forwarding headers.
+	 * @return the addresses
+	 */
+	ForwardedAllowIps forwardedAllowIps() {
+		return ForwardedAllowIps.of(this.allowIps);
+	}
+
+	/**
+	 * Return the forwarding headers that the trusted addresses set.
+	 * @return the headers
+	 */
+	UpstreamHeaders upstreamHeaders() {
+		return UpstreamHeaders.of(this.headers);
 	}
 
 	/**
@@ -31,7 +61,7 @@ final class ForwardingSettings {
 	 * @param environment where they were set
 	 * @param checks where violations go
 	 */
-	static void check(MultiJvm settings, ConfigurableEnvironment environment, SettingsChecks checks) {
+	static void check(MultiJvmProperties settings, ConfigurableEnvironment environment, SettingsChecks checks) {
 		try {
 			ForwardedAllowIps.of(settings.getForwardedAllowIps());
 		}
@@ -51,41 +81,28 @@ final class ForwardingSettings {
 	/**
 	 * Return the arguments that give a shared-socket worker the master's settings: its
 	 * server reads the headers itself.
-	 * @param settings the settings
 	 * @return the arguments
 	 */
-	static List<String> workerArguments(MultiJvm settings) {
-		return List.of("--" + ALLOW_IPS + "=" + String.join(",", settings.getForwardedAllowIps()),
-				"--" + HEADERS + "=" + UpstreamHeaders.of(settings.getForwardedHeaders()));
+	List<String> workerArguments() {
+		return List.of("--" + ALLOW_IPS + "=" + String.join(",", this.allowIps),
+				"--" + HEADERS + "=" + UpstreamHeaders.of(this.headers));
 	}
 
 	/**
-	 * Return the keys whose values differ, each after a space, or an empty string.
-	 * @param running the settings the master runs
+	 * Return the keys whose values differ from those read on reload, each after a space,
+	 * or an empty string.
 	 * @param next the settings read on reload
 	 * @return the keys
 	 */
-	static String changes(MultiJvm running, MultiJvm next) {
+	String changes(ForwardingSettings next) {
 		StringBuilder changes = new StringBuilder();
-		if (!Objects.equals(running.getForwardedAllowIps(), next.getForwardedAllowIps())) {
+		if (!Objects.equals(this.allowIps, next.allowIps)) {
 			changes.append(" ").append(ALLOW_IPS);
 		}
-		if (!UpstreamHeaders.of(running.getForwardedHeaders())
-			.toString()
-			.equals(UpstreamHeaders.of(next.getForwardedHeaders()).toString())) {
+		if (!UpstreamHeaders.of(this.headers).toString().equals(UpstreamHeaders.of(next.headers).toString())) {
 			changes.append(" ").append(HEADERS);
 		}
 		return changes.toString();
-	}
-
-	/**
-	 * Keep the running values of both settings in settings read on reload.
-	 * @param running the settings the master runs
-	 * @param next the settings read on reload
-	 */
-	static void keep(MultiJvm running, MultiJvm next) {
-		next.setForwardedAllowIps(running.getForwardedAllowIps());
-		next.setForwardedHeaders(running.getForwardedHeaders());
 	}
 
 }

@@ -19,7 +19,7 @@ final class Heartbeats {
 
 	private final WorkerRegistry registry;
 
-	private final Balancer balancer;
+	private final WorkerBalancer balancer;
 
 	private final Rollout rollout;
 
@@ -41,7 +41,7 @@ final class Heartbeats {
 	 * @param out where the master's lines go
 	 * @param onReady told when a worker became ready
 	 */
-	Heartbeats(WorkerRegistry registry, Balancer balancer, Rollout rollout, Supervisor supervisor,
+	Heartbeats(WorkerRegistry registry, WorkerBalancer balancer, Rollout rollout, Supervisor supervisor,
 			MasterCounters counters, PrintStream out, Runnable onReady) {
 		this.registry = registry;
 		this.balancer = balancer;

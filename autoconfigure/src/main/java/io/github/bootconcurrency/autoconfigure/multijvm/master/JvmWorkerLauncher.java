@@ -64,10 +64,10 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 	@Override
 	public WorkerProcess launch(int id, String token, MasterConfig config) throws IOException {
 		WorkerEnvironment environment = new WorkerEnvironment(id, ProcessHandle.current().pid(), this.channel, token,
-				this.inheritSocket, heartbeat(config.settings().getTimeout()),
+				this.inheritSocket, heartbeat(config.timeouts().timeout()),
 				(this.forwardingSecret != null) ? this.forwardingSecret.value() : null);
 		Path argumentFile = this.argumentFiles.next(id);
-		List<String> jvmArgs = new ArrayList<>(config.settings().getJvmArgs());
+		List<String> jvmArgs = new ArrayList<>(config.jvmArgs());
 		environment.properties().forEach((name, value) -> jvmArgs.add("-D" + name + "=" + value));
 		jvmArgs.add("-D" + WorkerEnvironment.ARGUMENT_FILE + "=" + argumentFile);
 		List<String> command = this.launch.command(id, jvmArgs, config.workerArguments());
@@ -121,7 +121,7 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 
 	@Override
 	public List<String> warnings(MasterConfig config) {
-		return this.launch.leftOut(config.settings().getJvmArgs()).stream().toList();
+		return this.launch.leftOut(config.jvmArgs()).stream().toList();
 	}
 
 	private JvmProcess forwardOutput(int id, Process process) {

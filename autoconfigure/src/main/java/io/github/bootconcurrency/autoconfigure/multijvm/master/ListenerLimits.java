@@ -14,7 +14,7 @@ import org.springframework.util.unit.DataSize;
  *
  * <p>
  * No Undertow type appears here: the configuration holds these limits whether or not
- * Undertow is on the class path; {@link ProxyBalancer} applies them.
+ * Undertow is on the class path; the proxy balancer applies them.
  *
  * @param maxConnections most client connections open at once
  * ({@code concurrency.max-connections}, as the workers resolve it); past it, new ones
@@ -50,6 +50,13 @@ record ListenerLimits(int maxConnections, int maxHeaderBytes, Duration headerTim
 		return new ListenerLimits(8192, (int) DEFAULT_MAX_HEADER_SIZE.toBytes(), DEFAULT_HEADER_TIMEOUT, keepAlive,
 				keepAlive);
 	}
+
+	/**
+	 * Most connections the proxy opens to one worker: each request in flight through the
+	 * proxy holds two of the master's file descriptors, and a worker cannot use many more
+	 * connections than it handles requests at once.
+	 */
+	static final int MAX_CONNECTIONS_PER_WORKER = 1024;
 
 	/**
 	 * Descriptors the master uses besides client connections and connections to workers:

@@ -1,184 +1,117 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm;
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm.Balancer;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
+import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmProperties.Balancer;
 import io.github.bootconcurrency.autoconfigure.multijvm.UpstreamHeaders;
-import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
-import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
-import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
-import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
-import io.github.bootconcurrency.autoconfigure.validation.Violation;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.boot.context.properties.bind.AbstractBindHandler;
-import org.springframework.boot.context.properties.bind.BindContext;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * The master's configuration, read and checked as a whole: at startup, and again on every
- * reload, where a configuration that does not pass is reported and the running one kept.
+ * The master's configuration, read and checked as a whole by {@link MasterConfigLoader}:
+ * at startup, and again on every reload, where a configuration that does not pass is
+ * reported and the running one kept. Every value is resolved ('auto', the balancer left
+ * unset, a queue timeout left unset) and immutable: a reload replaces the whole record.
  *
- * @param settings the {@code concurrency.multi-jvm.*} settings
  * @param workers the number of workers, 'auto' resolved
+ * @param workerModel the model each worker runs
+ * @param balancer how requests reach the workers, the default filled in
+ * @param balancerReason why that balancer was chosen, for the startup line
+ * @param timeouts the master's timeouts
+ * @param recycling when a worker is replaced for its requests or its heap
+ * @param jvmArgs the extra JVM options of every worker
+ * @param pidfile where the master writes its process id, or {@code null}
+ * @param forwarding whom the master trusts to set forwarding headers, and which
  * @param address the address the application is served on
  * @param port the port the application is served on
  * @param backlog the listen backlog of that port, as a worker would resolve it
- * @param workerCapacity the requests one worker handles at once: the request limit of the
- * settings it runs with, its platform threads or its cap on virtual threads
- * @param keepAlive how long a worker keeps an idle connection open, as it resolves it
- * @param queueTimeout how long a request waits at the master for a ready worker
  * @param ownManagementPort whether the actuator has a port of its own
  * ({@code management.server.port}), which each worker must then choose for itself
  * @param listenerLimits what the proxy's listener grants one client
- * @param requestTimeout the workers' request timeout, or {@code null} if their requests
- * have no deadline
- * @param balancerReason why the balancer in {@code settings} was chosen, for the startup
- * line
+ * @param workerSettings the settings a worker will run with, resolved as the worker
+ * itself will
  */
-record MasterConfig(MultiJvm settings, int workers, String address, int port, int backlog, int workerCapacity,
-		Duration keepAlive, Duration queueTimeout, boolean ownManagementPort, ListenerLimits listenerLimits,
-		@Nullable Duration requestTimeout, String balancerReason) {
+record MasterConfig(int workers, ConcurrencyModel workerModel, Balancer balancer, String balancerReason,
+		Timeouts timeouts, Recycling recycling, List<String> jvmArgs, @Nullable Path pidfile,
+		ForwardingSettings forwarding, String address, int port, int backlog, boolean ownManagementPort,
+		ListenerLimits listenerLimits, ConcurrencySettings workerSettings) {
 
 	/**
 	 * Most workers a master runs.
 	 */
 	static final int MAX_WORKERS = 256;
 
-	/**
-	 * What {@code shared-socket} costs, in the master's start line when it is chosen.
-	 */
-	static final String SHARED_SOCKET_TRADE_OFF = "an opt-in: no hop through the master, but a worker that crashes"
-			+ " loses the requests on its connections, which the default proxy balancer retries on another worker";
-
-	private static final List<String> WORKER_MODELS = List.of("platform", "virtual");
-
-	/**
-	 * Shortest request-header-timeout: a client's header may take more than one packet.
-	 */
-	static final Duration MIN_HEADER_TIMEOUT = Duration.ofMillis(100);
-
-	/**
-	 * Read the configuration from an environment.
-	 * @param environment the environment, with the profiles' configuration loaded
-	 * @return the configuration
-	 * @throws InvalidSettingsException if a value cannot be used, by the master or by the
-	 * workers
-	 */
-	static MasterConfig load(ConfigurableEnvironment environment) {
-		return load(environment, SharedSocket.unsupportedReason());
+	MasterConfig {
+		jvmArgs = List.copyOf(jvmArgs);
 	}
 
 	/**
-	 * Read the configuration from an environment, on a JVM and OS that can or cannot
-	 * share a listening socket.
-	 * @param environment the environment, with the profiles' configuration loaded
-	 * @param sharedSocketUnsupported why the shared-socket balancer cannot work here, or
-	 * empty if it can
-	 * @return the configuration
+	 * The master's timeouts ({@code concurrency.multi-jvm.*}).
+	 *
+	 * @param timeout longest a ready worker may go without a heartbeat
+	 * @param graceful longest a stopping worker may take to finish its requests
+	 * @param boot longest a new worker may take to become ready
+	 * @param queue longest a request waits at the master for a ready worker: the boot
+	 * timeout when unset
+	 * @param requestHeader longest a client may take to send a request's header
 	 */
-	static MasterConfig load(ConfigurableEnvironment environment, Optional<String> sharedSocketUnsupported) {
-		SettingsChecks checks = new SettingsChecks(environment);
-		ConcurrencyProperties properties = Binder.get(environment)
-			.bind("concurrency", Bindable.of(ConcurrencyProperties.class), new ChoiceFailures(environment, checks))
-			.orElseGet(ConcurrencyProperties::new);
-		MultiJvm settings = properties.getMultiJvm();
-		RestartOnlyScope.check(environment, checks);
-		int workers = workerCount(settings.getWorkers());
-		if (workers < 1 || workers > MAX_WORKERS) {
-			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, "concurrency.multi-jvm.workers"),
-					"concurrency.multi-jvm.workers", settings.getWorkers(),
-					"'auto' or a whole number from 1 to " + MAX_WORKERS));
-		}
-		if (!WORKER_MODELS.contains(settings.getWorkerModel().value())) {
-			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, "concurrency.multi-jvm.worker-model"),
-					"concurrency.multi-jvm.worker-model", settings.getWorkerModel().value(), "platform, virtual"));
-		}
-		Optional<String> unsupported = sharedSocketUnsupported;
-		String balancerReason = chooseBalancer(settings, environment);
-		if (settings.getBalancer() == Balancer.SHARED_SOCKET && unsupported.isPresent()) {
-			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, "concurrency.multi-jvm.balancer"),
-					"concurrency.multi-jvm.balancer", "shared-socket",
-					"proxy (shared-socket is not available here: " + unsupported.get() + ")"));
-		}
-		checks.duration("concurrency.multi-jvm.timeout", settings.getTimeout(), Duration.ofSeconds(1),
-				ConcurrencySettings.MAX_DURATION);
-		checks.duration("concurrency.multi-jvm.graceful-timeout", settings.getGracefulTimeout(), Duration.ZERO,
-				ConcurrencySettings.MAX_DURATION);
-		checks.duration("concurrency.multi-jvm.boot-timeout", settings.getBootTimeout(), Duration.ofSeconds(1),
-				ConcurrencySettings.MAX_DURATION);
-		if (settings.getQueueTimeout() != null) {
-			checks.duration("concurrency.multi-jvm.queue-timeout", settings.getQueueTimeout(), Duration.ZERO,
-					ConcurrencySettings.MAX_DURATION);
-		}
-		checks.duration("concurrency.multi-jvm.request-header-timeout", settings.getRequestHeaderTimeout(),
-				MIN_HEADER_TIMEOUT, ConcurrencySettings.MAX_DURATION);
-		int port = ServerKeys.port(environment, checks);
-		int maxHeaderBytes = ServerKeys.maxHeaderBytes(environment, checks);
-		String address = ServerKeys.address(environment, checks);
-		checks.range("concurrency.multi-jvm.max-requests", settings.getMaxRequests(), 0, Integer.MAX_VALUE,
-				"0 (never recycle) or a positive whole number");
-		if (settings.getMaxRequests() > 0) {
-			// Their sum is a worker's request budget: it must stay a whole number that an
-			// int holds, as the worker's count is compared with it.
-			long maxJitter = (long) Integer.MAX_VALUE - settings.getMaxRequests();
-			checks.range("concurrency.multi-jvm.max-requests-jitter", settings.getMaxRequestsJitter(), 0, maxJitter,
-					"0 to " + maxJitter + ", so that concurrency.multi-jvm.max-requests (" + settings.getMaxRequests()
-							+ ") plus the jitter is at most " + Integer.MAX_VALUE);
-		}
-		else {
-			checks.range("concurrency.multi-jvm.max-requests-jitter", settings.getMaxRequestsJitter(), 0, 0,
-					"0 while concurrency.multi-jvm.max-requests is 0 (jitter only spreads recycling out)");
-		}
-		WorkerJvmOptions.check(settings.getJvmArgs(), environment, checks);
-		HeapLimit.check(settings.getMaxHeapAfterGc(), environment, checks);
-		ForwardingSettings.check(settings, environment, checks);
-		ConcurrencySettings worker = WORKER_MODELS.contains(settings.getWorkerModel().value())
-				? workerSettings(properties, environment, checks) : null;
-		checks.throwIfInvalid();
-		// The master's port takes the clients a single JVM would: the workers' own limits
-		// (adopted server keys included) bound it, so no client gets more of the master.
-		ListenerLimits limits = new ListenerLimits(worker.maxConnections(), maxHeaderBytes,
-				settings.getRequestHeaderTimeout(), worker.keepAliveTimeout(), worker.keepAliveTimeout());
-		return new MasterConfig(settings, workers, address, port, worker.backlog(), worker.requestLimit(),
-				worker.keepAliveTimeout(),
-				(settings.getQueueTimeout() != null) ? settings.getQueueTimeout() : settings.getBootTimeout(),
-				ownManagementPort(environment), limits, worker.requestTimeout(), balancerReason);
+	record Timeouts(Duration timeout, Duration graceful, Duration boot, Duration queue, Duration requestHeader) {
+
 	}
 
 	/**
-	 * Resolve the settings a worker will run with, as the worker itself will, so that the
-	 * master sizes its side by the same numbers (a {@code server.tomcat.*} key adopted, a
-	 * derived default), and a value the worker would refuse is reported here, with the
-	 * master's own, before any worker starts.
+	 * When a worker is replaced for what it did rather than for failing.
+	 *
+	 * @param maxRequests the requests after which a worker is replaced, 0 for never
+	 * @param maxRequestsJitter the most requests added at random to each worker's budget
+	 * @param heapLimit the heap a worker may hold after a collection,
+	 * {@link HeapLimit#NONE} if unset
 	 */
-	private static @Nullable ConcurrencySettings workerSettings(ConcurrencyProperties properties,
-			ConfigurableEnvironment environment, SettingsChecks checks) {
-		ConcurrencyModel model = properties.getMultiJvm().getWorkerModel();
-		ModelDecision decision = new ModelDecision(model, "concurrency.multi-jvm.worker-model=" + model.value(),
-				List.of(environment.getActiveProfiles()));
-		try {
-			return ConcurrencySettings.resolve(properties, environment, decision);
-		}
-		catch (InvalidSettingsException ex) {
-			ex.getViolations().forEach(checks::add);
-			return null;
-		}
+	record Recycling(int maxRequests, int maxRequestsJitter, HeapLimit heapLimit) {
+
+	}
+
+	/**
+	 * Return the requests one worker handles at once: the request limit of the settings
+	 * it runs with, its platform threads or its cap on virtual threads.
+	 * @return the requests
+	 */
+	int workerCapacity() {
+		return this.workerSettings.requestLimit();
+	}
+
+	/**
+	 * Return how long a worker keeps an idle connection open, as it resolves it.
+	 * @return the time
+	 */
+	Duration keepAlive() {
+		return this.workerSettings.keepAliveTimeout();
+	}
+
+	/**
+	 * Return the workers' request timeout.
+	 * @return the timeout, or {@code null} if their requests have no deadline
+	 */
+	@Nullable Duration requestTimeout() {
+		return this.workerSettings.requestTimeout();
+	}
+
+	/**
+	 * Return how long a request waits at the master for a ready worker.
+	 * @return the time
+	 */
+	Duration queueTimeout() {
+		return this.timeouts.queue();
 	}
 
 	/**
@@ -186,7 +119,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	 * @return the limit, {@link HeapLimit#NONE} if unset
 	 */
 	HeapLimit heapLimit() {
-		return HeapLimit.parse(this.settings.getMaxHeapAfterGc());
+		return this.recycling.heapLimit();
 	}
 
 	/**
@@ -194,7 +127,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	 * @return the addresses
 	 */
 	ForwardedAllowIps forwardedAllowIps() {
-		return ForwardedAllowIps.of(this.settings.getForwardedAllowIps());
+		return this.forwarding.forwardedAllowIps();
 	}
 
 	/**
@@ -202,13 +135,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	 * @return the headers
 	 */
 	UpstreamHeaders upstreamHeaders() {
-		return UpstreamHeaders.of(this.settings.getForwardedHeaders());
-	}
-
-	private static boolean ownManagementPort(ConfigurableEnvironment environment) {
-		String port = environment.getProperty("management.server.port");
-		// -1 turns the actuator's server off; a port of its own is set to anything else.
-		return port != null && !port.isBlank() && !port.trim().equals("-1");
+		return this.forwarding.upstreamHeaders();
 	}
 
 	/**
@@ -217,30 +144,11 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	 * @return the warning, if any
 	 */
 	Optional<String> descriptorShortfall(long openFileLimit) {
-		if (this.settings.getBalancer() != Balancer.PROXY) {
+		if (this.balancer != Balancer.PROXY) {
 			return Optional.empty();
 		}
 		return this.listenerLimits.descriptorShortfall(this.workers,
-				Math.min(this.workerCapacity, ProxyBalancer.MAX_CONNECTIONS_PER_WORKER), openFileLimit);
-	}
-
-	/**
-	 * Fill in the balancer when none is set: the proxy, which keeps multi-jvm's
-	 * guarantees on every OS and JDK. {@code shared-socket} is faster, but only the proxy
-	 * can retry on another worker a request that a crashed worker never answered, so it
-	 * is an opt-in whose cost is stated at startup.
-	 * @return why the balancer in force was chosen
-	 */
-	private static String chooseBalancer(MultiJvm settings, ConfigurableEnvironment environment) {
-		if (settings.getBalancer() != null) {
-			ConfiguredValue set = ConfiguredValue.find(environment, "concurrency.multi-jvm.balancer");
-			String origin = (set != null) ? set.describe() : "concurrency.multi-jvm.balancer";
-			return (settings.getBalancer() == Balancer.SHARED_SOCKET) ? origin + "; " + SHARED_SOCKET_TRADE_OFF
-					: origin;
-		}
-		settings.setBalancer(Balancer.PROXY);
-		return "the default: the master retries on another worker a request that a crashed worker never answered;"
-				+ " concurrency.multi-jvm.balancer=shared-socket saves the hop through the master, not that request";
+				Math.min(workerCapacity(), ListenerLimits.MAX_CONNECTIONS_PER_WORKER), openFileLimit);
 	}
 
 	/**
@@ -248,61 +156,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	 * @return the name
 	 */
 	String balancerName() {
-		return this.settings.getBalancer().name().toLowerCase(Locale.ROOT).replace('_', '-');
-	}
-
-	/**
-	 * Reports a value that is not one of a key's choices with the master's other
-	 * violations, listing the choices as users write them, rather than failing the
-	 * binding on the first one with every enum constant listed.
-	 */
-	private static final class ChoiceFailures extends AbstractBindHandler {
-
-		private static final Map<String, String> CHOICES = Map.of("concurrency.multi-jvm.balancer",
-				"proxy, shared-socket", "concurrency.multi-jvm.worker-model", String.join(", ", WORKER_MODELS));
-
-		private final ConfigurableEnvironment environment;
-
-		private final SettingsChecks checks;
-
-		ChoiceFailures(ConfigurableEnvironment environment, SettingsChecks checks) {
-			this.environment = environment;
-			this.checks = checks;
-		}
-
-		@Override
-		public @Nullable Object onFailure(ConfigurationPropertyName name, Bindable<?> target, BindContext context,
-				Exception error) throws Exception {
-			String key = name.toString();
-			String choices = CHOICES.get(key);
-			if (choices == null) {
-				return super.onFailure(name, target, context, error);
-			}
-			ConfiguredValue configured = ConfiguredValue.find(this.environment, key);
-			this.checks
-				.add(Violation.notAllowed(configured, key, (configured != null) ? configured.value() : "", choices));
-			// The default stands in until the checks fail, with every violation.
-			return null;
-		}
-
-	}
-
-	/**
-	 * Return the number of workers 'workers' stands for.
-	 * @param workers a whole number or 'auto'
-	 * @return the number, or -1 if it is neither
-	 */
-	static int workerCount(String workers) {
-		String value = (workers != null) ? workers.trim() : "";
-		if ("auto".equalsIgnoreCase(value)) {
-			return Runtime.getRuntime().availableProcessors();
-		}
-		try {
-			return Integer.parseInt(value);
-		}
-		catch (NumberFormatException ex) {
-			return -1;
-		}
+		return this.balancer.name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 	/**
@@ -313,9 +167,8 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	 * @return the arguments
 	 */
 	List<String> workerArguments() {
-		List<String> arguments = new ArrayList<>(
-				List.of("--concurrency.model=" + this.settings.getWorkerModel().value(), "--server.port=0",
-						"--server.address=127.0.0.1"));
+		List<String> arguments = new ArrayList<>(List.of("--concurrency.model=" + this.workerModel.value(),
+				"--server.port=0", "--server.address=127.0.0.1"));
 		if (this.ownManagementPort) {
 			// Workers cannot all bind the one port: each takes one of its own on
 			// loopback.
@@ -327,13 +180,13 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		// master's proxy, which proves itself with a secret, or under shared-socket from
 		// the addresses the master was told to trust (MultiJvmWorkerAutoConfiguration).
 		arguments.add("--server.forward-headers-strategy=none");
-		if (this.settings.getBalancer() != Balancer.PROXY) {
-			arguments.addAll(ForwardingSettings.workerArguments(this.settings));
+		if (this.balancer != Balancer.PROXY) {
+			arguments.addAll(this.forwarding.workerArguments());
 			// Clients reach the workers' servers directly, which bound the header
 			// themselves (HeaderDeadlineSweeper), with the value the master checked;
 			// behind the proxy, the master's listener does.
-			arguments.add("--concurrency.multi-jvm.request-header-timeout="
-					+ this.settings.getRequestHeaderTimeout().toMillis() + "ms");
+			arguments.add("--concurrency.multi-jvm.request-header-timeout=" + this.timeouts.requestHeader().toMillis()
+					+ "ms");
 		}
 		return arguments;
 	}
@@ -346,7 +199,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	 */
 	@Nullable String restartOnlyChanges(MasterConfig next) {
 		StringBuilder changes = new StringBuilder();
-		if (this.settings.getBalancer() != next.settings.getBalancer()) {
+		if (this.balancer != next.balancer) {
 			changes.append(" concurrency.multi-jvm.balancer");
 		}
 		if (!this.address.equals(next.address)) {
@@ -358,14 +211,14 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 		if (this.backlog != next.backlog) {
 			changes.append(" concurrency.backlog");
 		}
-		if (!Objects.equals(this.settings.getPidfile(), next.settings.getPidfile())) {
+		if (!Objects.equals(this.pidfile, next.pidfile)) {
 			changes.append(" concurrency.multi-jvm.pidfile");
 		}
-		if (!this.queueTimeout.equals(next.queueTimeout)) {
+		if (!queueTimeout().equals(next.queueTimeout())) {
 			changes.append(" concurrency.multi-jvm.queue-timeout");
 		}
-		changes.append(ForwardingSettings.changes(this.settings, next.settings));
-		if (this.settings.getBalancer() == Balancer.PROXY) {
+		changes.append(this.forwarding.changes(next.forwarding));
+		if (this.balancer == Balancer.PROXY) {
 			changes.append(this.listenerLimits.changedKeys(next.listenerLimits));
 		}
 		return changes.isEmpty() ? null : changes.toString().trim().replace(" ", ", ");
@@ -376,7 +229,7 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 	 * the master kept as they run, saying so if any differs.
 	 * @param running the configuration the master runs
 	 * @param log where the warning goes
-	 * @return the configuration to apply
+	 * @return the configuration to apply: a new one, neither of the two changed
 	 */
 	MasterConfig keepingRestartOnlySettingsOf(MasterConfig running, Consumer<String> log) {
 		String restartOnly = running.restartOnlyChanges(this);
@@ -384,12 +237,11 @@ record MasterConfig(MultiJvm settings, int workers, String address, int port, in
 			return this;
 		}
 		log.accept("WARNING: changing " + restartOnly + " takes a restart of the master: the running value(s) stay");
-		this.settings.setBalancer(running.settings.getBalancer());
-		this.settings.setPidfile(running.settings.getPidfile());
-		ForwardingSettings.keep(running.settings, this.settings);
-		return new MasterConfig(this.settings, this.workers, running.address, running.port, running.backlog,
-				this.workerCapacity, this.keepAlive, running.queueTimeout, this.ownManagementPort,
-				running.listenerLimits, this.requestTimeout, running.balancerReason);
+		Timeouts timeouts = new Timeouts(this.timeouts.timeout(), this.timeouts.graceful(), this.timeouts.boot(),
+				running.timeouts.queue(), this.timeouts.requestHeader());
+		return new MasterConfig(this.workers, this.workerModel, running.balancer, running.balancerReason, timeouts,
+				this.recycling, this.jvmArgs, running.pidfile, running.forwarding, running.address, running.port,
+				running.backlog, this.ownManagementPort, running.listenerLimits, this.workerSettings);
 	}
 
 }

@@ -7,9 +7,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm;
 import io.github.bootconcurrency.autoconfigure.admission.AdaptiveLimitRequirement;
 import io.github.bootconcurrency.autoconfigure.multijvm.ForwardingSecret;
+import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmProperties.Balancer;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -45,11 +45,10 @@ public final class MasterMain {
 	 * was started then
 	 */
 	public static void run(ConfigurableEnvironment environment, SpringApplication application) {
-		MasterConfig config = MasterConfig.load(environment);
+		MasterConfig config = MasterConfigLoader.load(environment, SharedSocket.unsupportedReason());
 		// Once, at startup: a reload keeps the running balancer.
 		ProxyBalancerRequirement.check(config, environment, application.getClassLoader());
-		AdaptiveLimitRequirement.checkWorkers(config.settings().getWorkerModel(), environment,
-				application.getClassLoader());
+		AdaptiveLimitRequirement.check(config.workerSettings(), environment, application.getClassLoader());
 		PrintStream out = System.out;
 		WorkerLaunch launch;
 		try {
@@ -66,8 +65,10 @@ public final class MasterMain {
 		}
 		int status;
 		try {
-			status = serve(config, launch,
-					() -> MasterConfig.load(ConfigurationRereader.reread(environment, application)), out);
+			status = serve(
+					config, launch, () -> MasterConfigLoader
+						.load(ConfigurationRereader.reread(environment, application), SharedSocket.unsupportedReason()),
+					out);
 		}
 		catch (Throwable ex) {
 			status = failed(out, ex);
@@ -82,17 +83,18 @@ public final class MasterMain {
 
 	private static int serve(MasterConfig config, WorkerLaunch launch, Supplier<MasterConfig> reloader, PrintStream out)
 			throws IOException {
-		Pidfile pidfile = new Pidfile(config.settings().getPidfile(), out);
+		Pidfile pidfile = new Pidfile(config.pidfile(), out);
 		// Before anything is bound: a second master names the first rather than a port
 		// in use.
 		pidfile.check();
 		// The one reference to ProxyBalancer, whose Undertow classes are optional: the
 		// JVM loads it (and them) only when this line creates one.
-		boolean sharedSocket = config.settings().getBalancer() == MultiJvm.Balancer.SHARED_SOCKET;
+		boolean sharedSocket = config.balancer() == Balancer.SHARED_SOCKET;
 		// Behind the proxy, the workers honour forwarding headers from requests that
 		// carry this master's secret only.
 		ForwardingSecret forwardingSecret = sharedSocket ? null : ForwardingSecret.generate();
-		Balancer balancer = sharedSocket ? new SharedSocketBalancer(config.address(), config.port(), config.backlog())
+		WorkerBalancer balancer = sharedSocket
+				? new SharedSocketBalancer(config.address(), config.port(), config.backlog())
 				: new ProxyBalancer(config, forwardingSecret);
 		WorkerArgumentFiles argumentFiles = WorkerArgumentFiles.create();
 		MasterChannel channel = MasterChannel.open(out);

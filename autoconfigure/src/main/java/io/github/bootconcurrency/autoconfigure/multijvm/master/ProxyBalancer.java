@@ -36,14 +36,7 @@ import org.xnio.Options;
  * exchange's client was cut off mid-response is closed, not reused: see
  * {@link ClosingProxyClient}.
  */
-final class ProxyBalancer implements Balancer {
-
-	/**
-	 * Most connections to one worker: each request in flight through the proxy holds two
-	 * of the master's file descriptors, and a worker cannot use many more connections
-	 * than it handles requests at once.
-	 */
-	static final int MAX_CONNECTIONS_PER_WORKER = 1024;
+final class ProxyBalancer implements WorkerBalancer {
 
 	/**
 	 * Requests that may wait, per IO thread and worker, for a connection to a worker;
@@ -255,7 +248,7 @@ final class ProxyBalancer implements Balancer {
 	}
 
 	static int connectionsPerThread(int workerCapacity, int ioThreads) {
-		int perWorker = Math.min(workerCapacity, MAX_CONNECTIONS_PER_WORKER);
+		int perWorker = Math.min(workerCapacity, ListenerLimits.MAX_CONNECTIONS_PER_WORKER);
 		return Math.max(1, (perWorker + ioThreads - 1) / ioThreads);
 	}
 

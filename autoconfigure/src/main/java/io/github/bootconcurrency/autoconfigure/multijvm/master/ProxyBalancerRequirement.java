@@ -2,7 +2,7 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.util.List;
 
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm.Balancer;
+import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmProperties.Balancer;
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
 import io.github.bootconcurrency.autoconfigure.validation.OptionalLibraryMissingException;
 
@@ -47,7 +47,7 @@ final class ProxyBalancerRequirement {
 	 * class it needs is missing
 	 */
 	static void check(MasterConfig config, Environment environment, ClassLoader classLoader) {
-		if (config.settings().getBalancer() != Balancer.PROXY) {
+		if (config.balancer() != Balancer.PROXY) {
 			return;
 		}
 		List<String> missing = OptionalLibraryMissingException.missing(REQUIRED_CLASSES, classLoader);

@@ -8,7 +8,7 @@ import java.io.IOException;
  * closes its own copy of the socket; connections not yet accepted stay in the shared
  * backlog for the others. So there is nothing to add or remove per worker.
  */
-final class SharedSocketBalancer implements Balancer {
+final class SharedSocketBalancer implements WorkerBalancer {
 
 	private final String host;
 

@@ -20,7 +20,7 @@ final class Shutdown {
 
 	private final WorkerRegistry registry;
 
-	private final Balancer balancer;
+	private final WorkerBalancer balancer;
 
 	private final PrintStream out;
 
@@ -33,7 +33,7 @@ final class Shutdown {
 
 	private Instant giveUpAt;
 
-	Shutdown(WorkerRegistry registry, Balancer balancer, PrintStream out) {
+	Shutdown(WorkerRegistry registry, WorkerBalancer balancer, PrintStream out) {
 		this.registry = registry;
 		this.balancer = balancer;
 		this.out = out;

@@ -54,9 +54,9 @@ final class Spawner {
 			// Not the master's environment but a fault that every attempt meets again.
 			throw new IllegalStateException("Could not start worker " + id + ": " + ex, ex);
 		}
-		int max = config.settings().getMaxRequests();
+		int max = config.recycling().maxRequests();
 		// In long arithmetic: the largest jitter allowed would overflow an int bound.
-		long maxRequests = (max > 0) ? max + this.random.nextLong(config.settings().getMaxRequestsJitter() + 1L) : 0;
+		long maxRequests = (max > 0) ? max + this.random.nextLong(config.recycling().maxRequestsJitter() + 1L) : 0;
 		Worker worker = new Worker(id, slot, this.registry.occupy(slot), generation, token, maxRequests, process, now);
 		worker.heapLimit(config.heapLimit());
 		this.registry.add(worker);

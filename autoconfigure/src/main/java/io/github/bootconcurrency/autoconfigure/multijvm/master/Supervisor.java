@@ -39,7 +39,7 @@ final class Supervisor {
 	private static final String NEVER_HEARD_FROM = " and sent no heartbeat at all: the worker runs no "
 			+ "MultiJvmWorkerAutoConfiguration (is it excluded, or is the application not a servlet web application?)";
 
-	private final Balancer balancer;
+	private final WorkerBalancer balancer;
 
 	private final Rollout rollout;
 
@@ -64,7 +64,7 @@ final class Supervisor {
 	 * @param out where the master's lines go
 	 * @param onHung told of a worker taken out as hung, before its replacement starts
 	 */
-	Supervisor(Balancer balancer, Rollout rollout, MasterCounters counters, Executor offLoop, PrintStream out,
+	Supervisor(WorkerBalancer balancer, Rollout rollout, MasterCounters counters, Executor offLoop, PrintStream out,
 			BiConsumer<Worker, Instant> onHung) {
 		this.balancer = balancer;
 		this.rollout = rollout;
@@ -108,14 +108,14 @@ final class Supervisor {
 	void check(Worker worker, MasterConfig config, Instant now) {
 		switch (worker.state()) {
 			case BOOTING -> {
-				Duration bootTimeout = config.settings().getBootTimeout();
+				Duration bootTimeout = config.timeouts().boot();
 				if (!worker.killed() && worker.age(now).compareTo(bootTimeout) > 0) {
 					kill(worker, "was not ready within the boot timeout (" + SettingsChecks.format(bootTimeout) + ")"
 							+ (worker.heardFrom() ? "" : NEVER_HEARD_FROM));
 				}
 			}
 			case READY -> {
-				Duration timeout = config.settings().getTimeout();
+				Duration timeout = config.timeouts().timeout();
 				Duration silent = worker.silentFor(now);
 				if (silent.compareTo(timeout) > 0) {
 					hung(worker, now, "sent no heartbeat for " + silent.toMillis() + " ms (timeout "
@@ -144,7 +144,7 @@ final class Supervisor {
 						&& worker.dueForRecycling()) {
 					log(worker + " has a request stuck for " + worker.stuckFor().toMillis() + " ms (request-timeout "
 							+ SettingsChecks.format(config.requestTimeout()) + " + graceful-timeout "
-							+ SettingsChecks.format(config.settings().getGracefulTimeout()) + "): replacing it ("
+							+ SettingsChecks.format(config.timeouts().graceful()) + "): replacing it ("
 							+ ReplacementReason.REQUEST_STUCK.value() + ")");
 				}
 			}
@@ -164,7 +164,7 @@ final class Supervisor {
 	 */
 	private static boolean stuckTooLong(Worker worker, MasterConfig config) {
 		Duration timeout = config.requestTimeout();
-		return timeout != null && worker.stuckFor().compareTo(timeout.plus(config.settings().getGracefulTimeout())) > 0;
+		return timeout != null && worker.stuckFor().compareTo(timeout.plus(config.timeouts().graceful())) > 0;
 	}
 
 	/**

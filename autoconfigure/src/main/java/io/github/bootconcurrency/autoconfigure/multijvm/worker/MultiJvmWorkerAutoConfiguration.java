@@ -3,9 +3,9 @@ package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 import java.time.Duration;
 
 import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
 import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
+import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmProperties;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.scope.ConditionalOnStarterEnabled;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
@@ -93,7 +93,7 @@ public final class MultiJvmWorkerAutoConfiguration {
 	HeaderDeadlineSweeper multiJvmHeaderDeadlineSweeper(Environment environment) {
 		return new HeaderDeadlineSweeper(Binder.get(environment)
 			.bind("concurrency.multi-jvm.request-header-timeout", Duration.class)
-			.orElseGet(() -> new ConcurrencyProperties.MultiJvm().getRequestHeaderTimeout()));
+			.orElseGet(() -> new MultiJvmProperties().getRequestHeaderTimeout()));
 	}
 
 	@Bean

@@ -47,7 +47,7 @@ abstract class ArbiterHarness {
 			int equals = property.indexOf('=');
 			environment.setProperty(property.substring(0, equals), property.substring(equals + 1));
 		}
-		return MasterConfig.load(environment);
+		return MasterConfigLoader.load(environment, SharedSocket.unsupportedReason());
 	}
 
 	OptionalInt step() {

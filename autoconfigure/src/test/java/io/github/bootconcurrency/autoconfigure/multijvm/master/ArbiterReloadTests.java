@@ -29,7 +29,7 @@ class ArbiterReloadTests extends ArbiterHarness {
 		assertThat(log()).contains("Received SIGHUP: configuration read again (3 worker(s)");
 		assertThat(this.arbiter.channel().view().targetWorkers()).isEqualTo(3);
 		FakeWorkers.Process first = this.launcher.last();
-		assertThat(this.launcher.configs.get(2).settings().getJvmArgs()).containsExactly("-Xmx64m");
+		assertThat(this.launcher.configs.get(2).jvmArgs()).containsExactly("-Xmx64m");
 		first.exit(1);
 		steps(3);
 		assertThat(log()).contains("reload abandoned, the 2 running worker(s) and the previous configuration stay");
@@ -71,8 +71,7 @@ class ArbiterReloadTests extends ArbiterHarness {
 		ready(this.launcher.last());
 		steps(2);
 		assertThat(old.get(1).signals).containsExactly("TERM");
-		assertThat(this.launcher.configs.get(this.launcher.configs.size() - 1).settings().getJvmArgs())
-			.containsExactly("-Xmx64m");
+		assertThat(this.launcher.configs.get(this.launcher.configs.size() - 1).jvmArgs()).containsExactly("-Xmx64m");
 	}
 
 	@Test
@@ -169,7 +168,7 @@ class ArbiterReloadTests extends ArbiterHarness {
 		assertThat(log()).contains("reload abandoned");
 		this.clock.advance(Duration.ofSeconds(1));
 		steps(2);
-		assertThat(this.launcher.configs.get(this.launcher.configs.size() - 1).settings().getJvmArgs())
+		assertThat(this.launcher.configs.get(this.launcher.configs.size() - 1).jvmArgs())
 			.containsExactly("-XX:+UseSerialGC");
 	}
 
@@ -249,7 +248,7 @@ class ArbiterReloadTests extends ArbiterHarness {
 		step();
 		MasterConfig next = this.launcher.configs.get(this.launcher.configs.size() - 1);
 		assertThat(next.port()).isEqualTo(8080);
-		assertThat(next.settings().getJvmArgs()).containsExactly("-Xmx64m");
+		assertThat(next.jvmArgs()).containsExactly("-Xmx64m");
 	}
 
 }

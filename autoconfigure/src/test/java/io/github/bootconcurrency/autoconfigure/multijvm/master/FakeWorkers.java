@@ -163,7 +163,7 @@ final class FakeWorkers {
 
 	}
 
-	static final class Balancer implements io.github.bootconcurrency.autoconfigure.multijvm.master.Balancer {
+	static final class Balancer implements WorkerBalancer {
 
 		final Set<Integer> serving = new LinkedHashSet<>();
 

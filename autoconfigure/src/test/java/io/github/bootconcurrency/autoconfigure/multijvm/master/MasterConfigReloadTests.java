@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
 import io.github.bootconcurrency.autoconfigure.validation.UnknownSettingsException;
@@ -16,6 +17,7 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
@@ -28,9 +30,10 @@ class MasterConfigReloadTests {
 
 	@Test
 	void aChangedQueueTimeoutTakesARestartOfTheMaster() {
-		MasterConfig running = MasterConfig.load(new MockEnvironment());
-		MasterConfig next = MasterConfig
-			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.queue-timeout", "5s"));
+		MasterConfig running = MasterConfigLoader.load(new MockEnvironment(), SharedSocket.unsupportedReason());
+		MasterConfig next = MasterConfigLoader.load(
+				new MockEnvironment().withProperty("concurrency.multi-jvm.queue-timeout", "5s"),
+				SharedSocket.unsupportedReason());
 		assertThat(running.restartOnlyChanges(next)).isEqualTo("concurrency.multi-jvm.queue-timeout");
 		List<String> warnings = new ArrayList<>();
 		assertThat(next.keepingRestartOnlySettingsOf(running, warnings::add).queueTimeout())
@@ -40,13 +43,14 @@ class MasterConfigReloadTests {
 
 	@Test
 	void changedListenerLimitsTakeARestartOfTheMaster() {
-		MasterConfig running = MasterConfig
-			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "proxy"));
-		MasterConfig next = MasterConfig
+		MasterConfig running = MasterConfigLoader.load(
+				new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "proxy"),
+				SharedSocket.unsupportedReason());
+		MasterConfig next = MasterConfigLoader
 			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "proxy")
 				.withProperty("concurrency.multi-jvm.request-header-timeout", "5s")
 				.withProperty("concurrency.max-connections", "1000")
-				.withProperty("concurrency.platform.max-threads", "20"));
+				.withProperty("concurrency.platform.max-threads", "20"), SharedSocket.unsupportedReason());
 		assertThat(running.restartOnlyChanges(next))
 			.isEqualTo("concurrency.max-connections, concurrency.multi-jvm.request-header-timeout");
 		MasterConfig applied = next.keepingRestartOnlySettingsOf(running, (warning) -> {
@@ -59,16 +63,32 @@ class MasterConfigReloadTests {
 	@Test
 	void reloadCannotSwitchTheMasterToAnotherModel() {
 		assertThatExceptionOfType(InvalidSettingsException.class)
-			.isThrownBy(() -> MasterConfig.load(new MockEnvironment().withProperty("concurrency.model", "virtual")))
+			.isThrownBy(
+					() -> MasterConfigLoader.load(new MockEnvironment().withProperty("concurrency.model", "virtual"),
+							SharedSocket.unsupportedReason()))
 			.withMessageContaining("concurrency.model = virtual")
 			.withMessageContaining("takes a restart of the master");
+	}
+
+	@Test
+	void reloadAcceptsMultiJvmHoweverItIsSpeltAndRefusesAModelThatDoesNotExist() {
+		assertThat(MasterConfigLoader
+			.load(new MockEnvironment().withProperty("concurrency.model", " Multi_JVM "), Optional.empty())
+			.workers()).isEqualTo(2);
+		// Refused when the properties are bound, before the model is compared.
+		assertThatException()
+			.isThrownBy(() -> MasterConfigLoader.load(new MockEnvironment().withProperty("concurrency.model", "fibers"),
+					Optional.empty()))
+			.withMessageContaining("concurrency.model");
 	}
 
 	@Test
 	void reloadCannotTurnTheStarterOff() {
 		// Workers read the files again: with the starter off they would never register.
 		assertThatExceptionOfType(InvalidSettingsException.class)
-			.isThrownBy(() -> MasterConfig.load(new MockEnvironment().withProperty("concurrency.enabled", "false")))
+			.isThrownBy(
+					() -> MasterConfigLoader.load(new MockEnvironment().withProperty("concurrency.enabled", "false"),
+							SharedSocket.unsupportedReason()))
 			.withMessageContaining("concurrency.enabled = false")
 			.withMessageContaining("takes a restart of the master");
 	}
@@ -76,20 +96,60 @@ class MasterConfigReloadTests {
 	@Test
 	void reloadCannotMakeTheWorkersReactive() {
 		assertThatExceptionOfType(InvalidSettingsException.class)
-			.isThrownBy(() -> MasterConfig
-				.load(new MockEnvironment().withProperty("spring.main.web-application-type", "reactive")))
+			.isThrownBy(() -> MasterConfigLoader.load(
+					new MockEnvironment().withProperty("spring.main.web-application-type", "reactive"),
+					SharedSocket.unsupportedReason()))
 			.withMessageContaining("spring.main.web-application-type = reactive")
 			.withMessageContaining("takes a restart of the master");
 	}
 
 	@Test
 	void portAddressBalancerAndBacklogChangesNeedARestart() {
-		MasterConfig running = MasterConfig.load(new MockEnvironment());
-		MasterConfig next = MasterConfig.load(new MockEnvironment().withProperty("server.port", "9090")
+		MasterConfig running = MasterConfigLoader.load(new MockEnvironment(), SharedSocket.unsupportedReason());
+		MasterConfig next = MasterConfigLoader.load(new MockEnvironment().withProperty("server.port", "9090")
 			.withProperty("concurrency.backlog", "100")
-			.withProperty("concurrency.multi-jvm.workers", "5"));
+			.withProperty("concurrency.multi-jvm.workers", "5"), SharedSocket.unsupportedReason());
 		assertThat(running.restartOnlyChanges(next)).isEqualTo("server.port, concurrency.backlog");
-		assertThat(running.restartOnlyChanges(MasterConfig.load(new MockEnvironment()))).isNull();
+		assertThat(running
+			.restartOnlyChanges(MasterConfigLoader.load(new MockEnvironment(), SharedSocket.unsupportedReason())))
+			.isNull();
+	}
+
+	@Test
+	void aReloadKeepsTheRunningRestartOnlySettingsInANewConfigAndChangesNeitherOfTheTwo() {
+		MasterConfig running = MasterConfigLoader
+			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.pidfile", "/run/a.pid")
+				.withProperty("concurrency.multi-jvm.forwarded-allow-ips", "10.0.0.1")
+				.withProperty("concurrency.multi-jvm.forwarded-headers", "forwarded"), Optional.empty());
+		MasterConfig next = MasterConfigLoader
+			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.pidfile", "/run/b.pid")
+				.withProperty("concurrency.multi-jvm.forwarded-allow-ips", "10.0.0.2")
+				.withProperty("concurrency.multi-jvm.graceful-timeout", "7s")
+				.withProperty("concurrency.multi-jvm.workers", "3"), Optional.empty());
+		MasterConfig applied = next.keepingRestartOnlySettingsOf(running, (warning) -> {
+		});
+		assertThat(applied).isNotSameAs(next).isNotSameAs(running);
+		assertThat(applied.pidfile()).isEqualTo(Path.of("/run/a.pid"));
+		assertThat(applied.forwarding()).isEqualTo(running.forwarding());
+		assertThat(applied.balancer()).isEqualTo(running.balancer());
+		assertThat(applied.workers()).isEqualTo(3);
+		assertThat(applied.timeouts().graceful()).hasSeconds(7);
+		// What was read on reload stays as read: it was never the running one's to
+		// change.
+		assertThat(next.pidfile()).isEqualTo(Path.of("/run/b.pid"));
+		assertThat(next.forwarding().allowIps()).containsExactly("10.0.0.2");
+		assertThat(next.forwarding().headers()).containsExactly("x-forwarded-for", "x-forwarded-proto");
+		assertThat(running.pidfile()).isEqualTo(Path.of("/run/a.pid"));
+	}
+
+	@Test
+	void aLoadedConfigSharesNoListWithTheBoundProperties() {
+		MasterConfig config = MasterConfigLoader
+			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.jvm-args", "-Xmx64m"), Optional.empty());
+		assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> config.jvmArgs().add("-Xmx1g"));
+		assertThatExceptionOfType(UnsupportedOperationException.class)
+			.isThrownBy(() -> config.forwarding().allowIps().add("0.0.0.0/0"));
+		assertThat(config.jvmArgs()).containsExactly("-Xmx64m");
 	}
 
 	@Test
@@ -101,14 +161,16 @@ class MasterConfigReloadTests {
 			.addFirst(new SimpleCommandLinePropertySource("--spring.config.additional-location=file:" + directory + "/",
 					"--concurrency.multi-jvm.graceful-timeout=7s"));
 		SpringApplication application = new SpringApplication(MasterConfigReloadTests.class);
-		MasterConfig first = MasterConfig.load(ConfigurationRereader.reread(original, application));
+		MasterConfig first = MasterConfigLoader.load(ConfigurationRereader.reread(original, application),
+				SharedSocket.unsupportedReason());
 		assertThat(first.workers()).isEqualTo(3);
-		assertThat(first.settings().getGracefulTimeout()).hasSeconds(7);
+		assertThat(first.timeouts().graceful()).hasSeconds(7);
 		Files.writeString(file, "concurrency.multi-jvm:\n  workers: 4\n  worker-model: virtual\n");
-		MasterConfig second = MasterConfig.load(ConfigurationRereader.reread(original, application));
+		MasterConfig second = MasterConfigLoader.load(ConfigurationRereader.reread(original, application),
+				SharedSocket.unsupportedReason());
 		assertThat(second.workers()).isEqualTo(4);
 		assertThat(second.workerArguments()).contains("--concurrency.model=virtual");
-		assertThat(second.settings().getGracefulTimeout()).hasSeconds(7);
+		assertThat(second.timeouts().graceful()).hasSeconds(7);
 	}
 
 	@Test
@@ -119,7 +181,9 @@ class MasterConfigReloadTests {
 		original.getPropertySources()
 			.addFirst(new SimpleCommandLinePropertySource("--spring.config.location=file:" + directory + "/"));
 		SpringApplication application = new SpringApplication(MasterConfigReloadTests.class);
-		assertThat(MasterConfig.load(ConfigurationRereader.reread(original, application)).workers()).isEqualTo(3);
+		assertThat(MasterConfigLoader
+			.load(ConfigurationRereader.reread(original, application), SharedSocket.unsupportedReason())
+			.workers()).isEqualTo(3);
 		Files.writeString(file, "concurrency.multi-jvm:\n  workers: 4\n  gracefull-timeout: 5s\n");
 		assertThatExceptionOfType(UnknownSettingsException.class)
 			.isThrownBy(() -> ConfigurationRereader.reread(original, application))
@@ -137,10 +201,11 @@ class MasterConfigReloadTests {
 			.addFirst(new SimpleCommandLinePropertySource("--spring.application.json={\"concurrency\":{\"multi-jvm\":"
 					+ "{\"workers\":3,\"worker-model\":\"virtual\",\"jvm-args\":[\"-Dmarker=x\"]}}}"));
 		SpringApplication application = new SpringApplication(MasterConfigReloadTests.class);
-		MasterConfig reread = MasterConfig.load(ConfigurationRereader.reread(original, application));
+		MasterConfig reread = MasterConfigLoader.load(ConfigurationRereader.reread(original, application),
+				SharedSocket.unsupportedReason());
 		assertThat(reread.workers()).isEqualTo(3);
 		assertThat(reread.workerArguments()).contains("--concurrency.model=virtual");
-		assertThat(reread.settings().getJvmArgs()).containsExactly("-Dmarker=x");
+		assertThat(reread.jvmArgs()).containsExactly("-Dmarker=x");
 	}
 
 	@Test

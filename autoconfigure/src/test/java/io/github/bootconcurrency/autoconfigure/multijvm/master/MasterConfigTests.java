@@ -30,43 +30,47 @@ class MasterConfigTests {
 
 	@Test
 	void defaultsGiveTwoProxiedWorkersOnPort8080() {
-		MasterConfig config = MasterConfig.load(new MockEnvironment().withProperty("concurrency.model", "multi-jvm"));
+		MasterConfig config = MasterConfigLoader.load(
+				new MockEnvironment().withProperty("concurrency.model", "multi-jvm"), SharedSocket.unsupportedReason());
 		assertThat(config.workers()).isEqualTo(2);
 		assertThat(config.port()).isEqualTo(8080);
 		// Each worker binds a port of its own choosing and reports it: none is chosen for
 		// it.
 		assertThat(config.workerArguments()).contains("--concurrency.model=platform", "--server.port=0",
 				"--server.address=127.0.0.1");
-		assertThat(config.queueTimeout()).isEqualTo(config.settings().getBootTimeout());
+		assertThat(config.queueTimeout()).isEqualTo(config.timeouts().boot());
 	}
 
 	@Test
 	void workersOfAnActuatorWithAPortOfItsOwnEachTakeOneOnLoopback() {
-		MasterConfig config = MasterConfig.load(new MockEnvironment().withProperty("management.server.port", "8081"));
+		MasterConfig config = MasterConfigLoader.load(
+				new MockEnvironment().withProperty("management.server.port", "8081"), SharedSocket.unsupportedReason());
 		assertThat(config.workerArguments()).contains("--management.server.port=0",
 				"--management.server.address=127.0.0.1");
-		assertThat(MasterConfig.load(new MockEnvironment()).workerArguments())
+		assertThat(MasterConfigLoader.load(new MockEnvironment(), SharedSocket.unsupportedReason()).workerArguments())
 			.noneMatch((argument) -> argument.startsWith("--management.server"));
 	}
 
 	@Test
 	void sharedSocketWorkersTurnTheServersForwardingSupportOffAndGetTheTrustedAddresses() {
-		MasterConfig config = MasterConfig
-			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "shared-socket")
-				.withProperty("concurrency.multi-jvm.forwarded-allow-ips", "10.0.0.0/8, 192.0.2.1"));
+		MasterConfig config = MasterConfigLoader.load(
+				new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "shared-socket")
+					.withProperty("concurrency.multi-jvm.forwarded-allow-ips", "10.0.0.0/8, 192.0.2.1"),
+				SharedSocket.unsupportedReason());
 		assertThat(config.workerArguments()).contains("--server.forward-headers-strategy=none",
 				"--concurrency.multi-jvm.forwarded-allow-ips=10.0.0.0/8,192.0.2.1");
 		assertThat(config.workerArguments())
 			.contains("--concurrency.multi-jvm.forwarded-headers=x-forwarded-for,x-forwarded-proto");
-		MasterConfig next = MasterConfig.load(new MockEnvironment());
+		MasterConfig next = MasterConfigLoader.load(new MockEnvironment(), SharedSocket.unsupportedReason());
 		assertThat(config.restartOnlyChanges(next)).contains("concurrency.multi-jvm.forwarded-allow-ips");
 	}
 
 	@Test
 	void proxyWorkersTurnTheServersForwardingSupportOffAndGetNoTrustedAddresses() {
-		MasterConfig config = MasterConfig
-			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "proxy")
-				.withProperty("concurrency.multi-jvm.forwarded-allow-ips", "10.0.0.0/8"));
+		MasterConfig config = MasterConfigLoader.load(
+				new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "proxy")
+					.withProperty("concurrency.multi-jvm.forwarded-allow-ips", "10.0.0.0/8"),
+				SharedSocket.unsupportedReason());
 		// They honour the master's secret only (WorkerForwarding).
 		assertThat(config.workerArguments()).contains("--server.forward-headers-strategy=none")
 			.noneMatch((argument) -> argument.startsWith("--concurrency.multi-jvm.forwarded")
@@ -75,41 +79,47 @@ class MasterConfigTests {
 
 	@Test
 	void sharedSocketWorkersGetTheRequestHeaderTimeoutToApplyThemselves() {
-		MasterConfig config = MasterConfig
-			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "shared-socket")
-				.withProperty("concurrency.multi-jvm.request-header-timeout", "2500ms"));
+		MasterConfig config = MasterConfigLoader.load(
+				new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "shared-socket")
+					.withProperty("concurrency.multi-jvm.request-header-timeout", "2500ms"),
+				SharedSocket.unsupportedReason());
 		assertThat(config.workerArguments()).contains("--concurrency.multi-jvm.request-header-timeout=2500ms");
 		// Behind the proxy, the master's listener applies it.
-		assertThat(MasterConfig
+		assertThat(MasterConfigLoader
 			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "proxy")
-				.withProperty("concurrency.multi-jvm.request-header-timeout", "2500ms"))
+				.withProperty("concurrency.multi-jvm.request-header-timeout", "2500ms"),
+					SharedSocket.unsupportedReason())
 			.workerArguments()).noneMatch((argument) -> argument.contains("request-header-timeout"));
 	}
 
 	@Test
 	void theHeadersATrustedBalancerSetsTakeARestartToChange() {
-		MasterConfig config = MasterConfig
-			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.forwarded-headers", "forwarded"));
+		MasterConfig config = MasterConfigLoader.load(
+				new MockEnvironment().withProperty("concurrency.multi-jvm.forwarded-headers", "forwarded"),
+				SharedSocket.unsupportedReason());
 		assertThat(config.upstreamHeaders().forwarded()).isTrue();
-		MasterConfig next = MasterConfig.load(new MockEnvironment());
+		MasterConfig next = MasterConfigLoader.load(new MockEnvironment(), SharedSocket.unsupportedReason());
 		assertThat(config.restartOnlyChanges(next)).isEqualTo("concurrency.multi-jvm.forwarded-headers");
 		List<String> warnings = new ArrayList<>();
 		assertThat(next.keepingRestartOnlySettingsOf(config, warnings::add).upstreamHeaders().forwarded()).isTrue();
 		assertThat(warnings).singleElement().asString().contains("concurrency.multi-jvm.forwarded-headers");
-		assertThat(MasterConfig
+		assertThat(MasterConfigLoader
 			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.forwarded-headers",
-					"X-Forwarded-Proto, x-forwarded-for"))
-			.restartOnlyChanges(MasterConfig.load(new MockEnvironment()))).isNull();
+					"X-Forwarded-Proto, x-forwarded-for"), SharedSocket.unsupportedReason())
+			.restartOnlyChanges(MasterConfigLoader.load(new MockEnvironment(), SharedSocket.unsupportedReason())))
+			.isNull();
 	}
 
 	@Test
 	void workerCapacityIsTheWorkerModelsLimitAndSizesTheProxysConnections() {
-		MasterConfig platform = MasterConfig
-			.load(new MockEnvironment().withProperty("concurrency.platform.max-threads", "50"));
+		MasterConfig platform = MasterConfigLoader.load(
+				new MockEnvironment().withProperty("concurrency.platform.max-threads", "50"),
+				SharedSocket.unsupportedReason());
 		assertThat(platform.workerCapacity()).isEqualTo(50);
 		assertThat(ProxyBalancer.connectionsPerThread(platform.workerCapacity(), 2)).isEqualTo(25);
-		MasterConfig virtual = MasterConfig
-			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.worker-model", "virtual"));
+		MasterConfig virtual = MasterConfigLoader.load(
+				new MockEnvironment().withProperty("concurrency.multi-jvm.worker-model", "virtual"),
+				SharedSocket.unsupportedReason());
 		assertThat(virtual.workerCapacity()).isEqualTo(10_000);
 		// Bounded by the master's file descriptors, whatever a worker could take.
 		assertThat(ProxyBalancer.connectionsPerThread(virtual.workerCapacity(), 2)).isEqualTo(512);
@@ -120,21 +130,23 @@ class MasterConfigTests {
 		MockEnvironment environment = new MockEnvironment().withProperty("server.tomcat.threads.max", "50")
 			.withProperty("server.tomcat.accept-count", "300")
 			.withProperty("server.jetty.connection-idle-timeout", "6s");
-		MasterConfig platform = MasterConfig.load(environment);
+		MasterConfig platform = MasterConfigLoader.load(environment, SharedSocket.unsupportedReason());
 		assertThat(platform.workerCapacity()).isEqualTo(50);
 		assertThat(platform.backlog()).isEqualTo(300);
 		assertThat(platform.keepAlive()).hasSeconds(6);
 		// Under virtual the worker does not adopt the thread keys: its cap is its
 		// capacity.
-		MasterConfig virtual = MasterConfig
-			.load(environment.withProperty("concurrency.multi-jvm.worker-model", "virtual"));
+		MasterConfig virtual = MasterConfigLoader.load(
+				environment.withProperty("concurrency.multi-jvm.worker-model", "virtual"),
+				SharedSocket.unsupportedReason());
 		assertThat(virtual.workerCapacity()).isEqualTo(10_000);
 		assertThat(virtual.backlog()).isEqualTo(300);
 	}
 
 	@Test
 	void theListenerGrantsAClientWhatAWorkerWouldWithTheServersOwnKeysAdopted() {
-		ListenerLimits defaults = MasterConfig.load(new MockEnvironment()).listenerLimits();
+		ListenerLimits defaults = MasterConfigLoader.load(new MockEnvironment(), SharedSocket.unsupportedReason())
+			.listenerLimits();
 		// A platform worker takes every open file but an eighth; so does the master.
 		long openFiles = OpenFiles.limit();
 		int maxConnections = (int) Math.min(1_000_000, openFiles - Math.max(256, openFiles / 8));
@@ -144,21 +156,21 @@ class MasterConfigTests {
 			.withProperty("server.max-http-request-header-size", "16KB")
 			.withProperty("server.tomcat.keep-alive-timeout", "7s")
 			.withProperty("concurrency.multi-jvm.request-header-timeout", "3s");
-		assertThat(MasterConfig.load(environment).listenerLimits()).isEqualTo(
+		assertThat(MasterConfigLoader.load(environment, SharedSocket.unsupportedReason()).listenerLimits()).isEqualTo(
 				new ListenerLimits(500, 16384, Duration.ofSeconds(3), Duration.ofSeconds(7), Duration.ofSeconds(7)));
 		// Under virtual the default follows the cap and the backlog, as in the worker.
-		assertThat(
-				MasterConfig.load(new MockEnvironment().withProperty("concurrency.multi-jvm.worker-model", "virtual"))
-					.listenerLimits()
-					.maxConnections())
-			.isEqualTo(12_048);
+		assertThat(MasterConfigLoader
+			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.worker-model", "virtual"),
+					SharedSocket.unsupportedReason())
+			.listenerLimits()
+			.maxConnections()).isEqualTo(12_048);
 	}
 
 	@Test
 	void anOpenFileLimitBelowWhatTheProxyMayOpenIsWarnedAbout() {
-		MasterConfig config = MasterConfig
+		MasterConfig config = MasterConfigLoader
 			.load(new MockEnvironment().withProperty("concurrency.max-connections", "8192")
-				.withProperty("concurrency.multi-jvm.balancer", "proxy"));
+				.withProperty("concurrency.multi-jvm.balancer", "proxy"), SharedSocket.unsupportedReason());
 		// 8,192 clients, 200 connections to each of 2 workers, 256 more.
 		assertThat(config.descriptorShortfall(8848)).isEmpty();
 		assertThat(config.descriptorShortfall(-1)).isEmpty();
@@ -177,7 +189,7 @@ class MasterConfigTests {
 	void theBalancerDefaultsToTheProxyWhereSharedSocketWorksTooAndSaysWhy() {
 		// shared-socket loses the requests on a crashed worker's connections, which the
 		// proxy retries: the default keeps multi-jvm's guarantees.
-		MasterConfig config = MasterConfig.load(new MockEnvironment(), Optional.empty());
+		MasterConfig config = MasterConfigLoader.load(new MockEnvironment(), Optional.empty());
 		assertThat(config.balancerName()).isEqualTo("proxy");
 		assertThat(config.balancerReason()).startsWith("the default: ")
 			.contains("concurrency.multi-jvm.balancer=shared-socket");
@@ -185,7 +197,7 @@ class MasterConfigTests {
 
 	@Test
 	void theBalancerDefaultsToTheProxyWhereSharedSocketIsNotAvailable() {
-		MasterConfig config = MasterConfig.load(new MockEnvironment(),
+		MasterConfig config = MasterConfigLoader.load(new MockEnvironment(),
 				Optional.of("it works on Linux and macOS only, and this OS is Windows 11"));
 		assertThat(config.balancerName()).isEqualTo("proxy");
 		assertThat(config.balancerReason()).startsWith("the default: ");
@@ -193,7 +205,7 @@ class MasterConfigTests {
 
 	@Test
 	void sharedSocketSetByTheUserStatesItsTradeOffAtStartup() {
-		MasterConfig config = MasterConfig.load(
+		MasterConfig config = MasterConfigLoader.load(
 				new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "shared-socket"),
 				Optional.empty());
 		assertThat(config.balancerName()).isEqualTo("shared-socket");
@@ -204,12 +216,12 @@ class MasterConfigTests {
 
 	@Test
 	void aBalancerSetByTheUserIsKeptAndItsOriginIsTheReason() {
-		MasterConfig config = MasterConfig
+		MasterConfig config = MasterConfigLoader
 			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "proxy"), Optional.empty());
 		assertThat(config.balancerName()).isEqualTo("proxy");
 		assertThat(config.balancerReason()).startsWith("concurrency.multi-jvm.balancer=proxy");
 		assertThatExceptionOfType(InvalidSettingsException.class)
-			.isThrownBy(() -> MasterConfig.load(
+			.isThrownBy(() -> MasterConfigLoader.load(
 					new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "shared-socket"),
 					Optional.of("it needs Java 22 or later (java.lang.foreign), and this JVM is 21")))
 			.withMessageContaining("concurrency.multi-jvm.balancer = shared-socket")
@@ -218,18 +230,20 @@ class MasterConfigTests {
 
 	@Test
 	void proxyClosesIdleConnectionsBeforeTheWorkersKeepAliveDoes() {
-		MasterConfig defaults = MasterConfig.load(new MockEnvironment());
+		MasterConfig defaults = MasterConfigLoader.load(new MockEnvironment(), SharedSocket.unsupportedReason());
 		assertThat(defaults.keepAlive()).hasSeconds(20);
 		assertThat(ProxyBalancer.idleConnectionTtl(defaults.keepAlive())).hasSeconds(5);
-		MasterConfig shortKeepAlive = MasterConfig
-			.load(new MockEnvironment().withProperty("concurrency.keep-alive-timeout", "3s"));
+		MasterConfig shortKeepAlive = MasterConfigLoader.load(
+				new MockEnvironment().withProperty("concurrency.keep-alive-timeout", "3s"),
+				SharedSocket.unsupportedReason());
 		assertThat(ProxyBalancer.idleConnectionTtl(shortKeepAlive.keepAlive())).hasMillis(1500);
 	}
 
 	@Test
 	void autoMeansOneWorkerPerProcessor() {
-		MasterConfig config = MasterConfig
-			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.workers", "auto"));
+		MasterConfig config = MasterConfigLoader.load(
+				new MockEnvironment().withProperty("concurrency.multi-jvm.workers", "auto"),
+				SharedSocket.unsupportedReason());
 		assertThat(config.workers()).isEqualTo(Runtime.getRuntime().availableProcessors());
 	}
 
@@ -248,7 +262,7 @@ class MasterConfigTests {
 		if (!value.isEmpty()) {
 			environment.setProperty("concurrency.multi-jvm.max-heap-after-gc", value);
 		}
-		HeapLimit limit = MasterConfig.load(environment).heapLimit();
+		HeapLimit limit = MasterConfigLoader.load(environment, SharedSocket.unsupportedReason()).heapLimit();
 		assertThat(limit.bytes()).isEqualTo(bytes);
 		assertThat(limit.percent()).isEqualTo(percent);
 		assertThat(limit.bytesOf(1000)).isEqualTo((bytes > 0) ? bytes : (percent > 0) ? (long) (10 * percent) : -1);

@@ -2,9 +2,9 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
 import java.util.List;
 
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
 import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
+import io.github.bootconcurrency.autoconfigure.settings.ConcurrencyProperties;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
 import io.github.bootconcurrency.autoconfigure.validation.Violation;
@@ -30,7 +30,8 @@ class MasterConfigValidationTests {
 	void aPortThatIsNotANumberIsReportedWithTheOtherViolations() {
 		MockEnvironment environment = new MockEnvironment().withProperty("server.port", "abc")
 			.withProperty("concurrency.multi-jvm.queue-timeout", "-1s");
-		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(() -> MasterConfig.load(environment))
+		assertThatExceptionOfType(InvalidSettingsException.class)
+			.isThrownBy(() -> MasterConfigLoader.load(environment, SharedSocket.unsupportedReason()))
 			.withMessageContaining("server.port = abc")
 			.withMessageContaining("a whole number from 0 to 65535")
 			.withMessageContaining("concurrency.multi-jvm.queue-timeout = -1s");
@@ -40,19 +41,21 @@ class MasterConfigValidationTests {
 	void aForwardedAllowIpsEntryThatIsNeitherAnAddressNorARangeIsReportedWithWhatIsAllowed() {
 		MockEnvironment environment = new MockEnvironment().withProperty("concurrency.multi-jvm.forwarded-allow-ips",
 				"10.0.0.1, lb.example, 10.0.0.0/8");
-		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(() -> MasterConfig.load(environment))
+		assertThatExceptionOfType(InvalidSettingsException.class)
+			.isThrownBy(() -> MasterConfigLoader.load(environment, SharedSocket.unsupportedReason()))
 			.withMessageContaining("concurrency.multi-jvm.forwarded-allow-ips = lb.example")
 			.withMessageContaining("IP addresses or CIDR ranges")
 			.withMessageContaining("* for any address");
 		for (String bad : List.of("10.0.0.0/33", "256.1.1.1", "010.0.0.1", "fd00::/129", "10.0.0.1/x")) {
 			assertThatExceptionOfType(InvalidSettingsException.class)
-				.isThrownBy(() -> MasterConfig
-					.load(new MockEnvironment().withProperty("concurrency.multi-jvm.forwarded-allow-ips", bad)))
+				.isThrownBy(() -> MasterConfigLoader.load(
+						new MockEnvironment().withProperty("concurrency.multi-jvm.forwarded-allow-ips", bad),
+						SharedSocket.unsupportedReason()))
 				.withMessageContaining("concurrency.multi-jvm.forwarded-allow-ips = " + bad);
 		}
-		assertThat(MasterConfig
+		assertThat(MasterConfigLoader
 			.load(new MockEnvironment().withProperty("concurrency.multi-jvm.forwarded-allow-ips",
-					"10.0.0.1,fd00::/8,*"))
+					"10.0.0.1,fd00::/8,*"), SharedSocket.unsupportedReason())
 			.forwardedAllowIps()
 			.isNone()).isFalse();
 	}
@@ -62,15 +65,17 @@ class MasterConfigValidationTests {
 		for (String bad : List.of("x-real-ip", "x-forwarded-for, x-forwarded-server", "forwarded, x-forwarded-for",
 				"")) {
 			assertThatExceptionOfType(InvalidSettingsException.class)
-				.isThrownBy(() -> MasterConfig
-					.load(new MockEnvironment().withProperty("concurrency.multi-jvm.forwarded-headers", bad)))
+				.isThrownBy(() -> MasterConfigLoader.load(
+						new MockEnvironment().withProperty("concurrency.multi-jvm.forwarded-headers", bad),
+						SharedSocket.unsupportedReason()))
 				.withMessageContaining("concurrency.multi-jvm.forwarded-headers")
 				.withMessageContaining("any of x-forwarded-for, x-forwarded-proto, x-forwarded-host and "
 						+ "x-forwarded-port, separated by commas, or forwarded alone");
 		}
 		assertThatExceptionOfType(InvalidSettingsException.class)
-			.isThrownBy(() -> MasterConfig
-				.load(new MockEnvironment().withProperty("concurrency.multi-jvm.forwarded-headers", "x-real-ip")))
+			.isThrownBy(() -> MasterConfigLoader.load(
+					new MockEnvironment().withProperty("concurrency.multi-jvm.forwarded-headers", "x-real-ip"),
+					SharedSocket.unsupportedReason()))
 			.withMessageContaining("concurrency.multi-jvm.forwarded-headers = x-real-ip");
 	}
 
@@ -79,14 +84,16 @@ class MasterConfigValidationTests {
 		MockEnvironment environment = new MockEnvironment()
 			.withProperty("concurrency.multi-jvm.request-header-timeout", "10ms")
 			.withProperty("server.max-http-request-header-size", "lots");
-		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(() -> MasterConfig.load(environment))
+		assertThatExceptionOfType(InvalidSettingsException.class)
+			.isThrownBy(() -> MasterConfigLoader.load(environment, SharedSocket.unsupportedReason()))
 			.withMessageContaining("concurrency.multi-jvm.request-header-timeout = 10ms")
 			.withMessageContaining("a duration from 100ms to 1h")
 			.withMessageContaining("server.max-http-request-header-size = lots")
 			.withMessageContaining("a size from 256B to 1GB");
 		assertThatExceptionOfType(InvalidSettingsException.class)
-			.isThrownBy(() -> MasterConfig
-				.load(new MockEnvironment().withProperty("server.max-http-request-header-size", "2GB")))
+			.isThrownBy(() -> MasterConfigLoader.load(
+					new MockEnvironment().withProperty("server.max-http-request-header-size", "2GB"),
+					SharedSocket.unsupportedReason()))
 			.withMessageContaining("server.max-http-request-header-size = 2GB");
 	}
 
@@ -95,7 +102,8 @@ class MasterConfigValidationTests {
 		MockEnvironment environment = new MockEnvironment().withProperty("concurrency.multi-jvm.workers", "lots")
 			.withProperty("concurrency.platform.max-threads", "4")
 			.withProperty("server.tomcat.threads.max", "50");
-		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(() -> MasterConfig.load(environment))
+		assertThatExceptionOfType(InvalidSettingsException.class)
+			.isThrownBy(() -> MasterConfigLoader.load(environment, SharedSocket.unsupportedReason()))
 			.withMessageContaining("concurrency.multi-jvm.workers = lots")
 			.withMessageContaining("concurrency.platform.max-threads = 4")
 			.withMessageContaining("conflicts with server.tomcat.threads.max=50");
@@ -106,7 +114,8 @@ class MasterConfigValidationTests {
 		MockEnvironment environment = new MockEnvironment().withProperty("concurrency.multi-jvm.workers", "lots")
 			.withProperty("concurrency.multi-jvm.max-requests-jitter", "10")
 			.withProperty("concurrency.multi-jvm.timeout", "0s");
-		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(() -> MasterConfig.load(environment))
+		assertThatExceptionOfType(InvalidSettingsException.class)
+			.isThrownBy(() -> MasterConfigLoader.load(environment, SharedSocket.unsupportedReason()))
 			.withMessageContaining("concurrency.multi-jvm.workers = lots")
 			.withMessageContaining("'auto' or a whole number from 1 to 256")
 			.withMessageContaining("concurrency.multi-jvm.max-requests-jitter = 10")
@@ -120,7 +129,8 @@ class MasterConfigValidationTests {
 			.withProperty("concurrency.multi-jvm.balancer", "round-robin")
 			.withProperty("concurrency.multi-jvm.worker-model", "gevent")
 			.withProperty("concurrency.multi-jvm.workers", "0");
-		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(() -> MasterConfig.load(environment))
+		assertThatExceptionOfType(InvalidSettingsException.class)
+			.isThrownBy(() -> MasterConfigLoader.load(environment, SharedSocket.unsupportedReason()))
 			.withMessageContaining("concurrency.multi-jvm.balancer = round-robin")
 			.withMessageContaining("allowed: proxy, shared-socket")
 			.withMessageContaining("concurrency.multi-jvm.worker-model = gevent")
@@ -156,7 +166,8 @@ class MasterConfigValidationTests {
 			environment.setProperty(property.substring(0, property.indexOf('=')),
 					property.substring(property.indexOf('=') + 1));
 		}
-		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(() -> MasterConfig.load(environment))
+		assertThatExceptionOfType(InvalidSettingsException.class)
+			.isThrownBy(() -> MasterConfigLoader.load(environment, SharedSocket.unsupportedReason()))
 			.satisfies((failure) -> assertThat(failure.getViolations()).singleElement().satisfies((violation) -> {
 				assertThat(violation.key()).isEqualTo(key);
 				assertThat(String.valueOf(violation.value())).isEqualTo(value);
@@ -176,7 +187,8 @@ class MasterConfigValidationTests {
 						new ModelDecision(ConcurrencyModel.PLATFORM, "test", List.of())))
 			.getViolations()
 			.get(0);
-		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(() -> MasterConfig.load(environment))
+		assertThatExceptionOfType(InvalidSettingsException.class)
+			.isThrownBy(() -> MasterConfigLoader.load(environment, SharedSocket.unsupportedReason()))
 			.satisfies(
 					(failure) -> assertThat(failure.getViolations()).extracting(MasterConfigValidationTests::described)
 						.containsExactly(described(inWorker)));

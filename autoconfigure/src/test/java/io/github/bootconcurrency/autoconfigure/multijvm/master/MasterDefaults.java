@@ -1,13 +1,14 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master;
 
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties.MultiJvm;
+import java.util.Optional;
+
+import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmProperties.Balancer;
 
 import org.springframework.mock.env.MockEnvironment;
 
 /**
- * The {@code concurrency.multi-jvm.*} settings as the master holds them with no key set:
- * what it fills in when a key is left unset (the balancer), for tests outside this
- * package.
+ * What the master fills in when a {@code concurrency.multi-jvm.*} key is left unset (the
+ * balancer), for tests outside this package.
  */
 public final class MasterDefaults {
 
@@ -15,11 +16,11 @@ public final class MasterDefaults {
 	}
 
 	/**
-	 * Return the settings the master runs with when no key is set.
-	 * @return the settings, with what the master fills in
+	 * Return the balancer the master runs with when no key is set.
+	 * @return the balancer
 	 */
-	public static MultiJvm settings() {
-		return MasterConfig.load(new MockEnvironment()).settings();
+	public static Balancer balancer() {
+		return MasterConfigLoader.load(new MockEnvironment(), Optional.empty()).balancer();
 	}
 
 }

@@ -144,7 +144,8 @@ class ProxyBalancerLimitsTests {
 		this.proxies.add(proxy);
 		proxy.start();
 		// Reloaded: each worker now runs 2 threads, one connection per IO thread.
-		proxy.configure(MasterConfig.load(new MockEnvironment().withProperty("server.tomcat.threads.max", "2")));
+		proxy.configure(MasterConfigLoader.load(new MockEnvironment().withProperty("server.tomcat.threads.max", "2"),
+				SharedSocket.unsupportedReason()));
 		AtomicInteger inFlight = new AtomicInteger();
 		AtomicInteger mostInFlight = new AtomicInteger();
 		HttpServer backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);

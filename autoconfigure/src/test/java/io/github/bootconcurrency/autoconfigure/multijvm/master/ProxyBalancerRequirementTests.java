@@ -26,7 +26,7 @@ class ProxyBalancerRequirementTests {
 	void proxyWithoutUndertowFailsNamingWhereItWasChosenAndWhatIsMissing() {
 		MockEnvironment environment = new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "proxy");
 		environment.setActiveProfiles("multi");
-		MasterConfig config = MasterConfig.load(environment);
+		MasterConfig config = MasterConfigLoader.load(environment, SharedSocket.unsupportedReason());
 		assertThatExceptionOfType(ProxyBalancerUnavailableException.class)
 			.isThrownBy(() -> ProxyBalancerRequirement.check(config, environment, WITHOUT_UNDERTOW))
 			.satisfies((failure) -> {
@@ -40,7 +40,7 @@ class ProxyBalancerRequirementTests {
 	@Test
 	void theProxyChosenByDefaultIsCheckedToo() {
 		MockEnvironment environment = new MockEnvironment();
-		MasterConfig config = MasterConfig.load(environment, Optional.empty());
+		MasterConfig config = MasterConfigLoader.load(environment, Optional.empty());
 		assertThatExceptionOfType(ProxyBalancerUnavailableException.class)
 			.isThrownBy(() -> ProxyBalancerRequirement.check(config, environment, WITHOUT_UNDERTOW))
 			.satisfies((failure) -> assertThat(failure.getBalancerSetting()).startsWith("proxy, the default: ")
@@ -51,7 +51,8 @@ class ProxyBalancerRequirementTests {
 	void xniosProviderIsNeededTooThoughUndertowFindsItOnlyAtRuntime() {
 		MockEnvironment environment = new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "proxy");
 		assertThatExceptionOfType(ProxyBalancerUnavailableException.class)
-			.isThrownBy(() -> ProxyBalancerRequirement.check(MasterConfig.load(environment), environment,
+			.isThrownBy(() -> ProxyBalancerRequirement.check(
+					MasterConfigLoader.load(environment, SharedSocket.unsupportedReason()), environment,
 					new FilteredClassLoader("org.xnio.nio.")))
 			.satisfies((failure) -> assertThat(failure.getMissingClasses())
 				.containsExactly("org.xnio.nio.NioXnioProvider"));
@@ -60,8 +61,9 @@ class ProxyBalancerRequirementTests {
 	@Test
 	void proxyWithUndertowPasses() {
 		MockEnvironment environment = new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "proxy");
-		assertThatNoException().isThrownBy(() -> ProxyBalancerRequirement.check(MasterConfig.load(environment),
-				environment, getClass().getClassLoader()));
+		assertThatNoException().isThrownBy(() -> ProxyBalancerRequirement.check(
+				MasterConfigLoader.load(environment, SharedSocket.unsupportedReason()), environment,
+				getClass().getClassLoader()));
 	}
 
 	@Test
@@ -70,7 +72,7 @@ class ProxyBalancerRequirementTests {
 				"shared-socket");
 		// Where shared-socket runs is SharedSocketTests': here it is taken as available,
 		// as the master would refuse it before this check otherwise.
-		MasterConfig config = MasterConfig.load(environment, Optional.empty());
+		MasterConfig config = MasterConfigLoader.load(environment, Optional.empty());
 		assertThatNoException().isThrownBy(() -> ProxyBalancerRequirement.check(config, environment, WITHOUT_UNDERTOW));
 	}
 

@@ -95,7 +95,8 @@ class WorkerJvmOptionsTests {
 		MockEnvironment environment = new MockEnvironment()
 			.withProperty("concurrency.multi-jvm.jvm-args[0]", "-XX:+UseSerialGC")
 			.withProperty("concurrency.multi-jvm.jvm-args[1]", "-Dcom.sun.management.jmxremote.port=9010");
-		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(() -> MasterConfig.load(environment))
+		assertThatExceptionOfType(InvalidSettingsException.class)
+			.isThrownBy(() -> MasterConfigLoader.load(environment, SharedSocket.unsupportedReason()))
 			.withMessageContaining("concurrency.multi-jvm.jvm-args = -Dcom.sun.management.jmxremote.port=9010")
 			.withMessageContaining("is a fixed port, which only one JVM can listen on");
 	}

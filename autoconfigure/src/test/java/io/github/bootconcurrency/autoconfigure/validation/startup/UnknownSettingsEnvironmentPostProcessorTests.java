@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.github.bootconcurrency.autoconfigure.ConcurrencyProperties;
+import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmProperties;
 import io.github.bootconcurrency.autoconfigure.profiles.FailFastProfilesProperties;
 import io.github.bootconcurrency.autoconfigure.redis.FailFastRedisProperties;
+import io.github.bootconcurrency.autoconfigure.settings.ConcurrencyProperties;
 import io.github.bootconcurrency.autoconfigure.validation.UnknownSetting;
 import io.github.bootconcurrency.autoconfigure.validation.UnknownSettingsException;
 import org.apache.commons.logging.Log;
@@ -202,8 +203,8 @@ class UnknownSettingsEnvironmentPostProcessorTests {
 		// Derived from the classes, as another developer's new key would be: the check
 		// must never refuse a key that a properties class binds.
 		Map<String, Object> all = new LinkedHashMap<>();
-		for (Class<?> type : List.of(ConcurrencyProperties.class, FailFastRedisProperties.class,
-				FailFastProfilesProperties.class)) {
+		for (Class<?> type : List.of(ConcurrencyProperties.class, MultiJvmProperties.class,
+				FailFastRedisProperties.class, FailFastProfilesProperties.class)) {
 			String prefix = type.getAnnotation(ConfigurationProperties.class).value();
 			bindableKeys(prefix, type).forEach((key) -> all.put(key, "1"));
 		}

@@ -4,7 +4,7 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master;
  * How requests reach the workers: the master adds a worker once it is ready and removes
  * it before telling it to stop.
  */
-interface Balancer {
+interface WorkerBalancer {
 
 	/**
 	 * Start serving the application's port.
