@@ -122,6 +122,15 @@ public class MultiJvmProperties {
 	 */
 	private List<String> forwardedHeaders = new ArrayList<>(List.of("x-forwarded-for", "x-forwarded-proto"));
 
+	/**
+	 * Ahead-of-time cache the workers start with (JEP 483, Java 25 or later): 'off' for
+	 * none, 'auto' for one the master records from a worker that served traffic and gives
+	 * every later worker, or the path of a cache file built beforehand
+	 * (-XX:AOTCacheOutput) for the application's own jar. 'auto' is off on a JVM without
+	 * AOT cache support. A cache the JVM refuses never fails a worker's boot.
+	 */
+	private String aotCache = "auto";
+
 	public String getWorkers() {
 		return this.workers;
 	}
@@ -240,6 +249,14 @@ public class MultiJvmProperties {
 
 	public void setForwardedHeaders(List<String> forwardedHeaders) {
 		this.forwardedHeaders = forwardedHeaders;
+	}
+
+	public String getAotCache() {
+		return this.aotCache;
+	}
+
+	public void setAotCache(String aotCache) {
+		this.aotCache = aotCache;
 	}
 
 	/**
