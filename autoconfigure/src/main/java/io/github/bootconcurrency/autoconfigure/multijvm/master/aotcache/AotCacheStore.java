@@ -1,0 +1,378 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The master's AOT cache under {@code aot-cache: auto}, in a private directory named by
+ * its {@link AotCacheKey}: the application extracted once (Spring Boot's
+ * {@code -Djarmode=tools extract}, whose class path of plain jars a cache can be recorded
+ * for), one worker launched to record what it loads and runs (two steps, JEP 483:
+ * {@code -XX:AOTMode=record}, which writes a configuration as the worker exits), the
+ * cache created from it by the master ({@code -XX:AOTMode=create}), and every later
+ * worker launched with it.
+ *
+ * <p>
+ * Two steps, not Java 25's one ({@code -XX:AOTCacheOutput}): in one step the exiting
+ * worker starts a JVM of its own to create the cache, handing it every {@code -D} option
+ * in {@code JAVA_TOOL_OPTIONS}, which that JVM prints ("Picked up JAVA_TOOL_OPTIONS"),
+ * and the worker's token and forwarding secret are {@code -D} options: they would reach
+ * the master's log. The creation is also the master's then, bounded in time, and not cut
+ * short by the kill of a worker that overran its graceful timeout.
+ *
+ * <p>
+ * Phases: {@code NONE} → {@code EXTRACTED} → {@code RECORDING} (one worker) →
+ * {@code CREATING} → {@code READY}. A cache that a worker's JVM refuses is deleted,
+ * logged once, and recorded again; after {@value #MAX_FAILURES} failures the master stops
+ * trying ({@code OFF}). Nothing here fails a worker's launch: at worst a worker starts
+ * without the cache. Thread-safe: the master's loop and the creation's thread both call
+ * it.
+ */
+public final class AotCacheStore {
+
+	static final String CACHE = "app.aot";
+
+	static final int MAX_FAILURES = 3;
+
+	/**
+	 * Where the cache stands.
+	 */
+	public enum Phase {
+
+		/** Nothing extracted yet: workers start from the jar as it is. */
+		NONE,
+		/** Extracted: the next worker launched records. */
+		EXTRACTED,
+		/** A worker launched in record mode runs. */
+		RECORDING,
+		/** The master creates the cache from a recording. */
+		CREATING,
+		/** Workers start with the cache. */
+		READY,
+		/** Given up: workers start without a cache. */
+		OFF
+
+	}
+
+	/**
+	 * How to start one worker.
+	 *
+	 * @param jar the jar to run instead of the application's
+	 * @param jvmArgs options to add to its JVM options
+	 */
+	public record WorkerStart(Path jar, List<String> jvmArgs) {
+
+		public WorkerStart {
+			jvmArgs = List.copyOf(jvmArgs);
+		}
+
+	}
+
+	private final Path directory;
+
+	private final Path jar;
+
+	private final String java;
+
+	private final List<String> createOptions;
+
+	private final Duration timeout;
+
+	private final Consumer<String> log;
+
+	private final Executor executor;
+
+	private final Map<Integer, Long> givenCache = new HashMap<>();
+
+	private Phase phase = Phase.NONE;
+
+	private int recorder;
+
+	private long generation;
+
+	private int failures;
+
+	private String why = "not extracted yet";
+
+	private AotCacheStore(Path directory, Path jar, String java, List<String> jvmOptions, Duration timeout,
+			Consumer<String> log, Executor executor) {
+		this.directory = directory;
+		this.jar = jar;
+		this.java = java;
+		// No -D: the command line shows in ps, and a system property may hold a secret.
+		this.createOptions = jvmOptions.stream()
+			.filter((option) -> option.startsWith("-XX:") || option.startsWith("-Xm") || option.startsWith("-Xss"))
+			.toList();
+		this.timeout = timeout;
+		this.log = log;
+		this.executor = executor;
+	}
+
+	/**
+	 * Open the cache of a key, creating its private directory.
+	 * @param base the directory to keep it under, such as the master's runtime directory
+	 * @param jar the application's jar
+	 * @param key the key of that jar, JVM and options
+	 * @param java the java binary the workers run
+	 * @param jvmOptions the workers' JVM options, whose {@code -XX} and heap options the
+	 * cache is created with
+	 * @param timeout how long an extraction or a creation may take
+	 * @param log where the master's lines about the cache go, one line each
+	 * @param executor where the creation runs, off the master's loop
+	 * @return the store
+	 * @throws IOException if the directory cannot be created, or the one there is not
+	 * private to the master's user
+	 */
+	public static AotCacheStore open(Path base, Path jar, AotCacheKey key, String java, List<String> jvmOptions,
+			Duration timeout, Consumer<String> log, Executor executor) throws IOException {
+		Path directory = PrivateDirectory.createOrCheck(base.resolve(key.value()));
+		AotCacheStore store = new AotCacheStore(directory, jar, java, jvmOptions, timeout, log, executor);
+		if (Files.isRegularFile(store.jarToRun(), LinkOption.NOFOLLOW_LINKS)) {
+			store.phase = nonEmpty(directory.resolve(CACHE)) ? Phase.READY : Phase.EXTRACTED;
+		}
+		return store;
+	}
+
+	/**
+	 * Extract the application into the private directory, unless it is there: into a
+	 * directory of its own first, then renamed, so that no worker ever runs half an
+	 * extraction. Blocks for the extraction (a second or so); on failure, logged, workers
+	 * start from the jar as it is.
+	 */
+	public void extract() {
+		synchronized (this) {
+			if (this.phase != Phase.NONE) {
+				return;
+			}
+		}
+		long start = System.nanoTime();
+		Path partial = this.directory.resolve("app.extracting-" + ProcessHandle.current().pid() + "-" + start);
+		try {
+			BoundedCommand.Result result = BoundedCommand.run(List.of(this.java, "-Djarmode=tools", "-jar",
+					this.jar.toString(), "extract", "--destination", partial.toString()), this.timeout);
+			if (result.exitCode() != 0 || !Files.isRegularFile(partial.resolve(this.jar.getFileName()))) {
+				throw new IOException("the extraction ended with status " + result.exitCode() + ":\n" + result.tail());
+			}
+			Files.move(partial, this.directory.resolve("app"), StandardCopyOption.ATOMIC_MOVE);
+			synchronized (this) {
+				this.phase = Phase.EXTRACTED;
+			}
+			this.log.accept("AOT cache: extracted the application into " + this.directory.resolve("app") + " in "
+					+ (System.nanoTime() - start) / 1_000_000 + " ms");
+		}
+		catch (IOException | RuntimeException ex) {
+			deleteTree(partial);
+			turnOff("the application could not be extracted (" + ex.getMessage() + ")");
+		}
+	}
+
+	/**
+	 * Return how to start a worker: from the extracted jar, once there is one, the first
+	 * such worker recording the cache and those after the cache is ready starting with
+	 * it.
+	 * @param workerId the worker's id
+	 * @return how to start it, or empty to start it from the application's jar as usual
+	 */
+	public synchronized Optional<WorkerStart> forWorker(int workerId) {
+		List<String> args = new ArrayList<>();
+		switch (this.phase) {
+			case NONE -> {
+				return Optional.empty();
+			}
+			case EXTRACTED -> {
+				this.phase = Phase.RECORDING;
+				this.recorder = workerId;
+				args.add("-XX:AOTMode=record");
+				args.add("-XX:AOTConfiguration=" + recording(workerId));
+				this.log.accept("AOT cache: worker " + workerId + " records it, written as it exits");
+			}
+			case READY -> {
+				this.givenCache.put(workerId, this.generation);
+				args.add("-XX:AOTCache=" + this.directory.resolve(CACHE));
+				// Without it the JVM maps a cache whose bytes changed in the middle
+				// without noticing; with it, such a cache is refused like a truncated
+				// one (about 0.1 s per boot for a cache of 75 MB).
+				args.add("-XX:+VerifySharedSpaces");
+			}
+			default -> {
+				// Recording, creating or off: without a cache.
+			}
+		}
+		return Optional.of(new WorkerStart(jarToRun(), args));
+	}
+
+	/**
+	 * Tell the store that a worker exited. The recorder's recording is made into the
+	 * cache if it served traffic (a recording of a boot alone leaves the warm-up to every
+	 * worker); otherwise the next worker records.
+	 * @param workerId the worker's id
+	 * @param requestsServed the requests it served
+	 */
+	public synchronized void onWorkerExited(int workerId, long requestsServed) {
+		this.givenCache.remove(workerId);
+		if (this.phase != Phase.RECORDING || this.recorder != workerId) {
+			return;
+		}
+		Path recording = recording(workerId);
+		if (requestsServed <= 0 || !nonEmpty(recording)) {
+			delete(recording);
+			this.phase = Phase.EXTRACTED;
+			this.log.accept("AOT cache: worker " + workerId + " exited "
+					+ ((requestsServed <= 0) ? "before serving a request" : "without writing its recording")
+					+ ": the next worker records it");
+			return;
+		}
+		this.phase = Phase.CREATING;
+		this.executor.execute(() -> create(recording));
+	}
+
+	/**
+	 * Tell the store that a worker's JVM refused the cache it was given
+	 * ({@link AotCacheRefusal}). The first refusal of a cache deletes it and logs why;
+	 * the other workers started with the same cache say nothing more.
+	 * @param workerId the worker's id
+	 * @param reason what the JVM said
+	 */
+	public synchronized void refused(int workerId, String reason) {
+		Long given = this.givenCache.remove(workerId);
+		if (given == null || given != this.generation || this.phase != Phase.READY) {
+			return;
+		}
+		this.generation++;
+		delete(this.directory.resolve(CACHE));
+		if (++this.failures >= MAX_FAILURES) {
+			turnOff("worker " + workerId + "'s JVM refused it (" + reason + "), the " + this.failures + "th failure");
+			return;
+		}
+		this.phase = Phase.EXTRACTED;
+		this.log.accept("AOT cache refused by worker " + workerId + "'s JVM (" + reason
+				+ "): deleted; the next worker records it again");
+	}
+
+	private void create(Path recording) {
+		long start = System.nanoTime();
+		Path partial = this.directory.resolve(CACHE + ".creating");
+		try {
+			List<String> command = new ArrayList<>(List.of(this.java));
+			command.addAll(this.createOptions);
+			command.addAll(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + recording, "-XX:AOTCache=" + partial,
+					"-cp", jarToRun().toString()));
+			BoundedCommand.Result result = BoundedCommand.run(command, this.timeout);
+			if (result.exitCode() != 0 || !nonEmpty(partial)) {
+				throw new IOException("the JVM ended with status " + result.exitCode() + ":\n" + result.tail());
+			}
+			Files.move(partial, this.directory.resolve(CACHE), StandardCopyOption.ATOMIC_MOVE);
+			synchronized (this) {
+				this.phase = Phase.READY;
+			}
+			this.log.accept("AOT cache: ready (" + Files.size(this.directory.resolve(CACHE)) / (1024 * 1024)
+					+ " MB, created in " + (System.nanoTime() - start) / 1_000_000
+					+ " ms): workers launched from now on start with it");
+		}
+		catch (IOException | RuntimeException ex) {
+			delete(partial);
+			synchronized (this) {
+				if (++this.failures >= MAX_FAILURES) {
+					turnOff("it could not be created (" + ex.getMessage() + "), the " + this.failures + "th failure");
+				}
+				else {
+					this.phase = Phase.EXTRACTED;
+					this.log.accept("AOT cache: could not be created (" + ex.getMessage()
+							+ "): the next worker records it again");
+				}
+			}
+		}
+		finally {
+			delete(recording);
+		}
+	}
+
+	private synchronized void turnOff(String reason) {
+		this.phase = Phase.OFF;
+		this.why = reason;
+		this.log.accept("AOT cache: off for this master: " + reason + "; workers start without it");
+	}
+
+	/**
+	 * Return the phase.
+	 * @return the phase
+	 */
+	public synchronized Phase phase() {
+		return this.phase;
+	}
+
+	/**
+	 * Return the cache's state in a few words, for the master's lines and the
+	 * {@code concurrency} endpoint.
+	 * @return the description
+	 */
+	public synchronized String describe() {
+		return switch (this.phase) {
+			case RECORDING -> "recording (worker " + this.recorder + ")";
+			case OFF, NONE -> this.phase.name().toLowerCase(Locale.ROOT) + " (" + this.why + ")";
+			default -> this.phase.name().toLowerCase(Locale.ROOT);
+		};
+	}
+
+	/**
+	 * Return the extracted jar, which workers run once it exists.
+	 * @return the jar
+	 */
+	public Path jarToRun() {
+		return this.directory.resolve("app").resolve(this.jar.getFileName());
+	}
+
+	/**
+	 * Return the directory of this key's cache.
+	 * @return the directory
+	 */
+	public Path directory() {
+		return this.directory;
+	}
+
+	private Path recording(int workerId) {
+		return this.directory.resolve("recording-" + workerId + ".aotconf");
+	}
+
+	private static boolean nonEmpty(Path file) {
+		try {
+			return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) > 0;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	private static void delete(Path file) {
+		try {
+			Files.deleteIfExists(file);
+		}
+		catch (IOException ex) {
+			// Left for the master's runtime directory's removal.
+		}
+	}
+
+	private static void deleteTree(Path directory) {
+		try (Stream<Path> paths = Files.walk(directory)) {
+			paths.sorted(Comparator.reverseOrder()).forEach(AotCacheStore::delete);
+		}
+		catch (IOException ex) {
+			// Not there.
+		}
+	}
+
+}

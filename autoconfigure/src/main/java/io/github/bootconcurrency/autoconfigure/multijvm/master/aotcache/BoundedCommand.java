@@ -1,0 +1,80 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one of the master's own short commands (the jar's extraction, the cache's
+ * creation) with a bounded wait, keeping only its last lines, each cut: what it prints
+ * must neither block it (a pipe nobody reads fills) nor fill the master's heap.
+ */
+final class BoundedCommand {
+
+	static final int KEPT_LINES = 20;
+
+	static final int MAX_LINE = 1000;
+
+	private BoundedCommand() {
+	}
+
+	/**
+	 * What a command did.
+	 *
+	 * @param exitCode its exit code
+	 * @param tail its last lines, for a message
+	 */
+	record Result(int exitCode, String tail) {
+
+	}
+
+	/**
+	 * Run a command to its end.
+	 * @param command the command, which must hold no secret: it shows in {@code ps}
+	 * @param timeout how long it may take; it is then killed
+	 * @return what it did
+	 * @throws IOException if it cannot be started, or did not end in time
+	 */
+	static Result run(List<String> command, Duration timeout) throws IOException {
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		Deque<String> tail = new ArrayDeque<>();
+		Thread reader = Thread.ofVirtual().name("aot-cache-command-output").start(() -> {
+			try (BufferedReader in = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				for (String line = in.readLine(); line != null; line = in.readLine()) {
+					synchronized (tail) {
+						tail.addLast((line.length() > MAX_LINE) ? line.substring(0, MAX_LINE) + " [...]" : line);
+						if (tail.size() > KEPT_LINES) {
+							tail.removeFirst();
+						}
+					}
+				}
+			}
+			catch (IOException ex) {
+				// The process is gone; what was read is kept.
+			}
+		});
+		try {
+			if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				process.destroyForcibly();
+				throw new IOException("'" + command.get(command.size() - 1) + "' did not end within " + timeout);
+			}
+			reader.join(Duration.ofSeconds(5));
+		}
+		catch (InterruptedException ex) {
+			process.destroyForcibly();
+			Thread.currentThread().interrupt();
+			throw new IOException("Interrupted while waiting for a command", ex);
+		}
+		synchronized (tail) {
+			return new Result(process.exitValue(), String.join("\n", tail));
+		}
+	}
+
+}

@@ -1,0 +1,87 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.Set;
+
+/**
+ * A directory only the master's user can enter, as the master's argument files have
+ * ({@code WorkerArgumentFiles}): the cache and the extracted application in it are code
+ * every later worker runs, so a directory that another user could write to, or a link
+ * that points elsewhere, is refused, never used.
+ */
+final class PrivateDirectory {
+
+	private static final Set<PosixFilePermission> OWNER = PosixFilePermissions.fromString("rwx------");
+
+	private static final FileAttribute<Set<PosixFilePermission>> PRIVATE = PosixFilePermissions.asFileAttribute(OWNER);
+
+	private PrivateDirectory() {
+	}
+
+	/**
+	 * Create a private directory, or check that the one there is private.
+	 * @param directory the directory, whose parent exists
+	 * @return the directory
+	 * @throws IOException if it cannot be created, or what is there is not the master's
+	 * user's private directory
+	 */
+	static Path createOrCheck(Path directory) throws IOException {
+		try {
+			// Not createDirectories: a name taken meanwhile must fail, then be checked.
+			Files.createDirectory(directory, PRIVATE);
+		}
+		catch (FileAlreadyExistsException ex) {
+			// Checked below, like any directory found in its place.
+		}
+		check(directory);
+		return directory;
+	}
+
+	/**
+	 * Check that a directory is private to this process's user.
+	 * @param directory the directory
+	 * @throws IOException if it is not, or is no directory
+	 */
+	static void check(Path directory) throws IOException {
+		PosixFileAttributes attributes = Files.readAttributes(directory, PosixFileAttributes.class,
+				LinkOption.NOFOLLOW_LINKS);
+		if (attributes.isSymbolicLink() || !attributes.isDirectory()) {
+			throw new IOException(directory + " is a link or a file, not a directory of the master's own: "
+					+ "the AOT cache is not kept there");
+		}
+		if (!attributes.owner().equals(currentUser(directory.getParent()))) {
+			throw new IOException(directory + " belongs to " + attributes.owner().getName()
+					+ ", not to the master's user: the AOT cache is not kept there");
+		}
+		if (!OWNER.containsAll(attributes.permissions())) {
+			throw new IOException(
+					directory + " has permissions " + PosixFilePermissions.toString(attributes.permissions())
+							+ ", wider than rwx------: another user could change the code the workers run; "
+							+ "the AOT cache is not kept there");
+		}
+	}
+
+	/**
+	 * The owner of what this process creates: a user name from {@code user.name} may not
+	 * be the process's (a container's user without a name).
+	 */
+	private static UserPrincipal currentUser(Path parent) throws IOException {
+		Path probe = Files.createTempFile(parent, ".owner-", "");
+		try {
+			return Files.getOwner(probe, LinkOption.NOFOLLOW_LINKS);
+		}
+		finally {
+			Files.deleteIfExists(probe);
+		}
+	}
+
+}
