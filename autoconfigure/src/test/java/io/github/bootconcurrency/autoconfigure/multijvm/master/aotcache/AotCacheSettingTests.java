@@ -1,0 +1,108 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheSetting.Auto;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheSetting.Off;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheSetting.UserFile;
+import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
+import io.github.bootconcurrency.autoconfigure.validation.SettingsChecks;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link AotCacheSetting}.
+ */
+class AotCacheSettingTests {
+
+	private static final Runtime.Version JAVA_25 = Runtime.Version.parse("25.0.3+9-LTS");
+
+	private static final Runtime.Version JAVA_21 = Runtime.Version.parse("21.0.9+10-LTS");
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void autoIsTheDefaultAndOffTurnsItOff() {
+		assertThat(AotCacheSetting.parse(null, JAVA_25)).isEqualTo(new Auto());
+		assertThat(AotCacheSetting.parse(" AUTO ", JAVA_25)).isEqualTo(new Auto());
+		assertThat(AotCacheSetting.parse("off", JAVA_25)).isInstanceOf(Off.class);
+		assertThat(AotCacheSetting.parse("false", JAVA_21)).isInstanceOf(Off.class);
+	}
+
+	@Test
+	void aReadableFileIsTheUsersCache() throws IOException {
+		Path cache = Files.writeString(this.directory.resolve("app.aot"), "cache");
+		assertThat(AotCacheSetting.parse(cache.toString(), JAVA_25)).isEqualTo(new UserFile(cache));
+	}
+
+	@Test
+	void aPathThatDoesNotExistIsAStartupErrorNamingTheKeyTheValueAndWhatIsAllowed() {
+		Path missing = this.directory.resolve("missing.aot");
+		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(() -> check(missing.toString(), JAVA_25))
+			.withMessageContaining("concurrency.multi-jvm.aot-cache = " + missing)
+			.withMessageContaining("from property source \"test\"")
+			.withMessageContaining("allowed: off, auto, or the path of a readable AOT cache file")
+			.withMessageContaining(missing + " does not exist");
+	}
+
+	@Test
+	void aDirectoryIsNoCacheFile() {
+		assertThatExceptionOfType(InvalidSettingsException.class)
+			.isThrownBy(() -> check(this.directory.toString(), JAVA_25))
+			.withMessageContaining(this.directory + " is not a regular file");
+	}
+
+	@Test
+	void aUsersCacheOnAJvmWithoutAotCachesIsAStartupError() throws IOException {
+		Path cache = Files.writeString(this.directory.resolve("app.aot"), "cache");
+		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(() -> check(cache.toString(), JAVA_21))
+			.withMessageContaining("this JVM is Java 21, which has no AOT cache");
+	}
+
+	@Test
+	void autoIsOffWithAReasonOnAJvmWithoutAotCaches() {
+		assertThat(new Auto().resolve(JAVA_21, true, List.of()))
+			.isEqualTo(new Off("Java 21 has no AOT cache that records as the JVM exits (Java 25 or later)"));
+		assertThat(new Auto().resolve(Runtime.Version.parse("24.0.2"), true, List.of())).isInstanceOf(Off.class);
+		assertThat(new Auto().resolve(JAVA_25, true, List.of("-XX:+UseSerialGC"))).isEqualTo(new Auto());
+	}
+
+	@Test
+	void autoIsOffForAnApplicationNotStartedFromAJar() {
+		assertThat(new Auto().resolve(JAVA_25, false, List.of())).isInstanceOfSatisfying(Off.class,
+				(off) -> assertThat(off.reason()).contains("not started with java -jar"));
+	}
+
+	@Test
+	void optionsThatManageClassDataSharingTurnAnyCacheOffNamingTheOption() {
+		UserFile user = new UserFile(this.directory.resolve("app.aot"));
+		for (String option : List.of("-Xshare:off", "-XX:SharedArchiveFile=app.jsa", "-XX:AOTCache=mine.aot",
+				"-XX:AOTCacheOutput=mine.aot", "-XX:AOTMode=on")) {
+			assertThat(new Auto().resolve(JAVA_25, true, List.of("-Xmx1g", option)))
+				.isEqualTo(new Off("the workers' JVM options manage class data sharing already (" + option + ")"));
+			assertThat(user.resolve(JAVA_25, true, List.of(option))).isInstanceOf(Off.class);
+		}
+		assertThat(user.resolve(JAVA_25, false, List.of())).isEqualTo(user);
+	}
+
+	private static AotCacheSetting check(String value, Runtime.Version version) {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources().addFirst(new MapPropertySource("test", Map.of(AotCacheSetting.KEY, value)));
+		SettingsChecks checks = new SettingsChecks(environment);
+		AotCacheSetting setting = AotCacheSetting.check(value, version, environment, checks);
+		checks.throwIfInvalid();
+		return setting;
+	}
+
+}
