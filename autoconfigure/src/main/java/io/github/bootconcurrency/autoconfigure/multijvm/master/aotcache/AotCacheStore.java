@@ -96,6 +96,8 @@ public final class AotCacheStore {
 
 	private final Executor executor;
 
+	private final BoundedCommand.Runner commands;
+
 	private final Map<Integer, Long> givenCache = new HashMap<>();
 
 	private Phase phase = Phase.NONE;
@@ -109,8 +111,9 @@ public final class AotCacheStore {
 	private String why = "not extracted yet";
 
 	private AotCacheStore(Path directory, Path jar, String java, List<String> jvmOptions, Duration timeout,
-			Consumer<String> log, Executor executor) {
+			Consumer<String> log, Executor executor, BoundedCommand.Runner commands) {
 		this.directory = directory;
+		this.commands = commands;
 		this.jar = jar;
 		this.java = java;
 		// No -D: the command line shows in ps, and a system property may hold a secret.
@@ -139,8 +142,14 @@ public final class AotCacheStore {
 	 */
 	public static AotCacheStore open(Path base, Path jar, AotCacheKey key, String java, List<String> jvmOptions,
 			Duration timeout, Consumer<String> log, Executor executor) throws IOException {
+		return open(base, jar, key, java, jvmOptions, timeout, log, executor, BoundedCommand::run);
+	}
+
+	static AotCacheStore open(Path base, Path jar, AotCacheKey key, String java, List<String> jvmOptions,
+			Duration timeout, Consumer<String> log, Executor executor, BoundedCommand.Runner commands)
+			throws IOException {
 		Path directory = PrivateDirectory.createOrCheck(base.resolve(key.value()));
-		AotCacheStore store = new AotCacheStore(directory, jar, java, jvmOptions, timeout, log, executor);
+		AotCacheStore store = new AotCacheStore(directory, jar, java, jvmOptions, timeout, log, executor, commands);
 		if (Files.isRegularFile(store.jarToRun(), LinkOption.NOFOLLOW_LINKS)) {
 			store.phase = nonEmpty(directory.resolve(CACHE)) ? Phase.READY : Phase.EXTRACTED;
 		}
@@ -162,7 +171,7 @@ public final class AotCacheStore {
 		long start = System.nanoTime();
 		Path partial = this.directory.resolve("app.extracting-" + ProcessHandle.current().pid() + "-" + start);
 		try {
-			BoundedCommand.Result result = BoundedCommand.run(List.of(this.java, "-Djarmode=tools", "-jar",
+			BoundedCommand.Result result = this.commands.run(List.of(this.java, "-Djarmode=tools", "-jar",
 					this.jar.toString(), "extract", "--destination", partial.toString()), this.timeout);
 			if (result.exitCode() != 0 || !Files.isRegularFile(partial.resolve(this.jar.getFileName()))) {
 				throw new IOException("the extraction ended with status " + result.exitCode() + ":\n" + result.tail());
@@ -188,6 +197,10 @@ public final class AotCacheStore {
 	 * @return how to start it, or empty to start it from the application's jar as usual
 	 */
 	public synchronized Optional<WorkerStart> forWorker(int workerId) {
+		if (!Files.isRegularFile(jarToRun(), LinkOption.NOFOLLOW_LINKS)) {
+			// Not extracted, or the extraction failed.
+			return Optional.empty();
+		}
 		List<String> args = new ArrayList<>();
 		switch (this.phase) {
 			case NONE -> {
@@ -267,11 +280,7 @@ public final class AotCacheStore {
 		long start = System.nanoTime();
 		Path partial = this.directory.resolve(CACHE + ".creating");
 		try {
-			List<String> command = new ArrayList<>(List.of(this.java));
-			command.addAll(this.createOptions);
-			command.addAll(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + recording, "-XX:AOTCache=" + partial,
-					"-cp", jarToRun().toString()));
-			BoundedCommand.Result result = BoundedCommand.run(command, this.timeout);
+			BoundedCommand.Result result = this.commands.run(createCommand(recording, partial), this.timeout);
 			if (result.exitCode() != 0 || !nonEmpty(partial)) {
 				throw new IOException("the JVM ended with status " + result.exitCode() + ":\n" + result.tail());
 			}
@@ -299,6 +308,18 @@ public final class AotCacheStore {
 		finally {
 			delete(recording);
 		}
+	}
+
+	/**
+	 * The command that creates the cache: the recording's class path, the jar as the
+	 * workers run it, and the options that shape what the cache maps.
+	 */
+	List<String> createCommand(Path recording, Path cache) {
+		List<String> command = new ArrayList<>(List.of(this.java));
+		command.addAll(this.createOptions);
+		command.addAll(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + recording, "-XX:AOTCache=" + cache,
+				"-cp", jarToRun().toString()));
+		return command;
 	}
 
 	private synchronized void turnOff(String reason) {

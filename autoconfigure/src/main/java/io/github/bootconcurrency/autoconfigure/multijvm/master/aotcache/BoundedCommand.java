@@ -25,6 +25,16 @@ final class BoundedCommand {
 	}
 
 	/**
+	 * Runs a command: {@link BoundedCommand#run}, or a test's stand-in.
+	 */
+	@FunctionalInterface
+	interface Runner {
+
+		Result run(List<String> command, Duration timeout) throws IOException;
+
+	}
+
+	/**
 	 * What a command did.
 	 *
 	 * @param exitCode its exit code

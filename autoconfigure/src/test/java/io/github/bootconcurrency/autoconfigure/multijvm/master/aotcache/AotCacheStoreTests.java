@@ -1,0 +1,330 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore.Phase;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore.WorkerStart;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIOException;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * Tests for {@link AotCacheStore} on the real file system, without a JVM: the commands
+ * that run one (the extraction, the creation) are stood in for by a runner that leaves
+ * what they leave, or fails as they fail; {@code AotCacheIT} (sample-app) runs the real
+ * ones. The creation handed to the executor is kept, not run, unless a test runs it.
+ */
+class AotCacheStoreTests {
+
+	private static final AotCacheKey KEY = new AotCacheKey("0123456789abcdef0123456789abcdef");
+
+	@TempDir
+	Path base;
+
+	private final List<String> log = new ArrayList<>();
+
+	private final List<Runnable> creations = new ArrayList<>();
+
+	private final List<List<String>> commands = new ArrayList<>();
+
+	private Executor executor = this.creations::add;
+
+	private int exitCode;
+
+	@Test
+	void itsDirectoryIsCreatedPrivate() throws IOException {
+		AotCacheStore store = open();
+		assertThat(store.directory()).isEqualTo(this.base.resolve(KEY.value()));
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.directory())))
+			.isEqualTo("rwx------");
+	}
+
+	@Test
+	void aDirectoryThereThatOthersCanEnterIsRefused() throws IOException {
+		Files.createDirectory(this.base.resolve(KEY.value()),
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+		Files.setPosixFilePermissions(this.base.resolve(KEY.value()), PosixFilePermissions.fromString("rwxr-xr-x"));
+		assertThatIOException().isThrownBy(this::open)
+			.withMessageContaining("has permissions rwxr-xr-x, wider than rwx------");
+	}
+
+	@Test
+	void aLinkInPlaceOfTheDirectoryIsRefusedEvenToAPrivateDirectory() throws IOException {
+		Path elsewhere = Files.createDirectory(this.base.resolve("elsewhere"),
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		Files.createSymbolicLink(this.base.resolve(KEY.value()), elsewhere);
+		assertThatIOException().isThrownBy(this::open).withMessageContaining("is a link or a file");
+		assertThat(elsewhere).isEmptyDirectory();
+	}
+
+	@Test
+	void aFileInPlaceOfTheDirectoryIsRefused() throws IOException {
+		Files.writeString(this.base.resolve(KEY.value()), "not a directory");
+		assertThatIOException().isThrownBy(this::open).withMessageContaining("is a link or a file");
+	}
+
+	@Test
+	void anotherUsersDirectoryIsRefused() throws IOException {
+		assumeThat(System.getProperty("user.name")).as("only root can give a directory away").isEqualTo("root");
+		Path directory = Files.createDirectory(this.base.resolve(KEY.value()),
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		UserPrincipal nobody = directory.getFileSystem()
+			.getUserPrincipalLookupService()
+			.lookupPrincipalByName("nobody");
+		Files.setOwner(directory, nobody);
+		assertThatIOException().isThrownBy(this::open).withMessageContaining("belongs to nobody");
+	}
+
+	@Test
+	void beforeTheExtractionWorkersStartFromTheJarAsItIs() throws IOException {
+		AotCacheStore store = open();
+		assertThat(store.phase()).isEqualTo(Phase.NONE);
+		assertThat(store.forWorker(1)).isEmpty();
+	}
+
+	@Test
+	void theFirstWorkerAfterTheExtractionRecordsAndTheOthersStartWithoutACache() throws IOException {
+		AotCacheStore store = extracted();
+		WorkerStart recorder = store.forWorker(1).orElseThrow();
+		assertThat(recorder.jar()).isEqualTo(store.directory().resolve("app/app.jar"));
+		assertThat(recorder.jvmArgs()).containsExactly("-XX:AOTMode=record",
+				"-XX:AOTConfiguration=" + store.directory().resolve("recording-1.aotconf"));
+		assertThat(store.phase()).isEqualTo(Phase.RECORDING);
+		assertThat(store.describe()).isEqualTo("recording (worker 1)");
+		assertThat(store.forWorker(2).orElseThrow()).isEqualTo(new WorkerStart(store.jarToRun(), List.of()));
+		assertThat(this.log).containsExactly("AOT cache: worker 1 records it, written as it exits");
+	}
+
+	@Test
+	void aRecorderThatServedNoRequestIsNotMadeACacheAndTheNextWorkerRecords() throws IOException {
+		AotCacheStore store = extracted();
+		store.forWorker(1);
+		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded at boot only");
+		store.onWorkerExited(1, 0);
+		assertThat(this.creations).isEmpty();
+		assertThat(store.directory().resolve("recording-1.aotconf")).doesNotExist();
+		assertThat(store.phase()).isEqualTo(Phase.EXTRACTED);
+		assertThat(this.log)
+			.contains("AOT cache: worker 1 exited before serving a request: the next worker records it");
+		assertThat(store.forWorker(2).orElseThrow().jvmArgs()).contains("-XX:AOTMode=record");
+	}
+
+	@Test
+	void aRecorderKilledBeforeWritingItsRecordingLetsTheNextWorkerRecord() throws IOException {
+		AotCacheStore store = extracted();
+		store.forWorker(1);
+		store.onWorkerExited(1, 500);
+		assertThat(store.phase()).isEqualTo(Phase.EXTRACTED);
+		assertThat(this.log)
+			.contains("AOT cache: worker 1 exited without writing its recording: the next worker " + "records it");
+	}
+
+	@Test
+	void aRecorderThatServedTrafficHasItsRecordingMadeIntoTheCacheOffTheCallersThread() throws IOException {
+		AotCacheStore store = extracted();
+		store.forWorker(1);
+		store.forWorker(2);
+		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded");
+		store.onWorkerExited(2, 500);
+		assertThat(this.creations).isEmpty();
+		store.onWorkerExited(1, 500);
+		assertThat(store.phase()).isEqualTo(Phase.CREATING);
+		assertThat(this.creations).hasSize(1);
+		assertThat(store.forWorker(3).orElseThrow().jvmArgs()).isEmpty();
+	}
+
+	@Test
+	void theCacheIsCreatedWithoutTheWorkersSystemPropertiesWhichMayHoldSecrets() throws IOException {
+		AotCacheStore store = AotCacheStore.open(this.base, Path.of("/apps/app.jar"), KEY, "/jdk/bin/java",
+				List.of("-XX:+UseSerialGC", "-Xmx256m", "-Dspring.data.redis.password=secret", "-Xss512k"),
+				Duration.ofSeconds(60), this.log::add, this.creations::add, this::run);
+		assertThat(store.createCommand(Path.of("/r.aotconf"), Path.of("/c.aot"))).containsExactly("/jdk/bin/java",
+				"-XX:+UseSerialGC", "-Xmx256m", "-Xss512k", "-XX:AOTMode=create", "-XX:AOTConfiguration=/r.aotconf",
+				"-XX:AOTCache=/c.aot", "-cp", store.directory().resolve("app/app.jar").toString());
+	}
+
+	@Test
+	void theExtractionIsMovedIntoPlaceWholeAndTheNextWorkerRecords() throws IOException {
+		AotCacheStore store = open();
+		store.extract();
+		assertThat(this.commands).singleElement()
+			.satisfies((command) -> assertThat(command).startsWith("java", "-Djarmode=tools", "-jar", "/apps/app.jar",
+					"extract", "--destination"));
+		assertThat(store.phase()).isEqualTo(Phase.EXTRACTED);
+		assertThat(store.jarToRun()).isRegularFile();
+		try (var files = Files.list(store.directory())) {
+			assertThat(files.map((file) -> file.getFileName().toString())).containsExactly("app");
+		}
+		assertThat(this.log).singleElement().asString().startsWith("AOT cache: extracted the application into");
+		store.extract();
+		assertThat(this.commands).hasSize(1);
+	}
+
+	@Test
+	void aFailedExtractionTurnsTheCacheOffAndWorkersStartFromTheJarAsItIs() throws IOException {
+		this.exitCode = 1;
+		AotCacheStore store = open();
+		store.extract();
+		assertThat(store.phase()).isEqualTo(Phase.OFF);
+		assertThat(store.forWorker(1)).isEmpty();
+		assertThat(this.log).singleElement()
+			.asString()
+			.startsWith("AOT cache: off for this master: the application could not be extracted (the extraction "
+					+ "ended with status 1:\nError: something the JVM said)");
+		try (var files = Files.list(store.directory())) {
+			assertThat(files).isEmpty();
+		}
+	}
+
+	@Test
+	void aCreatedCacheIsMovedIntoPlaceAndTheRecordingDeleted() throws IOException {
+		this.executor = Runnable::run;
+		AotCacheStore store = extracted();
+		store.forWorker(1);
+		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded");
+		store.onWorkerExited(1, 500);
+		assertThat(store.phase()).isEqualTo(Phase.READY);
+		assertThat(store.directory().resolve("app.aot")).hasContent("cache");
+		assertThat(store.directory().resolve("recording-1.aotconf")).doesNotExist();
+		assertThat(store.directory().resolve("app.aot.creating")).doesNotExist();
+		assertThat(this.log).last().asString().startsWith("AOT cache: ready (0 MB, created in ");
+	}
+
+	@Test
+	void aFailedCreationIsLoggedAndTheNextWorkerRecordsAgain() throws IOException {
+		this.executor = Runnable::run;
+		AotCacheStore store = extracted();
+		store.forWorker(1);
+		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded");
+		this.exitCode = 1;
+		store.onWorkerExited(1, 500);
+		assertThat(store.phase()).isEqualTo(Phase.EXTRACTED);
+		assertThat(store.directory().resolve("recording-1.aotconf")).doesNotExist();
+		assertThat(this.log).last()
+			.asString()
+			.isEqualTo("AOT cache: could not be created (the JVM ended with status 1:\nError: something the JVM "
+					+ "said): the next worker records it again");
+	}
+
+	@Test
+	void aReadyCacheIsGivenToEveryLaterWorkerVerified() throws IOException {
+		AotCacheStore store = ready();
+		assertThat(store.phase()).isEqualTo(Phase.READY);
+		assertThat(store.forWorker(1).orElseThrow()).isEqualTo(new WorkerStart(store.jarToRun(),
+				List.of("-XX:AOTCache=" + store.directory().resolve("app.aot"), "-XX:+VerifySharedSpaces")));
+	}
+
+	@Test
+	void aRefusedCacheIsDeletedLoggedOnceAndRecordedAgain() throws IOException {
+		AotCacheStore store = ready();
+		store.forWorker(1);
+		store.forWorker(2);
+		store.refused(1, "The AOT cache has been truncated.");
+		store.refused(2, "The AOT cache has been truncated.");
+		assertThat(store.directory().resolve("app.aot")).doesNotExist();
+		assertThat(this.log).containsExactly("AOT cache refused by worker 1's JVM (The AOT cache has been "
+				+ "truncated.): deleted; the next worker records it again");
+		assertThat(store.phase()).isEqualTo(Phase.EXTRACTED);
+		assertThat(store.forWorker(3).orElseThrow().jvmArgs()).contains("-XX:AOTMode=record");
+	}
+
+	@Test
+	void aRefusalFromAWorkerNotGivenTheCacheChangesNothing() throws IOException {
+		AotCacheStore store = ready();
+		store.refused(7, "Checksum verification failed.");
+		assertThat(store.phase()).isEqualTo(Phase.READY);
+		assertThat(this.log).isEmpty();
+	}
+
+	@Test
+	void afterThreeFailuresTheMasterStopsTryingAndSaysWhy() throws IOException {
+		AotCacheStore store = ready();
+		for (int worker = 1; worker <= AotCacheStore.MAX_FAILURES; worker++) {
+			setReady(store, 100 + worker);
+			store.forWorker(worker);
+			store.refused(worker, "Checksum verification failed.");
+		}
+		assertThat(store.phase()).isEqualTo(Phase.OFF);
+		assertThat(this.log).last()
+			.asString()
+			.isEqualTo("AOT cache: off for this master: worker 3's JVM refused it (Checksum verification failed.), "
+					+ "the 3th failure; workers start without it");
+		assertThat(store.forWorker(4).orElseThrow().jvmArgs()).isEmpty();
+	}
+
+	private AotCacheStore open() throws IOException {
+		return AotCacheStore.open(this.base, Path.of("/apps/app.jar"), KEY, "java", List.of("-XX:+UseSerialGC"),
+				Duration.ofSeconds(60), this.log::add, (task) -> this.executor.execute(task), this::run);
+	}
+
+	/**
+	 * Leave what the extraction or the creation leaves, unless told to fail as they fail:
+	 * a status other than 0 and nothing written.
+	 */
+	private BoundedCommand.Result run(List<String> command, Duration timeout) throws IOException {
+		this.commands.add(command);
+		if (this.exitCode != 0) {
+			return new BoundedCommand.Result(this.exitCode, "Error: something the JVM said");
+		}
+		if (command.contains("extract")) {
+			Path destination = Path.of(command.get(command.size() - 1));
+			Files.createDirectories(destination.resolve("lib"));
+			Files.writeString(destination.resolve("app.jar"), "extracted");
+		}
+		command.stream()
+			.filter((argument) -> argument.startsWith("-XX:AOTCache="))
+			.forEach((argument) -> write(Path.of(argument.substring("-XX:AOTCache=".length()))));
+		return new BoundedCommand.Result(0, "AOTCache creation is complete");
+	}
+
+	private static void write(Path file) {
+		try {
+			Files.writeString(file, "cache");
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+	private AotCacheStore extracted() throws IOException {
+		Path directory = Files.createDirectory(this.base.resolve(KEY.value()),
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		Files.createDirectories(directory.resolve("app/lib"));
+		Files.writeString(directory.resolve("app/app.jar"), "extracted");
+		AotCacheStore store = open();
+		assertThat(store.phase()).isEqualTo(Phase.EXTRACTED);
+		return store;
+	}
+
+	private AotCacheStore ready() throws IOException {
+		extracted();
+		Files.writeString(this.base.resolve(KEY.value()).resolve("app.aot"), "cache");
+		return open();
+	}
+
+	/**
+	 * Through a recording and a creation, as the master goes.
+	 */
+	private void setReady(AotCacheStore store, int recorder) throws IOException {
+		if (store.phase() == Phase.READY) {
+			return;
+		}
+		this.executor = Runnable::run;
+		store.forWorker(recorder);
+		Files.writeString(store.directory().resolve("recording-" + recorder + ".aotconf"), "recorded");
+		store.onWorkerExited(recorder, 1);
+		assertThat(store.phase()).isEqualTo(Phase.READY);
+	}
+
+}
