@@ -211,6 +211,11 @@ public final class AotCacheStore {
 				this.recorder = workerId;
 				args.add("-XX:AOTMode=record");
 				args.add("-XX:AOTConfiguration=" + recording(workerId));
+				// As it exits, the recording JVM warns of every class it leaves out
+				// (about
+				// 120 lines for the sample app: proxies, JFR events), into the master's
+				// log; its errors still show.
+				args.add("-Xlog:aot*=error");
 				this.log.accept("AOT cache: worker " + workerId + " records it, written as it exits");
 			}
 			case READY -> {

@@ -99,7 +99,7 @@ class AotCacheStoreTests {
 		WorkerStart recorder = store.forWorker(1).orElseThrow();
 		assertThat(recorder.jar()).isEqualTo(store.directory().resolve("app/app.jar"));
 		assertThat(recorder.jvmArgs()).containsExactly("-XX:AOTMode=record",
-				"-XX:AOTConfiguration=" + store.directory().resolve("recording-1.aotconf"));
+				"-XX:AOTConfiguration=" + store.directory().resolve("recording-1.aotconf"), "-Xlog:aot*=error");
 		assertThat(store.phase()).isEqualTo(Phase.RECORDING);
 		assertThat(store.describe()).isEqualTo("recording (worker 1)");
 		assertThat(store.forWorker(2).orElseThrow()).isEqualTo(new WorkerStart(store.jarToRun(), List.of()));
