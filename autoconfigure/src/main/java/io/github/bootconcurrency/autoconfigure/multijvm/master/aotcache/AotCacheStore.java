@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * The master's AOT cache under {@code aot-cache: auto}, in a private directory named by
@@ -151,7 +149,7 @@ public final class AotCacheStore {
 		Path directory = PrivateDirectory.createOrCheck(base.resolve(key.value()));
 		AotCacheStore store = new AotCacheStore(directory, jar, java, jvmOptions, timeout, log, executor, commands);
 		if (Files.isRegularFile(store.jarToRun(), LinkOption.NOFOLLOW_LINKS)) {
-			store.phase = nonEmpty(directory.resolve(CACHE)) ? Phase.READY : Phase.EXTRACTED;
+			store.phase = PrivateDirectory.nonEmpty(directory.resolve(CACHE)) ? Phase.READY : Phase.EXTRACTED;
 		}
 		return store;
 	}
@@ -184,7 +182,7 @@ public final class AotCacheStore {
 					+ (System.nanoTime() - start) / 1_000_000 + " ms");
 		}
 		catch (IOException | RuntimeException ex) {
-			deleteTree(partial);
+			PrivateDirectory.deleteTree(partial);
 			turnOff("the application could not be extracted (" + ex.getMessage() + ")");
 		}
 	}
@@ -246,8 +244,8 @@ public final class AotCacheStore {
 			return;
 		}
 		Path recording = recording(workerId);
-		if (requestsServed <= 0 || !nonEmpty(recording)) {
-			delete(recording);
+		if (requestsServed <= 0 || !PrivateDirectory.nonEmpty(recording)) {
+			PrivateDirectory.delete(recording);
 			this.phase = Phase.EXTRACTED;
 			this.log.accept("AOT cache: worker " + workerId + " exited "
 					+ ((requestsServed <= 0) ? "before serving a request" : "without writing its recording")
@@ -271,7 +269,7 @@ public final class AotCacheStore {
 			return;
 		}
 		this.generation++;
-		delete(this.directory.resolve(CACHE));
+		PrivateDirectory.delete(this.directory.resolve(CACHE));
 		if (++this.failures >= MAX_FAILURES) {
 			turnOff("worker " + workerId + "'s JVM refused it (" + reason + "), the " + this.failures + "th failure");
 			return;
@@ -286,7 +284,7 @@ public final class AotCacheStore {
 		Path partial = this.directory.resolve(CACHE + ".creating");
 		try {
 			BoundedCommand.Result result = this.commands.run(createCommand(recording, partial), this.timeout);
-			if (result.exitCode() != 0 || !nonEmpty(partial)) {
+			if (result.exitCode() != 0 || !PrivateDirectory.nonEmpty(partial)) {
 				throw new IOException("the JVM ended with status " + result.exitCode() + ":\n" + result.tail());
 			}
 			Files.move(partial, this.directory.resolve(CACHE), StandardCopyOption.ATOMIC_MOVE);
@@ -298,7 +296,7 @@ public final class AotCacheStore {
 					+ " ms): workers launched from now on start with it");
 		}
 		catch (IOException | RuntimeException ex) {
-			delete(partial);
+			PrivateDirectory.delete(partial);
 			synchronized (this) {
 				if (++this.failures >= MAX_FAILURES) {
 					turnOff("it could not be created (" + ex.getMessage() + "), the " + this.failures + "th failure");
@@ -311,7 +309,7 @@ public final class AotCacheStore {
 			}
 		}
 		finally {
-			delete(recording);
+			PrivateDirectory.delete(recording);
 		}
 	}
 
@@ -372,33 +370,6 @@ public final class AotCacheStore {
 
 	private Path recording(int workerId) {
 		return this.directory.resolve("recording-" + workerId + ".aotconf");
-	}
-
-	private static boolean nonEmpty(Path file) {
-		try {
-			return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) > 0;
-		}
-		catch (IOException ex) {
-			return false;
-		}
-	}
-
-	private static void delete(Path file) {
-		try {
-			Files.deleteIfExists(file);
-		}
-		catch (IOException ex) {
-			// Left for the master's runtime directory's removal.
-		}
-	}
-
-	private static void deleteTree(Path directory) {
-		try (Stream<Path> paths = Files.walk(directory)) {
-			paths.sorted(Comparator.reverseOrder()).forEach(AotCacheStore::delete);
-		}
-		catch (IOException ex) {
-			// Not there.
-		}
 	}
 
 }

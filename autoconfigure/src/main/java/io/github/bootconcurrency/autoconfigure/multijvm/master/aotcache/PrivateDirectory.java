@@ -10,7 +10,9 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.util.Comparator;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * A directory only the master's user can enter, as the master's argument files have
@@ -81,6 +83,33 @@ final class PrivateDirectory {
 		}
 		finally {
 			Files.deleteIfExists(probe);
+		}
+	}
+
+	static boolean nonEmpty(Path file) {
+		try {
+			return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) > 0;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	static void delete(Path file) {
+		try {
+			Files.deleteIfExists(file);
+		}
+		catch (IOException ex) {
+			// Left for the master's runtime directory's removal.
+		}
+	}
+
+	static void deleteTree(Path directory) {
+		try (Stream<Path> paths = Files.walk(directory)) {
+			paths.sorted(Comparator.reverseOrder()).forEach(PrivateDirectory::delete);
+		}
+		catch (IOException ex) {
+			// Not there.
 		}
 	}
 
