@@ -106,7 +106,15 @@ public sealed interface AotCacheSetting {
 				return new Auto();
 			}
 			case "off", "false", "none" -> {
+				// YAML reads an unquoted off as false.
 				return new Off(KEY + "=" + text);
+			}
+			case "true", "on", "yes" -> {
+				// Not a file named "true" in the working directory: YAML reads an
+				// unquoted
+				// on or yes as true.
+				throw new IllegalArgumentException(
+						"'" + text + "' is none of them: write auto (YAML reads an " + "unquoted on or yes as true)");
 			}
 			default -> {
 				return userFile(text, version);

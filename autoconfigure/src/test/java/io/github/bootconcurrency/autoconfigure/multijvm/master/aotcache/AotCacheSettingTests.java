@@ -57,6 +57,13 @@ class AotCacheSettingTests {
 	}
 
 	@Test
+	void onAsYamlReadsItIsRefusedRatherThanTakenForAFileNamedTrue() {
+		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(() -> check("true", JAVA_25))
+			.withMessageContaining("concurrency.multi-jvm.aot-cache = true")
+			.withMessageContaining("'true' is none of them: write auto (YAML reads an unquoted on or yes as true)");
+	}
+
+	@Test
 	void aDirectoryIsNoCacheFile() {
 		assertThatExceptionOfType(InvalidSettingsException.class)
 			.isThrownBy(() -> check(this.directory.toString(), JAVA_25))
