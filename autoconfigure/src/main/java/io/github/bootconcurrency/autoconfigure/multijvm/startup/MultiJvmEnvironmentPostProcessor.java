@@ -64,10 +64,12 @@ class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		Optional<WorkerEnvironment> worker = WorkerEnvironment.from(this.systemProperties);
 		if (worker.isPresent()) {
-			// First: a worker that cannot talk to its master (reloaded with a jar of
-			// another version) must not start the application.
-			ControlProtocol.checkMaster(this.systemProperties.apply(ControlProtocol.VERSION_PROPERTY));
+			// The argument file holds the worker's token and the proxy's secret: gone
+			// first, whatever happens next.
 			WorkerEnvironment.deleteArgumentFile();
+			// Then, before anything starts: a worker that cannot talk to its master
+			// (reloaded with a jar of another version) must not start the application.
+			ControlProtocol.checkMaster(this.systemProperties.apply(ControlProtocol.VERSION_PROPERTY));
 			MasterWatch.start(worker.get().masterPid());
 			if (worker.get().inheritChannel()) {
 				// Before any code of the application's can start a child process.
