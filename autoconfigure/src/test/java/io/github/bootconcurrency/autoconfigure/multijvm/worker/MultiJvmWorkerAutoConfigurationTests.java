@@ -7,6 +7,8 @@ import io.github.bootconcurrency.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.actuate.ConcurrencyEndpoint;
 import io.github.bootconcurrency.autoconfigure.actuate.ConcurrencyEndpointAutoConfiguration;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.channel.MasterChannelClient;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.channel.WorkerHeartbeat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;

@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.worker;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker.channel;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +79,7 @@ public class ClusterPrometheusScrapeEndpoint extends PrometheusScrapeEndpoint {
 	 * @param includedNames the only names to include, or empty for all
 	 * @return the exposition, in the text format 0.0.4
 	 */
-	byte[] localScrape(Set<String> includedNames) {
+	public byte[] localScrape(Set<String> includedNames) {
 		return super.scrape(PrometheusOutputFormat.CONTENT_TYPE_004, includedNames.isEmpty() ? null : includedNames)
 			.getBody();
 	}

@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.worker;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker.channel;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -39,7 +39,7 @@ import org.springframework.context.SmartLifecycle;
  * a port it did not hear from the worker itself, over its authenticated channel; a change
  * of readiness is sent at once rather than at the next beat.
  */
-final class WorkerHeartbeat implements SmartLifecycle, SmartApplicationListener {
+public final class WorkerHeartbeat implements SmartLifecycle, SmartApplicationListener {
 
 	private static final Log logger = LogFactory.getLog(WorkerHeartbeat.class);
 
@@ -71,7 +71,14 @@ final class WorkerHeartbeat implements SmartLifecycle, SmartApplicationListener 
 		this(master, served, interval, () -> 0);
 	}
 
-	WorkerHeartbeat(MasterChannelClient master, ServedRequestsFilter served, Duration interval,
+	/**
+	 * Create a heartbeat.
+	 * @param master the client of the master's control channel
+	 * @param served the filter that counts the requests this worker serves
+	 * @param interval the time between two beats
+	 * @param stuckMillis how long the longest stuck request has run, in milliseconds
+	 */
+	public WorkerHeartbeat(MasterChannelClient master, ServedRequestsFilter served, Duration interval,
 			LongSupplier stuckMillis) {
 		this.master = master;
 		this.served = served;

@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.worker;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker.channel;
 
 import java.io.IOException;
 import java.util.concurrent.atomic.LongAdder;
@@ -15,7 +15,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * request of its own (it hears from the worker over its control channel), so every
  * request counts, and no header can make one not count.
  */
-final class ServedRequestsFilter extends OncePerRequestFilter {
+public final class ServedRequestsFilter extends OncePerRequestFilter {
 
 	private final LongAdder served = new LongAdder();
 

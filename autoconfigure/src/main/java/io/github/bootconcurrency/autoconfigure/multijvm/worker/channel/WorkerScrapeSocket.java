@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.worker;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker.channel;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -42,7 +42,7 @@ import org.springframework.context.SmartLifecycle;
  * the refusal is logged without the request. The answer is {@code OK}, then this worker's
  * exposition in the text format 0.0.4, then the connection closes.
  */
-final class WorkerScrapeSocket implements SmartLifecycle {
+public final class WorkerScrapeSocket implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(WorkerScrapeSocket.class);
 
@@ -52,7 +52,12 @@ final class WorkerScrapeSocket implements SmartLifecycle {
 
 	private volatile @Nullable ServerSocketChannel server;
 
-	WorkerScrapeSocket(WorkerEnvironment worker, Function<Set<String>, byte[]> exposition) {
+	/**
+	 * Create a scrape socket.
+	 * @param worker this worker's environment, which names the socket
+	 * @param exposition this worker's metrics, in the text format, for the names asked
+	 */
+	public WorkerScrapeSocket(WorkerEnvironment worker, Function<Set<String>, byte[]> exposition) {
 		this.worker = worker;
 		this.exposition = exposition;
 	}
