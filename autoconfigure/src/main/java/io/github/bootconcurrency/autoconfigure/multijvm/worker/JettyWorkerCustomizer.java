@@ -7,6 +7,8 @@ import java.nio.channels.ServerSocketChannel;
 
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.forwarding.ForwardedHeadersCustomizer;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.forwarding.WorkerForwarding;
 import io.github.bootconcurrency.autoconfigure.server.CustomizerOrders;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 import org.eclipse.jetty.server.ConnectionFactory;

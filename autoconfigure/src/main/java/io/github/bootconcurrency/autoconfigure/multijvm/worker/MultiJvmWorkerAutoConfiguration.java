@@ -10,6 +10,7 @@ import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.channel.MasterChannelClient;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.channel.ServedRequestsFilter;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.channel.WorkerHeartbeat;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.forwarding.WorkerForwarding;
 import io.github.bootconcurrency.autoconfigure.scope.ConditionalOnStarterEnabled;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 

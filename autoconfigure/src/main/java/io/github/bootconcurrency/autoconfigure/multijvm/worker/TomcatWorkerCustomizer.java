@@ -5,6 +5,8 @@ import java.util.List;
 
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.forwarding.ForwardedHeadersValve;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.forwarding.WorkerForwarding;
 import io.github.bootconcurrency.autoconfigure.server.CustomizerOrders;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 

@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.worker;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker.forwarding;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,11 +15,15 @@ import org.eclipse.jetty.server.Request;
  * {@link WorkerForwarding} honours, for the {@link ForwardedRequestCustomizer} that
  * follows it to apply.
  */
-final class ForwardedHeadersCustomizer implements HttpConfiguration.Customizer {
+public final class ForwardedHeadersCustomizer implements HttpConfiguration.Customizer {
 
 	private final WorkerForwarding forwarding;
 
-	ForwardedHeadersCustomizer(WorkerForwarding forwarding) {
+	/**
+	 * Create a customizer.
+	 * @param forwarding the forwarding headers the worker honours
+	 */
+	public ForwardedHeadersCustomizer(WorkerForwarding forwarding) {
 		this.forwarding = forwarding;
 	}
 
@@ -50,7 +54,7 @@ final class ForwardedHeadersCustomizer implements HttpConfiguration.Customizer {
 	 * applies the clean set after it, once.
 	 * @param configuration the connector's configuration
 	 */
-	void addTo(HttpConfiguration configuration) {
+	public void addTo(HttpConfiguration configuration) {
 		if (configuration.getCustomizer(ForwardedHeadersCustomizer.class) != null) {
 			return;
 		}

@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.worker;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker.forwarding;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +27,7 @@ import org.springframework.core.env.Environment;
  * {@code concurrency.multi-jvm.forwarded-allow-ips}, as the master checked and passed it
  * on.
  */
-final class WorkerForwarding {
+public final class WorkerForwarding {
 
 	/**
 	 * Every header dropped from a request before the application sees it.
@@ -65,7 +65,7 @@ final class WorkerForwarding {
 	 * @param environment its environment
 	 * @return the forwarding
 	 */
-	static WorkerForwarding of(WorkerEnvironment worker, Environment environment) {
+	public static WorkerForwarding of(WorkerEnvironment worker, Environment environment) {
 		if (!worker.inheritChannel()) {
 			return new WorkerForwarding(ForwardedAllowIps.of(List.of()), UpstreamHeaders.defaults(),
 					ForwardingSecret.of(worker.forwardingSecret()));
@@ -85,7 +85,7 @@ final class WorkerForwarding {
 	 * forwarding support is needed.
 	 * @return whether it may
 	 */
-	boolean honoursAny() {
+	public boolean honoursAny() {
 		return this.secret != null || !this.trusted.isNone();
 	}
 

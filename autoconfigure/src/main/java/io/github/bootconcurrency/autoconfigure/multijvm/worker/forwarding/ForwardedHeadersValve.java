@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.worker;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker.forwarding;
 
 import java.io.IOException;
 import java.util.Collections;
@@ -17,11 +17,15 @@ import org.apache.tomcat.util.http.MimeHeaders;
  * {@link WorkerForwarding} honours, for the {@link RemoteIpValve} that follows it to
  * apply.
  */
-final class ForwardedHeadersValve extends ValveBase {
+public final class ForwardedHeadersValve extends ValveBase {
 
 	private final WorkerForwarding forwarding;
 
-	ForwardedHeadersValve(WorkerForwarding forwarding) {
+	/**
+	 * Create a valve.
+	 * @param forwarding the forwarding headers the worker honours
+	 */
+	public ForwardedHeadersValve(WorkerForwarding forwarding) {
 		super(true);
 		this.forwarding = forwarding;
 	}
@@ -43,7 +47,7 @@ final class ForwardedHeadersValve extends ValveBase {
 	 * valve has already dropped what an untrusted one sent.
 	 * @return the valve
 	 */
-	static RemoteIpValve remoteIpValve() {
+	public static RemoteIpValve remoteIpValve() {
 		RemoteIpValve valve = new RemoteIpValve();
 		valve.setInternalProxies(".*");
 		valve.setTrustedProxies(null);
