@@ -11,6 +11,12 @@ import io.github.bootconcurrency.autoconfigure.multijvm.worker.channel.MasterCha
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.channel.ServedRequestsFilter;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.channel.WorkerHeartbeat;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.forwarding.WorkerForwarding;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.socket.Drain;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.socket.DrainFilter;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.socket.HeaderDeadlineSweeper;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.socket.InheritedSocketCloser;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.socket.JettyWorkerCustomizer;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.socket.TomcatWorkerCustomizer;
 import io.github.bootconcurrency.autoconfigure.scope.ConditionalOnStarterEnabled;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 

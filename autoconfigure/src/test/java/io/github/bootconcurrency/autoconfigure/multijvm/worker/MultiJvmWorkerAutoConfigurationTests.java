@@ -9,6 +9,8 @@ import io.github.bootconcurrency.autoconfigure.actuate.ConcurrencyEndpointAutoCo
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.channel.MasterChannelClient;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.channel.WorkerHeartbeat;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.socket.JettyWorkerCustomizer;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.socket.TomcatWorkerCustomizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;

@@ -1,12 +1,12 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.worker;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker.socket;
 
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.worker.HeaderDeadlineSweeper.BetweenRequests;
-import io.github.bootconcurrency.autoconfigure.multijvm.worker.HeaderDeadlineSweeper.PendingHeader;
-import io.github.bootconcurrency.autoconfigure.multijvm.worker.HeaderDeadlineSweeper.PendingHeaders;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.socket.HeaderDeadlineSweeper.BetweenRequests;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.socket.HeaderDeadlineSweeper.PendingHeader;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.socket.HeaderDeadlineSweeper.PendingHeaders;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;

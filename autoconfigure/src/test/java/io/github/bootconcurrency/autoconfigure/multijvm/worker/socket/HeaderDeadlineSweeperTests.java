@@ -1,11 +1,11 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.worker;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker.socket;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.worker.HeaderDeadlineSweeper.BetweenRequests;
-import io.github.bootconcurrency.autoconfigure.multijvm.worker.HeaderDeadlineSweeper.PendingHeader;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.socket.HeaderDeadlineSweeper.BetweenRequests;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.socket.HeaderDeadlineSweeper.PendingHeader;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

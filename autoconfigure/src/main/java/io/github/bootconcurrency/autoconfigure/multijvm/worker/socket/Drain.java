@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.worker;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker.socket;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
  * it on another worker; here nobody would. Told to close, the client sends its next
  * request on a new connection, which another worker accepts.
  */
-final class Drain {
+public final class Drain {
 
 	private static final Duration POLL = Duration.ofMillis(20);
 

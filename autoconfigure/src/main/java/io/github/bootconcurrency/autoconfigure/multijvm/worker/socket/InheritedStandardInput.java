@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.worker;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker.socket;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -24,7 +24,11 @@ import java.nio.channels.ServerSocketChannel;
  */
 public final class InheritedStandardInput {
 
-	private static final String NATIVE = "io.github.bootconcurrency.autoconfigure.multijvm.worker.NativeStandardStreams";
+	/**
+	 * The class, compiled for Java 22, that calls the C library: named, not referenced,
+	 * so that this class still loads on Java 21.
+	 */
+	static final String NATIVE = "io.github.bootconcurrency.autoconfigure.multijvm.worker.socket.NativeStandardStreams";
 
 	private InheritedStandardInput() {
 	}

@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.worker;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker.socket;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +31,7 @@ import org.springframework.core.Ordered;
  * shared socket, it accepts only while it has room for another request
  * ({@link BelowCapServerSocketChannel}).
  */
-class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory>, Ordered {
+public class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory>, Ordered {
 
 	private final WorkerEnvironment worker;
 
@@ -45,7 +45,17 @@ class JettyWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableJe
 
 	private final @Nullable RequestGate gate;
 
-	JettyWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation, WorkerForwarding forwarding,
+	/**
+	 * Create a customizer.
+	 * @param worker this worker's environment
+	 * @param translation the record of the settings translated to the server
+	 * @param forwarding the forwarding headers the worker honours
+	 * @param drain the worker's drain, which counts the server's open connections
+	 * @param headerDeadlines the sweeper that bounds the time a request's header takes
+	 * @param gate the gate of requests in flight, if any: the server accepts below its
+	 * cap
+	 */
+	public JettyWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation, WorkerForwarding forwarding,
 			Drain drain, HeaderDeadlineSweeper headerDeadlines, @Nullable RequestGate gate) {
 		this.worker = worker;
 		this.translation = translation;

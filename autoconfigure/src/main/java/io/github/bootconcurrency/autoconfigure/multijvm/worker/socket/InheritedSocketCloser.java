@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.worker;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker.socket;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -31,7 +31,7 @@ import org.springframework.context.event.ContextClosedEvent;
  * {@code java.lang.foreign} (this worker runs on Java 22 or later, as the shared-socket
  * balancer requires).
  */
-final class InheritedSocketCloser implements ApplicationListener<ContextClosedEvent> {
+public final class InheritedSocketCloser implements ApplicationListener<ContextClosedEvent> {
 
 	private static final Log logger = LogFactory.getLog(InheritedSocketCloser.class);
 
@@ -45,12 +45,10 @@ final class InheritedSocketCloser implements ApplicationListener<ContextClosedEv
 	 * @param drainBound how long the worker waits at most for its clients to close their
 	 * connections, before its server's own shutdown
 	 */
-	InheritedSocketCloser(Drain drain, Duration drainBound) {
+	public InheritedSocketCloser(Drain drain, Duration drainBound) {
 		this.drain = drain;
 		this.drainBound = drainBound;
 	}
-
-	private static final String NATIVE = "io.github.bootconcurrency.autoconfigure.multijvm.worker.NativeStandardStreams";
 
 	@Override
 	public void onApplicationEvent(ContextClosedEvent event) {
@@ -92,7 +90,9 @@ final class InheritedSocketCloser implements ApplicationListener<ContextClosedEv
 
 	private static void closeKeepingOutput(ServerSocketChannel listening) throws IOException {
 		try {
-			Class.forName(NATIVE).getDeclaredMethod("closeKeepingOutput", Channel.class).invoke(null, listening);
+			Class.forName(InheritedStandardInput.NATIVE)
+				.getDeclaredMethod("closeKeepingOutput", Channel.class)
+				.invoke(null, listening);
 		}
 		catch (InvocationTargetException ex) {
 			if (ex.getCause() instanceof IOException io) {

@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.worker;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker.socket;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +30,7 @@ import org.springframework.core.Ordered;
  * socket, it accepts only while it has room for another request
  * ({@link BelowCapNioProtocol}).
  */
-class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
+public class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
 
 	private static final Log logger = LogFactory.getLog(TomcatWorkerCustomizer.class);
 
@@ -46,7 +46,17 @@ class TomcatWorkerCustomizer implements WebServerFactoryCustomizer<ConfigurableT
 
 	private final @Nullable RequestGate gate;
 
-	TomcatWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation, WorkerForwarding forwarding,
+	/**
+	 * Create a customizer.
+	 * @param worker this worker's environment
+	 * @param translation the record of the settings translated to the server
+	 * @param forwarding the forwarding headers the worker honours
+	 * @param drain the worker's drain, which counts the server's open connections
+	 * @param headerDeadlines the sweeper that bounds the time a request's header takes
+	 * @param gate the gate of requests in flight, if any: the server accepts below its
+	 * cap
+	 */
+	public TomcatWorkerCustomizer(WorkerEnvironment worker, ServerTranslation translation, WorkerForwarding forwarding,
 			Drain drain, HeaderDeadlineSweeper headerDeadlines, @Nullable RequestGate gate) {
 		this.worker = worker;
 		this.translation = translation;

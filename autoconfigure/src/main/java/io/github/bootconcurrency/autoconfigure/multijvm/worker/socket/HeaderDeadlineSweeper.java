@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.worker;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker.socket;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,7 +35,7 @@ import org.springframework.beans.factory.DisposableBean;
  * new request. A connection between two requests that reads nothing, or that has sent
  * nothing yet, is the server's idle timeout's.
  */
-final class HeaderDeadlineSweeper implements DisposableBean {
+public final class HeaderDeadlineSweeper implements DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(HeaderDeadlineSweeper.class);
 
@@ -67,7 +67,7 @@ final class HeaderDeadlineSweeper implements DisposableBean {
 	 * @param timeout the longest a client may take to send a request's header, from its
 	 * first byte
 	 */
-	HeaderDeadlineSweeper(Duration timeout) {
+	public HeaderDeadlineSweeper(Duration timeout) {
 		this.timeout = timeout;
 	}
 

@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.worker;
+package io.github.bootconcurrency.autoconfigure.multijvm.worker.socket;
 
 import java.io.IOException;
 
@@ -14,11 +14,15 @@ import jakarta.servlet.http.HttpServletResponse;
  * {@link Drain} has begun: Tomcat and Jetty both close the connection after such a
  * response, and the client opens a new one, which a worker that still accepts takes.
  */
-final class DrainFilter implements Filter {
+public final class DrainFilter implements Filter {
 
 	private final Drain drain;
 
-	DrainFilter(Drain drain) {
+	/**
+	 * Create a filter.
+	 * @param drain the worker's drain
+	 */
+	public DrainFilter(Drain drain) {
 		this.drain = drain;
 	}
 
