@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ClusterView;
 import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlRequest;
-import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterChannelClient;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.channel.MasterChannelClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -15,7 +15,7 @@ import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ClusterView;
 import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlRequest;
-import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterChannelClient;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.channel.MasterChannelClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
