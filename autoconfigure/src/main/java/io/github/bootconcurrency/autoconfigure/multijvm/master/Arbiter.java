@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
@@ -21,15 +20,16 @@ import java.util.function.Supplier;
  * Design: signal handlers, process-exit callbacks and the control channel only queue
  * {@link Event events}. One loop waits for events (a quarter of a second at most), drains
  * the queue, dispatches each event, then reconciles: it reaps workers that exited, lets
- * the {@link Supervisor} act on deadlines and heartbeats, replaces the next worker of the
- * {@link Rollout}, and starts or retires workers until their count is on target. Only
- * this thread changes the workers, so no lock guards them, and nothing slow runs on it:
- * configuration files are read and thread dumps taken off the loop, and what comes of
- * them comes back as an event.
+ * the {@link Supervisor} act on deadlines and heartbeats, and starts or retires a worker
+ * as the {@link TargetPolicy} says, replacing the workers of the {@link Rollout} or
+ * bringing their count on target. Only this thread changes the workers, so no lock guards
+ * them, and nothing slow runs on it: configuration files are read and thread dumps taken
+ * off the loop, and what comes of them comes back as an event.
  *
  * <p>
  * Every step is guarded: a configuration that cannot be read or used on reload is
- * reported and the running one kept; a worker that cannot be launched at all is the
+ * reported and the running one kept ({@link Reload}); a worker that keeps failing to boot
+ * is the {@link BootFailures}' to count; a worker that cannot be launched at all is the
  * {@link LaunchFailures}' to retry. Anything else thrown on the loop stops every worker
  * and ends the master with a non-zero status, so that a master never serves unsupervised.
  * Stopping is one path ({@link Shutdown}), and the loop ends only by a {@link Halt} that
@@ -47,21 +47,11 @@ final class Arbiter {
 	 */
 	static final int MASTER_ERROR = 1;
 
-	private static final int MAX_BOOT_FAILURES = 3;
-
-	private static final Duration EARLY_EXIT = Duration.ofSeconds(10);
-
 	private static final Duration POLL = Duration.ofMillis(250);
-
-	private final Supplier<MasterConfig> reloader;
-
-	private final WorkerLauncher launcher;
 
 	private final WorkerBalancer balancer;
 
 	private final InstantSource clock;
-
-	private final Executor offLoop;
 
 	private final PrintStream out;
 
@@ -70,8 +60,6 @@ final class Arbiter {
 	private final WorkerRegistry registry = new WorkerRegistry();
 
 	private final Rollout rollout = new Rollout();
-
-	private final RespawnBackoff backoff = new RespawnBackoff();
 
 	private final LaunchFailures launches = new LaunchFailures(this::log);
 
@@ -87,13 +75,13 @@ final class Arbiter {
 
 	private final ArbiterChannel channel;
 
-	private volatile MasterConfig config;
+	private final MasterState state;
 
-	private volatile int target;
+	private final Reload reload;
 
-	private int generation = 1;
+	private final TargetPolicy targets;
 
-	private int bootFailures;
+	private final BootFailures bootFailures = new BootFailures(this::log);
 
 	/**
 	 * Create the loop.
@@ -107,22 +95,23 @@ final class Arbiter {
 	 */
 	Arbiter(MasterConfig config, Supplier<MasterConfig> reloader, WorkerLauncher launcher, WorkerBalancer balancer,
 			InstantSource clock, Executor offLoop, PrintStream out) {
-		this.config = config;
-		this.target = config.workers();
-		this.reloader = reloader;
-		this.launcher = launcher;
+		this.state = new MasterState(config, balancer);
+		this.reload = new Reload(this.state, reloader, offLoop, this::submit, this.registry, this.rollout,
+				this.counters, launcher, this::log);
 		this.balancer = balancer;
 		this.clock = clock;
-		this.offLoop = offLoop;
 		this.out = out;
-		this.spawner = new Spawner(launcher, this.registry, this::submit);
+		this.targets = new TargetPolicy(this.state, this.registry, this.rollout, this.counters,
+				(now, slot) -> spawn(slot, now), this::retire);
+		this.spawner = new Spawner(launcher, this.registry, (id) -> submit(new Event.WorkerExited(id)));
 		this.shutdown = new Shutdown(this.registry, balancer, out);
 		// An application that hangs as soon as it serves must not respawn at full speed.
-		this.supervisor = new Supervisor(balancer, this.rollout, this.counters, offLoop, out, this::earlyOrNot);
+		this.supervisor = new Supervisor(balancer, this.rollout, this.counters, offLoop, out,
+				this.bootFailures::exited);
 		this.heartbeats = new Heartbeats(this.registry, balancer, this.rollout, this.supervisor, this.counters, out,
-				() -> this.bootFailures = 0);
+				this.bootFailures::ready);
 		this.channel = new ArbiterChannel(this::submit, this.registry, this.counters, balancer, clock,
-				() -> this.target, () -> this.config.balancerName());
+				this.state::target, () -> this.state.config().balancerName());
 	}
 
 	/**
@@ -130,10 +119,11 @@ final class Arbiter {
 	 * @return the exit status for the master's process
 	 */
 	int run() {
-		log("Master " + ProcessHandle.current().pid() + " started: " + this.target + " worker(s), worker model '"
-				+ this.config.workerModel().value() + "', balancer '" + this.config.balancerName() + "' ("
-				+ this.config.balancerReason() + ") on " + this.config.address() + ":" + this.balancer.port());
-		warnings();
+		MasterConfig config = this.state.config();
+		log("Master " + ProcessHandle.current().pid() + " started: " + this.state.target()
+				+ " worker(s), worker model '" + config.workerModel().value() + "', balancer '" + config.balancerName()
+				+ "' (" + config.balancerReason() + ") on " + config.address() + ":" + this.balancer.port());
+		this.reload.warnings();
 		return run(Long.MAX_VALUE, POLL).orElseThrow();
 	}
 
@@ -156,7 +146,7 @@ final class Arbiter {
 			return OptionalInt.empty();
 		}
 		catch (Halt halt) {
-			return OptionalInt.of(halt.status);
+			return OptionalInt.of(halt.status());
 		}
 		catch (RuntimeException | Error ex) {
 			try {
@@ -164,20 +154,11 @@ final class Arbiter {
 						+ FailureDescription.safely(ex).indent(2).stripTrailing());
 			}
 			finally {
-				this.shutdown.withoutTheLoop(this.config.timeouts().graceful(), this::askedToHurry);
+				this.shutdown.withoutTheLoop(this.state.config().timeouts().graceful(),
+						() -> this.events.stream().anyMatch(Event::asksToHurry));
 			}
 			return OptionalInt.of(MASTER_ERROR);
 		}
-	}
-
-	/**
-	 * Whether a TERM or INT waits in the queue: the loop is gone, but the user may still
-	 * want the workers stopped at once.
-	 */
-	private boolean askedToHurry() {
-		return this.events.stream()
-			.anyMatch((event) -> event instanceof Event.Signalled(MasterSignal signal)
-					&& (signal == MasterSignal.TERM || signal == MasterSignal.INT));
 	}
 
 	private Event next(Duration wait) {
@@ -197,7 +178,11 @@ final class Arbiter {
 				accepted.complete(scale(workers, "Scale requested through the actuator"));
 			case Event.ReloadRequested(var accepted) ->
 				accepted.complete(readConfiguration("Reload requested through the actuator"));
-			case Event.ConfigurationRead(String why, MasterConfig next) -> reload(why, next);
+			case Event.ConfigurationRead(String why, MasterConfig next) when !this.shutdown.begun() ->
+				this.reload.apply(why, next);
+			case Event.ConfigurationRead read -> {
+				// Read while the master began stopping: nothing to replace.
+			}
 			case Event.ConfigurationFailed(String why, String failure) ->
 				log(why + ", but the configuration cannot be used; the running workers and configuration stay.\n"
 						+ failure.indent(2).stripTrailing());
@@ -222,8 +207,8 @@ final class Arbiter {
 				}
 			}
 			case HUP -> readConfiguration("Received SIGHUP");
-			case TTIN -> scale(this.target + 1, "Received SIGTTIN");
-			case TTOU -> scale(this.target - 1, "Received SIGTTOU");
+			case TTIN -> scale(this.state.target() + 1, "Received SIGTTIN");
+			case TTOU -> scale(this.state.target() - 1, "Received SIGTTOU");
 		}
 	}
 
@@ -236,9 +221,9 @@ final class Arbiter {
 			log(why + ": ignored, the master is stopping");
 			return OptionalInt.empty();
 		}
-		this.target = Math.max(1, Math.min(MasterConfig.MAX_WORKERS, workers));
-		log(why + ": " + this.target + " worker(s)");
-		return OptionalInt.of(this.target);
+		int target = this.state.scale(workers);
+		log(why + ": " + target + " worker(s)");
+		return OptionalInt.of(target);
 	}
 
 	/**
@@ -250,42 +235,15 @@ final class Arbiter {
 			log(why + ": ignored, the master is stopping");
 			return false;
 		}
-		// Files are parsed, and a slow disk must not delay a signal: the outcome comes
-		// back as an event.
-		this.offLoop.execute(() -> {
-			try {
-				submit(new Event.ConfigurationRead(why, this.reloader.get()));
-			}
-			catch (Throwable ex) {
-				// Described here, off the loop: it loads Spring Boot's failure analyzers.
-				submit(new Event.ConfigurationFailed(why, FailureDescription.safely(ex)));
-			}
-		});
+		this.reload.read(why);
 		return true;
 	}
 
-	private void reload(String why, MasterConfig read) {
-		if (this.shutdown.begun()) {
-			return;
-		}
-		MasterConfig next = read.keepingRestartOnlySettingsOf(this.config, this::log);
-		this.counters.reloads.increment();
-		MasterConfig previous = this.config;
-		this.config = next;
-		this.balancer.configure(next);
-		this.target = next.workers();
-		this.generation++;
-		log(why + ": configuration read again (" + next.workers() + " worker(s), worker model '"
-				+ next.workerModel().value() + "'); replacing every worker, one at a time");
-		warnings();
-		this.rollout.reload(this.registry.active(), previous, this.generation);
-	}
-
 	private void reconcile(Instant now) {
-		this.supervisor.beginStep(this.registry.all(), this.config.timeouts().timeout(), now);
+		this.supervisor.beginStep(this.registry.all(), this.state.config().timeouts().timeout(), now);
 		for (Worker worker : this.registry.all()) {
 			if (worker.process().isAlive()) {
-				this.supervisor.check(worker, this.config, now);
+				this.supervisor.check(worker, this.state.config(), now);
 			}
 			else {
 				reap(worker, now);
@@ -298,8 +256,7 @@ final class Arbiter {
 			}
 			return;
 		}
-		replaceNext(now);
-		manageWorkers(now);
+		this.targets.step(now);
 	}
 
 	private void reap(Worker worker, Instant now) {
@@ -316,126 +273,42 @@ final class Arbiter {
 		else if (state == Worker.State.BOOTING) {
 			String what = worker + " exited with status " + exit + " before it was ready";
 			this.rollout.abandonedBy(worker.generation())
-				.ifPresentOrElse((previous) -> abandonReload(what + " (its output above says why)", previous),
+				.ifPresentOrElse((previous) -> this.reload.abandon(what + " (its output above says why)", previous),
 						() -> bootFailed(what, now));
 		}
 		else {
 			this.counters.restarts.increment();
 			this.counters.replaced(ReplacementReason.CRASHED);
 			log(worker + " died with status " + exit + ": replacing it");
-			earlyOrNot(worker, now);
+			this.bootFailures.exited(worker, now);
 		}
-	}
-
-	private void earlyOrNot(Worker worker, Instant now) {
-		if (Duration.between(worker.readyAt(), now).compareTo(EARLY_EXIT) < 0) {
-			backOff(now);
-		}
-		else {
-			this.backoff.reset();
-		}
-	}
-
-	/**
-	 * The first worker of a reload could not boot, or be launched: keep the serving
-	 * workers and their configuration rather than replace them with workers that fail
-	 * too.
-	 */
-	private void abandonReload(String what, MasterConfig previous) {
-		log(what + ": reload abandoned, the " + this.registry.activeCount()
-				+ " running worker(s) and the previous configuration stay");
-		this.rollout.clear();
-		if (this.target == this.config.workers()) {
-			// A count set since the reload (TTIN, TTOU, the actuator) stays.
-			this.target = previous.workers();
-		}
-		this.config = previous;
-		this.balancer.configure(previous);
 	}
 
 	private void bootFailed(String what, Instant now) {
-		this.bootFailures++;
-		log(what + " (" + this.bootFailures + " in a row)");
-		if (this.bootFailures >= MAX_BOOT_FAILURES) {
-			beginStop(BOOT_ERROR, "Workers failed to boot " + this.bootFailures
-					+ " times in a row: stopping. Their output above says why.");
-		}
-		else {
-			backOff(now);
-		}
-	}
-
-	private void backOff(Instant now) {
-		Duration delay = this.backoff.earlyExit(now);
-		log("Next worker in " + delay.toMillis() + " ms (" + this.backoff.earlyExits() + " early exit(s) in a row)");
-	}
-
-	/**
-	 * Surge-first replacement: start one worker in the slot of the first worker to
-	 * replace; once it is ready (one worker over target), that worker leaves the balancer
-	 * and drains; repeat.
-	 */
-	private void replaceNext(Instant now) {
-		Optional<Integer> next = this.rollout.next();
-		if (next.isEmpty() || this.registry.anyBooting()) {
-			return;
-		}
-		Optional<Worker> old = this.registry.get(next.get()).filter(Worker::isActive);
-		if (old.isEmpty()) {
-			this.rollout.remove(next.get());
-		}
-		else if (this.registry.activeCount() > this.target) {
-			// Counted once its successor serves: a reload abandoned meanwhile replaced
-			// nothing.
-			this.counters.replaced(this.rollout.reasonOf(next.get()));
-			this.rollout.remove(next.get());
-			retire(old.get(), now);
-		}
-		else {
-			// Below target (the count was raised): fill a new slot first. Otherwise the
-			// successor takes its predecessor's slot, unless a successor holds it
-			// already.
-			boolean newSlot = this.registry.activeCount() < this.target || this.registry.sharesSlot(old.get());
-			spawn(newSlot ? this.registry.freeSlot() : old.get().slot(), now);
-		}
-	}
-
-	private void manageWorkers(Instant now) {
-		if (!this.rollout.isEmpty()) {
-			return;
-		}
-		int active = this.registry.activeCount();
-		if (active < this.target) {
-			spawn(this.registry.freeSlot(), now);
-		}
-		else if (active > this.target) {
-			this.registry.highestSlot().ifPresent((worker) -> {
-				this.counters.replaced(ReplacementReason.SCALE);
-				retire(worker, now);
-			});
-		}
+		this.bootFailures.failed(what, now).ifPresent((why) -> beginStop(BOOT_ERROR, why));
 	}
 
 	private void retire(Worker worker, Instant now) {
 		if (worker.state() == Worker.State.READY) {
 			this.balancer.remove(worker);
 		}
-		worker.drain(now.plus(this.config.timeouts().graceful()));
+		worker.drain(now.plus(this.state.config().timeouts().graceful()));
 		log(worker + " left the balancer and is draining");
 	}
 
 	private void spawn(int slot, Instant now) {
-		if (!this.backoff.allows(now) || !this.launches.allows(now)) {
+		if (!this.bootFailures.allows(now) || !this.launches.allows(now)) {
 			return;
 		}
 		try {
-			Worker worker = this.spawner.spawn(slot, this.config, this.generation, now);
+			Worker worker = this.spawner.spawn(slot, this.state.config(), this.state.generation(), now);
 			this.counters.spawned.increment();
 			log("Started " + worker);
 			this.launches.launched(now);
 		}
 		catch (IOException ex) {
-			this.rollout.abandonedBy(this.generation).ifPresent((previous) -> abandonReload(ex.getMessage(), previous));
+			this.rollout.abandonedBy(this.state.generation())
+				.ifPresent((previous) -> this.reload.abandon(ex.getMessage(), previous));
 			this.launches.failed(ex, this.registry.activeCount(), now).ifPresent((why) -> beginStop(BOOT_ERROR, why));
 		}
 		catch (IllegalStateException ex) {
@@ -446,13 +319,7 @@ final class Arbiter {
 	private void beginStop(int status, String why) {
 		log(why);
 		this.rollout.clear();
-		this.shutdown.begin(status, this.clock.instant().plus(this.config.timeouts().graceful()));
-	}
-
-	private void warnings() {
-		this.launcher.warnings(this.config).forEach((warning) -> log("WARNING: " + warning));
-		this.config.descriptorShortfall(ListenerLimits.openFileLimit())
-			.ifPresent((warning) -> log("WARNING: " + warning));
+		this.shutdown.begin(status, this.clock.instant().plus(this.state.config().timeouts().graceful()));
 	}
 
 	/**
@@ -473,21 +340,6 @@ final class Arbiter {
 
 	private void log(String message) {
 		MasterLog.println(this.out, message);
-	}
-
-	/**
-	 * Ends the loop with an exit status: thrown once the master has stopped, caught only
-	 * by {@link Arbiter#run(long, Duration)}.
-	 */
-	private static final class Halt extends RuntimeException {
-
-		private final int status;
-
-		Halt(int status) {
-			super(null, null, false, false);
-			this.status = status;
-		}
-
 	}
 
 }

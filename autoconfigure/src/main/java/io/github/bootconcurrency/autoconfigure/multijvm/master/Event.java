@@ -14,6 +14,16 @@ import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlRequest;
 sealed interface Event {
 
 	/**
+	 * Whether this is a TERM or INT: when it waits in the queue of a loop that is gone,
+	 * the user may still want the workers stopped at once.
+	 * @return whether it asks to stop at once
+	 */
+	default boolean asksToHurry() {
+		return this instanceof Signalled(MasterSignal signal)
+				&& (signal == MasterSignal.TERM || signal == MasterSignal.INT);
+	}
+
+	/**
 	 * A signal reached the master.
 	 *
 	 * @param signal the signal

@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * Starts one worker for the master's loop: gives it an id, a secret token for the control
  * channel and its own {@code max-requests} with jitter, launches it, registers it, and
- * has its exit come back to the loop as an event.
+ * reports its exit (by id) to the loop.
  */
 final class Spawner {
 
@@ -17,14 +17,14 @@ final class Spawner {
 
 	private final WorkerRegistry registry;
 
-	private final Consumer<Event> events;
+	private final IntConsumer exits;
 
 	private final SecureRandom random = new SecureRandom();
 
-	Spawner(WorkerLauncher launcher, WorkerRegistry registry, Consumer<Event> events) {
+	Spawner(WorkerLauncher launcher, WorkerRegistry registry, IntConsumer exits) {
 		this.launcher = launcher;
 		this.registry = registry;
-		this.events = events;
+		this.exits = exits;
 	}
 
 	/**
@@ -60,7 +60,7 @@ final class Spawner {
 		Worker worker = new Worker(id, slot, this.registry.occupy(slot), generation, token, maxRequests, process, now);
 		worker.heapLimit(config.heapLimit());
 		this.registry.add(worker);
-		process.onExit(() -> this.events.accept(new Event.WorkerExited(id)));
+		process.onExit(() -> this.exits.accept(id));
 		return worker;
 	}
 
