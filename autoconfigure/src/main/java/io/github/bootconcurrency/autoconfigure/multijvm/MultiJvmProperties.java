@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Configuration properties of the 'multi-jvm' model: a master process that supervises
  * worker JVMs. Read by the master, which resolves and checks them as a whole
- * ({@code multijvm.master.MasterConfigLoader}), and by its workers.
+ * ({@code multijvm.master.config.MasterConfigLoader}), and by its workers.
  */
 @ConfigurationProperties("concurrency.multi-jvm")
 public class MultiJvmProperties {

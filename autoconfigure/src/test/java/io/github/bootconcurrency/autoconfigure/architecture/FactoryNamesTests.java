@@ -9,6 +9,7 @@ import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.support.PropertiesLoaderUtils;
 import org.springframework.util.StringUtils;
@@ -17,10 +18,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every class that autoconfigure's {@code spring.factories}, {@code aot.factories} and
- * auto-configuration imports name exists and is of the type it is listed under. Spring
- * Boot reads these names only at run time, and skips a failure analyzer it cannot load
- * without a word, so a class moved to another package without its entry would otherwise
- * lose its analysis unnoticed.
+ * auto-configuration imports name exists and is of the type it is listed under (an
+ * import, an {@link AutoConfiguration @AutoConfiguration}). Spring Boot reads these names
+ * only at run time, and skips a failure analyzer it cannot load without a word, so a
+ * class moved to another package without its entry would otherwise lose its analysis
+ * unnoticed.
  */
 class FactoryNamesTests {
 
@@ -47,7 +49,12 @@ class FactoryNamesTests {
 		for (String line : Files.readAllLines(META_INF.resolve(imports))) {
 			if (!line.isBlank() && !line.startsWith("#")) {
 				listed++;
-				check(imports, line.trim(), Object.class, problems);
+				String name = line.trim();
+				check(imports, name, Object.class, problems);
+				Class<?> type = load(name);
+				if (type != null && !type.isAnnotationPresent(AutoConfiguration.class)) {
+					problems.add(imports + ": " + name + " is no @AutoConfiguration");
+				}
 			}
 		}
 		assertThat(listed).as("names read").isGreaterThan(20);

@@ -20,8 +20,7 @@ import java.util.stream.Stream;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmProperties;
 import io.github.bootconcurrency.autoconfigure.profiles.FailFastProfilesProperties;
-import io.github.bootconcurrency.autoconfigure.multijvm.master.MasterDefaults;
-import io.github.bootconcurrency.autoconfigure.profiles.FailFastProfilesProperties;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterDefaults;
 import io.github.bootconcurrency.autoconfigure.redis.FailFastRedisProperties;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencyProperties;
 import org.junit.jupiter.api.BeforeAll;

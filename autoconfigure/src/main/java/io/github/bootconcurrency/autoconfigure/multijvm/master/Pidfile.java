@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.MasterLog;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,6 +1,7 @@
 /**
- * The multi-jvm master: the loop that supervises worker JVMs, their launch, the balancers
- * and the control channel.
+ * The multi-jvm master's entry point: starts the master (its pidfile, balancer, control
+ * channel and loop) and ends it with the loop's exit status. Internal to the multi-jvm
+ * master, with no compatibility promise.
  */
 @NullMarked
 package io.github.bootconcurrency.autoconfigure.multijvm.master;

@@ -9,8 +9,8 @@ import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.MasterMain;
 import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlProtocol;
-import io.github.bootconcurrency.autoconfigure.multijvm.worker.InheritedStandardInput;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterWatch;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.socket.InheritedStandardInput;
 import io.github.bootconcurrency.autoconfigure.scope.PostProcessorOrders;
 import io.github.bootconcurrency.autoconfigure.scope.StarterScope;
 import org.jspecify.annotations.Nullable;
@@ -64,10 +64,12 @@ class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		Optional<WorkerEnvironment> worker = WorkerEnvironment.from(this.systemProperties);
 		if (worker.isPresent()) {
-			// First: a worker that cannot talk to its master (reloaded with a jar of
-			// another version) must not start the application.
-			ControlProtocol.checkMaster(this.systemProperties.apply(ControlProtocol.VERSION_PROPERTY));
+			// The argument file holds the worker's token and the proxy's secret: gone
+			// first, whatever happens next.
 			WorkerEnvironment.deleteArgumentFile();
+			// Then, before anything starts: a worker that cannot talk to its master
+			// (reloaded with a jar of another version) must not start the application.
+			ControlProtocol.checkMaster(this.systemProperties.apply(ControlProtocol.VERSION_PROPERTY));
 			MasterWatch.start(worker.get().masterPid());
 			if (worker.get().inheritChannel()) {
 				// Before any code of the application's can start a child process.

@@ -7,6 +7,16 @@ import io.github.bootconcurrency.autoconfigure.admission.RequestDeadlines;
 import io.github.bootconcurrency.autoconfigure.admission.RequestGate;
 import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmProperties;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.channel.MasterChannelClient;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.channel.ServedRequestsFilter;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.channel.WorkerHeartbeat;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.forwarding.WorkerForwarding;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.socket.Drain;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.socket.DrainFilter;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.socket.HeaderDeadlineSweeper;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.socket.InheritedSocketCloser;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.socket.JettyWorkerCustomizer;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.socket.TomcatWorkerCustomizer;
 import io.github.bootconcurrency.autoconfigure.scope.ConditionalOnStarterEnabled;
 import io.github.bootconcurrency.autoconfigure.server.ServerTranslation;
 

@@ -1,6 +1,9 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.worker;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.channel.ClusterPrometheusScrapeEndpoint;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.channel.MasterChannelClient;
+import io.github.bootconcurrency.autoconfigure.multijvm.worker.channel.WorkerScrapeSocket;
 import io.github.bootconcurrency.autoconfigure.scope.ConditionalOnStarterEnabled;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

@@ -1,0 +1,33 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master.launch;
+
+import java.io.IOException;
+import java.util.List;
+
+import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfig;
+
+/**
+ * Starts worker processes for the master's loop.
+ */
+public interface WorkerLauncher {
+
+	/**
+	 * Start a worker. It must return quickly: it runs on the master's loop.
+	 * @param id the worker's id
+	 * @param token the secret the worker proves itself with on the control channel
+	 * @param config the configuration the worker runs
+	 * @return the worker's process
+	 * @throws IOException if the process cannot be started
+	 */
+	WorkerProcess launch(int id, String token, MasterConfig config) throws IOException;
+
+	/**
+	 * Return what the user should know about how workers of this configuration are
+	 * launched, such as options that are left out.
+	 * @param config the configuration
+	 * @return warnings, one a line, or none
+	 */
+	default List<String> warnings(MasterConfig config) {
+		return List.of();
+	}
+
+}

@@ -1,0 +1,53 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master.launch;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * A worker's operating-system process, as the master's loop drives it. Every method
+ * returns at once except {@link #dumpThreads()}, which the loop runs off its thread.
+ */
+public interface WorkerProcess {
+
+	long pid();
+
+	boolean isAlive();
+
+	/**
+	 * Return the exit status of a process that has exited.
+	 * @return the exit status
+	 */
+	int exitValue();
+
+	/**
+	 * Run a callback once the process has exited, on whichever thread sees it exit.
+	 * @param callback the callback, which must only queue an event
+	 */
+	void onExit(Runnable callback);
+
+	/**
+	 * Ask the process to stop gracefully (SIGTERM).
+	 */
+	void terminate();
+
+	/**
+	 * Stop the process at once (SIGKILL).
+	 */
+	void kill();
+
+	/**
+	 * Make the JVM print every thread's stack to its output (SIGQUIT).
+	 * @throws IOException if the signal cannot be sent
+	 */
+	void dumpThreads() throws IOException;
+
+	/**
+	 * Return why the process's output can no longer be read, if it cannot: the process
+	 * then runs on with every write failing, and is to be replaced.
+	 * @return the reason, or empty while its output is read
+	 */
+	default Optional<String> unreadOutput() {
+		return Optional.empty();
+	}
+
+}

@@ -1,0 +1,85 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master.loop;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Worker;
+
+/**
+ * The master's policy for workers that do not live: a worker that exits within
+ * {@link #EARLY_EXIT} of being ready, or before it is ready, pushes the next start back
+ * ({@link RespawnBackoff}); {@value #MAX_BOOT_FAILURES} workers in a row that fail to
+ * boot stop the master, as Gunicorn's arbiter does, since the next ones would fail too.
+ */
+final class BootFailures {
+
+	static final int MAX_BOOT_FAILURES = 3;
+
+	static final Duration EARLY_EXIT = Duration.ofSeconds(10);
+
+	private final RespawnBackoff backoff = new RespawnBackoff();
+
+	private final Consumer<String> log;
+
+	private int inARow;
+
+	BootFailures(Consumer<String> log) {
+		this.log = log;
+	}
+
+	/**
+	 * A worker became ready: the count of boot failures in a row starts again.
+	 */
+	void ready() {
+		this.inARow = 0;
+	}
+
+	/**
+	 * A worker that was ready exited: back off if it served only briefly.
+	 * @param worker the worker
+	 * @param now the time
+	 */
+	void exited(Worker worker, Instant now) {
+		if (Duration.between(worker.readyAt(), now).compareTo(EARLY_EXIT) < 0) {
+			backOff(now);
+		}
+		else {
+			this.backoff.reset();
+		}
+	}
+
+	/**
+	 * A worker failed to boot.
+	 * @param what what happened, for the log
+	 * @param now the time
+	 * @return why the master stops, if too many failed in a row
+	 */
+	Optional<String> failed(String what, Instant now) {
+		this.inARow++;
+		this.log.accept(what + " (" + this.inARow + " in a row)");
+		if (this.inARow >= MAX_BOOT_FAILURES) {
+			return Optional.of("Workers failed to boot " + this.inARow
+					+ " times in a row: stopping. Their output above says why.");
+		}
+		backOff(now);
+		return Optional.empty();
+	}
+
+	/**
+	 * Whether a worker may start now, or waits for the back-off.
+	 * @param now the time
+	 * @return whether it may start
+	 */
+	boolean allows(Instant now) {
+		return this.backoff.allows(now);
+	}
+
+	private void backOff(Instant now) {
+		Duration delay = this.backoff.earlyExit(now);
+		this.log.accept("Next worker in " + delay.toMillis() + " ms (" + this.backoff.earlyExits()
+				+ " early exit(s) in a row)");
+	}
+
+}

@@ -1,0 +1,229 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master.loop;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfig;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.WorkerLauncher;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.WorkerProcess;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Worker;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.WorkerBalancer;
+
+/**
+ * Stand-ins for what the master's loop drives, so that its policy runs in milliseconds: a
+ * clock that moves only when told, processes that exit only when told, a launcher that
+ * can be made to fail, and a balancer that records which workers it would serve.
+ */
+public final class FakeWorkers {
+
+	private FakeWorkers() {
+	}
+
+	static final class Clock implements InstantSource {
+
+		private Instant now = Instant.parse("2026-11-27T00:00:00Z");
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+		void advance(Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+	}
+
+	public static final class Process implements WorkerProcess {
+
+		private final long pid;
+
+		final int id;
+
+		final List<String> signals = new CopyOnWriteArrayList<>();
+
+		private final List<Runnable> onExit = new ArrayList<>();
+
+		private volatile Integer exit;
+
+		RuntimeException failOnTerminate;
+
+		IOException failDump;
+
+		boolean survivesKill;
+
+		volatile String unreadOutput;
+
+		public Process(long pid, int id) {
+			this.pid = pid;
+			this.id = id;
+		}
+
+		@Override
+		public long pid() {
+			return this.pid;
+		}
+
+		@Override
+		public boolean isAlive() {
+			return this.exit == null;
+		}
+
+		@Override
+		public int exitValue() {
+			if (this.exit == null) {
+				throw new IllegalStateException("process " + this.pid + " has not exited");
+			}
+			return this.exit;
+		}
+
+		@Override
+		public void onExit(Runnable callback) {
+			this.onExit.add(callback);
+		}
+
+		@Override
+		public void terminate() {
+			if (this.failOnTerminate != null) {
+				throw this.failOnTerminate;
+			}
+			this.signals.add("TERM");
+		}
+
+		@Override
+		public void kill() {
+			this.signals.add("KILL");
+			if (!this.survivesKill) {
+				exit(137);
+			}
+		}
+
+		@Override
+		public void dumpThreads() throws IOException {
+			if (this.failDump != null) {
+				throw this.failDump;
+			}
+			this.signals.add("QUIT");
+		}
+
+		@Override
+		public Optional<String> unreadOutput() {
+			return Optional.ofNullable(this.unreadOutput);
+		}
+
+		void exit(int status) {
+			if (this.exit == null) {
+				this.exit = status;
+				this.onExit.forEach(Runnable::run);
+			}
+		}
+
+	}
+
+	static final class Launcher implements WorkerLauncher {
+
+		final List<Process> launched = new ArrayList<>();
+
+		final List<MasterConfig> configs = new ArrayList<>();
+
+		final List<Exception> failures = new ArrayList<>();
+
+		/**
+		 * Every call to {@link #launch}, failed or not.
+		 */
+		int attempts;
+
+		private long nextPid = 1000;
+
+		@Override
+		public WorkerProcess launch(int id, String token, MasterConfig config) throws IOException {
+			this.attempts++;
+			if (!this.failures.isEmpty()) {
+				Exception failure = this.failures.remove(0);
+				if (failure instanceof IOException io) {
+					throw io;
+				}
+				throw (RuntimeException) failure;
+			}
+			Process process = new Process(this.nextPid++, id);
+			this.launched.add(process);
+			this.configs.add(config);
+			return process;
+		}
+
+		Process last() {
+			return this.launched.get(this.launched.size() - 1);
+		}
+
+		List<Process> alive() {
+			return this.launched.stream().filter(Process::isAlive).toList();
+		}
+
+	}
+
+	static final class Balancer implements WorkerBalancer {
+
+		final Set<Integer> serving = new LinkedHashSet<>();
+
+		final List<Integer> added = new ArrayList<>();
+
+		final List<Integer> configuredCapacities = new ArrayList<>();
+
+		RuntimeException failOnAdd;
+
+		boolean accepting = true;
+
+		boolean stopped;
+
+		@Override
+		public void start() {
+		}
+
+		/**
+		 * The port a balancer on {@code server.port=0} could have been given.
+		 */
+		@Override
+		public int port() {
+			return 40_123;
+		}
+
+		@Override
+		public void add(Worker worker) {
+			if (this.failOnAdd != null) {
+				throw this.failOnAdd;
+			}
+			this.serving.add(worker.id());
+			this.added.add(worker.id());
+		}
+
+		@Override
+		public void remove(Worker worker) {
+			this.serving.remove(worker.id());
+		}
+
+		@Override
+		public void configure(MasterConfig config) {
+			this.configuredCapacities.add(config.workerCapacity());
+		}
+
+		@Override
+		public void stopAccepting() {
+			this.accepting = false;
+		}
+
+		@Override
+		public void stop() {
+			this.stopped = true;
+		}
+
+	}
+
+}
