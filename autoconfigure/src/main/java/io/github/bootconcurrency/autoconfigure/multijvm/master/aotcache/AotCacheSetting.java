@@ -93,7 +93,9 @@ public sealed interface AotCacheSetting {
 
 	/**
 	 * Read the setting.
-	 * @param value the value, or {@code null} if unset (then {@code auto})
+	 * @param value the value, or {@code null} if unset (then {@code off}: the default
+	 * until the wiring of issue 24 is finished and every multi-jvm guarantee has run
+	 * under {@code auto})
 	 * @param version the version of the JVM the workers run
 	 * @return the setting
 	 * @throws IllegalArgumentException saying what is wrong with a path, or with a path
@@ -102,7 +104,10 @@ public sealed interface AotCacheSetting {
 	static AotCacheSetting parse(@Nullable String value, Runtime.Version version) {
 		String text = (value != null) ? value.trim() : "";
 		switch (text.toLowerCase(Locale.ROOT)) {
-			case "", "auto" -> {
+			case "" -> {
+				return new Off("default");
+			}
+			case "auto" -> {
 				return new Auto();
 			}
 			case "off", "false", "none" -> {

@@ -33,8 +33,11 @@ class AotCacheSettingTests {
 	Path directory;
 
 	@Test
-	void autoIsTheDefaultAndOffTurnsItOff() {
-		assertThat(AotCacheSetting.parse(null, JAVA_25)).isEqualTo(new Auto());
+	void offIsTheDefaultUntilAutoIsWiredAndAutoTurnsItOn() {
+		// Off by default while issue 24's wiring is unfinished: no multi-jvm guarantee
+		// runs under it until each has been re-run with auto.
+		assertThat(AotCacheSetting.parse(null, JAVA_25)).isInstanceOf(Off.class);
+		assertThat(AotCacheSetting.parse("", JAVA_25)).isInstanceOf(Off.class);
 		assertThat(AotCacheSetting.parse(" AUTO ", JAVA_25)).isEqualTo(new Auto());
 		assertThat(AotCacheSetting.parse("off", JAVA_25)).isInstanceOf(Off.class);
 		assertThat(AotCacheSetting.parse("false", JAVA_21)).isInstanceOf(Off.class);
