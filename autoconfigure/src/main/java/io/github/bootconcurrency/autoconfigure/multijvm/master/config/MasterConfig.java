@@ -13,6 +13,7 @@ import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
 import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmProperties.Balancer;
 import io.github.bootconcurrency.autoconfigure.multijvm.UpstreamHeaders;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheSetting;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 
 import org.jspecify.annotations.Nullable;
@@ -40,11 +41,14 @@ import org.jspecify.annotations.Nullable;
  * @param listenerLimits what the proxy's listener grants one client
  * @param workerSettings the settings a worker will run with, resolved as the worker
  * itself will
+ * @param aotCache the workers' ahead-of-time cache as configured; what the launch makes
+ * of it (on a JVM without caches, without {@code java -jar}) is decided where the launch
+ * is known
  */
 public record MasterConfig(int workers, ConcurrencyModel workerModel, Balancer balancer, String balancerReason,
 		Timeouts timeouts, Recycling recycling, List<String> jvmArgs, @Nullable Path pidfile,
 		ForwardingSettings forwarding, String address, int port, int backlog, boolean ownManagementPort,
-		ListenerLimits listenerLimits, ConcurrencySettings workerSettings) {
+		ListenerLimits listenerLimits, ConcurrencySettings workerSettings, AotCacheSetting aotCache) {
 
 	/**
 	 * Most workers a master runs.
@@ -217,6 +221,12 @@ public record MasterConfig(int workers, ConcurrencyModel workerModel, Balancer b
 		if (!queueTimeout().equals(next.queueTimeout())) {
 			changes.append(" concurrency.multi-jvm.queue-timeout");
 		}
+		boolean bothOff = this.aotCache instanceof AotCacheSetting.Off && next.aotCache instanceof AotCacheSetting.Off;
+		if (!bothOff && !this.aotCache.equals(next.aotCache)) {
+			// The master opens its cache store once, at startup. (Off for another reason,
+			// unset or off, is no change.)
+			changes.append(" concurrency.multi-jvm.aot-cache");
+		}
 		changes.append(this.forwarding.changes(next.forwarding));
 		if (this.balancer == Balancer.PROXY) {
 			changes.append(this.listenerLimits.changedKeys(next.listenerLimits));
@@ -241,7 +251,7 @@ public record MasterConfig(int workers, ConcurrencyModel workerModel, Balancer b
 				running.timeouts.queue(), this.timeouts.requestHeader());
 		return new MasterConfig(this.workers, this.workerModel, running.balancer, running.balancerReason, timeouts,
 				this.recycling, this.jvmArgs, running.pidfile, running.forwarding, running.address, running.port,
-				running.backlog, this.ownManagementPort, running.listenerLimits, this.workerSettings);
+				running.backlog, this.ownManagementPort, running.listenerLimits, this.workerSettings, running.aotCache);
 	}
 
 }

@@ -10,6 +10,7 @@ import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
 import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmProperties.Balancer;
 import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmProperties;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheSetting;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencyProperties;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencySettings;
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
@@ -108,6 +109,10 @@ public final class MasterConfigLoader {
 		WorkerJvmOptions.check(settings.getJvmArgs(), environment, checks);
 		HeapLimit.check(settings.getMaxHeapAfterGc(), environment, checks);
 		ForwardingSettings.check(settings, environment, checks);
+		// The workers run the master's own JVM (JvmWorkerLauncher), so its version
+		// decides.
+		AotCacheSetting aotCache = AotCacheSetting.check(settings.getAotCache(), Runtime.version(), environment,
+				checks);
 		ConcurrencySettings worker = WORKER_MODELS.contains(workerModel.value())
 				? workerSettings(properties, workerModel, environment, checks) : null;
 		checks.throwIfInvalid();
@@ -123,7 +128,7 @@ public final class MasterConfigLoader {
 				settings.getMaxRequestsJitter(), HeapLimit.parse(settings.getMaxHeapAfterGc()));
 		return new MasterConfig(workers, workerModel, balancer, balancerReason, timeouts, recycling,
 				settings.getJvmArgs(), settings.getPidfile(), ForwardingSettings.of(settings), address, port,
-				worker.backlog(), ownManagementPort(environment), limits, worker);
+				worker.backlog(), ownManagementPort(environment), limits, worker, aotCache);
 	}
 
 	/**

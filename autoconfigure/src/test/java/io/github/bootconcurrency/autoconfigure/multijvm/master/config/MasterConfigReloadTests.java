@@ -43,6 +43,18 @@ class MasterConfigReloadTests {
 	}
 
 	@Test
+	void aChangedAotCacheTakesARestartOfTheMaster() {
+		// The master opens its cache store once, at startup.
+		MasterConfig running = MasterConfigLoader.load(new MockEnvironment(), SharedSocket.unsupportedReason());
+		MasterConfig next = MasterConfigLoader.load(
+				new MockEnvironment().withProperty("concurrency.multi-jvm.aot-cache", "auto"),
+				SharedSocket.unsupportedReason());
+		assertThat(running.restartOnlyChanges(next)).isEqualTo("concurrency.multi-jvm.aot-cache");
+		assertThat(next.keepingRestartOnlySettingsOf(running, (warning) -> {
+		}).aotCache()).isEqualTo(running.aotCache());
+	}
+
+	@Test
 	void changedListenerLimitsTakeARestartOfTheMaster() {
 		MasterConfig running = MasterConfigLoader.load(
 				new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "proxy"),

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheSetting;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.balancer.SharedSocket;
 import io.github.bootconcurrency.autoconfigure.settings.OpenFiles;
 import io.github.bootconcurrency.autoconfigure.testsupport.ProcLimits;
@@ -220,6 +221,24 @@ class MasterConfigTests {
 				new MockEnvironment().withProperty("concurrency.multi-jvm.workers", "auto"),
 				SharedSocket.unsupportedReason());
 		assertThat(config.workers()).isEqualTo(Runtime.getRuntime().availableProcessors());
+	}
+
+	@Test
+	void theAotCacheSettingIsResolvedIntoTheConfigurationAndOffByDefault() {
+		assertThat(MasterConfigLoader.load(new MockEnvironment(), SharedSocket.unsupportedReason()).aotCache())
+			.isInstanceOf(AotCacheSetting.Off.class);
+		assertThat(MasterConfigLoader
+			.load(new MockEnvironment().withProperty(AotCacheSetting.KEY, "auto"), SharedSocket.unsupportedReason())
+			.aotCache()).isEqualTo(new AotCacheSetting.Auto());
+	}
+
+	@Test
+	void aBadAotCacheValueIsAStartupErrorNamingKeyValueAndWhatIsAllowed() {
+		assertThatExceptionOfType(InvalidSettingsException.class)
+			.isThrownBy(() -> MasterConfigLoader.load(new MockEnvironment().withProperty(AotCacheSetting.KEY, "yes"),
+					SharedSocket.unsupportedReason()))
+			.withMessageContaining("concurrency.multi-jvm.aot-cache = yes")
+			.withMessageContaining("off, auto, or the path");
 	}
 
 	@ParameterizedTest(name = "{0}")
