@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.config.WorkerJvmOptions;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The command line of a worker: the master's own java binary, JVM options, class path or
@@ -143,6 +144,36 @@ public final class WorkerLaunch {
 	}
 
 	/**
+	 * Return the java binary the workers run: the master's own.
+	 * @return the binary
+	 */
+	public String java() {
+		return this.java;
+	}
+
+	/**
+	 * Return the application's jar, if the master was started with {@code java -jar}.
+	 * @return the jar, absolute, or empty for a main class on a class path
+	 */
+	public Optional<Path> jar() {
+		return (this.main.size() == 2 && this.main.get(0).equals("-jar"))
+				? Optional.of(Path.of(this.main.get(1)).toAbsolutePath()) : Optional.empty();
+	}
+
+	/**
+	 * Return every JVM option a worker runs with before {@code jvm-args}: the master's
+	 * own command line's (debug agents left out), then those it inherits through
+	 * {@code JAVA_TOOL_OPTIONS} and {@code JDK_JAVA_OPTIONS}. The AOT cache is keyed by
+	 * them and is off when one of them manages class data sharing already.
+	 * @return the options
+	 */
+	public List<String> jvmOptions() {
+		List<String> options = new ArrayList<>(this.jvmOptions);
+		options.addAll(WorkerJvmOptions.split(this.inheritedOptions));
+		return List.copyOf(options);
+	}
+
+	/**
 	 * Return how many of the first elements of a {@link #command command} must stay on
 	 * the worker's command line rather than go into its argument file: the java binary
 	 * and the master's own argument files.
@@ -213,6 +244,23 @@ public final class WorkerLaunch {
 	 * @return the command
 	 */
 	List<String> command(int workerId, List<String> jvmArgs, List<String> workerArguments) {
+		return command(workerId, jvmArgs, workerArguments, null, List.of());
+	}
+
+	/**
+	 * Return the command that starts one worker from another jar, such as the AOT cache's
+	 * extracted one, with JVM options of its own.
+	 * @param workerId the worker's id, or 0 to leave file names as they are
+	 * @param jvmArgs JVM options to add after the master's own, so that they win
+	 * @param workerArguments arguments that make the process a worker, appended last so
+	 * that they win
+	 * @param jar the jar to run instead of the application's, or {@code null}; only for a
+	 * master started with {@code -jar}
+	 * @param extraOptions JVM options added after {@code jvmArgs}
+	 * @return the command
+	 */
+	List<String> command(int workerId, List<String> jvmArgs, List<String> workerArguments, @Nullable Path jar,
+			List<String> extraOptions) {
 		List<String> command = new ArrayList<>();
 		command.add(this.java);
 		command.addAll(this.argumentFiles);
@@ -228,7 +276,13 @@ public final class WorkerLaunch {
 			.filter((option) -> !(environmentChoosesCollector && choosesCollector(option)))
 			.map((option) -> (workerId > 0) ? WorkerJvmOptions.forWorker(option, workerId) : option)
 			.forEach(command::add);
-		command.addAll(this.main);
+		command.addAll(extraOptions);
+		if (jar != null && jar().isPresent()) {
+			command.addAll(List.of("-jar", jar.toString()));
+		}
+		else {
+			command.addAll(this.main);
+		}
 		// A key given twice on the command line binds as "a,b": drop the master's own
 		// value of every key the worker's arguments set.
 		List<String> overridden = workerArguments.stream()

@@ -1,5 +1,6 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master.launch;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,31 @@ class WorkerLaunchTests {
 						"in JAVA_TOOL_OPTIONS or JDK_JAVA_OPTIONS: -Dcom.sun.management.jmxremote.rmi.port=9011 is"));
 		assertThat(WorkerLaunch.parse("java", List.of("-Xmx1g", "-jar", "app.jar"), "app.jar", "app.jar")
 			.unshareableOptions()).isEmpty();
+	}
+
+	@Test
+	void theJarTheJavaBinaryAndEveryJvmOptionAreExposedForTheAotCache() {
+		WorkerLaunch launch = WorkerLaunch
+			.parse("/jdk/bin/java", List.of("-Xmx1g", "-agentlib:jdwp=transport=dt_socket", "-jar", "app.jar", "--a=b"),
+					"app.jar", "app.jar")
+			.inheriting("-XX:+UseSerialGC ");
+		assertThat(launch.java()).isEqualTo("/jdk/bin/java");
+		assertThat(launch.jar()).contains(Path.of("app.jar").toAbsolutePath());
+		// The command line's options, then the inherited ones: the cache's key and
+		// whether the user manages class data sharing already depend on both.
+		assertThat(launch.jvmOptions()).containsExactly("-Xmx1g", "-XX:+UseSerialGC");
+		assertThat(WorkerLaunch.parse("java", List.of("-cp", "x.jar", "com.example.App"), "com.example.App", "x.jar")
+			.jar()).isEmpty();
+	}
+
+	@Test
+	void aWorkerCanRunAnotherJarWithOptionsOfItsOwnBeforeIt() {
+		WorkerLaunch launch = WorkerLaunch.parse("java", List.of("-Xmx1g", "-jar", "app.jar", "--a=b"), "app.jar",
+				"app.jar");
+		assertThat(launch.command(1, List.of("-Dx=y"), List.of("--server.port=0"), Path.of("/cache/app/app.jar"),
+				List.of("-XX:AOTCache=/cache/app.aot")))
+			.containsExactly("java", "-Xmx1g", "-Dx=y", "-XX:AOTCache=/cache/app.aot", "-jar", "/cache/app/app.jar",
+					"--a=b", "--server.port=0");
 	}
 
 }
