@@ -27,7 +27,7 @@ public record ClusterView(String balancer, int targetWorkers, Counters counters,
 	 * the reasons, in that order.
 	 */
 	public static final List<String> REPLACEMENT_REASONS = List.of("crashed", "hung", "max-requests", "max-heap",
-			"request-stuck", "output-unread", "reload", "scale");
+			"request-stuck", "output-unread", "aot-cache", "reload", "scale");
 
 	/**
 	 * What the master did since it started.
@@ -38,9 +38,9 @@ public record ClusterView(String balancer, int targetWorkers, Counters counters,
 	 * @param reloads reloads (SIGHUP or the actuator)
 	 * @param recycled workers replaced after max-requests
 	 * @param replacements workers replaced or stopped, by reason (crashed, hung,
-	 * max-requests, max-heap, request-stuck, output-unread, reload, scale): a ready
-	 * worker that died, one killed as hung, one recycled, one replaced by a reload, one
-	 * stopped because the count went down
+	 * max-requests, max-heap, request-stuck, output-unread, aot-cache, reload, scale): a
+	 * ready worker that died, one killed as hung, one recycled, one replaced by a reload,
+	 * one stopped because the count went down
 	 */
 	public record Counters(long spawned, long killed, long restarts, long reloads, long recycled,
 			Map<String, Long> replacements) {

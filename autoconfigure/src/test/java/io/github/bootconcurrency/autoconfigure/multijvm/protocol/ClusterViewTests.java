@@ -22,7 +22,7 @@ class ClusterViewTests {
 				.isThrownBy(() -> jdkOnly.loadClass("org.springframework.boot.actuate.endpoint.OperationResponseBody"));
 			Class<?> type = Class.forName(ClusterView.class.getName(), true, jdkOnly);
 			List<String> lines = List.of("balancer proxy", "target 2", "counters 3 1 1 0 0",
-					"replacements crashed=1 hung=0 max-requests=2 max-heap=3 request-stuck=0 output-unread=6 reload=4 scale=5",
+					"replacements crashed=1 hung=0 max-requests=2 max-heap=3 request-stuck=0 output-unread=6 aot-cache=0 reload=4 scale=5",
 					"worker 7 1 4242 40000 ready 1234 99 1 5000000");
 			Object view = type.getMethod("decode", List.class).invoke(null, lines);
 			assertThat(type.getMethod("encode").invoke(view)).isEqualTo(lines);

@@ -50,4 +50,32 @@ public interface WorkerProcess {
 		return Optional.empty();
 	}
 
+	/**
+	 * Return what the worker started with of the master's AOT cache
+	 * ({@code concurrency.multi-jvm.aot-cache}), for its ready line and the recorder's
+	 * replacement: {@value #AOT_CACHE_USED}, {@value #AOT_CACHE_RECORDING} or
+	 * {@code none}.
+	 * @return the use, or empty if the master keeps no cache
+	 */
+	default Optional<String> aotCache() {
+		return Optional.empty();
+	}
+
+	/**
+	 * The master's loop reaped the process.
+	 * @param requestsServed the requests it served, as its last heartbeat said
+	 */
+	default void exited(long requestsServed) {
+	}
+
+	/**
+	 * The worker started with the cache.
+	 */
+	String AOT_CACHE_USED = "used";
+
+	/**
+	 * The worker records the cache, written as it exits.
+	 */
+	String AOT_CACHE_RECORDING = "recording";
+
 }

@@ -103,7 +103,8 @@ public final class Heartbeats {
 		this.onReady.run();
 		this.rollout.ready(worker);
 		this.balancer.add(worker);
-		log(worker + " is ready after " + worker.age(now).toMillis() + " ms");
+		log(worker + " is ready after " + worker.age(now).toMillis() + " ms"
+				+ worker.process().aotCache().map((use) -> ", AOT cache: " + use).orElse(""));
 	}
 
 	private void log(String message) {

@@ -41,6 +41,12 @@ public enum ReplacementReason {
 	OUTPUT_UNREAD,
 
 	/**
+	 * The worker recorded the workers' AOT cache long enough: it is replaced so that its
+	 * recording, written as it exits, becomes the cache ({@link AotCacheRecorder}).
+	 */
+	AOT_CACHE,
+
+	/**
 	 * The configuration was reloaded.
 	 */
 	RELOAD,

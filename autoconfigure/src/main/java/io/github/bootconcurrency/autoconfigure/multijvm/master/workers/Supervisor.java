@@ -130,6 +130,10 @@ public final class Supervisor {
 							+ worker.maxRequests() + "): replacing it");
 					this.counters.recycled.increment();
 				}
+				else if (AotCacheRecorder.recordedEnough(worker, now)
+						&& this.rollout.recycle(worker, ReplacementReason.AOT_CACHE) && worker.dueForRecycling()) {
+					log(AotCacheRecorder.why(worker, now));
+				}
 				else if (worker.overHeapLimit() && this.rollout.recycle(worker, ReplacementReason.MAX_HEAP)
 						&& worker.dueForRecycling()) {
 					log(worker + " held " + megabytes(worker.heapAfterGcBytes()) + " of heap after " + HeapLimit.SAMPLES

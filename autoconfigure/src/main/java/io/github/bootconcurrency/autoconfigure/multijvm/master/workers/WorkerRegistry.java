@@ -46,6 +46,9 @@ public final class WorkerRegistry {
 
 	public void remove(Worker worker) {
 		this.workers.remove(worker.id());
+		// Only a reaped worker leaves the registry: the AOT cache's recorder is made
+		// into the cache if it served traffic.
+		worker.process().exited(worker.requests());
 	}
 
 	public Optional<Worker> get(int id) {

@@ -62,6 +62,18 @@ public final class FakeWorkers {
 
 		volatile String unreadOutput;
 
+		/**
+		 * What the launcher says of the worker's AOT cache, {@code null} for a master
+		 * that keeps none.
+		 */
+		volatile String aotCache;
+
+		/**
+		 * The requests the loop said the worker served as it reaped it, {@code null}
+		 * until then.
+		 */
+		volatile Long exitedAfterRequests;
+
 		public Process(long pid, int id) {
 			this.pid = pid;
 			this.id = id;
@@ -119,6 +131,16 @@ public final class FakeWorkers {
 			return Optional.ofNullable(this.unreadOutput);
 		}
 
+		@Override
+		public Optional<String> aotCache() {
+			return Optional.ofNullable(this.aotCache);
+		}
+
+		@Override
+		public void exited(long requestsServed) {
+			this.exitedAfterRequests = requestsServed;
+		}
+
 		void exit(int status) {
 			if (this.exit == null) {
 				this.exit = status;
@@ -143,6 +165,11 @@ public final class FakeWorkers {
 
 		private long nextPid = 1000;
 
+		/**
+		 * What each launched worker's AOT cache is, by id: {@code null} for none kept.
+		 */
+		java.util.function.IntFunction<String> aotCache = (id) -> null;
+
 		@Override
 		public WorkerProcess launch(int id, String token, MasterConfig config) throws IOException {
 			this.attempts++;
@@ -154,6 +181,7 @@ public final class FakeWorkers {
 				throw (RuntimeException) failure;
 			}
 			Process process = new Process(this.nextPid++, id);
+			process.aotCache = this.aotCache.apply(id);
 			this.launched.add(process);
 			this.configs.add(config);
 			return process;

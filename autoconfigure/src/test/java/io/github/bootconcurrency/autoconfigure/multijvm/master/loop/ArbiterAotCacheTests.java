@@ -1,0 +1,91 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master.loop;
+
+import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.AotCacheRecorder;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for the master's loop with the workers' AOT cache: the worker that records it is
+ * replaced, surge-first, once it has served {@link AotCacheRecorder#REQUESTS} requests or
+ * been ready for {@link AotCacheRecorder#READY_FOR} having served one, so that its
+ * recording, written as it exits, becomes the cache; every exit tells the launcher the
+ * requests the worker served; the ready line says what the worker started with.
+ */
+class ArbiterAotCacheTests extends ArbiterHarness {
+
+	@Test
+	void theRecorderIsReplacedSurgeFirstOnceItServedItsRequests() {
+		this.launcher.aotCache = (id) -> (id == 1) ? "recording" : "used";
+		start("concurrency.multi-jvm.workers=2");
+		FakeWorkers.Process recorder = readyWorkers(2).get(0);
+		heartbeat(recorder, AotCacheRecorder.REQUESTS - 1);
+		steps(2);
+		assertThat(this.launcher.launched).as("not before its requests").hasSize(2);
+		heartbeat(recorder, AotCacheRecorder.REQUESTS);
+		steps(2);
+		assertThat(this.launcher.launched).as("its successor first").hasSize(3);
+		assertThat(recorder.signals).as("serves until its successor is ready").isEmpty();
+		ready(this.launcher.last());
+		steps(2);
+		assertThat(recorder.signals).containsExactly("TERM");
+		assertThat(log()).contains("recorded the AOT cache over " + AotCacheRecorder.REQUESTS
+				+ " requests: replacing it so that its recording becomes the cache (aot-cache)");
+		assertThat(this.arbiter.channel().view().counters().replacements()).containsEntry("aot-cache", 1L);
+		recorder.exit(0);
+		steps(2);
+		assertThat(recorder.exitedAfterRequests).isEqualTo(AotCacheRecorder.REQUESTS);
+	}
+
+	@Test
+	void theRecorderIsReplacedAfterBeingReadyLongEnoughOnceItServedARequest() {
+		this.launcher.aotCache = (id) -> (id == 1) ? "recording" : "used";
+		start();
+		FakeWorkers.Process recorder = readyWorker();
+		this.clock.advance(AotCacheRecorder.READY_FOR.plusSeconds(1));
+		steps(2);
+		assertThat(this.launcher.launched).as("a recording of no request is no warm-up").hasSize(1);
+		heartbeat(recorder, 1);
+		steps(2);
+		assertThat(this.launcher.launched).hasSize(2);
+		assertThat(log()).contains("recorded the AOT cache for");
+	}
+
+	@Test
+	void aWorkerThatDoesNotRecordIsNotReplacedForTheCache() {
+		this.launcher.aotCache = (id) -> "used";
+		start();
+		FakeWorkers.Process worker = readyWorker();
+		heartbeat(worker, 10 * AotCacheRecorder.REQUESTS);
+		this.clock.advance(AotCacheRecorder.READY_FOR.multipliedBy(2));
+		steps(3);
+		assertThat(this.launcher.launched).hasSize(1);
+	}
+
+	@Test
+	void theReadyLineSaysWhatTheWorkerStartedWithWhenTheMasterKeepsACache() {
+		this.launcher.aotCache = (id) -> (id == 1) ? "recording" : null;
+		start("concurrency.multi-jvm.workers=2");
+		readyWorkers(2);
+		assertThat(log()).containsPattern(
+				"worker 1 \\(pid 1000, port \\d+, ready\\) is ready after \\d+ ms, AOT cache: recording\\n");
+		assertThat(log()).as("no cache kept: the line as before")
+			.containsPattern("worker 2 .* is ready after \\d+ ms\\n");
+	}
+
+	@Test
+	void everyReapedWorkerTellsItsProcessTheRequestsItServed() {
+		start();
+		FakeWorkers.Process worker = readyWorker();
+		heartbeat(worker, 42);
+		step();
+		worker.exit(1);
+		steps(2);
+		assertThat(worker.exitedAfterRequests).isEqualTo(42L);
+	}
+
+	private void heartbeat(FakeWorkers.Process worker, long requests) {
+		this.arbiter.submit(new Event.Heartbeat(worker.id, true, port(worker), requests, 0, 0));
+	}
+
+}
