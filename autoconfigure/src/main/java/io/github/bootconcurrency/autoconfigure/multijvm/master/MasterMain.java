@@ -22,6 +22,7 @@ import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConf
 import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.JvmWorkerLauncher;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.MasterLog;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.UnshareableJvmOptionsException;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.WorkerAotCache;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.WorkerArgumentFiles;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.WorkerLaunch;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.WorkerLauncher;
@@ -119,9 +120,14 @@ public final class MasterMain {
 		MasterChannel channel = MasterChannel.open(out);
 		ExecutorService offLoop = Executors
 			.newSingleThreadExecutor(Thread.ofVirtual().name("multi-jvm-master-off-loop").factory());
+		// Its own thread: an extraction or a cache's creation takes seconds, which would
+		// hold up a hung worker's thread dump on the other.
+		ExecutorService aotCacheThread = Executors
+			.newSingleThreadExecutor(Thread.ofVirtual().name("multi-jvm-master-aot-cache").factory());
 		try {
+			WorkerAotCache aotCache = WorkerAotCache.start(config, launch, null, aotCacheThread, out);
 			WorkerLauncher launcher = new JvmWorkerLauncher(launch, channel.socket(), balancer.inheritsSocket(), out,
-					argumentFiles, forwardingSecret);
+					argumentFiles, forwardingSecret, aotCache);
 			Arbiter arbiter = new Arbiter(config, reloader, launcher, balancer, new MonotonicClock(), offLoop, out);
 			balancer.start();
 			pidfile.write();
@@ -132,6 +138,7 @@ public final class MasterMain {
 		}
 		finally {
 			offLoop.shutdownNow();
+			aotCacheThread.shutdownNow();
 			channel.close();
 			argumentFiles.close();
 			pidfile.delete();

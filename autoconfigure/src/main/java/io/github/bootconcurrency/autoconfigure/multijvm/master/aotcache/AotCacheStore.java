@@ -143,6 +143,18 @@ public final class AotCacheStore {
 		return open(base, jar, key, java, jvmOptions, timeout, log, executor, BoundedCommand::run);
 	}
 
+	/**
+	 * Return the directory the master keeps its caches under, created private if it is
+	 * not there: one per user under the temporary directory, so that a master started
+	 * again with the same jar, JVM and options finds the cache it made.
+	 * @return the directory
+	 * @throws IOException if it cannot be created, or the one there is not private
+	 */
+	public static Path defaultBase() throws IOException {
+		return PrivateDirectory.createOrCheck(
+				Path.of(System.getProperty("java.io.tmpdir"), "concurrency-aot-" + System.getProperty("user.name")));
+	}
+
 	static AotCacheStore open(Path base, Path jar, AotCacheKey key, String java, List<String> jvmOptions,
 			Duration timeout, Consumer<String> log, Executor executor, BoundedCommand.Runner commands)
 			throws IOException {

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ForwardingSecret;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
@@ -41,6 +43,8 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 
 	private final @Nullable ForwardingSecret forwardingSecret;
 
+	private final WorkerAotCache aotCache;
+
 	/**
 	 * Create a launcher.
 	 * @param launch the command line of a worker
@@ -51,15 +55,17 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 	 * @param argumentFiles where the workers' command lines are written
 	 * @param forwardingSecret the secret of the master's proxy, or {@code null} if it has
 	 * none
+	 * @param aotCache the workers' AOT cache
 	 */
 	public JvmWorkerLauncher(WorkerLaunch launch, Path channel, boolean inheritSocket, PrintStream out,
-			WorkerArgumentFiles argumentFiles, @Nullable ForwardingSecret forwardingSecret) {
+			WorkerArgumentFiles argumentFiles, @Nullable ForwardingSecret forwardingSecret, WorkerAotCache aotCache) {
 		this.launch = launch;
 		this.channel = channel;
 		this.inheritSocket = inheritSocket;
 		this.out = out;
 		this.argumentFiles = argumentFiles;
 		this.forwardingSecret = forwardingSecret;
+		this.aotCache = aotCache;
 	}
 
 	@Override
@@ -71,7 +77,8 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 		List<String> jvmArgs = new ArrayList<>(config.jvmArgs());
 		environment.properties().forEach((name, value) -> jvmArgs.add("-D" + name + "=" + value));
 		jvmArgs.add("-D" + WorkerEnvironment.ARGUMENT_FILE + "=" + argumentFile);
-		List<String> command = this.launch.command(id, jvmArgs, config.workerArguments());
+		WorkerAotCache.Start start = this.aotCache.forWorker(id);
+		List<String> command = this.launch.command(id, jvmArgs, config.workerArguments(), start.jar(), start.options());
 		int prefix = this.launch.commandLinePrefix();
 		if (this.argumentFiles.createAgainIfGone()) {
 			MasterLog.println(this.out,
@@ -107,7 +114,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 		// The worker deletes it as it starts; this covers a worker that never gets so
 		// far.
 		process.onExit().thenRun(() -> this.argumentFiles.delete(argumentFile));
-		return forwardOutput(id, process);
+		return forwardOutput(id, process, start);
 	}
 
 	/**
@@ -125,11 +132,15 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 		return this.launch.leftOut(config.jvmArgs()).stream().toList();
 	}
 
-	private JvmProcess forwardOutput(int id, Process process) {
+	private JvmProcess forwardOutput(int id, Process process, WorkerAotCache.Start start) {
 		String prefix = "[worker " + id + " pid " + process.pid() + "] ";
-		JvmProcess worker = new JvmProcess(process, new AtomicReference<>());
-		WorkerOutput copier = new WorkerOutput(process.getInputStream(), (line) -> this.out.println(prefix + line),
-				(warning) -> MasterLog.println(this.out, "worker " + id + " (pid " + process.pid() + "): " + warning),
+		JvmProcess worker = new JvmProcess(process, new AtomicReference<>(), start.use(),
+				(requests) -> this.aotCache.exited(id, requests));
+		Consumer<String> refusals = this.aotCache.refusals(id, start);
+		WorkerOutput copier = new WorkerOutput(process.getInputStream(), (line) -> {
+			this.out.println(prefix + line);
+			refusals.accept(line);
+		}, (warning) -> MasterLog.println(this.out, "worker " + id + " (pid " + process.pid() + "): " + warning),
 				process::isAlive, worker.outputUnread()::set);
 		try {
 			Thread.ofVirtual().name("worker-" + id + "-output").start(copier);
@@ -143,7 +154,18 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 	/**
 	 * A worker JVM's process.
 	 */
-	private record JvmProcess(Process process, AtomicReference<String> outputUnread) implements WorkerProcess {
+	private record JvmProcess(Process process, AtomicReference<String> outputUnread, @Nullable String aotCacheUse,
+			LongConsumer onExited) implements WorkerProcess {
+
+		@Override
+		public Optional<String> aotCache() {
+			return Optional.ofNullable(this.aotCacheUse);
+		}
+
+		@Override
+		public void exited(long requestsServed) {
+			this.onExited.accept(requestsServed);
+		}
 
 		@Override
 		public Optional<String> unreadOutput() {

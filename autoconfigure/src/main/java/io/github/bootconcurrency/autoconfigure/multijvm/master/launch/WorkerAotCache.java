@@ -1,0 +1,182 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master.launch;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheKey;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheRefusal;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheSetting;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfig;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The workers' AOT cache as the launcher applies it
+ * ({@code concurrency.multi-jvm.aot-cache}): nothing when off; a user's cache file given
+ * to every worker; under {@code auto} an {@link AotCacheStore}, opened and the
+ * application extracted off the master's loop (a second or more), until which workers
+ * start as usual. Nothing here fails the master or a worker's launch: a cache that cannot
+ * be kept is logged once ({@code AOT cache: off (reason)}) and workers start without it.
+ */
+public final class WorkerAotCache {
+
+	private final PrintStream out;
+
+	private final boolean kept;
+
+	private final @Nullable Path userFile;
+
+	private final AtomicBoolean userFileRefused = new AtomicBoolean();
+
+	private volatile @Nullable AotCacheStore store;
+
+	private WorkerAotCache(PrintStream out, boolean kept, @Nullable Path userFile) {
+		this.out = out;
+		this.kept = kept;
+		this.userFile = userFile;
+	}
+
+	/**
+	 * Return no cache.
+	 * @param out where the master's lines go
+	 * @return the cache
+	 */
+	public static WorkerAotCache off(PrintStream out) {
+		return new WorkerAotCache(out, false, null);
+	}
+
+	/**
+	 * Apply the configured setting to this launch: under {@code auto}, the store is
+	 * opened and the application extracted on {@code executor}, never on the caller's
+	 * thread, which is the master's.
+	 * @param config the configuration the master starts with
+	 * @param launch the workers' command line
+	 * @param base where to keep the cache, or {@code null} for
+	 * {@link AotCacheStore#defaultBase()}
+	 * @param executor where the store's work runs, off the master's loop
+	 * @param out where the master's lines go
+	 * @return the cache
+	 */
+	public static WorkerAotCache start(MasterConfig config, WorkerLaunch launch, @Nullable Path base, Executor executor,
+			PrintStream out) {
+		AotCacheSetting configured = config.aotCache();
+		if (configured instanceof AotCacheSetting.Off) {
+			// Off as configured (the default): nothing to say.
+			return off(out);
+		}
+		List<String> options = new ArrayList<>(launch.jvmOptions());
+		options.addAll(config.jvmArgs());
+		Optional<Path> jar = launch.jar();
+		AotCacheSetting setting = configured.resolve(Runtime.version(), jar.isPresent(), options);
+		switch (setting) {
+			case AotCacheSetting.Off(String reason) -> {
+				MasterLog.println(out, "AOT cache: off (" + reason + ")");
+				return off(out);
+			}
+			case AotCacheSetting.UserFile(Path file) -> {
+				MasterLog.println(out,
+						"AOT cache: " + file + " (concurrency.multi-jvm.aot-cache), given to every worker");
+				return new WorkerAotCache(out, true, file);
+			}
+			case AotCacheSetting.Auto() -> {
+				WorkerAotCache cache = new WorkerAotCache(out, true, null);
+				Path applicationJar = jar.orElseThrow();
+				executor.execute(() -> cache.open(applicationJar, launch.java(), options, base, config, executor));
+				return cache;
+			}
+		}
+	}
+
+	private void open(Path jar, String java, List<String> options, @Nullable Path base, MasterConfig config,
+			Executor executor) {
+		try {
+			AotCacheStore opened = AotCacheStore.open((base != null) ? base : AotCacheStore.defaultBase(), jar,
+					AotCacheKey.forThisJvm(jar, options), java, options, config.timeouts().boot(),
+					(line) -> MasterLog.println(this.out, line), executor);
+			opened.extract();
+			this.store = opened;
+		}
+		catch (Exception ex) {
+			MasterLog.println(this.out, "AOT cache: off (" + ex.getMessage() + "); workers start without it");
+		}
+	}
+
+	/**
+	 * Return how to start one worker.
+	 * @param workerId the worker's id
+	 * @return how to start it
+	 */
+	Start forWorker(int workerId) {
+		if (!this.kept) {
+			return new Start(null, List.of(), null);
+		}
+		if (this.userFile != null) {
+			return new Start(null, List.of("-XX:AOTCache=" + this.userFile), WorkerProcess.AOT_CACHE_USED);
+		}
+		AotCacheStore current = this.store;
+		Optional<AotCacheStore.WorkerStart> start = (current != null) ? current.forWorker(workerId) : Optional.empty();
+		if (start.isEmpty()) {
+			return new Start(null, List.of(), "none");
+		}
+		List<String> options = start.get().jvmArgs();
+		String use = options.stream().anyMatch((option) -> option.startsWith("-XX:AOTCache="))
+				? WorkerProcess.AOT_CACHE_USED
+				: options.contains("-XX:AOTMode=record") ? WorkerProcess.AOT_CACHE_RECORDING : "none";
+		return new Start(start.get().jar(), options, use);
+	}
+
+	/**
+	 * Return what reads a worker's lines for a refusal of the cache it was given.
+	 * @param workerId the worker's id
+	 * @param start how it was started
+	 * @return the reader, which passes on nothing
+	 */
+	Consumer<String> refusals(int workerId, Start start) {
+		if (!WorkerProcess.AOT_CACHE_USED.equals(start.use())) {
+			return (line) -> {
+			};
+		}
+		AotCacheRefusal refusal = new AotCacheRefusal();
+		AotCacheStore current = this.store;
+		return (line) -> refusal.accept(line).ifPresent((reason) -> {
+			if (current != null) {
+				current.refused(workerId, reason);
+			}
+			else if (this.userFileRefused.compareAndSet(false, true)) {
+				MasterLog.println(this.out, "AOT cache " + this.userFile + " refused by worker " + workerId + "'s JVM ("
+						+ reason + "): workers start without it");
+			}
+		});
+	}
+
+	/**
+	 * A worker was reaped.
+	 * @param workerId the worker's id
+	 * @param requestsServed the requests it served
+	 */
+	void exited(int workerId, long requestsServed) {
+		AotCacheStore current = this.store;
+		if (current != null) {
+			current.onWorkerExited(workerId, requestsServed);
+		}
+	}
+
+	/**
+	 * How one worker starts.
+	 *
+	 * @param jar the jar to run instead of the application's, or {@code null}
+	 * @param options JVM options to add
+	 * @param use {@code used}, {@code recording} or {@code none}, or {@code null} if the
+	 * master keeps no cache
+	 */
+	record Start(@Nullable Path jar, List<String> options, @Nullable String use) {
+
+	}
+
+}
