@@ -23,11 +23,12 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 /**
  * {@code concurrency.multi-jvm.aot-cache: auto} with a real master of the sample app's
  * repackaged jar ({@code java -jar}), its real worker JVMs and real signals, under the
- * proxy balancer and steady keep-alive traffic (bounded, 127.0.0.1 only): the worker
- * launched after the extraction records, is replaced surge-first once it served its
- * requests, the cache is created from its recording, and the workers of a reload start
- * with it; then a cache damaged in its middle is refused, logged, deleted and recorded
- * again, while every worker boots; not one request fails throughout.
+ * proxy balancer and steady keep-alive traffic (bounded, 127.0.0.1 only): a worker
+ * launched before the extraction is replaced surge-first so that its successor records,
+ * the recorder is replaced surge-first once it served its requests, the cache is created
+ * from its recording, and the workers of a reload start with it; then a cache damaged in
+ * its middle is refused, logged, deleted and recorded again, while every worker boots;
+ * not one request fails throughout.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class MultiJvmAotCacheIT {
@@ -54,14 +55,14 @@ class MultiJvmAotCacheIT {
 		Traffic traffic = Traffic.start(master.port(), "/hello", 2, Traffic.Connections.KEPT_ALIVE,
 				Duration.ofMinutes(8));
 		traffic.awaitOk(20, Duration.ofSeconds(60));
-		// The workers at startup were launched before the extraction: a reload's first
-		// worker records.
-		master.signal("HUP");
+		// The workers at startup were launched before the extraction: one is replaced
+		// so that its successor records.
+		master.lines().await("was launched before the AOT cache could be recorded", STEP);
 		master.lines().await(", AOT cache: recording", STEP);
 		master.lines().await("recorded the AOT cache over", STEP);
 		master.lines().await("AOT cache: ready (", STEP);
 		assertThat(cache).isRegularFile();
-		master.awaitReady(5);
+		master.awaitReady(4);
 		master.signal("HUP");
 		master.lines().await(Pattern.compile("is ready after \\d+ ms, AOT cache: used"), 2, STEP);
 		// Damaged in its middle: the JVM refuses it (-XX:+VerifySharedSpaces) and boots.

@@ -128,15 +128,23 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 	}
 
 	@Override
+	public boolean wantsAotCacheRecorder() {
+		return this.aotCache.wantsRecorder();
+	}
+
+	@Override
 	public List<String> warnings(MasterConfig config) {
 		return this.launch.leftOut(config.jvmArgs()).stream().toList();
 	}
 
 	private JvmProcess forwardOutput(int id, Process process, WorkerAotCache.Start start) {
 		String prefix = "[worker " + id + " pid " + process.pid() + "] ";
-		JvmProcess worker = new JvmProcess(process, new AtomicReference<>(), start.use(),
+		AtomicReference<@Nullable String> use = new AtomicReference<>(start.use());
+		JvmProcess worker = new JvmProcess(process, new AtomicReference<>(), use,
 				(requests) -> this.aotCache.exited(id, requests));
-		Consumer<String> refusals = this.aotCache.refusals(id, start);
+		// Its JVM says so in its first lines, before the application starts: its ready
+		// line then says refused, not used.
+		Consumer<String> refusals = this.aotCache.refusals(id, start, () -> use.set("refused"));
 		WorkerOutput copier = new WorkerOutput(process.getInputStream(), (line) -> {
 			this.out.println(prefix + line);
 			refusals.accept(line);
@@ -154,12 +162,12 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 	/**
 	 * A worker JVM's process.
 	 */
-	private record JvmProcess(Process process, AtomicReference<String> outputUnread, @Nullable String aotCacheUse,
-			LongConsumer onExited) implements WorkerProcess {
+	private record JvmProcess(Process process, AtomicReference<String> outputUnread,
+			AtomicReference<@Nullable String> aotCacheUse, LongConsumer onExited) implements WorkerProcess {
 
 		@Override
 		public Optional<String> aotCache() {
-			return Optional.ofNullable(this.aotCacheUse);
+			return Optional.ofNullable(this.aotCacheUse.get());
 		}
 
 		@Override

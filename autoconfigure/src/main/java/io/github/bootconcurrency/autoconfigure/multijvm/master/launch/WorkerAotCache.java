@@ -135,9 +135,10 @@ public final class WorkerAotCache {
 	 * Return what reads a worker's lines for a refusal of the cache it was given.
 	 * @param workerId the worker's id
 	 * @param start how it was started
+	 * @param onRefused run once if the worker's JVM refuses the cache
 	 * @return the reader, which passes on nothing
 	 */
-	Consumer<String> refusals(int workerId, Start start) {
+	Consumer<String> refusals(int workerId, Start start, Runnable onRefused) {
 		if (!WorkerProcess.AOT_CACHE_USED.equals(start.use())) {
 			return (line) -> {
 			};
@@ -145,6 +146,7 @@ public final class WorkerAotCache {
 		AotCacheRefusal refusal = new AotCacheRefusal();
 		AotCacheStore current = this.store;
 		return (line) -> refusal.accept(line).ifPresent((reason) -> {
+			onRefused.run();
 			if (current != null) {
 				current.refused(workerId, reason);
 			}
@@ -153,6 +155,15 @@ public final class WorkerAotCache {
 						+ reason + "): workers start without it");
 			}
 		});
+	}
+
+	/**
+	 * Return whether the cache waits for a worker to record it.
+	 * @return whether the next worker launched would record
+	 */
+	boolean wantsRecorder() {
+		AotCacheStore current = this.store;
+		return current != null && current.phase() == AotCacheStore.Phase.EXTRACTED;
 	}
 
 	/**

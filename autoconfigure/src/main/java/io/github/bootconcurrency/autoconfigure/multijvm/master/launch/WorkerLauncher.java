@@ -30,4 +30,13 @@ public interface WorkerLauncher {
 		return List.of();
 	}
 
+	/**
+	 * Return whether the workers' AOT cache waits for a worker to record it: the workers
+	 * that run were all launched before it could be recorded.
+	 * @return whether a worker launched now would record
+	 */
+	default boolean wantsAotCacheRecorder() {
+		return false;
+	}
+
 }

@@ -53,8 +53,8 @@ public interface WorkerProcess {
 	/**
 	 * Return what the worker started with of the master's AOT cache
 	 * ({@code concurrency.multi-jvm.aot-cache}), for its ready line and the recorder's
-	 * replacement: {@value #AOT_CACHE_USED}, {@value #AOT_CACHE_RECORDING} or
-	 * {@code none}.
+	 * replacement: {@value #AOT_CACHE_USED}, {@value #AOT_CACHE_RECORDING}, {@code none},
+	 * or {@code refused} once the worker's JVM refused the cache it was given.
 	 * @return the use, or empty if the master keeps no cache
 	 */
 	default Optional<String> aotCache() {

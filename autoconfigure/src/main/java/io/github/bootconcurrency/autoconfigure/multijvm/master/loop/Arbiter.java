@@ -121,8 +121,8 @@ public final class Arbiter {
 		this.spawner = new Spawner(launcher, this.registry, (id) -> submit(new Event.WorkerExited(id)));
 		this.shutdown = new Shutdown(this.registry, balancer, out);
 		// An application that hangs as soon as it serves must not respawn at full speed.
-		this.supervisor = new Supervisor(balancer, this.rollout, this.counters, offLoop, out,
-				this.bootFailures::exited);
+		this.supervisor = new Supervisor(balancer, this.rollout, this.counters, offLoop, out, this.bootFailures::exited,
+				launcher::wantsAotCacheRecorder);
 		this.heartbeats = new Heartbeats(this.registry, balancer, this.rollout, this.supervisor, this.counters, out,
 				this.bootFailures::ready);
 		this.channel = new ArbiterChannel(this::submit, this.registry, this.counters, balancer, clock,

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.config.HeapLimit;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfig;
@@ -53,6 +54,8 @@ public final class Supervisor {
 
 	private final BiConsumer<Worker, Instant> onHung;
 
+	private final BooleanSupplier wantsAotCacheRecorder;
+
 	private boolean channelFailing;
 
 	private @Nullable Instant lastStep;
@@ -65,15 +68,18 @@ public final class Supervisor {
 	 * @param offLoop where thread dumps are taken
 	 * @param out where the master's lines go
 	 * @param onHung told of a worker taken out as hung, before its replacement starts
+	 * @param wantsAotCacheRecorder whether the workers' AOT cache waits for a worker to
+	 * record it
 	 */
 	public Supervisor(WorkerBalancer balancer, Rollout rollout, MasterCounters counters, Executor offLoop,
-			PrintStream out, BiConsumer<Worker, Instant> onHung) {
+			PrintStream out, BiConsumer<Worker, Instant> onHung, BooleanSupplier wantsAotCacheRecorder) {
 		this.balancer = balancer;
 		this.rollout = rollout;
 		this.counters = counters;
 		this.offLoop = offLoop;
 		this.out = out;
 		this.onHung = onHung;
+		this.wantsAotCacheRecorder = wantsAotCacheRecorder;
 	}
 
 	/**
@@ -133,6 +139,13 @@ public final class Supervisor {
 				else if (AotCacheRecorder.recordedEnough(worker, now)
 						&& this.rollout.recycle(worker, ReplacementReason.AOT_CACHE) && worker.dueForRecycling()) {
 					log(AotCacheRecorder.why(worker, now));
+				}
+				// One at a time, and never during a reload or another replacement, whose
+				// next worker records anyway.
+				else if (this.rollout.isEmpty() && this.wantsAotCacheRecorder.getAsBoolean()
+						&& this.rollout.recycle(worker, ReplacementReason.AOT_CACHE) && worker.dueForRecycling()) {
+					log(worker + " was launched before the AOT cache could be recorded: replacing it so that its "
+							+ "successor records it (" + ReplacementReason.AOT_CACHE.value() + ")");
 				}
 				else if (worker.overHeapLimit() && this.rollout.recycle(worker, ReplacementReason.MAX_HEAP)
 						&& worker.dueForRecycling()) {

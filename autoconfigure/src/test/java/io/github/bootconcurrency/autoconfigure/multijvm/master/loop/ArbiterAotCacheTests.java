@@ -52,6 +52,39 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 	}
 
 	@Test
+	void aWorkerStartedBeforeTheExtractionIsReplacedSurgeFirstSoThatItsSuccessorRecords() {
+		this.launcher.aotCache = (id) -> "none";
+		start("concurrency.multi-jvm.workers=2");
+		java.util.List<FakeWorkers.Process> first = readyWorkers(2);
+		steps(2);
+		assertThat(this.launcher.launched).as("nothing to record yet").hasSize(2);
+		this.launcher.wantsAotCacheRecorder = true;
+		steps(3);
+		assertThat(this.launcher.launched).as("one at a time").hasSize(3);
+		this.launcher.wantsAotCacheRecorder = false;
+		ready(this.launcher.last());
+		steps(3);
+		assertThat(first.get(0).signals).containsExactly("TERM");
+		assertThat(first.get(1).signals).isEmpty();
+		assertThat(this.launcher.launched).hasSize(3);
+		assertThat(log()).contains("was launched before the AOT cache could be recorded: replacing it so that its "
+				+ "successor records it (aot-cache)");
+	}
+
+	@Test
+	void noWorkerIsReplacedForARecordingDuringAReload() {
+		this.launcher.aotCache = (id) -> "none";
+		start();
+		readyWorker();
+		reload();
+		// The reload's worker is booting, its predecessor queued.
+		this.launcher.wantsAotCacheRecorder = true;
+		steps(3);
+		assertThat(this.launcher.launched).as("the reload's successor records").hasSize(2);
+		assertThat(log()).doesNotContain("(aot-cache)");
+	}
+
+	@Test
 	void aWorkerThatDoesNotRecordIsNotReplacedForTheCache() {
 		this.launcher.aotCache = (id) -> "used";
 		start();

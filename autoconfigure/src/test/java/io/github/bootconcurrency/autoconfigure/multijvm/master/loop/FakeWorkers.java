@@ -170,6 +170,16 @@ public final class FakeWorkers {
 		 */
 		java.util.function.IntFunction<String> aotCache = (id) -> null;
 
+		/**
+		 * Whether the AOT cache waits for a worker to record it.
+		 */
+		volatile boolean wantsAotCacheRecorder;
+
+		@Override
+		public boolean wantsAotCacheRecorder() {
+			return this.wantsAotCacheRecorder;
+		}
+
 		@Override
 		public WorkerProcess launch(int id, String token, MasterConfig config) throws IOException {
 			this.attempts++;
