@@ -128,7 +128,7 @@ public class MultiJvmProperties {
 	 * every later worker, or the path of a cache file built beforehand
 	 * (-XX:AOTCacheOutput) for the application's own jar. 'auto' is off on a JVM without
 	 * AOT cache support. A cache the JVM refuses never fails a worker's boot. Off by
-	 * default while the wiring is unfinished (issue 24).
+	 * default until every multi-jvm guarantee has run under 'auto' (issue 24).
 	 */
 	private String aotCache = "off";
 

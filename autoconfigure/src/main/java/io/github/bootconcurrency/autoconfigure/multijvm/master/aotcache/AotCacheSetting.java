@@ -94,8 +94,7 @@ public sealed interface AotCacheSetting {
 	/**
 	 * Read the setting.
 	 * @param value the value, or {@code null} if unset (then {@code off}: the default
-	 * until the wiring of issue 24 is finished and every multi-jvm guarantee has run
-	 * under {@code auto})
+	 * until every multi-jvm guarantee has run under {@code auto}, issue 24)
 	 * @param version the version of the JVM the workers run
 	 * @return the setting
 	 * @throws IllegalArgumentException saying what is wrong with a path, or with a path

@@ -34,8 +34,8 @@ class AotCacheSettingTests {
 
 	@Test
 	void offIsTheDefaultUntilAutoIsWiredAndAutoTurnsItOn() {
-		// Off by default while issue 24's wiring is unfinished: no multi-jvm guarantee
-		// runs under it until each has been re-run with auto.
+		// Off by default until every multi-jvm guarantee has been re-run with auto
+		// (issue 24).
 		assertThat(AotCacheSetting.parse(null, JAVA_25)).isInstanceOf(Off.class);
 		assertThat(AotCacheSetting.parse("", JAVA_25)).isInstanceOf(Off.class);
 		assertThat(AotCacheSetting.parse(" AUTO ", JAVA_25)).isEqualTo(new Auto());
