@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheKey;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheRefusal;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore;
-import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore.Phase;
-import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore.WorkerStart;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.WorkerStart;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.JarIdentity;
 import io.github.bootconcurrency.autoconfigure.testsupport.Http;
 import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
 import io.github.bootconcurrency.autoconfigure.testsupport.ProcessOutput;
@@ -71,12 +72,13 @@ class AotCacheIT {
 		assumeThat(Runtime.version().feature()).as("an AOT cache recorded as the JVM exits needs Java 25")
 			.isGreaterThanOrEqualTo(25);
 		assertThat(JAR).as("the repackaged jar, built by the package phase").isRegularFile();
-		AotCacheStore store = AotCacheStore.open(this.base, JAR, AotCacheKey.forThisJvm(JAR, OPTIONS),
-				MasterProcess.java(), OPTIONS, Duration.ofMinutes(2), this.log::add, Runnable::run);
+		AotCacheStore store = AotCacheStore.open(this.base, JAR, JarIdentity.of(JAR),
+				AotCacheKey.forThisJvm(JAR, OPTIONS), MasterProcess.java(), OPTIONS, Duration.ofMinutes(2),
+				this.log::add, Runnable::run);
 		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.directory())))
 			.isEqualTo("rwx------");
 		store.extract();
-		assertThat(store.phase()).as(String.join("\n", this.log)).isEqualTo(Phase.EXTRACTED);
+		assertThat(store.phase()).as(String.join("\n", this.log)).isEqualTo(AotCachePhase.EXTRACTED);
 
 		WorkerStart recorder = store.forWorker(1).orElseThrow();
 		assertThat(recorder.jvmArgs()).contains("-XX:AOTMode=record");
@@ -86,7 +88,7 @@ class AotCacheIT {
 		assertThat(recording.process().waitFor(2, TimeUnit.MINUTES)).as("the recording JVM exits on TERM").isTrue();
 		assertThat(recording.output().text()).contains("AOTConfiguration recorded").doesNotContain("[warning][aot]");
 		store.onWorkerExited(1, 1);
-		assertThat(store.phase()).as(String.join("\n", this.log)).isEqualTo(Phase.READY);
+		assertThat(store.phase()).as(String.join("\n", this.log)).isEqualTo(AotCachePhase.READY);
 		Path cache = store.directory().resolve("app.aot");
 		assertThat(Files.size(cache)).isPositive();
 

@@ -46,43 +46,13 @@ public final class AotCacheStore {
 
 	static final int MAX_FAILURES = 3;
 
-	/**
-	 * Where the cache stands.
-	 */
-	public enum Phase {
-
-		/** Nothing extracted yet: workers start from the jar as it is. */
-		NONE,
-		/** Extracted: the next worker launched records. */
-		EXTRACTED,
-		/** A worker launched in record mode runs. */
-		RECORDING,
-		/** The master creates the cache from a recording. */
-		CREATING,
-		/** Workers start with the cache. */
-		READY,
-		/** Given up: workers start without a cache. */
-		OFF
-
-	}
-
-	/**
-	 * How to start one worker.
-	 *
-	 * @param jar the jar to run instead of the application's
-	 * @param jvmArgs options to add to its JVM options
-	 */
-	public record WorkerStart(Path jar, List<String> jvmArgs) {
-
-		public WorkerStart {
-			jvmArgs = List.copyOf(jvmArgs);
-		}
-
-	}
-
 	private final Path directory;
 
 	private final Path jar;
+
+	private final JarIdentity keyedJar;
+
+	private boolean jarChanged;
 
 	private final String java;
 
@@ -98,7 +68,7 @@ public final class AotCacheStore {
 
 	private final Map<Integer, Long> givenCache = new HashMap<>();
 
-	private Phase phase = Phase.NONE;
+	private AotCachePhase phase = AotCachePhase.NONE;
 
 	private int recorder;
 
@@ -108,16 +78,14 @@ public final class AotCacheStore {
 
 	private String why = "not extracted yet";
 
-	private AotCacheStore(Path directory, Path jar, String java, List<String> jvmOptions, Duration timeout,
-			Consumer<String> log, Executor executor, BoundedCommand.Runner commands) {
+	private AotCacheStore(Path directory, Path jar, JarIdentity keyedJar, String java, List<String> jvmOptions,
+			Duration timeout, Consumer<String> log, Executor executor, BoundedCommand.Runner commands) {
 		this.directory = directory;
 		this.commands = commands;
 		this.jar = jar;
+		this.keyedJar = keyedJar;
 		this.java = java;
-		// No -D: the command line shows in ps, and a system property may hold a secret.
-		this.createOptions = jvmOptions.stream()
-			.filter((option) -> option.startsWith("-XX:") || option.startsWith("-Xm") || option.startsWith("-Xss"))
-			.toList();
+		this.createOptions = AotCacheCreateCommand.options(jvmOptions);
 		this.timeout = timeout;
 		this.log = log;
 		this.executor = executor;
@@ -125,22 +93,23 @@ public final class AotCacheStore {
 
 	/**
 	 * Open the cache of a key, creating its private directory.
-	 * @param base the directory to keep it under, such as the master's runtime directory
+	 * @param base the directory to keep it under, such as {@link #defaultBase()}
 	 * @param jar the application's jar
+	 * @param keyedJar the jar's identity, read before its key: a launch that finds
+	 * another jar there gives no start ({@link #jarChanged()})
 	 * @param key the key of that jar, JVM and options
 	 * @param java the java binary the workers run
-	 * @param jvmOptions the workers' JVM options, whose {@code -XX} and heap options the
-	 * cache is created with
+	 * @param jvmOptions the workers' JVM options, with whose options that shape a cache
+	 * it is created
 	 * @param timeout how long an extraction or a creation may take
 	 * @param log where the master's lines about the cache go, one line each
 	 * @param executor where the creation runs, off the master's loop
 	 * @return the store
-	 * @throws IOException if the directory cannot be created, or the one there is not
-	 * private to the master's user
+	 * @throws IOException if the directory cannot be created or is not private
 	 */
-	public static AotCacheStore open(Path base, Path jar, AotCacheKey key, String java, List<String> jvmOptions,
-			Duration timeout, Consumer<String> log, Executor executor) throws IOException {
-		return open(base, jar, key, java, jvmOptions, timeout, log, executor, BoundedCommand::run);
+	public static AotCacheStore open(Path base, Path jar, JarIdentity keyedJar, AotCacheKey key, String java,
+			List<String> jvmOptions, Duration timeout, Consumer<String> log, Executor executor) throws IOException {
+		return open(base, jar, keyedJar, key, java, jvmOptions, timeout, log, executor, BoundedCommand::run);
 	}
 
 	/**
@@ -155,13 +124,15 @@ public final class AotCacheStore {
 				Path.of(System.getProperty("java.io.tmpdir"), "concurrency-aot-" + System.getProperty("user.name")));
 	}
 
-	static AotCacheStore open(Path base, Path jar, AotCacheKey key, String java, List<String> jvmOptions,
-			Duration timeout, Consumer<String> log, Executor executor, BoundedCommand.Runner commands)
-			throws IOException {
+	static AotCacheStore open(Path base, Path jar, JarIdentity keyedJar, AotCacheKey key, String java,
+			List<String> jvmOptions, Duration timeout, Consumer<String> log, Executor executor,
+			BoundedCommand.Runner commands) throws IOException {
 		Path directory = PrivateDirectory.createOrCheck(base.resolve(key.value()));
-		AotCacheStore store = new AotCacheStore(directory, jar, java, jvmOptions, timeout, log, executor, commands);
+		AotCacheStore store = new AotCacheStore(directory, jar, keyedJar, java, jvmOptions, timeout, log, executor,
+				commands);
 		if (Files.isRegularFile(store.jarToRun(), LinkOption.NOFOLLOW_LINKS)) {
-			store.phase = PrivateDirectory.nonEmpty(directory.resolve(CACHE)) ? Phase.READY : Phase.EXTRACTED;
+			store.phase = PrivateDirectory.nonEmpty(directory.resolve(CACHE)) ? AotCachePhase.READY
+					: AotCachePhase.EXTRACTED;
 		}
 		return store;
 	}
@@ -174,7 +145,7 @@ public final class AotCacheStore {
 	 */
 	public void extract() {
 		synchronized (this) {
-			if (this.phase != Phase.NONE) {
+			if (this.phase != AotCachePhase.NONE) {
 				return;
 			}
 		}
@@ -188,7 +159,7 @@ public final class AotCacheStore {
 			}
 			Files.move(partial, this.directory.resolve("app"), StandardCopyOption.ATOMIC_MOVE);
 			synchronized (this) {
-				this.phase = Phase.EXTRACTED;
+				this.phase = AotCachePhase.EXTRACTED;
 			}
 			this.log.accept("AOT cache: extracted the application into " + this.directory.resolve("app") + " in "
 					+ (System.nanoTime() - start) / 1_000_000 + " ms");
@@ -201,12 +172,19 @@ public final class AotCacheStore {
 
 	/**
 	 * Return how to start a worker: from the extracted jar, once there is one, the first
-	 * such worker recording the cache and those after the cache is ready starting with
-	 * it.
+	 * worker after the extraction recording the cache and those after the cache is ready
+	 * starting with it; any other worker, and every worker once the jar on disk is not
+	 * the one keyed ({@link #jarChanged()}), from the application's jar as usual.
 	 * @param workerId the worker's id
 	 * @return how to start it, or empty to start it from the application's jar as usual
 	 */
 	public synchronized Optional<WorkerStart> forWorker(int workerId) {
+		if (this.jarChanged || !this.keyedJar.equals(JarIdentity.of(this.jar))) {
+			// A new jar on disk: the workers run it, as a plain HUP does, not the copy
+			// extracted from the old one.
+			this.jarChanged = true;
+			return Optional.empty();
+		}
 		if (!Files.isRegularFile(jarToRun(), LinkOption.NOFOLLOW_LINKS)) {
 			// Not extracted, or the extraction failed.
 			return Optional.empty();
@@ -217,7 +195,7 @@ public final class AotCacheStore {
 				return Optional.empty();
 			}
 			case EXTRACTED -> {
-				this.phase = Phase.RECORDING;
+				this.phase = AotCachePhase.RECORDING;
 				this.recorder = workerId;
 				args.add("-XX:AOTMode=record");
 				args.add("-XX:AOTConfiguration=" + recording(workerId));
@@ -237,7 +215,9 @@ public final class AotCacheStore {
 				args.add("-XX:+VerifySharedSpaces");
 			}
 			default -> {
-				// Recording, creating or off: without a cache.
+				// Recording, creating or off: the jar on disk, not the extracted copy,
+				// which may be what failed.
+				return Optional.empty();
 			}
 		}
 		return Optional.of(new WorkerStart(jarToRun(), args));
@@ -252,19 +232,19 @@ public final class AotCacheStore {
 	 */
 	public synchronized void onWorkerExited(int workerId, long requestsServed) {
 		this.givenCache.remove(workerId);
-		if (this.phase != Phase.RECORDING || this.recorder != workerId) {
+		if (this.phase != AotCachePhase.RECORDING || this.recorder != workerId) {
 			return;
 		}
 		Path recording = recording(workerId);
 		if (requestsServed <= 0 || !PrivateDirectory.nonEmpty(recording)) {
 			PrivateDirectory.delete(recording);
-			this.phase = Phase.EXTRACTED;
+			this.phase = AotCachePhase.EXTRACTED;
 			this.log.accept("AOT cache: worker " + workerId + " exited "
 					+ ((requestsServed <= 0) ? "before serving a request" : "without writing its recording")
 					+ ": the next worker records it");
 			return;
 		}
-		this.phase = Phase.CREATING;
+		this.phase = AotCachePhase.CREATING;
 		this.executor.execute(() -> create(recording));
 	}
 
@@ -277,7 +257,7 @@ public final class AotCacheStore {
 	 */
 	public synchronized void refused(int workerId, String reason) {
 		Long given = this.givenCache.remove(workerId);
-		if (given == null || given != this.generation || this.phase != Phase.READY) {
+		if (given == null || given != this.generation || this.phase != AotCachePhase.READY) {
 			return;
 		}
 		this.generation++;
@@ -286,7 +266,7 @@ public final class AotCacheStore {
 			turnOff("worker " + workerId + "'s JVM refused it (" + reason + "), the " + this.failures + "th failure");
 			return;
 		}
-		this.phase = Phase.EXTRACTED;
+		this.phase = AotCachePhase.EXTRACTED;
 		this.log.accept("AOT cache refused by worker " + workerId + "'s JVM (" + reason
 				+ "): deleted; the next worker records it again");
 	}
@@ -301,7 +281,7 @@ public final class AotCacheStore {
 			}
 			Files.move(partial, this.directory.resolve(CACHE), StandardCopyOption.ATOMIC_MOVE);
 			synchronized (this) {
-				this.phase = Phase.READY;
+				this.phase = AotCachePhase.READY;
 			}
 			this.log.accept("AOT cache: ready (" + Files.size(this.directory.resolve(CACHE)) / (1024 * 1024)
 					+ " MB, created in " + (System.nanoTime() - start) / 1_000_000
@@ -314,7 +294,7 @@ public final class AotCacheStore {
 					turnOff("it could not be created (" + ex.getMessage() + "), the " + this.failures + "th failure");
 				}
 				else {
-					this.phase = Phase.EXTRACTED;
+					this.phase = AotCachePhase.EXTRACTED;
 					this.log.accept("AOT cache: could not be created (" + ex.getMessage()
 							+ "): the next worker records it again");
 				}
@@ -325,29 +305,31 @@ public final class AotCacheStore {
 		}
 	}
 
-	/**
-	 * The command that creates the cache: the recording's class path, the jar as the
-	 * workers run it, and the options that shape what the cache maps.
-	 */
 	List<String> createCommand(Path recording, Path cache) {
-		List<String> command = new ArrayList<>(List.of(this.java));
-		command.addAll(this.createOptions);
-		command.addAll(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + recording, "-XX:AOTCache=" + cache,
-				"-cp", jarToRun().toString()));
-		return command;
+		return AotCacheCreateCommand.of(this.java, this.createOptions, recording, cache, jarToRun());
 	}
 
 	private synchronized void turnOff(String reason) {
-		this.phase = Phase.OFF;
+		this.phase = AotCachePhase.OFF;
 		this.why = reason;
 		this.log.accept("AOT cache: off for this master: " + reason + "; workers start without it");
+	}
+
+	/**
+	 * Return whether a launch found that the jar on disk is no longer the one this store
+	 * was keyed for: it then gives no start, and the launch side opens a store for the
+	 * new jar.
+	 * @return whether the jar changed
+	 */
+	public synchronized boolean jarChanged() {
+		return this.jarChanged;
 	}
 
 	/**
 	 * Return the phase.
 	 * @return the phase
 	 */
-	public synchronized Phase phase() {
+	public synchronized AotCachePhase phase() {
 		return this.phase;
 	}
 

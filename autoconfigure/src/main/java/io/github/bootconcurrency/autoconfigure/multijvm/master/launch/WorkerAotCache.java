@@ -12,7 +12,10 @@ import java.util.function.Consumer;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheKey;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheRefusal;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheSetting;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.WorkerStart;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.JarIdentity;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfig;
 import org.jspecify.annotations.Nullable;
 
@@ -34,7 +37,12 @@ public final class WorkerAotCache {
 
 	private final AtomicBoolean userFileRefused = new AtomicBoolean();
 
+	private final AtomicBoolean reopening = new AtomicBoolean();
+
 	private volatile @Nullable AotCacheStore store;
+
+	/** Opens a store for the jar on disk, on the store's executor; none if not auto. */
+	private @Nullable Runnable opener;
 
 	private WorkerAotCache(PrintStream out, boolean kept, @Nullable Path userFile) {
 		this.out = out;
@@ -87,7 +95,9 @@ public final class WorkerAotCache {
 			case AotCacheSetting.Auto() -> {
 				WorkerAotCache cache = new WorkerAotCache(out, true, null);
 				Path applicationJar = jar.orElseThrow();
-				executor.execute(() -> cache.open(applicationJar, launch.java(), options, base, config, executor));
+				cache.opener = () -> executor
+					.execute(() -> cache.open(applicationJar, launch.java(), options, base, config, executor));
+				cache.opener.run();
 				return cache;
 			}
 		}
@@ -96,14 +106,20 @@ public final class WorkerAotCache {
 	private void open(Path jar, String java, List<String> options, @Nullable Path base, MasterConfig config,
 			Executor executor) {
 		try {
+			// Read before the key, so that a jar replaced while it is hashed is seen as
+			// changed at the next launch.
+			JarIdentity identity = JarIdentity.of(jar);
 			AotCacheStore opened = AotCacheStore.open((base != null) ? base : AotCacheStore.defaultBase(), jar,
-					AotCacheKey.forThisJvm(jar, options), java, options, config.timeouts().boot(),
+					identity, AotCacheKey.forThisJvm(jar, options), java, options, config.timeouts().boot(),
 					(line) -> MasterLog.println(this.out, line), executor);
 			opened.extract();
 			this.store = opened;
 		}
 		catch (Exception ex) {
 			MasterLog.println(this.out, "AOT cache: off (" + ex.getMessage() + "); workers start without it");
+		}
+		finally {
+			this.reopening.set(false);
 		}
 	}
 
@@ -120,7 +136,10 @@ public final class WorkerAotCache {
 			return new Start(null, List.of("-XX:AOTCache=" + this.userFile), WorkerProcess.AOT_CACHE_USED);
 		}
 		AotCacheStore current = this.store;
-		Optional<AotCacheStore.WorkerStart> start = (current != null) ? current.forWorker(workerId) : Optional.empty();
+		Optional<WorkerStart> start = (current != null) ? current.forWorker(workerId) : Optional.empty();
+		if (current != null && current.jarChanged()) {
+			reopenForTheNewJar();
+		}
 		if (start.isEmpty()) {
 			return new Start(null, List.of(), "none");
 		}
@@ -129,6 +148,28 @@ public final class WorkerAotCache {
 				? WorkerProcess.AOT_CACHE_USED
 				: options.contains("-XX:AOTMode=record") ? WorkerProcess.AOT_CACHE_RECORDING : "none";
 		return new Start(start.get().jar(), options, use);
+	}
+
+	/**
+	 * The jar on disk is not the one the store was keyed for: workers run it from now on
+	 * (as after a plain HUP), and a store for it is opened, its key read and its jar
+	 * extracted off the loop, once.
+	 */
+	private void reopenForTheNewJar() {
+		Runnable open = this.opener;
+		if (open == null || !this.reopening.compareAndSet(false, true)) {
+			return;
+		}
+		MasterLog.println(this.out, "AOT cache: the application's jar changed on disk: workers start from it, "
+				+ "and a cache is made for it");
+		this.store = null;
+		try {
+			open.run();
+		}
+		catch (RuntimeException ex) {
+			this.reopening.set(false);
+			MasterLog.println(this.out, "AOT cache: off (" + ex.getMessage() + "); workers start without it");
+		}
 	}
 
 	/**
@@ -163,7 +204,7 @@ public final class WorkerAotCache {
 	 */
 	boolean wantsRecorder() {
 		AotCacheStore current = this.store;
-		return current != null && current.phase() == AotCacheStore.Phase.EXTRACTED;
+		return current != null && current.phase() == AotCachePhase.EXTRACTED;
 	}
 
 	/**

@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore.Phase;
-import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore.WorkerStart;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.WorkerStart;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,7 +89,7 @@ class AotCacheStoreTests {
 	@Test
 	void beforeTheExtractionWorkersStartFromTheJarAsItIs() throws IOException {
 		AotCacheStore store = open();
-		assertThat(store.phase()).isEqualTo(Phase.NONE);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.NONE);
 		assertThat(store.forWorker(1)).isEmpty();
 	}
 
@@ -100,9 +100,9 @@ class AotCacheStoreTests {
 		assertThat(recorder.jar()).isEqualTo(store.directory().resolve("app/app.jar"));
 		assertThat(recorder.jvmArgs()).containsExactly("-XX:AOTMode=record",
 				"-XX:AOTConfiguration=" + store.directory().resolve("recording-1.aotconf"), "-Xlog:aot*=error");
-		assertThat(store.phase()).isEqualTo(Phase.RECORDING);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.RECORDING);
 		assertThat(store.describe()).isEqualTo("recording (worker 1)");
-		assertThat(store.forWorker(2).orElseThrow()).isEqualTo(new WorkerStart(store.jarToRun(), List.of()));
+		assertThat(store.forWorker(2)).as("no cache: the jar on disk, not the extracted copy").isEmpty();
 		assertThat(this.log).containsExactly("AOT cache: worker 1 records it, written as it exits");
 	}
 
@@ -114,7 +114,7 @@ class AotCacheStoreTests {
 		store.onWorkerExited(1, 0);
 		assertThat(this.creations).isEmpty();
 		assertThat(store.directory().resolve("recording-1.aotconf")).doesNotExist();
-		assertThat(store.phase()).isEqualTo(Phase.EXTRACTED);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
 		assertThat(this.log)
 			.contains("AOT cache: worker 1 exited before serving a request: the next worker records it");
 		assertThat(store.forWorker(2).orElseThrow().jvmArgs()).contains("-XX:AOTMode=record");
@@ -125,7 +125,7 @@ class AotCacheStoreTests {
 		AotCacheStore store = extracted();
 		store.forWorker(1);
 		store.onWorkerExited(1, 500);
-		assertThat(store.phase()).isEqualTo(Phase.EXTRACTED);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
 		assertThat(this.log)
 			.contains("AOT cache: worker 1 exited without writing its recording: the next worker " + "records it");
 	}
@@ -139,14 +139,15 @@ class AotCacheStoreTests {
 		store.onWorkerExited(2, 500);
 		assertThat(this.creations).isEmpty();
 		store.onWorkerExited(1, 500);
-		assertThat(store.phase()).isEqualTo(Phase.CREATING);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.CREATING);
 		assertThat(this.creations).hasSize(1);
-		assertThat(store.forWorker(3).orElseThrow().jvmArgs()).isEmpty();
+		assertThat(store.forWorker(3)).isEmpty();
 	}
 
 	@Test
 	void theCacheIsCreatedWithoutTheWorkersSystemPropertiesWhichMayHoldSecrets() throws IOException {
-		AotCacheStore store = AotCacheStore.open(this.base, Path.of("/apps/app.jar"), KEY, "/jdk/bin/java",
+		AotCacheStore store = AotCacheStore.open(this.base, Path.of("/apps/app.jar"),
+				JarIdentity.of(Path.of("/apps/app.jar")), KEY, "/jdk/bin/java",
 				List.of("-XX:+UseSerialGC", "-Xmx256m", "-Dspring.data.redis.password=secret", "-Xss512k"),
 				Duration.ofSeconds(60), this.log::add, this.creations::add, this::run);
 		assertThat(store.createCommand(Path.of("/r.aotconf"), Path.of("/c.aot"))).containsExactly("/jdk/bin/java",
@@ -161,7 +162,7 @@ class AotCacheStoreTests {
 		assertThat(this.commands).singleElement()
 			.satisfies((command) -> assertThat(command).startsWith("java", "-Djarmode=tools", "-jar", "/apps/app.jar",
 					"extract", "--destination"));
-		assertThat(store.phase()).isEqualTo(Phase.EXTRACTED);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
 		assertThat(store.jarToRun()).isRegularFile();
 		try (var files = Files.list(store.directory())) {
 			assertThat(files.map((file) -> file.getFileName().toString())).containsExactly("app");
@@ -176,7 +177,7 @@ class AotCacheStoreTests {
 		this.exitCode = 1;
 		AotCacheStore store = open();
 		store.extract();
-		assertThat(store.phase()).isEqualTo(Phase.OFF);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.OFF);
 		assertThat(store.forWorker(1)).isEmpty();
 		assertThat(this.log).singleElement()
 			.asString()
@@ -194,7 +195,7 @@ class AotCacheStoreTests {
 		store.forWorker(1);
 		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded");
 		store.onWorkerExited(1, 500);
-		assertThat(store.phase()).isEqualTo(Phase.READY);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
 		assertThat(store.directory().resolve("app.aot")).hasContent("cache");
 		assertThat(store.directory().resolve("recording-1.aotconf")).doesNotExist();
 		assertThat(store.directory().resolve("app.aot.creating")).doesNotExist();
@@ -209,7 +210,7 @@ class AotCacheStoreTests {
 		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded");
 		this.exitCode = 1;
 		store.onWorkerExited(1, 500);
-		assertThat(store.phase()).isEqualTo(Phase.EXTRACTED);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
 		assertThat(store.directory().resolve("recording-1.aotconf")).doesNotExist();
 		assertThat(this.log).last()
 			.asString()
@@ -220,7 +221,7 @@ class AotCacheStoreTests {
 	@Test
 	void aReadyCacheIsGivenToEveryLaterWorkerVerified() throws IOException {
 		AotCacheStore store = ready();
-		assertThat(store.phase()).isEqualTo(Phase.READY);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
 		assertThat(store.forWorker(1).orElseThrow()).isEqualTo(new WorkerStart(store.jarToRun(),
 				List.of("-XX:AOTCache=" + store.directory().resolve("app.aot"), "-XX:+VerifySharedSpaces")));
 	}
@@ -235,7 +236,7 @@ class AotCacheStoreTests {
 		assertThat(store.directory().resolve("app.aot")).doesNotExist();
 		assertThat(this.log).containsExactly("AOT cache refused by worker 1's JVM (The AOT cache has been "
 				+ "truncated.): deleted; the next worker records it again");
-		assertThat(store.phase()).isEqualTo(Phase.EXTRACTED);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
 		assertThat(store.forWorker(3).orElseThrow().jvmArgs()).contains("-XX:AOTMode=record");
 	}
 
@@ -243,7 +244,7 @@ class AotCacheStoreTests {
 	void aRefusalFromAWorkerNotGivenTheCacheChangesNothing() throws IOException {
 		AotCacheStore store = ready();
 		store.refused(7, "Checksum verification failed.");
-		assertThat(store.phase()).isEqualTo(Phase.READY);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
 		assertThat(this.log).isEmpty();
 	}
 
@@ -255,17 +256,38 @@ class AotCacheStoreTests {
 			store.forWorker(worker);
 			store.refused(worker, "Checksum verification failed.");
 		}
-		assertThat(store.phase()).isEqualTo(Phase.OFF);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.OFF);
 		assertThat(this.log).last()
 			.asString()
 			.isEqualTo("AOT cache: off for this master: worker 3's JVM refused it (Checksum verification failed.), "
 					+ "the 3th failure; workers start without it");
-		assertThat(store.forWorker(4).orElseThrow().jvmArgs()).isEmpty();
+		assertThat(store.forWorker(4)).as("off: the jar on disk, not the extracted copy").isEmpty();
+	}
+
+	@Test
+	void aJarReplacedOnDiskGivesNoStartSoWorkersRunTheNewJar() throws IOException {
+		Path jar = Files.writeString(this.base.resolve("app.jar"), "version 1");
+		Path directory = Files.createDirectory(this.base.resolve(KEY.value()),
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		Files.createDirectories(directory.resolve("app/lib"));
+		Files.writeString(directory.resolve("app/app.jar"), "extracted");
+		Files.writeString(directory.resolve("app.aot"), "cache");
+		AotCacheStore store = AotCacheStore.open(this.base, jar, JarIdentity.of(jar), KEY, "java", List.of(),
+				Duration.ofSeconds(60), this.log::add, this.creations::add, this::run);
+		assertThat(store.forWorker(1)).isPresent();
+		assertThat(store.jarChanged()).isFalse();
+		// As a deployment does: a new jar written aside, renamed over the old one.
+		Path next = Files.writeString(this.base.resolve("app.jar.new"), "version 2");
+		Files.move(next, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+				java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+		assertThat(store.forWorker(2)).as("the new jar on disk, as a plain HUP runs it").isEmpty();
+		assertThat(store.jarChanged()).isTrue();
 	}
 
 	private AotCacheStore open() throws IOException {
-		return AotCacheStore.open(this.base, Path.of("/apps/app.jar"), KEY, "java", List.of("-XX:+UseSerialGC"),
-				Duration.ofSeconds(60), this.log::add, (task) -> this.executor.execute(task), this::run);
+		return AotCacheStore.open(this.base, Path.of("/apps/app.jar"), JarIdentity.of(Path.of("/apps/app.jar")), KEY,
+				"java", List.of("-XX:+UseSerialGC"), Duration.ofSeconds(60), this.log::add,
+				(task) -> this.executor.execute(task), this::run);
 	}
 
 	/**
@@ -303,7 +325,7 @@ class AotCacheStoreTests {
 		Files.createDirectories(directory.resolve("app/lib"));
 		Files.writeString(directory.resolve("app/app.jar"), "extracted");
 		AotCacheStore store = open();
-		assertThat(store.phase()).isEqualTo(Phase.EXTRACTED);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
 		return store;
 	}
 
@@ -317,14 +339,14 @@ class AotCacheStoreTests {
 	 * Through a recording and a creation, as the master goes.
 	 */
 	private void setReady(AotCacheStore store, int recorder) throws IOException {
-		if (store.phase() == Phase.READY) {
+		if (store.phase() == AotCachePhase.READY) {
 			return;
 		}
 		this.executor = Runnable::run;
 		store.forWorker(recorder);
 		Files.writeString(store.directory().resolve("recording-" + recorder + ".aotconf"), "recorded");
 		store.onWorkerExited(recorder, 1);
-		assertThat(store.phase()).isEqualTo(Phase.READY);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
 	}
 
 }

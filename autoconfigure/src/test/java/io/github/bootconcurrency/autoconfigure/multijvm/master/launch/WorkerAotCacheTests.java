@@ -1,15 +1,22 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master.launch;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheKey;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.balancer.SharedSocket;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfig;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfigLoader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.mock.env.MockEnvironment;
 
@@ -65,6 +72,48 @@ class WorkerAotCacheTests {
 		this.executor.forEach(Runnable::run);
 		assertThat(log()).containsOnlyOnce("AOT cache: off (");
 		assertThat(cache.forWorker(1)).isEqualTo(new WorkerAotCache.Start(null, List.of(), "none"));
+	}
+
+	@Test
+	void aJarReplacedOnDiskIsRunAsItIsAndAStoreIsOpenedForItOffTheCallersThread(@TempDir Path base) throws IOException {
+		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(25);
+		Path jar = Files.writeString(base.resolve("app.jar"), "version 1");
+		WorkerLaunch launch = launch("-jar", jar.toString());
+		MasterConfig config = config("concurrency.multi-jvm.aot-cache=auto");
+		extractedFor(base, jar, launch, config);
+		WorkerAotCache cache = WorkerAotCache.start(config, launch, base, this.executor::add, this.out);
+		runQueued();
+		assertThat(cache.forWorker(1).use()).isEqualTo(WorkerProcess.AOT_CACHE_RECORDING);
+		Files.move(Files.writeString(base.resolve("app.jar.new"), "version 2 of the application"), jar,
+				StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		assertThat(cache.forWorker(2)).as("the jar on disk, as a plain HUP runs it")
+			.isEqualTo(new WorkerAotCache.Start(null, List.of(), "none"));
+		assertThat(cache.forWorker(3)).isEqualTo(new WorkerAotCache.Start(null, List.of(), "none"));
+		assertThat(this.executor).as("one store opened for the new jar, queued, not on the loop").hasSize(1);
+		assertThat(log()).containsOnlyOnce("AOT cache: the application's jar changed on disk");
+		extractedFor(base, jar, launch, config);
+		runQueued();
+		assertThat(cache.forWorker(4).use()).as("the new jar's cache records")
+			.isEqualTo(WorkerProcess.AOT_CACHE_RECORDING);
+	}
+
+	private void runQueued() {
+		List<Runnable> queued = new ArrayList<>(this.executor);
+		this.executor.clear();
+		queued.forEach(Runnable::run);
+	}
+
+	/**
+	 * The store's directory for the jar as it is, with its extraction there, so that no
+	 * JVM runs to extract it.
+	 */
+	private static void extractedFor(Path base, Path jar, WorkerLaunch launch, MasterConfig config) throws IOException {
+		List<String> options = new ArrayList<>(launch.jvmOptions());
+		options.addAll(config.jvmArgs());
+		Path directory = Files.createDirectory(base.resolve(AotCacheKey.forThisJvm(jar, options).value()),
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		Files.createDirectories(directory.resolve("app/lib"));
+		Files.writeString(directory.resolve("app/app.jar"), "extracted");
 	}
 
 	private String log() {
