@@ -249,6 +249,20 @@ public final class AotCacheStore {
 	}
 
 	/**
+	 * Tell the store that a worker it gave a start to was never started (its argument
+	 * file or its process could not be made): the recording it was to make is left to the
+	 * next worker, and nothing counts as a failure of the cache.
+	 * @param workerId the worker's id
+	 */
+	public synchronized void launchFailed(int workerId) {
+		this.givenCache.remove(workerId);
+		if (this.phase == AotCachePhase.RECORDING && this.recorder == workerId) {
+			PrivateDirectory.delete(recording(workerId));
+			this.phase = AotCachePhase.EXTRACTED;
+		}
+	}
+
+	/**
 	 * Tell the store that a worker's JVM refused the cache it was given
 	 * ({@link AotCacheRefusal}). The first refusal of a cache deletes it and logs why;
 	 * the other workers started with the same cache say nothing more.

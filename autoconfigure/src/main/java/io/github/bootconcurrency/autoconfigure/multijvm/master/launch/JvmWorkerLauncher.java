@@ -78,6 +78,23 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 		environment.properties().forEach((name, value) -> jvmArgs.add("-D" + name + "=" + value));
 		jvmArgs.add("-D" + WorkerEnvironment.ARGUMENT_FILE + "=" + argumentFile);
 		WorkerAotCache.Start start = this.aotCache.forWorker(id);
+		Process process;
+		try {
+			process = start(id, argumentFile, jvmArgs, config, start);
+		}
+		catch (IOException | RuntimeException ex) {
+			// No process, so no exit to release what the cache gave this worker.
+			this.aotCache.launchFailed(id);
+			throw ex;
+		}
+		// The worker deletes it as it starts; this covers a worker that never gets so
+		// far.
+		process.onExit().thenRun(() -> this.argumentFiles.delete(argumentFile));
+		return forwardOutput(id, process, start);
+	}
+
+	private Process start(int id, Path argumentFile, List<String> jvmArgs, MasterConfig config,
+			WorkerAotCache.Start start) throws IOException {
 		List<String> command = this.launch.command(id, jvmArgs, config.workerArguments(), start.jar(), start.options());
 		int prefix = this.launch.commandLinePrefix();
 		if (this.argumentFiles.createAgainIfGone()) {
@@ -103,18 +120,13 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 			// it.
 			builder.redirectInput(Redirect.INHERIT);
 		}
-		Process process;
 		try {
-			process = builder.start();
+			return builder.start();
 		}
 		catch (IOException | RuntimeException ex) {
 			this.argumentFiles.delete(argumentFile);
 			throw ex;
 		}
-		// The worker deletes it as it starts; this covers a worker that never gets so
-		// far.
-		process.onExit().thenRun(() -> this.argumentFiles.delete(argumentFile));
-		return forwardOutput(id, process, start);
 	}
 
 	/**

@@ -60,6 +60,18 @@ public final class WorkerAotCache {
 	}
 
 	/**
+	 * Return the cache of a store opened already.
+	 * @param store the store
+	 * @param out where the master's lines go
+	 * @return the cache
+	 */
+	static WorkerAotCache of(AotCacheStore store, PrintStream out) {
+		WorkerAotCache cache = new WorkerAotCache(out, true, null);
+		cache.store = store;
+		return cache;
+	}
+
+	/**
 	 * Apply the configured setting to this launch: under {@code auto}, the store is
 	 * opened and the application extracted on {@code executor}, never on the caller's
 	 * thread, which is the master's.
@@ -216,6 +228,17 @@ public final class WorkerAotCache {
 		AotCacheStore current = this.store;
 		if (current != null) {
 			current.onWorkerExited(workerId, requestsServed);
+		}
+	}
+
+	/**
+	 * A worker given a start was never started: the store's reservation is released.
+	 * @param workerId the worker's id
+	 */
+	void launchFailed(int workerId) {
+		AotCacheStore current = this.store;
+		if (current != null) {
+			current.launchFailed(workerId);
 		}
 	}
 

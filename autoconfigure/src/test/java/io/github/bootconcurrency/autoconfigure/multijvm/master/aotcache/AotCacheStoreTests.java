@@ -241,6 +241,25 @@ class AotCacheStoreTests {
 	}
 
 	@Test
+	void aRecorderNeverStartedLeavesTheRecordingToTheNextWorkerWithoutAFailure() throws IOException {
+		AotCacheStore store = extracted();
+		store.forWorker(1);
+		store.launchFailed(1);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
+		assertThat(store.forWorker(2).orElseThrow().jvmArgs()).contains("-XX:AOTMode=record");
+	}
+
+	@Test
+	void aWorkerGivenTheCacheButNeverStartedIsForgotten() throws IOException {
+		AotCacheStore store = ready();
+		store.forWorker(1);
+		store.launchFailed(1);
+		store.refused(1, "Checksum verification failed.");
+		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
+		assertThat(this.log).isEmpty();
+	}
+
+	@Test
 	void aRefusalFromAWorkerNotGivenTheCacheChangesNothing() throws IOException {
 		AotCacheStore store = ready();
 		store.refused(7, "Checksum verification failed.");
