@@ -3,6 +3,7 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The command of the JVM that creates the AOT cache from a recording
@@ -11,19 +12,47 @@ import java.util.List;
  */
 final class AotCacheCreateCommand {
 
+	private static final String COLLECTORS = "-XX:\\+Use(Serial|Parallel|ParallelOld|G1|Z|Shenandoah|Epsilon|ConcMarkSweep)GC";
+
+	private static final Pattern COLLECTOR = Pattern.compile(COLLECTORS);
+
+	/**
+	 * The options that shape what a cache maps, and which the JVM that creates it must
+	 * share with the workers: the collector, the heap's size and compressed pointers
+	 * (which follow it), the object layout, and what unlocks them. Nothing else: a system
+	 * property may hold a secret and the command line shows in {@code ps}, and an agent,
+	 * a log or a recording file named in an option is the workers'.
+	 */
+	private static final Pattern SHAPES_THE_CACHE = Pattern.compile(
+			"-Xm[xs].+|" + COLLECTORS + "|-XX:[+-]UseCompressed(Oops|ClassPointers)|-XX:[+-]UseCompactObjectHeaders"
+					+ "|-XX:ObjectAlignmentInBytes=.+|-XX:(Max|Initial|Min)HeapSize=.+|-XX:[+-]Unlock\\w+Options");
+
 	private AotCacheCreateCommand() {
 	}
 
 	/**
-	 * Return the options of the workers' that the creation runs with.
-	 * @param jvmOptions the workers' JVM options
+	 * Return the options of the workers' that the creation runs with: those that shape
+	 * the cache, and one collector, the last chosen (two make the JVM exit).
+	 * @param jvmOptions the workers' JVM options, as a worker gets them
 	 * @return the options
 	 */
 	static List<String> options(List<String> jvmOptions) {
-		// No -D: the command line shows in ps, and a system property may hold a secret.
-		return jvmOptions.stream()
-			.filter((option) -> option.startsWith("-XX:") || option.startsWith("-Xm") || option.startsWith("-Xss"))
+		List<String> shaping = jvmOptions.stream()
+			.filter((option) -> SHAPES_THE_CACHE.matcher(option).matches())
 			.toList();
+		String collector = null;
+		for (String option : shaping) {
+			if (COLLECTOR.matcher(option).matches()) {
+				collector = option;
+			}
+		}
+		List<String> options = new ArrayList<>();
+		for (String option : shaping) {
+			if (!COLLECTOR.matcher(option).matches() || (option.equals(collector) && !options.contains(option))) {
+				options.add(option);
+			}
+		}
+		return options;
 	}
 
 	static List<String> of(String java, List<String> options, Path recording, Path cache, Path jar) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,8 +52,20 @@ final class BoundedCommand {
 	 * @return what it did
 	 * @throws IOException if it cannot be started, or did not end in time
 	 */
+	/**
+	 * Remove the variables a JVM reads options from: the helper JVMs get the options that
+	 * shape the cache on their command line, and an agent or a log file named there is
+	 * the master's or the workers', not theirs.
+	 * @param environment the environment of the command
+	 */
+	static void withoutInheritedJvmOptions(Map<String, String> environment) {
+		environment.keySet().removeAll(List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
+	}
+
 	static Result run(List<String> command, Duration timeout) throws IOException {
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+		withoutInheritedJvmOptions(builder.environment());
+		Process process = builder.start();
 		Deque<String> tail = new ArrayDeque<>();
 		Thread reader = Thread.ofVirtual().name("aot-cache-command-output").start(() -> {
 			try (BufferedReader in = new BufferedReader(

@@ -107,22 +107,25 @@ public final class WorkerAotCache {
 			case AotCacheSetting.Auto() -> {
 				WorkerAotCache cache = new WorkerAotCache(out, true, null);
 				Path applicationJar = jar.orElseThrow();
-				cache.opener = () -> executor
-					.execute(() -> cache.open(applicationJar, launch.java(), options, base, config, executor));
+				// The creation shares the workers' collector and heap, resolved as their
+				// command is.
+				List<String> workerOptions = launch.workerJvmOptions(config.jvmArgs());
+				cache.opener = () -> executor.execute(() -> cache.open(applicationJar, launch.java(), options,
+						workerOptions, base, config, executor));
 				cache.opener.run();
 				return cache;
 			}
 		}
 	}
 
-	private void open(Path jar, String java, List<String> options, @Nullable Path base, MasterConfig config,
-			Executor executor) {
+	private void open(Path jar, String java, List<String> options, List<String> workerOptions, @Nullable Path base,
+			MasterConfig config, Executor executor) {
 		try {
 			// Read before the key, so that a jar replaced while it is hashed is seen as
 			// changed at the next launch.
 			JarIdentity identity = JarIdentity.of(jar);
 			AotCacheStore opened = AotCacheStore.open((base != null) ? base : AotCacheStore.defaultBase(), jar,
-					identity, AotCacheKey.forThisJvm(jar, options), java, options, config.timeouts().boot(),
+					identity, AotCacheKey.forThisJvm(jar, options), java, workerOptions, config.timeouts().boot(),
 					(line) -> MasterLog.println(this.out, line), executor);
 			opened.extract();
 			this.store = opened;

@@ -174,6 +174,37 @@ public final class WorkerLaunch {
 	}
 
 	/**
+	 * Return the JVM options a worker runs with, as {@link #command} resolves them: the
+	 * inherited ones (which the JVM reads first), then the command line's and
+	 * {@code jvmArgs}, with the one collector the worker ends with. For the JVM that
+	 * creates the AOT cache, which must share the workers' collector and heap.
+	 * @param jvmArgs the configured {@code jvm-args}
+	 * @return the options
+	 */
+	public List<String> workerJvmOptions(List<String> jvmArgs) {
+		List<String> options = new ArrayList<>(WorkerJvmOptions.split(this.inheritedOptions));
+		options.addAll(options(0, jvmArgs));
+		return List.copyOf(options);
+	}
+
+	private List<String> options(int workerId, List<String> jvmArgs) {
+		List<String> options = new ArrayList<>();
+		// A JVM given two collectors does not start: a collector in jvm-args replaces the
+		// master's own, and one in the inherited environment replaces jvm-args'.
+		boolean argsChooseCollector = jvmArgs.stream().anyMatch(WorkerLaunch::choosesCollector);
+		this.jvmOptions.stream()
+			.filter((option) -> !(argsChooseCollector && choosesCollector(option)))
+			.map((option) -> (workerId > 0) ? WorkerJvmOptions.forWorker(option, workerId) : option)
+			.forEach(options::add);
+		boolean environmentChoosesCollector = COLLECTOR.matcher(this.inheritedOptions).find();
+		jvmArgs.stream()
+			.filter((option) -> !(environmentChoosesCollector && choosesCollector(option)))
+			.map((option) -> (workerId > 0) ? WorkerJvmOptions.forWorker(option, workerId) : option)
+			.forEach(options::add);
+		return options;
+	}
+
+	/**
 	 * Return how many of the first elements of a {@link #command command} must stay on
 	 * the worker's command line rather than go into its argument file: the java binary
 	 * and the master's own argument files.
@@ -264,18 +295,7 @@ public final class WorkerLaunch {
 		List<String> command = new ArrayList<>();
 		command.add(this.java);
 		command.addAll(this.argumentFiles);
-		// A JVM given two collectors does not start: a collector in jvm-args replaces the
-		// master's own, and one in the inherited environment replaces jvm-args'.
-		boolean argsChooseCollector = jvmArgs.stream().anyMatch(WorkerLaunch::choosesCollector);
-		this.jvmOptions.stream()
-			.filter((option) -> !(argsChooseCollector && choosesCollector(option)))
-			.map((option) -> (workerId > 0) ? WorkerJvmOptions.forWorker(option, workerId) : option)
-			.forEach(command::add);
-		boolean environmentChoosesCollector = COLLECTOR.matcher(this.inheritedOptions).find();
-		jvmArgs.stream()
-			.filter((option) -> !(environmentChoosesCollector && choosesCollector(option)))
-			.map((option) -> (workerId > 0) ? WorkerJvmOptions.forWorker(option, workerId) : option)
-			.forEach(command::add);
+		command.addAll(options(workerId, jvmArgs));
 		command.addAll(extraOptions);
 		if (jar != null && jar().isPresent()) {
 			command.addAll(List.of("-jar", jar.toString()));

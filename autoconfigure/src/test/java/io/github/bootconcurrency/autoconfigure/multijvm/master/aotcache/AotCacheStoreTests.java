@@ -7,7 +7,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
@@ -145,14 +147,28 @@ class AotCacheStoreTests {
 	}
 
 	@Test
-	void theCacheIsCreatedWithoutTheWorkersSystemPropertiesWhichMayHoldSecrets() throws IOException {
+	void theCacheIsCreatedWithOnlyTheOptionsThatShapeItAndOneCollector() throws IOException {
 		AotCacheStore store = AotCacheStore.open(this.base, Path.of("/apps/app.jar"),
 				JarIdentity.of(Path.of("/apps/app.jar")), KEY, "/jdk/bin/java",
-				List.of("-XX:+UseSerialGC", "-Xmx256m", "-Dspring.data.redis.password=secret", "-Xss512k"),
+				List.of("-XX:+UseG1GC", "-Xmx256m", "-Dspring.data.redis.password=secret", "-Xss512k",
+						"-XX:OnOutOfMemoryError=curl https://hooks.example/token", "-Xlog:gc:file=/var/log/gc.log",
+						"-XX:StartFlightRecording=filename=/var/log/app.jfr", "-XX:+UnlockExperimentalVMOptions",
+						"-XX:-UseCompressedOops", "-XX:+UseCompressedClassPointers", "-XX:ObjectAlignmentInBytes=16",
+						"-XX:+UseCompactObjectHeaders", "-Xms128m", "-XX:+UseSerialGC"),
 				Duration.ofSeconds(60), this.log::add, this.creations::add, this::run);
 		assertThat(store.createCommand(Path.of("/r.aotconf"), Path.of("/c.aot"))).containsExactly("/jdk/bin/java",
-				"-XX:+UseSerialGC", "-Xmx256m", "-Xss512k", "-XX:AOTMode=create", "-XX:AOTConfiguration=/r.aotconf",
+				"-Xmx256m", "-XX:+UnlockExperimentalVMOptions", "-XX:-UseCompressedOops",
+				"-XX:+UseCompressedClassPointers", "-XX:ObjectAlignmentInBytes=16", "-XX:+UseCompactObjectHeaders",
+				"-Xms128m", "-XX:+UseSerialGC", "-XX:AOTMode=create", "-XX:AOTConfiguration=/r.aotconf",
 				"-XX:AOTCache=/c.aot", "-cp", store.directory().resolve("app/app.jar").toString());
+	}
+
+	@Test
+	void theHelperJvmsDoNotPickUpTheInheritedJvmOptions() {
+		Map<String, String> environment = new HashMap<>(Map.of("JAVA_TOOL_OPTIONS", "-javaagent:/apm.jar",
+				"JDK_JAVA_OPTIONS", "-Xlog:gc:file=gc.log", "_JAVA_OPTIONS", "-Xmx1g", "PATH", "/usr/bin"));
+		BoundedCommand.withoutInheritedJvmOptions(environment);
+		assertThat(environment).containsOnlyKeys("PATH");
 	}
 
 	@Test

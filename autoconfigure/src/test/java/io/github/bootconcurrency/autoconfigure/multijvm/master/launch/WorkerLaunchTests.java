@@ -55,6 +55,17 @@ class WorkerLaunchTests {
 	}
 
 	@Test
+	void theWorkersOptionsForTheAotCacheHoldTheCollectorTheWorkerRunsWith() {
+		WorkerLaunch launch = WorkerLaunch.parse("java", List.of("-XX:+UseG1GC", "-Xmx1g", "-jar", "app.jar"),
+				"app.jar", "app.jar");
+		assertThat(launch.workerJvmOptions(List.of("-XX:+UseSerialGC"))).containsExactly("-Xmx1g", "-XX:+UseSerialGC");
+		WorkerLaunch inheriting = WorkerLaunch.parse("java", List.of("-Xmx1g", "-jar", "app.jar"), "app.jar", "app.jar")
+			.inheriting("-XX:+UseParallelGC");
+		assertThat(inheriting.workerJvmOptions(List.of("-XX:+UseSerialGC"))).containsExactly("-XX:+UseParallelGC",
+				"-Xmx1g");
+	}
+
+	@Test
 	void commandLineWithoutAMainIsRefusedWithoutShowingItsArguments() {
 		assertThatIllegalStateException()
 			.isThrownBy(
