@@ -1,8 +1,13 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -53,6 +58,34 @@ final class AotCacheCreateCommand {
 			}
 		}
 		return options;
+	}
+
+	/**
+	 * Create the cache into a file of its own, moved into place whole.
+	 * @param commands what runs the creation's JVM
+	 * @param command the creation's command, writing the cache to the file given
+	 * @param directory the store's directory
+	 * @param timeout how long the creation may take
+	 * @return the cache's size
+	 * @throws IOException if it failed; nothing of it is left
+	 */
+	static long run(BoundedCommand.Runner commands, Function<Path, List<String>> command, Path directory,
+			Duration timeout) throws IOException {
+		Path partial = directory.resolve(AotCacheStore.CACHE + ".creating");
+		try {
+			BoundedCommand.Result result = commands.run(command.apply(partial), timeout);
+			if (result.exitCode() != 0 || !PrivateDirectory.nonEmpty(partial)) {
+				throw new IOException("the JVM ended with status " + result.exitCode() + ":\n" + result.tail());
+			}
+			// Before the move: a refusal may delete the cache as soon as it is there.
+			long size = Files.size(partial);
+			Files.move(partial, directory.resolve(AotCacheStore.CACHE), StandardCopyOption.ATOMIC_MOVE);
+			return size;
+		}
+		catch (IOException | RuntimeException ex) {
+			PrivateDirectory.delete(partial);
+			throw ex;
+		}
 	}
 
 	static List<String> of(String java, List<String> options, Path recording, Path cache, Path jar) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,16 +34,22 @@ import java.util.function.Consumer;
  * <p>
  * Phases: {@code NONE} → {@code EXTRACTED} → {@code RECORDING} (one worker) →
  * {@code CREATING} → {@code READY}. A cache that a worker's JVM refuses is deleted,
- * logged once, and recorded again; after {@value #MAX_FAILURES} failures the master stops
- * trying ({@code OFF}). Nothing here fails a worker's launch: at worst a worker starts
- * without the cache. Thread-safe: the master's loop and the creation's thread both call
- * it.
+ * logged once, and recorded again; after {@value #MAX_FAILURES} failures (refusals,
+ * creations, recorders that left no recording), or {@value #MAX_BOOT_FAILURES} workers
+ * started with it that exit before ready, the master stops trying ({@code OFF}: the jar
+ * on disk). Thread-safe: the master's loop and the creation's thread both call it.
  */
 public final class AotCacheStore {
 
 	static final String CACHE = "app.aot";
 
 	static final int MAX_FAILURES = 3;
+
+	/**
+	 * Workers started with the store's jar and options that exit before they are ready,
+	 * after which the master stops trying: the workers then start as without a cache.
+	 */
+	static final int MAX_BOOT_FAILURES = 2;
 
 	private final Path directory;
 
@@ -75,6 +80,8 @@ public final class AotCacheStore {
 	private long generation;
 
 	private int failures;
+
+	private int bootFailures;
 
 	private String why = "not extracted yet";
 
@@ -150,14 +157,8 @@ public final class AotCacheStore {
 			}
 		}
 		long start = System.nanoTime();
-		Path partial = this.directory.resolve("app.extracting-" + ProcessHandle.current().pid() + "-" + start);
 		try {
-			BoundedCommand.Result result = this.commands.run(List.of(this.java, "-Djarmode=tools", "-jar",
-					this.jar.toString(), "extract", "--destination", partial.toString()), this.timeout);
-			if (result.exitCode() != 0 || !Files.isRegularFile(partial.resolve(this.jar.getFileName()))) {
-				throw new IOException("the extraction ended with status " + result.exitCode() + ":\n" + result.tail());
-			}
-			Files.move(partial, this.directory.resolve("app"), StandardCopyOption.ATOMIC_MOVE);
+			AotCacheExtraction.run(this.commands, this.java, this.jar, this.directory, this.timeout);
 			synchronized (this) {
 				this.phase = AotCachePhase.EXTRACTED;
 			}
@@ -165,7 +166,6 @@ public final class AotCacheStore {
 					+ (System.nanoTime() - start) / 1_000_000 + " ms");
 		}
 		catch (IOException | RuntimeException ex) {
-			PrivateDirectory.deleteTree(partial);
 			turnOff("the application could not be extracted (" + ex.getMessage() + ")");
 		}
 	}
@@ -229,19 +229,39 @@ public final class AotCacheStore {
 	 * worker); otherwise the next worker records.
 	 * @param workerId the worker's id
 	 * @param requestsServed the requests it served
+	 * @param wasReady whether it was ever ready
 	 */
-	public synchronized void onWorkerExited(int workerId, long requestsServed) {
-		this.givenCache.remove(workerId);
-		if (this.phase != AotCachePhase.RECORDING || this.recorder != workerId) {
+	public synchronized void onWorkerExited(int workerId, long requestsServed, boolean wasReady) {
+		Long given = this.givenCache.remove(workerId);
+		boolean recorder = this.phase == AotCachePhase.RECORDING && this.recorder == workerId;
+		Path recording = recording(workerId);
+		if (!wasReady
+				&& (recorder || (this.phase == AotCachePhase.READY && given != null && given == this.generation))) {
+			// Started with the store's jar and options, and never ready: they may be
+			// what fails it, and a boot failure must not become the master's.
+			PrivateDirectory.delete(recording);
+			String what = "worker " + workerId + ", started with it, exited before it was ready";
+			if (++this.bootFailures >= MAX_BOOT_FAILURES) {
+				turnOff(what + " (" + this.bootFailures + " such exits)");
+				return;
+			}
+			this.phase = recorder ? AotCachePhase.EXTRACTED : this.phase;
+			this.log.accept("AOT cache: " + what + "; at " + MAX_BOOT_FAILURES + " such exits it is turned off");
 			return;
 		}
-		Path recording = recording(workerId);
+		if (!recorder) {
+			return;
+		}
 		if (requestsServed <= 0 || !PrivateDirectory.nonEmpty(recording)) {
 			PrivateDirectory.delete(recording);
+			String what = "worker " + workerId + " exited "
+					+ ((requestsServed <= 0) ? "before serving a request" : "without writing its recording");
+			if (requestsServed > 0 && ++this.failures >= MAX_FAILURES) {
+				turnOff(what + ", the " + this.failures + "th failure");
+				return;
+			}
 			this.phase = AotCachePhase.EXTRACTED;
-			this.log.accept("AOT cache: worker " + workerId + " exited "
-					+ ((requestsServed <= 0) ? "before serving a request" : "without writing its recording")
-					+ ": the next worker records it");
+			this.log.accept("AOT cache: " + what + ": the next worker records it");
 			return;
 		}
 		this.phase = AotCachePhase.CREATING;
@@ -287,22 +307,16 @@ public final class AotCacheStore {
 
 	private void create(Path recording) {
 		long start = System.nanoTime();
-		Path partial = this.directory.resolve(CACHE + ".creating");
 		try {
-			BoundedCommand.Result result = this.commands.run(createCommand(recording, partial), this.timeout);
-			if (result.exitCode() != 0 || !PrivateDirectory.nonEmpty(partial)) {
-				throw new IOException("the JVM ended with status " + result.exitCode() + ":\n" + result.tail());
-			}
-			Files.move(partial, this.directory.resolve(CACHE), StandardCopyOption.ATOMIC_MOVE);
+			long size = AotCacheCreateCommand.run(this.commands, (partial) -> createCommand(recording, partial),
+					this.directory, this.timeout);
 			synchronized (this) {
 				this.phase = AotCachePhase.READY;
 			}
-			this.log.accept("AOT cache: ready (" + Files.size(this.directory.resolve(CACHE)) / (1024 * 1024)
-					+ " MB, created in " + (System.nanoTime() - start) / 1_000_000
-					+ " ms): workers launched from now on start with it");
+			this.log.accept("AOT cache: ready (" + size / (1024 * 1024) + " MB, created in "
+					+ (System.nanoTime() - start) / 1_000_000 + " ms): workers launched from now on start with it");
 		}
 		catch (IOException | RuntimeException ex) {
-			PrivateDirectory.delete(partial);
 			synchronized (this) {
 				if (++this.failures >= MAX_FAILURES) {
 					turnOff("it could not be created (" + ex.getMessage() + "), the " + this.failures + "th failure");

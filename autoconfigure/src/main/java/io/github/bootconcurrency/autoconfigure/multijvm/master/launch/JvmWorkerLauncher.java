@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ForwardingSecret;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
@@ -153,7 +152,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 		String prefix = "[worker " + id + " pid " + process.pid() + "] ";
 		AtomicReference<@Nullable String> use = new AtomicReference<>(start.use());
 		JvmProcess worker = new JvmProcess(process, new AtomicReference<>(), use,
-				(requests) -> this.aotCache.exited(id, requests));
+				(requests, wasReady) -> this.aotCache.exited(id, requests, wasReady));
 		// Its JVM says so in its first lines, before the application starts: its ready
 		// line then says refused, not used.
 		Consumer<String> refusals = this.aotCache.refusals(id, start, () -> use.set("refused"));
@@ -172,10 +171,19 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 	}
 
 	/**
+	 * What a reaped worker tells the AOT cache.
+	 */
+	private interface Exited {
+
+		void exited(long requestsServed, boolean wasReady);
+
+	}
+
+	/**
 	 * A worker JVM's process.
 	 */
 	private record JvmProcess(Process process, AtomicReference<String> outputUnread,
-			AtomicReference<@Nullable String> aotCacheUse, LongConsumer onExited) implements WorkerProcess {
+			AtomicReference<@Nullable String> aotCacheUse, Exited onExited) implements WorkerProcess {
 
 		@Override
 		public Optional<String> aotCache() {
@@ -183,8 +191,8 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 		}
 
 		@Override
-		public void exited(long requestsServed) {
-			this.onExited.accept(requestsServed);
+		public void exited(long requestsServed, boolean wasReady) {
+			this.onExited.exited(requestsServed, wasReady);
 		}
 
 		@Override

@@ -226,11 +226,12 @@ public final class WorkerAotCache {
 	 * A worker was reaped.
 	 * @param workerId the worker's id
 	 * @param requestsServed the requests it served
+	 * @param wasReady whether it was ever ready
 	 */
-	void exited(int workerId, long requestsServed) {
+	void exited(int workerId, long requestsServed, boolean wasReady) {
 		AotCacheStore current = this.store;
 		if (current != null) {
-			current.onWorkerExited(workerId, requestsServed);
+			current.onWorkerExited(workerId, requestsServed, wasReady);
 		}
 	}
 

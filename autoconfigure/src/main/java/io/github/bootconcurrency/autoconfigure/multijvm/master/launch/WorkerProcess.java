@@ -64,8 +64,9 @@ public interface WorkerProcess {
 	/**
 	 * The master's loop reaped the process.
 	 * @param requestsServed the requests it served, as its last heartbeat said
+	 * @param wasReady whether it was ever ready
 	 */
-	default void exited(long requestsServed) {
+	default void exited(long requestsServed, boolean wasReady) {
 	}
 
 	/**

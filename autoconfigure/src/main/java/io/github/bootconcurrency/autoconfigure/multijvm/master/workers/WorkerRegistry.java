@@ -48,7 +48,7 @@ public final class WorkerRegistry {
 		this.workers.remove(worker.id());
 		// Only a reaped worker leaves the registry: the AOT cache's recorder is made
 		// into the cache if it served traffic.
-		worker.process().exited(worker.requests());
+		worker.process().exited(worker.requests(), worker.readyAt() != null);
 	}
 
 	public Optional<Worker> get(int id) {

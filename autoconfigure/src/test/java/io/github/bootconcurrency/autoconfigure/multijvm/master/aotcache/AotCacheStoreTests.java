@@ -113,7 +113,7 @@ class AotCacheStoreTests {
 		AotCacheStore store = extracted();
 		store.forWorker(1);
 		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded at boot only");
-		store.onWorkerExited(1, 0);
+		store.onWorkerExited(1, 0, true);
 		assertThat(this.creations).isEmpty();
 		assertThat(store.directory().resolve("recording-1.aotconf")).doesNotExist();
 		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
@@ -126,7 +126,7 @@ class AotCacheStoreTests {
 	void aRecorderKilledBeforeWritingItsRecordingLetsTheNextWorkerRecord() throws IOException {
 		AotCacheStore store = extracted();
 		store.forWorker(1);
-		store.onWorkerExited(1, 500);
+		store.onWorkerExited(1, 500, true);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
 		assertThat(this.log)
 			.contains("AOT cache: worker 1 exited without writing its recording: the next worker " + "records it");
@@ -138,9 +138,9 @@ class AotCacheStoreTests {
 		store.forWorker(1);
 		store.forWorker(2);
 		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded");
-		store.onWorkerExited(2, 500);
+		store.onWorkerExited(2, 500, true);
 		assertThat(this.creations).isEmpty();
-		store.onWorkerExited(1, 500);
+		store.onWorkerExited(1, 500, true);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.CREATING);
 		assertThat(this.creations).hasSize(1);
 		assertThat(store.forWorker(3)).isEmpty();
@@ -210,7 +210,7 @@ class AotCacheStoreTests {
 		AotCacheStore store = extracted();
 		store.forWorker(1);
 		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded");
-		store.onWorkerExited(1, 500);
+		store.onWorkerExited(1, 500, true);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
 		assertThat(store.directory().resolve("app.aot")).hasContent("cache");
 		assertThat(store.directory().resolve("recording-1.aotconf")).doesNotExist();
@@ -225,7 +225,7 @@ class AotCacheStoreTests {
 		store.forWorker(1);
 		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded");
 		this.exitCode = 1;
-		store.onWorkerExited(1, 500);
+		store.onWorkerExited(1, 500, true);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
 		assertThat(store.directory().resolve("recording-1.aotconf")).doesNotExist();
 		assertThat(this.log).last()
@@ -273,6 +273,48 @@ class AotCacheStoreTests {
 		store.refused(1, "Checksum verification failed.");
 		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
 		assertThat(this.log).isEmpty();
+	}
+
+	@Test
+	void twoWorkersStartedWithTheCacheThatExitBeforeReadyTurnItOffAndWorkersRunTheJarOnDisk() throws IOException {
+		AotCacheStore store = ready();
+		store.forWorker(1);
+		store.forWorker(2);
+		store.forWorker(3);
+		store.onWorkerExited(3, 10, true);
+		store.onWorkerExited(1, 0, false);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
+		store.onWorkerExited(2, 0, false);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.OFF);
+		assertThat(store.forWorker(4)).isEmpty();
+		assertThat(this.log).last()
+			.asString()
+			.startsWith("AOT cache: off for this master: worker 2, started with it, exited before it was ready");
+	}
+
+	@Test
+	void twoRecordersThatExitBeforeReadyTurnItOff() throws IOException {
+		AotCacheStore store = extracted();
+		store.forWorker(1);
+		store.onWorkerExited(1, 0, false);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
+		store.forWorker(2);
+		store.onWorkerExited(2, 0, false);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.OFF);
+		assertThat(store.forWorker(3)).isEmpty();
+	}
+
+	@Test
+	void recordersThatLeaveNoRecordingCountAsFailures() throws IOException {
+		AotCacheStore store = extracted();
+		for (int worker = 1; worker <= AotCacheStore.MAX_FAILURES; worker++) {
+			store.forWorker(worker);
+			store.onWorkerExited(worker, 500, true);
+		}
+		assertThat(store.phase()).isEqualTo(AotCachePhase.OFF);
+		assertThat(this.log).last()
+			.asString()
+			.startsWith("AOT cache: off for this master: worker 3 exited without writing its recording");
 	}
 
 	@Test
@@ -380,7 +422,7 @@ class AotCacheStoreTests {
 		this.executor = Runnable::run;
 		store.forWorker(recorder);
 		Files.writeString(store.directory().resolve("recording-" + recorder + ".aotconf"), "recorded");
-		store.onWorkerExited(recorder, 1);
+		store.onWorkerExited(recorder, 1, true);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
 	}
 

@@ -137,7 +137,7 @@ public final class FakeWorkers {
 		}
 
 		@Override
-		public void exited(long requestsServed) {
+		public void exited(long requestsServed, boolean wasReady) {
 			this.exitedAfterRequests = requestsServed;
 		}
 
