@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
@@ -139,9 +140,20 @@ public final class MasterMain {
 		finally {
 			offLoop.shutdownNow();
 			aotCacheThread.shutdownNow();
+			// Its helper JVM is destroyed as its thread is interrupted: before the exit.
+			awaitTermination(aotCacheThread);
 			channel.close();
 			argumentFiles.close();
 			pidfile.delete();
+		}
+	}
+
+	private static void awaitTermination(ExecutorService executor) {
+		try {
+			executor.awaitTermination(2, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -71,7 +71,9 @@ final class AotCacheCreateCommand {
 	 */
 	static long run(BoundedCommand.Runner commands, Function<Path, List<String>> command, Path directory,
 			Duration timeout) throws IOException {
-		Path partial = directory.resolve(AotCacheStore.CACHE + ".creating");
+		// Of this master and this moment: no other creation writes to it.
+		Path partial = directory
+			.resolve(AotCacheStore.CACHE + ".creating-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
 		try {
 			BoundedCommand.Result result = commands.run(command.apply(partial), timeout);
 			if (result.exitCode() != 0 || !PrivateDirectory.nonEmpty(partial)) {

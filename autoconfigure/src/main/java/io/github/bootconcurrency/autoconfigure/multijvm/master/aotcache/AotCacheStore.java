@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -69,7 +68,7 @@ public final class AotCacheStore {
 
 	private final Executor executor;
 
-	private final BoundedCommand.Runner commands;
+	private final HelperJvms commands;
 
 	private final Map<Integer, Long> givenCache = new HashMap<>();
 
@@ -83,12 +82,10 @@ public final class AotCacheStore {
 
 	private int bootFailures;
 
-	private String why = "not extracted yet";
-
 	private AotCacheStore(Path directory, Path jar, JarIdentity keyedJar, String java, List<String> jvmOptions,
 			Duration timeout, Consumer<String> log, Executor executor, BoundedCommand.Runner commands) {
 		this.directory = directory;
-		this.commands = commands;
+		this.commands = new HelperJvms(commands);
 		this.jar = jar;
 		this.keyedJar = keyedJar;
 		this.java = java;
@@ -179,6 +176,9 @@ public final class AotCacheStore {
 	 * @return how to start it, or empty to start it from the application's jar as usual
 	 */
 	public synchronized Optional<WorkerStart> forWorker(int workerId) {
+		if (this.commands.closed()) {
+			return Optional.empty();
+		}
 		if (this.jarChanged || !this.keyedJar.equals(JarIdentity.of(this.jar))) {
 			// A new jar on disk: the workers run it, as a plain HUP does, not the copy
 			// extracted from the old one.
@@ -264,6 +264,11 @@ public final class AotCacheStore {
 			this.log.accept("AOT cache: " + what + ": the next worker records it");
 			return;
 		}
+		if (this.commands.closed()) {
+			// The master stops: no JVM of the store's starts now.
+			PrivateDirectory.delete(recording);
+			return;
+		}
 		this.phase = AotCachePhase.CREATING;
 		this.executor.execute(() -> create(recording));
 	}
@@ -318,7 +323,10 @@ public final class AotCacheStore {
 		}
 		catch (IOException | RuntimeException ex) {
 			synchronized (this) {
-				if (++this.failures >= MAX_FAILURES) {
+				if (this.commands.closed()) {
+					// Destroyed as the master stops: not a failure of the cache.
+				}
+				else if (++this.failures >= MAX_FAILURES) {
 					turnOff("it could not be created (" + ex.getMessage() + "), the " + this.failures + "th failure");
 				}
 				else {
@@ -339,7 +347,6 @@ public final class AotCacheStore {
 
 	private synchronized void turnOff(String reason) {
 		this.phase = AotCachePhase.OFF;
-		this.why = reason;
 		this.log.accept("AOT cache: off for this master: " + reason + "; workers start without it");
 	}
 
@@ -354,24 +361,19 @@ public final class AotCacheStore {
 	}
 
 	/**
+	 * Close the store as the master begins to stop: no extraction or creation starts from
+	 * now on, the one that runs is destroyed, and workers start without a cache.
+	 */
+	public void close() {
+		this.commands.close();
+	}
+
+	/**
 	 * Return the phase.
 	 * @return the phase
 	 */
 	public synchronized AotCachePhase phase() {
 		return this.phase;
-	}
-
-	/**
-	 * Return the cache's state in a few words, for the master's lines and the
-	 * {@code concurrency} endpoint.
-	 * @return the description
-	 */
-	public synchronized String describe() {
-		return switch (this.phase) {
-			case RECORDING -> "recording (worker " + this.recorder + ")";
-			case OFF, NONE -> this.phase.name().toLowerCase(Locale.ROOT) + " (" + this.why + ")";
-			default -> this.phase.name().toLowerCase(Locale.ROOT);
-		};
 	}
 
 	/**

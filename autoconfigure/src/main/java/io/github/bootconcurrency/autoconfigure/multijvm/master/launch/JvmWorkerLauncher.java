@@ -139,6 +139,11 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 	}
 
 	@Override
+	public void stopping() {
+		this.aotCache.close();
+	}
+
+	@Override
 	public boolean wantsAotCacheRecorder() {
 		return this.aotCache.wantsRecorder();
 	}

@@ -44,6 +44,8 @@ public final class WorkerAotCache {
 	/** Opens a store for the jar on disk, on the store's executor; none if not auto. */
 	private @Nullable Runnable opener;
 
+	private volatile boolean closed;
+
 	private WorkerAotCache(PrintStream out, boolean kept, @Nullable Path userFile) {
 		this.out = out;
 		this.kept = kept;
@@ -127,8 +129,12 @@ public final class WorkerAotCache {
 			AotCacheStore opened = AotCacheStore.open((base != null) ? base : AotCacheStore.defaultBase(), jar,
 					identity, AotCacheKey.forThisJvm(jar, options), java, workerOptions, config.timeouts().boot(),
 					(line) -> MasterLog.println(this.out, line), executor);
-			opened.extract();
 			this.store = opened;
+			if (this.closed) {
+				// Opened as the master began to stop: nothing runs.
+				opened.close();
+			}
+			opened.extract();
 		}
 		catch (Exception ex) {
 			MasterLog.println(this.out, "AOT cache: off (" + ex.getMessage() + "); workers start without it");
@@ -172,7 +178,7 @@ public final class WorkerAotCache {
 	 */
 	private void reopenForTheNewJar() {
 		Runnable open = this.opener;
-		if (open == null || !this.reopening.compareAndSet(false, true)) {
+		if (open == null || this.closed || !this.reopening.compareAndSet(false, true)) {
 			return;
 		}
 		MasterLog.println(this.out, "AOT cache: the application's jar changed on disk: workers start from it, "
@@ -232,6 +238,18 @@ public final class WorkerAotCache {
 		AotCacheStore current = this.store;
 		if (current != null) {
 			current.onWorkerExited(workerId, requestsServed, wasReady);
+		}
+	}
+
+	/**
+	 * The master begins to stop: the store is closed (no creation starts, the helper JVM
+	 * that runs is destroyed) and none is opened again.
+	 */
+	void close() {
+		this.closed = true;
+		AotCacheStore current = this.store;
+		if (current != null) {
+			current.close();
 		}
 	}
 

@@ -35,6 +35,12 @@ public interface WorkerLauncher {
 	 * that run were all launched before it could be recorded.
 	 * @return whether a worker launched now would record
 	 */
+	/**
+	 * The master begins to stop: nothing of the workers' AOT cache starts from now on.
+	 */
+	default void stopping() {
+	}
+
 	default boolean wantsAotCacheRecorder() {
 		return false;
 	}

@@ -119,7 +119,7 @@ public final class Arbiter {
 		this.targets = new TargetPolicy(this.state, this.registry, this.rollout, this.counters,
 				(now, slot) -> spawn(slot, now), this::retire);
 		this.spawner = new Spawner(launcher, this.registry, (id) -> submit(new Event.WorkerExited(id)));
-		this.shutdown = new Shutdown(this.registry, balancer, out);
+		this.shutdown = new Shutdown(this.registry, balancer, launcher, out);
 		// An application that hangs as soon as it serves must not respawn at full speed.
 		this.supervisor = new Supervisor(balancer, this.rollout, this.counters, offLoop, out, this.bootFailures::exited,
 				launcher::wantsAotCacheRecorder);

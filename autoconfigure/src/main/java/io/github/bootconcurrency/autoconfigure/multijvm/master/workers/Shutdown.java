@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.MasterLog;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.WorkerLauncher;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,12 +31,15 @@ public final class Shutdown {
 	 */
 	public static final Duration KILL_GRACE = Duration.ofSeconds(10);
 
+	private final WorkerLauncher launcher;
+
 	private @Nullable Integer status;
 
 	private Instant giveUpAt;
 
-	public Shutdown(WorkerRegistry registry, WorkerBalancer balancer, PrintStream out) {
+	public Shutdown(WorkerRegistry registry, WorkerBalancer balancer, WorkerLauncher launcher, PrintStream out) {
 		this.registry = registry;
+		this.launcher = launcher;
 		this.balancer = balancer;
 		this.out = out;
 	}
@@ -52,6 +56,8 @@ public final class Shutdown {
 	public void begin(int status, Instant deadline) {
 		this.status = status;
 		this.giveUpAt = deadline.plus(KILL_GRACE);
+		// Before the workers drain: a recorder that exits now starts no cache's creation.
+		this.launcher.stopping();
 		this.balancer.stopAccepting();
 		for (Worker worker : this.registry.active()) {
 			if (worker.state() == Worker.State.READY) {

@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.WorkerStart;
@@ -103,7 +105,6 @@ class AotCacheStoreTests {
 		assertThat(recorder.jvmArgs()).containsExactly("-XX:AOTMode=record",
 				"-XX:AOTConfiguration=" + store.directory().resolve("recording-1.aotconf"), "-Xlog:aot*=error");
 		assertThat(store.phase()).isEqualTo(AotCachePhase.RECORDING);
-		assertThat(store.describe()).isEqualTo("recording (worker 1)");
 		assertThat(store.forWorker(2)).as("no cache: the jar on disk, not the extracted copy").isEmpty();
 		assertThat(this.log).containsExactly("AOT cache: worker 1 records it, written as it exits");
 	}
@@ -315,6 +316,64 @@ class AotCacheStoreTests {
 		assertThat(this.log).last()
 			.asString()
 			.startsWith("AOT cache: off for this master: worker 3 exited without writing its recording");
+	}
+
+	@Test
+	void aClosedStoreStartsNoCreationSoNoneRunsDuringTheShutdown() throws IOException {
+		AotCacheStore store = extracted();
+		store.forWorker(1);
+		store.forWorker(2);
+		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded");
+		store.onWorkerExited(1, 500, true);
+		store.forWorker(3);
+		Files.writeString(store.directory().resolve("recording-3.aotconf"), "recorded");
+		store.close();
+		store.onWorkerExited(3, 500, true);
+		this.creations.forEach(Runnable::run);
+		assertThat(this.commands).as("the creation queued before the close does not run either").isEmpty();
+		assertThat(store.forWorker(4)).isEmpty();
+	}
+
+	@Test
+	void closingTheStoreStopsTheHelperItRuns() throws Exception {
+		CountDownLatch running = new CountDownLatch(1);
+		List<Thread> helpers = new ArrayList<>();
+		this.executor = (task) -> helpers.add(Thread.ofVirtual().start(task));
+		BoundedCommand.Runner hanging = (command, timeout) -> {
+			running.countDown();
+			try {
+				// As BoundedCommand waits for its process, which it destroys when
+				// interrupted.
+				new CountDownLatch(1).await();
+			}
+			catch (InterruptedException ex) {
+				throw new IOException("Interrupted while waiting for a command", ex);
+			}
+			return new BoundedCommand.Result(0, "");
+		};
+		Path directory = extracted().directory();
+		AotCacheStore store = AotCacheStore.open(this.base, Path.of("/apps/app.jar"),
+				JarIdentity.of(Path.of("/apps/app.jar")), KEY, "java", List.of(), Duration.ofSeconds(60), this.log::add,
+				(task) -> this.executor.execute(task), hanging);
+		store.forWorker(1);
+		Files.writeString(directory.resolve("recording-1.aotconf"), "recorded");
+		store.onWorkerExited(1, 500, true);
+		assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
+		store.close();
+		helpers.get(0).join(Duration.ofSeconds(30));
+		assertThat(helpers.get(0).isAlive()).as("the helper's wait interrupted").isFalse();
+	}
+
+	@Test
+	void theCacheIsCreatedUnderANameOfThisMasterAndThisMoment() throws IOException {
+		this.executor = Runnable::run;
+		AotCacheStore store = extracted();
+		store.forWorker(1);
+		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded");
+		store.onWorkerExited(1, 500, true);
+		assertThat(this.commands).singleElement()
+			.satisfies((command) -> assertThat(command).anyMatch((argument) -> argument
+				.matches("-XX:AOTCache=.*/app\\.aot\\.creating-" + ProcessHandle.current().pid() + "-[0-9]+")));
 	}
 
 	@Test

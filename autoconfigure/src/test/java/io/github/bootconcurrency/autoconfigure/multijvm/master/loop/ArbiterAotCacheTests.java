@@ -38,6 +38,17 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 	}
 
 	@Test
+	void theLauncherIsToldAsTheMasterBeginsToStopSoThatNoCacheIsCreatedDuringTheShutdown() {
+		this.launcher.aotCache = (id) -> "recording";
+		start();
+		readyWorker();
+		assertThat(this.launcher.stopping).isFalse();
+		this.arbiter.submit(new Event.Signalled(MasterSignal.TERM));
+		steps(1);
+		assertThat(this.launcher.stopping).isTrue();
+	}
+
+	@Test
 	void theRecorderIsReplacedAfterBeingReadyLongEnoughOnceItServedARequest() {
 		this.launcher.aotCache = (id) -> (id == 1) ? "recording" : "used";
 		start();

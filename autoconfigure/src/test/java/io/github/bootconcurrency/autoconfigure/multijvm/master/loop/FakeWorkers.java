@@ -175,6 +175,13 @@ public final class FakeWorkers {
 		 */
 		volatile boolean wantsAotCacheRecorder;
 
+		volatile boolean stopping;
+
+		@Override
+		public void stopping() {
+			this.stopping = true;
+		}
+
 		@Override
 		public boolean wantsAotCacheRecorder() {
 			return this.wantsAotCacheRecorder;
