@@ -76,7 +76,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 		List<String> jvmArgs = new ArrayList<>(config.jvmArgs());
 		environment.properties().forEach((name, value) -> jvmArgs.add("-D" + name + "=" + value));
 		jvmArgs.add("-D" + WorkerEnvironment.ARGUMENT_FILE + "=" + argumentFile);
-		WorkerAotCache.Start start = this.aotCache.forWorker(id);
+		WorkerAotCache.Start start = this.aotCache.forWorker(id, config.jvmArgs());
 		Process process;
 		try {
 			process = start(id, argumentFile, jvmArgs, config, start);

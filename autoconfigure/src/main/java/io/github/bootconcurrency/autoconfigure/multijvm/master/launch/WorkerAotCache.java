@@ -39,6 +39,8 @@ public final class WorkerAotCache {
 
 	private final AtomicBoolean reopening = new AtomicBoolean();
 
+	private final AtomicBoolean jvmArgsRefused = new AtomicBoolean();
+
 	private volatile @Nullable AotCacheStore store;
 
 	/** Opens a store for the jar on disk, on the store's executor; none if not auto. */
@@ -150,8 +152,27 @@ public final class WorkerAotCache {
 	 * @return how to start it
 	 */
 	Start forWorker(int workerId) {
+		return forWorker(workerId, List.of());
+	}
+
+	/**
+	 * Return how to start one worker with the {@code jvm-args} in force, which a reload
+	 * may have changed since the setting was resolved at startup.
+	 * @param workerId the worker's id
+	 * @param jvmArgs the configured {@code jvm-args} of this launch
+	 * @return how to start it
+	 */
+	Start forWorker(int workerId, List<String> jvmArgs) {
 		if (!this.kept) {
 			return new Start(null, List.of(), null);
+		}
+		if (new AotCacheSetting.Auto().resolve(Runtime.version(), true, jvmArgs) instanceof AotCacheSetting.Off off) {
+			// With -Xshare or SharedArchiveFile beside the cache's options the JVM exits.
+			if (this.jvmArgsRefused.compareAndSet(false, true)) {
+				MasterLog.println(this.out,
+						"AOT cache: not given to the workers while their jvm-args say so: " + off.reason());
+			}
+			return new Start(null, List.of(), "none");
 		}
 		if (this.userFile != null) {
 			return new Start(null, List.of("-XX:AOTCache=" + this.userFile), WorkerProcess.AOT_CACHE_USED);

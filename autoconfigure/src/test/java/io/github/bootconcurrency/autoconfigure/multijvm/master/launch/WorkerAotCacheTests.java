@@ -97,6 +97,23 @@ class WorkerAotCacheTests {
 			.isEqualTo(WorkerProcess.AOT_CACHE_RECORDING);
 	}
 
+	@Test
+	void jvmArgsReloadedWithAClassDataSharingOptionGetNoCacheAndSaySoOnce(@TempDir Path base) throws IOException {
+		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(25);
+		Path jar = Files.writeString(base.resolve("app.jar"), "version 1");
+		WorkerLaunch launch = launch("-jar", jar.toString());
+		MasterConfig config = config("concurrency.multi-jvm.aot-cache=auto");
+		extractedFor(base, jar, launch, config);
+		WorkerAotCache cache = WorkerAotCache.start(config, launch, base, this.executor::add, this.out);
+		runQueued();
+		assertThat(cache.forWorker(1, List.of("-Xshare:off"))).as("the JVM would exit with -XX:AOTMode and -Xshare")
+			.isEqualTo(new WorkerAotCache.Start(null, List.of(), "none"));
+		assertThat(cache.forWorker(2, List.of("-Xshare:off")).use()).isEqualTo("none");
+		assertThat(log()).containsOnlyOnce("AOT cache: not given to the workers while their jvm-args");
+		assertThat(cache.forWorker(3, List.of()).use()).as("the recording still to make")
+			.isEqualTo(WorkerProcess.AOT_CACHE_RECORDING);
+	}
+
 	private void runQueued() {
 		List<Runnable> queued = new ArrayList<>(this.executor);
 		this.executor.clear();
