@@ -46,6 +46,12 @@ public sealed interface AotCacheSetting {
 			"-XX:AOTConfiguration");
 
 	/**
+	 * Options under which the JVM ignores a cache, or exits as it records one (HotSpot's
+	 * {@code check_unsupported_dumping_module_options}).
+	 */
+	List<String> IGNORE_A_CACHE = List.of("--patch-module", "--limit-modules", "--upgrade-module-path");
+
+	/**
 	 * No cache.
 	 *
 	 * @param reason why, for the master's start line
@@ -169,6 +175,12 @@ public sealed interface AotCacheSetting {
 			.findFirst();
 		if (managed.isPresent()) {
 			return new Off("the workers' JVM options manage class data sharing already (" + managed.get() + ")");
+		}
+		Optional<String> ignoring = jvmOptions.stream()
+			.filter((option) -> IGNORE_A_CACHE.stream().anyMatch(option::startsWith))
+			.findFirst();
+		if (ignoring.isPresent()) {
+			return new Off("the workers' JVM options make the JVM ignore an AOT cache (" + ignoring.get() + ")");
 		}
 		if (this instanceof Auto && version.feature() < MIN_FEATURE) {
 			return new Off("Java " + version.feature() + " has no AOT cache that records as the JVM exits (Java "

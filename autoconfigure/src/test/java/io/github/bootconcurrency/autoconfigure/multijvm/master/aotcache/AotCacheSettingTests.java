@@ -106,6 +106,15 @@ class AotCacheSettingTests {
 		assertThat(user.resolve(JAVA_25, false, List.of())).isEqualTo(user);
 	}
 
+	@Test
+	void moduleOptionsUnderWhichTheJvmIgnoresACacheTurnItOffNamingTheOption() {
+		for (String option : List.of("--patch-module=java.base=patch.jar", "--limit-modules",
+				"--upgrade-module-path")) {
+			assertThat(new Auto().resolve(JAVA_25, true, List.of("-Xmx1g", option)))
+				.isEqualTo(new Off("the workers' JVM options make the JVM ignore an AOT cache (" + option + ")"));
+		}
+	}
+
 	private static AotCacheSetting check(String value, Runtime.Version version) {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources().addFirst(new MapPropertySource("test", Map.of(AotCacheSetting.KEY, value)));
