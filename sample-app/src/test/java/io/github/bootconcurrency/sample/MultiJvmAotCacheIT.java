@@ -3,6 +3,7 @@ package io.github.bootconcurrency.sample;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -66,10 +67,16 @@ class MultiJvmAotCacheIT {
 		master.signal("HUP");
 		master.lines().await(Pattern.compile("is ready after \\d+ ms, AOT cache: used"), 2, STEP);
 		// Damaged in its middle: the JVM refuses it (-XX:+VerifySharedSpaces) and boots.
-		try (RandomAccessFile file = new RandomAccessFile(cache.toFile(), "rw")) {
+		// A copy damaged and renamed over it, as a damage looks to a new JVM: the running
+		// workers keep the file they mapped, whose pages would otherwise change under
+		// them.
+		Path damaged = cache.resolveSibling("app.aot.damaged-by-test");
+		Files.copy(cache, damaged);
+		try (RandomAccessFile file = new RandomAccessFile(damaged.toFile(), "rw")) {
 			file.seek(file.length() / 2);
 			file.write(new byte[] { -1, -1, -1, -1, -1, -1, -1, -1 });
 		}
+		Files.move(damaged, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 		int readyBefore = master.readyPids().size();
 		master.signal("HUP");
 		master.lines().await("AOT cache refused by worker", STEP);
