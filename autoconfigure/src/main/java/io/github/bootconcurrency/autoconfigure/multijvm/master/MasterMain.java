@@ -29,6 +29,7 @@ import io.github.bootconcurrency.autoconfigure.multijvm.master.loop.Arbiter;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.loop.FailureDescription;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.loop.SignalHandlers;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.WorkerBalancer;
+import io.github.bootconcurrency.autoconfigure.scope.StartupWarnings;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -69,6 +70,9 @@ public final class MasterMain {
 		ProxyBalancerRequirement.check(config, environment, application.getClassLoader());
 		AdaptiveLimitRequirement.check(config.workerSettings(), environment, application.getClassLoader());
 		PrintStream out = System.out;
+		// Logged only once Spring Boot sets up the application's logging, which a master
+		// never does: printed here, once (workers skip those checks).
+		StartupWarnings.take(environment).forEach((warning) -> MasterLog.println(out, "WARNING: " + warning));
 		WorkerLaunch launch;
 		try {
 			launch = WorkerLaunch.ofCurrentProcess();
