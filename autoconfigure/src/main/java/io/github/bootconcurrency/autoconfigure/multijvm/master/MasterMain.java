@@ -70,9 +70,7 @@ public final class MasterMain {
 		ProxyBalancerRequirement.check(config, environment, application.getClassLoader());
 		AdaptiveLimitRequirement.check(config.workerSettings(), environment, application.getClassLoader());
 		PrintStream out = System.out;
-		// Logged only once Spring Boot sets up the application's logging, which a master
-		// never does: printed here, once (workers skip those checks).
-		StartupWarnings.take(environment).forEach((warning) -> MasterLog.println(out, "WARNING: " + warning));
+		printWarnings(environment, out);
 		WorkerLaunch launch;
 		try {
 			launch = WorkerLaunch.ofCurrentProcess();
@@ -88,15 +86,23 @@ public final class MasterMain {
 		}
 		int status;
 		try {
-			status = serve(
-					config, launch, () -> MasterConfigLoader
-						.load(ConfigurationRereader.reread(environment, application), SharedSocket.unsupportedReason()),
-					out);
+			status = serve(config, launch, () -> {
+				ConfigurableEnvironment reread = ConfigurationRereader.reread(environment, application);
+				printWarnings(reread, out);
+				return MasterConfigLoader.load(reread, SharedSocket.unsupportedReason());
+			}, out);
 		}
 		catch (Throwable ex) {
 			status = failed(out, ex);
 		}
 		System.exit(status);
+	}
+
+	// Logged only once Spring Boot sets up the application's logging, which a master
+	// never does: printed here, at startup and on each reload (workers skip those
+	// checks).
+	private static void printWarnings(ConfigurableEnvironment environment, PrintStream out) {
+		StartupWarnings.take(environment).forEach((warning) -> MasterLog.println(out, "WARNING: " + warning));
 	}
 
 	private static int failed(PrintStream out, Throwable ex) {
