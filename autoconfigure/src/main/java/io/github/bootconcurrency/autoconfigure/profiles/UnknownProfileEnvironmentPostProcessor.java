@@ -6,6 +6,7 @@ import java.util.Set;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.scope.PostProcessorOrders;
 import io.github.bootconcurrency.autoconfigure.scope.StarterScope;
+import io.github.bootconcurrency.autoconfigure.scope.StartupWarnings;
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
 import org.apache.commons.logging.Log;
 
@@ -72,8 +73,9 @@ class UnknownProfileEnvironmentPostProcessor implements EnvironmentPostProcessor
 		if (properties.getUnknown() == FailFastProfilesProperties.Unknown.FAIL) {
 			throw failure;
 		}
-		this.logger.warn(failure.getMessage() + " Check its spelling; if only @Profile beans use it, add it to "
-				+ "fail-fast.profiles.known. To stop startup instead, set fail-fast.profiles.unknown=fail.");
+		StartupWarnings.to(this.logger, environment)
+			.accept(failure.getMessage() + " Check its spelling; if only @Profile beans use it, add it to "
+					+ "fail-fast.profiles.known. To stop startup instead, set fail-fast.profiles.unknown=fail.");
 	}
 
 }

@@ -6,16 +6,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.ConfigDataEnvironments;
 import org.apache.commons.logging.Log;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.bootstrap.DefaultBootstrapContext;
-import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.DefaultResourceLoader;
 
@@ -115,14 +113,7 @@ class UnknownProfileEnvironmentPostProcessorTests {
 	}
 
 	private StandardEnvironment environment(String... arguments) {
-		StandardEnvironment environment = new StandardEnvironment();
-		String[] all = new String[arguments.length + 1];
-		System.arraycopy(arguments, 0, all, 0, arguments.length);
-		all[arguments.length] = "--spring.config.location=file:" + this.config + "/";
-		environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(all));
-		ConfigDataEnvironmentPostProcessor.applyTo(environment, new DefaultResourceLoader(),
-				new DefaultBootstrapContext(), List.of());
-		return environment;
+		return ConfigDataEnvironments.load(this.config, arguments);
 	}
 
 	private void postProcess(String... arguments) {

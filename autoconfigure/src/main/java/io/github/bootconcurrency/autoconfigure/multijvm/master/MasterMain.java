@@ -31,6 +31,7 @@ import io.github.bootconcurrency.autoconfigure.multijvm.master.loop.Arbiter;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.loop.FailureDescription;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.loop.SignalHandlers;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.WorkerBalancer;
+import io.github.bootconcurrency.autoconfigure.scope.StartupWarnings;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -71,6 +72,7 @@ public final class MasterMain {
 		ProxyBalancerRequirement.check(config, environment, application.getClassLoader());
 		AdaptiveLimitRequirement.check(config.workerSettings(), environment, application.getClassLoader());
 		PrintStream out = System.out;
+		printWarnings(environment, out);
 		WorkerLaunch launch;
 		try {
 			launch = WorkerLaunch.ofCurrentProcess();
@@ -86,15 +88,23 @@ public final class MasterMain {
 		}
 		int status;
 		try {
-			status = serve(
-					config, launch, () -> MasterConfigLoader
-						.load(ConfigurationRereader.reread(environment, application), SharedSocket.unsupportedReason()),
-					out);
+			status = serve(config, launch, () -> {
+				ConfigurableEnvironment reread = ConfigurationRereader.reread(environment, application);
+				printWarnings(reread, out);
+				return MasterConfigLoader.load(reread, SharedSocket.unsupportedReason());
+			}, out);
 		}
 		catch (Throwable ex) {
 			status = failed(out, ex);
 		}
 		System.exit(status);
+	}
+
+	// Logged only once Spring Boot sets up the application's logging, which a master
+	// never does: printed here, at startup and on each reload (workers skip those
+	// checks).
+	private static void printWarnings(ConfigurableEnvironment environment, PrintStream out) {
+		StartupWarnings.take(environment).forEach((warning) -> MasterLog.println(out, "WARNING: " + warning));
 	}
 
 	private static int failed(PrintStream out, Throwable ex) {

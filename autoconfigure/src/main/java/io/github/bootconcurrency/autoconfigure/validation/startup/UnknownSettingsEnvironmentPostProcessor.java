@@ -3,6 +3,7 @@ package io.github.bootconcurrency.autoconfigure.validation.startup;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.scope.PostProcessorOrders;
 import io.github.bootconcurrency.autoconfigure.scope.StarterScope;
+import io.github.bootconcurrency.autoconfigure.scope.StartupWarnings;
 import io.github.bootconcurrency.autoconfigure.validation.UnknownSettings;
 import org.apache.commons.logging.Log;
 
@@ -40,7 +41,7 @@ class UnknownSettingsEnvironmentPostProcessor implements EnvironmentPostProcesso
 		if (WorkerEnvironment.current().isPresent() || StarterScope.isOff(environment, application)) {
 			return;
 		}
-		UnknownSettings.check(environment, application.getClassLoader(), this.logger::warn);
+		UnknownSettings.check(environment, application.getClassLoader(), StartupWarnings.to(this.logger, environment));
 	}
 
 }

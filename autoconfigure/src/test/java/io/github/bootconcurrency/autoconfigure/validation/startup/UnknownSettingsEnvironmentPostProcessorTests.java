@@ -16,6 +16,7 @@ import io.github.bootconcurrency.autoconfigure.redis.FailFastRedisProperties;
 import io.github.bootconcurrency.autoconfigure.settings.ConcurrencyProperties;
 import io.github.bootconcurrency.autoconfigure.validation.UnknownSetting;
 import io.github.bootconcurrency.autoconfigure.validation.UnknownSettingsException;
+import io.github.bootconcurrency.autoconfigure.testsupport.ConfigDataEnvironments;
 import org.apache.commons.logging.Log;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,17 +26,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.BeanUtils;
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.bootstrap.DefaultBootstrapContext;
 import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.MapPropertySource;
-import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
-import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
 
@@ -281,14 +279,7 @@ class UnknownSettingsEnvironmentPostProcessorTests {
 	}
 
 	private StandardEnvironment environment(String... arguments) {
-		StandardEnvironment environment = new StandardEnvironment();
-		String[] all = new String[arguments.length + 1];
-		System.arraycopy(arguments, 0, all, 0, arguments.length);
-		all[arguments.length] = "--spring.config.location=file:" + this.config + "/";
-		environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(all));
-		ConfigDataEnvironmentPostProcessor.applyTo(environment, new DefaultResourceLoader(),
-				new DefaultBootstrapContext(), List.of());
-		return environment;
+		return ConfigDataEnvironments.load(this.config, arguments);
 	}
 
 	private void postProcess(String... arguments) {

@@ -2,19 +2,15 @@ package io.github.bootconcurrency.autoconfigure.validation.startup;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
+import io.github.bootconcurrency.autoconfigure.testsupport.ConfigDataEnvironments;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.boot.bootstrap.DefaultBootstrapContext;
-import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.util.PlaceholderResolutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,14 +79,7 @@ class UnresolvedPlaceholderFailureAnalyzerTests {
 	}
 
 	private StandardEnvironment environment(String... arguments) {
-		StandardEnvironment environment = new StandardEnvironment();
-		String[] all = new String[arguments.length + 1];
-		System.arraycopy(arguments, 0, all, 0, arguments.length);
-		all[arguments.length] = "--spring.config.location=file:" + this.config + "/";
-		environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(all));
-		ConfigDataEnvironmentPostProcessor.applyTo(environment, new DefaultResourceLoader(),
-				new DefaultBootstrapContext(), List.of());
-		return environment;
+		return ConfigDataEnvironments.load(this.config, arguments);
 	}
 
 }

@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SharedSocket {
 
-	private static final String NATIVE = "io.github.bootconcurrency.autoconfigure.multijvm.master.balancer.NativeListeningSocket";
+	static final String NATIVE = "io.github.bootconcurrency.autoconfigure.multijvm.master.balancer.NativeListeningSocket";
 
 	private static final int EADDRINUSE = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("mac")
 			? 48 : 98;

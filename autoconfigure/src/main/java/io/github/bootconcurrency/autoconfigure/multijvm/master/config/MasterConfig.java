@@ -40,7 +40,8 @@ import org.jspecify.annotations.Nullable;
  * ({@code management.server.port}), which each worker must then choose for itself
  * @param listenerLimits what the proxy's listener grants one client
  * @param workerSettings the settings a worker will run with, resolved as the worker
- * itself will
+ * itself will, from this reading of the configuration; a reload keeps the running
+ * {@code backlog} and {@code listenerLimits}, so read those, not this one's
  * @param aotCache the workers' ahead-of-time cache as configured; what the launch makes
  * of it (on a JVM without caches, without {@code java -jar}) is decided where the launch
  * is known
@@ -57,6 +58,19 @@ public record MasterConfig(int workers, ConcurrencyModel workerModel, Balancer b
 
 	public MasterConfig {
 		jvmArgs = List.copyOf(jvmArgs);
+	}
+
+	// The workers' JVM options are left out: users put passwords there
+	// (-Djavax.net.ssl.keyStorePassword=...), and this record travels in the loop's
+	// events, which a log line or a failed assertion may print.
+	@Override
+	public String toString() {
+		return "MasterConfig[workers=" + this.workers + ", workerModel=" + this.workerModel + ", balancer="
+				+ this.balancer + ", balancerReason=" + this.balancerReason + ", timeouts=" + this.timeouts
+				+ ", recycling=" + this.recycling + ", jvmArgs=[" + this.jvmArgs.size() + " not shown], pidfile="
+				+ this.pidfile + ", forwarding=" + this.forwarding + ", address=" + this.address + ", port=" + this.port
+				+ ", backlog=" + this.backlog + ", ownManagementPort=" + this.ownManagementPort + ", listenerLimits="
+				+ this.listenerLimits + ", workerSettings=" + this.workerSettings + "]";
 	}
 
 	/**

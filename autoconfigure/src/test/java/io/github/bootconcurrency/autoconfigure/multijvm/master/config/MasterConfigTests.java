@@ -44,6 +44,18 @@ class MasterConfigTests {
 	}
 
 	@Test
+	void itsTextShowsNoWorkerJvmArgumentForTheyMayHoldSecrets() {
+		MasterConfig config = MasterConfigLoader.load(new MockEnvironment()
+			.withProperty("concurrency.multi-jvm.jvm-args", "-Djavax.net.ssl.keyStorePassword=hunter2,-Xmx256m"),
+				SharedSocket.unsupportedReason());
+		assertThat(config.jvmArgs()).contains("-Djavax.net.ssl.keyStorePassword=hunter2");
+		assertThat(config.toString()).doesNotContain("hunter2")
+			.doesNotContain("-Xmx256m")
+			.contains("jvmArgs=[2 not shown]")
+			.contains("workers=2");
+	}
+
+	@Test
 	void workersOfAnActuatorWithAPortOfItsOwnEachTakeOneOnLoopback() {
 		MasterConfig config = MasterConfigLoader.load(
 				new MockEnvironment().withProperty("management.server.port", "8081"), SharedSocket.unsupportedReason());

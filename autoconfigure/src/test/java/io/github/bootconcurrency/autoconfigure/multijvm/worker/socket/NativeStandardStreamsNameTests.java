@@ -3,6 +3,8 @@ package io.github.bootconcurrency.autoconfigure.multijvm.worker.socket;
 import java.nio.channels.Channel;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
@@ -14,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
  * the worker's output), so a class moved without its name would otherwise show only in a
  * real shared-socket worker.
  */
+@EnabledForJreRange(min = JRE.JAVA_22)
 class NativeStandardStreamsNameTests {
 
 	@Test
