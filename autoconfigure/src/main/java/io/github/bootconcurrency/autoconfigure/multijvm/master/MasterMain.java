@@ -72,7 +72,6 @@ public final class MasterMain {
 		ProxyBalancerRequirement.check(config, environment, application.getClassLoader());
 		AdaptiveLimitRequirement.check(config.workerSettings(), environment, application.getClassLoader());
 		PrintStream out = System.out;
-		printWarnings(environment, out);
 		WorkerLaunch launch;
 		try {
 			launch = WorkerLaunch.ofCurrentProcess();
@@ -86,6 +85,11 @@ public final class MasterMain {
 		if (!unshareable.isEmpty()) {
 			throw new UnshareableJvmOptionsException(unshareable);
 		}
+		// Once every check has passed, so that a bad setting is reported by the JVM the
+		// user started; before anything is printed, bound or written, which the new image
+		// does again.
+		MasterJvm.replaceImage(config.masterJvmArgs(), launch, out);
+		printWarnings(environment, out);
 		int status;
 		try {
 			status = serve(config, launch, () -> {

@@ -45,11 +45,13 @@ import org.jspecify.annotations.Nullable;
  * @param aotCache the workers' ahead-of-time cache as configured; what the launch makes
  * of it (on a JVM without caches, without {@code java -jar}) is decided where the launch
  * is known
+ * @param masterJvmArgs the JVM options of the master's own JVM, empty for none
  */
 public record MasterConfig(int workers, ConcurrencyModel workerModel, Balancer balancer, String balancerReason,
 		Timeouts timeouts, Recycling recycling, List<String> jvmArgs, @Nullable Path pidfile,
 		ForwardingSettings forwarding, String address, int port, int backlog, boolean ownManagementPort,
-		ListenerLimits listenerLimits, ConcurrencySettings workerSettings, AotCacheSetting aotCache) {
+		ListenerLimits listenerLimits, ConcurrencySettings workerSettings, AotCacheSetting aotCache,
+		List<String> masterJvmArgs) {
 
 	/**
 	 * Most workers a master runs.
@@ -58,9 +60,10 @@ public record MasterConfig(int workers, ConcurrencyModel workerModel, Balancer b
 
 	public MasterConfig {
 		jvmArgs = List.copyOf(jvmArgs);
+		masterJvmArgs = List.copyOf(masterJvmArgs);
 	}
 
-	// The workers' JVM options are left out: users put passwords there
+	// The workers' and the master's JVM options are left out: users put passwords there
 	// (-Djavax.net.ssl.keyStorePassword=...), and this record travels in the loop's
 	// events, which a log line or a failed assertion may print.
 	@Override
@@ -70,7 +73,8 @@ public record MasterConfig(int workers, ConcurrencyModel workerModel, Balancer b
 				+ ", recycling=" + this.recycling + ", jvmArgs=[" + this.jvmArgs.size() + " not shown], pidfile="
 				+ this.pidfile + ", forwarding=" + this.forwarding + ", address=" + this.address + ", port=" + this.port
 				+ ", backlog=" + this.backlog + ", ownManagementPort=" + this.ownManagementPort + ", listenerLimits="
-				+ this.listenerLimits + ", workerSettings=" + this.workerSettings + "]";
+				+ this.listenerLimits + ", workerSettings=" + this.workerSettings + ", aotCache=" + this.aotCache
+				+ ", masterJvmArgs=[" + this.masterJvmArgs.size() + " not shown]]";
 	}
 
 	/**
@@ -241,6 +245,10 @@ public record MasterConfig(int workers, ConcurrencyModel workerModel, Balancer b
 			// unset or off, is no change.)
 			changes.append(" concurrency.multi-jvm.aot-cache");
 		}
+		if (!this.masterJvmArgs.equals(next.masterJvmArgs)) {
+			// The master's JVM is started once.
+			changes.append(" concurrency.multi-jvm.master-jvm-args");
+		}
 		changes.append(this.forwarding.changes(next.forwarding));
 		if (this.balancer == Balancer.PROXY) {
 			changes.append(this.listenerLimits.changedKeys(next.listenerLimits));
@@ -265,7 +273,8 @@ public record MasterConfig(int workers, ConcurrencyModel workerModel, Balancer b
 				running.timeouts.queue(), this.timeouts.requestHeader());
 		return new MasterConfig(this.workers, this.workerModel, running.balancer, running.balancerReason, timeouts,
 				this.recycling, this.jvmArgs, running.pidfile, running.forwarding, running.address, running.port,
-				running.backlog, this.ownManagementPort, running.listenerLimits, this.workerSettings, running.aotCache);
+				running.backlog, this.ownManagementPort, running.listenerLimits, this.workerSettings, running.aotCache,
+				running.masterJvmArgs);
 	}
 
 }

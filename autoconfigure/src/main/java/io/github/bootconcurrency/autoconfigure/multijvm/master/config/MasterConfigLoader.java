@@ -107,6 +107,7 @@ public final class MasterConfigLoader {
 		String address = ServerKeys.address(environment, checks);
 		checkMaxRequests(settings, checks);
 		WorkerJvmOptions.check(settings.getJvmArgs(), environment, checks);
+		WorkerJvmOptions.checkMasterOptions(settings.getMasterJvmArgs(), environment, checks);
 		HeapLimit.check(settings.getMaxHeapAfterGc(), environment, checks);
 		ForwardingSettings.check(settings, environment, checks);
 		// The workers run the master's own JVM (JvmWorkerLauncher), so its version
@@ -128,7 +129,8 @@ public final class MasterConfigLoader {
 				settings.getMaxRequestsJitter(), HeapLimit.parse(settings.getMaxHeapAfterGc()));
 		return new MasterConfig(workers, workerModel, balancer, balancerReason, timeouts, recycling,
 				settings.getJvmArgs(), settings.getPidfile(), ForwardingSettings.of(settings), address, port,
-				worker.backlog(), ownManagementPort(environment), limits, worker, aotCache);
+				worker.backlog(), ownManagementPort(environment), limits, worker, aotCache,
+				settings.getMasterJvmArgs());
 	}
 
 	/**

@@ -139,6 +139,11 @@ public final class WorkerJvmOptions {
 		return reasons;
 	}
 
+	// The launcher's options that end the JVM's or take the next argument: the
+	// master's command line has its own.
+	private static final List<String> NOT_MASTER_OPTIONS = List.of("-jar", "-cp", "-classpath", "--class-path", "-m",
+			"--module", "-p", "--module-path", "--source");
+
 	/**
 	 * Check the configured {@code jvm-args}, which only the workers get, as a reload does
 	 * too.
@@ -152,6 +157,25 @@ public final class WorkerJvmOptions {
 			unshareable(option)
 				.ifPresent((reason) -> checks.add(Violation.notAllowed(ConfiguredValue.find(environment, key), key,
 						option, "options every worker can have: " + reason)));
+		}
+	}
+
+	/**
+	 * Check the configured {@code master-jvm-args}: JVM options, each on its own, which
+	 * go before the main class or jar of the master's command line.
+	 * @param options the options
+	 * @param environment where they are configured
+	 * @param checks where an option that is none is reported
+	 */
+	static void checkMasterOptions(List<String> options, ConfigurableEnvironment environment, SettingsChecks checks) {
+		String key = "concurrency.multi-jvm.master-jvm-args";
+		for (String option : options) {
+			if (!option.startsWith("-") || option.isBlank() || option.strip().length() != option.length()
+					|| NOT_MASTER_OPTIONS.contains(option)) {
+				checks.add(Violation.notAllowed(ConfiguredValue.find(environment, key), key, option,
+						"JVM options such as -Xmx64m or -XX:+UseSerialGC, each one element of the list, and "
+								+ "none of " + String.join(", ", NOT_MASTER_OPTIONS)));
+			}
 		}
 	}
 

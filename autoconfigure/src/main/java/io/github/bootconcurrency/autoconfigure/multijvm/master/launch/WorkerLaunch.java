@@ -48,14 +48,34 @@ public final class WorkerLaunch {
 
 	private final String inheritedOptions;
 
+	/**
+	 * The system property that a master's own JVM (see {@code MasterJvm}) has on its
+	 * command line, its value the number of options that follow it there, which were
+	 * added for the master: the workers run without them.
+	 */
+	static final String MASTER_JVM_OPTIONS = "io.github.bootconcurrency.master-jvm-options";
+
+	// The command line as the process got it, and where the main class or jar starts in
+	// it: the master's own JVM runs it again with its options inserted there.
+	private final List<String> argv;
+
+	private final int mainStart;
+
 	WorkerLaunch(String java, List<String> argumentFiles, List<String> jvmOptions, List<String> main,
 			List<String> arguments, String inheritedOptions) {
+		this(java, argumentFiles, jvmOptions, main, arguments, inheritedOptions, List.of(), 0);
+	}
+
+	private WorkerLaunch(String java, List<String> argumentFiles, List<String> jvmOptions, List<String> main,
+			List<String> arguments, String inheritedOptions, List<String> argv, int mainStart) {
 		this.java = java;
 		this.argumentFiles = List.copyOf(argumentFiles);
 		this.jvmOptions = List.copyOf(jvmOptions);
 		this.main = List.copyOf(main);
 		this.arguments = List.copyOf(arguments);
 		this.inheritedOptions = inheritedOptions;
+		this.argv = List.copyOf(argv);
+		this.mainStart = mainStart;
 	}
 
 	/**
@@ -67,7 +87,39 @@ public final class WorkerLaunch {
 	 */
 	WorkerLaunch inheriting(String inheritedOptions) {
 		return new WorkerLaunch(this.java, this.argumentFiles, this.jvmOptions, this.main, this.arguments,
-				inheritedOptions);
+				inheritedOptions, this.argv, this.mainStart);
+	}
+
+	/**
+	 * Return whether this JVM is a master's own, started again with its options.
+	 * @return whether it is
+	 */
+	public static boolean runsInMasterJvm() {
+		return System.getProperty(MASTER_JVM_OPTIONS) != null;
+	}
+
+	/**
+	 * Return the command that runs this process again as the master, in a JVM of its own:
+	 * the same command line, debug agents included (the master is what a user started
+	 * them for), with the master's options after the command line's own so that they win.
+	 * A collector among them is left out if the command line or the environment chooses
+	 * one: a JVM given two does not start.
+	 * @param masterOptions the master's JVM options
+	 * @return the command, the java binary first
+	 */
+	public List<String> masterJvmCommand(List<String> masterOptions) {
+		boolean collectorChosen = this.jvmOptions.stream().anyMatch(WorkerLaunch::choosesCollector)
+				|| COLLECTOR.matcher(this.inheritedOptions).find();
+		List<String> added = masterOptions.stream()
+			.filter((option) -> !(collectorChosen && choosesCollector(option)))
+			.toList();
+		List<String> command = new ArrayList<>();
+		command.add(this.java);
+		command.addAll(this.argv.subList(0, this.mainStart));
+		command.add("-D" + MASTER_JVM_OPTIONS + "=" + added.size());
+		command.addAll(added);
+		command.addAll(this.argv.subList(this.mainStart, this.argv.size()));
+		return command;
 	}
 
 	/**
@@ -108,8 +160,15 @@ public final class WorkerLaunch {
 		List<String> options = new ArrayList<>();
 		List<String> main = new ArrayList<>();
 		int i = 0;
+		int mainStart = 0;
 		for (; i < argv.size(); i++) {
 			String argument = argv.get(i);
+			mainStart = i;
+			if (argument.startsWith("-D" + MASTER_JVM_OPTIONS + "=")) {
+				// The master's own: not the workers'.
+				i += Integer.parseInt(argument.substring(argument.indexOf('=') + 1));
+				continue;
+			}
 			if (argument.equals("-jar") && i + 1 < argv.size()) {
 				main.add("-jar");
 				main.add(argv.get(++i));
@@ -140,7 +199,7 @@ public final class WorkerLaunch {
 					+ (mainToken.isEmpty() ? "a -jar option" : "'" + mainToken + "' or a -jar option")
 					+ "): the multi-jvm master needs it to start its workers");
 		}
-		return new WorkerLaunch(java, argumentFiles, options, main, argv.subList(i, argv.size()), "");
+		return new WorkerLaunch(java, argumentFiles, options, main, argv.subList(i, argv.size()), "", argv, mainStart);
 	}
 
 	/**

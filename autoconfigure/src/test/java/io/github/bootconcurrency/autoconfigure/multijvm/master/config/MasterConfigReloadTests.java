@@ -55,6 +55,18 @@ class MasterConfigReloadTests {
 	}
 
 	@Test
+	void changedMasterJvmArgsTakeARestartOfTheMaster() {
+		// The master's JVM is started once.
+		MasterConfig running = MasterConfigLoader.load(new MockEnvironment(), SharedSocket.unsupportedReason());
+		MasterConfig next = MasterConfigLoader.load(
+				new MockEnvironment().withProperty("concurrency.multi-jvm.master-jvm-args", "-Xmx64m"),
+				SharedSocket.unsupportedReason());
+		assertThat(running.restartOnlyChanges(next)).isEqualTo("concurrency.multi-jvm.master-jvm-args");
+		assertThat(next.keepingRestartOnlySettingsOf(running, (warning) -> {
+		}).masterJvmArgs()).isEqualTo(running.masterJvmArgs());
+	}
+
+	@Test
 	void changedListenerLimitsTakeARestartOfTheMaster() {
 		MasterConfig running = MasterConfigLoader.load(
 				new MockEnvironment().withProperty("concurrency.multi-jvm.balancer", "proxy"),

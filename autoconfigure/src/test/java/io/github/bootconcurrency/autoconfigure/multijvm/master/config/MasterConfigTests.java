@@ -253,6 +253,35 @@ class MasterConfigTests {
 			.withMessageContaining("off, auto, or the path");
 	}
 
+	@Test
+	void theMastersOwnJvmOptionsDefaultToASmallHeapTheSerialCollectorAndC1AndAreNeverShown() {
+		MasterConfig config = MasterConfigLoader.load(new MockEnvironment(), SharedSocket.unsupportedReason());
+		assertThat(config.masterJvmArgs()).contains("-XX:+UseSerialGC", "-Xms8m", "-Xmx256m", "-XX:TieredStopAtLevel=1",
+				"-XX:+ExitOnOutOfMemoryError");
+		MasterConfig secret = MasterConfigLoader.load(new MockEnvironment()
+			.withProperty("concurrency.multi-jvm.master-jvm-args", "-Djavax.net.ssl.keyStorePassword=hunter2"),
+				SharedSocket.unsupportedReason());
+		assertThat(secret.masterJvmArgs()).containsExactly("-Djavax.net.ssl.keyStorePassword=hunter2");
+		assertThat(secret.toString()).doesNotContain("hunter2").contains("masterJvmArgs=[1 not shown]");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			Xmx64m
+			-jar
+			-cp
+			' -Xmx64m'
+			""")
+	void aMasterJvmArgThatIsNoJvmOptionIsAStartupErrorNamingKeyValueAndWhatIsAllowed(String option) {
+		assertThatExceptionOfType(InvalidSettingsException.class)
+			.isThrownBy(() -> MasterConfigLoader.load(
+					new MockEnvironment().withProperty("concurrency.multi-jvm.master-jvm-args[0]", option),
+					SharedSocket.unsupportedReason()))
+			.withMessageContaining("concurrency.multi-jvm.master-jvm-args")
+			.withMessageContaining(option)
+			.withMessageContaining("JVM options such as -Xmx64m");
+	}
+
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|', textBlock = """
 			512MB   | 536870912 | -1
