@@ -73,7 +73,7 @@ final class AotCacheCreateCommand {
 			Duration timeout) throws IOException {
 		// Of this master and this moment: no other creation writes to it.
 		Path partial = directory
-			.resolve(AotCacheStore.CACHE + ".creating-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+			.resolve(AotCacheDirectory.CACHE + ".creating-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
 		try {
 			BoundedCommand.Result result = commands.run(command.apply(partial), timeout);
 			if (result.exitCode() != 0 || !PrivateDirectory.nonEmpty(partial)) {
@@ -81,7 +81,7 @@ final class AotCacheCreateCommand {
 			}
 			// Before the move: a refusal may delete the cache as soon as it is there.
 			long size = Files.size(partial);
-			Files.move(partial, directory.resolve(AotCacheStore.CACHE), StandardCopyOption.ATOMIC_MOVE);
+			Files.move(partial, directory.resolve(AotCacheDirectory.CACHE), StandardCopyOption.ATOMIC_MOVE);
 			return size;
 		}
 		catch (IOException | RuntimeException ex) {

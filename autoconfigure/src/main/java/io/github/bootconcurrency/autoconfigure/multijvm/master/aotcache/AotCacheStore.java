@@ -1,8 +1,6 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,8 +38,6 @@ import java.util.function.Consumer;
  */
 public final class AotCacheStore {
 
-	static final String CACHE = "app.aot";
-
 	static final int MAX_FAILURES = 3;
 
 	/**
@@ -50,25 +46,15 @@ public final class AotCacheStore {
 	 */
 	static final int MAX_BOOT_FAILURES = 2;
 
-	private final Path directory;
-
-	private final Path jar;
+	private final AotCacheDirectory files;
 
 	private final JarIdentity keyedJar;
 
 	private boolean jarChanged;
 
-	private final String java;
-
-	private final List<String> createOptions;
-
-	private final Duration timeout;
-
 	private final Consumer<String> log;
 
 	private final Executor executor;
-
-	private final HelperJvms commands;
 
 	private final Map<Integer, Long> givenCache = new HashMap<>();
 
@@ -82,15 +68,9 @@ public final class AotCacheStore {
 
 	private int bootFailures;
 
-	private AotCacheStore(Path directory, Path jar, JarIdentity keyedJar, String java, List<String> jvmOptions,
-			Duration timeout, Consumer<String> log, Executor executor, BoundedCommand.Runner commands) {
-		this.directory = directory;
-		this.commands = new HelperJvms(commands);
-		this.jar = jar;
+	private AotCacheStore(AotCacheDirectory files, JarIdentity keyedJar, Consumer<String> log, Executor executor) {
+		this.files = files;
 		this.keyedJar = keyedJar;
-		this.java = java;
-		this.createOptions = AotCacheCreateCommand.options(jvmOptions);
-		this.timeout = timeout;
 		this.log = log;
 		this.executor = executor;
 	}
@@ -131,12 +111,10 @@ public final class AotCacheStore {
 	static AotCacheStore open(Path base, Path jar, JarIdentity keyedJar, AotCacheKey key, String java,
 			List<String> jvmOptions, Duration timeout, Consumer<String> log, Executor executor,
 			BoundedCommand.Runner commands) throws IOException {
-		Path directory = PrivateDirectory.createOrCheck(base.resolve(key.value()));
-		AotCacheStore store = new AotCacheStore(directory, jar, keyedJar, java, jvmOptions, timeout, log, executor,
-				commands);
-		if (Files.isRegularFile(store.jarToRun(), LinkOption.NOFOLLOW_LINKS)) {
-			store.phase = PrivateDirectory.nonEmpty(directory.resolve(CACHE)) ? AotCachePhase.READY
-					: AotCachePhase.EXTRACTED;
+		AotCacheDirectory files = AotCacheDirectory.open(base, key, jar, java, jvmOptions, timeout, commands);
+		AotCacheStore store = new AotCacheStore(files, keyedJar, log, executor);
+		if (files.extracted()) {
+			store.phase = files.hasCache() ? AotCachePhase.READY : AotCachePhase.EXTRACTED;
 		}
 		return store;
 	}
@@ -155,11 +133,11 @@ public final class AotCacheStore {
 		}
 		long start = System.nanoTime();
 		try {
-			AotCacheExtraction.run(this.commands, this.java, this.jar, this.directory, this.timeout);
+			this.files.extract();
 			synchronized (this) {
 				this.phase = AotCachePhase.EXTRACTED;
 			}
-			this.log.accept("AOT cache: extracted the application into " + this.directory.resolve("app") + " in "
+			this.log.accept("AOT cache: extracted the application into " + this.files.path().resolve("app") + " in "
 					+ (System.nanoTime() - start) / 1_000_000 + " ms");
 		}
 		catch (IOException | RuntimeException ex) {
@@ -176,16 +154,16 @@ public final class AotCacheStore {
 	 * @return how to start it, or empty to start it from the application's jar as usual
 	 */
 	public synchronized Optional<WorkerStart> forWorker(int workerId) {
-		if (this.commands.closed()) {
+		if (this.files.closed()) {
 			return Optional.empty();
 		}
-		if (this.jarChanged || !this.keyedJar.equals(JarIdentity.of(this.jar))) {
+		if (this.jarChanged || !this.keyedJar.equals(JarIdentity.of(this.files.jar()))) {
 			// A new jar on disk: the workers run it, as a plain HUP does, not the copy
 			// extracted from the old one.
 			this.jarChanged = true;
 			return Optional.empty();
 		}
-		if (!Files.isRegularFile(jarToRun(), LinkOption.NOFOLLOW_LINKS)) {
+		if (!this.files.extracted()) {
 			// Not extracted, or the extraction failed.
 			return Optional.empty();
 		}
@@ -198,7 +176,7 @@ public final class AotCacheStore {
 				this.phase = AotCachePhase.RECORDING;
 				this.recorder = workerId;
 				args.add("-XX:AOTMode=record");
-				args.add("-XX:AOTConfiguration=" + recording(workerId));
+				args.add("-XX:AOTConfiguration=" + this.files.recording(workerId));
 				// As it exits, the recording JVM warns of every class it leaves out
 				// (about
 				// 120 lines for the sample app: proxies, JFR events), into the master's
@@ -208,7 +186,7 @@ public final class AotCacheStore {
 			}
 			case READY -> {
 				this.givenCache.put(workerId, this.generation);
-				args.add("-XX:AOTCache=" + this.directory.resolve(CACHE));
+				args.add("-XX:AOTCache=" + this.files.cache());
 				// Without it the JVM maps a cache whose bytes changed in the middle
 				// without noticing; with it, such a cache is refused like a truncated
 				// one (about 0.1 s per boot for a cache of 75 MB).
@@ -234,7 +212,7 @@ public final class AotCacheStore {
 	public synchronized void onWorkerExited(int workerId, long requestsServed, boolean wasReady) {
 		Long given = this.givenCache.remove(workerId);
 		boolean recorder = this.phase == AotCachePhase.RECORDING && this.recorder == workerId;
-		Path recording = recording(workerId);
+		Path recording = this.files.recording(workerId);
 		if (!wasReady
 				&& (recorder || (this.phase == AotCachePhase.READY && given != null && given == this.generation))) {
 			// Started with the store's jar and options, and never ready: they may be
@@ -264,7 +242,7 @@ public final class AotCacheStore {
 			this.log.accept("AOT cache: " + what + ": the next worker records it");
 			return;
 		}
-		if (this.commands.closed()) {
+		if (this.files.closed()) {
 			// The master stops: no JVM of the store's starts now.
 			PrivateDirectory.delete(recording);
 			return;
@@ -282,7 +260,7 @@ public final class AotCacheStore {
 	public synchronized void launchFailed(int workerId) {
 		this.givenCache.remove(workerId);
 		if (this.phase == AotCachePhase.RECORDING && this.recorder == workerId) {
-			PrivateDirectory.delete(recording(workerId));
+			PrivateDirectory.delete(this.files.recording(workerId));
 			this.phase = AotCachePhase.EXTRACTED;
 		}
 	}
@@ -300,7 +278,7 @@ public final class AotCacheStore {
 			return;
 		}
 		this.generation++;
-		PrivateDirectory.delete(this.directory.resolve(CACHE));
+		this.files.deleteCache();
 		if (++this.failures >= MAX_FAILURES) {
 			turnOff("worker " + workerId + "'s JVM refused it (" + reason + "), the " + this.failures + "th failure");
 			return;
@@ -313,8 +291,7 @@ public final class AotCacheStore {
 	private void create(Path recording) {
 		long start = System.nanoTime();
 		try {
-			long size = AotCacheCreateCommand.run(this.commands, (partial) -> createCommand(recording, partial),
-					this.directory, this.timeout);
+			long size = this.files.create(recording);
 			synchronized (this) {
 				this.phase = AotCachePhase.READY;
 			}
@@ -323,7 +300,7 @@ public final class AotCacheStore {
 		}
 		catch (IOException | RuntimeException ex) {
 			synchronized (this) {
-				if (this.commands.closed()) {
+				if (this.files.closed()) {
 					// Destroyed as the master stops: not a failure of the cache.
 				}
 				else if (++this.failures >= MAX_FAILURES) {
@@ -342,7 +319,7 @@ public final class AotCacheStore {
 	}
 
 	List<String> createCommand(Path recording, Path cache) {
-		return AotCacheCreateCommand.of(this.java, this.createOptions, recording, cache, jarToRun());
+		return this.files.createCommand(recording, cache);
 	}
 
 	private synchronized void turnOff(String reason) {
@@ -365,7 +342,7 @@ public final class AotCacheStore {
 	 * now on, the one that runs is destroyed, and workers start without a cache.
 	 */
 	public void close() {
-		this.commands.close();
+		this.files.close();
 	}
 
 	/**
@@ -381,7 +358,7 @@ public final class AotCacheStore {
 	 * @return the jar
 	 */
 	public Path jarToRun() {
-		return this.directory.resolve("app").resolve(this.jar.getFileName());
+		return this.files.jarToRun();
 	}
 
 	/**
@@ -389,11 +366,7 @@ public final class AotCacheStore {
 	 * @return the directory
 	 */
 	public Path directory() {
-		return this.directory;
-	}
-
-	private Path recording(int workerId) {
-		return this.directory.resolve("recording-" + workerId + ".aotconf");
+		return this.files.path();
 	}
 
 }
