@@ -14,6 +14,14 @@ import java.util.regex.Pattern;
  * The command of the JVM that creates the AOT cache from a recording
  * ({@code -XX:AOTMode=create}): the recording's class path, the jar as the workers run
  * it, and the options that shape what the cache maps.
+ *
+ * <p>
+ * Two steps, not Java 25's one ({@code -XX:AOTCacheOutput}): in one step the exiting
+ * worker starts a JVM of its own to create the cache, handing it every {@code -D} option
+ * in {@code JAVA_TOOL_OPTIONS}, which that JVM prints ("Picked up JAVA_TOOL_OPTIONS"),
+ * and the worker's token and forwarding secret are {@code -D} options: they would reach
+ * the master's log. The creation is also the master's then, bounded in time, and not cut
+ * short by the kill of a worker that overran its graceful timeout.
  */
 final class AotCacheCreateCommand {
 

@@ -1,20 +1,40 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The file work of an {@link AotCacheStore}, apart from its phases: the key's private
  * directory, the application extracted into it, the recordings' names, and the creation
- * of the cache from one, each helper JVM run through {@link HelperJvms}.
+ * of the cache from one, each helper JVM run through {@link HelperJvms}; and its lock.
+ *
+ * <p>
+ * Two masters of the same jar, JVM and options (blue/green, two instances on one host)
+ * have the same key: the one that holds {@code .lock} extracts, records and creates, the
+ * other only uses a cache that is there. A {@link FileLock} is the process's, and closing
+ * any channel of the file releases it on Linux: {@link #HELD} keeps a second store of
+ * this JVM from opening the file at all.
  */
 final class AotCacheDirectory {
 
 	static final String CACHE = "app.aot";
+
+	static final String LOCK = ".lock";
+
+	/** The locks this JVM holds, or is taking, by file. */
+	private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
 	private final Path directory;
 
@@ -28,10 +48,20 @@ final class AotCacheDirectory {
 
 	private final HelperJvms commands;
 
-	private AotCacheDirectory(Path directory, Path jar, String java, List<String> jvmOptions, Duration timeout,
-			BoundedCommand.Runner commands) {
+	private final JarIdentity keyedJar;
+
+	private boolean jarChanged;
+
+	private @Nullable FileChannel lock;
+
+	/** The cache another master keeps that a worker of this one refused. */
+	private @Nullable JarIdentity refusedCache;
+
+	private AotCacheDirectory(Path directory, Path jar, JarIdentity keyedJar, String java, List<String> jvmOptions,
+			Duration timeout, BoundedCommand.Runner commands) {
 		this.directory = directory;
 		this.jar = jar;
+		this.keyedJar = keyedJar;
 		this.java = java;
 		this.createOptions = AotCacheCreateCommand.options(jvmOptions);
 		this.timeout = timeout;
@@ -41,10 +71,10 @@ final class AotCacheDirectory {
 	/**
 	 * Open the directory of a key, creating it private.
 	 */
-	static AotCacheDirectory open(Path base, AotCacheKey key, Path jar, String java, List<String> jvmOptions,
-			Duration timeout, BoundedCommand.Runner commands) throws IOException {
+	static AotCacheDirectory open(Path base, AotCacheKey key, Path jar, JarIdentity keyedJar, String java,
+			List<String> jvmOptions, Duration timeout, BoundedCommand.Runner commands) throws IOException {
 		Path directory = PrivateDirectory.createOrCheck(base.resolve(key.value()));
-		return new AotCacheDirectory(directory, jar, java, jvmOptions, timeout, commands);
+		return new AotCacheDirectory(directory, jar, keyedJar, java, jvmOptions, timeout, commands);
 	}
 
 	/**
@@ -75,24 +105,114 @@ final class AotCacheDirectory {
 		return PrivateDirectory.nonEmpty(cache());
 	}
 
-	void deleteCache() {
-		PrivateDirectory.delete(cache());
+	/**
+	 * A worker's JVM refused the cache: deleted by the master that holds the key, to be
+	 * made again; the other's workers may map it, so another master only remembers the
+	 * file, and gives it no more.
+	 */
+	synchronized void refused(boolean owner) {
+		if (owner) {
+			PrivateDirectory.delete(cache());
+		}
+		else {
+			this.refusedCache = JarIdentity.of(cache());
+		}
+	}
+
+	/**
+	 * The cache that another master, which holds the key, made: there, and not the file a
+	 * worker of this master refused.
+	 */
+	synchronized Optional<Path> cacheOfAnotherMaster() {
+		boolean usable = extracted() && hasCache() && !JarIdentity.of(cache()).equals(this.refusedCache);
+		return usable ? Optional.of(cache()) : Optional.empty();
+	}
+
+	/**
+	 * Whether the jar on disk is no longer the one keyed, read now and, once seen, for
+	 * good.
+	 */
+	synchronized boolean checkJar() {
+		this.jarChanged = this.jarChanged || !this.keyedJar.equals(JarIdentity.of(this.jar));
+		return this.jarChanged;
+	}
+
+	synchronized boolean jarChanged() {
+		return this.jarChanged;
 	}
 
 	Path cache() {
 		return this.directory.resolve(CACHE);
 	}
 
+	/**
+	 * The name of a worker's recording: the pid too, since every master's worker ids
+	 * start at 1.
+	 */
 	Path recording(int workerId) {
-		return this.directory.resolve("recording-" + workerId + ".aotconf");
+		return this.directory.resolve("recording-" + ProcessHandle.current().pid() + "-" + workerId + ".aotconf");
+	}
+
+	/**
+	 * Take the key's lock, unless another master (or another store of this JVM) holds it.
+	 * @return whether this store holds it
+	 */
+	synchronized boolean tryLock() {
+		if (this.lock != null) {
+			return true;
+		}
+		FileChannel channel = tryLock(this.directory);
+		if (channel == null) {
+			return false;
+		}
+		this.lock = channel;
+		return true;
+	}
+
+	/**
+	 * Lock a key directory: the channel that holds its lock, or {@code null} if another
+	 * holds it or it cannot be locked.
+	 */
+	static @Nullable FileChannel tryLock(Path directory) {
+		Path file = directory.resolve(LOCK).toAbsolutePath().normalize();
+		if (!HELD.add(file)) {
+			return null;
+		}
+		FileChannel channel = null;
+		try {
+			channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+					LinkOption.NOFOLLOW_LINKS);
+			if (channel.tryLock() != null) {
+				return channel;
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// Not this master's: as if another held it.
+		}
+		release(file, channel);
+		return null;
+	}
+
+	private static void release(Path file, @Nullable FileChannel channel) {
+		try {
+			if (channel != null) {
+				channel.close();
+			}
+		}
+		catch (IOException ex) {
+			// Released as the process ends.
+		}
+		finally {
+			HELD.remove(file);
+		}
+	}
+
+	static void unlock(Path directory, FileChannel channel) {
+		release(directory.resolve(LOCK).toAbsolutePath().normalize(), channel);
 	}
 
 	Path jarToRun() {
 		return this.directory.resolve("app").resolve(this.jar.getFileName());
-	}
-
-	Path jar() {
-		return this.jar;
 	}
 
 	Path path() {
@@ -103,8 +223,15 @@ final class AotCacheDirectory {
 		return this.commands.closed();
 	}
 
-	void close() {
+	/**
+	 * Stop the helper JVMs and release the lock: another master may take the key.
+	 */
+	synchronized void close() {
 		this.commands.close();
+		if (this.lock != null) {
+			unlock(this.directory, this.lock);
+			this.lock = null;
+		}
 	}
 
 }

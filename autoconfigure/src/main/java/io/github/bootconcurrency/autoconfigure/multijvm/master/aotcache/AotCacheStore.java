@@ -3,7 +3,6 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,15 +17,8 @@ import java.util.function.Consumer;
  * for), one worker launched to record what it loads and runs (two steps, JEP 483:
  * {@code -XX:AOTMode=record}, which writes a configuration as the worker exits), the
  * cache created from it by the master ({@code -XX:AOTMode=create}), and every later
- * worker launched with it.
- *
- * <p>
- * Two steps, not Java 25's one ({@code -XX:AOTCacheOutput}): in one step the exiting
- * worker starts a JVM of its own to create the cache, handing it every {@code -D} option
- * in {@code JAVA_TOOL_OPTIONS}, which that JVM prints ("Picked up JAVA_TOOL_OPTIONS"),
- * and the worker's token and forwarding secret are {@code -D} options: they would reach
- * the master's log. The creation is also the master's then, bounded in time, and not cut
- * short by the kill of a worker that overran its graceful timeout.
+ * worker launched with it; two steps, not Java 25's one: see
+ * {@link AotCacheCreateCommand}.
  *
  * <p>
  * Phases: {@code NONE} → {@code EXTRACTED} → {@code RECORDING} (one worker) →
@@ -34,7 +26,10 @@ import java.util.function.Consumer;
  * logged once, and recorded again; after {@value #MAX_FAILURES} failures (refusals,
  * creations, recorders that left no recording), or {@value #MAX_BOOT_FAILURES} workers
  * started with it that exit before ready, the master stops trying ({@code OFF}: the jar
- * on disk). Thread-safe: the master's loop and the creation's thread both call it.
+ * on disk). Two masters of one key: the holder of its lock ({@link AotCacheDirectory})
+ * extracts, records and creates, the other only uses the cache it finds there, and takes
+ * the key once the first stops. Thread-safe: the master's loop and the creation's thread
+ * both call it.
  */
 public final class AotCacheStore {
 
@@ -48,10 +43,6 @@ public final class AotCacheStore {
 
 	private final AotCacheDirectory files;
 
-	private final JarIdentity keyedJar;
-
-	private boolean jarChanged;
-
 	private final Consumer<String> log;
 
 	private final Executor executor;
@@ -59,6 +50,9 @@ public final class AotCacheStore {
 	private final Map<Integer, Long> givenCache = new HashMap<>();
 
 	private AotCachePhase phase = AotCachePhase.NONE;
+
+	/** Whether this master holds the key's lock: it alone extracts, records, creates. */
+	private boolean owner;
 
 	private int recorder;
 
@@ -68,9 +62,8 @@ public final class AotCacheStore {
 
 	private int bootFailures;
 
-	private AotCacheStore(AotCacheDirectory files, JarIdentity keyedJar, Consumer<String> log, Executor executor) {
+	private AotCacheStore(AotCacheDirectory files, Consumer<String> log, Executor executor) {
 		this.files = files;
-		this.keyedJar = keyedJar;
 		this.log = log;
 		this.executor = executor;
 	}
@@ -111,11 +104,10 @@ public final class AotCacheStore {
 	static AotCacheStore open(Path base, Path jar, JarIdentity keyedJar, AotCacheKey key, String java,
 			List<String> jvmOptions, Duration timeout, Consumer<String> log, Executor executor,
 			BoundedCommand.Runner commands) throws IOException {
-		AotCacheDirectory files = AotCacheDirectory.open(base, key, jar, java, jvmOptions, timeout, commands);
-		AotCacheStore store = new AotCacheStore(files, keyedJar, log, executor);
-		if (files.extracted()) {
-			store.phase = files.hasCache() ? AotCachePhase.READY : AotCachePhase.EXTRACTED;
-		}
+		AotCacheDirectory files = AotCacheDirectory.open(base, key, jar, keyedJar, java, jvmOptions, timeout, commands);
+		AotCacheStore store = new AotCacheStore(files, log, executor);
+		store.owner = files.tryLock();
+		store.phase = store.owner ? store.found() : AotCachePhase.NONE;
 		return store;
 	}
 
@@ -127,7 +119,11 @@ public final class AotCacheStore {
 	 */
 	public void extract() {
 		synchronized (this) {
-			if (this.phase != AotCachePhase.NONE) {
+			if (!this.owner) {
+				this.log.accept("AOT cache: another master keeps " + this.files.path()
+						+ ": this one starts its workers with the cache it makes, once ready");
+			}
+			if (this.phase != AotCachePhase.NONE || !this.owner) {
 				return;
 			}
 		}
@@ -157,48 +153,77 @@ public final class AotCacheStore {
 		if (this.files.closed()) {
 			return Optional.empty();
 		}
-		if (this.jarChanged || !this.keyedJar.equals(JarIdentity.of(this.files.jar()))) {
+		if (this.files.checkJar()) {
 			// A new jar on disk: the workers run it, as a plain HUP does, not the copy
-			// extracted from the old one.
-			this.jarChanged = true;
+			// extracted from the old one; the key is left for a store of this jar.
+			this.owner = false;
+			this.files.close();
 			return Optional.empty();
+		}
+		if (!this.owner && !takeOver()) {
+			// Another master holds the key: its cache once there, or the jar on disk.
+			if (this.phase == AotCachePhase.OFF || this.files.cacheOfAnotherMaster().isEmpty()) {
+				return Optional.empty();
+			}
+			this.phase = AotCachePhase.READY;
+			return Optional.of(withCache(workerId));
 		}
 		if (!this.files.extracted()) {
 			// Not extracted, or the extraction failed.
 			return Optional.empty();
 		}
-		List<String> args = new ArrayList<>();
 		switch (this.phase) {
-			case NONE -> {
-				return Optional.empty();
-			}
 			case EXTRACTED -> {
 				this.phase = AotCachePhase.RECORDING;
 				this.recorder = workerId;
-				args.add("-XX:AOTMode=record");
-				args.add("-XX:AOTConfiguration=" + this.files.recording(workerId));
-				// As it exits, the recording JVM warns of every class it leaves out
-				// (about
-				// 120 lines for the sample app: proxies, JFR events), into the master's
-				// log; its errors still show.
-				args.add("-Xlog:aot*=error");
 				this.log.accept("AOT cache: worker " + workerId + " records it, written as it exits");
+				// -Xlog:aot*=error: as it exits, the recording JVM warns of every class
+				// it
+				// leaves out (about 120 lines for the sample app: proxies, JFR events),
+				// into the master's log; its errors still show.
+				return Optional.of(new WorkerStart(jarToRun(), List.of("-XX:AOTMode=record",
+						"-XX:AOTConfiguration=" + this.files.recording(workerId), "-Xlog:aot*=error")));
 			}
 			case READY -> {
-				this.givenCache.put(workerId, this.generation);
-				args.add("-XX:AOTCache=" + this.files.cache());
-				// Without it the JVM maps a cache whose bytes changed in the middle
-				// without noticing; with it, such a cache is refused like a truncated
-				// one (about 0.1 s per boot for a cache of 75 MB).
-				args.add("-XX:+VerifySharedSpaces");
+				return Optional.of(withCache(workerId));
 			}
 			default -> {
-				// Recording, creating or off: the jar on disk, not the extracted copy,
-				// which may be what failed.
+				// Not extracted yet, recording, creating or off: the jar on disk, not
+				// the extracted copy, which may be what failed.
 				return Optional.empty();
 			}
 		}
-		return Optional.of(new WorkerStart(jarToRun(), args));
+	}
+
+	private WorkerStart withCache(int workerId) {
+		this.givenCache.put(workerId, this.generation);
+		// Without -XX:+VerifySharedSpaces the JVM maps a cache whose bytes changed in the
+		// middle without noticing; with it, such a cache is refused like a truncated one
+		// (about 0.1 s per boot for a cache of 75 MB).
+		return new WorkerStart(jarToRun(), List.of("-XX:AOTCache=" + this.files.cache(), "-XX:+VerifySharedSpaces"));
+	}
+
+	/**
+	 * Take the key once the master that held it stopped: this one then extracts, records
+	 * and creates.
+	 */
+	private boolean takeOver() {
+		if (this.phase == AotCachePhase.OFF || !this.files.tryLock()) {
+			return false;
+		}
+		this.owner = true;
+		this.log.accept("AOT cache: this master now keeps " + this.files.path() + ", the other one stopped");
+		this.phase = found();
+		if (this.phase == AotCachePhase.NONE) {
+			this.executor.execute(this::extract);
+		}
+		return true;
+	}
+
+	/** Where the directory stands, as a master found it there. */
+	private AotCachePhase found() {
+		return !this.files.extracted() ? AotCachePhase.NONE
+				: this.files.hasCache() ? AotCachePhase.READY : AotCachePhase.EXTRACTED;
 	}
 
 	/**
@@ -278,14 +303,14 @@ public final class AotCacheStore {
 			return;
 		}
 		this.generation++;
-		this.files.deleteCache();
+		this.files.refused(this.owner);
 		if (++this.failures >= MAX_FAILURES) {
 			turnOff("worker " + workerId + "'s JVM refused it (" + reason + "), the " + this.failures + "th failure");
 			return;
 		}
-		this.phase = AotCachePhase.EXTRACTED;
-		this.log.accept("AOT cache refused by worker " + workerId + "'s JVM (" + reason
-				+ "): deleted; the next worker records it again");
+		this.phase = this.owner ? AotCachePhase.EXTRACTED : AotCachePhase.NONE;
+		this.log.accept("AOT cache refused by worker " + workerId + "'s JVM (" + reason + "): "
+				+ (this.owner ? "deleted; the next worker records it again" : "left to the master that keeps it"));
 	}
 
 	private void create(Path recording) {
@@ -333,8 +358,8 @@ public final class AotCacheStore {
 	 * new jar.
 	 * @return whether the jar changed
 	 */
-	public synchronized boolean jarChanged() {
-		return this.jarChanged;
+	public boolean jarChanged() {
+		return this.files.jarChanged();
 	}
 
 	/**

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.WorkerStart;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +46,26 @@ class AotCacheStoreTests {
 	private Executor executor = this.creations::add;
 
 	private int exitCode;
+
+	private Step beforeExtraction = () -> {
+	};
+
+	private final List<AotCacheStore> opened = new ArrayList<>();
+
+	@AfterEach
+	void closeTheStores() {
+		// Each holds its key's lock, as a master does until it stops.
+		this.opened.forEach(AotCacheStore::close);
+	}
+
+	/**
+	 * What happens as a command runs.
+	 */
+	interface Step {
+
+		void run() throws IOException;
+
+	}
 
 	@Test
 	void itsDirectoryIsCreatedPrivate() throws IOException {
@@ -103,7 +124,7 @@ class AotCacheStoreTests {
 		WorkerStart recorder = store.forWorker(1).orElseThrow();
 		assertThat(recorder.jar()).isEqualTo(store.directory().resolve("app/app.jar"));
 		assertThat(recorder.jvmArgs()).containsExactly("-XX:AOTMode=record",
-				"-XX:AOTConfiguration=" + store.directory().resolve("recording-1.aotconf"), "-Xlog:aot*=error");
+				"-XX:AOTConfiguration=" + store.directory().resolve(recording(1)), "-Xlog:aot*=error");
 		assertThat(store.phase()).isEqualTo(AotCachePhase.RECORDING);
 		assertThat(store.forWorker(2)).as("no cache: the jar on disk, not the extracted copy").isEmpty();
 		assertThat(this.log).containsExactly("AOT cache: worker 1 records it, written as it exits");
@@ -113,10 +134,10 @@ class AotCacheStoreTests {
 	void aRecorderThatServedNoRequestIsNotMadeACacheAndTheNextWorkerRecords() throws IOException {
 		AotCacheStore store = extracted();
 		store.forWorker(1);
-		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded at boot only");
+		Files.writeString(store.directory().resolve(recording(1)), "recorded at boot only");
 		store.onWorkerExited(1, 0, true);
 		assertThat(this.creations).isEmpty();
-		assertThat(store.directory().resolve("recording-1.aotconf")).doesNotExist();
+		assertThat(store.directory().resolve(recording(1))).doesNotExist();
 		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
 		assertThat(this.log)
 			.contains("AOT cache: worker 1 exited before serving a request: the next worker records it");
@@ -138,7 +159,7 @@ class AotCacheStoreTests {
 		AotCacheStore store = extracted();
 		store.forWorker(1);
 		store.forWorker(2);
-		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded");
+		Files.writeString(store.directory().resolve(recording(1)), "recorded");
 		store.onWorkerExited(2, 500, true);
 		assertThat(this.creations).isEmpty();
 		store.onWorkerExited(1, 500, true);
@@ -157,6 +178,7 @@ class AotCacheStoreTests {
 						"-XX:-UseCompressedOops", "-XX:+UseCompressedClassPointers", "-XX:ObjectAlignmentInBytes=16",
 						"-XX:+UseCompactObjectHeaders", "-Xms128m", "-XX:+UseSerialGC"),
 				Duration.ofSeconds(60), this.log::add, this.creations::add, this::run);
+		this.opened.add(store);
 		assertThat(store.createCommand(Path.of("/r.aotconf"), Path.of("/c.aot"))).containsExactly("/jdk/bin/java",
 				"-Xmx256m", "-XX:+UnlockExperimentalVMOptions", "-XX:-UseCompressedOops",
 				"-XX:+UseCompressedClassPointers", "-XX:ObjectAlignmentInBytes=16", "-XX:+UseCompactObjectHeaders",
@@ -182,7 +204,7 @@ class AotCacheStoreTests {
 		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
 		assertThat(store.jarToRun()).isRegularFile();
 		try (var files = Files.list(store.directory())) {
-			assertThat(files.map((file) -> file.getFileName().toString())).containsExactly("app");
+			assertThat(files.map((file) -> file.getFileName().toString())).containsExactlyInAnyOrder("app", ".lock");
 		}
 		assertThat(this.log).singleElement().asString().startsWith("AOT cache: extracted the application into");
 		store.extract();
@@ -201,7 +223,7 @@ class AotCacheStoreTests {
 			.startsWith("AOT cache: off for this master: the application could not be extracted (the extraction "
 					+ "ended with status 1:\nError: something the JVM said)");
 		try (var files = Files.list(store.directory())) {
-			assertThat(files).isEmpty();
+			assertThat(files.map((file) -> file.getFileName().toString())).as("its lock only").containsExactly(".lock");
 		}
 	}
 
@@ -210,11 +232,11 @@ class AotCacheStoreTests {
 		this.executor = Runnable::run;
 		AotCacheStore store = extracted();
 		store.forWorker(1);
-		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded");
+		Files.writeString(store.directory().resolve(recording(1)), "recorded");
 		store.onWorkerExited(1, 500, true);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
 		assertThat(store.directory().resolve("app.aot")).hasContent("cache");
-		assertThat(store.directory().resolve("recording-1.aotconf")).doesNotExist();
+		assertThat(store.directory().resolve(recording(1))).doesNotExist();
 		assertThat(store.directory().resolve("app.aot.creating")).doesNotExist();
 		assertThat(this.log).last().asString().startsWith("AOT cache: ready (0 MB, created in ");
 	}
@@ -224,11 +246,11 @@ class AotCacheStoreTests {
 		this.executor = Runnable::run;
 		AotCacheStore store = extracted();
 		store.forWorker(1);
-		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded");
+		Files.writeString(store.directory().resolve(recording(1)), "recorded");
 		this.exitCode = 1;
 		store.onWorkerExited(1, 500, true);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
-		assertThat(store.directory().resolve("recording-1.aotconf")).doesNotExist();
+		assertThat(store.directory().resolve(recording(1))).doesNotExist();
 		assertThat(this.log).last()
 			.asString()
 			.isEqualTo("AOT cache: could not be created (the JVM ended with status 1:\nError: something the JVM "
@@ -323,10 +345,10 @@ class AotCacheStoreTests {
 		AotCacheStore store = extracted();
 		store.forWorker(1);
 		store.forWorker(2);
-		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded");
+		Files.writeString(store.directory().resolve(recording(1)), "recorded");
 		store.onWorkerExited(1, 500, true);
 		store.forWorker(3);
-		Files.writeString(store.directory().resolve("recording-3.aotconf"), "recorded");
+		Files.writeString(store.directory().resolve(recording(3)), "recorded");
 		store.close();
 		store.onWorkerExited(3, 500, true);
 		this.creations.forEach(Runnable::run);
@@ -351,12 +373,16 @@ class AotCacheStoreTests {
 			}
 			return new BoundedCommand.Result(0, "");
 		};
-		Path directory = extracted().directory();
+		AotCacheStore extracted = extracted();
+		Path directory = extracted.directory();
+		// Stopped: the store below keeps the key.
+		extracted.close();
 		AotCacheStore store = AotCacheStore.open(this.base, Path.of("/apps/app.jar"),
 				JarIdentity.of(Path.of("/apps/app.jar")), KEY, "java", List.of(), Duration.ofSeconds(60), this.log::add,
 				(task) -> this.executor.execute(task), hanging);
+		this.opened.add(store);
 		store.forWorker(1);
-		Files.writeString(directory.resolve("recording-1.aotconf"), "recorded");
+		Files.writeString(directory.resolve(recording(1)), "recorded");
 		store.onWorkerExited(1, 500, true);
 		assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
 		store.close();
@@ -369,7 +395,7 @@ class AotCacheStoreTests {
 		this.executor = Runnable::run;
 		AotCacheStore store = extracted();
 		store.forWorker(1);
-		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded");
+		Files.writeString(store.directory().resolve(recording(1)), "recorded");
 		store.onWorkerExited(1, 500, true);
 		assertThat(this.commands).singleElement()
 			.satisfies((command) -> assertThat(command).anyMatch((argument) -> argument
@@ -410,6 +436,7 @@ class AotCacheStoreTests {
 		Files.writeString(directory.resolve("app.aot"), "cache");
 		AotCacheStore store = AotCacheStore.open(this.base, jar, JarIdentity.of(jar), KEY, "java", List.of(),
 				Duration.ofSeconds(60), this.log::add, this.creations::add, this::run);
+		this.opened.add(store);
 		assertThat(store.forWorker(1)).isPresent();
 		assertThat(store.jarChanged()).isFalse();
 		// As a deployment does: a new jar written aside, renamed over the old one.
@@ -418,12 +445,82 @@ class AotCacheStoreTests {
 				java.nio.file.StandardCopyOption.ATOMIC_MOVE);
 		assertThat(store.forWorker(2)).as("the new jar on disk, as a plain HUP runs it").isEmpty();
 		assertThat(store.jarChanged()).isTrue();
+		java.nio.channels.FileChannel lock = AotCacheDirectory.tryLock(directory);
+		assertThat(lock).as("the key left to a store of the jar, should it come back").isNotNull();
+		AotCacheDirectory.unlock(directory, lock);
+	}
+
+	@Test
+	void aSecondMasterOfTheSameKeyNeitherExtractsNorRecordsButUsesTheCacheOnceReady() throws IOException {
+		AotCacheStore first = open();
+		AotCacheStore second = open();
+		second.extract();
+		assertThat(this.commands).as("the second master extracts nothing").isEmpty();
+		assertThat(this.log).singleElement()
+			.asString()
+			.startsWith("AOT cache: another master keeps " + first.directory());
+		first.extract();
+		assertThat(first.forWorker(1).orElseThrow().jvmArgs()).contains("-XX:AOTMode=record");
+		assertThat(second.forWorker(1)).as("the first master records: the jar on disk").isEmpty();
+		Files.writeString(first.directory().resolve(recording(1)), "recorded");
+		this.executor = Runnable::run;
+		first.onWorkerExited(1, 500, true);
+		assertThat(first.phase()).isEqualTo(AotCachePhase.READY);
+		assertThat(second.forWorker(2).orElseThrow()).isEqualTo(new WorkerStart(second.jarToRun(),
+				List.of("-XX:AOTCache=" + second.directory().resolve("app.aot"), "-XX:+VerifySharedSpaces")));
+		assertThat(this.commands).as("the first master's extraction and creation only").hasSize(2);
+	}
+
+	@Test
+	void aRefusalInTheSecondMasterLeavesTheCacheToTheMasterThatKeepsIt() throws IOException {
+		AotCacheStore first = ready();
+		AotCacheStore second = open();
+		second.forWorker(1);
+		second.refused(1, "Checksum verification failed.");
+		assertThat(first.directory().resolve("app.aot")).as("the first master's workers map it").exists();
+		assertThat(second.forWorker(2)).as("not the cache it refused").isEmpty();
+		assertThat(first.forWorker(1)).isPresent();
+	}
+
+	@Test
+	void aMasterThatStopsLeavesTheKeyToTheOtherWhichRecords() throws IOException {
+		AotCacheStore first = extracted();
+		AotCacheStore second = open();
+		assertThat(second.forWorker(1)).isEmpty();
+		first.close();
+		assertThat(second.forWorker(2).orElseThrow().jvmArgs()).contains("-XX:AOTMode=record");
+	}
+
+	@Test
+	void anExtractionFoundInPlaceAsItsOwnIsMovedIsTakenOnceItsJarIsThere() throws IOException {
+		AotCacheStore store = open();
+		this.beforeExtraction = () -> {
+			// Another master's extraction of the same jar, there first.
+			Files.createDirectories(store.directory().resolve("app/lib"));
+			Files.writeString(store.jarToRun(), "extracted");
+		};
+		store.extract();
+		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
+		try (var files = Files.list(store.directory())) {
+			assertThat(files.map((file) -> file.getFileName().toString())).as("its own extraction deleted")
+				.noneMatch((name) -> name.startsWith("app.extracting-"));
+		}
 	}
 
 	private AotCacheStore open() throws IOException {
-		return AotCacheStore.open(this.base, Path.of("/apps/app.jar"), JarIdentity.of(Path.of("/apps/app.jar")), KEY,
-				"java", List.of("-XX:+UseSerialGC"), Duration.ofSeconds(60), this.log::add,
-				(task) -> this.executor.execute(task), this::run);
+		AotCacheStore store = AotCacheStore.open(this.base, Path.of("/apps/app.jar"),
+				JarIdentity.of(Path.of("/apps/app.jar")), KEY, "java", List.of("-XX:+UseSerialGC"),
+				Duration.ofSeconds(60), this.log::add, (task) -> this.executor.execute(task), this::run);
+		this.opened.add(store);
+		return store;
+	}
+
+	/**
+	 * The name of a worker's recording: this master's, as another master's workers have
+	 * the same ids.
+	 */
+	private static String recording(int workerId) {
+		return "recording-" + ProcessHandle.current().pid() + "-" + workerId + ".aotconf";
 	}
 
 	/**
@@ -436,6 +533,7 @@ class AotCacheStoreTests {
 			return new BoundedCommand.Result(this.exitCode, "Error: something the JVM said");
 		}
 		if (command.contains("extract")) {
+			this.beforeExtraction.run();
 			Path destination = Path.of(command.get(command.size() - 1));
 			Files.createDirectories(destination.resolve("lib"));
 			Files.writeString(destination.resolve("app.jar"), "extracted");
@@ -466,7 +564,8 @@ class AotCacheStoreTests {
 	}
 
 	private AotCacheStore ready() throws IOException {
-		extracted();
+		// Stopped: the store returned keeps the key.
+		extracted().close();
 		Files.writeString(this.base.resolve(KEY.value()).resolve("app.aot"), "cache");
 		return open();
 	}
@@ -480,7 +579,7 @@ class AotCacheStoreTests {
 		}
 		this.executor = Runnable::run;
 		store.forWorker(recorder);
-		Files.writeString(store.directory().resolve("recording-" + recorder + ".aotconf"), "recorded");
+		Files.writeString(store.directory().resolve(recording(recorder)), "recorded");
 		store.onWorkerExited(recorder, 1, true);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
 	}
