@@ -10,6 +10,8 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The master's AOT cache under {@code aot-cache: auto}, in a private directory named by
  * its {@link AotCacheKey}: the application extracted once (Spring Boot's
@@ -23,23 +25,15 @@ import java.util.function.Consumer;
  * <p>
  * Phases: {@code NONE} → {@code EXTRACTED} → {@code RECORDING} (one worker) →
  * {@code CREATING} → {@code READY}. A cache that a worker's JVM refuses is deleted,
- * logged once, and recorded again; after {@value #MAX_FAILURES} failures (refusals,
- * creations, recorders that left no recording), or {@value #MAX_BOOT_FAILURES} workers
- * started with it that exit before ready, the master stops trying ({@code OFF}: the jar
- * on disk). Two masters of one key: the holder of its lock ({@link AotCacheDirectory})
- * extracts, records and creates, the other only uses the cache it finds there, and takes
- * the key once the first stops. Thread-safe: the master's loop and the creation's thread
- * both call it.
+ * logged once, and recorded again; after {@value AotCacheFailures#MAX_FAILURES} failures
+ * (refusals, creations, recorders that left no recording), or
+ * {@value AotCacheFailures#MAX_BOOT_FAILURES} workers started with it that exit before
+ * ready, the master stops trying ({@code OFF}: the jar on disk). Two masters of one key:
+ * the holder of its lock ({@link AotCacheDirectory}) extracts, records and creates, the
+ * other only uses the cache it finds there, and takes the key once the first stops.
+ * Thread-safe: the master's loop and the creation's thread both call it.
  */
 public final class AotCacheStore {
-
-	static final int MAX_FAILURES = 3;
-
-	/**
-	 * Workers started with the store's jar and options that exit before they are ready,
-	 * after which the master stops trying: the workers then start as without a cache.
-	 */
-	static final int MAX_BOOT_FAILURES = 2;
 
 	private final AotCacheDirectory files;
 
@@ -58,9 +52,7 @@ public final class AotCacheStore {
 
 	private long generation;
 
-	private int failures;
-
-	private int bootFailures;
+	private final AotCacheFailures failures = new AotCacheFailures();
 
 	private AotCacheStore(AotCacheDirectory files, Consumer<String> log, Executor executor) {
 		this.files = files;
@@ -244,12 +236,11 @@ public final class AotCacheStore {
 			// what fails it, and a boot failure must not become the master's.
 			PrivateDirectory.delete(recording);
 			String what = "worker " + workerId + ", started with it, exited before it was ready";
-			if (++this.bootFailures >= MAX_BOOT_FAILURES) {
-				turnOff(what + " (" + this.bootFailures + " such exits)");
-				return;
+			if (!gaveUp(this.failures.bootFailure(what))) {
+				this.phase = recorder ? AotCachePhase.EXTRACTED : this.phase;
+				this.log.accept("AOT cache: " + what + "; at " + AotCacheFailures.MAX_BOOT_FAILURES
+						+ " such exits it is turned off");
 			}
-			this.phase = recorder ? AotCachePhase.EXTRACTED : this.phase;
-			this.log.accept("AOT cache: " + what + "; at " + MAX_BOOT_FAILURES + " such exits it is turned off");
 			return;
 		}
 		if (!recorder) {
@@ -259,12 +250,10 @@ public final class AotCacheStore {
 			PrivateDirectory.delete(recording);
 			String what = "worker " + workerId + " exited "
 					+ ((requestsServed <= 0) ? "before serving a request" : "without writing its recording");
-			if (requestsServed > 0 && ++this.failures >= MAX_FAILURES) {
-				turnOff(what + ", the " + this.failures + "th failure");
-				return;
+			if (requestsServed <= 0 || !gaveUp(this.failures.failure(what))) {
+				this.phase = AotCachePhase.EXTRACTED;
+				this.log.accept("AOT cache: " + what + ": the next worker records it");
 			}
-			this.phase = AotCachePhase.EXTRACTED;
-			this.log.accept("AOT cache: " + what + ": the next worker records it");
 			return;
 		}
 		if (this.files.closed()) {
@@ -304,8 +293,7 @@ public final class AotCacheStore {
 		}
 		this.generation++;
 		this.files.refused(this.owner);
-		if (++this.failures >= MAX_FAILURES) {
-			turnOff("worker " + workerId + "'s JVM refused it (" + reason + "), the " + this.failures + "th failure");
+		if (gaveUp(this.failures.failure("worker " + workerId + "'s JVM refused it (" + reason + ")"))) {
 			return;
 		}
 		this.phase = this.owner ? AotCachePhase.EXTRACTED : AotCachePhase.NONE;
@@ -328,10 +316,7 @@ public final class AotCacheStore {
 				if (this.files.closed()) {
 					// Destroyed as the master stops: not a failure of the cache.
 				}
-				else if (++this.failures >= MAX_FAILURES) {
-					turnOff("it could not be created (" + ex.getMessage() + "), the " + this.failures + "th failure");
-				}
-				else {
+				else if (!gaveUp(this.failures.failure("it could not be created (" + ex.getMessage() + ")"))) {
 					this.phase = AotCachePhase.EXTRACTED;
 					this.log.accept("AOT cache: could not be created (" + ex.getMessage()
 							+ "): the next worker records it again");
@@ -345,6 +330,13 @@ public final class AotCacheStore {
 
 	List<String> createCommand(Path recording, Path cache) {
 		return this.files.createCommand(recording, cache);
+	}
+
+	private boolean gaveUp(@Nullable String reason) {
+		if (reason != null) {
+			turnOff(reason);
+		}
+		return reason != null;
 	}
 
 	private synchronized void turnOff(String reason) {

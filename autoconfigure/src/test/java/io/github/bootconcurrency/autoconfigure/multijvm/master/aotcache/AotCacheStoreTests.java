@@ -330,7 +330,7 @@ class AotCacheStoreTests {
 	@Test
 	void recordersThatLeaveNoRecordingCountAsFailures() throws IOException {
 		AotCacheStore store = extracted();
-		for (int worker = 1; worker <= AotCacheStore.MAX_FAILURES; worker++) {
+		for (int worker = 1; worker <= AotCacheFailures.MAX_FAILURES; worker++) {
 			store.forWorker(worker);
 			store.onWorkerExited(worker, 500, true);
 		}
@@ -413,7 +413,7 @@ class AotCacheStoreTests {
 	@Test
 	void afterThreeFailuresTheMasterStopsTryingAndSaysWhy() throws IOException {
 		AotCacheStore store = ready();
-		for (int worker = 1; worker <= AotCacheStore.MAX_FAILURES; worker++) {
+		for (int worker = 1; worker <= AotCacheFailures.MAX_FAILURES; worker++) {
 			setReady(store, 100 + worker);
 			store.forWorker(worker);
 			store.refused(worker, "Checksum verification failed.");
