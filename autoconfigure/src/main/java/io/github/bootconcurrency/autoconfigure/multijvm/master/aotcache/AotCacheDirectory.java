@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
@@ -32,6 +34,10 @@ final class AotCacheDirectory {
 	static final String CACHE = "app.aot";
 
 	static final String LOCK = ".lock";
+
+	/** What a master writes under a name of its own, then renames or deletes. */
+	private static final Pattern STALE = Pattern.compile(
+			"app\\.extracting-.*|" + Pattern.quote(CACHE) + "\\.creating.*|recording-.*\\.aotconf|create-.*\\.args");
 
 	/** The locks this JVM holds, or is taking, by file. */
 	private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
@@ -166,7 +172,23 @@ final class AotCacheDirectory {
 			return false;
 		}
 		this.lock = channel;
+		deleteStale();
 		return true;
+	}
+
+	/**
+	 * Delete what a master killed in the middle of its work left: its extraction, its
+	 * cache being created, its recordings and argument files. Only by the lock's holder:
+	 * the files of the master that holds it are live.
+	 */
+	private void deleteStale() {
+		try (Stream<Path> files = Files.list(this.directory)) {
+			files.filter((file) -> STALE.matcher(file.getFileName().toString()).matches())
+				.forEach(PrivateDirectory::deleteTree);
+		}
+		catch (IOException | RuntimeException ex) {
+			// Left for the next holder.
+		}
 	}
 
 	/**

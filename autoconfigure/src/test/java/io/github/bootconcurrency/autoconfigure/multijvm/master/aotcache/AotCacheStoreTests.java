@@ -507,6 +507,43 @@ class AotCacheStoreTests {
 		}
 	}
 
+	@Test
+	void theMasterThatTakesTheKeyDeletesWhatAKilledMasterLeftHalfDone() throws IOException {
+		Path directory = extracted().directory();
+		this.opened.forEach(AotCacheStore::close);
+		List<String> stale = List.of("app.extracting-41-1", "app.aot.creating-41-2", "app.aot.creating",
+				"recording-41-1.aotconf", "recording-3.aotconf", "create-41-3.args");
+		leave(directory, stale);
+		AotCacheStore store = open();
+		try (var files = Files.list(directory)) {
+			assertThat(files.map((file) -> file.getFileName().toString())).containsExactlyInAnyOrder("app", ".lock");
+		}
+		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
+	}
+
+	@Test
+	void aMasterWithoutTheKeyDeletesNothingSinceTheHolderWritesThem() throws IOException {
+		Path directory = extracted().directory();
+		List<String> holders = List.of("app.extracting-41-1", "app.aot.creating-41-2", "recording-41-1.aotconf");
+		leave(directory, holders);
+		open();
+		try (var files = Files.list(directory)) {
+			assertThat(files.map((file) -> file.getFileName().toString())).containsAll(holders);
+		}
+	}
+
+	private static void leave(Path directory, List<String> names) throws IOException {
+		for (String name : names) {
+			if (name.startsWith("app.extracting-")) {
+				Files.createDirectories(directory.resolve(name).resolve("lib"));
+				Files.writeString(directory.resolve(name).resolve("lib/half.jar"), "half");
+			}
+			else {
+				Files.writeString(directory.resolve(name), "half");
+			}
+		}
+	}
+
 	private AotCacheStore open() throws IOException {
 		AotCacheStore store = AotCacheStore.open(this.base, Path.of("/apps/app.jar"),
 				JarIdentity.of(Path.of("/apps/app.jar")), KEY, "java", List.of("-XX:+UseSerialGC"),
