@@ -43,6 +43,10 @@ final class AotCacheCreateCommand {
 	private AotCacheCreateCommand() {
 	}
 
+	static boolean shapesTheCache(String option) {
+		return SHAPES_THE_CACHE.matcher(option).matches();
+	}
+
 	/**
 	 * Return the options of the workers' that the creation runs with: those that shape
 	 * the cache, and one collector, the last chosen (two make the JVM exit).

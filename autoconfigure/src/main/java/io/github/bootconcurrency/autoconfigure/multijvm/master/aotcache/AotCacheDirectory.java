@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -38,6 +41,10 @@ final class AotCacheDirectory {
 	/** What a master writes under a name of its own, then renames or deletes. */
 	private static final Pattern STALE = Pattern.compile(
 			"app\\.extracting-.*|" + Pattern.quote(CACHE) + "\\.creating.*|recording-.*\\.aotconf|create-.*\\.args");
+
+	static final int KEPT_OTHER_KEYS = 2;
+
+	private static final Pattern KEY = Pattern.compile("[0-9a-f]{32}");
 
 	/** The locks this JVM holds, or is taking, by file. */
 	private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
@@ -80,6 +87,8 @@ final class AotCacheDirectory {
 	static AotCacheDirectory open(Path base, AotCacheKey key, Path jar, JarIdentity keyedJar, String java,
 			List<String> jvmOptions, Duration timeout, BoundedCommand.Runner commands) throws IOException {
 		Path directory = PrivateDirectory.createOrCheck(base.resolve(key.value()));
+		// Its last use, which the removal of old keys goes by.
+		Files.setLastModifiedTime(directory, FileTime.from(Instant.now()));
 		return new AotCacheDirectory(directory, jar, keyedJar, java, jvmOptions, timeout, commands);
 	}
 
@@ -87,6 +96,7 @@ final class AotCacheDirectory {
 	 * Extract the application into {@code app}, whole ({@link AotCacheExtraction}).
 	 */
 	void extract() throws IOException {
+		checkSpace();
 		AotCacheExtraction.run(this.commands, this.java, this.jar, this.directory, this.timeout);
 	}
 
@@ -95,8 +105,44 @@ final class AotCacheDirectory {
 	 * @return the cache's size
 	 */
 	long create(Path recording) throws IOException {
+		checkSpace();
 		return AotCacheCreateCommand.run(this.commands, (partial) -> createCommand(recording, partial), this.directory,
 				this.timeout);
+	}
+
+	/**
+	 * Check that the file system has room for what is written next: 3 times the jar, as
+	 * the extraction takes about the jar's size and the cache about 3 times it (75 MB for
+	 * the sample app's 26 MB jar). On a tmpfs, or a container's emptyDir, the room is
+	 * memory, or counts toward an eviction limit.
+	 */
+	private void checkSpace() throws IOException {
+		long needed;
+		long usable;
+		try {
+			needed = 3 * Files.size(this.jar);
+			usable = Files.getFileStore(this.directory).getUsableSpace();
+		}
+		catch (IOException ex) {
+			// A jar that cannot be read fails its extraction; an unknown file system
+			// is not refused.
+			return;
+		}
+		if (usable < needed) {
+			throw new TooLittleSpace("too little space in " + this.directory + ": " + usable / (1024 * 1024)
+					+ " MB usable, " + needed / (1024 * 1024) + " MB needed (3 times the jar)");
+		}
+	}
+
+	/**
+	 * The file system has no room for the extraction or the cache.
+	 */
+	static final class TooLittleSpace extends IOException {
+
+		TooLittleSpace(String message) {
+			super(message);
+		}
+
 	}
 
 	List<String> createCommand(Path recording, Path cache) {
@@ -173,7 +219,47 @@ final class AotCacheDirectory {
 		}
 		this.lock = channel;
 		deleteStale();
+		removeOldKeys();
 		return true;
+	}
+
+	/**
+	 * Remove the directories of other keys (another jar build, JDK or options), each an
+	 * extracted application and a cache of tens to hundreds of MB that nothing else
+	 * removes, all but the {@value #KEPT_OTHER_KEYS} last used: a rollback to the
+	 * previous jar, or the other half of a blue/green pair, still finds its cache. A
+	 * directory that a running master holds locked is never removed; this one's lock is
+	 * taken for the removal.
+	 */
+	private void removeOldKeys() {
+		List<Path> others;
+		try (Stream<Path> entries = Files.list(this.directory.getParent())) {
+			others = entries
+				.filter((entry) -> KEY.matcher(entry.getFileName().toString()).matches()
+						&& !entry.equals(this.directory) && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS))
+				.sorted(Comparator.comparing(AotCacheDirectory::lastUse).reversed())
+				.toList();
+		}
+		catch (IOException | RuntimeException ex) {
+			return;
+		}
+		for (Path old : others.subList(Math.min(KEPT_OTHER_KEYS, others.size()), others.size())) {
+			FileChannel held = tryLock(old);
+			if (held != null) {
+				PrivateDirectory.deleteTree(old);
+				unlock(old, held);
+			}
+		}
+	}
+
+	/** When a key was last used: each master that opens it touches it. */
+	private static FileTime lastUse(Path directory) {
+		try {
+			return Files.getLastModifiedTime(directory, LinkOption.NOFOLLOW_LINKS);
+		}
+		catch (IOException ex) {
+			return FileTime.fromMillis(0);
+		}
 	}
 
 	/**

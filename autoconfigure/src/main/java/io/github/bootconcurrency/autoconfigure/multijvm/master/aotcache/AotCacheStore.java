@@ -316,6 +316,9 @@ public final class AotCacheStore {
 				if (this.files.closed()) {
 					// Destroyed as the master stops: not a failure of the cache.
 				}
+				else if (ex instanceof AotCacheDirectory.TooLittleSpace) {
+					turnOff(ex.getMessage());
+				}
 				else if (!gaveUp(this.failures.failure("it could not be created (" + ex.getMessage() + ")"))) {
 					this.phase = AotCachePhase.EXTRACTED;
 					this.log.accept("AOT cache: could not be created (" + ex.getMessage()

@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -542,6 +544,100 @@ class AotCacheStoreTests {
 				Files.writeString(directory.resolve(name), "half");
 			}
 		}
+	}
+
+	@Test
+	void theMasterThatTakesTheKeyRemovesAllButTheTwoNewestOtherKeysNotLocked() throws IOException {
+		Instant now = Instant.now();
+		List<Path> others = new ArrayList<>();
+		for (int day = 1; day <= 5; day++) {
+			Path other = Files.createDirectory(this.base.resolve(("%032x").formatted(day)),
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+			Files.createDirectories(other.resolve("app/lib"));
+			Files.writeString(other.resolve("app.aot"), "cache");
+			Files.setLastModifiedTime(other, FileTime.from(now.minus(Duration.ofDays(day))));
+			others.add(other);
+		}
+		Path notAKey = Files.createDirectory(this.base.resolve("notes"));
+		// The oldest, held by a master that runs: never removed.
+		java.nio.channels.FileChannel held = AotCacheDirectory.tryLock(others.get(4));
+		Files.setLastModifiedTime(others.get(4), FileTime.from(now.minus(Duration.ofDays(5))));
+		try {
+			AotCacheStore store = open();
+			assertThat(others.get(0)).as("newest other key").exists();
+			assertThat(others.get(1)).exists();
+			assertThat(others.get(2)).doesNotExist();
+			assertThat(others.get(3)).doesNotExist();
+			assertThat(others.get(4)).as("locked").exists();
+			assertThat(notAKey).exists();
+			assertThat(store.directory()).exists();
+		}
+		finally {
+			AotCacheDirectory.unlock(others.get(4), held);
+		}
+	}
+
+	@Test
+	void aMasterWithoutTheKeyRemovesNoOtherKey() throws IOException {
+		open();
+		Path old = Files.createDirectory(this.base.resolve(("%032x").formatted(1)),
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		for (int day = 2; day <= 4; day++) {
+			Files.createDirectory(this.base.resolve(("%032x").formatted(day)));
+		}
+		Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofDays(30))));
+		open();
+		assertThat(old).exists();
+	}
+
+	@Test
+	void tooLittleSpaceForTheExtractionTurnsTheStoreOffOnceAndWorkersRunTheJarOnDisk() throws IOException {
+		Path jar = sparseJar();
+		AotCacheStore store = open(jar);
+		store.extract();
+		assertThat(this.commands).as("no extraction started").isEmpty();
+		assertThat(store.phase()).isEqualTo(AotCachePhase.OFF);
+		assertThat(store.forWorker(1)).isEmpty();
+		assertThat(this.log).singleElement()
+			.asString()
+			.startsWith("AOT cache: off for this master: the application could not be extracted (too little space");
+	}
+
+	@Test
+	void tooLittleSpaceForTheCreationTurnsTheStoreOffAtOnce() throws IOException {
+		Path jar = sparseJar();
+		Path directory = Files.createDirectory(this.base.resolve(KEY.value()),
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		Files.createDirectories(directory.resolve("app/lib"));
+		Files.writeString(directory.resolve("app/big.jar"), "extracted");
+		this.executor = Runnable::run;
+		AotCacheStore store = open(jar);
+		store.forWorker(1);
+		Files.writeString(directory.resolve(recording(1)), "recorded");
+		store.onWorkerExited(1, 500, true);
+		assertThat(this.commands).as("no creation started").isEmpty();
+		assertThat(store.phase()).isEqualTo(AotCachePhase.OFF);
+		assertThat(directory.resolve(recording(1))).doesNotExist();
+		assertThat(this.log).last().asString().startsWith("AOT cache: off for this master: too little space");
+	}
+
+	/**
+	 * A jar larger than the disk, which takes no room: a sparse file.
+	 */
+	private Path sparseJar() throws IOException {
+		Path jar = this.base.resolve("big.jar");
+		long size = Files.getFileStore(this.base).getTotalSpace();
+		try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(jar.toFile(), "rw")) {
+			file.setLength(size);
+		}
+		return jar;
+	}
+
+	private AotCacheStore open(Path jar) throws IOException {
+		AotCacheStore store = AotCacheStore.open(this.base, jar, JarIdentity.of(jar), KEY, "java", List.of(),
+				Duration.ofSeconds(60), this.log::add, (task) -> this.executor.execute(task), this::run);
+		this.opened.add(store);
+		return store;
 	}
 
 	private AotCacheStore open() throws IOException {
