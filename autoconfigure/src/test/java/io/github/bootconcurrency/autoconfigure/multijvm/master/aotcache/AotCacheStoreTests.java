@@ -43,7 +43,11 @@ class AotCacheStoreTests {
 
 	private final List<Runnable> creations = new ArrayList<>();
 
+	/** The commands run, argument files expanded as the launcher does. */
 	private final List<List<String>> commands = new ArrayList<>();
+
+	/** The command lines as {@code ps} shows them. */
+	private final List<List<String>> commandLines = new ArrayList<>();
 
 	private Executor executor = this.creations::add;
 
@@ -640,6 +644,27 @@ class AotCacheStoreTests {
 		return store;
 	}
 
+	@Test
+	void theCreationsOptionsAreInAPrivateArgumentFileNotOnItsCommandLine() throws IOException {
+		this.executor = Runnable::run;
+		AotCacheStore store = extracted();
+		store.forWorker(1);
+		Files.writeString(store.directory().resolve(recording(1)), "recorded");
+		store.onWorkerExited(1, 500, true);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
+		assertThat(this.commandLines).last()
+			.satisfies((line) -> assertThat(line).satisfiesExactly((java) -> assertThat(java).isEqualTo("java"),
+					(file) -> assertThat(file).matches("@" + java.util.regex.Pattern.quote(store.directory().toString())
+							+ "/create-" + ProcessHandle.current().pid() + "-[0-9]+\\.args")));
+		assertThat(this.commands).last()
+			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+			.contains("-XX:+UseSerialGC", "-XX:AOTMode=create");
+		try (var files = Files.list(store.directory())) {
+			assertThat(files.map((file) -> file.getFileName().toString())).as("the file deleted")
+				.noneMatch((name) -> name.endsWith(".args"));
+		}
+	}
+
 	private AotCacheStore open() throws IOException {
 		AotCacheStore store = AotCacheStore.open(this.base, Path.of("/apps/app.jar"),
 				JarIdentity.of(Path.of("/apps/app.jar")), KEY, "java", List.of("-XX:+UseSerialGC"),
@@ -661,6 +686,8 @@ class AotCacheStoreTests {
 	 * a status other than 0 and nothing written.
 	 */
 	private BoundedCommand.Result run(List<String> command, Duration timeout) throws IOException {
+		this.commandLines.add(command);
+		command = expanded(command);
 		this.commands.add(command);
 		if (this.exitCode != 0) {
 			return new BoundedCommand.Result(this.exitCode, "Error: something the JVM said");
@@ -675,6 +702,24 @@ class AotCacheStoreTests {
 			.filter((argument) -> argument.startsWith("-XX:AOTCache="))
 			.forEach((argument) -> write(Path.of(argument.substring("-XX:AOTCache=".length()))));
 		return new BoundedCommand.Result(0, "AOTCache creation is complete");
+	}
+
+	/**
+	 * Read an argument file as the java launcher does: an argument a line, quoted.
+	 */
+	private static List<String> expanded(List<String> command) throws IOException {
+		List<String> expanded = new ArrayList<>();
+		for (String argument : command) {
+			if (!argument.startsWith("@")) {
+				expanded.add(argument);
+				continue;
+			}
+			for (String line : Files.readAllLines(Path.of(argument.substring(1)))) {
+				assertThat(line).startsWith("\"").endsWith("\"");
+				expanded.add(line.substring(1, line.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\"));
+			}
+		}
+		return expanded;
 	}
 
 	private static void write(Path file) {
