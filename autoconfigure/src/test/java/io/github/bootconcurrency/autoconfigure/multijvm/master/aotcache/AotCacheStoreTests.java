@@ -665,6 +665,26 @@ class AotCacheStoreTests {
 		}
 	}
 
+	@Test
+	void aParentOtherUsersCanWriteToWithoutTheStickyBitIsRefused() throws IOException {
+		Path shared = Files.createDirectory(this.base.resolve("shared"));
+		Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+		assertThatIOException().isThrownBy(() -> PrivateDirectory.createOrCheck(shared.resolve("aot")))
+			.withMessageContaining(shared + " can be written to by other users and is not sticky");
+		Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwx---"));
+		assertThatIOException().isThrownBy(() -> PrivateDirectory.createOrCheck(shared.resolve("aot")))
+			.withMessageContaining("can be written to by other users");
+	}
+
+	@Test
+	void aStickyParentThatOthersCanWriteToAsTmpIsTaken() throws IOException {
+		Path shared = Files.createDirectory(this.base.resolve("shared"));
+		Files.setAttribute(shared, "unix:mode", 01777);
+		assertThat(PrivateDirectory.createOrCheck(shared.resolve("aot"))).isDirectory();
+		Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwx------"));
+		assertThat(PrivateDirectory.createOrCheck(shared.resolve("aot"))).isDirectory();
+	}
+
 	private AotCacheStore open() throws IOException {
 		AotCacheStore store = AotCacheStore.open(this.base, Path.of("/apps/app.jar"),
 				JarIdentity.of(Path.of("/apps/app.jar")), KEY, "java", List.of("-XX:+UseSerialGC"),
