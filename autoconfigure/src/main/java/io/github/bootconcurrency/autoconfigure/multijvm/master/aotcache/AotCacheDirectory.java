@@ -112,9 +112,9 @@ final class AotCacheDirectory {
 
 	/**
 	 * Check that the file system has room for what is written next: 3 times the jar, as
-	 * the extraction takes about the jar's size and the cache about 3 times it (75 MB for
-	 * the sample app's 26 MB jar). On a tmpfs, or a container's emptyDir, the room is
-	 * memory, or counts toward an eviction limit.
+	 * the extraction takes about the jar's size and the cache about twice it (75 MB for
+	 * the sample app's 42 MB jar), with some left for the rest of the host. On a tmpfs,
+	 * or a container's emptyDir, the room is memory, or counts toward an eviction limit.
 	 */
 	private void checkSpace() throws IOException {
 		long needed;
