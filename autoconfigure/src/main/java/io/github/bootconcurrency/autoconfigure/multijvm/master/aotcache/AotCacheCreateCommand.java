@@ -14,6 +14,14 @@ import java.util.regex.Pattern;
  * The command of the JVM that creates the AOT cache from a recording
  * ({@code -XX:AOTMode=create}): the recording's class path, the jar as the workers run
  * it, and the options that shape what the cache maps.
+ *
+ * <p>
+ * Two steps, not Java 25's one ({@code -XX:AOTCacheOutput}): in one step the exiting
+ * worker starts a JVM of its own to create the cache, handing it every {@code -D} option
+ * in {@code JAVA_TOOL_OPTIONS}, which that JVM prints ("Picked up JAVA_TOOL_OPTIONS"),
+ * and the worker's token and forwarding secret are {@code -D} options: they would reach
+ * the master's log. The creation is also the master's then, bounded in time, and not cut
+ * short by the kill of a worker that overran its graceful timeout.
  */
 final class AotCacheCreateCommand {
 
@@ -33,6 +41,10 @@ final class AotCacheCreateCommand {
 					+ "|-XX:ObjectAlignmentInBytes=.+|-XX:(Max|Initial|Min)HeapSize=.+|-XX:[+-]Unlock\\w+Options");
 
 	private AotCacheCreateCommand() {
+	}
+
+	static boolean shapesTheCache(String option) {
+		return SHAPES_THE_CACHE.matcher(option).matches();
 	}
 
 	/**
@@ -61,7 +73,10 @@ final class AotCacheCreateCommand {
 	}
 
 	/**
-	 * Create the cache into a file of its own, moved into place whole.
+	 * Create the cache into a file of its own, moved into place whole. The command's
+	 * arguments go in an argument file in the private directory ({@code java @file}), as
+	 * the workers' do: an option of {@code jvm-args} may hold a URL with a token
+	 * ({@code -XX:OnOutOfMemoryError}), and a command line shows in {@code ps}.
 	 * @param commands what runs the creation's JVM
 	 * @param command the creation's command, writing the cache to the file given
 	 * @param directory the store's directory
@@ -72,22 +87,49 @@ final class AotCacheCreateCommand {
 	static long run(BoundedCommand.Runner commands, Function<Path, List<String>> command, Path directory,
 			Duration timeout) throws IOException {
 		// Of this master and this moment: no other creation writes to it.
-		Path partial = directory
-			.resolve(AotCacheStore.CACHE + ".creating-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+		String name = ProcessHandle.current().pid() + "-" + System.nanoTime();
+		Path partial = directory.resolve(AotCacheDirectory.CACHE + ".creating-" + name);
+		Path arguments = directory.resolve("create-" + name + ".args");
 		try {
-			BoundedCommand.Result result = commands.run(command.apply(partial), timeout);
+			List<String> full = command.apply(partial);
+			Files.write(arguments, full.subList(1, full.size()).stream().map(AotCacheCreateCommand::quote).toList());
+			BoundedCommand.Result result = commands.run(List.of(full.get(0), "@" + arguments), timeout);
 			if (result.exitCode() != 0 || !PrivateDirectory.nonEmpty(partial)) {
 				throw new IOException("the JVM ended with status " + result.exitCode() + ":\n" + result.tail());
 			}
 			// Before the move: a refusal may delete the cache as soon as it is there.
 			long size = Files.size(partial);
-			Files.move(partial, directory.resolve(AotCacheStore.CACHE), StandardCopyOption.ATOMIC_MOVE);
+			Files.move(partial, directory.resolve(AotCacheDirectory.CACHE), StandardCopyOption.ATOMIC_MOVE);
 			return size;
 		}
 		catch (IOException | RuntimeException ex) {
 			PrivateDirectory.delete(partial);
 			throw ex;
 		}
+		finally {
+			PrivateDirectory.delete(arguments);
+		}
+	}
+
+	/**
+	 * Quote an argument as the launcher reads it back: in double quotes, with backslash
+	 * escapes, so that spaces, quotes and line breaks survive (as the workers' argument
+	 * files, which this package does not reach).
+	 */
+	static String quote(String argument) {
+		StringBuilder quoted = new StringBuilder("\"");
+		for (char c : argument.toCharArray()) {
+			switch (c) {
+				case '\\' -> quoted.append("\\\\");
+				case '"' -> quoted.append("\\\"");
+				case '\n' -> quoted.append("\\n");
+				case '\r' -> quoted.append("\\r");
+				case '\t' -> quoted.append("\\t");
+				case '\f' -> quoted.append("\\f");
+				default -> quoted.append(c);
+			}
+		}
+		return quoted.append('"').toString();
 	}
 
 	static List<String> of(String java, List<String> options, Path recording, Path cache, Path jar) {

@@ -2,6 +2,7 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -36,11 +37,25 @@ final class AotCacheExtraction {
 			if (result.exitCode() != 0 || !Files.isRegularFile(partial.resolve(jar.getFileName()))) {
 				throw new IOException("the extraction ended with status " + result.exitCode() + ":\n" + result.tail());
 			}
-			Files.move(partial, directory.resolve("app"), StandardCopyOption.ATOMIC_MOVE);
+			move(partial, directory.resolve("app"), jar.getFileName());
 		}
 		catch (IOException | RuntimeException ex) {
 			PrivateDirectory.deleteTree(partial);
 			throw ex;
+		}
+	}
+
+	private static void move(Path partial, Path app, Path jarName) throws IOException {
+		try {
+			Files.move(partial, app, StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (IOException ex) {
+			// Onto an app/ there already (ENOTEMPTY): the extraction of another master of
+			// the same key, so of the same jar, there first. Taken once its jar is there.
+			if (!Files.isRegularFile(app.resolve(jarName), LinkOption.NOFOLLOW_LINKS)) {
+				throw ex;
+			}
+			PrivateDirectory.deleteTree(partial);
 		}
 	}
 

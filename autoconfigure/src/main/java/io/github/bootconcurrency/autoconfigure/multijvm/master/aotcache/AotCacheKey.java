@@ -7,22 +7,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
  * What an AOT cache was recorded for, as a name for its directory: the jar's content, the
- * JVM and the workers' JVM options. The JVM refuses a cache recorded by another JVM build
- * or for another class path (JEP 483), and some options change what it can map (the
- * collector, compressed oops, the heap's size): rather than list those, every option
- * counts, so that a change of {@code jvm-args} records a new cache instead of running one
- * the JVM may half refuse.
+ * JVM and the workers' JVM options that shape a cache. The JVM refuses a cache recorded
+ * by another JVM build or for another class path (JEP 483), and some options change what
+ * it can map: the collector, compressed oops, the heap's size (those the creation runs
+ * with, {@link AotCacheCreateCommand}), and the module graph. Only those count: a system
+ * property or a log file named per start ({@code -Dinstance=$(date)}) would otherwise
+ * make a new directory, an extraction and a cache at every restart.
  *
  * @param value the key, 32 hexadecimal digits
  */
 public record AotCacheKey(String value) {
 
 	private static final int BUFFER = 64 * 1024;
+
+	/** The options that change the module graph a cache is recorded for. */
+	private static final List<String> MODULE_OPTIONS = List.of("--add-modules", "--add-opens", "--add-exports",
+			"--add-reads", "--module-path", "-p", "--enable-native-access", "--patch-module", "--limit-modules",
+			"--upgrade-module-path");
 
 	/**
 	 * Return the key of a jar run by this JVM, the master's, whose binary the workers
@@ -52,9 +59,30 @@ public record AotCacheKey(String value) {
 		MessageDigest key = sha256();
 		key.update(contentDigest(jar));
 		update(key, jvm);
-		key.update(intBytes(jvmOptions.size()));
-		jvmOptions.forEach((option) -> update(key, option));
+		List<String> shaping = shapingOptions(jvmOptions);
+		key.update(intBytes(shaping.size()));
+		shaping.forEach((option) -> update(key, option));
 		return new AotCacheKey(HexFormat.of().formatHex(key.digest(), 0, 16));
+	}
+
+	/**
+	 * The options that shape a cache, in their order: a module option with its value,
+	 * whether joined ({@code --add-opens=a=b}) or the next argument.
+	 */
+	static List<String> shapingOptions(List<String> jvmOptions) {
+		List<String> shaping = new ArrayList<>();
+		for (int i = 0; i < jvmOptions.size(); i++) {
+			String option = jvmOptions.get(i);
+			if (MODULE_OPTIONS.contains(option) && i + 1 < jvmOptions.size()) {
+				shaping.add(option);
+				shaping.add(jvmOptions.get(++i));
+			}
+			else if (AotCacheCreateCommand.shapesTheCache(option)
+					|| MODULE_OPTIONS.stream().anyMatch((name) -> option.startsWith(name + "="))) {
+				shaping.add(option);
+			}
+		}
+		return shaping;
 	}
 
 	/**

@@ -1,17 +1,16 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The master's AOT cache under {@code aot-cache: auto}, in a private directory named by
@@ -20,77 +19,43 @@ import java.util.function.Consumer;
  * for), one worker launched to record what it loads and runs (two steps, JEP 483:
  * {@code -XX:AOTMode=record}, which writes a configuration as the worker exits), the
  * cache created from it by the master ({@code -XX:AOTMode=create}), and every later
- * worker launched with it.
- *
- * <p>
- * Two steps, not Java 25's one ({@code -XX:AOTCacheOutput}): in one step the exiting
- * worker starts a JVM of its own to create the cache, handing it every {@code -D} option
- * in {@code JAVA_TOOL_OPTIONS}, which that JVM prints ("Picked up JAVA_TOOL_OPTIONS"),
- * and the worker's token and forwarding secret are {@code -D} options: they would reach
- * the master's log. The creation is also the master's then, bounded in time, and not cut
- * short by the kill of a worker that overran its graceful timeout.
+ * worker launched with it; two steps, not Java 25's one: see
+ * {@link AotCacheCreateCommand}.
  *
  * <p>
  * Phases: {@code NONE} → {@code EXTRACTED} → {@code RECORDING} (one worker) →
  * {@code CREATING} → {@code READY}. A cache that a worker's JVM refuses is deleted,
- * logged once, and recorded again; after {@value #MAX_FAILURES} failures (refusals,
- * creations, recorders that left no recording), or {@value #MAX_BOOT_FAILURES} workers
- * started with it that exit before ready, the master stops trying ({@code OFF}: the jar
- * on disk). Thread-safe: the master's loop and the creation's thread both call it.
+ * logged once, and recorded again; after {@value AotCacheFailures#MAX_FAILURES} failures
+ * (refusals, creations, recorders that left no recording), or
+ * {@value AotCacheFailures#MAX_BOOT_FAILURES} workers started with it that exit before
+ * ready, the master stops trying ({@code OFF}: the jar on disk). Two masters of one key:
+ * the holder of its lock ({@link AotCacheDirectory}) extracts, records and creates, the
+ * other only uses the cache it finds there, and takes the key once the first stops.
+ * Thread-safe: the master's loop and the creation's thread both call it.
  */
 public final class AotCacheStore {
 
-	static final String CACHE = "app.aot";
-
-	static final int MAX_FAILURES = 3;
-
-	/**
-	 * Workers started with the store's jar and options that exit before they are ready,
-	 * after which the master stops trying: the workers then start as without a cache.
-	 */
-	static final int MAX_BOOT_FAILURES = 2;
-
-	private final Path directory;
-
-	private final Path jar;
-
-	private final JarIdentity keyedJar;
-
-	private boolean jarChanged;
-
-	private final String java;
-
-	private final List<String> createOptions;
-
-	private final Duration timeout;
+	private final AotCacheDirectory files;
 
 	private final Consumer<String> log;
 
 	private final Executor executor;
 
-	private final HelperJvms commands;
-
 	private final Map<Integer, Long> givenCache = new HashMap<>();
 
 	private AotCachePhase phase = AotCachePhase.NONE;
+
+	/** Whether this master holds the key's lock: it alone extracts, records, creates. */
+	private boolean owner;
 
 	private int recorder;
 
 	private long generation;
 
-	private int failures;
+	private final AotCacheFailures failures = new AotCacheFailures();
 
-	private int bootFailures;
-
-	private AotCacheStore(Path directory, Path jar, JarIdentity keyedJar, String java, List<String> jvmOptions,
-			Duration timeout, Consumer<String> log, Executor executor, BoundedCommand.Runner commands) {
-		this.directory = directory;
-		this.commands = new HelperJvms(commands);
-		this.jar = jar;
-		this.keyedJar = keyedJar;
-		this.java = java;
-		this.createOptions = AotCacheCreateCommand.options(jvmOptions);
-		this.timeout = timeout;
+	private AotCacheStore(AotCacheDirectory files, Consumer<String> log, Executor executor) {
+		this.files = files;
 		this.log = log;
 		this.executor = executor;
 	}
@@ -131,13 +96,10 @@ public final class AotCacheStore {
 	static AotCacheStore open(Path base, Path jar, JarIdentity keyedJar, AotCacheKey key, String java,
 			List<String> jvmOptions, Duration timeout, Consumer<String> log, Executor executor,
 			BoundedCommand.Runner commands) throws IOException {
-		Path directory = PrivateDirectory.createOrCheck(base.resolve(key.value()));
-		AotCacheStore store = new AotCacheStore(directory, jar, keyedJar, java, jvmOptions, timeout, log, executor,
-				commands);
-		if (Files.isRegularFile(store.jarToRun(), LinkOption.NOFOLLOW_LINKS)) {
-			store.phase = PrivateDirectory.nonEmpty(directory.resolve(CACHE)) ? AotCachePhase.READY
-					: AotCachePhase.EXTRACTED;
-		}
+		AotCacheDirectory files = AotCacheDirectory.open(base, key, jar, keyedJar, java, jvmOptions, timeout, commands);
+		AotCacheStore store = new AotCacheStore(files, log, executor);
+		store.owner = files.tryLock();
+		store.phase = store.owner ? store.found() : AotCachePhase.NONE;
 		return store;
 	}
 
@@ -149,17 +111,21 @@ public final class AotCacheStore {
 	 */
 	public void extract() {
 		synchronized (this) {
-			if (this.phase != AotCachePhase.NONE) {
+			if (!this.owner) {
+				this.log.accept("AOT cache: another master keeps " + this.files.path()
+						+ ": this one starts its workers with the cache it makes, once ready");
+			}
+			if (this.phase != AotCachePhase.NONE || !this.owner) {
 				return;
 			}
 		}
 		long start = System.nanoTime();
 		try {
-			AotCacheExtraction.run(this.commands, this.java, this.jar, this.directory, this.timeout);
+			this.files.extract();
 			synchronized (this) {
 				this.phase = AotCachePhase.EXTRACTED;
 			}
-			this.log.accept("AOT cache: extracted the application into " + this.directory.resolve("app") + " in "
+			this.log.accept("AOT cache: extracted the application into " + this.files.path().resolve("app") + " in "
 					+ (System.nanoTime() - start) / 1_000_000 + " ms");
 		}
 		catch (IOException | RuntimeException ex) {
@@ -176,51 +142,80 @@ public final class AotCacheStore {
 	 * @return how to start it, or empty to start it from the application's jar as usual
 	 */
 	public synchronized Optional<WorkerStart> forWorker(int workerId) {
-		if (this.commands.closed()) {
+		if (this.files.closed()) {
 			return Optional.empty();
 		}
-		if (this.jarChanged || !this.keyedJar.equals(JarIdentity.of(this.jar))) {
+		if (this.files.checkJar()) {
 			// A new jar on disk: the workers run it, as a plain HUP does, not the copy
-			// extracted from the old one.
-			this.jarChanged = true;
+			// extracted from the old one; the key is left for a store of this jar.
+			this.owner = false;
+			this.files.close();
 			return Optional.empty();
 		}
-		if (!Files.isRegularFile(jarToRun(), LinkOption.NOFOLLOW_LINKS)) {
+		if (!this.owner && !takeOver()) {
+			// Another master holds the key: its cache once there, or the jar on disk.
+			if (this.phase == AotCachePhase.OFF || this.files.cacheOfAnotherMaster().isEmpty()) {
+				return Optional.empty();
+			}
+			this.phase = AotCachePhase.READY;
+			return Optional.of(withCache(workerId));
+		}
+		if (!this.files.extracted()) {
 			// Not extracted, or the extraction failed.
 			return Optional.empty();
 		}
-		List<String> args = new ArrayList<>();
 		switch (this.phase) {
-			case NONE -> {
-				return Optional.empty();
-			}
 			case EXTRACTED -> {
 				this.phase = AotCachePhase.RECORDING;
 				this.recorder = workerId;
-				args.add("-XX:AOTMode=record");
-				args.add("-XX:AOTConfiguration=" + recording(workerId));
-				// As it exits, the recording JVM warns of every class it leaves out
-				// (about
-				// 120 lines for the sample app: proxies, JFR events), into the master's
-				// log; its errors still show.
-				args.add("-Xlog:aot*=error");
 				this.log.accept("AOT cache: worker " + workerId + " records it, written as it exits");
+				// -Xlog:aot*=error: as it exits, the recording JVM warns of every class
+				// it
+				// leaves out (about 120 lines for the sample app: proxies, JFR events),
+				// into the master's log; its errors still show.
+				return Optional.of(new WorkerStart(jarToRun(), List.of("-XX:AOTMode=record",
+						"-XX:AOTConfiguration=" + this.files.recording(workerId), "-Xlog:aot*=error")));
 			}
 			case READY -> {
-				this.givenCache.put(workerId, this.generation);
-				args.add("-XX:AOTCache=" + this.directory.resolve(CACHE));
-				// Without it the JVM maps a cache whose bytes changed in the middle
-				// without noticing; with it, such a cache is refused like a truncated
-				// one (about 0.1 s per boot for a cache of 75 MB).
-				args.add("-XX:+VerifySharedSpaces");
+				return Optional.of(withCache(workerId));
 			}
 			default -> {
-				// Recording, creating or off: the jar on disk, not the extracted copy,
-				// which may be what failed.
+				// Not extracted yet, recording, creating or off: the jar on disk, not
+				// the extracted copy, which may be what failed.
 				return Optional.empty();
 			}
 		}
-		return Optional.of(new WorkerStart(jarToRun(), args));
+	}
+
+	private WorkerStart withCache(int workerId) {
+		this.givenCache.put(workerId, this.generation);
+		// Without -XX:+VerifySharedSpaces the JVM maps a cache whose bytes changed in the
+		// middle without noticing; with it, such a cache is refused like a truncated one
+		// (about 0.1 s per boot for a cache of 75 MB).
+		return new WorkerStart(jarToRun(), List.of("-XX:AOTCache=" + this.files.cache(), "-XX:+VerifySharedSpaces"));
+	}
+
+	/**
+	 * Take the key once the master that held it stopped: this one then extracts, records
+	 * and creates.
+	 */
+	private boolean takeOver() {
+		if (this.phase == AotCachePhase.OFF || !this.files.tryLock()) {
+			return false;
+		}
+		this.owner = true;
+		this.log.accept("AOT cache: this master now keeps " + this.files.path() + ", the other one stopped");
+		this.phase = found();
+		if (this.phase == AotCachePhase.NONE) {
+			this.executor.execute(this::extract);
+		}
+		return true;
+	}
+
+	/** Where the directory stands, as a master found it there. */
+	private AotCachePhase found() {
+		return !this.files.extracted() ? AotCachePhase.NONE
+				: this.files.hasCache() ? AotCachePhase.READY : AotCachePhase.EXTRACTED;
 	}
 
 	/**
@@ -234,19 +229,18 @@ public final class AotCacheStore {
 	public synchronized void onWorkerExited(int workerId, long requestsServed, boolean wasReady) {
 		Long given = this.givenCache.remove(workerId);
 		boolean recorder = this.phase == AotCachePhase.RECORDING && this.recorder == workerId;
-		Path recording = recording(workerId);
+		Path recording = this.files.recording(workerId);
 		if (!wasReady
 				&& (recorder || (this.phase == AotCachePhase.READY && given != null && given == this.generation))) {
 			// Started with the store's jar and options, and never ready: they may be
 			// what fails it, and a boot failure must not become the master's.
 			PrivateDirectory.delete(recording);
 			String what = "worker " + workerId + ", started with it, exited before it was ready";
-			if (++this.bootFailures >= MAX_BOOT_FAILURES) {
-				turnOff(what + " (" + this.bootFailures + " such exits)");
-				return;
+			if (!gaveUp(this.failures.bootFailure(what))) {
+				this.phase = recorder ? AotCachePhase.EXTRACTED : this.phase;
+				this.log.accept("AOT cache: " + what + "; at " + AotCacheFailures.MAX_BOOT_FAILURES
+						+ " such exits it is turned off");
 			}
-			this.phase = recorder ? AotCachePhase.EXTRACTED : this.phase;
-			this.log.accept("AOT cache: " + what + "; at " + MAX_BOOT_FAILURES + " such exits it is turned off");
 			return;
 		}
 		if (!recorder) {
@@ -256,15 +250,13 @@ public final class AotCacheStore {
 			PrivateDirectory.delete(recording);
 			String what = "worker " + workerId + " exited "
 					+ ((requestsServed <= 0) ? "before serving a request" : "without writing its recording");
-			if (requestsServed > 0 && ++this.failures >= MAX_FAILURES) {
-				turnOff(what + ", the " + this.failures + "th failure");
-				return;
+			if (requestsServed <= 0 || !gaveUp(this.failures.failure(what))) {
+				this.phase = AotCachePhase.EXTRACTED;
+				this.log.accept("AOT cache: " + what + ": the next worker records it");
 			}
-			this.phase = AotCachePhase.EXTRACTED;
-			this.log.accept("AOT cache: " + what + ": the next worker records it");
 			return;
 		}
-		if (this.commands.closed()) {
+		if (this.files.closed()) {
 			// The master stops: no JVM of the store's starts now.
 			PrivateDirectory.delete(recording);
 			return;
@@ -282,7 +274,7 @@ public final class AotCacheStore {
 	public synchronized void launchFailed(int workerId) {
 		this.givenCache.remove(workerId);
 		if (this.phase == AotCachePhase.RECORDING && this.recorder == workerId) {
-			PrivateDirectory.delete(recording(workerId));
+			PrivateDirectory.delete(this.files.recording(workerId));
 			this.phase = AotCachePhase.EXTRACTED;
 		}
 	}
@@ -300,21 +292,19 @@ public final class AotCacheStore {
 			return;
 		}
 		this.generation++;
-		PrivateDirectory.delete(this.directory.resolve(CACHE));
-		if (++this.failures >= MAX_FAILURES) {
-			turnOff("worker " + workerId + "'s JVM refused it (" + reason + "), the " + this.failures + "th failure");
+		this.files.refused(this.owner);
+		if (gaveUp(this.failures.failure("worker " + workerId + "'s JVM refused it (" + reason + ")"))) {
 			return;
 		}
-		this.phase = AotCachePhase.EXTRACTED;
-		this.log.accept("AOT cache refused by worker " + workerId + "'s JVM (" + reason
-				+ "): deleted; the next worker records it again");
+		this.phase = this.owner ? AotCachePhase.EXTRACTED : AotCachePhase.NONE;
+		this.log.accept("AOT cache refused by worker " + workerId + "'s JVM (" + reason + "): "
+				+ (this.owner ? "deleted; the next worker records it again" : "left to the master that keeps it"));
 	}
 
 	private void create(Path recording) {
 		long start = System.nanoTime();
 		try {
-			long size = AotCacheCreateCommand.run(this.commands, (partial) -> createCommand(recording, partial),
-					this.directory, this.timeout);
+			long size = this.files.create(recording);
 			synchronized (this) {
 				this.phase = AotCachePhase.READY;
 			}
@@ -323,13 +313,13 @@ public final class AotCacheStore {
 		}
 		catch (IOException | RuntimeException ex) {
 			synchronized (this) {
-				if (this.commands.closed()) {
+				if (this.files.closed()) {
 					// Destroyed as the master stops: not a failure of the cache.
 				}
-				else if (++this.failures >= MAX_FAILURES) {
-					turnOff("it could not be created (" + ex.getMessage() + "), the " + this.failures + "th failure");
+				else if (ex instanceof AotCacheDirectory.TooLittleSpace) {
+					turnOff(ex.getMessage());
 				}
-				else {
+				else if (!gaveUp(this.failures.failure("it could not be created (" + ex.getMessage() + ")"))) {
 					this.phase = AotCachePhase.EXTRACTED;
 					this.log.accept("AOT cache: could not be created (" + ex.getMessage()
 							+ "): the next worker records it again");
@@ -342,7 +332,14 @@ public final class AotCacheStore {
 	}
 
 	List<String> createCommand(Path recording, Path cache) {
-		return AotCacheCreateCommand.of(this.java, this.createOptions, recording, cache, jarToRun());
+		return this.files.createCommand(recording, cache);
+	}
+
+	private boolean gaveUp(@Nullable String reason) {
+		if (reason != null) {
+			turnOff(reason);
+		}
+		return reason != null;
 	}
 
 	private synchronized void turnOff(String reason) {
@@ -356,8 +353,8 @@ public final class AotCacheStore {
 	 * new jar.
 	 * @return whether the jar changed
 	 */
-	public synchronized boolean jarChanged() {
-		return this.jarChanged;
+	public boolean jarChanged() {
+		return this.files.jarChanged();
 	}
 
 	/**
@@ -365,7 +362,7 @@ public final class AotCacheStore {
 	 * now on, the one that runs is destroyed, and workers start without a cache.
 	 */
 	public void close() {
-		this.commands.close();
+		this.files.close();
 	}
 
 	/**
@@ -381,7 +378,7 @@ public final class AotCacheStore {
 	 * @return the jar
 	 */
 	public Path jarToRun() {
-		return this.directory.resolve("app").resolve(this.jar.getFileName());
+		return this.files.jarToRun();
 	}
 
 	/**
@@ -389,11 +386,7 @@ public final class AotCacheStore {
 	 * @return the directory
 	 */
 	public Path directory() {
-		return this.directory;
-	}
-
-	private Path recording(int workerId) {
-		return this.directory.resolve("recording-" + workerId + ".aotconf");
+		return this.files.path();
 	}
 
 }

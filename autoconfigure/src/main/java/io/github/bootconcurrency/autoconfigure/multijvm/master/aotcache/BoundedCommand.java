@@ -54,8 +54,8 @@ final class BoundedCommand {
 	 */
 	/**
 	 * Remove the variables a JVM reads options from: the helper JVMs get the options that
-	 * shape the cache on their command line, and an agent or a log file named there is
-	 * the master's or the workers', not theirs.
+	 * shape the cache from the master (in an argument file), and an agent or a log file
+	 * named there is the master's or the workers', not theirs.
 	 * @param environment the environment of the command
 	 */
 	static void withoutInheritedJvmOptions(Map<String, String> environment) {

@@ -26,6 +26,8 @@ final class PrivateDirectory {
 
 	private static final FileAttribute<Set<PosixFilePermission>> PRIVATE = PosixFilePermissions.asFileAttribute(OWNER);
 
+	private static final int STICKY = 01000;
+
 	private PrivateDirectory() {
 	}
 
@@ -54,6 +56,7 @@ final class PrivateDirectory {
 	 * @throws IOException if it is not, or is no directory
 	 */
 	static void check(Path directory) throws IOException {
+		checkParent(directory);
 		PosixFileAttributes attributes = Files.readAttributes(directory, PosixFileAttributes.class,
 				LinkOption.NOFOLLOW_LINKS);
 		if (attributes.isSymbolicLink() || !attributes.isDirectory()) {
@@ -69,6 +72,26 @@ final class PrivateDirectory {
 					directory + " has permissions " + PosixFilePermissions.toString(attributes.permissions())
 							+ ", wider than rwx------: another user could change the code the workers run; "
 							+ "the AOT cache is not kept there");
+		}
+	}
+
+	/**
+	 * Check that no other user can rename the directory away and put a link in its place
+	 * once it is checked: its parent is writable by its owner alone, or sticky (as
+	 * {@code /tmp}, where only a file's owner may rename it).
+	 */
+	private static void checkParent(Path directory) throws IOException {
+		Path parent = directory.toAbsolutePath().getParent();
+		Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(parent);
+		if (!permissions.contains(PosixFilePermission.GROUP_WRITE)
+				&& !permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+			return;
+		}
+		int mode = (Integer) Files.getAttribute(parent, "unix:mode");
+		if ((mode & STICKY) == 0) {
+			throw new IOException(parent + " can be written to by other users and is not sticky: one of them could "
+					+ "put a link in place of " + directory.getFileName() + " once it is checked; "
+					+ "the AOT cache is not kept there");
 		}
 	}
 

@@ -60,6 +60,30 @@ class AotCacheKeyTests {
 	}
 
 	@Test
+	void optionsThatDoNotShapeTheCacheGiveTheSameKeySoAPerStartValueKeepsTheDirectory() throws IOException {
+		Path jar = jar("app.jar", "content");
+		AotCacheKey key = AotCacheKey.of(jar, JVM, OPTIONS);
+		List<String> perStart = List.of("-Dinstance=host-1733400000", "-XX:+UseSerialGC",
+				"-Xlog:gc:file=/var/log/gc-4242.log", "-Xmx256m", "-Djava.io.tmpdir=/tmp/run-4242");
+		assertThat(AotCacheKey.of(jar, JVM, perStart)).isEqualTo(key);
+	}
+
+	@Test
+	void moduleOptionsGiveAnotherKeyWithTheirValue() throws IOException {
+		Path jar = jar("app.jar", "content");
+		AotCacheKey key = AotCacheKey.of(jar, JVM, OPTIONS);
+		List<String> opens = new java.util.ArrayList<>(OPTIONS);
+		opens.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
+		assertThat(AotCacheKey.of(jar, JVM, opens)).isNotEqualTo(key);
+		List<String> modules = new java.util.ArrayList<>(OPTIONS);
+		modules.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+		List<String> otherModules = new java.util.ArrayList<>(OPTIONS);
+		otherModules.addAll(List.of("--add-modules", "java.sql"));
+		assertThat(AotCacheKey.of(jar, JVM, modules)).isNotEqualTo(key)
+			.isNotEqualTo(AotCacheKey.of(jar, JVM, otherModules));
+	}
+
+	@Test
 	void theJarIsDigestedWholePastTheFirstBuffers() throws IOException {
 		byte[] large = new byte[3 * 64 * 1024 + 17];
 		Path jar = Files.write(this.directory.resolve("large.jar"), large);

@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.WorkerStart;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,11 +43,35 @@ class AotCacheStoreTests {
 
 	private final List<Runnable> creations = new ArrayList<>();
 
+	/** The commands run, argument files expanded as the launcher does. */
 	private final List<List<String>> commands = new ArrayList<>();
+
+	/** The command lines as {@code ps} shows them. */
+	private final List<List<String>> commandLines = new ArrayList<>();
 
 	private Executor executor = this.creations::add;
 
 	private int exitCode;
+
+	private Step beforeExtraction = () -> {
+	};
+
+	private final List<AotCacheStore> opened = new ArrayList<>();
+
+	@AfterEach
+	void closeTheStores() {
+		// Each holds its key's lock, as a master does until it stops.
+		this.opened.forEach(AotCacheStore::close);
+	}
+
+	/**
+	 * What happens as a command runs.
+	 */
+	interface Step {
+
+		void run() throws IOException;
+
+	}
 
 	@Test
 	void itsDirectoryIsCreatedPrivate() throws IOException {
@@ -103,7 +130,7 @@ class AotCacheStoreTests {
 		WorkerStart recorder = store.forWorker(1).orElseThrow();
 		assertThat(recorder.jar()).isEqualTo(store.directory().resolve("app/app.jar"));
 		assertThat(recorder.jvmArgs()).containsExactly("-XX:AOTMode=record",
-				"-XX:AOTConfiguration=" + store.directory().resolve("recording-1.aotconf"), "-Xlog:aot*=error");
+				"-XX:AOTConfiguration=" + store.directory().resolve(recording(1)), "-Xlog:aot*=error");
 		assertThat(store.phase()).isEqualTo(AotCachePhase.RECORDING);
 		assertThat(store.forWorker(2)).as("no cache: the jar on disk, not the extracted copy").isEmpty();
 		assertThat(this.log).containsExactly("AOT cache: worker 1 records it, written as it exits");
@@ -113,10 +140,10 @@ class AotCacheStoreTests {
 	void aRecorderThatServedNoRequestIsNotMadeACacheAndTheNextWorkerRecords() throws IOException {
 		AotCacheStore store = extracted();
 		store.forWorker(1);
-		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded at boot only");
+		Files.writeString(store.directory().resolve(recording(1)), "recorded at boot only");
 		store.onWorkerExited(1, 0, true);
 		assertThat(this.creations).isEmpty();
-		assertThat(store.directory().resolve("recording-1.aotconf")).doesNotExist();
+		assertThat(store.directory().resolve(recording(1))).doesNotExist();
 		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
 		assertThat(this.log)
 			.contains("AOT cache: worker 1 exited before serving a request: the next worker records it");
@@ -138,7 +165,7 @@ class AotCacheStoreTests {
 		AotCacheStore store = extracted();
 		store.forWorker(1);
 		store.forWorker(2);
-		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded");
+		Files.writeString(store.directory().resolve(recording(1)), "recorded");
 		store.onWorkerExited(2, 500, true);
 		assertThat(this.creations).isEmpty();
 		store.onWorkerExited(1, 500, true);
@@ -157,6 +184,7 @@ class AotCacheStoreTests {
 						"-XX:-UseCompressedOops", "-XX:+UseCompressedClassPointers", "-XX:ObjectAlignmentInBytes=16",
 						"-XX:+UseCompactObjectHeaders", "-Xms128m", "-XX:+UseSerialGC"),
 				Duration.ofSeconds(60), this.log::add, this.creations::add, this::run);
+		this.opened.add(store);
 		assertThat(store.createCommand(Path.of("/r.aotconf"), Path.of("/c.aot"))).containsExactly("/jdk/bin/java",
 				"-Xmx256m", "-XX:+UnlockExperimentalVMOptions", "-XX:-UseCompressedOops",
 				"-XX:+UseCompressedClassPointers", "-XX:ObjectAlignmentInBytes=16", "-XX:+UseCompactObjectHeaders",
@@ -182,7 +210,7 @@ class AotCacheStoreTests {
 		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
 		assertThat(store.jarToRun()).isRegularFile();
 		try (var files = Files.list(store.directory())) {
-			assertThat(files.map((file) -> file.getFileName().toString())).containsExactly("app");
+			assertThat(files.map((file) -> file.getFileName().toString())).containsExactlyInAnyOrder("app", ".lock");
 		}
 		assertThat(this.log).singleElement().asString().startsWith("AOT cache: extracted the application into");
 		store.extract();
@@ -201,7 +229,7 @@ class AotCacheStoreTests {
 			.startsWith("AOT cache: off for this master: the application could not be extracted (the extraction "
 					+ "ended with status 1:\nError: something the JVM said)");
 		try (var files = Files.list(store.directory())) {
-			assertThat(files).isEmpty();
+			assertThat(files.map((file) -> file.getFileName().toString())).as("its lock only").containsExactly(".lock");
 		}
 	}
 
@@ -210,11 +238,11 @@ class AotCacheStoreTests {
 		this.executor = Runnable::run;
 		AotCacheStore store = extracted();
 		store.forWorker(1);
-		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded");
+		Files.writeString(store.directory().resolve(recording(1)), "recorded");
 		store.onWorkerExited(1, 500, true);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
 		assertThat(store.directory().resolve("app.aot")).hasContent("cache");
-		assertThat(store.directory().resolve("recording-1.aotconf")).doesNotExist();
+		assertThat(store.directory().resolve(recording(1))).doesNotExist();
 		assertThat(store.directory().resolve("app.aot.creating")).doesNotExist();
 		assertThat(this.log).last().asString().startsWith("AOT cache: ready (0 MB, created in ");
 	}
@@ -224,11 +252,11 @@ class AotCacheStoreTests {
 		this.executor = Runnable::run;
 		AotCacheStore store = extracted();
 		store.forWorker(1);
-		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded");
+		Files.writeString(store.directory().resolve(recording(1)), "recorded");
 		this.exitCode = 1;
 		store.onWorkerExited(1, 500, true);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
-		assertThat(store.directory().resolve("recording-1.aotconf")).doesNotExist();
+		assertThat(store.directory().resolve(recording(1))).doesNotExist();
 		assertThat(this.log).last()
 			.asString()
 			.isEqualTo("AOT cache: could not be created (the JVM ended with status 1:\nError: something the JVM "
@@ -308,7 +336,7 @@ class AotCacheStoreTests {
 	@Test
 	void recordersThatLeaveNoRecordingCountAsFailures() throws IOException {
 		AotCacheStore store = extracted();
-		for (int worker = 1; worker <= AotCacheStore.MAX_FAILURES; worker++) {
+		for (int worker = 1; worker <= AotCacheFailures.MAX_FAILURES; worker++) {
 			store.forWorker(worker);
 			store.onWorkerExited(worker, 500, true);
 		}
@@ -323,10 +351,10 @@ class AotCacheStoreTests {
 		AotCacheStore store = extracted();
 		store.forWorker(1);
 		store.forWorker(2);
-		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded");
+		Files.writeString(store.directory().resolve(recording(1)), "recorded");
 		store.onWorkerExited(1, 500, true);
 		store.forWorker(3);
-		Files.writeString(store.directory().resolve("recording-3.aotconf"), "recorded");
+		Files.writeString(store.directory().resolve(recording(3)), "recorded");
 		store.close();
 		store.onWorkerExited(3, 500, true);
 		this.creations.forEach(Runnable::run);
@@ -351,12 +379,16 @@ class AotCacheStoreTests {
 			}
 			return new BoundedCommand.Result(0, "");
 		};
-		Path directory = extracted().directory();
+		AotCacheStore extracted = extracted();
+		Path directory = extracted.directory();
+		// Stopped: the store below keeps the key.
+		extracted.close();
 		AotCacheStore store = AotCacheStore.open(this.base, Path.of("/apps/app.jar"),
 				JarIdentity.of(Path.of("/apps/app.jar")), KEY, "java", List.of(), Duration.ofSeconds(60), this.log::add,
 				(task) -> this.executor.execute(task), hanging);
+		this.opened.add(store);
 		store.forWorker(1);
-		Files.writeString(directory.resolve("recording-1.aotconf"), "recorded");
+		Files.writeString(directory.resolve(recording(1)), "recorded");
 		store.onWorkerExited(1, 500, true);
 		assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
 		store.close();
@@ -369,7 +401,7 @@ class AotCacheStoreTests {
 		this.executor = Runnable::run;
 		AotCacheStore store = extracted();
 		store.forWorker(1);
-		Files.writeString(store.directory().resolve("recording-1.aotconf"), "recorded");
+		Files.writeString(store.directory().resolve(recording(1)), "recorded");
 		store.onWorkerExited(1, 500, true);
 		assertThat(this.commands).singleElement()
 			.satisfies((command) -> assertThat(command).anyMatch((argument) -> argument
@@ -387,7 +419,7 @@ class AotCacheStoreTests {
 	@Test
 	void afterThreeFailuresTheMasterStopsTryingAndSaysWhy() throws IOException {
 		AotCacheStore store = ready();
-		for (int worker = 1; worker <= AotCacheStore.MAX_FAILURES; worker++) {
+		for (int worker = 1; worker <= AotCacheFailures.MAX_FAILURES; worker++) {
 			setReady(store, 100 + worker);
 			store.forWorker(worker);
 			store.refused(worker, "Checksum verification failed.");
@@ -410,6 +442,7 @@ class AotCacheStoreTests {
 		Files.writeString(directory.resolve("app.aot"), "cache");
 		AotCacheStore store = AotCacheStore.open(this.base, jar, JarIdentity.of(jar), KEY, "java", List.of(),
 				Duration.ofSeconds(60), this.log::add, this.creations::add, this::run);
+		this.opened.add(store);
 		assertThat(store.forWorker(1)).isPresent();
 		assertThat(store.jarChanged()).isFalse();
 		// As a deployment does: a new jar written aside, renamed over the old one.
@@ -418,12 +451,254 @@ class AotCacheStoreTests {
 				java.nio.file.StandardCopyOption.ATOMIC_MOVE);
 		assertThat(store.forWorker(2)).as("the new jar on disk, as a plain HUP runs it").isEmpty();
 		assertThat(store.jarChanged()).isTrue();
+		java.nio.channels.FileChannel lock = AotCacheDirectory.tryLock(directory);
+		assertThat(lock).as("the key left to a store of the jar, should it come back").isNotNull();
+		AotCacheDirectory.unlock(directory, lock);
+	}
+
+	@Test
+	void aSecondMasterOfTheSameKeyNeitherExtractsNorRecordsButUsesTheCacheOnceReady() throws IOException {
+		AotCacheStore first = open();
+		AotCacheStore second = open();
+		second.extract();
+		assertThat(this.commands).as("the second master extracts nothing").isEmpty();
+		assertThat(this.log).singleElement()
+			.asString()
+			.startsWith("AOT cache: another master keeps " + first.directory());
+		first.extract();
+		assertThat(first.forWorker(1).orElseThrow().jvmArgs()).contains("-XX:AOTMode=record");
+		assertThat(second.forWorker(1)).as("the first master records: the jar on disk").isEmpty();
+		Files.writeString(first.directory().resolve(recording(1)), "recorded");
+		this.executor = Runnable::run;
+		first.onWorkerExited(1, 500, true);
+		assertThat(first.phase()).isEqualTo(AotCachePhase.READY);
+		assertThat(second.forWorker(2).orElseThrow()).isEqualTo(new WorkerStart(second.jarToRun(),
+				List.of("-XX:AOTCache=" + second.directory().resolve("app.aot"), "-XX:+VerifySharedSpaces")));
+		assertThat(this.commands).as("the first master's extraction and creation only").hasSize(2);
+	}
+
+	@Test
+	void aRefusalInTheSecondMasterLeavesTheCacheToTheMasterThatKeepsIt() throws IOException {
+		AotCacheStore first = ready();
+		AotCacheStore second = open();
+		second.forWorker(1);
+		second.refused(1, "Checksum verification failed.");
+		assertThat(first.directory().resolve("app.aot")).as("the first master's workers map it").exists();
+		assertThat(second.forWorker(2)).as("not the cache it refused").isEmpty();
+		assertThat(first.forWorker(1)).isPresent();
+	}
+
+	@Test
+	void aMasterThatStopsLeavesTheKeyToTheOtherWhichRecords() throws IOException {
+		AotCacheStore first = extracted();
+		AotCacheStore second = open();
+		assertThat(second.forWorker(1)).isEmpty();
+		first.close();
+		assertThat(second.forWorker(2).orElseThrow().jvmArgs()).contains("-XX:AOTMode=record");
+	}
+
+	@Test
+	void anExtractionFoundInPlaceAsItsOwnIsMovedIsTakenOnceItsJarIsThere() throws IOException {
+		AotCacheStore store = open();
+		this.beforeExtraction = () -> {
+			// Another master's extraction of the same jar, there first.
+			Files.createDirectories(store.directory().resolve("app/lib"));
+			Files.writeString(store.jarToRun(), "extracted");
+		};
+		store.extract();
+		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
+		try (var files = Files.list(store.directory())) {
+			assertThat(files.map((file) -> file.getFileName().toString())).as("its own extraction deleted")
+				.noneMatch((name) -> name.startsWith("app.extracting-"));
+		}
+	}
+
+	@Test
+	void theMasterThatTakesTheKeyDeletesWhatAKilledMasterLeftHalfDone() throws IOException {
+		Path directory = extracted().directory();
+		this.opened.forEach(AotCacheStore::close);
+		List<String> stale = List.of("app.extracting-41-1", "app.aot.creating-41-2", "app.aot.creating",
+				"recording-41-1.aotconf", "recording-3.aotconf", "create-41-3.args");
+		leave(directory, stale);
+		AotCacheStore store = open();
+		try (var files = Files.list(directory)) {
+			assertThat(files.map((file) -> file.getFileName().toString())).containsExactlyInAnyOrder("app", ".lock");
+		}
+		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
+	}
+
+	@Test
+	void aMasterWithoutTheKeyDeletesNothingSinceTheHolderWritesThem() throws IOException {
+		Path directory = extracted().directory();
+		List<String> holders = List.of("app.extracting-41-1", "app.aot.creating-41-2", "recording-41-1.aotconf");
+		leave(directory, holders);
+		open();
+		try (var files = Files.list(directory)) {
+			assertThat(files.map((file) -> file.getFileName().toString())).containsAll(holders);
+		}
+	}
+
+	private static void leave(Path directory, List<String> names) throws IOException {
+		for (String name : names) {
+			if (name.startsWith("app.extracting-")) {
+				Files.createDirectories(directory.resolve(name).resolve("lib"));
+				Files.writeString(directory.resolve(name).resolve("lib/half.jar"), "half");
+			}
+			else {
+				Files.writeString(directory.resolve(name), "half");
+			}
+		}
+	}
+
+	@Test
+	void theMasterThatTakesTheKeyRemovesAllButTheTwoNewestOtherKeysNotLocked() throws IOException {
+		Instant now = Instant.now();
+		List<Path> others = new ArrayList<>();
+		for (int day = 1; day <= 5; day++) {
+			Path other = Files.createDirectory(this.base.resolve(("%032x").formatted(day)),
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+			Files.createDirectories(other.resolve("app/lib"));
+			Files.writeString(other.resolve("app.aot"), "cache");
+			Files.setLastModifiedTime(other, FileTime.from(now.minus(Duration.ofDays(day))));
+			others.add(other);
+		}
+		Path notAKey = Files.createDirectory(this.base.resolve("notes"));
+		// The oldest, held by a master that runs: never removed.
+		java.nio.channels.FileChannel held = AotCacheDirectory.tryLock(others.get(4));
+		Files.setLastModifiedTime(others.get(4), FileTime.from(now.minus(Duration.ofDays(5))));
+		try {
+			AotCacheStore store = open();
+			assertThat(others.get(0)).as("newest other key").exists();
+			assertThat(others.get(1)).exists();
+			assertThat(others.get(2)).doesNotExist();
+			assertThat(others.get(3)).doesNotExist();
+			assertThat(others.get(4)).as("locked").exists();
+			assertThat(notAKey).exists();
+			assertThat(store.directory()).exists();
+		}
+		finally {
+			AotCacheDirectory.unlock(others.get(4), held);
+		}
+	}
+
+	@Test
+	void aMasterWithoutTheKeyRemovesNoOtherKey() throws IOException {
+		open();
+		Path old = Files.createDirectory(this.base.resolve(("%032x").formatted(1)),
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		for (int day = 2; day <= 4; day++) {
+			Files.createDirectory(this.base.resolve(("%032x").formatted(day)));
+		}
+		Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofDays(30))));
+		open();
+		assertThat(old).exists();
+	}
+
+	@Test
+	void tooLittleSpaceForTheExtractionTurnsTheStoreOffOnceAndWorkersRunTheJarOnDisk() throws IOException {
+		Path jar = sparseJar();
+		AotCacheStore store = open(jar);
+		store.extract();
+		assertThat(this.commands).as("no extraction started").isEmpty();
+		assertThat(store.phase()).isEqualTo(AotCachePhase.OFF);
+		assertThat(store.forWorker(1)).isEmpty();
+		assertThat(this.log).singleElement()
+			.asString()
+			.startsWith("AOT cache: off for this master: the application could not be extracted (too little space");
+	}
+
+	@Test
+	void tooLittleSpaceForTheCreationTurnsTheStoreOffAtOnce() throws IOException {
+		Path jar = sparseJar();
+		Path directory = Files.createDirectory(this.base.resolve(KEY.value()),
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		Files.createDirectories(directory.resolve("app/lib"));
+		Files.writeString(directory.resolve("app/big.jar"), "extracted");
+		this.executor = Runnable::run;
+		AotCacheStore store = open(jar);
+		store.forWorker(1);
+		Files.writeString(directory.resolve(recording(1)), "recorded");
+		store.onWorkerExited(1, 500, true);
+		assertThat(this.commands).as("no creation started").isEmpty();
+		assertThat(store.phase()).isEqualTo(AotCachePhase.OFF);
+		assertThat(directory.resolve(recording(1))).doesNotExist();
+		assertThat(this.log).last().asString().startsWith("AOT cache: off for this master: too little space");
+	}
+
+	/**
+	 * A jar larger than the disk, which takes no room: a sparse file.
+	 */
+	private Path sparseJar() throws IOException {
+		Path jar = this.base.resolve("big.jar");
+		long size = Files.getFileStore(this.base).getTotalSpace();
+		try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(jar.toFile(), "rw")) {
+			file.setLength(size);
+		}
+		return jar;
+	}
+
+	private AotCacheStore open(Path jar) throws IOException {
+		AotCacheStore store = AotCacheStore.open(this.base, jar, JarIdentity.of(jar), KEY, "java", List.of(),
+				Duration.ofSeconds(60), this.log::add, (task) -> this.executor.execute(task), this::run);
+		this.opened.add(store);
+		return store;
+	}
+
+	@Test
+	void theCreationsOptionsAreInAPrivateArgumentFileNotOnItsCommandLine() throws IOException {
+		this.executor = Runnable::run;
+		AotCacheStore store = extracted();
+		store.forWorker(1);
+		Files.writeString(store.directory().resolve(recording(1)), "recorded");
+		store.onWorkerExited(1, 500, true);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
+		assertThat(this.commandLines).last()
+			.satisfies((line) -> assertThat(line).satisfiesExactly((java) -> assertThat(java).isEqualTo("java"),
+					(file) -> assertThat(file).matches("@" + java.util.regex.Pattern.quote(store.directory().toString())
+							+ "/create-" + ProcessHandle.current().pid() + "-[0-9]+\\.args")));
+		assertThat(this.commands).last()
+			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+			.contains("-XX:+UseSerialGC", "-XX:AOTMode=create");
+		try (var files = Files.list(store.directory())) {
+			assertThat(files.map((file) -> file.getFileName().toString())).as("the file deleted")
+				.noneMatch((name) -> name.endsWith(".args"));
+		}
+	}
+
+	@Test
+	void aParentOtherUsersCanWriteToWithoutTheStickyBitIsRefused() throws IOException {
+		Path shared = Files.createDirectory(this.base.resolve("shared"));
+		Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+		assertThatIOException().isThrownBy(() -> PrivateDirectory.createOrCheck(shared.resolve("aot")))
+			.withMessageContaining(shared + " can be written to by other users and is not sticky");
+		Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwx---"));
+		assertThatIOException().isThrownBy(() -> PrivateDirectory.createOrCheck(shared.resolve("aot")))
+			.withMessageContaining("can be written to by other users");
+	}
+
+	@Test
+	void aStickyParentThatOthersCanWriteToAsTmpIsTaken() throws IOException {
+		Path shared = Files.createDirectory(this.base.resolve("shared"));
+		Files.setAttribute(shared, "unix:mode", 01777);
+		assertThat(PrivateDirectory.createOrCheck(shared.resolve("aot"))).isDirectory();
+		Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwx------"));
+		assertThat(PrivateDirectory.createOrCheck(shared.resolve("aot"))).isDirectory();
 	}
 
 	private AotCacheStore open() throws IOException {
-		return AotCacheStore.open(this.base, Path.of("/apps/app.jar"), JarIdentity.of(Path.of("/apps/app.jar")), KEY,
-				"java", List.of("-XX:+UseSerialGC"), Duration.ofSeconds(60), this.log::add,
-				(task) -> this.executor.execute(task), this::run);
+		AotCacheStore store = AotCacheStore.open(this.base, Path.of("/apps/app.jar"),
+				JarIdentity.of(Path.of("/apps/app.jar")), KEY, "java", List.of("-XX:+UseSerialGC"),
+				Duration.ofSeconds(60), this.log::add, (task) -> this.executor.execute(task), this::run);
+		this.opened.add(store);
+		return store;
+	}
+
+	/**
+	 * The name of a worker's recording: this master's, as another master's workers have
+	 * the same ids.
+	 */
+	private static String recording(int workerId) {
+		return "recording-" + ProcessHandle.current().pid() + "-" + workerId + ".aotconf";
 	}
 
 	/**
@@ -431,11 +706,14 @@ class AotCacheStoreTests {
 	 * a status other than 0 and nothing written.
 	 */
 	private BoundedCommand.Result run(List<String> command, Duration timeout) throws IOException {
+		this.commandLines.add(command);
+		command = expanded(command);
 		this.commands.add(command);
 		if (this.exitCode != 0) {
 			return new BoundedCommand.Result(this.exitCode, "Error: something the JVM said");
 		}
 		if (command.contains("extract")) {
+			this.beforeExtraction.run();
 			Path destination = Path.of(command.get(command.size() - 1));
 			Files.createDirectories(destination.resolve("lib"));
 			Files.writeString(destination.resolve("app.jar"), "extracted");
@@ -444,6 +722,24 @@ class AotCacheStoreTests {
 			.filter((argument) -> argument.startsWith("-XX:AOTCache="))
 			.forEach((argument) -> write(Path.of(argument.substring("-XX:AOTCache=".length()))));
 		return new BoundedCommand.Result(0, "AOTCache creation is complete");
+	}
+
+	/**
+	 * Read an argument file as the java launcher does: an argument a line, quoted.
+	 */
+	private static List<String> expanded(List<String> command) throws IOException {
+		List<String> expanded = new ArrayList<>();
+		for (String argument : command) {
+			if (!argument.startsWith("@")) {
+				expanded.add(argument);
+				continue;
+			}
+			for (String line : Files.readAllLines(Path.of(argument.substring(1)))) {
+				assertThat(line).startsWith("\"").endsWith("\"");
+				expanded.add(line.substring(1, line.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\"));
+			}
+		}
+		return expanded;
 	}
 
 	private static void write(Path file) {
@@ -466,7 +762,8 @@ class AotCacheStoreTests {
 	}
 
 	private AotCacheStore ready() throws IOException {
-		extracted();
+		// Stopped: the store returned keeps the key.
+		extracted().close();
 		Files.writeString(this.base.resolve(KEY.value()).resolve("app.aot"), "cache");
 		return open();
 	}
@@ -480,7 +777,7 @@ class AotCacheStoreTests {
 		}
 		this.executor = Runnable::run;
 		store.forWorker(recorder);
-		Files.writeString(store.directory().resolve("recording-" + recorder + ".aotconf"), "recorded");
+		Files.writeString(store.directory().resolve(recording(recorder)), "recorded");
 		store.onWorkerExited(recorder, 1, true);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
 	}

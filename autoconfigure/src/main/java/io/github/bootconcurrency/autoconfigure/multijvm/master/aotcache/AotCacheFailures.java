@@ -1,0 +1,31 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * When a master gives up on its AOT cache: after {@value #MAX_FAILURES} failures
+ * (refusals, creations, recorders that left no recording), or {@value #MAX_BOOT_FAILURES}
+ * workers started with the store's jar and options that exit before they are ready (those
+ * may be what fails them, and a boot failure must not become the master's). Each method
+ * counts one and returns why the store turns off, or {@code null} to try again. Guarded
+ * by the store's lock.
+ */
+final class AotCacheFailures {
+
+	static final int MAX_FAILURES = 3;
+
+	static final int MAX_BOOT_FAILURES = 2;
+
+	private int failures;
+
+	private int bootFailures;
+
+	@Nullable String failure(String what) {
+		return (++this.failures >= MAX_FAILURES) ? what + ", the " + this.failures + "th failure" : null;
+	}
+
+	@Nullable String bootFailure(String what) {
+		return (++this.bootFailures >= MAX_BOOT_FAILURES) ? what + " (" + this.bootFailures + " such exits)" : null;
+	}
+
+}
