@@ -118,6 +118,18 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 	}
 
 	@Test
+	void theReadyLineSaysWhatTheWorkerMadeOfTheCacheOnceReadyNotWhatItWasGiven() {
+		this.launcher.aotCache = (id) -> "used";
+		start();
+		step();
+		FakeWorkers.Process worker = this.launcher.last();
+		worker.aotCacheOnceReady = "not opened";
+		ready(worker);
+		step();
+		assertThat(log()).containsPattern("worker 1 .* is ready after \\d+ ms, AOT cache: not opened\\n");
+	}
+
+	@Test
 	void everyReapedWorkerTellsItsProcessTheRequestsItServed() {
 		start();
 		FakeWorkers.Process worker = readyWorker();

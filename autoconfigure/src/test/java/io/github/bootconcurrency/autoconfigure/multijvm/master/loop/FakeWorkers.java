@@ -69,6 +69,12 @@ public final class FakeWorkers {
 		volatile String aotCache;
 
 		/**
+		 * What the AOT cache becomes once the loop says the worker is ready, if not
+		 * {@code null}.
+		 */
+		volatile String aotCacheOnceReady;
+
+		/**
 		 * The requests the loop said the worker served as it reaped it, {@code null}
 		 * until then.
 		 */
@@ -134,6 +140,13 @@ public final class FakeWorkers {
 		@Override
 		public Optional<String> aotCache() {
 			return Optional.ofNullable(this.aotCache);
+		}
+
+		@Override
+		public void ready() {
+			if (this.aotCacheOnceReady != null) {
+				this.aotCache = this.aotCacheOnceReady;
+			}
 		}
 
 		@Override
