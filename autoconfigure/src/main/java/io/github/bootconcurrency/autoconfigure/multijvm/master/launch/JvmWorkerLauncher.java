@@ -157,7 +157,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 		// Its JVM says in its first lines, before the application starts, whether it
 		// opened the cache: its ready line says used only then.
 		AotCacheUse use = this.aotCache.use(id, start);
-		JvmProcess worker = new JvmProcess(process, new AtomicReference<>(), use,
+		JvmProcess worker = new JvmProcess(process, new AtomicReference<>(), use, start.jar() != null,
 				(requests, wasReady) -> this.aotCache.exited(id, requests, wasReady));
 		WorkerOutput copier = new WorkerOutput(process.getInputStream(), (line) -> {
 			if (use.accept(line)) {
@@ -187,7 +187,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 	 * A worker JVM's process.
 	 */
 	private record JvmProcess(Process process, AtomicReference<String> outputUnread, AotCacheUse aotCacheUse,
-			Exited onExited) implements WorkerProcess {
+			boolean startedByAotCache, Exited onExited) implements WorkerProcess {
 
 		@Override
 		public Optional<String> aotCache() {

@@ -63,6 +63,16 @@ public interface WorkerProcess {
 	}
 
 	/**
+	 * Return whether the worker started with the AOT cache store's jar and options (it
+	 * records the cache or starts with it): if it fails to boot, the store counts that
+	 * failure, and turns the cache off after a few, not the master's boot failures.
+	 * @return whether it started with the store's jar and options
+	 */
+	default boolean startedByAotCache() {
+		return false;
+	}
+
+	/**
 	 * The worker became ready, on the master's loop: what it made of the AOT cache is
 	 * decided by now ({@link #aotCache()}).
 	 */
