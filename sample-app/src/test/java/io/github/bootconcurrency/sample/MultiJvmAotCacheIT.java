@@ -89,7 +89,8 @@ class MultiJvmAotCacheIT {
 		Path cache = directory.resolve("app.aot");
 		List<String> secrets;
 		try (KeptRecordings recordings = KeptRecordings.watch(directory, this.work.resolve("recordings"))) {
-			Traffic traffic = Traffic.start(master.port(), "/hello", 2, Traffic.Connections.KEPT_ALIVE,
+			// 5 ms a request: the clients' bound of exchanges lasts the whole test.
+			Traffic traffic = Traffic.start(master.port(), "/io-bound?s=0.005", 2, Traffic.Connections.KEPT_ALIVE,
 					Duration.ofMinutes(8));
 			traffic.awaitOk(20, Duration.ofSeconds(60));
 			// The workers at startup were launched before the extraction: one is
@@ -141,6 +142,7 @@ class MultiJvmAotCacheIT {
 				assertThat(Http.get(master.port(), "/actuator/info").body()).as("served by the new jar")
 					.contains(marker);
 			}
+			traffic.awaitOk(traffic.ok() + 20, Duration.ofSeconds(60));
 			List<Traffic.Exchange> exchanges = traffic.stop();
 			assertThat(exchanges).isNotEmpty()
 				.allSatisfy((exchange) -> assertThat(exchange.ok()).as("%s", exchange).isTrue());
