@@ -137,11 +137,15 @@ public class MultiJvmProperties {
 
 	/**
 	 * Ahead-of-time cache the workers start with (JEP 483, Java 25 or later): 'off' for
-	 * none, 'auto' for one the master records from a worker that served traffic and gives
-	 * every later worker, or the path of a cache file built beforehand
-	 * (-XX:AOTCacheOutput) for the application's own jar. 'auto' is off on a JVM without
-	 * AOT cache support. A cache the JVM refuses never fails a worker's boot. Off by
-	 * default until every multi-jvm guarantee has run under 'auto' (issue 24).
+	 * none; 'auto' for one the master makes itself, with 'java -jar' only: it extracts
+	 * the jar into a private directory under java.io.tmpdir, records the cache from a
+	 * worker that served traffic and gives it to every later worker, and after a new jar
+	 * is renamed over the old one workers start from the new jar; or the path of a cache
+	 * file built beforehand (-XX:AOTCacheOutput) for the application's own jar. 'auto' is
+	 * off on a JVM without AOT cache support. A cache the JVM refuses, or does not say it
+	 * opened, never fails a worker's boot, and workers that fail to boot with it do not
+	 * count toward the master's stop: after a few failures the master goes on without it.
+	 * Off by default until every multi-jvm guarantee has run under 'auto' (issue 24).
 	 */
 	private String aotCache = "off";
 

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.ForwardingSecret;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
@@ -155,15 +154,15 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 
 	private JvmProcess forwardOutput(int id, Process process, WorkerAotCache.Start start) {
 		String prefix = "[worker " + id + " pid " + process.pid() + "] ";
-		AtomicReference<@Nullable String> use = new AtomicReference<>(start.use());
-		JvmProcess worker = new JvmProcess(process, new AtomicReference<>(), use,
+		// Its JVM says in its first lines, before the application starts, whether it
+		// opened the cache: its ready line says used only then.
+		AotCacheUse use = this.aotCache.use(id, start);
+		JvmProcess worker = new JvmProcess(process, new AtomicReference<>(), use, start.jar() != null,
 				(requests, wasReady) -> this.aotCache.exited(id, requests, wasReady));
-		// Its JVM says so in its first lines, before the application starts: its ready
-		// line then says refused, not used.
-		Consumer<String> refusals = this.aotCache.refusals(id, start, () -> use.set("refused"));
 		WorkerOutput copier = new WorkerOutput(process.getInputStream(), (line) -> {
-			this.out.println(prefix + line);
-			refusals.accept(line);
+			if (use.accept(line)) {
+				this.out.println(prefix + line);
+			}
 		}, (warning) -> MasterLog.println(this.out, "worker " + id + " (pid " + process.pid() + "): " + warning),
 				process::isAlive, worker.outputUnread()::set);
 		try {
@@ -187,12 +186,17 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 	/**
 	 * A worker JVM's process.
 	 */
-	private record JvmProcess(Process process, AtomicReference<String> outputUnread,
-			AtomicReference<@Nullable String> aotCacheUse, Exited onExited) implements WorkerProcess {
+	private record JvmProcess(Process process, AtomicReference<String> outputUnread, AotCacheUse aotCacheUse,
+			boolean startedByAotCache, Exited onExited) implements WorkerProcess {
 
 		@Override
 		public Optional<String> aotCache() {
-			return Optional.ofNullable(this.aotCacheUse.get());
+			return this.aotCacheUse.use();
+		}
+
+		@Override
+		public void ready() {
+			this.aotCacheUse.ready();
 		}
 
 		@Override

@@ -7,10 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheKey;
-import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheRefusal;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheSetting;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore;
@@ -175,7 +173,8 @@ public final class WorkerAotCache {
 			return new Start(null, List.of(), "none");
 		}
 		if (this.userFile != null) {
-			return new Start(null, List.of("-XX:AOTCache=" + this.userFile), WorkerProcess.AOT_CACHE_USED);
+			return new Start(null, List.of("-XX:AOTCache=" + this.userFile, AotCacheUse.LOG_OPTION),
+					WorkerProcess.AOT_CACHE_USED);
 		}
 		AotCacheStore current = this.store;
 		Optional<WorkerStart> start = (current != null) ? current.forWorker(workerId) : Optional.empty();
@@ -185,11 +184,16 @@ public final class WorkerAotCache {
 		if (start.isEmpty()) {
 			return new Start(null, List.of(), "none");
 		}
-		List<String> options = start.get().jvmArgs();
+		List<String> options = new ArrayList<>(start.get().jvmArgs());
 		String use = options.stream().anyMatch((option) -> option.startsWith("-XX:AOTCache="))
 				? WorkerProcess.AOT_CACHE_USED
 				: options.contains("-XX:AOTMode=record") ? WorkerProcess.AOT_CACHE_RECORDING : "none";
-		return new Start(start.get().jar(), options, use);
+		if (use.equals(WorkerProcess.AOT_CACHE_USED)) {
+			// After the user's own options, which a worker's command puts first, so that
+			// its JVM says whether it opened the cache whatever their -Xlog says.
+			options.add(AotCacheUse.LOG_OPTION);
+		}
+		return new Start(start.get().jar(), List.copyOf(options), use);
 	}
 
 	/**
@@ -215,21 +219,15 @@ public final class WorkerAotCache {
 	}
 
 	/**
-	 * Return what reads a worker's lines for a refusal of the cache it was given.
+	 * Return what reads a worker's lines for whether its JVM opened the cache it was
+	 * given: one refused, or not said to be opened, is reported once.
 	 * @param workerId the worker's id
 	 * @param start how it was started
-	 * @param onRefused run once if the worker's JVM refuses the cache
-	 * @return the reader, which passes on nothing
+	 * @return the worker's use of the cache
 	 */
-	Consumer<String> refusals(int workerId, Start start, Runnable onRefused) {
-		if (!WorkerProcess.AOT_CACHE_USED.equals(start.use())) {
-			return (line) -> {
-			};
-		}
-		AotCacheRefusal refusal = new AotCacheRefusal();
+	AotCacheUse use(int workerId, Start start) {
 		AotCacheStore current = this.store;
-		return (line) -> refusal.accept(line).ifPresent((reason) -> {
-			onRefused.run();
+		return new AotCacheUse(start.use(), (reason) -> {
 			if (current != null) {
 				current.refused(workerId, reason);
 			}

@@ -54,11 +54,29 @@ public interface WorkerProcess {
 	 * Return what the worker started with of the master's AOT cache
 	 * ({@code concurrency.multi-jvm.aot-cache}), for its ready line and the recorder's
 	 * replacement: {@value #AOT_CACHE_USED}, {@value #AOT_CACHE_RECORDING}, {@code none},
-	 * or {@code refused} once the worker's JVM refused the cache it was given.
+	 * {@code refused} once the worker's JVM refused the cache it was given, or
+	 * {@code not opened} if it did not say it opened it before it was ready.
 	 * @return the use, or empty if the master keeps no cache
 	 */
 	default Optional<String> aotCache() {
 		return Optional.empty();
+	}
+
+	/**
+	 * Return whether the worker started with the AOT cache store's jar and options (it
+	 * records the cache or starts with it): if it fails to boot, the store counts that
+	 * failure, and turns the cache off after a few, not the master's boot failures.
+	 * @return whether it started with the store's jar and options
+	 */
+	default boolean startedByAotCache() {
+		return false;
+	}
+
+	/**
+	 * The worker became ready, on the master's loop: what it made of the AOT cache is
+	 * decided by now ({@link #aotCache()}).
+	 */
+	default void ready() {
 	}
 
 	/**

@@ -289,7 +289,7 @@ public final class Arbiter {
 			String what = worker + " exited with status " + exit + " before it was ready";
 			this.rollout.abandonedBy(worker.generation())
 				.ifPresentOrElse((previous) -> this.reload.abandon(what + " (its output above says why)", previous),
-						() -> bootFailed(what, now));
+						() -> bootFailed(what, worker.process().startedByAotCache(), now));
 		}
 		else {
 			this.counters.restarts.increment();
@@ -299,8 +299,8 @@ public final class Arbiter {
 		}
 	}
 
-	private void bootFailed(String what, Instant now) {
-		this.bootFailures.failed(what, now).ifPresent((why) -> beginStop(BOOT_ERROR, why));
+	private void bootFailed(String what, boolean aotCaches, Instant now) {
+		this.bootFailures.failed(what, aotCaches, now).ifPresent((why) -> beginStop(BOOT_ERROR, why));
 	}
 
 	private void retire(Worker worker, Instant now) {
@@ -327,7 +327,7 @@ public final class Arbiter {
 			this.launches.failed(ex, this.registry.activeCount(), now).ifPresent((why) -> beginStop(BOOT_ERROR, why));
 		}
 		catch (IllegalStateException ex) {
-			bootFailed(ex.getMessage(), now);
+			bootFailed(ex.getMessage(), false, now);
 		}
 	}
 

@@ -11,7 +11,10 @@ import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Worker;
  * The master's policy for workers that do not live: a worker that exits within
  * {@link #EARLY_EXIT} of being ready, or before it is ready, pushes the next start back
  * ({@link RespawnBackoff}); {@value #MAX_BOOT_FAILURES} workers in a row that fail to
- * boot stop the master, as Gunicorn's arbiter does, since the next ones would fail too.
+ * boot stop the master, as Gunicorn's arbiter does, since the next ones would fail too. A
+ * worker started with the AOT cache store's jar and options is not counted: the store
+ * counts its failures and turns the cache off after fewer, and the workers after that,
+ * started as usual, are counted; the cache is never what stops the master.
  */
 final class BootFailures {
 
@@ -53,10 +56,18 @@ final class BootFailures {
 	/**
 	 * A worker failed to boot.
 	 * @param what what happened, for the log
+	 * @param aotCaches whether it started with the AOT cache store's jar and options,
+	 * whose own count of boot failures turns the cache off
 	 * @param now the time
 	 * @return why the master stops, if too many failed in a row
 	 */
-	Optional<String> failed(String what, Instant now) {
+	Optional<String> failed(String what, boolean aotCaches, Instant now) {
+		if (aotCaches) {
+			this.log.accept(what + ": it started with the AOT cache, whose own count of such failures turns it off; "
+					+ "not counted toward the master's " + MAX_BOOT_FAILURES + " in a row");
+			backOff(now);
+			return Optional.empty();
+		}
 		this.inARow++;
 		this.log.accept(what + " (" + this.inARow + " in a row)");
 		if (this.inARow >= MAX_BOOT_FAILURES) {

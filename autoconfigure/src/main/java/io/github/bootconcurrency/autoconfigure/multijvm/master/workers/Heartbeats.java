@@ -100,6 +100,7 @@ public final class Heartbeats {
 			return;
 		}
 		worker.ready(now, port);
+		worker.process().ready();
 		this.onReady.run();
 		this.rollout.ready(worker);
 		this.balancer.add(worker);

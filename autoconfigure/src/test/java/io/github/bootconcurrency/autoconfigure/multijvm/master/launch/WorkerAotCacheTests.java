@@ -114,6 +114,44 @@ class WorkerAotCacheTests {
 			.isEqualTo(WorkerProcess.AOT_CACHE_RECORDING);
 	}
 
+	@Test
+	void aWorkerGivenTheCacheIsToldToSayWhetherItOpenedItAfterItsOwnOptionsAndOneThatDidNotSayIsARefusal(
+			@TempDir Path base) throws IOException {
+		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(25);
+		Path jar = Files.writeString(base.resolve("app.jar"), "version 1");
+		WorkerLaunch launch = launch("-jar", jar.toString());
+		MasterConfig config = config("concurrency.multi-jvm.aot-cache=auto");
+		Path directory = extractedFor(base, jar, launch, config);
+		Files.writeString(directory.resolve("app.aot"), "a cache");
+		WorkerAotCache cache = WorkerAotCache.start(config, launch, base, this.executor::add, this.out);
+		runQueued();
+		WorkerAotCache.Start start = cache.forWorker(1, List.of("-Xlog:disable"));
+		assertThat(start.use()).isEqualTo(WorkerProcess.AOT_CACHE_USED);
+		assertThat(start.options()).as("last, so that it wins over the user's -Xlog")
+			.last()
+			.isEqualTo("-Xlog:aot=info");
+		AotCacheUse use = cache.use(1, start);
+		use.accept("");
+		assertThat(use.use()).contains(AotCacheUse.NOT_OPENED);
+		assertThat(log()).containsOnlyOnce("AOT cache refused by worker 1's JVM (it did not say it opened the cache");
+		assertThat(Files.exists(directory.resolve("app.aot"))).isFalse();
+		assertThat(cache.forWorker(2).use()).as("recorded again").isEqualTo(WorkerProcess.AOT_CACHE_RECORDING);
+	}
+
+	@Test
+	void aUsersCacheFileIsGivenWithTheOptionThatSaysWhetherItWasOpened(@TempDir Path base) throws IOException {
+		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(25);
+		Path file = Files.writeString(base.resolve("app.aot"), "a cache");
+		WorkerAotCache cache = WorkerAotCache.start(config("concurrency.multi-jvm.aot-cache=" + file),
+				launch("-jar", "app.jar"), base, this.executor::add, this.out);
+		WorkerAotCache.Start start = cache.forWorker(1);
+		assertThat(start.options()).containsExactly("-XX:AOTCache=" + file, "-Xlog:aot=info");
+		AotCacheUse use = cache.use(1, start);
+		use.ready();
+		assertThat(use.use()).contains(AotCacheUse.NOT_OPENED);
+		assertThat(log()).containsOnlyOnce("refused by worker 1's JVM (it did not say it opened the cache");
+	}
+
 	private void runQueued() {
 		List<Runnable> queued = new ArrayList<>(this.executor);
 		this.executor.clear();
@@ -124,13 +162,14 @@ class WorkerAotCacheTests {
 	 * The store's directory for the jar as it is, with its extraction there, so that no
 	 * JVM runs to extract it.
 	 */
-	private static void extractedFor(Path base, Path jar, WorkerLaunch launch, MasterConfig config) throws IOException {
+	private static Path extractedFor(Path base, Path jar, WorkerLaunch launch, MasterConfig config) throws IOException {
 		List<String> options = new ArrayList<>(launch.jvmOptions());
 		options.addAll(config.jvmArgs());
 		Path directory = Files.createDirectory(base.resolve(AotCacheKey.forThisJvm(jar, options).value()),
 				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
 		Files.createDirectories(directory.resolve("app/lib"));
 		Files.writeString(directory.resolve("app/app.jar"), "extracted");
+		return directory;
 	}
 
 	private String log() {

@@ -118,6 +118,48 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 	}
 
 	@Test
+	void theReadyLineSaysWhatTheWorkerMadeOfTheCacheOnceReadyNotWhatItWasGiven() {
+		this.launcher.aotCache = (id) -> "used";
+		start();
+		step();
+		FakeWorkers.Process worker = this.launcher.last();
+		worker.aotCacheOnceReady = "not opened";
+		ready(worker);
+		step();
+		assertThat(log()).containsPattern("worker 1 .* is ready after \\d+ ms, AOT cache: not opened\\n");
+	}
+
+	@Test
+	void aBootFailureOfAWorkerStartedWithTheStoresCacheIsTheStoresToCountNotTheMasters() {
+		// The store turns itself off after 2 such failures; workers after that start
+		// without it, and their failures count.
+		this.launcher.aotCache = (id) -> (id <= 2) ? "used" : "none";
+		this.launcher.startedByAotCache = (id) -> id <= 2;
+		start();
+		for (int i = 0; i < 4; i++) {
+			failToBoot();
+		}
+		assertThat(log())
+			.contains("worker 1 (pid 1000, booting) exited with status 1 before it was ready: "
+					+ "it started with the AOT cache, whose own count of such failures turns it off; "
+					+ "not counted toward the master's")
+			.contains("(2 in a row)")
+			.doesNotContain("(3 in a row)")
+			.doesNotContain("stopping");
+		step();
+		this.launcher.last().exit(1);
+		step();
+		assertThat(log()).contains("(3 in a row)").contains("Workers failed to boot 3 times in a row: stopping");
+	}
+
+	private void failToBoot() {
+		step();
+		this.launcher.last().exit(1);
+		step();
+		this.clock.advance(java.time.Duration.ofMinutes(1));
+	}
+
+	@Test
 	void everyReapedWorkerTellsItsProcessTheRequestsItServed() {
 		start();
 		FakeWorkers.Process worker = readyWorker();

@@ -69,6 +69,17 @@ public final class FakeWorkers {
 		volatile String aotCache;
 
 		/**
+		 * Whether it started with the AOT cache store's jar and options.
+		 */
+		volatile boolean startedByAotCache;
+
+		/**
+		 * What the AOT cache becomes once the loop says the worker is ready, if not
+		 * {@code null}.
+		 */
+		volatile String aotCacheOnceReady;
+
+		/**
 		 * The requests the loop said the worker served as it reaped it, {@code null}
 		 * until then.
 		 */
@@ -137,6 +148,18 @@ public final class FakeWorkers {
 		}
 
 		@Override
+		public boolean startedByAotCache() {
+			return this.startedByAotCache;
+		}
+
+		@Override
+		public void ready() {
+			if (this.aotCacheOnceReady != null) {
+				this.aotCache = this.aotCacheOnceReady;
+			}
+		}
+
+		@Override
 		public void exited(long requestsServed, boolean wasReady) {
 			this.exitedAfterRequests = requestsServed;
 		}
@@ -171,6 +194,11 @@ public final class FakeWorkers {
 		java.util.function.IntFunction<String> aotCache = (id) -> null;
 
 		/**
+		 * Which launched workers start with the AOT cache store's jar and options, by id.
+		 */
+		java.util.function.IntPredicate startedByAotCache = (id) -> false;
+
+		/**
 		 * Whether the AOT cache waits for a worker to record it.
 		 */
 		volatile boolean wantsAotCacheRecorder;
@@ -199,6 +227,7 @@ public final class FakeWorkers {
 			}
 			Process process = new Process(this.nextPid++, id);
 			process.aotCache = this.aotCache.apply(id);
+			process.startedByAotCache = this.startedByAotCache.test(id);
 			this.launched.add(process);
 			this.configs.add(config);
 			return process;
