@@ -49,14 +49,14 @@ public class MultiJvmProperties {
 	/**
 	 * JVM options of the master itself, after those of its command line. The master
 	 * starts again in its own process with them (Linux, Java 22 or later, native access
-	 * enabled), since it runs no request and needs none of the application's heap,
-	 * collector or JIT. The default gives it a heap that grows from 8 MB as it needs, up
-	 * to 256 MB, the serial collector, the C1 compiler only, and an exit on running out
-	 * of memory rather than a master half alive. Empty to run the master in the JVM the
-	 * command line started. Setting the list replaces it.
+	 * enabled), since it needs none of the application's heap, collector or JIT. The
+	 * default gives it a heap that grows from 8 MB as it needs, up to 512 MB, the serial
+	 * collector, the C1 compiler only, and an exit on running out of memory rather than a
+	 * master half alive. Empty to run the master in the JVM the command line started.
+	 * Setting the list replaces it.
 	 */
 	private List<String> masterJvmArgs = new ArrayList<>(
-			List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx256m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
+			List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx512m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
 					"-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=32m", "-XX:+ExitOnOutOfMemoryError"));
 
 	/**

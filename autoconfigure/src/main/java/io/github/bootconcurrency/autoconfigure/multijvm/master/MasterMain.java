@@ -67,6 +67,9 @@ public final class MasterMain {
 	 * was started then
 	 */
 	public static void run(ConfigurableEnvironment environment, SpringApplication application) {
+		// First, whatever happens next: the master's own options, which only its owner
+		// may read.
+		MasterJvm.deleteOptionsFile();
 		MasterConfig config = MasterConfigLoader.load(environment, SharedSocket.unsupportedReason());
 		// Once, at startup: a reload keeps the running balancer.
 		ProxyBalancerRequirement.check(config, environment, application.getClassLoader());
@@ -88,7 +91,7 @@ public final class MasterMain {
 		// Once every check has passed, so that a bad setting is reported by the JVM the
 		// user started; before anything is printed, bound or written, which the new image
 		// does again.
-		MasterJvm.replaceImage(config.masterJvmArgs(), launch, out);
+		MasterJvm.replaceImage(config.masterJvmArgs(), launch, environment, out);
 		printWarnings(environment, out);
 		int status;
 		try {

@@ -8,6 +8,7 @@ import io.github.bootconcurrency.autoconfigure.model.ConcurrencyModel;
 import io.github.bootconcurrency.autoconfigure.model.ModelDecision;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.MasterMain;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.WorkerLaunch;
 import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlProtocol;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.MasterWatch;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.socket.InheritedStandardInput;
@@ -80,11 +81,17 @@ class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 		// After the worker's part: a worker exists only because its master ran the
 		// starter.
 		if (StarterScope.isOff(environment, application)) {
+			notMasterAgain("the starter is off");
 			return;
 		}
-		if (ModelDecision.chosen(environment).orElse(null) == ConcurrencyModel.MULTI_JVM) {
+		ConcurrencyModel model = ModelDecision.chosen(environment).orElse(null);
+		if (model != ConcurrencyModel.MULTI_JVM) {
+			notMasterAgain(ModelDecision.MODEL_KEY + " is " + model);
+		}
+		if (model == ConcurrencyModel.MULTI_JVM) {
 			WebApplicationType type = StarterScope.webApplicationType(environment, application.getWebApplicationType());
 			if (type != WebApplicationType.SERVLET) {
+				notMasterAgain("it is not a servlet web application");
 				// Its workers would never report a port, so a master would wait on them
 				// for ever: a batch job or a command run from the web application's jar
 				// with its profiles runs as the one JVM it is.
@@ -95,6 +102,16 @@ class MultiJvmEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 				return;
 			}
 			MasterMain.run(environment, application);
+		}
+	}
+
+	// A JVM started again as the master's own (a small heap, C1 only) that reads a
+	// configuration in which it is no master (a remote source changed between the two
+	// reads) must not run the application there.
+	private static void notMasterAgain(String why) {
+		if (WorkerLaunch.runsInMasterJvm()) {
+			throw new IllegalStateException("This JVM was started again as the multi-jvm master, but the "
+					+ "configuration read again makes it none (" + why + "): start the application again");
 		}
 	}
 

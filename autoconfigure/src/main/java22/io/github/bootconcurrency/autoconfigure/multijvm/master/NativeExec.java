@@ -26,8 +26,11 @@ import java.util.List;
  * {@code execv} replaces the process image and keeps everything a supervisor of the
  * master relies on: the process id (systemd's main pid, a pidfile, a shell's
  * {@code $!}), the parent, the standard streams and the signals left ignored. What the
- * old JVM held open goes, so that the new one does not inherit descriptors it knows
- * nothing of; the calling thread's blocked signals would carry over, so none are.
+ * old JVM opened goes, so that the new one does not inherit descriptors it knows nothing
+ * of; kept are those a parent passed on purpose that can be told apart: a descriptor
+ * that holds a lock (a script's {@code flock} that keeps a second instance out) and the
+ * sockets of systemd's socket activation. The calling thread's blocked signals would
+ * carry over, so none are.
  */
 final class NativeExec {
 
@@ -78,7 +81,7 @@ final class NativeExec {
 			.of(ValueLayout.ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)), INT));
 		try (Arena arena = Arena.ofConfined()) {
 			MemorySegment state = arena.allocate(CALL_STATE);
-			for (int fd : openDescriptorsAbove2()) {
+			for (int fd : descriptorsToClose()) {
 				// A descriptor closed since the listing fails with EBADF: nothing to do.
 				int ignored = (int) fcntl.invokeExact(state, fd, F_SETFD, FD_CLOEXEC);
 			}
@@ -98,17 +101,42 @@ final class NativeExec {
 		}
 	}
 
-	private static List<Integer> openDescriptorsAbove2() throws IOException {
+	private static List<Integer> descriptorsToClose() throws IOException {
+		int activated = activatedSockets();
 		List<Integer> descriptors = new ArrayList<>();
 		try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
 			for (Path entry : entries) {
 				int fd = Integer.parseInt(entry.getFileName().toString());
-				if (fd > 2) {
+				if (fd > 2 + activated && !holdsLock(fd)) {
 					descriptors.add(fd);
 				}
 			}
 		}
 		return descriptors;
+	}
+
+	// systemd's LISTEN_FDS sockets start at 3, for this process only.
+	private static int activatedSockets() {
+		String pid = System.getenv("LISTEN_PID");
+		String count = System.getenv("LISTEN_FDS");
+		try {
+			return (pid != null && count != null && Long.parseLong(pid) == ProcessHandle.current().pid())
+					? Integer.parseInt(count) : 0;
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
+	}
+
+	private static boolean holdsLock(int fd) {
+		try {
+			return Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))
+				.stream()
+				.anyMatch((line) -> line.startsWith("lock:"));
+		}
+		catch (IOException | RuntimeException ex) {
+			return false;
+		}
 	}
 
 }

@@ -30,6 +30,16 @@ import org.springframework.core.env.ConfigurableEnvironment;
  */
 public final class WorkerJvmOptions {
 
+	// The launcher's options that end the JVM's, take the next argument, or make it print
+	// and exit (the master would be gone, with status 0): the master's command line has
+	// its own.
+	private static final List<String> NOT_MASTER_OPTIONS = List.of("-jar", "-cp", "-classpath", "--class-path", "-m",
+			"--module", "-p", "--module-path", "--source", "-version", "--version", "--dry-run", "-h", "-help",
+			"--help", "-?", "-X", "--help-extra", "--list-modules", "--validate-modules", "--describe-module", "-d");
+
+	private static final List<String> NOT_MASTER_OPTION_PREFIXES = List.of("--module=", "--class-path=",
+			"--module-path=", "--describe-module=", "-Dio.github.bootconcurrency.master-jvm-options");
+
 	private static final String PID = "%p";
 
 	private static final Pattern XLOG_FILE = Pattern.compile("^(-Xlog:[^:]*:(?:file=)?)(\"[^\"]*\"|[^:]*)(.*)$");
@@ -139,11 +149,6 @@ public final class WorkerJvmOptions {
 		return reasons;
 	}
 
-	// The launcher's options that end the JVM's or take the next argument: the
-	// master's command line has its own.
-	private static final List<String> NOT_MASTER_OPTIONS = List.of("-jar", "-cp", "-classpath", "--class-path", "-m",
-			"--module", "-p", "--module-path", "--source");
-
 	/**
 	 * Check the configured {@code jvm-args}, which only the workers get, as a reload does
 	 * too.
@@ -170,11 +175,13 @@ public final class WorkerJvmOptions {
 	static void checkMasterOptions(List<String> options, ConfigurableEnvironment environment, SettingsChecks checks) {
 		String key = "concurrency.multi-jvm.master-jvm-args";
 		for (String option : options) {
-			if (!option.startsWith("-") || option.isBlank() || option.strip().length() != option.length()
-					|| NOT_MASTER_OPTIONS.contains(option)) {
+			if (!option.startsWith("-") || option.strip().length() != option.length()
+					|| NOT_MASTER_OPTIONS.contains(option)
+					|| NOT_MASTER_OPTION_PREFIXES.stream().anyMatch(option::startsWith)) {
 				checks.add(Violation.notAllowed(ConfiguredValue.find(environment, key), key, option,
 						"JVM options such as -Xmx64m or -XX:+UseSerialGC, each one element of the list, and "
-								+ "none of " + String.join(", ", NOT_MASTER_OPTIONS)));
+								+ "none of the launcher's own: " + String.join(", ", NOT_MASTER_OPTIONS) + ", "
+								+ String.join("..., ", NOT_MASTER_OPTION_PREFIXES) + "..."));
 			}
 		}
 	}

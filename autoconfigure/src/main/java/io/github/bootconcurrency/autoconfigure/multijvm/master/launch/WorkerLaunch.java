@@ -33,6 +33,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class WorkerLaunch {
 
+	/**
+	 * The system property that a master's own JVM (see {@code MasterJvm}) has on its
+	 * command line, its value the number of arguments that follow it there, which were
+	 * added for the master: the workers run without them.
+	 */
+	public static final String MASTER_JVM_OPTIONS = "io.github.bootconcurrency.master-jvm-options";
+
 	private final String java;
 
 	private final List<String> argumentFiles;
@@ -47,13 +54,6 @@ public final class WorkerLaunch {
 	private final List<String> arguments;
 
 	private final String inheritedOptions;
-
-	/**
-	 * The system property that a master's own JVM (see {@code MasterJvm}) has on its
-	 * command line, its value the number of options that follow it there, which were
-	 * added for the master: the workers run without them.
-	 */
-	static final String MASTER_JVM_OPTIONS = "io.github.bootconcurrency.master-jvm-options";
 
 	// The command line as the process got it, and where the main class or jar starts in
 	// it: the master's own JVM runs it again with its options inserted there.
@@ -99,26 +99,43 @@ public final class WorkerLaunch {
 	}
 
 	/**
+	 * Return why this process cannot run again as the master in a JVM of its own, or
+	 * empty if it can: a debugger's session would be cut (an IDE's, which listens once,
+	 * could not be joined again), and a module's main class is not where the options go.
+	 * @return the reason
+	 */
+	public Optional<String> masterJvmUnsupported() {
+		List<String> options = this.argv.subList(0, this.mainStart);
+		if (options.stream().anyMatch(WorkerLaunch::isDebugAgent)) {
+			return Optional.of("a debugger is attached (-agentlib:jdwp), whose session would end");
+		}
+		if (options.stream()
+			.anyMatch((option) -> option.equals("-m") || option.equals("--module") || option.startsWith("--module="))) {
+			return Optional.of("it was launched as a module (-m), which the master does not start again");
+		}
+		return Optional.empty();
+	}
+
+	/**
 	 * Return the command that runs this process again as the master, in a JVM of its own:
-	 * the same command line, debug agents included (the master is what a user started
-	 * them for), with the master's options after the command line's own so that they win.
-	 * A collector among them is left out if the command line or the environment chooses
-	 * one: a JVM given two does not start.
-	 * @param masterOptions the master's JVM options
+	 * the same command line with the given arguments after its own options, so that they
+	 * win, named by a count so that the workers' launch leaves them out. Or, to check
+	 * that a JVM starts with them, a command that runs nothing: {@code -version} in place
+	 * of the main class or jar, debug agents left out.
+	 * @param inserted what to insert: the master's options, or an argument file of them
+	 * @param check whether to return the check's command
 	 * @return the command, the java binary first
 	 */
-	public List<String> masterJvmCommand(List<String> masterOptions) {
-		boolean collectorChosen = this.jvmOptions.stream().anyMatch(WorkerLaunch::choosesCollector)
-				|| COLLECTOR.matcher(this.inheritedOptions).find();
-		List<String> added = masterOptions.stream()
-			.filter((option) -> !(collectorChosen && choosesCollector(option)))
-			.toList();
+	public List<String> masterJvmCommand(List<String> inserted, boolean check) {
 		List<String> command = new ArrayList<>();
 		command.add(this.java);
-		command.addAll(this.argv.subList(0, this.mainStart));
-		command.add("-D" + MASTER_JVM_OPTIONS + "=" + added.size());
-		command.addAll(added);
-		command.addAll(this.argv.subList(this.mainStart, this.argv.size()));
+		this.argv.subList(0, this.mainStart)
+			.stream()
+			.filter((option) -> !(check && isDebugAgent(option)))
+			.forEach(command::add);
+		command.add("-D" + MASTER_JVM_OPTIONS + "=" + inserted.size());
+		command.addAll(inserted);
+		command.addAll(check ? List.of("-version") : this.argv.subList(this.mainStart, this.argv.size()));
 		return command;
 	}
 

@@ -256,7 +256,7 @@ class MasterConfigTests {
 	@Test
 	void theMastersOwnJvmOptionsDefaultToASmallHeapTheSerialCollectorAndC1AndAreNeverShown() {
 		MasterConfig config = MasterConfigLoader.load(new MockEnvironment(), SharedSocket.unsupportedReason());
-		assertThat(config.masterJvmArgs()).contains("-XX:+UseSerialGC", "-Xms8m", "-Xmx256m", "-XX:TieredStopAtLevel=1",
+		assertThat(config.masterJvmArgs()).contains("-XX:+UseSerialGC", "-Xms8m", "-Xmx512m", "-XX:TieredStopAtLevel=1",
 				"-XX:+ExitOnOutOfMemoryError");
 		MasterConfig secret = MasterConfigLoader.load(new MockEnvironment()
 			.withProperty("concurrency.multi-jvm.master-jvm-args", "-Djavax.net.ssl.keyStorePassword=hunter2"),

@@ -25,26 +25,34 @@ class WorkerLaunchTests {
 	}
 
 	@Test
-	void theMastersOwnJvmRunsTheSameCommandWithItsOptionsAfterTheCommandLinesAndNamesThem() {
-		List<String> argv = List.of("-Xmx1g", "-agentlib:jdwp=transport=dt_socket,server=y,address=5005", "-jar",
+	void theMastersOwnJvmRunsTheSameCommandWithWhatIsInsertedAfterTheCommandLinesOptionsCounted() {
+		WorkerLaunch launch = WorkerLaunch.parse("/jdk/bin/java",
+				List.of("-Xmx1g", "@app.args", "-jar", "app.jar", "--spring.profiles.active=prod"), "app.jar",
+				"app.jar");
+		assertThat(launch.masterJvmCommand(List.of("@/tmp/master.args"), false)).containsExactly("/jdk/bin/java",
+				"-Xmx1g", "@app.args", "-D" + WorkerLaunch.MASTER_JVM_OPTIONS + "=1", "@/tmp/master.args", "-jar",
 				"app.jar", "--spring.profiles.active=prod");
-		WorkerLaunch launch = WorkerLaunch.parse("/jdk/bin/java", argv, "app.jar", "app.jar");
-		// The debugger stays: the master is what the user started it for.
-		assertThat(launch.masterJvmCommand(List.of("-XX:+UseSerialGC", "-Xmx256m"))).containsExactly("/jdk/bin/java",
-				"-Xmx1g", "-agentlib:jdwp=transport=dt_socket,server=y,address=5005",
-				"-D" + WorkerLaunch.MASTER_JVM_OPTIONS + "=2", "-XX:+UseSerialGC", "-Xmx256m", "-jar", "app.jar",
-				"--spring.profiles.active=prod");
 		WorkerLaunch mainClass = WorkerLaunch.parse("java", List.of("-Dx=1", "-cp", "a.jar", "com.example.App", "arg"),
 				"com.example.App", "a.jar");
-		assertThat(mainClass.masterJvmCommand(List.of("-Xms8m"))).containsExactly("java", "-Dx=1", "-cp", "a.jar",
-				"-D" + WorkerLaunch.MASTER_JVM_OPTIONS + "=1", "-Xms8m", "com.example.App", "arg");
+		assertThat(mainClass.masterJvmCommand(List.of("-Xms8m", "-Xmx512m"), false)).containsExactly("java", "-Dx=1",
+				"-cp", "a.jar", "-D" + WorkerLaunch.MASTER_JVM_OPTIONS + "=2", "-Xms8m", "-Xmx512m", "com.example.App",
+				"arg");
 	}
 
 	@Test
-	void workersOfAMasterInItsOwnJvmRunWithoutTheMastersOptions() {
+	void theCheckOfTheMastersOwnJvmStartsItsOptionsWithoutDebuggerAndRunsNothing() {
+		WorkerLaunch launch = WorkerLaunch.parse("java", List.of("-Xmx1g",
+				"-agentlib:jdwp=transport=dt_socket,server=y,address=5005", "-jar", "app.jar", "--a=b"), "app.jar",
+				"app.jar");
+		assertThat(launch.masterJvmCommand(List.of("@/tmp/master.args"), true)).containsExactly("java", "-Xmx1g",
+				"-D" + WorkerLaunch.MASTER_JVM_OPTIONS + "=1", "@/tmp/master.args", "-version");
+	}
+
+	@Test
+	void workersOfAMasterInItsOwnJvmRunWithoutWhatWasInsertedForIt() {
 		List<String> masterJvm = WorkerLaunch
 			.parse("java", List.of("-Xmx1g", "-jar", "app.jar", "--a=b"), "app.jar", "app.jar")
-			.masterJvmCommand(List.of("-XX:+ExitOnOutOfMemoryError", "-Xmx256m"));
+			.masterJvmCommand(List.of("-XX:+ExitOnOutOfMemoryError", "@/tmp/master.args"), false);
 		WorkerLaunch launch = WorkerLaunch.parse("java", masterJvm.subList(1, masterJvm.size()), "app.jar", "app.jar");
 		assertThat(launch.command(List.of("-Xss1m"), List.of("--server.port=1"))).containsExactly("java", "-Xmx1g",
 				"-Xss1m", "-jar", "app.jar", "--a=b", "--server.port=1");
@@ -52,18 +60,19 @@ class WorkerLaunchTests {
 	}
 
 	@Test
-	void theMastersOwnJvmLeavesItsCollectorOutWhereTheCommandLineOrTheEnvironmentChoosesOne() {
-		List<String> options = List.of("-XX:+UseSerialGC", "-Xms8m");
-		String marker = "-D" + WorkerLaunch.MASTER_JVM_OPTIONS + "=";
-		assertThat(WorkerLaunch.parse("java", List.of("-XX:+UseG1GC", "-jar", "app.jar"), "app.jar", "app.jar")
-			.masterJvmCommand(options))
-			.containsExactly("java", "-XX:+UseG1GC", marker + "1", "-Xms8m", "-jar", "app.jar");
-		assertThat(WorkerLaunch.parse("java", List.of("-jar", "app.jar"), "app.jar", "app.jar")
-			.inheriting("-XX:+UseZGC")
-			.masterJvmCommand(options)).containsExactly("java", marker + "1", "-Xms8m", "-jar", "app.jar");
+	void aMasterWithADebuggerOrLaunchedAsAModuleDoesNotStartAgainInItsOwnJvm() {
 		assertThat(
-				WorkerLaunch.parse("java", List.of("-jar", "app.jar"), "app.jar", "app.jar").masterJvmCommand(options))
-			.containsExactly("java", marker + "2", "-XX:+UseSerialGC", "-Xms8m", "-jar", "app.jar");
+				WorkerLaunch.parse("java",
+						List.of("-agentlib:jdwp=transport=dt_socket,server=n,address=127.0.0.1:5005", "-jar",
+								"app.jar"),
+						"app.jar", "app.jar")
+					.masterJvmUnsupported())
+			.hasValueSatisfying((reason) -> assertThat(reason).contains("debugger"));
+		assertThat(WorkerLaunch
+			.parse("java", List.of("-p", "mods", "-m", "app/com.example.App", "-jar", "x.jar"), "x.jar", "x.jar")
+			.masterJvmUnsupported()).hasValueSatisfying((reason) -> assertThat(reason).contains("module"));
+		assertThat(WorkerLaunch.parse("java", List.of("-Xmx1g", "-jar", "app.jar"), "app.jar", "app.jar")
+			.masterJvmUnsupported()).isEmpty();
 	}
 
 	@Test
