@@ -236,12 +236,12 @@ class MasterConfigTests {
 	}
 
 	@Test
-	void theAotCacheSettingIsResolvedIntoTheConfigurationAndOffByDefault() {
+	void theAotCacheSettingIsResolvedIntoTheConfigurationAndAutoByDefault() {
 		assertThat(MasterConfigLoader.load(new MockEnvironment(), SharedSocket.unsupportedReason()).aotCache())
-			.isInstanceOf(AotCacheSetting.Off.class);
+			.isEqualTo(new AotCacheSetting.Auto());
 		assertThat(MasterConfigLoader
-			.load(new MockEnvironment().withProperty(AotCacheSetting.KEY, "auto"), SharedSocket.unsupportedReason())
-			.aotCache()).isEqualTo(new AotCacheSetting.Auto());
+			.load(new MockEnvironment().withProperty(AotCacheSetting.KEY, "off"), SharedSocket.unsupportedReason())
+			.aotCache()).isInstanceOf(AotCacheSetting.Off.class);
 	}
 
 	@Test
