@@ -102,6 +102,15 @@ class MultiJvmServingIT {
 			assertThat(worker.get("state").asString()).isEqualTo("ready");
 			// Within the heap the sample's multi profile gives each worker.
 			assertThat(worker.get("heapUsedBytes").asLong()).isBetween(1L, 256L * 1024 * 1024);
+			// Its boot time and AOT cache, as its ready line said them (off: this master
+			// runs from classes, so it keeps no cache and the line names none).
+			long bootMillis = worker.get("bootMillis").asLong();
+			String aotCache = worker.get("aotCache").asString();
+			assertThat(bootMillis).isPositive().isLessThanOrEqualTo(worker.get("ageMillis").asLong());
+			assertThat(aotCache).isEqualTo("off");
+			assertThat(master.output()).containsPattern(Pattern.compile(
+					"\\(pid " + worker.get("pid").asLong() + "\\b[^)]*\\) is ready after " + bootMillis + " ms$",
+					Pattern.MULTILINE));
 			pids.add(worker.get("pid").asLong());
 		}
 		assertThat(pids).containsExactlyInAnyOrderElementsOf(master.livePids());

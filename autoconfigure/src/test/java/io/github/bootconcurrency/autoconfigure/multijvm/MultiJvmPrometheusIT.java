@@ -64,7 +64,11 @@ class MultiJvmPrometheusIT {
 		assertThat(workerLabels(first)).containsExactly("1", "2");
 		assertThat(first).contains("concurrency_master_workers{state=\"ready\"} 2.0")
 			.contains("concurrency_master_workers_spawned_total 2.0")
-			.contains("concurrency_master_workers_target 2.0");
+			.contains("concurrency_master_workers_target 2.0")
+			// Both boots, once each; from classes the master keeps no AOT cache.
+			.contains("# TYPE concurrency_master_worker_boot_seconds histogram")
+			.contains("concurrency_master_worker_boot_seconds_count{aot_cache=\"off\"} 2.0")
+			.contains("concurrency_master_worker_boot_seconds_bucket{aot_cache=\"off\",le=\"+Inf\"} 2.0");
 		assertThat(first.contains("concurrency_master_held_requests ")).isEqualTo(balancer == Balancer.PROXY);
 		assertNoRepeatedHeaders(first);
 

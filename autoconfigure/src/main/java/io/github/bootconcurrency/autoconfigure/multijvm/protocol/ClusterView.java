@@ -85,13 +85,32 @@ public record ClusterView(String balancer, int targetWorkers, Counters counters,
 	 * @param requests requests the worker served, as it last reported them
 	 * @param restarts how many workers held this slot before this one
 	 * @param heapUsedBytes heap in use, as the worker last reported it
+	 * @param bootMillis time from the worker's launch to its ready heartbeat, as its
+	 * ready line says it; 0 until it is ready
+	 * @param aotCache what the worker made of the master's AOT cache, as its ready line
+	 * says it but in one word ({@code used}, {@code recording}, {@code refused},
+	 * {@code not-opened}, {@code none}); until it is ready, what it was given;
+	 * {@value ClusterView#AOT_CACHE_OFF} if the master keeps no cache,
+	 * {@value ClusterView#AOT_CACHE_UNKNOWN} from a master older than this field
 	 */
 	public record WorkerView(int id, int slot, long pid, int port, String state, long ageMillis, long requests,
-			int restarts, long heapUsedBytes) {
+			int restarts, long heapUsedBytes, long bootMillis, String aotCache) {
 	}
 
 	/**
-	 * Encode the view as the lines of the master's control channel.
+	 * {@link WorkerView#aotCache()} of a worker whose master keeps no AOT cache.
+	 */
+	public static final String AOT_CACHE_OFF = "off";
+
+	/**
+	 * {@link WorkerView#aotCache()} of a worker whose master did not say it.
+	 */
+	public static final String AOT_CACHE_UNKNOWN = "unknown";
+
+	/**
+	 * Encode the view as the lines of the master's control channel. A field added later
+	 * goes at the end of its line: a reader ignores the fields after those it knows, so a
+	 * worker of an older version (after a reload with a new jar) reads the new lines.
 	 * @return the lines
 	 */
 	public List<String> encode() {
@@ -108,13 +127,15 @@ public record ClusterView(String balancer, int targetWorkers, Counters counters,
 		for (WorkerView worker : this.workers) {
 			lines.add("worker " + worker.id + " " + worker.slot + " " + worker.pid + " " + worker.port + " "
 					+ worker.state + " " + worker.ageMillis + " " + worker.requests + " " + worker.restarts + " "
-					+ worker.heapUsedBytes);
+					+ worker.heapUsedBytes + " " + worker.bootMillis + " " + worker.aotCache);
 		}
 		return lines;
 	}
 
 	/**
-	 * Decode the lines of the master's channel.
+	 * Decode the lines of the master's channel. A worker line of a master older than its
+	 * last fields reads as {@link WorkerView#bootMillis() 0} and
+	 * {@value #AOT_CACHE_UNKNOWN}.
 	 * @param lines the lines, as {@link #encode()} wrote them
 	 * @return the view
 	 * @throws IllegalArgumentException if a line cannot be read
@@ -140,7 +161,8 @@ public record ClusterView(String balancer, int targetWorkers, Counters counters,
 				}
 				case "worker" -> workers.add(new WorkerView(Integer.parseInt(f[1]), Integer.parseInt(f[2]),
 						Long.parseLong(f[3]), Integer.parseInt(f[4]), f[5], Long.parseLong(f[6]), Long.parseLong(f[7]),
-						Integer.parseInt(f[8]), Long.parseLong(f[9])));
+						Integer.parseInt(f[8]), Long.parseLong(f[9]), (f.length > 10) ? Long.parseLong(f[10]) : 0,
+						(f.length > 11) ? f[11] : AOT_CACHE_UNKNOWN));
 				default -> throw new IllegalArgumentException("Unexpected line from the master: " + line);
 			}
 		}

@@ -101,6 +101,7 @@ public final class Heartbeats {
 		}
 		worker.ready(now, port);
 		worker.process().ready();
+		this.counters.booted(worker.aotCache(), worker.age(now));
 		this.onReady.run();
 		this.rollout.ready(worker);
 		this.balancer.add(worker);

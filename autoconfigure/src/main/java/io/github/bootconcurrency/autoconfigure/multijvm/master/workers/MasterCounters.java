@@ -1,5 +1,6 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master.workers;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,6 +27,8 @@ public final class MasterCounters {
 	// Filled once, then only read: the map itself needs no lock.
 	private final Map<ReplacementReason, LongAdder> replacements = new EnumMap<>(ReplacementReason.class);
 
+	private final BootTimes bootTimes = new BootTimes();
+
 	public MasterCounters() {
 		for (ReplacementReason reason : ReplacementReason.values()) {
 			this.replacements.put(reason, new LongAdder());
@@ -38,6 +41,15 @@ public final class MasterCounters {
 	 */
 	public void replaced(ReplacementReason reason) {
 		this.replacements.get(reason).increment();
+	}
+
+	/**
+	 * Count a worker that became ready.
+	 * @param aotCache what it made of the AOT cache, in one word
+	 * @param bootTime the time from its launch to its ready heartbeat
+	 */
+	void booted(String aotCache, Duration bootTime) {
+		this.bootTimes.record(aotCache, bootTime);
 	}
 
 	long replacements(ReplacementReason reason) {
@@ -59,6 +71,7 @@ public final class MasterCounters {
 				this.recycled);
 		this.replacements.forEach((reason, count) -> series.add("concurrency_master_workers_replaced_total", "counter",
 				"Workers replaced, by reason.", Map.of("reason", reason.value()), count.sum()));
+		this.bootTimes.describe(series);
 	}
 
 	private static void counter(MetricFamilies series, String name, String help, LongAdder value) {

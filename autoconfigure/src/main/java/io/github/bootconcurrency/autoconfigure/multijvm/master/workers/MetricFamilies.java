@@ -69,10 +69,25 @@ public final class MetricFamilies {
 	 * @param value its value
 	 */
 	public void add(String name, String type, String help, Map<String, String> labels, double value) {
+		add(name, "", type, help, labels, value);
+	}
+
+	/**
+	 * Add one sample of the master's own, with no worker label, to a family whose samples
+	 * are named apart from it, as a histogram's are.
+	 * @param name the family's name
+	 * @param suffix what the sample's name adds to the family's: {@code _bucket},
+	 * {@code _count}, {@code _sum}, or nothing
+	 * @param type {@code counter}, {@code gauge} or {@code histogram}
+	 * @param help what it counts
+	 * @param labels the sample's labels, in order
+	 * @param value its value
+	 */
+	public void add(String name, String suffix, String type, String help, Map<String, String> labels, double value) {
 		Family family = family(name);
 		family.header("HELP", "# HELP " + name + " " + help);
 		family.header("TYPE", "# TYPE " + name + " " + type);
-		StringBuilder sample = new StringBuilder(name);
+		StringBuilder sample = new StringBuilder(name).append(suffix);
 		if (!labels.isEmpty()) {
 			List<String> pairs = new ArrayList<>();
 			labels.forEach((label, labelValue) -> pairs.add(label + "=\"" + escape(labelValue) + "\""));

@@ -363,9 +363,21 @@ public final class Worker {
 	}
 
 	ClusterView.WorkerView view(Instant now) {
+		Instant ready = this.readyAt;
+		long bootMillis = (ready != null) ? age(ready).toMillis() : 0;
 		return new ClusterView.WorkerView(this.id, this.slot, this.process.pid(), this.port,
 				this.state.name().toLowerCase(Locale.ROOT), age(now).toMillis(), this.requests, this.restarts,
-				this.heapUsedBytes);
+				this.heapUsedBytes, bootMillis, aotCache());
+	}
+
+	/**
+	 * Return what the worker made of the AOT cache, as its ready line says it, in one
+	 * word: the view is a line of words and the master's series take it as a label.
+	 * @return {@code used}, {@code recording}, {@code refused}, {@code not-opened},
+	 * {@code none}, or {@value ClusterView#AOT_CACHE_OFF} if the master keeps no cache
+	 */
+	String aotCache() {
+		return this.process.aotCache().map((use) -> use.replace(' ', '-')).orElse(ClusterView.AOT_CACHE_OFF);
 	}
 
 	@Override

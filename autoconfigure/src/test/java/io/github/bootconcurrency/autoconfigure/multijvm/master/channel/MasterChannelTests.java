@@ -63,7 +63,8 @@ class MasterChannelTests {
 		@Override
 		public ClusterView view() {
 			return new ClusterView("proxy", 2, new ClusterView.Counters(3, 1, 1, 0, 0),
-					List.of(new ClusterView.WorkerView(7, 1, 4242, 40000, "ready", 1234, 99, 1, 5_000_000)));
+					List.of(new ClusterView.WorkerView(7, 1, 4242, 40000, "ready", 1234, 99, 1, 5_000_000, 1100,
+							"not-opened")));
 		}
 
 		@Override
@@ -123,6 +124,8 @@ class MasterChannelTests {
 			assertThat(worker.pid()).isEqualTo(4242);
 			assertThat(worker.requests()).isEqualTo(99);
 			assertThat(worker.heapUsedBytes()).isEqualTo(5_000_000);
+			assertThat(worker.bootMillis()).isEqualTo(1100);
+			assertThat(worker.aotCache()).isEqualTo("not-opened");
 		});
 		assertThat(client.scale(3)).hasValue(3);
 		client.reload();

@@ -1,0 +1,65 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master.workers;
+
+import java.time.Duration;
+
+import io.github.bootconcurrency.autoconfigure.testsupport.Commands;
+import io.github.bootconcurrency.autoconfigure.testsupport.Promtool;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link BootTimes}: {@code concurrency_master_worker_boot_seconds}, a
+ * histogram of fixed buckets by AOT cache, in the text Prometheus reads.
+ */
+class BootTimesTests {
+
+	@Test
+	void bootTimesAreAHistogramOfCumulativeBucketsByAotCache() {
+		MasterCounters counters = new MasterCounters();
+		counters.booted("used", Duration.ofMillis(900));
+		counters.booted("used", Duration.ofSeconds(1));
+		counters.booted("used", Duration.ofMillis(4200));
+		counters.booted("off", Duration.ofSeconds(75));
+		MetricFamilies series = new MetricFamilies();
+		counters.describe(series);
+		assertThat(series.lines()).containsOnlyOnce("# TYPE concurrency_master_worker_boot_seconds histogram")
+			.containsSubsequence("# HELP concurrency_master_worker_boot_seconds "
+					+ "Time from a worker's launch to its first ready heartbeat, by what it made of the AOT cache.",
+					"# TYPE concurrency_master_worker_boot_seconds histogram",
+					"concurrency_master_worker_boot_seconds_bucket{aot_cache=\"off\",le=\"0.5\"} 0.0",
+					"concurrency_master_worker_boot_seconds_bucket{aot_cache=\"off\",le=\"60.0\"} 0.0",
+					"concurrency_master_worker_boot_seconds_bucket{aot_cache=\"off\",le=\"+Inf\"} 1.0",
+					"concurrency_master_worker_boot_seconds_count{aot_cache=\"off\"} 1.0",
+					"concurrency_master_worker_boot_seconds_sum{aot_cache=\"off\"} 75.0",
+					"concurrency_master_worker_boot_seconds_bucket{aot_cache=\"used\",le=\"0.5\"} 0.0",
+					"concurrency_master_worker_boot_seconds_bucket{aot_cache=\"used\",le=\"1.0\"} 2.0",
+					"concurrency_master_worker_boot_seconds_bucket{aot_cache=\"used\",le=\"2.0\"} 2.0",
+					"concurrency_master_worker_boot_seconds_bucket{aot_cache=\"used\",le=\"3.0\"} 2.0",
+					"concurrency_master_worker_boot_seconds_bucket{aot_cache=\"used\",le=\"5.0\"} 3.0",
+					"concurrency_master_worker_boot_seconds_bucket{aot_cache=\"used\",le=\"+Inf\"} 3.0",
+					"concurrency_master_worker_boot_seconds_count{aot_cache=\"used\"} 3.0",
+					"concurrency_master_worker_boot_seconds_sum{aot_cache=\"used\"} 6.1");
+	}
+
+	@Test
+	void noWorkerReadyYetWritesNoBootTimes() {
+		MetricFamilies series = new MetricFamilies();
+		new MasterCounters().describe(series);
+		assertThat(series.lines()).noneMatch((line) -> line.contains("concurrency_master_worker_boot_seconds"));
+	}
+
+	@Test
+	void promtoolAcceptsTheMastersCountersWithTheirBootTimes() {
+		MasterCounters counters = new MasterCounters();
+		counters.booted("not-opened", Duration.ofMillis(2500));
+		counters.booted("recording", Duration.ofMillis(3100));
+		MetricFamilies series = new MetricFamilies();
+		counters.describe(series);
+		String exposition = String.join("\n", series.lines()) + "\n";
+		Commands.Result result = Promtool.checkMetrics(exposition);
+		assertThat(result.exitValue()).as("promtool check metrics:\n%s\non:\n%s", result.output(), exposition).isZero();
+		assertThat(result.output()).isEmpty();
+	}
+
+}
