@@ -1,6 +1,9 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master.loop;
 
+import java.time.Duration;
+
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.AotCacheRecorder;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Worker;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,6 +38,26 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 		recorder.exit(0);
 		steps(2);
 		assertThat(recorder.exitedAfterRequests).isEqualTo(AotCacheRecorder.REQUESTS);
+	}
+
+	@Test
+	void theRecorderHasTimeBeyondTheGracefulTimeoutToWriteItsRecordingAsItExits() {
+		// spring-petclinic's recorder took over 30 s (the graceful timeout) to write its
+		// 140 MB recording after its shutdown hooks, on a loaded 2-core machine.
+		this.launcher.aotCache = (id) -> (id == 1) ? "recording" : "used";
+		start("concurrency.multi-jvm.workers=1", "concurrency.multi-jvm.graceful-timeout=30s");
+		FakeWorkers.Process recorder = readyWorker();
+		heartbeat(recorder, AotCacheRecorder.REQUESTS);
+		steps(2);
+		ready(this.launcher.last());
+		steps(2);
+		assertThat(recorder.signals).containsExactly("TERM");
+		this.clock.advance(Duration.ofSeconds(31));
+		steps(2);
+		assertThat(recorder.signals).as("not killed at the graceful timeout").containsExactly("TERM");
+		this.clock.advance(Worker.RECORDING_EXIT);
+		steps(2);
+		assertThat(recorder.signals).as("killed once the allowance is over too").containsExactly("TERM", "KILL");
 	}
 
 	@Test
