@@ -145,8 +145,9 @@ public class MultiJvmProperties {
 	 * off on a JVM without AOT cache support. A cache the JVM refuses, or does not say it
 	 * opened, never fails a worker's boot, and workers that fail to boot with it do not
 	 * count toward the master's stop: after a few failures the master goes on without it.
+	 * Off by default until every multi-jvm guarantee has run under 'auto' (issue 24).
 	 */
-	private String aotCache = "auto";
+	private String aotCache = "off";
 
 	public String getWorkers() {
 		return this.workers;

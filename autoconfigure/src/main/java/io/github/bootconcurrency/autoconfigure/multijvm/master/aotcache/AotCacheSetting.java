@@ -99,7 +99,8 @@ public sealed interface AotCacheSetting {
 
 	/**
 	 * Read the setting.
-	 * @param value the value, or {@code null} if unset (then {@code auto}, the default)
+	 * @param value the value, or {@code null} if unset (then {@code off}: the default
+	 * until every multi-jvm guarantee has run under {@code auto}, issue 24)
 	 * @param version the version of the JVM the workers run
 	 * @return the setting
 	 * @throws IllegalArgumentException saying what is wrong with a path, or with a path
@@ -108,7 +109,10 @@ public sealed interface AotCacheSetting {
 	static AotCacheSetting parse(@Nullable String value, Runtime.Version version) {
 		String text = (value != null) ? value.trim() : "";
 		switch (text.toLowerCase(Locale.ROOT)) {
-			case "", "auto" -> {
+			case "" -> {
+				return new Off("default");
+			}
+			case "auto" -> {
 				return new Auto();
 			}
 			case "off", "false", "none" -> {
@@ -117,7 +121,8 @@ public sealed interface AotCacheSetting {
 			}
 			case "true", "on", "yes" -> {
 				// Not a file named "true" in the working directory: YAML reads an
-				// unquoted on or yes as true.
+				// unquoted
+				// on or yes as true.
 				throw new IllegalArgumentException(
 						"'" + text + "' is none of them: write auto (YAML reads an " + "unquoted on or yes as true)");
 			}

@@ -33,9 +33,11 @@ class AotCacheSettingTests {
 	Path directory;
 
 	@Test
-	void autoIsTheDefaultAndOffTurnsItOff() {
-		assertThat(AotCacheSetting.parse(null, JAVA_25)).isEqualTo(new Auto());
-		assertThat(AotCacheSetting.parse("", JAVA_25)).isEqualTo(new Auto());
+	void offIsTheDefaultUntilAutoIsWiredAndAutoTurnsItOn() {
+		// Off by default until every multi-jvm guarantee has been re-run with auto
+		// (issue 24).
+		assertThat(AotCacheSetting.parse(null, JAVA_25)).isInstanceOf(Off.class);
+		assertThat(AotCacheSetting.parse("", JAVA_25)).isInstanceOf(Off.class);
 		assertThat(AotCacheSetting.parse(" AUTO ", JAVA_25)).isEqualTo(new Auto());
 		assertThat(AotCacheSetting.parse("off", JAVA_25)).isInstanceOf(Off.class);
 		assertThat(AotCacheSetting.parse("false", JAVA_21)).isInstanceOf(Off.class);

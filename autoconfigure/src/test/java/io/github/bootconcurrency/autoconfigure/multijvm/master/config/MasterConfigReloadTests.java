@@ -47,7 +47,7 @@ class MasterConfigReloadTests {
 		// The master opens its cache store once, at startup.
 		MasterConfig running = MasterConfigLoader.load(new MockEnvironment(), SharedSocket.unsupportedReason());
 		MasterConfig next = MasterConfigLoader.load(
-				new MockEnvironment().withProperty("concurrency.multi-jvm.aot-cache", "off"),
+				new MockEnvironment().withProperty("concurrency.multi-jvm.aot-cache", "auto"),
 				SharedSocket.unsupportedReason());
 		assertThat(running.restartOnlyChanges(next)).isEqualTo("concurrency.multi-jvm.aot-cache");
 		assertThat(next.keepingRestartOnlySettingsOf(running, (warning) -> {

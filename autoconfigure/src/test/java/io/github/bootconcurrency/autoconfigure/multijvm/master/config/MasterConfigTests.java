@@ -236,12 +236,12 @@ class MasterConfigTests {
 	}
 
 	@Test
-	void theAotCacheSettingIsResolvedIntoTheConfigurationAndAutoByDefault() {
+	void theAotCacheSettingIsResolvedIntoTheConfigurationAndOffByDefault() {
 		assertThat(MasterConfigLoader.load(new MockEnvironment(), SharedSocket.unsupportedReason()).aotCache())
-			.isEqualTo(new AotCacheSetting.Auto());
+			.isInstanceOf(AotCacheSetting.Off.class);
 		assertThat(MasterConfigLoader
-			.load(new MockEnvironment().withProperty(AotCacheSetting.KEY, "off"), SharedSocket.unsupportedReason())
-			.aotCache()).isInstanceOf(AotCacheSetting.Off.class);
+			.load(new MockEnvironment().withProperty(AotCacheSetting.KEY, "auto"), SharedSocket.unsupportedReason())
+			.aotCache()).isEqualTo(new AotCacheSetting.Auto());
 	}
 
 	@Test

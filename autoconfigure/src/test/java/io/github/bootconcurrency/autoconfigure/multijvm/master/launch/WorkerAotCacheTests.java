@@ -36,9 +36,9 @@ class WorkerAotCacheTests {
 	private final List<Runnable> executor = new ArrayList<>();
 
 	@Test
-	void offAddsNothingAndSaysNothing() {
-		WorkerAotCache cache = WorkerAotCache.start(config("concurrency.multi-jvm.aot-cache=off"),
-				launch("-jar", "app.jar"), null, this.executor::add, this.out);
+	void offByDefaultAddsNothingAndSaysNothing() {
+		WorkerAotCache cache = WorkerAotCache.start(config(), launch("-jar", "app.jar"), null, this.executor::add,
+				this.out);
 		assertThat(cache.forWorker(1)).isEqualTo(new WorkerAotCache.Start(null, List.of(), null));
 		assertThat(this.executor).isEmpty();
 		assertThat(log()).isEmpty();
