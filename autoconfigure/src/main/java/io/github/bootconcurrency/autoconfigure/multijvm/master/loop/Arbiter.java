@@ -307,7 +307,7 @@ public final class Arbiter {
 		if (worker.state() == Worker.State.READY) {
 			this.balancer.remove(worker);
 		}
-		worker.drain(now.plus(this.state.config().timeouts().graceful()));
+		worker.drain(now.plus(this.state.config().timeouts().graceful()), true);
 		log(worker + " left the balancer and is draining");
 	}
 

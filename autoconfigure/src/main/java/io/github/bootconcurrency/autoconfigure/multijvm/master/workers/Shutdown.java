@@ -63,7 +63,7 @@ public final class Shutdown {
 			if (worker.state() == Worker.State.READY) {
 				this.balancer.remove(worker);
 			}
-			worker.drain(deadline);
+			worker.drain(deadline, false);
 		}
 	}
 

@@ -17,10 +17,8 @@ import org.jspecify.annotations.Nullable;
 public final class Worker {
 
 	/**
-	 * How much longer than the graceful timeout a worker that records the AOT cache may
-	 * take to stop: it writes its recording as it exits, after its requests and shutdown
-	 * hooks (spring-petclinic's, 140 MB, took 6 s on a quiet 2-core machine and over 30 s
-	 * on a loaded one).
+	 * How much longer than the graceful timeout a recorder of the AOT cache may take to
+	 * stop: it writes its recording as it exits (spring-petclinic's took over 30 s).
 	 */
 	public static final Duration RECORDING_EXIT = Duration.ofMinutes(2);
 
@@ -330,9 +328,11 @@ public final class Worker {
 	 * Ask the worker to stop (SIGTERM): it finishes its requests, then exits, or is
 	 * killed at the deadline.
 	 * @param deadline when it is killed if it still runs
+	 * @param recordingMatters whether a recorder gets {@link #RECORDING_EXIT} more
 	 */
-	public void drain(Instant deadline) {
-		boolean recording = this.process.aotCache().filter(WorkerProcess.AOT_CACHE_RECORDING::equals).isPresent();
+	public void drain(Instant deadline, boolean recordingMatters) {
+		boolean recording = recordingMatters
+				&& this.process.aotCache().filter(WorkerProcess.AOT_CACHE_RECORDING::equals).isPresent();
 		retire(recording ? deadline.plus(RECORDING_EXIT) : deadline, "did not stop within the graceful timeout"
 				+ (recording ? " and the time to write its AOT cache recording" : ""));
 		this.process.terminate();

@@ -61,6 +61,20 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 	}
 
 	@Test
+	void aRecorderStoppedWithTheMasterGetsNoMoreThanTheGracefulTimeoutForItsRecordingIsDropped() {
+		this.launcher.aotCache = (id) -> "recording";
+		start("concurrency.multi-jvm.graceful-timeout=30s");
+		FakeWorkers.Process recorder = readyWorker();
+		this.arbiter.submit(new Event.Signalled(MasterSignal.TERM));
+		steps(1);
+		assertThat(recorder.signals).containsExactly("TERM");
+		this.clock.advance(Duration.ofSeconds(31));
+		step();
+		assertThat(recorder.signals).as("killed at the graceful timeout").containsExactly("TERM", "KILL");
+		assertThat(step()).as("the master stops then").hasValue(0);
+	}
+
+	@Test
 	void theLauncherIsToldAsTheMasterBeginsToStopSoThatNoCacheIsCreatedDuringTheShutdown() {
 		this.launcher.aotCache = (id) -> "recording";
 		start();
