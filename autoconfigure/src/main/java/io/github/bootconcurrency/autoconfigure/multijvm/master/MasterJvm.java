@@ -21,6 +21,7 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.VMOption;
 import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmProperties;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.MasterLog;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.WorkerArgumentFiles;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.WorkerLaunch;
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
 import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
@@ -171,15 +172,10 @@ final class MasterJvm {
 		Path file = Files.createTempFile("concurrency-master-jvm-", ".args",
 				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
 		List<String> lines = new ArrayList<>();
-		lines.add(quote("-D" + OPTIONS_FILE + "=" + file));
-		options.stream().map(MasterJvm::quote).forEach(lines::add);
+		lines.add(WorkerArgumentFiles.quote("-D" + OPTIONS_FILE + "=" + file));
+		options.stream().map(WorkerArgumentFiles::quote).forEach(lines::add);
 		Files.write(file, lines, StandardCharsets.UTF_8);
 		return file;
-	}
-
-	// As the launcher reads an argument file back.
-	private static String quote(String argument) {
-		return "\"" + argument.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
 	}
 
 	private static Optional<String> check(List<String> command) {

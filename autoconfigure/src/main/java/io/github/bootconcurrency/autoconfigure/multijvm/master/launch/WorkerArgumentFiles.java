@@ -130,7 +130,7 @@ public final class WorkerArgumentFiles implements AutoCloseable {
 	 * @param argument the argument
 	 * @return the quoted argument
 	 */
-	static String quote(String argument) {
+	public static String quote(String argument) {
 		StringBuilder quoted = new StringBuilder("\"");
 		for (char c : argument.toCharArray()) {
 			switch (c) {
