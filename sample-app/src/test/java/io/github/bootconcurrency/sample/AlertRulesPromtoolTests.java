@@ -1,9 +1,6 @@
 package io.github.bootconcurrency.sample;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +10,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.testsupport.Commands;
+import io.github.bootconcurrency.autoconfigure.testsupport.Promtool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,8 +20,6 @@ import static io.github.bootconcurrency.sample.SampleAppAsDeployed.documents;
 import static io.github.bootconcurrency.sample.SampleAppAsDeployed.list;
 import static io.github.bootconcurrency.sample.SampleAppAsDeployed.map;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * The alert rules, checked and unit-tested by Prometheus's own tool: {@code promtool
@@ -79,31 +75,7 @@ class AlertRulesPromtoolTests {
 	}
 
 	private static Commands.Result promtool(String... arguments) {
-		Path promtool = onPath("promtool");
-		if (promtool == null && "true".equals(System.getenv("PROMTOOL_REQUIRED"))) {
-			fail("PROMTOOL_REQUIRED=true and no promtool on the PATH (%s)", System.getenv("PATH"));
-		}
-		assumeThat(promtool)
-			.as("promtool is not installed (Debian's prometheus package; .ci/run installs it), "
-					+ "so the alert rules are not checked by it here")
-			.isNotNull();
-		List<String> command = new ArrayList<>(List.of(promtool.toString()));
-		command.addAll(List.of(arguments));
-		return Commands.run(command, Duration.ofSeconds(60));
-	}
-
-	private static Path onPath(String program) {
-		String path = System.getenv("PATH");
-		if (path == null) {
-			return null;
-		}
-		for (String directory : path.split(File.pathSeparator)) {
-			Path candidate = Path.of(directory, program);
-			if (Files.isExecutable(candidate)) {
-				return candidate;
-			}
-		}
-		return null;
+		return Promtool.run("the alert rules", arguments);
 	}
 
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -22,6 +23,19 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 public final class Promtool {
 
 	private Promtool() {
+	}
+
+	/**
+	 * Run promtool with arguments, skipping the test where it is not installed (failing
+	 * it under {@code PROMTOOL_REQUIRED=true}).
+	 * @param what what promtool checks, for the skip's message
+	 * @param arguments its arguments
+	 * @return what promtool did
+	 */
+	public static Commands.Result run(String what, String... arguments) {
+		List<String> command = new ArrayList<>(List.of(require(what).toString()));
+		command.addAll(List.of(arguments));
+		return Commands.run(command, Duration.ofSeconds(60));
 	}
 
 	/**
