@@ -6,7 +6,8 @@
 # its workers) is read from /proc around the measured loop.
 #
 # Usage: scripts/hello-ab.sh "name|app arguments" "name|app arguments" ...
-#   env: ROUNDS=2 WARMUP=30 CONNECTIONS=64 PORT=18340
+#   env: ROUNDS=2 WARMUP=30 CONNECTIONS=64 PORT=18340 JVM_OPTIONS= (JVM options of every run, before -jar:
+#   e.g. -Djava.io.tmpdir=DIR, where a master with aot-cache=auto finds a cache made before)
 # Example:
 #   scripts/hello-ab.sh "platform|--concurrency.model=platform" \
 #     "2 x platform, shared-socket|--concurrency.model=multi-jvm --concurrency.multi-jvm.workers=2 --concurrency.multi-jvm.balancer=shared-socket"
@@ -39,7 +40,7 @@ for round in $(seq 1 "$ROUNDS"); do
     index=$((index + 1))
     name=${entry%%|*}
     # shellcheck disable=SC2086
-    "$java" -jar "$jar" --server.port="$port" --server.address=127.0.0.1 ${entry#*|} >"$log" 2>&1 &
+    "$java" ${JVM_OPTIONS:-} -jar "$jar" --server.port="$port" --server.address=127.0.0.1 ${entry#*|} >"$log" 2>&1 &
     app=$!
     workers=$(grep -o 'multi-jvm.workers=[0-9]*' <<<"$entry" | cut -d= -f2 || true)
     await_url "http://127.0.0.1:$port/hello" || true
@@ -49,6 +50,8 @@ for round in $(seq 1 "$ROUNDS"); do
     before=$(tree_ticks "$app")
     out=$(wrk -t2 -c"$CONNECTIONS" -d10s "http://127.0.0.1:$port/hello" 2>&1) || true
     after=$(tree_ticks "$app")
+    # What the workers made of an AOT cache, from the ready lines of this run.
+    cache=$(grep -oE 'AOT cache: [a-z-]+' "$log" | sort | uniq -c | awk '{ $1 = $1 } 1' | paste -sd, || true)
     kill "$app" 2>/dev/null || true
     for _ in $(seq 1 30); do kill -0 "$app" 2>/dev/null || break; sleep 0.5; done
     kill -9 "$app" 2>/dev/null || true
@@ -58,7 +61,7 @@ for round in $(seq 1 "$ROUNDS"); do
       /Requests\/sec/ { rate = $2 } /requests in/ { count = $1 } /Non-2xx|Socket errors/ { bad = bad " " $0 }
       END { printf "%d\t%d\t%s\t%.0f\t%.1f\t%s\n", i, r, n, rate, (count > 0) ? t / hz * 1e6 / count : 0, bad }' <<<"$out")
     echo "$line" >>"$results"
-    echo "round $round: $(cut -f3- <<<"$line" | tr '\t' ' ') req/s, µs app CPU/request" >&2
+    echo "round $round: $(cut -f3- <<<"$line" | tr '\t' ' ') req/s, µs app CPU/request${cache:+ ($cache)}" >&2
   done
 done
 

@@ -4,7 +4,8 @@
 #   jar   the sample app's jar            tool  the load tool's jar (benchmark.jar)
 #   jdk   $JAVA_HOME, else Temurin 25     java  $jdk/bin/java
 # The require_* functions fail the script with what to build or install; await_* wait for an app
-# started on 127.0.0.1, each bounded (2 minutes); *_ticks read CPU time from /proc.
+# started on 127.0.0.1, each bounded (2 minutes; await_line's bound is its argument); *_ticks read
+# CPU time from /proc.
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -12,6 +13,19 @@ jar=sample-app/target/concurrency-sample-app-0.1.0-SNAPSHOT.jar
 tool=benchmark/target/benchmark.jar
 jdk=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 java=$jdk/bin/java
+
+# await_line LOG PATTERN COUNT SECONDS: until LOG has COUNT lines matching PATTERN (extended regex);
+# ends the script if $master (a multi-jvm master's pid) stops first, or after SECONDS.
+await_line() {
+  local _
+  for _ in $(seq 1 $(($4 * 2))); do
+    [ "$(grep -cE "$2" "$1" || true)" -ge "$3" ] && return 0
+    kill -0 "$master" 2>/dev/null || { echo "the master stopped: $1" >&2; exit 1; }
+    sleep 0.5
+  done
+  echo "no $3 line(s) '$2' within $4 s: $1" >&2
+  exit 1
+}
 
 # require_jars [tool]: the sample app's jar, and with "tool" the load tool's too.
 require_jars() {

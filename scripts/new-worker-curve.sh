@@ -40,16 +40,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-await_line() {
-  local _
-  for _ in $(seq 1 $(($4 * 2))); do
-    [ "$(grep -cE "$2" "$1" || true)" -ge "$3" ] && return 0
-    kill -0 "$master" 2>/dev/null || { echo "the master stopped: $1" >&2; exit 1; }
-    sleep 0.5
-  done
-  echo "no $3 line(s) '$2' within $4 s: $1" >&2
-  exit 1
-}
 
 # Each worker's id and served requests, one "id requests" line each.
 requests() {
