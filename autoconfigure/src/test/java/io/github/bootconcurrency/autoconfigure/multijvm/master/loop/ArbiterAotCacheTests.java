@@ -3,7 +3,7 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master.loop;
 import java.time.Duration;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.AotCacheRecorder;
-import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Worker;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.WorkerDeadline;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,7 +55,7 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 		this.clock.advance(Duration.ofSeconds(31));
 		steps(2);
 		assertThat(recorder.signals).as("not killed at the graceful timeout").containsExactly("TERM");
-		this.clock.advance(Worker.RECORDING_EXIT);
+		this.clock.advance(WorkerDeadline.RECORDING_EXIT);
 		steps(2);
 		assertThat(recorder.signals).as("killed once the allowance is over too").containsExactly("TERM", "KILL");
 	}

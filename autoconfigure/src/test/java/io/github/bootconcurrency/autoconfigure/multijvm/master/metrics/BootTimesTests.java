@@ -1,7 +1,8 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.master.workers;
+package io.github.bootconcurrency.autoconfigure.multijvm.master.metrics;
 
 import java.time.Duration;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.MasterCounters;
 import io.github.bootconcurrency.autoconfigure.testsupport.Commands;
 import io.github.bootconcurrency.autoconfigure.testsupport.Promtool;
 import org.junit.jupiter.api.Test;
@@ -16,13 +17,13 @@ class BootTimesTests {
 
 	@Test
 	void bootTimesAreAHistogramOfCumulativeBucketsByAotCache() {
-		MasterCounters counters = new MasterCounters();
-		counters.booted("used", Duration.ofMillis(900));
-		counters.booted("used", Duration.ofSeconds(1));
-		counters.booted("used", Duration.ofMillis(4200));
-		counters.booted("off", Duration.ofSeconds(75));
+		BootTimes bootTimes = new BootTimes();
+		bootTimes.record("used", Duration.ofMillis(900));
+		bootTimes.record("used", Duration.ofSeconds(1));
+		bootTimes.record("used", Duration.ofMillis(4200));
+		bootTimes.record("off", Duration.ofSeconds(75));
 		MetricFamilies series = new MetricFamilies();
-		counters.describe(series);
+		bootTimes.describe(series);
 		assertThat(series.lines()).containsOnlyOnce("# TYPE concurrency_master_worker_boot_seconds histogram")
 			.containsSubsequence("# HELP concurrency_master_worker_boot_seconds "
 					+ "Time from a worker's launch to its first ready heartbeat, by what it made of the AOT cache.",
@@ -45,17 +46,19 @@ class BootTimesTests {
 	@Test
 	void noWorkerReadyYetWritesNoBootTimes() {
 		MetricFamilies series = new MetricFamilies();
-		new MasterCounters().describe(series);
+		new BootTimes().describe(series);
 		assertThat(series.lines()).noneMatch((line) -> line.contains("concurrency_master_worker_boot_seconds"));
 	}
 
 	@Test
 	void promtoolAcceptsTheMastersCountersWithTheirBootTimes() {
-		MasterCounters counters = new MasterCounters();
-		counters.booted("not-opened", Duration.ofMillis(2500));
-		counters.booted("recording", Duration.ofMillis(3100));
+		BootTimes bootTimes = new BootTimes();
+		bootTimes.record("not-opened", Duration.ofMillis(2500));
+		bootTimes.record("recording", Duration.ofMillis(3100));
 		MetricFamilies series = new MetricFamilies();
-		counters.describe(series);
+		// In the order the master's counters write them.
+		new MasterCounters().describe(series);
+		bootTimes.describe(series);
 		String exposition = String.join("\n", series.lines()) + "\n";
 		Commands.Result result = Promtool.checkMetrics(exposition);
 		assertThat(result.exitValue()).as("promtool check metrics:\n%s\non:\n%s", result.output(), exposition).isZero();

@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.master.workers;
+package io.github.bootconcurrency.autoconfigure.multijvm.master.metrics;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * value first seen. Recorded on the loop, rarely; read by scrapes on the channel's
  * threads, hence the lock, which keeps each state's buckets, count and sum of one moment.
  */
-final class BootTimes {
+public final class BootTimes {
 
 	static final String NAME = "concurrency_master_worker_boot_seconds";
 
@@ -39,7 +39,7 @@ final class BootTimes {
 	 * @param aotCache what it made of the AOT cache, in one word
 	 * @param bootTime the time from its launch to its ready heartbeat
 	 */
-	synchronized void record(String aotCache, Duration bootTime) {
+	public synchronized void record(String aotCache, Duration bootTime) {
 		this.byAotCache.computeIfAbsent(aotCache, (state) -> new Histogram()).record(Math.max(0, bootTime.toMillis()));
 	}
 
@@ -47,7 +47,7 @@ final class BootTimes {
 	 * Write the histogram of each state that was recorded.
 	 * @param series where it goes
 	 */
-	void describe(MetricFamilies series) {
+	public void describe(MetricFamilies series) {
 		Map<String, Histogram> copies = new TreeMap<>();
 		synchronized (this) {
 			this.byAotCache.forEach((state, histogram) -> copies.put(state, histogram.copy()));
