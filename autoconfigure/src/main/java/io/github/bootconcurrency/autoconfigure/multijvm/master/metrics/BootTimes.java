@@ -14,11 +14,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * Design: the master has no meter registry, so it keeps fixed buckets of its own, from
- * half a second (a small worker JVM with the cache) to a minute; a boot longer than that,
- * towards the default {@code boot-timeout} of 90 s, is counted in {@code +Inf} only. A
- * state appears once a worker of it became ready, as Prometheus clients do with a label
- * value first seen. Recorded on the loop, rarely; read by scrapes on the channel's
- * threads, hence the lock, which keeps each state's buckets, count and sum of one moment.
+ * half a second (a small worker JVM with the cache) to two minutes, past the default
+ * {@code boot-timeout} of 90 s, so that boots near it are counted apart from the others;
+ * only a longer {@code boot-timeout} leaves boots to {@code +Inf} alone. A state appears
+ * once a worker of it became ready, as Prometheus clients do with a label value first
+ * seen. Recorded on the loop, rarely; read by scrapes on the channel's threads, hence the
+ * lock, which keeps each state's buckets, count and sum of one moment.
  */
 public final class BootTimes {
 
@@ -30,7 +31,7 @@ public final class BootTimes {
 	/**
 	 * Upper bounds of the buckets, in milliseconds; the last, {@code +Inf}, is the count.
 	 */
-	private static final long[] BOUNDS = { 500, 1000, 2000, 3000, 5000, 10_000, 20_000, 60_000 };
+	private static final long[] BOUNDS = { 500, 1000, 2000, 3000, 5000, 10_000, 20_000, 60_000, 90_000, 120_000 };
 
 	private final Map<String, Histogram> byAotCache = new TreeMap<>();
 

@@ -2,10 +2,14 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master.metrics;
 
 import java.time.Duration;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.master.balancer.SharedSocket;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfigLoader;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.MasterCounters;
 import io.github.bootconcurrency.autoconfigure.testsupport.Commands;
 import io.github.bootconcurrency.autoconfigure.testsupport.Promtool;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,6 +18,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * histogram of fixed buckets by AOT cache, in the text Prometheus reads.
  */
 class BootTimesTests {
+
+	private static final Duration DEFAULT_BOOT_TIMEOUT = MasterConfigLoader
+		.load(new MockEnvironment(), SharedSocket.unsupportedReason())
+		.timeouts()
+		.boot();
 
 	@Test
 	void bootTimesAreAHistogramOfCumulativeBucketsByAotCache() {
@@ -41,6 +50,25 @@ class BootTimesTests {
 					"concurrency_master_worker_boot_seconds_bucket{aot_cache=\"used\",le=\"+Inf\"} 3.0",
 					"concurrency_master_worker_boot_seconds_count{aot_cache=\"used\"} 3.0",
 					"concurrency_master_worker_boot_seconds_sum{aot_cache=\"used\"} 6.1");
+	}
+
+	@Test
+	void aBootTowardsTheDefaultBootTimeoutIsCountedInABucketBelowIt() {
+		BootTimes bootTimes = new BootTimes();
+		bootTimes.record("none", Duration.ofSeconds(75));
+		MetricFamilies series = new MetricFamilies();
+		bootTimes.describe(series);
+		assertThat(series.lines()).containsSubsequence(
+				"concurrency_master_worker_boot_seconds_bucket{aot_cache=\"none\",le=\"60.0\"} 0.0",
+				"concurrency_master_worker_boot_seconds_bucket{aot_cache=\"none\",le=\"90.0\"} 1.0",
+				"concurrency_master_worker_boot_seconds_bucket{aot_cache=\"none\",le=\"120.0\"} 1.0",
+				"concurrency_master_worker_boot_seconds_bucket{aot_cache=\"none\",le=\"+Inf\"} 1.0");
+		BootTimes atTheTimeout = new BootTimes();
+		atTheTimeout.record("none", DEFAULT_BOOT_TIMEOUT);
+		MetricFamilies atTheTimeoutSeries = new MetricFamilies();
+		atTheTimeout.describe(atTheTimeoutSeries);
+		assertThat(atTheTimeoutSeries.lines()).as("a boot of the default boot-timeout, %s", DEFAULT_BOOT_TIMEOUT)
+			.anyMatch((line) -> line.contains("_bucket{") && !line.contains("+Inf") && line.endsWith(" 1.0"));
 	}
 
 	@Test
