@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.MetricFamilies;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.metrics.MetricFamilies;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Worker;
 import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ClusterView;
 import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlRequest;

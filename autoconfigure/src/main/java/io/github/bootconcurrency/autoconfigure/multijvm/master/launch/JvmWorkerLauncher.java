@@ -67,7 +67,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 	}
 
 	@Override
-	public WorkerProcess launch(int id, String token, MasterConfig config) throws IOException {
+	public WorkerProcess launch(int id, String token, MasterConfig config, boolean aotCache) throws IOException {
 		WorkerEnvironment environment = new WorkerEnvironment(id, ProcessHandle.current().pid(), this.channel, token,
 				this.inheritSocket, heartbeat(config.timeouts().timeout()),
 				(this.forwardingSecret != null) ? this.forwardingSecret.value() : null);
@@ -75,7 +75,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 		List<String> jvmArgs = new ArrayList<>(config.jvmArgs());
 		environment.properties().forEach((name, value) -> jvmArgs.add("-D" + name + "=" + value));
 		jvmArgs.add("-D" + WorkerEnvironment.ARGUMENT_FILE + "=" + argumentFile);
-		WorkerAotCache.Start start = this.aotCache.forWorker(id, config.jvmArgs());
+		WorkerAotCache.Start start = this.aotCache.forWorker(id, config.jvmArgs(), aotCache);
 		Process process;
 		try {
 			process = start(id, argumentFile, jvmArgs, config, start);

@@ -150,7 +150,7 @@ public final class WorkerAotCache {
 	 * @return how to start it
 	 */
 	Start forWorker(int workerId) {
-		return forWorker(workerId, List.of());
+		return forWorker(workerId, List.of(), true);
 	}
 
 	/**
@@ -158,11 +158,17 @@ public final class WorkerAotCache {
 	 * may have changed since the setting was resolved at startup.
 	 * @param workerId the worker's id
 	 * @param jvmArgs the configured {@code jvm-args} of this launch
+	 * @param allowed whether the worker may start with the cache: not when it retries a
+	 * worker that the cache failed to boot
 	 * @return how to start it
 	 */
-	Start forWorker(int workerId, List<String> jvmArgs) {
+	Start forWorker(int workerId, List<String> jvmArgs, boolean allowed) {
 		if (!this.kept) {
 			return new Start(null, List.of(), null);
+		}
+		if (!allowed) {
+			// The application's own try: the jar on disk, as with no cache.
+			return new Start(null, List.of(), "none");
 		}
 		if (new AotCacheSetting.Auto().resolve(Runtime.version(), true, jvmArgs) instanceof AotCacheSetting.Off off) {
 			// With -Xshare or SharedArchiveFile beside the cache's options the JVM exits.

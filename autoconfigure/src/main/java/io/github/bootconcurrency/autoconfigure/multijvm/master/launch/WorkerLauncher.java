@@ -15,10 +15,12 @@ public interface WorkerLauncher {
 	 * @param id the worker's id
 	 * @param token the secret the worker proves itself with on the control channel
 	 * @param config the configuration the worker runs
+	 * @param aotCache whether the worker may start with the workers' AOT cache: not when
+	 * it retries a worker that the cache failed to boot
 	 * @return the worker's process
 	 * @throws IOException if the process cannot be started
 	 */
-	WorkerProcess launch(int id, String token, MasterConfig config) throws IOException;
+	WorkerProcess launch(int id, String token, MasterConfig config, boolean aotCache) throws IOException;
 
 	/**
 	 * Return what the user should know about how workers of this configuration are
@@ -31,16 +33,16 @@ public interface WorkerLauncher {
 	}
 
 	/**
-	 * Return whether the workers' AOT cache waits for a worker to record it: the workers
-	 * that run were all launched before it could be recorded.
-	 * @return whether a worker launched now would record
-	 */
-	/**
 	 * The master begins to stop: nothing of the workers' AOT cache starts from now on.
 	 */
 	default void stopping() {
 	}
 
+	/**
+	 * Return whether the workers' AOT cache waits for a worker to record it: the workers
+	 * that run were all launched before it could be recorded.
+	 * @return whether a worker launched now would record
+	 */
 	default boolean wantsAotCacheRecorder() {
 		return false;
 	}

@@ -43,8 +43,9 @@ import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.WorkerReg
  *
  * <p>
  * Every step is guarded: a configuration that cannot be read or used on reload is
- * reported and the running one kept ({@link Reload}); a worker that keeps failing to boot
- * is the {@link BootFailures}' to count; a worker that cannot be launched at all is the
+ * reported and the running one kept ({@link Reload}); a worker that fails to boot is the
+ * {@link FailedBoots}' to judge (the AOT cache's failure, a reload's, or one that the
+ * {@link BootFailures} count); a worker that cannot be launched at all is the
  * {@link LaunchFailures}' to retry. Anything else thrown on the loop stops every worker
  * and ends the master with a non-zero status, so that a master never serves unsupervised.
  * Stopping is one path ({@link Shutdown}), and the loop ends only by a {@link Halt} that
@@ -98,6 +99,8 @@ public final class Arbiter {
 
 	private final BootFailures bootFailures = new BootFailures(this::log);
 
+	private final FailedBoots failedBoots;
+
 	/**
 	 * Create the loop.
 	 * @param config the configuration it starts with
@@ -113,6 +116,7 @@ public final class Arbiter {
 		this.state = new MasterState(config, balancer);
 		this.reload = new Reload(this.state, reloader, offLoop, this::submit, this.registry, this.rollout,
 				this.counters, launcher, this::log);
+		this.failedBoots = new FailedBoots(this.rollout, this.reload, this.bootFailures);
 		this.balancer = balancer;
 		this.clock = clock;
 		this.out = out;
@@ -286,10 +290,7 @@ public final class Arbiter {
 			log(worker + " stopped with status " + exit);
 		}
 		else if (state == Worker.State.BOOTING) {
-			String what = worker + " exited with status " + exit + " before it was ready";
-			this.rollout.abandonedBy(worker.generation())
-				.ifPresentOrElse((previous) -> this.reload.abandon(what + " (its output above says why)", previous),
-						() -> bootFailed(what, worker.process().startedByAotCache(), now));
+			this.failedBoots.exited(worker, exit, now).ifPresent((why) -> beginStop(BOOT_ERROR, why));
 		}
 		else {
 			this.counters.restarts.increment();
@@ -297,10 +298,6 @@ public final class Arbiter {
 			log(worker + " died with status " + exit + ": replacing it");
 			this.bootFailures.exited(worker, now);
 		}
-	}
-
-	private void bootFailed(String what, boolean aotCaches, Instant now) {
-		this.bootFailures.failed(what, aotCaches, now).ifPresent((why) -> beginStop(BOOT_ERROR, why));
 	}
 
 	private void retire(Worker worker, Instant now) {
@@ -316,7 +313,9 @@ public final class Arbiter {
 			return;
 		}
 		try {
-			Worker worker = this.spawner.spawn(slot, this.state.config(), this.state.generation(), now);
+			Worker worker = this.spawner.spawn(slot, this.state.config(), this.state.generation(),
+					this.failedBoots.aotCache(slot), now);
+			this.failedBoots.launched(slot);
 			this.counters.spawned.increment();
 			log("Started " + worker);
 			this.launches.launched(now);
@@ -327,7 +326,7 @@ public final class Arbiter {
 			this.launches.failed(ex, this.registry.activeCount(), now).ifPresent((why) -> beginStop(BOOT_ERROR, why));
 		}
 		catch (IllegalStateException ex) {
-			bootFailed(ex.getMessage(), false, now);
+			this.bootFailures.failed(ex.getMessage(), false, now).ifPresent((why) -> beginStop(BOOT_ERROR, why));
 		}
 	}
 

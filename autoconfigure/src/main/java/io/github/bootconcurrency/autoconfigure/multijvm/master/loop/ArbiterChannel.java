@@ -11,8 +11,8 @@ import java.util.function.Supplier;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.channel.ChannelPort;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.channel.MasterChannel;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.metrics.MetricFamilies;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.MasterCounters;
-import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.MetricFamilies;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Worker;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.WorkerBalancer;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.WorkerRegistry;

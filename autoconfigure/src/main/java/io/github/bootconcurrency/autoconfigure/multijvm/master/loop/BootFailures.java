@@ -14,7 +14,8 @@ import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Worker;
  * boot stop the master, as Gunicorn's arbiter does, since the next ones would fail too. A
  * worker started with the AOT cache store's jar and options is not counted: the store
  * counts its failures and turns the cache off after fewer, and the workers after that,
- * started as usual, are counted; the cache is never what stops the master.
+ * started as usual, are counted; the cache is never what stops the master, and the next
+ * worker in the failed one's slot starts without it ({@link FailedBoots}).
  */
 final class BootFailures {
 
@@ -64,7 +65,8 @@ final class BootFailures {
 	Optional<String> failed(String what, boolean aotCaches, Instant now) {
 		if (aotCaches) {
 			this.log.accept(what + ": it started with the AOT cache, whose own count of such failures turns it off; "
-					+ "not counted toward the master's " + MAX_BOOT_FAILURES + " in a row");
+					+ "not counted toward the master's " + MAX_BOOT_FAILURES + " in a row, abandons no reload, "
+					+ "and the next worker in its slot starts without the cache");
 			backOff(now);
 			return Optional.empty();
 		}

@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
-import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.MetricFamilies;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.metrics.MetricFamilies;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Worker;
 import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlProtocol;
 import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ScrapeRequest;

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.master.metrics.BootTimes;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.metrics.MetricFamilies;
 import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ClusterView;
 
 /**

@@ -36,20 +36,22 @@ public final class Spawner {
 	 * @param slot the slot it takes
 	 * @param config the configuration it runs
 	 * @param generation the reload generation it belongs to
+	 * @param aotCache whether it may start with the workers' AOT cache
 	 * @param now the time
 	 * @return the worker, registered
 	 * @throws IOException if the launcher could not start it (the master's environment
 	 * failing), saying which worker
 	 * @throws IllegalStateException if the launcher failed otherwise, saying which worker
 	 */
-	public Worker spawn(int slot, MasterConfig config, int generation, Instant now) throws IOException {
+	public Worker spawn(int slot, MasterConfig config, int generation, boolean aotCache, Instant now)
+			throws IOException {
 		int id = this.registry.nextId();
 		byte[] secret = new byte[32];
 		this.random.nextBytes(secret);
 		String token = HexFormat.of().formatHex(secret);
 		WorkerProcess process;
 		try {
-			process = this.launcher.launch(id, token, config);
+			process = this.launcher.launch(id, token, config, aotCache);
 		}
 		catch (IOException ex) {
 			throw new IOException("Could not start worker " + id + ": " + ex, ex);

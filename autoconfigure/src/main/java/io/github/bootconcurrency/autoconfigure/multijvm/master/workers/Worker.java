@@ -17,12 +17,6 @@ import org.jspecify.annotations.Nullable;
 public final class Worker {
 
 	/**
-	 * How much longer than the graceful timeout a recorder of the AOT cache may take to
-	 * stop: it writes its recording as it exits (spring-petclinic's took over 30 s).
-	 */
-	public static final Duration RECORDING_EXIT = Duration.ofMinutes(2);
-
-	/**
 	 * Where a worker is in its life.
 	 */
 	public enum State {
@@ -86,9 +80,7 @@ public final class Worker {
 
 	private int collectionsOverLimit;
 
-	private Instant deadline;
-
-	private String overdue;
+	private @Nullable WorkerDeadline deadline;
 
 	private boolean killed;
 
@@ -327,14 +319,12 @@ public final class Worker {
 	/**
 	 * Ask the worker to stop (SIGTERM): it finishes its requests, then exits, or is
 	 * killed at the deadline.
-	 * @param deadline when it is killed if it still runs
-	 * @param recordingMatters whether a recorder gets {@link #RECORDING_EXIT} more
+	 * @param deadline when the graceful timeout is over
+	 * @param recordingMatters whether a recorder gets
+	 * {@link WorkerDeadline#RECORDING_EXIT} more
 	 */
 	public void drain(Instant deadline, boolean recordingMatters) {
-		boolean recording = recordingMatters
-				&& this.process.aotCache().filter(WorkerProcess.AOT_CACHE_RECORDING::equals).isPresent();
-		retire(recording ? deadline.plus(RECORDING_EXIT) : deadline, "did not stop within the graceful timeout"
-				+ (recording ? " and the time to write its AOT cache recording" : ""));
+		retire(WorkerDeadline.drain(deadline, this.process, recordingMatters));
 		this.process.terminate();
 	}
 
@@ -345,10 +335,13 @@ public final class Worker {
 	 * @param overdue why it is killed then, for the log
 	 */
 	void retire(Instant deadline, String overdue) {
+		retire(new WorkerDeadline(deadline, overdue));
+	}
+
+	private void retire(WorkerDeadline deadline) {
 		this.state = State.DRAINING;
 		this.inRotation = false;
 		this.deadline = deadline;
-		this.overdue = overdue;
 	}
 
 	/**
@@ -357,10 +350,8 @@ public final class Worker {
 	 * @return the reason, or {@code null} if it is not overdue or was killed already
 	 */
 	@Nullable String overdue(Instant now) {
-		if (this.state != State.DRAINING || this.killed || now.isBefore(this.deadline)) {
-			return null;
-		}
-		return this.overdue;
+		WorkerDeadline due = this.deadline;
+		return (this.state != State.DRAINING || this.killed || due == null || !due.passed(now)) ? null : due.overdue();
 	}
 
 	boolean killed() {

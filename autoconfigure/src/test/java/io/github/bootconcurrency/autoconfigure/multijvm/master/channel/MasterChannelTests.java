@@ -21,7 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
-import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.MetricFamilies;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.metrics.MetricFamilies;
 import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ClusterView;
 import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlRequest;
 import io.github.bootconcurrency.autoconfigure.multijvm.worker.channel.MasterChannelClient;

@@ -57,7 +57,7 @@ class JvmWorkerLauncherAotCacheTests {
 					WorkerLaunch.parse(this.base.resolve("no-such-jdk/bin/java").toString(),
 							List.of("-jar", jar.toString()), "", ""),
 					this.base.resolve("channel.sock"), false, this.out, argumentFiles, null, cache);
-			assertThatIOException().isThrownBy(() -> launcher.launch(1, "token", config));
+			assertThatIOException().isThrownBy(() -> launcher.launch(1, "token", config, true));
 		}
 		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
 		assertThat(cache.wantsRecorder()).isTrue();

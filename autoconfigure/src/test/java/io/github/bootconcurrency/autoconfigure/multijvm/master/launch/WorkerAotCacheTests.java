@@ -106,11 +106,28 @@ class WorkerAotCacheTests {
 		extractedFor(base, jar, launch, config);
 		WorkerAotCache cache = WorkerAotCache.start(config, launch, base, this.executor::add, this.out);
 		runQueued();
-		assertThat(cache.forWorker(1, List.of("-Xshare:off"))).as("the JVM would exit with -XX:AOTMode and -Xshare")
+		assertThat(cache.forWorker(1, List.of("-Xshare:off"), true))
+			.as("the JVM would exit with -XX:AOTMode and -Xshare")
 			.isEqualTo(new WorkerAotCache.Start(null, List.of(), "none"));
-		assertThat(cache.forWorker(2, List.of("-Xshare:off")).use()).isEqualTo("none");
+		assertThat(cache.forWorker(2, List.of("-Xshare:off"), true).use()).isEqualTo("none");
 		assertThat(log()).containsOnlyOnce("AOT cache: not given to the workers while their jvm-args");
-		assertThat(cache.forWorker(3, List.of()).use()).as("the recording still to make")
+		assertThat(cache.forWorker(3, List.of(), true).use()).as("the recording still to make")
+			.isEqualTo(WorkerProcess.AOT_CACHE_RECORDING);
+	}
+
+	@Test
+	void theRetryOfAWorkerTheCacheFailedToBootStartsWithoutItAndTakesNothingFromTheStore(@TempDir Path base)
+			throws IOException {
+		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(25);
+		Path jar = Files.writeString(base.resolve("app.jar"), "version 1");
+		WorkerLaunch launch = launch("-jar", jar.toString());
+		MasterConfig config = config("concurrency.multi-jvm.aot-cache=auto");
+		extractedFor(base, jar, launch, config);
+		WorkerAotCache cache = WorkerAotCache.start(config, launch, base, this.executor::add, this.out);
+		runQueued();
+		assertThat(cache.forWorker(1, List.of(), false)).as("the jar on disk, as with no cache")
+			.isEqualTo(new WorkerAotCache.Start(null, List.of(), "none"));
+		assertThat(cache.forWorker(2).use()).as("the recording still to make")
 			.isEqualTo(WorkerProcess.AOT_CACHE_RECORDING);
 	}
 
@@ -125,7 +142,7 @@ class WorkerAotCacheTests {
 		Files.writeString(directory.resolve("app.aot"), "a cache");
 		WorkerAotCache cache = WorkerAotCache.start(config, launch, base, this.executor::add, this.out);
 		runQueued();
-		WorkerAotCache.Start start = cache.forWorker(1, List.of("-Xlog:disable"));
+		WorkerAotCache.Start start = cache.forWorker(1, List.of("-Xlog:disable"), true);
 		assertThat(start.use()).isEqualTo(WorkerProcess.AOT_CACHE_USED);
 		assertThat(start.options()).as("last, so that it wins over the user's -Xlog")
 			.last()

@@ -3,7 +3,7 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master.loop;
 import java.time.Duration;
 import java.util.List;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.MetricFamilies;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.metrics.MetricFamilies;
 import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ClusterView;
 import org.junit.jupiter.api.Test;
 

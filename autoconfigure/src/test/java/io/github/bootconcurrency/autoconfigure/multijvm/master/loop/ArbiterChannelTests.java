@@ -3,7 +3,7 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master.loop;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.MetricFamilies;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.metrics.MetricFamilies;
 import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlRequest;
 import org.junit.jupiter.api.Test;
 

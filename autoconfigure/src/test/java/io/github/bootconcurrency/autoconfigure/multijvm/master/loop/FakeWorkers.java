@@ -199,6 +199,11 @@ public final class FakeWorkers {
 		java.util.function.IntPredicate startedByAotCache = (id) -> false;
 
 		/**
+		 * The ids of the workers the loop launched without the AOT cache.
+		 */
+		final List<Integer> withoutAotCache = new ArrayList<>();
+
+		/**
 		 * Whether the AOT cache waits for a worker to record it.
 		 */
 		volatile boolean wantsAotCacheRecorder;
@@ -216,7 +221,7 @@ public final class FakeWorkers {
 		}
 
 		@Override
-		public WorkerProcess launch(int id, String token, MasterConfig config) throws IOException {
+		public WorkerProcess launch(int id, String token, MasterConfig config, boolean aotCache) throws IOException {
 			this.attempts++;
 			if (!this.failures.isEmpty()) {
 				Exception failure = this.failures.remove(0);
@@ -226,8 +231,14 @@ public final class FakeWorkers {
 				throw (RuntimeException) failure;
 			}
 			Process process = new Process(this.nextPid++, id);
-			process.aotCache = this.aotCache.apply(id);
-			process.startedByAotCache = this.startedByAotCache.test(id);
+			String cache = this.aotCache.apply(id);
+			// As JvmWorkerLauncher: a worker launched without the cache gets none of a
+			// cache the master keeps.
+			process.aotCache = (aotCache || cache == null) ? cache : "none";
+			process.startedByAotCache = aotCache && this.startedByAotCache.test(id);
+			if (!aotCache) {
+				this.withoutAotCache.add(id);
+			}
 			this.launched.add(process);
 			this.configs.add(config);
 			return process;

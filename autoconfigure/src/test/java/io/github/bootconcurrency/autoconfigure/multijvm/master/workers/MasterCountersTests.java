@@ -1,5 +1,6 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master.workers;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.master.metrics.MetricFamilies;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,10 +1,15 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.master.workers;
+package io.github.bootconcurrency.autoconfigure.multijvm.master.metrics;
 
 import java.time.Duration;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.master.balancer.SharedSocket;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfigLoader;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.MasterCounters;
 import io.github.bootconcurrency.autoconfigure.testsupport.Commands;
 import io.github.bootconcurrency.autoconfigure.testsupport.Promtool;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,15 +19,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BootTimesTests {
 
+	private static final Duration DEFAULT_BOOT_TIMEOUT = MasterConfigLoader
+		.load(new MockEnvironment(), SharedSocket.unsupportedReason())
+		.timeouts()
+		.boot();
+
 	@Test
 	void bootTimesAreAHistogramOfCumulativeBucketsByAotCache() {
-		MasterCounters counters = new MasterCounters();
-		counters.booted("used", Duration.ofMillis(900));
-		counters.booted("used", Duration.ofSeconds(1));
-		counters.booted("used", Duration.ofMillis(4200));
-		counters.booted("off", Duration.ofSeconds(75));
+		BootTimes bootTimes = new BootTimes();
+		bootTimes.record("used", Duration.ofMillis(900));
+		bootTimes.record("used", Duration.ofSeconds(1));
+		bootTimes.record("used", Duration.ofMillis(4200));
+		bootTimes.record("off", Duration.ofSeconds(75));
 		MetricFamilies series = new MetricFamilies();
-		counters.describe(series);
+		bootTimes.describe(series);
 		assertThat(series.lines()).containsOnlyOnce("# TYPE concurrency_master_worker_boot_seconds histogram")
 			.containsSubsequence("# HELP concurrency_master_worker_boot_seconds "
 					+ "Time from a worker's launch to its first ready heartbeat, by what it made of the AOT cache.",
@@ -43,19 +53,40 @@ class BootTimesTests {
 	}
 
 	@Test
+	void aBootTowardsTheDefaultBootTimeoutIsCountedInABucketBelowIt() {
+		BootTimes bootTimes = new BootTimes();
+		bootTimes.record("none", Duration.ofSeconds(75));
+		MetricFamilies series = new MetricFamilies();
+		bootTimes.describe(series);
+		assertThat(series.lines()).containsSubsequence(
+				"concurrency_master_worker_boot_seconds_bucket{aot_cache=\"none\",le=\"60.0\"} 0.0",
+				"concurrency_master_worker_boot_seconds_bucket{aot_cache=\"none\",le=\"90.0\"} 1.0",
+				"concurrency_master_worker_boot_seconds_bucket{aot_cache=\"none\",le=\"120.0\"} 1.0",
+				"concurrency_master_worker_boot_seconds_bucket{aot_cache=\"none\",le=\"+Inf\"} 1.0");
+		BootTimes atTheTimeout = new BootTimes();
+		atTheTimeout.record("none", DEFAULT_BOOT_TIMEOUT);
+		MetricFamilies atTheTimeoutSeries = new MetricFamilies();
+		atTheTimeout.describe(atTheTimeoutSeries);
+		assertThat(atTheTimeoutSeries.lines()).as("a boot of the default boot-timeout, %s", DEFAULT_BOOT_TIMEOUT)
+			.anyMatch((line) -> line.contains("_bucket{") && !line.contains("+Inf") && line.endsWith(" 1.0"));
+	}
+
+	@Test
 	void noWorkerReadyYetWritesNoBootTimes() {
 		MetricFamilies series = new MetricFamilies();
-		new MasterCounters().describe(series);
+		new BootTimes().describe(series);
 		assertThat(series.lines()).noneMatch((line) -> line.contains("concurrency_master_worker_boot_seconds"));
 	}
 
 	@Test
 	void promtoolAcceptsTheMastersCountersWithTheirBootTimes() {
-		MasterCounters counters = new MasterCounters();
-		counters.booted("not-opened", Duration.ofMillis(2500));
-		counters.booted("recording", Duration.ofMillis(3100));
+		BootTimes bootTimes = new BootTimes();
+		bootTimes.record("not-opened", Duration.ofMillis(2500));
+		bootTimes.record("recording", Duration.ofMillis(3100));
 		MetricFamilies series = new MetricFamilies();
-		counters.describe(series);
+		// In the order the master's counters write them.
+		new MasterCounters().describe(series);
+		bootTimes.describe(series);
 		String exposition = String.join("\n", series.lines()) + "\n";
 		Commands.Result result = Promtool.checkMetrics(exposition);
 		assertThat(result.exitValue()).as("promtool check metrics:\n%s\non:\n%s", result.output(), exposition).isZero();

@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.master.workers;
+package io.github.bootconcurrency.autoconfigure.multijvm.master.metrics;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -14,13 +14,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * Design: the master has no meter registry, so it keeps fixed buckets of its own, from
- * half a second (a small worker JVM with the cache) to a minute; a boot longer than that,
- * towards the default {@code boot-timeout} of 90 s, is counted in {@code +Inf} only. A
- * state appears once a worker of it became ready, as Prometheus clients do with a label
- * value first seen. Recorded on the loop, rarely; read by scrapes on the channel's
- * threads, hence the lock, which keeps each state's buckets, count and sum of one moment.
+ * half a second (a small worker JVM with the cache) to two minutes, past the default
+ * {@code boot-timeout} of 90 s, so that boots near it are counted apart from the others;
+ * only a longer {@code boot-timeout} leaves boots to {@code +Inf} alone. A state appears
+ * once a worker of it became ready, as Prometheus clients do with a label value first
+ * seen. Recorded on the loop, rarely; read by scrapes on the channel's threads, hence the
+ * lock, which keeps each state's buckets, count and sum of one moment.
  */
-final class BootTimes {
+public final class BootTimes {
 
 	static final String NAME = "concurrency_master_worker_boot_seconds";
 
@@ -30,7 +31,7 @@ final class BootTimes {
 	/**
 	 * Upper bounds of the buckets, in milliseconds; the last, {@code +Inf}, is the count.
 	 */
-	private static final long[] BOUNDS = { 500, 1000, 2000, 3000, 5000, 10_000, 20_000, 60_000 };
+	private static final long[] BOUNDS = { 500, 1000, 2000, 3000, 5000, 10_000, 20_000, 60_000, 90_000, 120_000 };
 
 	private final Map<String, Histogram> byAotCache = new TreeMap<>();
 
@@ -39,7 +40,7 @@ final class BootTimes {
 	 * @param aotCache what it made of the AOT cache, in one word
 	 * @param bootTime the time from its launch to its ready heartbeat
 	 */
-	synchronized void record(String aotCache, Duration bootTime) {
+	public synchronized void record(String aotCache, Duration bootTime) {
 		this.byAotCache.computeIfAbsent(aotCache, (state) -> new Histogram()).record(Math.max(0, bootTime.toMillis()));
 	}
 
@@ -47,7 +48,7 @@ final class BootTimes {
 	 * Write the histogram of each state that was recorded.
 	 * @param series where it goes
 	 */
-	void describe(MetricFamilies series) {
+	public void describe(MetricFamilies series) {
 		Map<String, Histogram> copies = new TreeMap<>();
 		synchronized (this) {
 			this.byAotCache.forEach((state, histogram) -> copies.put(state, histogram.copy()));

@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.master.workers;
+package io.github.bootconcurrency.autoconfigure.multijvm.master.metrics;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

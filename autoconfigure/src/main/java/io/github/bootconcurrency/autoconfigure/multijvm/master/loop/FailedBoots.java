@@ -1,0 +1,83 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master.loop;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfig;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Rollout;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Worker;
+
+/**
+ * What the {@link Arbiter} makes of a worker that exited before it was ready.
+ *
+ * <p>
+ * A worker started with the AOT cache store's jar and options failed the cache's try, not
+ * the application's nor a reload's: the store counts it and turns the cache off after a
+ * few, the {@link BootFailures} do not count it, no reload is abandoned for it, and the
+ * next worker started in its slot starts without the cache. So only a worker that failed
+ * to boot without the cache counts against the application or abandons a reload, and a
+ * reload's first worker is never the cache's only try: under {@code aot-cache: auto} a
+ * reload's first workers often record the cache or start with it. Any other worker of a
+ * reload that fails before one of the reload's workers was ready abandons the reload
+ * ({@link Reload}); the others count toward the {@link BootFailures}.
+ */
+final class FailedBoots {
+
+	private final Rollout rollout;
+
+	private final Reload reload;
+
+	private final BootFailures bootFailures;
+
+	/**
+	 * The slots whose next worker starts without the AOT cache.
+	 */
+	private final Set<Integer> withoutAotCache = new HashSet<>();
+
+	FailedBoots(Rollout rollout, Reload reload, BootFailures bootFailures) {
+		this.rollout = rollout;
+		this.reload = reload;
+		this.bootFailures = bootFailures;
+	}
+
+	/**
+	 * A worker exited before it was ready.
+	 * @param worker the worker
+	 * @param exit its exit status
+	 * @param now the time
+	 * @return why the master stops, if too many failed in a row
+	 */
+	Optional<String> exited(Worker worker, int exit, Instant now) {
+		String what = worker + " exited with status " + exit + " before it was ready";
+		if (worker.process().startedByAotCache()) {
+			this.withoutAotCache.add(worker.slot());
+			return this.bootFailures.failed(what, true, now);
+		}
+		Optional<MasterConfig> previous = this.rollout.abandonedBy(worker.generation());
+		if (previous.isPresent()) {
+			this.reload.abandon(what + " (its output above says why)", previous.get());
+			return Optional.empty();
+		}
+		return this.bootFailures.failed(what, false, now);
+	}
+
+	/**
+	 * Whether the next worker in a slot may start with the AOT cache.
+	 * @param slot the slot
+	 * @return {@code false} if the cache failed to boot the slot's last worker
+	 */
+	boolean aotCache(int slot) {
+		return !this.withoutAotCache.contains(slot);
+	}
+
+	/**
+	 * A worker was launched in a slot.
+	 * @param slot the slot
+	 */
+	void launched(int slot) {
+		this.withoutAotCache.remove(slot);
+	}
+
+}
