@@ -68,14 +68,19 @@ final class LostRequests implements Predicate {
 
 	/**
 	 * Answer a request that was lost at its worker and finds no other worker to send it
-	 * to.
+	 * to: {@code 502}, as a proxy answers when its backend failed (RFC 9110 15.6.3; nginx
+	 * and HAProxy do the same), and not Undertow's {@code 503}, which reads as the
+	 * master's own "stopping, come back later" for a request that never reached a worker,
+	 * when this one may have run there.
 	 * @param exchange the request's exchange
 	 */
 	void noWorkerLeft(HttpServerExchange exchange) {
 		MasterLog.println(this.out,
 				describe(exchange) + ": lost at its worker, and no worker is left to send it to (the master may "
-						+ "be stopping): answered " + StatusCodes.SERVICE_UNAVAILABLE);
-		exchange.setStatusCode(StatusCodes.SERVICE_UNAVAILABLE);
+						+ "be stopping): answered " + StatusCodes.BAD_GATEWAY);
+		exchange.setStatusCode(StatusCodes.BAD_GATEWAY);
+		// As for every answer the master makes itself while it stops.
+		exchange.setPersistent(false);
 		exchange.endExchange();
 	}
 

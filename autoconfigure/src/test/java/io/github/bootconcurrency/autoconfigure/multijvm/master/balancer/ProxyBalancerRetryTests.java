@@ -121,13 +121,15 @@ class ProxyBalancerRetryTests {
 
 	/**
 	 * The master's stop removes every worker (after it stopped taking new requests) while
-	 * their requests run: a GET whose worker then fails under it finds no other worker,
-	 * and the proxy answers {@code 503}: the master says so in its own lines. On a raw
-	 * connection of its own: the JDK's client would send the GET again if its connection
-	 * closed without an answer.
+	 * their requests run: a GET whose worker then fails under it finds no other worker.
+	 * Its client is told that the request failed at its worker ({@code 502}, as a proxy
+	 * answers when its backend failed), not the {@code 503} that says "stopping, come
+	 * back later" as if nothing had happened, since the worker may have acted on it; and
+	 * the master says so in its own lines. On a raw connection of its own: the JDK's
+	 * client would send the GET again if its connection closed without an answer.
 	 */
 	@Test
-	void aGetWhoseWorkerDiesUnderItWhileTheMasterStopsIsAnswered503AndLogged() throws Exception {
+	void aGetWhoseWorkerDiesUnderItWhileTheMasterStopsIsAnswered502AndLogged() throws Exception {
 		DyingBackend dying = new DyingBackend();
 		this.dying.add(dying);
 		Worker worker = worker(1, dying.port());
@@ -147,7 +149,7 @@ class ProxyBalancerRetryTests {
 					+ "sending it to another worker")
 			.contains("[master] GET /slow: lost at its worker, and no worker is left to send it to")
 			.doesNotContain("s3cr3t");
-		assertThat(raw).as("the whole answer:%n%s", raw).startsWith("HTTP/1.1 503 ");
+		assertThat(raw).as("the whole answer:%n%s", raw).startsWith("HTTP/1.1 502 ").contains("Connection: close");
 		assertThat(dying.requests).containsExactly("GET /slow?key=s3cr3t");
 		assertThat(dying.failures).isEmpty();
 	}
