@@ -155,6 +155,35 @@ class ProxyBalancerRetryTests {
 	}
 
 	/**
+	 * A worker that dies once it has sent the head of a chunked answer, and none of its
+	 * body, while the master stops: the proxy has begun the answer, so it cannot send the
+	 * GET again nor answer for the worker, and closes its client's connection without a
+	 * byte. The JDK's client sends a GET again when that happens, and the stopping master
+	 * answers the copy {@code 503}: which is why the stop tests judge the answer to a
+	 * request sent on a raw connection.
+	 */
+	@Test
+	void aGetWhoseWorkerDiesAfterTheHeadOfItsAnswerWhileTheMasterStopsHasItsConnectionClosedWithoutAByte()
+			throws Exception {
+		DyingBackend dying = new DyingBackend(
+				"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+		this.dying.add(dying);
+		Worker worker = worker(1, dying.port());
+		this.proxy.add(worker);
+		CompletableFuture<String> answer = Http.getAsyncOnNewConnection(this.proxy.port(), "/slow",
+				Duration.ofSeconds(30));
+		assertThat(dying.holds.await(20, TimeUnit.SECONDS))
+			.as("the dying worker got the request; its failures: %s", dying.failures)
+			.isTrue();
+		this.proxy.stopAccepting();
+		this.proxy.remove(worker);
+		dying.die();
+		assertThat(answer.get(20, TimeUnit.SECONDS)).isEmpty();
+		assertThat(dying.requests).containsExactly("GET /slow");
+		assertThat(dying.failures).isEmpty();
+	}
+
+	/**
 	 * Give the proxy the dying worker alone, send the request, wait until that worker
 	 * holds it, and only then add the worker that answers: the request cannot have gone
 	 * anywhere else first.
@@ -219,7 +248,18 @@ class ProxyBalancerRetryTests {
 
 		private CompletableFuture<HttpResponse<String>> response;
 
+		private final byte[] lastWords;
+
 		DyingBackend() throws IOException {
+			this(new byte[0]);
+		}
+
+		/**
+		 * A worker that writes some bytes before it dies.
+		 * @param lastWords what it writes
+		 */
+		DyingBackend(byte[] lastWords) throws IOException {
+			this.lastWords = lastWords;
 			this.thread = Thread.ofPlatform().daemon().name("dying-backend").start(this::serveOneAndDie);
 		}
 
@@ -243,6 +283,8 @@ class ProxyBalancerRetryTests {
 				if (!this.dies.await(30, TimeUnit.SECONDS)) {
 					this.failures.add(new AssertionError("never told to die"));
 				}
+				connection.getOutputStream().write(this.lastWords);
+				connection.getOutputStream().flush();
 				this.listening.close();
 			}
 			catch (Exception ex) {
