@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,11 +47,16 @@ class MultiJvmStopIT {
 		MasterProcess master = this.masters.start(balancer, 2, "--concurrency.multi-jvm.graceful-timeout=60s");
 		master.awaitReady(2);
 		List<Long> workers = master.livePids();
-		CompletableFuture<HttpResponse<String>> inFlight = Http.getAsync(master.port(), "/io-bound?s=3",
+		// On a raw connection of its own: the JDK's client would re-send the GET if its
+		// connection closed before the first byte, and a stopping master refuses a
+		// re-send with 503, which hid what happened to the request itself.
+		CompletableFuture<String> inFlight = Http.getAsyncOnNewConnection(master.port(), "/io-bound?s=3",
 				Duration.ofSeconds(60));
 		awaitInFlight(master);
 		master.signal("TERM");
-		assertThat(inFlight.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+		String answer = inFlight.get(60, TimeUnit.SECONDS);
+		assertThat(answer).as("the whole answer to the request in flight at TERM:%n%s", answer)
+			.startsWith("HTTP/1.1 200 ");
 		assertThat(master.awaitExit(Duration.ofSeconds(60))).isZero();
 		assertThat(master.output()).contains("Received SIGTERM: stopping gracefully")
 			.contains("[master] Master stopped");
@@ -88,7 +94,8 @@ class MultiJvmStopIT {
 				"--concurrency.multi-jvm.graceful-timeout=60s");
 		master.awaitReady(2);
 		int port = master.port();
-		CompletableFuture<HttpResponse<String>> inFlight = Http.getAsync(port, "/io-bound?s=8", Duration.ofSeconds(60));
+		CompletableFuture<String> inFlight = Http.getAsyncOnNewConnection(port, "/io-bound?s=8",
+				Duration.ofSeconds(60));
 		awaitInFlight(master);
 		master.signal("TERM");
 		// Once the master and every worker closed their copies of the socket, the port
@@ -96,7 +103,9 @@ class MultiJvmStopIT {
 		// nobody accepts.
 		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> refuses(port));
 		assertThat(inFlight).as("the request in flight, still running").isNotDone();
-		assertThat(inFlight.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+		String answer = inFlight.get(60, TimeUnit.SECONDS);
+		assertThat(answer).as("the whole answer to the request in flight at TERM:%n%s", answer)
+			.startsWith("HTTP/1.1 200 ");
 		assertThat(master.awaitExit(Duration.ofSeconds(60))).isZero();
 	}
 
@@ -107,6 +116,11 @@ class MultiJvmStopIT {
 		}
 		catch (ConnectException ex) {
 			return true;
+		}
+		catch (SocketException ex) {
+			// Queued in the backlog as the last copy of the socket closed: reset. The
+			// next probe is refused.
+			return false;
 		}
 	}
 

@@ -109,6 +109,35 @@ public final class Http {
 	}
 
 	/**
+	 * GET on a connection of its own ({@code Connection: close}) without waiting for the
+	 * answer. Unlike {@link #getAsync}, the request is never sent again: the JDK's client
+	 * silently re-sends a GET whose connection closed before the first byte of its
+	 * answer, so a test that judges the answer to one request would judge the re-send's.
+	 * @param port the server's port on 127.0.0.1
+	 * @param path the path
+	 * @param timeout how long the answer may take
+	 * @return the raw response to come: status line, headers and body, or {@code ""} if
+	 * the server closed the connection without a byte
+	 */
+	public static CompletableFuture<String> getAsyncOnNewConnection(int port, String path, Duration timeout) {
+		CompletableFuture<String> answer = new CompletableFuture<>();
+		Thread.ofVirtual().start(() -> {
+			try (Socket socket = new Socket()) {
+				socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+				socket.setSoTimeout((int) timeout.toMillis());
+				socket.getOutputStream()
+					.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n")
+						.getBytes(StandardCharsets.US_ASCII));
+				answer.complete(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+			}
+			catch (IOException | RuntimeException ex) {
+				answer.completeExceptionally(ex);
+			}
+		});
+		return answer;
+	}
+
+	/**
 	 * Return the body of a raw response that is one JSON object, whether it came chunked
 	 * or not.
 	 * @param response the raw response

@@ -133,7 +133,7 @@ public final class MasterMain {
 		ForwardingSecret forwardingSecret = sharedSocket ? null : ForwardingSecret.generate();
 		WorkerBalancer balancer = sharedSocket
 				? new SharedSocketBalancer(config.address(), config.port(), config.backlog())
-				: new ProxyBalancer(config, forwardingSecret);
+				: new ProxyBalancer(config, forwardingSecret, out);
 		WorkerArgumentFiles argumentFiles = WorkerArgumentFiles.create();
 		MasterChannel channel = MasterChannel.open(out);
 		ExecutorService offLoop = Executors

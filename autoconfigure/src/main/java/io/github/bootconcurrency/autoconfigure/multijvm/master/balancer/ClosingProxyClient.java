@@ -41,12 +41,17 @@ final class ClosingProxyClient implements ProxyClient {
 
 	private final ProxyClient delegate;
 
+	private final LostRequests lostRequests;
+
 	/**
 	 * Wrap a client.
 	 * @param delegate the client that finds the targets and pools their connections
+	 * @param lostRequests what becomes of a request lost at its worker that finds no
+	 * worker left
 	 */
-	ClosingProxyClient(ProxyClient delegate) {
+	ClosingProxyClient(ProxyClient delegate, LostRequests lostRequests) {
 		this.delegate = delegate;
+		this.lostRequests = lostRequests;
 	}
 
 	@Override
@@ -57,7 +62,8 @@ final class ClosingProxyClient implements ProxyClient {
 	@Override
 	public void getConnection(ProxyTarget target, HttpServerExchange exchange, ProxyCallback<ProxyConnection> callback,
 			long timeout, TimeUnit timeUnit) {
-		this.delegate.getConnection(target, exchange, new ClosingCallback(callback), timeout, timeUnit);
+		this.delegate.getConnection(target, exchange, new ClosingCallback(callback, this.lostRequests), timeout,
+				timeUnit);
 	}
 
 	@Override
@@ -69,7 +75,8 @@ final class ClosingProxyClient implements ProxyClient {
 	 * Passes each outcome on, having watched the exchange of a connection it got. Every
 	 * connection an exchange gets, a retry's too, is watched.
 	 */
-	private record ClosingCallback(ProxyCallback<ProxyConnection> next) implements ProxyCallback<ProxyConnection> {
+	private record ClosingCallback(ProxyCallback<ProxyConnection> next,
+			LostRequests lostRequests) implements ProxyCallback<ProxyConnection> {
 
 		@Override
 		public void completed(HttpServerExchange exchange, ProxyConnection connection) {
@@ -94,6 +101,12 @@ final class ClosingProxyClient implements ProxyClient {
 
 		@Override
 		public void couldNotResolveBackend(HttpServerExchange exchange) {
+			// The retry of a request lost at its worker comes here when no worker is
+			// left (every one removed: the master is stopping).
+			if (!exchange.isResponseStarted() && this.lostRequests.failedAtWorker(exchange)) {
+				this.lostRequests.noWorkerLeft(exchange);
+				return;
+			}
 			this.next.couldNotResolveBackend(exchange);
 		}
 

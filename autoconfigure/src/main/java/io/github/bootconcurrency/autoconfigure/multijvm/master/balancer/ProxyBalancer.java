@@ -1,5 +1,6 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master.balancer;
 
+import java.io.PrintStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -103,10 +104,21 @@ public final class ProxyBalancer implements WorkerBalancer {
 	 * request's forwarding headers
 	 */
 	public ProxyBalancer(MasterConfig config, @Nullable ForwardingSecret secret) {
+		this(config, secret, System.out);
+	}
+
+	/**
+	 * Create the proxy of a configuration, writing its lines to the master's output.
+	 * @param config the configuration
+	 * @param secret the secret with which the proxy proves to the workers that it set a
+	 * request's forwarding headers
+	 * @param out the master's output, for the lines about requests lost at a worker
+	 */
+	public ProxyBalancer(MasterConfig config, @Nullable ForwardingSecret secret, PrintStream out) {
 		this(config.address(), config.port(), config.backlog(), config.workerCapacity(), config.keepAlive(),
 				config.queueTimeout(), config.listenerLimits(),
 				new ForwardedHeaders(config.forwardedAllowIps(), config.upstreamHeaders(), secret), defaultIoThreads(),
-				WaitingRoom.MAX_HELD);
+				WaitingRoom.MAX_HELD, out);
 	}
 
 	/**
@@ -159,7 +171,7 @@ public final class ProxyBalancer implements WorkerBalancer {
 			Duration queueTimeout, ListenerLimits limits, int ioThreads, int maxHeld) {
 		this(host, port, backlog, workerCapacity, workerKeepAlive, queueTimeout, limits,
 				new ForwardedHeaders(ForwardedAllowIps.of(List.of()), UpstreamHeaders.defaults(), null), ioThreads,
-				maxHeld);
+				maxHeld, System.out);
 	}
 
 	/**
@@ -175,10 +187,11 @@ public final class ProxyBalancer implements WorkerBalancer {
 	 * @param forwardedHeaders what becomes of the forwarding headers clients send
 	 * @param ioThreads the number of IO threads
 	 * @param maxHeld most requests waiting for a ready worker at once
+	 * @param out the master's output, for the lines about requests lost at a worker
 	 */
 	public ProxyBalancer(String host, int port, int backlog, int workerCapacity, Duration workerKeepAlive,
-			Duration queueTimeout, ListenerLimits limits, ForwardedHeaders forwardedHeaders, int ioThreads,
-			int maxHeld) {
+			Duration queueTimeout, ListenerLimits limits, ForwardedHeaders forwardedHeaders, int ioThreads, int maxHeld,
+			PrintStream out) {
 		this.where = host + ":" + port;
 		this.ioThreads = ioThreads;
 		this.forwardedHeaders = forwardedHeaders;
@@ -189,8 +202,10 @@ public final class ProxyBalancer implements WorkerBalancer {
 			.setMaxQueueSize(QUEUE_PER_THREAD)
 			.setProblemServerRetry(1);
 		sizeConnections(workerCapacity, workerKeepAlive);
+		LostRequests lostRequests = new LostRequests(out);
 		ProxyHandler proxy = ProxyHandler.builder()
-			.setProxyClient(new ClosingProxyClient(this.client))
+			.setProxyClient(new ClosingProxyClient(this.client, lostRequests))
+			.setIdempotentRequestPredicate(lostRequests)
 			.setMaxRequestTime(-1)
 			.setMaxConnectionRetries(2)
 			.setNext(ResponseCodeHandler.HANDLE_404)

@@ -76,7 +76,7 @@ class ProxyBalancerForwardingTests {
 		this.proxy = new ProxyBalancer("127.0.0.1", 0, 128, 200, keepAlive, Duration.ofSeconds(30),
 				ListenerLimits.defaults(keepAlive),
 				new ForwardedHeaders(ForwardedAllowIps.of(List.of("127.0.0.2")), upstreamHeaders, SECRET), 2,
-				WaitingRoom.MAX_HELD);
+				WaitingRoom.MAX_HELD, System.out);
 		this.proxy.start();
 		Worker worker = TestWorkers.worker(1, 0, 0, 0, "token", 0, new FakeWorkers.Process(1, 1), Instant.now());
 		TestWorkers.ready(worker, Instant.now(), this.backend.getAddress().getPort());

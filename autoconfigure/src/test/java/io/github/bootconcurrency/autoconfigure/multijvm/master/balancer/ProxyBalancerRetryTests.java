@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -23,9 +24,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpServer;
+import io.github.bootconcurrency.autoconfigure.multijvm.ForwardedAllowIps;
+import io.github.bootconcurrency.autoconfigure.multijvm.UpstreamHeaders;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.config.ListenerLimits;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.loop.FakeWorkers;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.TestWorkers;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Worker;
+import io.github.bootconcurrency.autoconfigure.testsupport.Http;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +56,8 @@ class ProxyBalancerRetryTests {
 
 	private final List<String> answered = new CopyOnWriteArrayList<>();
 
+	private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+
 	private ProxyBalancer proxy;
 
 	private final HttpClient client = HttpClient.newBuilder()
@@ -60,7 +67,11 @@ class ProxyBalancerRetryTests {
 
 	@BeforeEach
 	void startProxy() {
-		this.proxy = new ProxyBalancer("127.0.0.1", 0, 128, 200, Duration.ofSeconds(20), Duration.ofSeconds(30));
+		Duration keepAlive = Duration.ofSeconds(20);
+		this.proxy = new ProxyBalancer("127.0.0.1", 0, 128, 200, keepAlive, Duration.ofSeconds(30),
+				ListenerLimits.defaults(keepAlive),
+				new ForwardedHeaders(ForwardedAllowIps.of(List.of()), UpstreamHeaders.defaults(), null), 2,
+				WaitingRoom.MAX_HELD, new PrintStream(this.output, true, StandardCharsets.UTF_8));
 		this.proxy.start();
 	}
 
@@ -105,6 +116,70 @@ class ProxyBalancerRetryTests {
 		assertThat(response.statusCode()).isEqualTo(503);
 		assertThat(dying.requests).containsExactly("POST /order");
 		assertThat(this.answered).isEmpty();
+		assertThat(dying.failures).isEmpty();
+	}
+
+	/**
+	 * The master's stop removes every worker (after it stopped taking new requests) while
+	 * their requests run: a GET whose worker then fails under it finds no other worker.
+	 * Its client is told that the request failed at its worker ({@code 502}, as a proxy
+	 * answers when its backend failed), not the {@code 503} that says "stopping, come
+	 * back later" as if nothing had happened, since the worker may have acted on it; and
+	 * the master says so in its own lines. On a raw connection of its own: the JDK's
+	 * client would send the GET again if its connection closed without an answer.
+	 */
+	@Test
+	void aGetWhoseWorkerDiesUnderItWhileTheMasterStopsIsAnswered502AndLogged() throws Exception {
+		DyingBackend dying = new DyingBackend();
+		this.dying.add(dying);
+		Worker worker = worker(1, dying.port());
+		this.proxy.add(worker);
+		CompletableFuture<String> answer = Http.getAsyncOnNewConnection(this.proxy.port(), "/slow?key=s3cr3t",
+				Duration.ofSeconds(30));
+		assertThat(dying.holds.await(20, TimeUnit.SECONDS))
+			.as("the dying worker got the request; its failures: %s", dying.failures)
+			.isTrue();
+		// Shutdown.begin's order.
+		this.proxy.stopAccepting();
+		this.proxy.remove(worker);
+		dying.die();
+		String raw = answer.get(20, TimeUnit.SECONDS);
+		assertThat(this.output.toString(StandardCharsets.UTF_8))
+			.contains("[master] GET /slow: the connection to its worker failed before the answer; "
+					+ "sending it to another worker")
+			.contains("[master] GET /slow: lost at its worker, and no worker is left to send it to")
+			.doesNotContain("s3cr3t");
+		assertThat(raw).as("the whole answer:%n%s", raw).startsWith("HTTP/1.1 502 ").contains("Connection: close");
+		assertThat(dying.requests).containsExactly("GET /slow?key=s3cr3t");
+		assertThat(dying.failures).isEmpty();
+	}
+
+	/**
+	 * A worker that dies once it has sent the head of a chunked answer, and none of its
+	 * body, while the master stops: the proxy has begun the answer, so it cannot send the
+	 * GET again nor answer for the worker, and closes its client's connection without a
+	 * byte. The JDK's client sends a GET again when that happens, and the stopping master
+	 * answers the copy {@code 503}: which is why the stop tests judge the answer to a
+	 * request sent on a raw connection.
+	 */
+	@Test
+	void aGetWhoseWorkerDiesAfterTheHeadOfItsAnswerWhileTheMasterStopsHasItsConnectionClosedWithoutAByte()
+			throws Exception {
+		DyingBackend dying = new DyingBackend(
+				"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+		this.dying.add(dying);
+		Worker worker = worker(1, dying.port());
+		this.proxy.add(worker);
+		CompletableFuture<String> answer = Http.getAsyncOnNewConnection(this.proxy.port(), "/slow",
+				Duration.ofSeconds(30));
+		assertThat(dying.holds.await(20, TimeUnit.SECONDS))
+			.as("the dying worker got the request; its failures: %s", dying.failures)
+			.isTrue();
+		this.proxy.stopAccepting();
+		this.proxy.remove(worker);
+		dying.die();
+		assertThat(answer.get(20, TimeUnit.SECONDS)).isEmpty();
+		assertThat(dying.requests).containsExactly("GET /slow");
 		assertThat(dying.failures).isEmpty();
 	}
 
@@ -173,7 +248,18 @@ class ProxyBalancerRetryTests {
 
 		private CompletableFuture<HttpResponse<String>> response;
 
+		private final byte[] lastWords;
+
 		DyingBackend() throws IOException {
+			this(new byte[0]);
+		}
+
+		/**
+		 * A worker that writes some bytes before it dies.
+		 * @param lastWords what it writes
+		 */
+		DyingBackend(byte[] lastWords) throws IOException {
+			this.lastWords = lastWords;
 			this.thread = Thread.ofPlatform().daemon().name("dying-backend").start(this::serveOneAndDie);
 		}
 
@@ -197,6 +283,8 @@ class ProxyBalancerRetryTests {
 				if (!this.dies.await(30, TimeUnit.SECONDS)) {
 					this.failures.add(new AssertionError("never told to die"));
 				}
+				connection.getOutputStream().write(this.lastWords);
+				connection.getOutputStream().flush();
 				this.listening.close();
 			}
 			catch (Exception ex) {
