@@ -62,8 +62,12 @@ public sealed interface AotCacheSetting {
 
 	/**
 	 * A cache the master records and keeps ({@link AotCacheStore}).
+	 *
+	 * @param explicit whether the key says {@code auto}, rather than {@code auto} being
+	 * the default: only a default is turned off where the cache would be memory (a
+	 * {@code tmpfs} {@code java.io.tmpdir}), which the user did not choose
 	 */
-	record Auto() implements AotCacheSetting {
+	record Auto(boolean explicit) implements AotCacheSetting {
 
 	}
 
@@ -79,16 +83,20 @@ public sealed interface AotCacheSetting {
 	/**
 	 * Read the setting, reporting a value that cannot be used with the key, the value and
 	 * what is allowed.
-	 * @param value the value, or {@code null} if unset
+	 * @param value the value bound, the properties' default if the key is unset
 	 * @param version the version of the JVM the workers run (the master's own)
 	 * @param environment where the value came from
 	 * @param checks where a violation goes
-	 * @return the setting, {@link Off} if the value is invalid
+	 * @return the setting, {@link Off} if the value is invalid, {@link #unset()} if the
+	 * key is not set
 	 */
 	static AotCacheSetting check(@Nullable String value, Runtime.Version version, Environment environment,
 			SettingsChecks checks) {
+		// The bound value of an unset key is the properties' default: only the key's
+		// absence tells a default auto from one the user wrote.
+		String written = (ConfiguredValue.find(environment, KEY) != null) ? value : null;
 		try {
-			return parse(value, version);
+			return parse(written, version);
 		}
 		catch (IllegalArgumentException ex) {
 			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, KEY), KEY,
@@ -99,8 +107,7 @@ public sealed interface AotCacheSetting {
 
 	/**
 	 * Read the setting.
-	 * @param value the value, or {@code null} if unset (then {@code off}: the default
-	 * until every multi-jvm guarantee has run under {@code auto}, issue 24)
+	 * @param value the value, or {@code null} if unset (then {@link #unset()})
 	 * @param version the version of the JVM the workers run
 	 * @return the setting
 	 * @throws IllegalArgumentException saying what is wrong with a path, or with a path
@@ -110,10 +117,10 @@ public sealed interface AotCacheSetting {
 		String text = (value != null) ? value.trim() : "";
 		switch (text.toLowerCase(Locale.ROOT)) {
 			case "" -> {
-				return new Off("default");
+				return unset();
 			}
 			case "auto" -> {
-				return new Auto();
+				return new Auto(true);
 			}
 			case "off", "false", "none" -> {
 				// YAML reads an unquoted off as false.
@@ -130,6 +137,16 @@ public sealed interface AotCacheSetting {
 				return userFile(text, version);
 			}
 		}
+	}
+
+	/**
+	 * Return the setting of an unset key: {@code off} until every multi-jvm guarantee has
+	 * run under {@code auto} (issue 24), then {@code new Auto(false)}, which is not the
+	 * same as an explicit {@code auto} ({@link Auto#explicit()}).
+	 * @return the default setting
+	 */
+	static AotCacheSetting unset() {
+		return new Off("default");
 	}
 
 	private static AotCacheSetting userFile(String text, Runtime.Version version) {

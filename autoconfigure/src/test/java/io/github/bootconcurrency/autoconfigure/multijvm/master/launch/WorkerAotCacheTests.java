@@ -10,8 +10,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheKey;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheSetting;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.balancer.SharedSocket;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfig;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfigLoader;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.mock.env.MockEnvironment;
+import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -150,6 +153,62 @@ class WorkerAotCacheTests {
 		use.ready();
 		assertThat(use.use()).contains(AotCacheUse.NOT_OPENED);
 		assertThat(log()).containsOnlyOnce("refused by worker 1's JVM (it did not say it opened the cache");
+	}
+
+	@Test
+	void theDefaultAutoIsOffWhereTheCacheWouldBeMemoryAndSaysHowToKeepIt() throws IOException {
+		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(25);
+		Path base = inMemory();
+		try {
+			Path jar = Files.writeString(base.resolve("app.jar"), "version 1");
+			WorkerLaunch launch = launch("-jar", jar.toString());
+			MasterConfig config = config();
+			// The setting of an unset key once the default is auto
+			// (AotCacheSetting.unset()).
+			WorkerAotCache cache = WorkerAotCache.start(config, new AotCacheSetting.Auto(false), launch, base,
+					this.executor::add, this.out);
+			runQueued();
+			assertThat(log()).containsOnlyOnce("AOT cache: off (" + base + " is memory (tmpfs): set "
+					+ "concurrency.multi-jvm.aot-cache=auto to keep the cache there, or point java.io.tmpdir at a disk)");
+			try (Stream<Path> files = Files.list(base)) {
+				assertThat(files).as("no store opened").containsExactly(jar);
+			}
+			assertThat(cache.forWorker(1)).isEqualTo(new WorkerAotCache.Start(null, List.of(), "none"));
+			assertThat(cache.wantsRecorder()).isFalse();
+		}
+		finally {
+			FileSystemUtils.deleteRecursively(base);
+		}
+	}
+
+	@Test
+	void anExplicitAutoKeepsTheCacheWhereItIsMemory() throws IOException {
+		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(25);
+		Path base = inMemory();
+		try {
+			Path jar = Files.writeString(base.resolve("app.jar"), "version 1");
+			WorkerLaunch launch = launch("-jar", jar.toString());
+			MasterConfig config = config("concurrency.multi-jvm.aot-cache=auto");
+			extractedFor(base, jar, launch, config);
+			WorkerAotCache cache = WorkerAotCache.start(config, launch, base, this.executor::add, this.out);
+			runQueued();
+			assertThat(log()).doesNotContain("AOT cache: off");
+			assertThat(cache.forWorker(1).use()).isEqualTo(WorkerProcess.AOT_CACHE_RECORDING);
+		}
+		finally {
+			FileSystemUtils.deleteRecursively(base);
+		}
+	}
+
+	/**
+	 * A private directory on a tmpfs: {@code /dev/shm} is one on Linux.
+	 */
+	private static Path inMemory() throws IOException {
+		Path shm = Path.of("/dev/shm");
+		assumeThat(shm).isDirectory();
+		Path base = Files.createTempDirectory(shm, "worker-aot-cache-tests");
+		assertThat(Files.getFileStore(base).type()).isEqualTo("tmpfs");
+		return base;
 	}
 
 	private void runQueued() {
