@@ -150,6 +150,7 @@ class WorkerAotCacheTests {
 		WorkerAotCache.Start start = cache.forWorker(1);
 		assertThat(start.options()).containsExactly("-XX:AOTCache=" + file, "-Xlog:aot=info");
 		AotCacheUse use = cache.use(1, start);
+		use.accept("  .   ____          _            __ _ _");
 		use.ready();
 		assertThat(use.use()).contains(AotCacheUse.NOT_OPENED);
 		assertThat(log()).containsOnlyOnce("refused by worker 1's JVM (it did not say it opened the cache");
