@@ -52,6 +52,13 @@ public sealed interface AotCacheSetting {
 	List<String> IGNORE_A_CACHE = List.of("--patch-module", "--limit-modules", "--upgrade-module-path");
 
 	/**
+	 * Options that load a Java agent, or a native agent that may hook class loading (APM
+	 * tools): JDK 25 does not open a cache of AOT-linked classes in a JVM with one
+	 * (AotCacheJavaAgentIT), so {@code auto} would record, be refused and record again.
+	 */
+	List<String> LOAD_AN_AGENT = List.of("-javaagent:", "-agentpath:");
+
+	/**
 	 * No cache.
 	 *
 	 * @param reason why, for the master's start line
@@ -198,6 +205,15 @@ public sealed interface AotCacheSetting {
 			.findFirst();
 		if (ignoring.isPresent()) {
 			return new Off("the workers' JVM options make the JVM ignore an AOT cache (" + ignoring.get() + ")");
+		}
+		Optional<String> agent = jvmOptions.stream()
+			.filter((option) -> LOAD_AN_AGENT.stream().anyMatch(option::startsWith))
+			.findFirst();
+		if (this instanceof Auto && agent.isPresent()) {
+			// Its options are left out: an agent's may hold a key.
+			String loaded = agent.get().contains("=") ? agent.get().substring(0, agent.get().indexOf('='))
+					: agent.get();
+			return new Off("a Java agent is loaded (" + loaded + "): the JVM does not open an AOT cache beside one");
 		}
 		if (this instanceof Auto && version.feature() < MIN_FEATURE) {
 			return new Off("Java " + version.feature() + " has no AOT cache that records as the JVM exits (Java "

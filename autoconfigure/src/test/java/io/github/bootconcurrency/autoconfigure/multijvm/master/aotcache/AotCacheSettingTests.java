@@ -146,6 +146,22 @@ class AotCacheSettingTests {
 		}
 	}
 
+	@Test
+	void aJavaAgentTurnsAutoOffNamingTheAgentWithoutItsOptions() {
+		for (String option : List.of("-javaagent:/opt/apm/agent.jar=api-key=hunter2",
+				"-agentpath:/opt/apm/libagent.so")) {
+			assertThat(new Auto(true).resolve(JAVA_25, true, List.of("-Xmx1g", option))).isInstanceOfSatisfying(
+					Off.class,
+					(off) -> assertThat(off.reason()).startsWith("a Java agent is loaded (").doesNotContain("hunter2"));
+		}
+		assertThat(new Auto(true).resolve(JAVA_25, true, List.of("-javaagent:/opt/apm/agent.jar=api-key=hunter2")))
+			.isEqualTo(new Off("a Java agent is loaded (-javaagent:/opt/apm/agent.jar): the JVM does not open an AOT "
+					+ "cache beside one"));
+		UserFile user = new UserFile(this.directory.resolve("app.aot"));
+		assertThat(user.resolve(JAVA_25, true, List.of("-javaagent:apm.jar"))).as("the user's own file is given")
+			.isEqualTo(user);
+	}
+
 	private static AotCacheSetting check(String value, Runtime.Version version) {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources().addFirst(new MapPropertySource("test", Map.of(AotCacheSetting.KEY, value)));

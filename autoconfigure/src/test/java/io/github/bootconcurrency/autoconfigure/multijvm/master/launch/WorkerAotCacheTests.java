@@ -78,6 +78,25 @@ class WorkerAotCacheTests {
 	}
 
 	@Test
+	void aJavaAgentInJavaToolOptionsOrJvmArgsTurnsAutoOffUpFrontWithoutItsOptions() {
+		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(25);
+		WorkerAotCache inherited = WorkerAotCache.start(config("concurrency.multi-jvm.aot-cache=auto"),
+				launch("-jar", "app.jar").inheriting("-javaagent:/opt/apm/agent.jar=api-key=hunter2"), null,
+				this.executor::add, this.out);
+		WorkerAotCache configured = WorkerAotCache.start(
+				config("concurrency.multi-jvm.aot-cache=auto", "concurrency.multi-jvm.jvm-args=-javaagent:apm.jar"),
+				launch("-jar", "app.jar"), null, this.executor::add, this.out);
+		assertThat(this.executor).as("no store opened").isEmpty();
+		assertThat(inherited.forWorker(1).use()).isNull();
+		assertThat(configured.forWorker(1).use()).isNull();
+		assertThat(log())
+			.containsOnlyOnce("AOT cache: off (a Java agent is loaded (-javaagent:/opt/apm/agent.jar): "
+					+ "the JVM does not open an AOT cache beside one)")
+			.containsOnlyOnce("AOT cache: off (a Java agent is loaded (-javaagent:apm.jar)")
+			.doesNotContain("hunter2");
+	}
+
+	@Test
 	void aJarReplacedOnDiskIsRunAsItIsAndAStoreIsOpenedForItOffTheCallersThread(@TempDir Path base) throws IOException {
 		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(25);
 		Path jar = Files.writeString(base.resolve("app.jar"), "version 1");
