@@ -135,8 +135,7 @@ public sealed interface AotCacheSetting {
 			}
 			case "true", "on", "yes" -> {
 				// Not a file named "true" in the working directory: YAML reads an
-				// unquoted
-				// on or yes as true.
+				// unquoted on or yes as true.
 				throw new IllegalArgumentException(
 						"'" + text + "' is none of them: write auto (YAML reads an " + "unquoted on or yes as true)");
 			}

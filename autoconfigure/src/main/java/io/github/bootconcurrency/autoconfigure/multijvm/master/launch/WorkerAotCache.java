@@ -93,7 +93,7 @@ public final class WorkerAotCache {
 	static WorkerAotCache start(MasterConfig config, AotCacheSetting configured, WorkerLaunch launch,
 			@Nullable Path base, Executor executor, PrintStream out) {
 		if (configured instanceof AotCacheSetting.Off) {
-			// Off as configured (the default): nothing to say.
+			// Off as configured: nothing to say.
 			return off(out);
 		}
 		List<String> options = new ArrayList<>(launch.jvmOptions());
@@ -146,8 +146,9 @@ public final class WorkerAotCache {
 					executor);
 			this.store = opened;
 			if (this.closed) {
-				// Opened as the master began to stop: nothing runs.
+				// Opened as the master began to stop: nothing runs, nothing is extracted.
 				opened.close();
+				return;
 			}
 			opened.extract();
 		}

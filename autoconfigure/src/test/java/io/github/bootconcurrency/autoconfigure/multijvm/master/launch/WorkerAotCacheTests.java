@@ -176,6 +176,17 @@ class WorkerAotCacheTests {
 	}
 
 	@Test
+	void aStoreOpenedAsTheMasterBeganToStopExtractsNothingAndSaysNothing(@TempDir Path base) throws IOException {
+		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(25);
+		Path jar = Files.writeString(base.resolve("app.jar"), "version 1");
+		WorkerAotCache cache = WorkerAotCache.start(config("concurrency.multi-jvm.aot-cache=auto"),
+				launch("-jar", jar.toString()), base, this.executor::add, this.out);
+		cache.close();
+		runQueued();
+		assertThat(log()).as("no extraction tried, so none failed").isEmpty();
+	}
+
+	@Test
 	void theDefaultAutoIsOffWhereTheCacheWouldBeMemoryAndSaysHowToKeepIt() throws IOException {
 		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(25);
 		Path base = inMemory();
