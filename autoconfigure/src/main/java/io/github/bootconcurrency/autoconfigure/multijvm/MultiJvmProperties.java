@@ -68,7 +68,9 @@ public class MultiJvmProperties {
 
 	/**
 	 * Maximum time a stopping worker may take to finish its requests before it is killed.
-	 * Like Gunicorn's 'graceful_timeout'.
+	 * Like Gunicorn's 'graceful_timeout'. The worker that records the AOT cache
+	 * ('aot-cache') has 2 minutes more when it is replaced, to write its recording as it
+	 * exits; not when the master stops.
 	 */
 	private Duration gracefulTimeout = Duration.ofSeconds(30);
 

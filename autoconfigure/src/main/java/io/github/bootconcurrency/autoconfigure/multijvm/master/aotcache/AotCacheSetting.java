@@ -52,6 +52,13 @@ public sealed interface AotCacheSetting {
 	List<String> IGNORE_A_CACHE = List.of("--patch-module", "--limit-modules", "--upgrade-module-path");
 
 	/**
+	 * Options that load a Java agent, or a native agent that may hook class loading (APM
+	 * tools): JDK 25 does not open a cache of AOT-linked classes in a JVM with one
+	 * (AotCacheJavaAgentIT), so {@code auto} would record, be refused and record again.
+	 */
+	List<String> LOAD_AN_AGENT = List.of("-javaagent:", "-agentpath:");
+
+	/**
 	 * No cache.
 	 *
 	 * @param reason why, for the master's start line
@@ -62,8 +69,12 @@ public sealed interface AotCacheSetting {
 
 	/**
 	 * A cache the master records and keeps ({@link AotCacheStore}).
+	 *
+	 * @param explicit whether the key says {@code auto}, rather than {@code auto} being
+	 * the default: only a default is turned off where the cache would be memory (a
+	 * {@code tmpfs} {@code java.io.tmpdir}), which the user did not choose
 	 */
-	record Auto() implements AotCacheSetting {
+	record Auto(boolean explicit) implements AotCacheSetting {
 
 	}
 
@@ -79,16 +90,20 @@ public sealed interface AotCacheSetting {
 	/**
 	 * Read the setting, reporting a value that cannot be used with the key, the value and
 	 * what is allowed.
-	 * @param value the value, or {@code null} if unset
+	 * @param value the value bound, the properties' default if the key is unset
 	 * @param version the version of the JVM the workers run (the master's own)
 	 * @param environment where the value came from
 	 * @param checks where a violation goes
-	 * @return the setting, {@link Off} if the value is invalid
+	 * @return the setting, {@link Off} if the value is invalid, {@link #unset()} if the
+	 * key is not set
 	 */
 	static AotCacheSetting check(@Nullable String value, Runtime.Version version, Environment environment,
 			SettingsChecks checks) {
+		// The bound value of an unset key is the properties' default: only the key's
+		// absence tells a default auto from one the user wrote.
+		String written = (ConfiguredValue.find(environment, KEY) != null) ? value : null;
 		try {
-			return parse(value, version);
+			return parse(written, version);
 		}
 		catch (IllegalArgumentException ex) {
 			checks.add(Violation.notAllowed(ConfiguredValue.find(environment, KEY), KEY,
@@ -99,8 +114,7 @@ public sealed interface AotCacheSetting {
 
 	/**
 	 * Read the setting.
-	 * @param value the value, or {@code null} if unset (then {@code off}: the default
-	 * until every multi-jvm guarantee has run under {@code auto}, issue 24)
+	 * @param value the value, or {@code null} if unset (then {@link #unset()})
 	 * @param version the version of the JVM the workers run
 	 * @return the setting
 	 * @throws IllegalArgumentException saying what is wrong with a path, or with a path
@@ -110,10 +124,10 @@ public sealed interface AotCacheSetting {
 		String text = (value != null) ? value.trim() : "";
 		switch (text.toLowerCase(Locale.ROOT)) {
 			case "" -> {
-				return new Off("default");
+				return unset();
 			}
 			case "auto" -> {
-				return new Auto();
+				return new Auto(true);
 			}
 			case "off", "false", "none" -> {
 				// YAML reads an unquoted off as false.
@@ -121,8 +135,7 @@ public sealed interface AotCacheSetting {
 			}
 			case "true", "on", "yes" -> {
 				// Not a file named "true" in the working directory: YAML reads an
-				// unquoted
-				// on or yes as true.
+				// unquoted on or yes as true.
 				throw new IllegalArgumentException(
 						"'" + text + "' is none of them: write auto (YAML reads an " + "unquoted on or yes as true)");
 			}
@@ -130,6 +143,16 @@ public sealed interface AotCacheSetting {
 				return userFile(text, version);
 			}
 		}
+	}
+
+	/**
+	 * Return the setting of an unset key: {@code off} until every multi-jvm guarantee has
+	 * run under {@code auto} (issue 24), then {@code new Auto(false)}, which is not the
+	 * same as an explicit {@code auto} ({@link Auto#explicit()}).
+	 * @return the default setting
+	 */
+	static AotCacheSetting unset() {
+		return new Off("default");
 	}
 
 	private static AotCacheSetting userFile(String text, Runtime.Version version) {
@@ -181,6 +204,15 @@ public sealed interface AotCacheSetting {
 			.findFirst();
 		if (ignoring.isPresent()) {
 			return new Off("the workers' JVM options make the JVM ignore an AOT cache (" + ignoring.get() + ")");
+		}
+		Optional<String> agent = jvmOptions.stream()
+			.filter((option) -> LOAD_AN_AGENT.stream().anyMatch(option::startsWith))
+			.findFirst();
+		if (this instanceof Auto && agent.isPresent()) {
+			// Its options are left out: an agent's may hold a key.
+			String loaded = agent.get().contains("=") ? agent.get().substring(0, agent.get().indexOf('='))
+					: agent.get();
+			return new Off("a Java agent is loaded (" + loaded + "): the JVM does not open an AOT cache beside one");
 		}
 		if (this instanceof Auto && version.feature() < MIN_FEATURE) {
 			return new Off("Java " + version.feature() + " has no AOT cache that records as the JVM exits (Java "

@@ -1,8 +1,10 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master.launch;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -18,8 +20,10 @@ import org.jspecify.annotations.Nullable;
  * says so. Workers given a cache run with {@value #LOG_OPTION} after every option of
  * their own, so that it wins; their JVM then says {@code Opened AOT cache} (and about 30
  * more lines, which are not forwarded) before the application's first line. A cache
- * opened and not refused by that line is used; one the JVM did not say it opened, by that
- * line or by the time the worker is ready, is not used: counted as a refusal, once.
+ * opened and not refused by that line is used; one the JVM did not say it opened by that
+ * line is not used: counted as a refusal, once. The lines are read on a thread of their
+ * own, which can lag behind the worker's ready heartbeat on a loaded host: what decides
+ * is the lines, never how fast they were read ({@link #ready()}).
  */
 final class AotCacheUse {
 
@@ -35,6 +39,13 @@ final class AotCacheUse {
 	static final String NOT_OPENED = "not opened";
 
 	static final String REFUSED = "refused";
+
+	/**
+	 * How long the master's loop waits, at a worker's ready heartbeat, for the thread
+	 * that reads its output to reach the JVM's {@code Opened AOT cache} line, written
+	 * seconds before.
+	 */
+	static final Duration READY_WAIT = Duration.ofSeconds(1);
 
 	/**
 	 * A line of the JVM's unified logging, with its decorations, or one the JVM or its
@@ -55,7 +66,14 @@ final class AotCacheUse {
 
 	private final AtomicBoolean decided = new AtomicBoolean();
 
+	private final Duration readyWait;
+
 	private final List<String> warnings = new ArrayList<>();
+
+	/**
+	 * Notified when the JVM's lines have said the cache was opened, or decided the use.
+	 */
+	private final Object said = new Object();
 
 	private volatile @Nullable String use;
 
@@ -74,6 +92,11 @@ final class AotCacheUse {
 	 * @param onRefused told the reason, once, if the cache was refused or not opened
 	 */
 	AotCacheUse(@Nullable String given, Consumer<String> onRefused) {
+		this(given, onRefused, READY_WAIT);
+	}
+
+	AotCacheUse(@Nullable String given, Consumer<String> onRefused, Duration readyWait) {
+		this.readyWait = readyWait;
 		this.use = given;
 		this.refusal = WorkerProcess.AOT_CACHE_USED.equals(given) ? new AotCacheRefusal() : null;
 		this.onRefused = onRefused;
@@ -102,14 +125,16 @@ final class AotCacheUse {
 		}
 		Optional<String> refused = this.refusal.accept(line);
 		if (refused.isPresent()) {
-			if (this.decided.compareAndSet(false, true)) {
-				this.use = REFUSED;
+			if (decideAs(REFUSED)) {
 				this.onRefused.accept(refused.get());
 			}
 			return true;
 		}
 		if (line.contains(OPENED)) {
-			this.opened = true;
+			synchronized (this.said) {
+				this.opened = true;
+				this.said.notifyAll();
+			}
 		}
 		var warning = AOT_WARNING.matcher(line);
 		if (warning.matches()) {
@@ -121,10 +146,37 @@ final class AotCacheUse {
 	}
 
 	/**
-	 * The worker is ready, on the master's loop: a cache its JVM has not said it opened
-	 * by now is not used (its JVM says it before the application starts).
+	 * The worker is ready, on the master's loop. Its JVM said whether it opened the cache
+	 * seconds ago, before the application started, but the thread that reads its lines
+	 * may not have read them yet: the loop waits for it at most {@link #READY_WAIT}. A
+	 * cache the JVM said it opened is used (the application may print nothing to tell the
+	 * end of the JVM's lines); one it has not said it opened by then is
+	 * {@value #NOT_OPENED} in the ready line, and counted as a refusal only once the
+	 * application's first line is read without it: never for want of reading.
 	 */
 	void ready() {
+		if (this.decided.get()) {
+			return;
+		}
+		synchronized (this.said) {
+			long deadline = System.nanoTime() + this.readyWait.toNanos();
+			long left = this.readyWait.toNanos();
+			while (!this.opened && !this.decided.get() && left > 0) {
+				try {
+					TimeUnit.NANOSECONDS.timedWait(this.said, left);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					break;
+				}
+				left = deadline - System.nanoTime();
+			}
+			if (!this.opened && !this.decided.get()) {
+				// Undecided: the application's first line decides (accept).
+				this.use = NOT_OPENED;
+				return;
+			}
+		}
 		decide();
 	}
 
@@ -137,19 +189,33 @@ final class AotCacheUse {
 		return Optional.ofNullable(this.use);
 	}
 
+	/**
+	 * Decide the use, once, waking a loop that waits for it in {@link #ready()}.
+	 * @return whether this decided it
+	 */
+	private boolean decideAs(String use) {
+		synchronized (this.said) {
+			if (!this.decided.compareAndSet(false, true)) {
+				return false;
+			}
+			this.use = use;
+			this.said.notifyAll();
+			return true;
+		}
+	}
+
 	private void decide() {
-		if (!this.decided.compareAndSet(false, true)) {
+		// Only the thread that reads sets opened, and the loop calls this once it is set
+		// (ready): read once, it is what decides.
+		boolean saidOpened = this.opened;
+		if (!decideAs(saidOpened ? WorkerProcess.AOT_CACHE_USED : NOT_OPENED) || saidOpened) {
 			return;
 		}
-		if (this.opened) {
-			return;
-		}
-		this.use = NOT_OPENED;
-		String said;
+		String warned;
 		synchronized (this.warnings) {
-			said = this.warnings.isEmpty() ? "" : ": it said " + String.join("; ", this.warnings);
+			warned = this.warnings.isEmpty() ? "" : ": it said " + String.join("; ", this.warnings);
 		}
-		this.onRefused.accept("it did not say it opened the cache before the application started" + said);
+		this.onRefused.accept("it did not say it opened the cache before the application started" + warned);
 	}
 
 }

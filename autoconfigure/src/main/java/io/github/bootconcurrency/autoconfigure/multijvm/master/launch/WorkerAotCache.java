@@ -87,9 +87,13 @@ public final class WorkerAotCache {
 	 */
 	public static WorkerAotCache start(MasterConfig config, WorkerLaunch launch, @Nullable Path base, Executor executor,
 			PrintStream out) {
-		AotCacheSetting configured = config.aotCache();
+		return start(config, config.aotCache(), launch, base, executor, out);
+	}
+
+	static WorkerAotCache start(MasterConfig config, AotCacheSetting configured, WorkerLaunch launch,
+			@Nullable Path base, Executor executor, PrintStream out) {
 		if (configured instanceof AotCacheSetting.Off) {
-			// Off as configured (the default): nothing to say.
+			// Off as configured: nothing to say.
 			return off(out);
 		}
 		List<String> options = new ArrayList<>(launch.jvmOptions());
@@ -106,14 +110,14 @@ public final class WorkerAotCache {
 						"AOT cache: " + file + " (concurrency.multi-jvm.aot-cache), given to every worker");
 				return new WorkerAotCache(out, true, file);
 			}
-			case AotCacheSetting.Auto() -> {
+			case AotCacheSetting.Auto(boolean explicit) -> {
 				WorkerAotCache cache = new WorkerAotCache(out, true, null);
 				Path applicationJar = jar.orElseThrow();
 				// The creation shares the workers' collector and heap, resolved as their
 				// command is.
 				List<String> workerOptions = launch.workerJvmOptions(config.jvmArgs());
 				cache.opener = () -> executor.execute(() -> cache.open(applicationJar, launch.java(), options,
-						workerOptions, base, config, executor));
+						workerOptions, base, explicit, config, executor));
 				cache.opener.run();
 				return cache;
 			}
@@ -121,18 +125,30 @@ public final class WorkerAotCache {
 	}
 
 	private void open(Path jar, String java, List<String> options, List<String> workerOptions, @Nullable Path base,
-			MasterConfig config, Executor executor) {
+			boolean explicit, MasterConfig config, Executor executor) {
 		try {
+			Path directory = (base != null) ? base : AotCacheStore.defaultBase();
+			Optional<String> memory = explicit ? Optional.empty() : InMemoryFileSystem.type(directory);
+			if (memory.isPresent()) {
+				// The extraction and the cache (3 times the jar) would be memory for the
+				// master's life, counted toward a container's limit: the user did not
+				// choose that.
+				MasterLog.println(this.out,
+						"AOT cache: off (" + directory + " is memory (" + memory.get() + "): set " + AotCacheSetting.KEY
+								+ "=auto to keep the cache there, or point " + "java.io.tmpdir at a disk)");
+				return;
+			}
 			// Read before the key, so that a jar replaced while it is hashed is seen as
 			// changed at the next launch.
 			JarIdentity identity = JarIdentity.of(jar);
-			AotCacheStore opened = AotCacheStore.open((base != null) ? base : AotCacheStore.defaultBase(), jar,
-					identity, AotCacheKey.forThisJvm(jar, options), java, workerOptions, config.timeouts().boot(),
-					(line) -> MasterLog.println(this.out, line), executor);
+			AotCacheStore opened = AotCacheStore.open(directory, jar, identity, AotCacheKey.forThisJvm(jar, options),
+					java, workerOptions, config.timeouts().boot(), (line) -> MasterLog.println(this.out, line),
+					executor);
 			this.store = opened;
 			if (this.closed) {
-				// Opened as the master began to stop: nothing runs.
+				// Opened as the master began to stop: nothing runs, nothing is extracted.
 				opened.close();
+				return;
 			}
 			opened.extract();
 		}
@@ -170,7 +186,8 @@ public final class WorkerAotCache {
 			// The application's own try: the jar on disk, as with no cache.
 			return new Start(null, List.of(), "none");
 		}
-		if (new AotCacheSetting.Auto().resolve(Runtime.version(), true, jvmArgs) instanceof AotCacheSetting.Off off) {
+		if (new AotCacheSetting.Auto(true).resolve(Runtime.version(), true,
+				jvmArgs) instanceof AotCacheSetting.Off off) {
 			// With -Xshare or SharedArchiveFile beside the cache's options the JVM exits.
 			if (this.jvmArgsRefused.compareAndSet(false, true)) {
 				MasterLog.println(this.out,

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -38,9 +39,39 @@ class AotCacheSettingTests {
 		// (issue 24).
 		assertThat(AotCacheSetting.parse(null, JAVA_25)).isInstanceOf(Off.class);
 		assertThat(AotCacheSetting.parse("", JAVA_25)).isInstanceOf(Off.class);
-		assertThat(AotCacheSetting.parse(" AUTO ", JAVA_25)).isEqualTo(new Auto());
+		assertThat(AotCacheSetting.parse(" AUTO ", JAVA_25)).isEqualTo(new Auto(true));
 		assertThat(AotCacheSetting.parse("off", JAVA_25)).isInstanceOf(Off.class);
 		assertThat(AotCacheSetting.parse("false", JAVA_21)).isInstanceOf(Off.class);
+	}
+
+	@Test
+	void anUnsetKeyIsNotAnExplicitAuto() {
+		// Only a default gives the cache up on a tmpfs (WorkerAotCacheTests): the
+		// user who wrote auto keeps it there.
+		assertThat(AotCacheSetting.parse(null, JAVA_25)).isEqualTo(AotCacheSetting.unset())
+			.isNotEqualTo(AotCacheSetting.parse("auto", JAVA_25))
+			.isNotEqualTo(new Auto(true));
+		assertThat(AotCacheSetting.parse("auto", JAVA_25)).isInstanceOfSatisfying(Auto.class,
+				(auto) -> assertThat(auto.explicit()).isTrue());
+		assertThat(new Auto(false).resolve(JAVA_25, true, List.of())).as("the default, once it is auto")
+			.isEqualTo(new Auto(false));
+	}
+
+	@Test
+	void theValueBoundForAnUnsetKeyIsTheDefaultNotAValueTheUserWrote() {
+		// MultiJvmProperties binds its own default when the key is unset.
+		StandardEnvironment environment = new StandardEnvironment();
+		SettingsChecks checks = new SettingsChecks(environment);
+		assertThat(AotCacheSetting.check("auto", JAVA_25, environment, checks)).isEqualTo(AotCacheSetting.unset());
+		assertThat(check("auto", JAVA_25)).isEqualTo(new Auto(true));
+		StandardEnvironment relaxed = new StandardEnvironment();
+		relaxed.getPropertySources()
+			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+					new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+							Map.of("CONCURRENCY_MULTIJVM_AOTCACHE", "auto")));
+		assertThat(AotCacheSetting.check("auto", JAVA_25, relaxed, new SettingsChecks(relaxed)))
+			.as("in any relaxed form of the key")
+			.isEqualTo(new Auto(true));
 	}
 
 	@Test
@@ -82,15 +113,15 @@ class AotCacheSettingTests {
 
 	@Test
 	void autoIsOffWithAReasonOnAJvmWithoutAotCaches() {
-		assertThat(new Auto().resolve(JAVA_21, true, List.of()))
+		assertThat(new Auto(true).resolve(JAVA_21, true, List.of()))
 			.isEqualTo(new Off("Java 21 has no AOT cache that records as the JVM exits (Java 25 or later)"));
-		assertThat(new Auto().resolve(Runtime.Version.parse("24.0.2"), true, List.of())).isInstanceOf(Off.class);
-		assertThat(new Auto().resolve(JAVA_25, true, List.of("-XX:+UseSerialGC"))).isEqualTo(new Auto());
+		assertThat(new Auto(true).resolve(Runtime.Version.parse("24.0.2"), true, List.of())).isInstanceOf(Off.class);
+		assertThat(new Auto(true).resolve(JAVA_25, true, List.of("-XX:+UseSerialGC"))).isEqualTo(new Auto(true));
 	}
 
 	@Test
 	void autoIsOffForAnApplicationNotStartedFromAJar() {
-		assertThat(new Auto().resolve(JAVA_25, false, List.of())).isInstanceOfSatisfying(Off.class,
+		assertThat(new Auto(true).resolve(JAVA_25, false, List.of())).isInstanceOfSatisfying(Off.class,
 				(off) -> assertThat(off.reason()).contains("not started with java -jar"));
 	}
 
@@ -99,7 +130,7 @@ class AotCacheSettingTests {
 		UserFile user = new UserFile(this.directory.resolve("app.aot"));
 		for (String option : List.of("-Xshare:off", "-XX:SharedArchiveFile=app.jsa", "-XX:AOTCache=mine.aot",
 				"-XX:AOTCacheOutput=mine.aot", "-XX:AOTMode=on")) {
-			assertThat(new Auto().resolve(JAVA_25, true, List.of("-Xmx1g", option)))
+			assertThat(new Auto(true).resolve(JAVA_25, true, List.of("-Xmx1g", option)))
 				.isEqualTo(new Off("the workers' JVM options manage class data sharing already (" + option + ")"));
 			assertThat(user.resolve(JAVA_25, true, List.of(option))).isInstanceOf(Off.class);
 		}
@@ -110,9 +141,25 @@ class AotCacheSettingTests {
 	void moduleOptionsUnderWhichTheJvmIgnoresACacheTurnItOffNamingTheOption() {
 		for (String option : List.of("--patch-module=java.base=patch.jar", "--limit-modules",
 				"--upgrade-module-path")) {
-			assertThat(new Auto().resolve(JAVA_25, true, List.of("-Xmx1g", option)))
+			assertThat(new Auto(true).resolve(JAVA_25, true, List.of("-Xmx1g", option)))
 				.isEqualTo(new Off("the workers' JVM options make the JVM ignore an AOT cache (" + option + ")"));
 		}
+	}
+
+	@Test
+	void aJavaAgentTurnsAutoOffNamingTheAgentWithoutItsOptions() {
+		for (String option : List.of("-javaagent:/opt/apm/agent.jar=api-key=hunter2",
+				"-agentpath:/opt/apm/libagent.so")) {
+			assertThat(new Auto(true).resolve(JAVA_25, true, List.of("-Xmx1g", option))).isInstanceOfSatisfying(
+					Off.class,
+					(off) -> assertThat(off.reason()).startsWith("a Java agent is loaded (").doesNotContain("hunter2"));
+		}
+		assertThat(new Auto(true).resolve(JAVA_25, true, List.of("-javaagent:/opt/apm/agent.jar=api-key=hunter2")))
+			.isEqualTo(new Off("a Java agent is loaded (-javaagent:/opt/apm/agent.jar): the JVM does not open an AOT "
+					+ "cache beside one"));
+		UserFile user = new UserFile(this.directory.resolve("app.aot"));
+		assertThat(user.resolve(JAVA_25, true, List.of("-javaagent:apm.jar"))).as("the user's own file is given")
+			.isEqualTo(user);
 	}
 
 	private static AotCacheSetting check(String value, Runtime.Version version) {

@@ -241,7 +241,7 @@ class MasterConfigTests {
 			.isInstanceOf(AotCacheSetting.Off.class);
 		assertThat(MasterConfigLoader
 			.load(new MockEnvironment().withProperty(AotCacheSetting.KEY, "auto"), SharedSocket.unsupportedReason())
-			.aotCache()).isEqualTo(new AotCacheSetting.Auto());
+			.aotCache()).isEqualTo(new AotCacheSetting.Auto(true));
 	}
 
 	@Test

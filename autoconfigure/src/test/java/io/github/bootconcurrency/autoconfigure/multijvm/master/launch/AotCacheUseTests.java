@@ -1,10 +1,15 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master.launch;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -131,13 +136,49 @@ class AotCacheUseTests {
 	}
 
 	@Test
-	void aWorkerReadyBeforeItsJvmSaidItOpenedTheCacheIsNotUsingItAndThatIsCountedOnce() {
+	@Timeout(30)
+	void aWorkerReadyBeforeTheReaderHasPassedTheLineThatSaysTheCacheWasOpenedUsesIt() throws InterruptedException {
 		AotCacheUse use = used();
+		AtomicBoolean atReady = new AtomicBoolean();
+		Thread reader = queuedReader(use, USED, atReady, Thread.currentThread());
+		// The loop gets the ready heartbeat before the reader has read a line, as on a
+		// loaded host: the JVM wrote them seconds ago.
+		atReady.set(true);
+		use.ready();
+		assertThat(use.use()).as("decided when ready() returns").contains(WorkerProcess.AOT_CACHE_USED);
+		reader.join(Duration.ofSeconds(20));
+		assertThat(reader.isAlive()).isFalse();
+		assertThat(use.use()).contains(WorkerProcess.AOT_CACHE_USED);
+		assertThat(this.refusals).isEmpty();
+	}
+
+	@Test
+	@Timeout(30)
+	void aWorkerWhoseLinesAreNotReadByTheTimeItIsReadyIsNotOpenedInItsReadyLineAndTheLinesDecide() {
+		AotCacheUse use = new AotCacheUse(WorkerProcess.AOT_CACHE_USED, this.refusals::add, Duration.ofMillis(20));
 		use.ready();
 		use.ready();
-		feed(use, USED);
 		assertThat(use.use()).contains(AotCacheUse.NOT_OPENED);
-		assertThat(this.refusals).hasSize(1);
+		assertThat(this.refusals).as("no refusal for want of reading").isEmpty();
+		feed(use, USED);
+		assertThat(use.use()).contains(WorkerProcess.AOT_CACHE_USED);
+		assertThat(this.refusals).isEmpty();
+		AotCacheUse patched = new AotCacheUse(WorkerProcess.AOT_CACHE_USED, this.refusals::add, Duration.ofMillis(20));
+		patched.ready();
+		feed(patched, PATCHED);
+		patched.ready();
+		assertThat(patched.use()).contains(AotCacheUse.NOT_OPENED);
+		assertThat(this.refusals).as("counted once, when the application's first line is read").hasSize(1);
+	}
+
+	@Test
+	@Timeout(30)
+	void aWorkerWhoseJvmSaidItOpenedTheCacheIsUsedAtReadyEvenIfTheApplicationPrintsNothing() {
+		AotCacheUse use = new AotCacheUse(WorkerProcess.AOT_CACHE_USED, this.refusals::add, Duration.ofMinutes(1));
+		feed(use, USED.subList(0, USED.size() - 2));
+		use.ready();
+		assertThat(use.use()).contains(WorkerProcess.AOT_CACHE_USED);
+		assertThat(this.refusals).isEmpty();
 	}
 
 	@Test
@@ -156,6 +197,24 @@ class AotCacheUseTests {
 
 	private AotCacheUse used() {
 		return new AotCacheUse(WorkerProcess.AOT_CACHE_USED, this.refusals::add);
+	}
+
+	/**
+	 * The thread that reads a worker's output, its lines queued: it reads the first only
+	 * once the loop is at the ready heartbeat and blocked (waiting in ready(), or past it
+	 * and joining this thread).
+	 */
+	private static Thread queuedReader(AotCacheUse use, List<String> lines, AtomicBoolean atReady, Thread loop) {
+		BlockingQueue<String> queue = new LinkedBlockingQueue<>(lines);
+		return Thread.ofPlatform().name("worker-1-output").start(() -> {
+			long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+			while ((!atReady.get() || loop.getState() == Thread.State.RUNNABLE) && System.nanoTime() < deadline) {
+				Thread.onSpinWait();
+			}
+			for (String line = queue.poll(); line != null; line = queue.poll()) {
+				use.accept(line);
+			}
+		});
 	}
 
 	private static List<String> feed(AotCacheUse use, List<String> lines) {

@@ -10,8 +10,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheKey;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheSetting;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.balancer.SharedSocket;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfig;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfigLoader;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.mock.env.MockEnvironment;
+import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -72,6 +75,25 @@ class WorkerAotCacheTests {
 		this.executor.forEach(Runnable::run);
 		assertThat(log()).containsOnlyOnce("AOT cache: off (");
 		assertThat(cache.forWorker(1)).isEqualTo(new WorkerAotCache.Start(null, List.of(), "none"));
+	}
+
+	@Test
+	void aJavaAgentInJavaToolOptionsOrJvmArgsTurnsAutoOffUpFrontWithoutItsOptions() {
+		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(25);
+		WorkerAotCache inherited = WorkerAotCache.start(config("concurrency.multi-jvm.aot-cache=auto"),
+				launch("-jar", "app.jar").inheriting("-javaagent:/opt/apm/agent.jar=api-key=hunter2"), null,
+				this.executor::add, this.out);
+		WorkerAotCache configured = WorkerAotCache.start(
+				config("concurrency.multi-jvm.aot-cache=auto", "concurrency.multi-jvm.jvm-args=-javaagent:apm.jar"),
+				launch("-jar", "app.jar"), null, this.executor::add, this.out);
+		assertThat(this.executor).as("no store opened").isEmpty();
+		assertThat(inherited.forWorker(1).use()).isNull();
+		assertThat(configured.forWorker(1).use()).isNull();
+		assertThat(log())
+			.containsOnlyOnce("AOT cache: off (a Java agent is loaded (-javaagent:/opt/apm/agent.jar): "
+					+ "the JVM does not open an AOT cache beside one)")
+			.containsOnlyOnce("AOT cache: off (a Java agent is loaded (-javaagent:apm.jar)")
+			.doesNotContain("hunter2");
 	}
 
 	@Test
@@ -164,9 +186,77 @@ class WorkerAotCacheTests {
 		WorkerAotCache.Start start = cache.forWorker(1);
 		assertThat(start.options()).containsExactly("-XX:AOTCache=" + file, "-Xlog:aot=info");
 		AotCacheUse use = cache.use(1, start);
+		use.accept("  .   ____          _            __ _ _");
 		use.ready();
 		assertThat(use.use()).contains(AotCacheUse.NOT_OPENED);
 		assertThat(log()).containsOnlyOnce("refused by worker 1's JVM (it did not say it opened the cache");
+	}
+
+	@Test
+	void aStoreOpenedAsTheMasterBeganToStopExtractsNothingAndSaysNothing(@TempDir Path base) throws IOException {
+		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(25);
+		Path jar = Files.writeString(base.resolve("app.jar"), "version 1");
+		WorkerAotCache cache = WorkerAotCache.start(config("concurrency.multi-jvm.aot-cache=auto"),
+				launch("-jar", jar.toString()), base, this.executor::add, this.out);
+		cache.close();
+		runQueued();
+		assertThat(log()).as("no extraction tried, so none failed").isEmpty();
+	}
+
+	@Test
+	void theDefaultAutoIsOffWhereTheCacheWouldBeMemoryAndSaysHowToKeepIt() throws IOException {
+		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(25);
+		Path base = inMemory();
+		try {
+			Path jar = Files.writeString(base.resolve("app.jar"), "version 1");
+			WorkerLaunch launch = launch("-jar", jar.toString());
+			MasterConfig config = config();
+			// The setting of an unset key once the default is auto
+			// (AotCacheSetting.unset()).
+			WorkerAotCache cache = WorkerAotCache.start(config, new AotCacheSetting.Auto(false), launch, base,
+					this.executor::add, this.out);
+			runQueued();
+			assertThat(log()).containsOnlyOnce("AOT cache: off (" + base + " is memory (tmpfs): set "
+					+ "concurrency.multi-jvm.aot-cache=auto to keep the cache there, or point java.io.tmpdir at a disk)");
+			try (Stream<Path> files = Files.list(base)) {
+				assertThat(files).as("no store opened").containsExactly(jar);
+			}
+			assertThat(cache.forWorker(1)).isEqualTo(new WorkerAotCache.Start(null, List.of(), "none"));
+			assertThat(cache.wantsRecorder()).isFalse();
+		}
+		finally {
+			FileSystemUtils.deleteRecursively(base);
+		}
+	}
+
+	@Test
+	void anExplicitAutoKeepsTheCacheWhereItIsMemory() throws IOException {
+		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(25);
+		Path base = inMemory();
+		try {
+			Path jar = Files.writeString(base.resolve("app.jar"), "version 1");
+			WorkerLaunch launch = launch("-jar", jar.toString());
+			MasterConfig config = config("concurrency.multi-jvm.aot-cache=auto");
+			extractedFor(base, jar, launch, config);
+			WorkerAotCache cache = WorkerAotCache.start(config, launch, base, this.executor::add, this.out);
+			runQueued();
+			assertThat(log()).doesNotContain("AOT cache: off");
+			assertThat(cache.forWorker(1).use()).isEqualTo(WorkerProcess.AOT_CACHE_RECORDING);
+		}
+		finally {
+			FileSystemUtils.deleteRecursively(base);
+		}
+	}
+
+	/**
+	 * A private directory on a tmpfs: {@code /dev/shm} is one on Linux.
+	 */
+	private static Path inMemory() throws IOException {
+		Path shm = Path.of("/dev/shm");
+		assumeThat(shm).isDirectory();
+		Path base = Files.createTempDirectory(shm, "worker-aot-cache-tests");
+		assertThat(Files.getFileStore(base).type()).isEqualTo("tmpfs");
+		return base;
 	}
 
 	private void runQueued() {
