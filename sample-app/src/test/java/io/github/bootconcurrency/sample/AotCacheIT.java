@@ -17,7 +17,7 @@ import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCache
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.WorkerStart;
-import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.JarIdentity;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.JarIdentity;
 import io.github.bootconcurrency.autoconfigure.testsupport.Http;
 import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
 import io.github.bootconcurrency.autoconfigure.testsupport.ProcessOutput;

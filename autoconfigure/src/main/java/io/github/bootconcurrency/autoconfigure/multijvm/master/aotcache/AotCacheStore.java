@@ -10,6 +10,11 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.AotCacheCreateCommand;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.AotCacheDirectory;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.BoundedCommand;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.JarIdentity;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.PrivateDirectory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -96,7 +101,7 @@ public final class AotCacheStore {
 	static AotCacheStore open(Path base, Path jar, JarIdentity keyedJar, AotCacheKey key, String java,
 			List<String> jvmOptions, Duration timeout, Consumer<String> log, Executor executor,
 			BoundedCommand.Runner commands) throws IOException {
-		AotCacheDirectory files = AotCacheDirectory.open(base, key, jar, keyedJar, java, jvmOptions, timeout, commands);
+		AotCacheDirectory files = AotCacheDirectory.open(base, key.value(), jar, keyedJar, java, jvmOptions, timeout, commands);
 		AotCacheStore store = new AotCacheStore(files, log, executor);
 		store.owner = files.tryLock();
 		store.phase = store.owner ? store.found() : AotCachePhase.NONE;

@@ -13,7 +13,7 @@ import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCache
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.WorkerStart;
-import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.JarIdentity;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.JarIdentity;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfig;
 import org.jspecify.annotations.Nullable;
 

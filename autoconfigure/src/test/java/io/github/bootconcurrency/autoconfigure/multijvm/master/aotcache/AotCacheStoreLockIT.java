@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.BoundedCommand;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.JarIdentity;
 import io.github.bootconcurrency.autoconfigure.testsupport.ProcessOutput;
 import io.github.bootconcurrency.autoconfigure.testsupport.Reaper;
 import org.junit.jupiter.api.AfterEach;

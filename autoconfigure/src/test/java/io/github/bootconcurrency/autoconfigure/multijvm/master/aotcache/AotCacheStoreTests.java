@@ -9,15 +9,14 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
-import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.WorkerStart;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.AotCacheDirectory;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.BoundedCommand;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.JarIdentity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -190,14 +189,6 @@ class AotCacheStoreTests {
 				"-XX:+UseCompressedClassPointers", "-XX:ObjectAlignmentInBytes=16", "-XX:+UseCompactObjectHeaders",
 				"-Xms128m", "-XX:+UseSerialGC", "-XX:AOTMode=create", "-XX:AOTConfiguration=/r.aotconf",
 				"-XX:AOTCache=/c.aot", "-cp", store.directory().resolve("app/app.jar").toString());
-	}
-
-	@Test
-	void theHelperJvmsDoNotPickUpTheInheritedJvmOptions() {
-		Map<String, String> environment = new HashMap<>(Map.of("JAVA_TOOL_OPTIONS", "-javaagent:/apm.jar",
-				"JDK_JAVA_OPTIONS", "-Xlog:gc:file=gc.log", "_JAVA_OPTIONS", "-Xmx1g", "PATH", "/usr/bin"));
-		BoundedCommand.withoutInheritedJvmOptions(environment);
-		assertThat(environment).containsOnlyKeys("PATH");
 	}
 
 	@Test
@@ -663,26 +654,6 @@ class AotCacheStoreTests {
 			assertThat(files.map((file) -> file.getFileName().toString())).as("the file deleted")
 				.noneMatch((name) -> name.endsWith(".args"));
 		}
-	}
-
-	@Test
-	void aParentOtherUsersCanWriteToWithoutTheStickyBitIsRefused() throws IOException {
-		Path shared = Files.createDirectory(this.base.resolve("shared"));
-		Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
-		assertThatIOException().isThrownBy(() -> PrivateDirectory.createOrCheck(shared.resolve("aot")))
-			.withMessageContaining(shared + " can be written to by other users and is not sticky");
-		Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwx---"));
-		assertThatIOException().isThrownBy(() -> PrivateDirectory.createOrCheck(shared.resolve("aot")))
-			.withMessageContaining("can be written to by other users");
-	}
-
-	@Test
-	void aStickyParentThatOthersCanWriteToAsTmpIsTaken() throws IOException {
-		Path shared = Files.createDirectory(this.base.resolve("shared"));
-		Files.setAttribute(shared, "unix:mode", 01777);
-		assertThat(PrivateDirectory.createOrCheck(shared.resolve("aot"))).isDirectory();
-		Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwx------"));
-		assertThat(PrivateDirectory.createOrCheck(shared.resolve("aot"))).isDirectory();
 	}
 
 	private AotCacheStore open() throws IOException {

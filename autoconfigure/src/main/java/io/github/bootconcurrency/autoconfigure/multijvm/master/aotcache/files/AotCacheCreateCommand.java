@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
+package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * the master's log. The creation is also the master's then, bounded in time, and not cut
  * short by the kill of a worker that overran its graceful timeout.
  */
-final class AotCacheCreateCommand {
+public final class AotCacheCreateCommand {
 
 	private static final String COLLECTORS = "-XX:\\+Use(Serial|Parallel|ParallelOld|G1|Z|Shenandoah|Epsilon|ConcMarkSweep)GC";
 
@@ -43,7 +43,13 @@ final class AotCacheCreateCommand {
 	private AotCacheCreateCommand() {
 	}
 
-	static boolean shapesTheCache(String option) {
+	/**
+	 * Return whether a workers' option shapes what a cache maps, so that the creation
+	 * runs with it and the cache's key counts it.
+	 * @param option the option
+	 * @return whether it shapes the cache
+	 */
+	public static boolean shapesTheCache(String option) {
 		return SHAPES_THE_CACHE.matcher(option).matches();
 	}
 

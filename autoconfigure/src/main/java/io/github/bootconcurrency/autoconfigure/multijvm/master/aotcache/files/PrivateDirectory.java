@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
+package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * every later worker runs, so a directory that another user could write to, or a link
  * that points elsewhere, is refused, never used.
  */
-final class PrivateDirectory {
+public final class PrivateDirectory {
 
 	private static final Set<PosixFilePermission> OWNER = PosixFilePermissions.fromString("rwx------");
 
@@ -38,7 +38,7 @@ final class PrivateDirectory {
 	 * @throws IOException if it cannot be created, or what is there is not the master's
 	 * user's private directory
 	 */
-	static Path createOrCheck(Path directory) throws IOException {
+	public static Path createOrCheck(Path directory) throws IOException {
 		try {
 			// Not createDirectories: a name taken meanwhile must fail, then be checked.
 			Files.createDirectory(directory, PRIVATE);
@@ -109,7 +109,7 @@ final class PrivateDirectory {
 		}
 	}
 
-	static boolean nonEmpty(Path file) {
+	public static boolean nonEmpty(Path file) {
 		try {
 			return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) > 0;
 		}
@@ -118,7 +118,7 @@ final class PrivateDirectory {
 		}
 	}
 
-	static void delete(Path file) {
+	public static void delete(Path file) {
 		try {
 			Files.deleteIfExists(file);
 		}

@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
+package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The file work of an {@link AotCacheStore}, apart from its phases: the key's private
+ * The file work of an {@code AotCacheStore}, apart from its phases: the key's private
  * directory, the application extracted into it, the recordings' names, and the creation
  * of the cache from one, each helper JVM run through {@link HelperJvms}; and its lock.
  *
@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * any channel of the file releases it on Linux: {@link #HELD} keeps a second store of
  * this JVM from opening the file at all.
  */
-final class AotCacheDirectory {
+public final class AotCacheDirectory {
 
 	static final String CACHE = "app.aot";
 
@@ -83,10 +83,20 @@ final class AotCacheDirectory {
 
 	/**
 	 * Open the directory of a key, creating it private.
+	 * @param base the directory the keys are kept under
+	 * @param key the key's name, 32 hexadecimal digits
+	 * @param jar the application's jar
+	 * @param keyedJar the jar's identity, read before its key
+	 * @param java the java binary the workers run
+	 * @param jvmOptions the workers' JVM options
+	 * @param timeout how long an extraction or a creation may take
+	 * @param commands what runs the helper JVMs
+	 * @return the directory
+	 * @throws IOException if it cannot be created or is not private
 	 */
-	static AotCacheDirectory open(Path base, AotCacheKey key, Path jar, JarIdentity keyedJar, String java,
+	public static AotCacheDirectory open(Path base, String key, Path jar, JarIdentity keyedJar, String java,
 			List<String> jvmOptions, Duration timeout, BoundedCommand.Runner commands) throws IOException {
-		Path directory = PrivateDirectory.createOrCheck(base.resolve(key.value()));
+		Path directory = PrivateDirectory.createOrCheck(base.resolve(key));
 		// Its last use, which the removal of old keys goes by.
 		Files.setLastModifiedTime(directory, FileTime.from(Instant.now()));
 		return new AotCacheDirectory(directory, jar, keyedJar, java, jvmOptions, timeout, commands);
@@ -95,7 +105,7 @@ final class AotCacheDirectory {
 	/**
 	 * Extract the application into {@code app}, whole ({@link AotCacheExtraction}).
 	 */
-	void extract() throws IOException {
+	public void extract() throws IOException {
 		checkSpace();
 		AotCacheExtraction.run(this.commands, this.java, this.jar, this.directory, this.timeout);
 	}
@@ -104,7 +114,7 @@ final class AotCacheDirectory {
 	 * Create the cache from a recording, moved into place whole.
 	 * @return the cache's size
 	 */
-	long create(Path recording) throws IOException {
+	public long create(Path recording) throws IOException {
 		checkSpace();
 		return AotCacheCreateCommand.run(this.commands, (partial) -> createCommand(recording, partial), this.directory,
 				this.timeout);
@@ -137,7 +147,7 @@ final class AotCacheDirectory {
 	/**
 	 * The file system has no room for the extraction or the cache.
 	 */
-	static final class TooLittleSpace extends IOException {
+	public static final class TooLittleSpace extends IOException {
 
 		TooLittleSpace(String message) {
 			super(message);
@@ -145,15 +155,15 @@ final class AotCacheDirectory {
 
 	}
 
-	List<String> createCommand(Path recording, Path cache) {
+	public List<String> createCommand(Path recording, Path cache) {
 		return AotCacheCreateCommand.of(this.java, this.createOptions, recording, cache, jarToRun());
 	}
 
-	boolean extracted() {
+	public boolean extracted() {
 		return Files.isRegularFile(jarToRun(), LinkOption.NOFOLLOW_LINKS);
 	}
 
-	boolean hasCache() {
+	public boolean hasCache() {
 		return PrivateDirectory.nonEmpty(cache());
 	}
 
@@ -162,7 +172,7 @@ final class AotCacheDirectory {
 	 * made again; the other's workers may map it, so another master only remembers the
 	 * file, and gives it no more.
 	 */
-	synchronized void refused(boolean owner) {
+	public synchronized void refused(boolean owner) {
 		if (owner) {
 			PrivateDirectory.delete(cache());
 		}
@@ -175,7 +185,7 @@ final class AotCacheDirectory {
 	 * The cache that another master, which holds the key, made: there, and not the file a
 	 * worker of this master refused.
 	 */
-	synchronized Optional<Path> cacheOfAnotherMaster() {
+	public synchronized Optional<Path> cacheOfAnotherMaster() {
 		boolean usable = extracted() && hasCache() && !JarIdentity.of(cache()).equals(this.refusedCache);
 		return usable ? Optional.of(cache()) : Optional.empty();
 	}
@@ -184,16 +194,16 @@ final class AotCacheDirectory {
 	 * Whether the jar on disk is no longer the one keyed, read now and, once seen, for
 	 * good.
 	 */
-	synchronized boolean checkJar() {
+	public synchronized boolean checkJar() {
 		this.jarChanged = this.jarChanged || !this.keyedJar.equals(JarIdentity.of(this.jar));
 		return this.jarChanged;
 	}
 
-	synchronized boolean jarChanged() {
+	public synchronized boolean jarChanged() {
 		return this.jarChanged;
 	}
 
-	Path cache() {
+	public Path cache() {
 		return this.directory.resolve(CACHE);
 	}
 
@@ -201,7 +211,7 @@ final class AotCacheDirectory {
 	 * The name of a worker's recording: the pid too, since every master's worker ids
 	 * start at 1.
 	 */
-	Path recording(int workerId) {
+	public Path recording(int workerId) {
 		return this.directory.resolve("recording-" + ProcessHandle.current().pid() + "-" + workerId + ".aotconf");
 	}
 
@@ -209,7 +219,7 @@ final class AotCacheDirectory {
 	 * Take the key's lock, unless another master (or another store of this JVM) holds it.
 	 * @return whether this store holds it
 	 */
-	synchronized boolean tryLock() {
+	public synchronized boolean tryLock() {
 		if (this.lock != null) {
 			return true;
 		}
@@ -281,7 +291,7 @@ final class AotCacheDirectory {
 	 * Lock a key directory: the channel that holds its lock, or {@code null} if another
 	 * holds it or it cannot be locked.
 	 */
-	static @Nullable FileChannel tryLock(Path directory) {
+	public static @Nullable FileChannel tryLock(Path directory) {
 		Path file = directory.resolve(LOCK).toAbsolutePath().normalize();
 		if (!HELD.add(file)) {
 			return null;
@@ -315,26 +325,26 @@ final class AotCacheDirectory {
 		}
 	}
 
-	static void unlock(Path directory, FileChannel channel) {
+	public static void unlock(Path directory, FileChannel channel) {
 		release(directory.resolve(LOCK).toAbsolutePath().normalize(), channel);
 	}
 
-	Path jarToRun() {
+	public Path jarToRun() {
 		return this.directory.resolve("app").resolve(this.jar.getFileName());
 	}
 
-	Path path() {
+	public Path path() {
 		return this.directory;
 	}
 
-	boolean closed() {
+	public boolean closed() {
 		return this.commands.closed();
 	}
 
 	/**
 	 * Stop the helper JVMs and release the lock: another master may take the key.
 	 */
-	synchronized void close() {
+	public synchronized void close() {
 		this.commands.close();
 		if (this.lock != null) {
 			unlock(this.directory, this.lock);
