@@ -87,7 +87,7 @@ class AotCacheIT {
 		MasterProcess.signal("TERM", recording.process().pid());
 		assertThat(recording.process().waitFor(2, TimeUnit.MINUTES)).as("the recording JVM exits on TERM").isTrue();
 		assertThat(recording.output().text()).contains("AOTConfiguration recorded").doesNotContain("[warning][aot]");
-		store.onWorkerExited(1, 1, true);
+		store.onWorkerExited(1, 1, true, false);
 		assertThat(store.phase()).as(String.join("\n", this.log)).isEqualTo(AotCachePhase.READY);
 		Path cache = store.directory().resolve("app.aot");
 		assertThat(Files.size(cache)).isPositive();

@@ -3,9 +3,7 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -46,18 +44,14 @@ public final class AotCacheStore {
 
 	private final Executor executor;
 
-	private final Map<Integer, Long> givenCache = new HashMap<>();
-
 	private AotCachePhase phase = AotCachePhase.NONE;
 
 	/** Whether this master holds the key's lock: it alone extracts, records, creates. */
 	private boolean owner;
 
-	private int recorder;
-
-	private long generation;
-
 	private final AotCacheFailures failures = new AotCacheFailures();
+
+	private final AotCacheWorkers workers = new AotCacheWorkers();
 
 	private AotCacheStore(AotCacheDirectory files, Consumer<String> log, Executor executor) {
 		this.files = files;
@@ -67,7 +61,7 @@ public final class AotCacheStore {
 
 	/**
 	 * Open the cache of a key, creating its private directory.
-	 * @param base the directory to keep it under, such as {@link #defaultBase()}
+	 * @param base the directory to keep it under, such as {@link AotCacheDirectory#defaultBase()}
 	 * @param jar the application's jar
 	 * @param keyedJar the jar's identity, read before its key: a launch that finds
 	 * another jar there gives no start ({@link #jarChanged()})
@@ -84,18 +78,6 @@ public final class AotCacheStore {
 	public static AotCacheStore open(Path base, Path jar, JarIdentity keyedJar, AotCacheKey key, String java,
 			List<String> jvmOptions, Duration timeout, Consumer<String> log, Executor executor) throws IOException {
 		return open(base, jar, keyedJar, key, java, jvmOptions, timeout, log, executor, BoundedCommand::run);
-	}
-
-	/**
-	 * Return the directory the master keeps its caches under, created private if it is
-	 * not there: one per user under the temporary directory, so that a master started
-	 * again with the same jar, JVM and options finds the cache it made.
-	 * @return the directory
-	 * @throws IOException if it cannot be created, or the one there is not private
-	 */
-	public static Path defaultBase() throws IOException {
-		return PrivateDirectory.createOrCheck(
-				Path.of(System.getProperty("java.io.tmpdir"), "concurrency-aot-" + System.getProperty("user.name")));
 	}
 
 	static AotCacheStore open(Path base, Path jar, JarIdentity keyedJar, AotCacheKey key, String java,
@@ -163,7 +145,7 @@ public final class AotCacheStore {
 				return Optional.empty();
 			}
 			this.phase = AotCachePhase.READY;
-			return Optional.of(withCache(workerId));
+			return Optional.of(this.workers.givenCache(workerId, jarToRun(), this.files.cache()));
 		}
 		if (!this.files.extracted()) {
 			// Not extracted, or the extraction failed.
@@ -172,17 +154,11 @@ public final class AotCacheStore {
 		switch (this.phase) {
 			case EXTRACTED -> {
 				this.phase = AotCachePhase.RECORDING;
-				this.recorder = workerId;
 				this.log.accept("AOT cache: worker " + workerId + " records it, written as it exits");
-				// -Xlog:aot*=error: as it exits, the recording JVM warns of every class
-				// it
-				// leaves out (about 120 lines for the sample app: proxies, JFR events),
-				// into the master's log; its errors still show.
-				return Optional.of(new WorkerStart(jarToRun(), List.of("-XX:AOTMode=record",
-						"-XX:AOTConfiguration=" + this.files.recording(workerId), "-Xlog:aot*=error")));
+				return Optional.of(this.workers.recording(workerId, jarToRun(), this.files.recording(workerId)));
 			}
 			case READY -> {
-				return Optional.of(withCache(workerId));
+				return Optional.of(this.workers.givenCache(workerId, jarToRun(), this.files.cache()));
 			}
 			default -> {
 				// Not extracted yet, recording, creating or off: the jar on disk, not
@@ -190,14 +166,6 @@ public final class AotCacheStore {
 				return Optional.empty();
 			}
 		}
-	}
-
-	private WorkerStart withCache(int workerId) {
-		this.givenCache.put(workerId, this.generation);
-		// Without -XX:+VerifySharedSpaces the JVM maps a cache whose bytes changed in the
-		// middle without noticing; with it, such a cache is refused like a truncated one
-		// (about 0.1 s per boot for a cache of 75 MB).
-		return new WorkerStart(jarToRun(), List.of("-XX:AOTCache=" + this.files.cache(), "-XX:+VerifySharedSpaces"));
 	}
 
 	/**
@@ -224,19 +192,40 @@ public final class AotCacheStore {
 	}
 
 	/**
+	 * Tell the store that a worker became ready: one started with the store's jar and
+	 * options (the recorder, or a worker given the cache that its JVM did not refuse) ends
+	 * a row of boot failures, so that only {@value AotCacheFailures#MAX_BOOT_FAILURES} in
+	 * a row turn the cache off, not as many over the master's life.
+	 * @param workerId the worker's id
+	 */
+	public synchronized void onWorkerReady(int workerId) {
+		if (startedWithIt(workerId)) {
+			this.failures.booted();
+		}
+	}
+
+	private boolean startedWithIt(int workerId) {
+		return (this.phase == AotCachePhase.RECORDING && this.workers.isRecorder(workerId))
+				|| (this.phase == AotCachePhase.READY && this.workers.hasCurrentCache(workerId));
+	}
+
+	/**
 	 * Tell the store that a worker exited. The recorder's recording is made into the
 	 * cache if it served traffic (a recording of a boot alone leaves the warm-up to every
 	 * worker); otherwise the next worker records.
 	 * @param workerId the worker's id
 	 * @param requestsServed the requests it served
 	 * @param wasReady whether it was ever ready
+	 * @param retiredByMaster whether the master stopped it (a scale-down, a reload, its
+	 * own stop), not its boot timeout: a worker stopped as it booted is no boot failure
 	 */
-	public synchronized void onWorkerExited(int workerId, long requestsServed, boolean wasReady) {
-		Long given = this.givenCache.remove(workerId);
-		boolean recorder = this.phase == AotCachePhase.RECORDING && this.recorder == workerId;
+	public synchronized void onWorkerExited(int workerId, long requestsServed, boolean wasReady,
+			boolean retiredByMaster) {
+		boolean startedWithIt = startedWithIt(workerId);
+		boolean recorder = this.phase == AotCachePhase.RECORDING && this.workers.isRecorder(workerId);
+		this.workers.gone(workerId);
 		Path recording = this.files.recording(workerId);
-		if (!wasReady
-				&& (recorder || (this.phase == AotCachePhase.READY && given != null && given == this.generation))) {
+		if (!wasReady && !retiredByMaster && startedWithIt) {
 			// Started with the store's jar and options, and never ready: they may be
 			// what fails it, and a boot failure must not become the master's.
 			PrivateDirectory.delete(recording);
@@ -244,7 +233,7 @@ public final class AotCacheStore {
 			if (!gaveUp(this.failures.bootFailure(what))) {
 				this.phase = recorder ? AotCachePhase.EXTRACTED : this.phase;
 				this.log.accept("AOT cache: " + what + "; at " + AotCacheFailures.MAX_BOOT_FAILURES
-						+ " such exits it is turned off");
+						+ " such exits in a row it is turned off");
 			}
 			return;
 		}
@@ -277,8 +266,8 @@ public final class AotCacheStore {
 	 * @param workerId the worker's id
 	 */
 	public synchronized void launchFailed(int workerId) {
-		this.givenCache.remove(workerId);
-		if (this.phase == AotCachePhase.RECORDING && this.recorder == workerId) {
+		this.workers.gone(workerId);
+		if (this.phase == AotCachePhase.RECORDING && this.workers.isRecorder(workerId)) {
 			PrivateDirectory.delete(this.files.recording(workerId));
 			this.phase = AotCachePhase.EXTRACTED;
 		}
@@ -292,11 +281,9 @@ public final class AotCacheStore {
 	 * @param reason what the JVM said
 	 */
 	public synchronized void refused(int workerId, String reason) {
-		Long given = this.givenCache.remove(workerId);
-		if (given == null || given != this.generation || this.phase != AotCachePhase.READY) {
+		if (!this.workers.refused(workerId) || this.phase != AotCachePhase.READY) {
 			return;
 		}
-		this.generation++;
 		this.files.refused(this.owner);
 		if (gaveUp(this.failures.failure("worker " + workerId + "'s JVM refused it (" + reason + ")"))) {
 			return;
@@ -334,10 +321,6 @@ public final class AotCacheStore {
 		finally {
 			PrivateDirectory.delete(recording);
 		}
-	}
-
-	List<String> createCommand(Path recording, Path cache) {
-		return this.files.createCommand(recording, cache);
 	}
 
 	private boolean gaveUp(@Nullable String reason) {

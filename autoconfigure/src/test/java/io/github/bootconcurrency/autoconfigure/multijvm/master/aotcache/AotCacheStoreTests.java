@@ -140,7 +140,7 @@ class AotCacheStoreTests {
 		AotCacheStore store = extracted();
 		store.forWorker(1);
 		Files.writeString(store.directory().resolve(recording(1)), "recorded at boot only");
-		store.onWorkerExited(1, 0, true);
+		store.onWorkerExited(1, 0, true, false);
 		assertThat(this.creations).isEmpty();
 		assertThat(store.directory().resolve(recording(1))).doesNotExist();
 		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
@@ -153,7 +153,7 @@ class AotCacheStoreTests {
 	void aRecorderKilledBeforeWritingItsRecordingLetsTheNextWorkerRecord() throws IOException {
 		AotCacheStore store = extracted();
 		store.forWorker(1);
-		store.onWorkerExited(1, 500, true);
+		store.onWorkerExited(1, 500, true, false);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
 		assertThat(this.log)
 			.contains("AOT cache: worker 1 exited without writing its recording: the next worker " + "records it");
@@ -165,30 +165,12 @@ class AotCacheStoreTests {
 		store.forWorker(1);
 		store.forWorker(2);
 		Files.writeString(store.directory().resolve(recording(1)), "recorded");
-		store.onWorkerExited(2, 500, true);
+		store.onWorkerExited(2, 500, true, false);
 		assertThat(this.creations).isEmpty();
-		store.onWorkerExited(1, 500, true);
+		store.onWorkerExited(1, 500, true, false);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.CREATING);
 		assertThat(this.creations).hasSize(1);
 		assertThat(store.forWorker(3)).isEmpty();
-	}
-
-	@Test
-	void theCacheIsCreatedWithOnlyTheOptionsThatShapeItAndOneCollector() throws IOException {
-		AotCacheStore store = AotCacheStore.open(this.base, Path.of("/apps/app.jar"),
-				JarIdentity.of(Path.of("/apps/app.jar")), KEY, "/jdk/bin/java",
-				List.of("-XX:+UseG1GC", "-Xmx256m", "-Dspring.data.redis.password=secret", "-Xss512k",
-						"-XX:OnOutOfMemoryError=curl https://hooks.example/token", "-Xlog:gc:file=/var/log/gc.log",
-						"-XX:StartFlightRecording=filename=/var/log/app.jfr", "-XX:+UnlockExperimentalVMOptions",
-						"-XX:-UseCompressedOops", "-XX:+UseCompressedClassPointers", "-XX:ObjectAlignmentInBytes=16",
-						"-XX:+UseCompactObjectHeaders", "-Xms128m", "-XX:+UseSerialGC"),
-				Duration.ofSeconds(60), this.log::add, this.creations::add, this::run);
-		this.opened.add(store);
-		assertThat(store.createCommand(Path.of("/r.aotconf"), Path.of("/c.aot"))).containsExactly("/jdk/bin/java",
-				"-Xmx256m", "-XX:+UnlockExperimentalVMOptions", "-XX:-UseCompressedOops",
-				"-XX:+UseCompressedClassPointers", "-XX:ObjectAlignmentInBytes=16", "-XX:+UseCompactObjectHeaders",
-				"-Xms128m", "-XX:+UseSerialGC", "-XX:AOTMode=create", "-XX:AOTConfiguration=/r.aotconf",
-				"-XX:AOTCache=/c.aot", "-cp", store.directory().resolve("app/app.jar").toString());
 	}
 
 	@Test
@@ -230,7 +212,7 @@ class AotCacheStoreTests {
 		AotCacheStore store = extracted();
 		store.forWorker(1);
 		Files.writeString(store.directory().resolve(recording(1)), "recorded");
-		store.onWorkerExited(1, 500, true);
+		store.onWorkerExited(1, 500, true, false);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
 		assertThat(store.directory().resolve("app.aot")).hasContent("cache");
 		assertThat(store.directory().resolve(recording(1))).doesNotExist();
@@ -245,7 +227,7 @@ class AotCacheStoreTests {
 		store.forWorker(1);
 		Files.writeString(store.directory().resolve(recording(1)), "recorded");
 		this.exitCode = 1;
-		store.onWorkerExited(1, 500, true);
+		store.onWorkerExited(1, 500, true, false);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
 		assertThat(store.directory().resolve(recording(1))).doesNotExist();
 		assertThat(this.log).last()
@@ -301,10 +283,10 @@ class AotCacheStoreTests {
 		store.forWorker(1);
 		store.forWorker(2);
 		store.forWorker(3);
-		store.onWorkerExited(3, 10, true);
-		store.onWorkerExited(1, 0, false);
+		store.onWorkerExited(3, 10, true, false);
+		store.onWorkerExited(1, 0, false, false);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
-		store.onWorkerExited(2, 0, false);
+		store.onWorkerExited(2, 0, false, false);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.OFF);
 		assertThat(store.forWorker(4)).isEmpty();
 		assertThat(this.log).last()
@@ -313,13 +295,66 @@ class AotCacheStoreTests {
 	}
 
 	@Test
+	void workersTheMasterRetiredBeforeTheyWereReadyAreNoBootFailuresOfTheCache() throws IOException {
+		// A TTIN then a TTOU, a reload abandoned, a TERM: the master stopped them.
+		AotCacheStore store = ready();
+		for (int worker = 1; worker <= AotCacheFailures.MAX_BOOT_FAILURES + 1; worker++) {
+			assertThat(store.forWorker(worker)).isPresent();
+			store.onWorkerExited(worker, 0, false, true);
+		}
+		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
+		assertThat(this.log).isEmpty();
+		assertThat(store.forWorker(9)).isPresent();
+	}
+
+	@Test
+	void aRecorderTheMasterRetiredBeforeItWasReadyLeavesTheRecordingToTheNextWorker() throws IOException {
+		AotCacheStore store = extracted();
+		for (int worker = 1; worker <= AotCacheFailures.MAX_BOOT_FAILURES; worker++) {
+			assertThat(store.forWorker(worker).orElseThrow().jvmArgs()).contains("-XX:AOTMode=record");
+			store.onWorkerExited(worker, 0, false, true);
+			assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
+		}
+		assertThat(this.log).noneMatch((line) -> line.contains("exited before it was ready"));
+	}
+
+	@Test
+	void bootFailuresOfTheCacheTurnItOffOnlyInARowAWorkerReadyWithItInBetween() throws IOException {
+		AotCacheStore store = ready();
+		store.forWorker(1);
+		store.onWorkerExited(1, 0, false, false);
+		store.forWorker(2);
+		store.onWorkerReady(2);
+		store.forWorker(3);
+		store.onWorkerExited(3, 0, false, false);
+		assertThat(store.phase()).as("1 in a row").isEqualTo(AotCachePhase.READY);
+		store.forWorker(4);
+		store.onWorkerExited(4, 0, false, false);
+		assertThat(store.phase()).as("2 in a row").isEqualTo(AotCachePhase.OFF);
+	}
+
+	@Test
+	void aWorkerThatRefusedTheCacheDoesNotEndTheRowOfBootFailuresAsItBecomesReady() throws IOException {
+		AotCacheStore store = ready();
+		store.forWorker(1);
+		store.onWorkerExited(1, 0, false, false);
+		store.forWorker(2);
+		store.refused(2, "Checksum verification failed.");
+		store.onWorkerReady(2);
+		setReady(store, 3);
+		store.forWorker(4);
+		store.onWorkerExited(4, 0, false, false);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.OFF);
+	}
+
+	@Test
 	void twoRecordersThatExitBeforeReadyTurnItOff() throws IOException {
 		AotCacheStore store = extracted();
 		store.forWorker(1);
-		store.onWorkerExited(1, 0, false);
+		store.onWorkerExited(1, 0, false, false);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
 		store.forWorker(2);
-		store.onWorkerExited(2, 0, false);
+		store.onWorkerExited(2, 0, false, false);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.OFF);
 		assertThat(store.forWorker(3)).isEmpty();
 	}
@@ -329,7 +364,7 @@ class AotCacheStoreTests {
 		AotCacheStore store = extracted();
 		for (int worker = 1; worker <= AotCacheFailures.MAX_FAILURES; worker++) {
 			store.forWorker(worker);
-			store.onWorkerExited(worker, 500, true);
+			store.onWorkerExited(worker, 500, true, false);
 		}
 		assertThat(store.phase()).isEqualTo(AotCachePhase.OFF);
 		assertThat(this.log).last()
@@ -343,11 +378,11 @@ class AotCacheStoreTests {
 		store.forWorker(1);
 		store.forWorker(2);
 		Files.writeString(store.directory().resolve(recording(1)), "recorded");
-		store.onWorkerExited(1, 500, true);
+		store.onWorkerExited(1, 500, true, false);
 		store.forWorker(3);
 		Files.writeString(store.directory().resolve(recording(3)), "recorded");
 		store.close();
-		store.onWorkerExited(3, 500, true);
+		store.onWorkerExited(3, 500, true, false);
 		this.creations.forEach(Runnable::run);
 		assertThat(this.commands).as("the creation queued before the close does not run either").isEmpty();
 		assertThat(store.forWorker(4)).isEmpty();
@@ -380,7 +415,7 @@ class AotCacheStoreTests {
 		this.opened.add(store);
 		store.forWorker(1);
 		Files.writeString(directory.resolve(recording(1)), "recorded");
-		store.onWorkerExited(1, 500, true);
+		store.onWorkerExited(1, 500, true, false);
 		assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
 		store.close();
 		helpers.get(0).join(Duration.ofSeconds(30));
@@ -393,7 +428,7 @@ class AotCacheStoreTests {
 		AotCacheStore store = extracted();
 		store.forWorker(1);
 		Files.writeString(store.directory().resolve(recording(1)), "recorded");
-		store.onWorkerExited(1, 500, true);
+		store.onWorkerExited(1, 500, true, false);
 		assertThat(this.commands).singleElement()
 			.satisfies((command) -> assertThat(command).anyMatch((argument) -> argument
 				.matches("-XX:AOTCache=.*/app\\.aot\\.creating-" + ProcessHandle.current().pid() + "-[0-9]+")));
@@ -461,7 +496,7 @@ class AotCacheStoreTests {
 		assertThat(second.forWorker(1)).as("the first master records: the jar on disk").isEmpty();
 		Files.writeString(first.directory().resolve(recording(1)), "recorded");
 		this.executor = Runnable::run;
-		first.onWorkerExited(1, 500, true);
+		first.onWorkerExited(1, 500, true, false);
 		assertThat(first.phase()).isEqualTo(AotCachePhase.READY);
 		assertThat(second.forWorker(2).orElseThrow()).isEqualTo(new WorkerStart(second.jarToRun(),
 				List.of("-XX:AOTCache=" + second.directory().resolve("app.aot"), "-XX:+VerifySharedSpaces")));
@@ -609,7 +644,7 @@ class AotCacheStoreTests {
 		AotCacheStore store = open(jar);
 		store.forWorker(1);
 		Files.writeString(directory.resolve(recording(1)), "recorded");
-		store.onWorkerExited(1, 500, true);
+		store.onWorkerExited(1, 500, true, false);
 		assertThat(this.commands).as("no creation started").isEmpty();
 		assertThat(store.phase()).isEqualTo(AotCachePhase.OFF);
 		assertThat(directory.resolve(recording(1))).doesNotExist();
@@ -641,7 +676,7 @@ class AotCacheStoreTests {
 		AotCacheStore store = extracted();
 		store.forWorker(1);
 		Files.writeString(store.directory().resolve(recording(1)), "recorded");
-		store.onWorkerExited(1, 500, true);
+		store.onWorkerExited(1, 500, true, false);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
 		assertThat(this.commandLines).last()
 			.satisfies((line) -> assertThat(line).satisfiesExactly((java) -> assertThat(java).isEqualTo("java"),
@@ -749,7 +784,7 @@ class AotCacheStoreTests {
 		this.executor = Runnable::run;
 		store.forWorker(recorder);
 		Files.writeString(store.directory().resolve(recording(recorder)), "recorded");
-		store.onWorkerExited(recorder, 1, true);
+		store.onWorkerExited(recorder, 1, true, false);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
 	}
 

@@ -85,6 +85,16 @@ public final class FakeWorkers {
 		 */
 		volatile Long exitedAfterRequests;
 
+		/**
+		 * Whether the loop said the master retired the worker, as it reaped it.
+		 */
+		volatile Boolean exitedRetiredByMaster;
+
+		/**
+		 * What else hears of the worker's readiness and exit, as the AOT cache does.
+		 */
+		ProcessHooks hooks = ProcessHooks.NONE;
+
 		public Process(long pid, int id) {
 			this.pid = pid;
 			this.id = id;
@@ -157,11 +167,14 @@ public final class FakeWorkers {
 			if (this.aotCacheOnceReady != null) {
 				this.aotCache = this.aotCacheOnceReady;
 			}
+			this.hooks.ready(this.id);
 		}
 
 		@Override
-		public void exited(long requestsServed, boolean wasReady) {
+		public void exited(long requestsServed, boolean wasReady, boolean retiredByMaster) {
 			this.exitedAfterRequests = requestsServed;
+			this.exitedRetiredByMaster = retiredByMaster;
+			this.hooks.exited(this.id, requestsServed, wasReady, retiredByMaster);
 		}
 
 		void exit(int status) {
@@ -173,7 +186,28 @@ public final class FakeWorkers {
 
 	}
 
+	/**
+	 * What else hears of a worker's readiness and exit: a real AOT cache store, for one.
+	 */
+	interface ProcessHooks {
+
+		ProcessHooks NONE = new ProcessHooks() {
+		};
+
+		default void ready(int id) {
+		}
+
+		default void exited(int id, long requestsServed, boolean wasReady, boolean retiredByMaster) {
+		}
+
+	}
+
 	static final class Launcher implements WorkerLauncher {
+
+		/**
+		 * Given to every process launched.
+		 */
+		ProcessHooks hooks = ProcessHooks.NONE;
 
 		final List<Process> launched = new ArrayList<>();
 
@@ -228,6 +262,7 @@ public final class FakeWorkers {
 			Process process = new Process(this.nextPid++, id);
 			process.aotCache = this.aotCache.apply(id);
 			process.startedByAotCache = this.startedByAotCache.test(id);
+			process.hooks = this.hooks;
 			this.launched.add(process);
 			this.configs.add(config);
 			return process;

@@ -82,6 +82,18 @@ public final class AotCacheDirectory {
 	}
 
 	/**
+	 * Return the directory the master keeps its caches under, created private if it is
+	 * not there: one per user under the temporary directory, so that a master started
+	 * again with the same jar, JVM and options finds the cache it made.
+	 * @return the directory
+	 * @throws IOException if it cannot be created, or the one there is not private
+	 */
+	public static Path defaultBase() throws IOException {
+		return PrivateDirectory.createOrCheck(
+				Path.of(System.getProperty("java.io.tmpdir"), "concurrency-aot-" + System.getProperty("user.name")));
+	}
+
+	/**
 	 * Open the directory of a key, creating it private.
 	 * @param base the directory the keys are kept under
 	 * @param key the key's name, 32 hexadecimal digits
