@@ -3,6 +3,7 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -87,6 +88,10 @@ public final class AotCacheStore {
 		AotCacheStore store = new AotCacheStore(files, log, executor);
 		store.owner = files.tryLock();
 		store.phase = store.owner ? store.found() : AotCachePhase.NONE;
+		if (store.owner) {
+			// On the store's executor, as the whole open is.
+			files.cleanUp(Instant.now());
+		}
 		return store;
 	}
 
@@ -179,9 +184,13 @@ public final class AotCacheStore {
 		this.owner = true;
 		this.log.accept("AOT cache: this master now keeps " + this.files.path() + ", the other one stopped");
 		this.phase = found();
-		if (this.phase == AotCachePhase.NONE) {
-			this.executor.execute(this::extract);
-		}
+		// Whole trees, off the loop; not needed before found(): app and app.aot are
+		// never stale names. The extraction after it, if there is none.
+		Instant lockedAt = Instant.now();
+		this.executor.execute(() -> {
+			this.files.cleanUp(lockedAt);
+			extract();
+		});
 		return true;
 	}
 

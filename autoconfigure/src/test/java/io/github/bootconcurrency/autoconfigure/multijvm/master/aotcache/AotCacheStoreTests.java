@@ -554,6 +554,56 @@ class AotCacheStoreTests {
 	}
 
 	@Test
+	void aMasterThatTakesTheKeyOverCleansUpOnTheStoresExecutorNotOnTheLoop() throws IOException {
+		AotCacheStore first = extracted();
+		Path directory = first.directory();
+		AotCacheStore second = open();
+		// After the first master's own cleanup, as it opened the key.
+		List<Path> others = otherKeys(3);
+		first.close();
+		List<String> stale = List.of("app.extracting-41-1", "app.aot.creating-41-2", "recording-41-1.aotconf");
+		leave(directory, stale);
+		assertThat(this.creations).isEmpty();
+		assertThat(second.forWorker(1).orElseThrow().jvmArgs()).as("taken over: it records")
+			.contains("-XX:AOTMode=record");
+		try (var files = Files.list(directory)) {
+			assertThat(files.map((file) -> file.getFileName().toString())).as("not deleted on the caller's thread")
+				.containsAll(stale);
+		}
+		assertThat(others.get(2)).as("nor the oldest other key").exists();
+		// Its recorder's recording, written before the queued cleanup runs: not stale.
+		Path recording = Files.writeString(directory.resolve(recording(1)), "recorded");
+		Files.setLastModifiedTime(recording, FileTime.from(Instant.now().plusSeconds(60)));
+		assertThat(this.creations).hasSize(1);
+		this.creations.forEach(Runnable::run);
+		try (var files = Files.list(directory)) {
+			assertThat(files.map((file) -> file.getFileName().toString())).containsExactlyInAnyOrder("app", ".lock",
+					recording(1));
+		}
+		assertThat(others.get(0)).exists();
+		assertThat(others.get(1)).exists();
+		assertThat(others.get(2)).doesNotExist();
+	}
+
+	/**
+	 * Directories of other keys, the first the newest, each a day older than the one
+	 * before.
+	 */
+	private List<Path> otherKeys(int count) throws IOException {
+		Instant now = Instant.now();
+		List<Path> others = new ArrayList<>();
+		for (int day = 1; day <= count; day++) {
+			Path other = Files.createDirectory(this.base.resolve(("%032x").formatted(day)),
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+			Files.createDirectories(other.resolve("app/lib"));
+			Files.writeString(other.resolve("app.aot"), "cache");
+			Files.setLastModifiedTime(other, FileTime.from(now.minus(Duration.ofDays(day))));
+			others.add(other);
+		}
+		return others;
+	}
+
+	@Test
 	void aMasterWithoutTheKeyDeletesNothingSinceTheHolderWritesThem() throws IOException {
 		Path directory = extracted().directory();
 		List<String> holders = List.of("app.extracting-41-1", "app.aot.creating-41-2", "recording-41-1.aotconf");

@@ -229,6 +229,8 @@ public final class AotCacheDirectory {
 
 	/**
 	 * Take the key's lock, unless another master (or another store of this JVM) holds it.
+	 * Nothing else: the holder's {@link #cleanUp} deletes whole trees, not to be done on
+	 * the master's loop, where a take-over happens.
 	 * @return whether this store holds it
 	 */
 	public synchronized boolean tryLock() {
@@ -240,9 +242,18 @@ public final class AotCacheDirectory {
 			return false;
 		}
 		this.lock = channel;
-		deleteStale();
-		removeOldKeys();
 		return true;
+	}
+
+	/**
+	 * Delete what a master killed in the middle of its work left here, and the
+	 * directories of old keys: by the lock's holder only, off the master's loop.
+	 * @param lockedAt when this store took the lock: what this master wrote since (its
+	 * recorder's recording, for one) is not stale
+	 */
+	public void cleanUp(Instant lockedAt) {
+		deleteStale(lockedAt);
+		removeOldKeys();
 	}
 
 	/**
@@ -289,9 +300,10 @@ public final class AotCacheDirectory {
 	 * cache being created, its recordings and argument files. Only by the lock's holder:
 	 * the files of the master that holds it are live.
 	 */
-	private void deleteStale() {
+	private void deleteStale(Instant lockedAt) {
 		try (Stream<Path> files = Files.list(this.directory)) {
-			files.filter((file) -> STALE.matcher(file.getFileName().toString()).matches())
+			files.filter((file) -> STALE.matcher(file.getFileName().toString()).matches()
+					&& lastUse(file).toInstant().isBefore(lockedAt))
 				.forEach(PrivateDirectory::deleteTree);
 		}
 		catch (IOException | RuntimeException ex) {
