@@ -141,7 +141,7 @@ public final class AotCacheStore {
 			// A new jar on disk: the workers run it, as a plain HUP does, not the copy
 			// extracted from the old one; the key is left for a store of this jar.
 			this.owner = false;
-			this.files.close();
+			close();
 			return Optional.empty();
 		}
 		if (!this.owner && !takeOver()) {
@@ -232,7 +232,7 @@ public final class AotCacheStore {
 			boolean retiredByMaster) {
 		boolean startedWithIt = startedWithIt(workerId);
 		boolean recorder = this.phase == AotCachePhase.RECORDING && this.workers.isRecorder(workerId);
-		this.workers.gone(workerId);
+		gone(workerId);
 		Path recording = this.files.recording(workerId);
 		if (!wasReady && !retiredByMaster && startedWithIt) {
 			// Started with the store's jar and options, and never ready: they may be
@@ -275,7 +275,7 @@ public final class AotCacheStore {
 	 * @param workerId the worker's id
 	 */
 	public synchronized void launchFailed(int workerId) {
-		this.workers.gone(workerId);
+		gone(workerId);
 		if (this.phase == AotCachePhase.RECORDING && this.workers.isRecorder(workerId)) {
 			PrivateDirectory.delete(this.files.recording(workerId));
 			this.phase = AotCachePhase.EXTRACTED;
@@ -356,10 +356,20 @@ public final class AotCacheStore {
 
 	/**
 	 * Close the store as the master begins to stop: no extraction or creation starts from
-	 * now on, the one that runs is destroyed, and workers start without a cache.
+	 * now on, the one that runs is destroyed, and workers start without a cache. The key
+	 * stays in use until its last worker is reaped: it runs from the directory.
 	 */
-	public void close() {
+	public synchronized void close() {
 		this.files.close();
+		if (!this.workers.anyRuns()) {
+			this.files.release();
+		}
+	}
+
+	private void gone(int workerId) {
+		if (this.workers.gone(workerId) && this.files.closed()) {
+			this.files.release();
+		}
 	}
 
 	/**

@@ -477,6 +477,8 @@ class AotCacheStoreTests {
 				java.nio.file.StandardCopyOption.ATOMIC_MOVE);
 		assertThat(store.forWorker(2)).as("the new jar on disk, as a plain HUP runs it").isEmpty();
 		assertThat(store.jarChanged()).isTrue();
+		assertThat(AotCacheDirectory.tryLock(directory)).as("in use: worker 1 runs from it").isNull();
+		store.onWorkerExited(1, 10, true, true);
 		java.nio.channels.FileChannel lock = AotCacheDirectory.tryLock(directory);
 		assertThat(lock).as("the key left to a store of the jar, should it come back").isNotNull();
 		AotCacheDirectory.unlock(directory, lock);
@@ -655,6 +657,56 @@ class AotCacheStoreTests {
 		finally {
 			AotCacheDirectory.unlock(others.get(4), held);
 		}
+	}
+
+	@Test
+	void aKeyWhoseStoreClosedIsNotRemovedWhileAWorkerStartedFromItRuns() throws IOException {
+		AotCacheStore stopping = ready();
+		Path directory = stopping.directory();
+		assertThat(stopping.forWorker(1)).isPresent();
+		// As the master begins to stop, or swaps its jar: worker 1 drains, from the key.
+		stopping.close();
+		Files.setLastModifiedTime(directory, FileTime.from(Instant.now().minus(Duration.ofDays(30))));
+		otherKeys(3);
+		AotCacheStore another = openKey(new AotCacheKey("f".repeat(32)));
+		assertThat(directory).as("in use").exists();
+		stopping.onWorkerExited(1, 10, true, true);
+		another.close();
+		openKey(new AotCacheKey("e".repeat(32)));
+		assertThat(directory).as("no longer in use: the oldest key").doesNotExist();
+	}
+
+	@Test
+	void anExtractionThatLostAJarOfItsClassPathIsGivenToNoWorker() throws IOException {
+		// As a /tmp cleaner ages files out: the JVM would skip the missing jar, and fail
+		// only on the request that needs a class of it.
+		Path directory = Files.createDirectory(this.base.resolve(KEY.value()),
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		Files.createDirectories(directory.resolve("app/lib"));
+		java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+		manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+		manifest.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, "lib/a.jar lib/b%20c.jar");
+		try (var jar = new java.util.jar.JarOutputStream(Files.newOutputStream(directory.resolve("app/app.jar")),
+				manifest)) {
+			jar.putNextEntry(new java.util.zip.ZipEntry("app/Main.class"));
+			jar.closeEntry();
+		}
+		Files.writeString(directory.resolve("app/lib/a.jar"), "a");
+		Files.writeString(directory.resolve("app/lib/b c.jar"), "b");
+		Files.writeString(directory.resolve("app.aot"), "cache");
+		AotCacheStore store = open();
+		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
+		assertThat(store.forWorker(1)).isPresent();
+		Files.delete(directory.resolve("app/lib/b c.jar"));
+		assertThat(store.forWorker(2)).as("the jar on disk").isEmpty();
+	}
+
+	private AotCacheStore openKey(AotCacheKey key) throws IOException {
+		AotCacheStore store = AotCacheStore.open(this.base, Path.of("/apps/app.jar"),
+				JarIdentity.of(Path.of("/apps/app.jar")), key, "java", List.of(), Duration.ofSeconds(60),
+				this.log::add, this.creations::add, this::run);
+		this.opened.add(store);
+		return store;
 	}
 
 	@Test

@@ -2,21 +2,14 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
@@ -27,27 +20,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * Two masters of the same jar, JVM and options (blue/green, two instances on one host)
- * have the same key: the one that holds {@code .lock} extracts, records and creates, the
- * other only uses a cache that is there. A {@link FileLock} is the process's, and closing
- * any channel of the file releases it on Linux: {@link #HELD} keeps a second store of
- * this JVM from opening the file at all.
+ * have the same key: the one that keeps it ({@link KeyLock}) extracts, records and
+ * creates, the other only uses a cache that is there.
  */
 public final class AotCacheDirectory {
 
 	static final String CACHE = "app.aot";
-
-	static final String LOCK = ".lock";
-
-	/** What a master writes under a name of its own, then renames or deletes. */
-	private static final Pattern STALE = Pattern.compile(
-			"app\\.extracting-.*|" + Pattern.quote(CACHE) + "\\.creating.*|recording-.*\\.aotconf|create-.*\\.args");
-
-	static final int KEPT_OTHER_KEYS = 2;
-
-	private static final Pattern KEY = Pattern.compile("[0-9a-f]{32}");
-
-	/** The locks this JVM holds, or is taking, by file. */
-	private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
 	private final Path directory;
 
@@ -65,7 +43,10 @@ public final class AotCacheDirectory {
 
 	private boolean jarChanged;
 
-	private @Nullable FileChannel lock;
+	private final KeyLock lock;
+
+	/** The jars the extracted jar's manifest puts on its class path, once read. */
+	private volatile @Nullable List<Path> classPath;
 
 	/** The cache another master keeps that a worker of this one refused. */
 	private @Nullable JarIdentity refusedCache;
@@ -79,6 +60,7 @@ public final class AotCacheDirectory {
 		this.createOptions = AotCacheCreateCommand.options(jvmOptions);
 		this.timeout = timeout;
 		this.commands = new HelperJvms(commands);
+		this.lock = new KeyLock(directory);
 	}
 
 	/**
@@ -171,8 +153,26 @@ public final class AotCacheDirectory {
 		return AotCacheCreateCommand.of(this.java, this.createOptions, recording, cache, jarToRun());
 	}
 
+	/**
+	 * Whether the application is extracted, whole: the jar and every jar its manifest
+	 * puts on its class path, which its JVM opens only when first needed, so that one a
+	 * {@code /tmp} cleaner removed (systemd-tmpfiles ages files out) would fail a worker
+	 * only on the request that needs it. No worker is given an extraction with one
+	 * missing.
+	 * @return whether a worker can run it
+	 */
 	public boolean extracted() {
-		return Files.isRegularFile(jarToRun(), LinkOption.NOFOLLOW_LINKS);
+		Path jar = jarToRun();
+		if (!Files.isRegularFile(jar, LinkOption.NOFOLLOW_LINKS)) {
+			return false;
+		}
+		List<Path> classPath = this.classPath;
+		if (classPath == null) {
+			// Read once: the same for the key's life.
+			classPath = AotCacheExtraction.classPath(jar);
+			this.classPath = classPath;
+		}
+		return classPath.stream().allMatch((library) -> Files.isRegularFile(library, LinkOption.NOFOLLOW_LINKS));
 	}
 
 	public boolean hasCache() {
@@ -228,129 +228,44 @@ public final class AotCacheDirectory {
 	}
 
 	/**
-	 * Take the key's lock, unless another master (or another store of this JVM) holds it.
-	 * Nothing else: the holder's {@link #cleanUp} deletes whole trees, not to be done on
-	 * the master's loop, where a take-over happens.
-	 * @return whether this store holds it
+	 * Keep the key ({@link KeyLock}), unless another master (or another store of this
+	 * JVM) keeps it. Nothing else: the keeper's {@link #cleanUp} deletes whole trees, not
+	 * to be done on the master's loop, where a take-over happens.
+	 * @return whether this store keeps it
 	 */
 	public synchronized boolean tryLock() {
-		if (this.lock != null) {
-			return true;
-		}
-		FileChannel channel = tryLock(this.directory);
-		if (channel == null) {
-			return false;
-		}
-		this.lock = channel;
-		return true;
+		return this.lock.tryKeep();
 	}
 
 	/**
 	 * Delete what a master killed in the middle of its work left here, and the
-	 * directories of old keys: by the lock's holder only, off the master's loop.
+	 * directories of old keys ({@link KeyCleanup}): by the key's keeper only, off the
+	 * master's loop.
 	 * @param lockedAt when this store took the lock: what this master wrote since (its
 	 * recorder's recording, for one) is not stale
 	 */
 	public void cleanUp(Instant lockedAt) {
-		deleteStale(lockedAt);
-		removeOldKeys();
+		KeyCleanup.deleteStale(this.directory, lockedAt);
+		KeyCleanup.removeOldKeys(this.directory);
 	}
 
 	/**
-	 * Remove the directories of other keys (another jar build, JDK or options), each an
-	 * extracted application and a cache of tens to hundreds of MB that nothing else
-	 * removes, all but the {@value #KEPT_OTHER_KEYS} last used: a rollback to the
-	 * previous jar, or the other half of a blue/green pair, still finds its cache. A
-	 * directory that a running master holds locked is never removed; this one's lock is
-	 * taken for the removal.
-	 */
-	private void removeOldKeys() {
-		List<Path> others;
-		try (Stream<Path> entries = Files.list(this.directory.getParent())) {
-			others = entries
-				.filter((entry) -> KEY.matcher(entry.getFileName().toString()).matches()
-						&& !entry.equals(this.directory) && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS))
-				.sorted(Comparator.comparing(AotCacheDirectory::lastUse).reversed())
-				.toList();
-		}
-		catch (IOException | RuntimeException ex) {
-			return;
-		}
-		for (Path old : others.subList(Math.min(KEPT_OTHER_KEYS, others.size()), others.size())) {
-			FileChannel held = tryLock(old);
-			if (held != null) {
-				PrivateDirectory.deleteTree(old);
-				unlock(old, held);
-			}
-		}
-	}
-
-	/** When a key was last used: each master that opens it touches it. */
-	private static FileTime lastUse(Path directory) {
-		try {
-			return Files.getLastModifiedTime(directory, LinkOption.NOFOLLOW_LINKS);
-		}
-		catch (IOException ex) {
-			return FileTime.fromMillis(0);
-		}
-	}
-
-	/**
-	 * Delete what a master killed in the middle of its work left: its extraction, its
-	 * cache being created, its recordings and argument files. Only by the lock's holder:
-	 * the files of the master that holds it are live.
-	 */
-	private void deleteStale(Instant lockedAt) {
-		try (Stream<Path> files = Files.list(this.directory)) {
-			files.filter((file) -> STALE.matcher(file.getFileName().toString()).matches()
-					&& lastUse(file).toInstant().isBefore(lockedAt))
-				.forEach(PrivateDirectory::deleteTree);
-		}
-		catch (IOException | RuntimeException ex) {
-			// Left for the next holder.
-		}
-	}
-
-	/**
-	 * Lock a key directory: the channel that holds its lock, or {@code null} if another
-	 * holds it or it cannot be locked.
+	 * Lock a key directory whole, as the removal of an old key does.
+	 * @param directory the key's directory
+	 * @return the channel that holds the lock, or {@code null} if a master keeps or uses
+	 * the key
 	 */
 	public static @Nullable FileChannel tryLock(Path directory) {
-		Path file = directory.resolve(LOCK).toAbsolutePath().normalize();
-		if (!HELD.add(file)) {
-			return null;
-		}
-		FileChannel channel = null;
-		try {
-			channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-					LinkOption.NOFOLLOW_LINKS);
-			if (channel.tryLock() != null) {
-				return channel;
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			// Not this master's: as if another held it.
-		}
-		release(file, channel);
-		return null;
+		return KeyLock.tryLock(directory);
 	}
 
-	private static void release(Path file, @Nullable FileChannel channel) {
-		try {
-			if (channel != null) {
-				channel.close();
-			}
-		}
-		catch (IOException ex) {
-			// Released as the process ends.
-		}
-		finally {
-			HELD.remove(file);
-		}
-	}
-
+	/**
+	 * Release a lock {@link #tryLock(Path)} took.
+	 * @param directory the key's directory
+	 * @param channel the channel that holds the lock
+	 */
 	public static void unlock(Path directory, FileChannel channel) {
-		release(directory.resolve(LOCK).toAbsolutePath().normalize(), channel);
+		KeyLock.unlock(directory, channel);
 	}
 
 	public Path jarToRun() {
@@ -366,14 +281,21 @@ public final class AotCacheDirectory {
 	}
 
 	/**
-	 * Stop the helper JVMs and release the lock: another master may take the key.
+	 * Stop the helper JVMs and keeping the key: another master may take it. The workers
+	 * started from the directory may still run (draining, a recorder writing its
+	 * recording): it stays in use, safe from another master's removal of old keys, until
+	 * {@link #release()}.
 	 */
 	public synchronized void close() {
 		this.commands.close();
-		if (this.lock != null) {
-			unlock(this.directory, this.lock);
-			this.lock = null;
-		}
+		this.lock.stopKeeping();
+	}
+
+	/**
+	 * Release the key's locks once no worker started from the directory runs.
+	 */
+	public synchronized void release() {
+		this.lock.release();
 	}
 
 }
