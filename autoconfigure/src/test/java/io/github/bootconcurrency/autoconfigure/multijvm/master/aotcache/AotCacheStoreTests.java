@@ -50,6 +50,9 @@ class AotCacheStoreTests {
 
 	private Executor executor = this.creations::add;
 
+	/** The commands run under {@code nice}. */
+	private int niced;
+
 	private int exitCode;
 
 	private Step beforeExtraction = () -> {
@@ -178,8 +181,8 @@ class AotCacheStoreTests {
 		AotCacheStore store = open();
 		store.extract();
 		assertThat(this.commands).singleElement()
-			.satisfies((command) -> assertThat(command).startsWith("java", "-Djarmode=tools", "-jar", "/apps/app.jar",
-					"extract", "--destination"));
+			.satisfies((command) -> assertThat(command).startsWith("java", "-XX:ActiveProcessorCount=1",
+					"-XX:TieredStopAtLevel=1", "-Djarmode=tools", "-jar", "/apps/app.jar", "extract", "--destination"));
 		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
 		assertThat(store.jarToRun()).isRegularFile();
 		try (var files = Files.list(store.directory())) {
@@ -188,6 +191,25 @@ class AotCacheStoreTests {
 		assertThat(this.log).singleElement().asString().startsWith("AOT cache: extracted the application into");
 		store.extract();
 		assertThat(this.commands).hasSize(1);
+	}
+
+	@Test
+	void theHelperJvmsRunNicedOnLinuxWhenNiceIsOnThePath() throws IOException {
+		assumeThat(System.getProperty("os.name")).startsWith("Linux");
+		assumeThat(java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+			.anyMatch((directory) -> !directory.isEmpty() && Files.isExecutable(Path.of(directory, "nice"))))
+			.as("nice on the PATH")
+			.isTrue();
+		this.executor = Runnable::run;
+		AotCacheStore store = open();
+		store.extract();
+		store.forWorker(1);
+		Files.writeString(store.directory().resolve(recording(1)), "recorded");
+		store.onWorkerExited(1, 500, true, false);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
+		assertThat(this.commands).hasSize(2).allSatisfy((command) -> assertThat(command)
+			.contains("-XX:ActiveProcessorCount=1", "-XX:TieredStopAtLevel=1"));
+		assertThat(this.niced).as("the extraction and the creation").isEqualTo(2);
 	}
 
 	@Test
@@ -814,6 +836,11 @@ class AotCacheStoreTests {
 	 * a status other than 0 and nothing written.
 	 */
 	private BoundedCommand.Result run(List<String> command, Duration timeout) throws IOException {
+		if (command.size() > 3 && command.get(0).endsWith("/nice") && command.get(1).equals("-n")) {
+			// On Linux with nice on the PATH: the JVM's command after it.
+			this.niced++;
+			command = command.subList(3, command.size());
+		}
 		this.commandLines.add(command);
 		command = expanded(command);
 		this.commands.add(command);

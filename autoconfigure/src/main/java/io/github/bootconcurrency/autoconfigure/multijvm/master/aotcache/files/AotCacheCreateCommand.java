@@ -1,6 +1,7 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -55,7 +56,8 @@ public final class AotCacheCreateCommand {
 
 	/**
 	 * Return the options of the workers' that the creation runs with: those that shape
-	 * the cache, and one collector, the last chosen (two make the JVM exit).
+	 * the cache, and one collector, the last chosen (two make the JVM exit), or the one
+	 * the workers' JVM picks if they name none.
 	 * @param jvmOptions the workers' JVM options, as a worker gets them
 	 * @return the options
 	 */
@@ -75,7 +77,36 @@ public final class AotCacheCreateCommand {
 				options.add(option);
 			}
 		}
+		if (collector == null) {
+			options.add(ergonomicCollector(Runtime.getRuntime().availableProcessors(), physicalMemory()));
+		}
 		return options;
+	}
+
+	/**
+	 * Return the collector a worker's JVM picks when its options name none, as HotSpot's
+	 * ergonomics do: G1 on a server-class machine (2 processors, 1792 MB), else Serial.
+	 * Named for the creation, whose one processor ({@link HelperJvms#OPTIONS}) would
+	 * make it pick Serial: a cache created with another collector than the workers' may
+	 * hold no archived heap objects for them.
+	 * @param processors the processors the workers see
+	 * @param memory the memory they see, in bytes, or -1 if not known
+	 * @return the collector's option
+	 */
+	static String ergonomicCollector(int processors, long memory) {
+		boolean serverClass = processors >= 2 && (memory < 0 || memory >= 1792L * 1024 * 1024);
+		return serverClass ? "-XX:+UseG1GC" : "-XX:+UseSerialGC";
+	}
+
+	private static long physicalMemory() {
+		try {
+			// Within a container's limit, as the workers' JVM sees it.
+			return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+				.getTotalMemorySize();
+		}
+		catch (RuntimeException ex) {
+			return -1;
+		}
 	}
 
 	/**
@@ -140,6 +171,7 @@ public final class AotCacheCreateCommand {
 
 	static List<String> of(String java, List<String> options, Path recording, Path cache, Path jar) {
 		List<String> command = new ArrayList<>(List.of(java));
+		command.addAll(HelperJvms.OPTIONS);
 		command.addAll(options);
 		command.addAll(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + recording, "-XX:AOTCache=" + cache,
 				"-cp", jar.toString()));

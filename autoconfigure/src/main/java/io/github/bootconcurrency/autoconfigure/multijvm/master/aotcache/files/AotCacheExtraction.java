@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.jar.Attributes;
@@ -37,8 +38,11 @@ final class AotCacheExtraction {
 			throws IOException {
 		Path partial = directory.resolve("app.extracting-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
 		try {
-			BoundedCommand.Result result = commands.run(List.of(java, "-Djarmode=tools", "-jar", jar.toString(),
-					"extract", "--destination", partial.toString()), timeout);
+			List<String> command = new ArrayList<>(List.of(java));
+			command.addAll(HelperJvms.OPTIONS);
+			command.addAll(List.of("-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination",
+					partial.toString()));
+			BoundedCommand.Result result = commands.run(command, timeout);
 			if (result.exitCode() != 0 || !Files.isRegularFile(partial.resolve(jar.getFileName()))) {
 				throw new IOException("the extraction ended with status " + result.exitCode() + ":\n" + result.tail());
 			}
