@@ -503,7 +503,7 @@ class AotCacheStoreTests {
 		store.onWorkerExited(1, 10, true, true);
 		java.nio.channels.FileChannel lock = AotCacheDirectory.tryLock(directory);
 		assertThat(lock).as("the key left to a store of the jar, should it come back").isNotNull();
-		AotCacheDirectory.unlock(directory, lock);
+		AotCacheDirectory.unlock(lock);
 	}
 
 	@Test
@@ -677,7 +677,7 @@ class AotCacheStoreTests {
 			assertThat(store.directory()).exists();
 		}
 		finally {
-			AotCacheDirectory.unlock(others.get(4), held);
+			AotCacheDirectory.unlock(held);
 		}
 	}
 

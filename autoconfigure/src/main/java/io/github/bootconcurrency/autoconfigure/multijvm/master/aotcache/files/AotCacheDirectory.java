@@ -261,11 +261,10 @@ public final class AotCacheDirectory {
 
 	/**
 	 * Release a lock {@link #tryLock(Path)} took.
-	 * @param directory the key's directory
 	 * @param channel the channel that holds the lock
 	 */
-	public static void unlock(Path directory, FileChannel channel) {
-		KeyLock.unlock(directory, channel);
+	public static void unlock(FileChannel channel) {
+		KeyLock.unlock(channel);
 	}
 
 	public Path jarToRun() {

@@ -54,7 +54,7 @@ final class KeyCleanup {
 			FileChannel held = KeyLock.tryLock(old);
 			if (held != null) {
 				PrivateDirectory.deleteTree(old);
-				KeyLock.unlock(old, held);
+				KeyLock.unlock(held);
 			}
 		}
 	}

@@ -6,7 +6,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
@@ -32,8 +32,11 @@ final class KeyLock {
 
 	private static final long IN_USE = 1;
 
-	/** The locks this JVM holds, or is taking, by file. */
-	private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+	/**
+	 * The lock files this JVM has open, by real path: a key reached through a link (a
+	 * linked {@code java.io.tmpdir}) is the same file.
+	 */
+	private static final Map<Path, Object> HELD = new ConcurrentHashMap<>();
 
 	private final Path directory;
 
@@ -100,7 +103,7 @@ final class KeyLock {
 		FileChannel held = this.channel;
 		this.channel = null;
 		if (held != null) {
-			release(file(this.directory), held);
+			release(held);
 		}
 	}
 
@@ -133,7 +136,7 @@ final class KeyLock {
 		catch (IOException | RuntimeException ex) {
 			// Not this master's: as if another held it.
 		}
-		release(file(directory), channel);
+		release(channel);
 		return null;
 	}
 
@@ -142,13 +145,22 @@ final class KeyLock {
 	 * takes.
 	 */
 	private static @Nullable FileChannel open(Path directory) {
-		Path file = file(directory);
-		if (!HELD.add(file)) {
+		Path file;
+		try {
+			file = directory.toRealPath().resolve(LOCK);
+		}
+		catch (IOException ex) {
+			return null;
+		}
+		Object opening = new Object();
+		if (HELD.putIfAbsent(file, opening) != null) {
 			return null;
 		}
 		try {
-			return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+			FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
 					StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+			HELD.put(file, channel);
+			return channel;
 		}
 		catch (IOException | RuntimeException ex) {
 			HELD.remove(file);
@@ -156,15 +168,15 @@ final class KeyLock {
 		}
 	}
 
-	static void unlock(Path directory, FileChannel channel) {
-		release(file(directory), channel);
+	static void unlock(FileChannel channel) {
+		release(channel);
 	}
 
-	private static Path file(Path directory) {
-		return directory.resolve(LOCK).toAbsolutePath().normalize();
-	}
-
-	private static void release(Path file, FileChannel channel) {
+	/**
+	 * Close a channel, which releases its locks, and forget its file: by the channel, as
+	 * the directory may be gone (an old key removed) or reached another way.
+	 */
+	private static void release(FileChannel channel) {
 		try {
 			channel.close();
 		}
@@ -172,7 +184,7 @@ final class KeyLock {
 			// Released as the process ends.
 		}
 		finally {
-			HELD.remove(file);
+			HELD.values().remove(channel);
 		}
 	}
 

@@ -56,14 +56,15 @@ public final class PrivateDirectory {
 	 * @throws IOException if it is not, or is no directory
 	 */
 	static void check(Path directory) throws IOException {
-		checkParent(directory);
+		UserPrincipal user = currentUser(directory.toAbsolutePath().getParent());
+		checkParent(directory, user);
 		PosixFileAttributes attributes = Files.readAttributes(directory, PosixFileAttributes.class,
 				LinkOption.NOFOLLOW_LINKS);
 		if (attributes.isSymbolicLink() || !attributes.isDirectory()) {
 			throw new IOException(directory + " is a link or a file, not a directory of the master's own: "
 					+ "the AOT cache is not kept there");
 		}
-		if (!attributes.owner().equals(currentUser(directory.getParent()))) {
+		if (!attributes.owner().equals(user)) {
 			throw new IOException(directory + " belongs to " + attributes.owner().getName()
 					+ ", not to the master's user: the AOT cache is not kept there");
 		}
@@ -77,11 +78,18 @@ public final class PrivateDirectory {
 
 	/**
 	 * Check that no other user can rename the directory away and put a link in its place
-	 * once it is checked: its parent is writable by its owner alone, or sticky (as
+	 * once it is checked: its parent belongs to root or to this process's user (its
+	 * owner may rename anything in it), and is writable by its owner alone, or sticky (as
 	 * {@code /tmp}, where only a file's owner may rename it).
 	 */
-	private static void checkParent(Path directory) throws IOException {
+	private static void checkParent(Path directory, UserPrincipal user) throws IOException {
 		Path parent = directory.toAbsolutePath().getParent();
+		UserPrincipal owner = Files.getOwner(parent);
+		if (!owner.equals(user) && !Integer.valueOf(0).equals(Files.getAttribute(parent, "unix:uid"))) {
+			throw new IOException(parent + " belongs to " + owner.getName() + ", neither root nor the master's user, "
+					+ "who could put a link in place of " + directory.getFileName() + " once it is checked; "
+					+ "the AOT cache is not kept there");
+		}
 		Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(parent);
 		if (!permissions.contains(PosixFilePermission.GROUP_WRITE)
 				&& !permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
