@@ -70,7 +70,10 @@ final class KeyLock {
 			if (this.channel == null) {
 				return false;
 			}
-			// Null if another master locked the whole file: nothing removes the key then.
+		}
+		if (this.inUse == null) {
+			// Null while a master of an earlier version locks the whole file: that lock
+			// keeps the key from removal meanwhile.
 			this.inUse = tryLock(this.channel, IN_USE, true);
 		}
 		this.keeper = tryLock(this.channel, KEEPER, false);
