@@ -29,13 +29,11 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Phases: {@code NONE} → {@code EXTRACTED} → {@code RECORDING} (one worker) →
  * {@code CREATING} → {@code READY}. A cache that a worker's JVM refuses is deleted,
- * logged once, and recorded again; after {@value AotCacheFailures#MAX_FAILURES} failures
- * (refusals, creations, recorders that left no recording), or
- * {@value AotCacheFailures#MAX_BOOT_FAILURES} workers started with it that exit before
- * ready, the master stops trying ({@code OFF}: the jar on disk). Two masters of one key:
- * the holder of its lock ({@link AotCacheDirectory}) extracts, records and creates, the
- * other only uses the cache it finds there, and takes the key once the first stops.
- * Thread-safe: the master's loop and the creation's thread both call it.
+ * logged once, and recorded again; after the failures {@link AotCacheFailures} counts,
+ * the master stops trying ({@code OFF}: the jar on disk). Two masters of one key: its
+ * keeper ({@link AotCacheDirectory}) extracts, records and creates, the other only uses
+ * the cache it finds there, and takes the key once the first stops. Thread-safe: the
+ * master's loop and the creation's thread both call it.
  */
 public final class AotCacheStore {
 
@@ -62,7 +60,8 @@ public final class AotCacheStore {
 
 	/**
 	 * Open the cache of a key, creating its private directory.
-	 * @param base the directory to keep it under, such as {@link AotCacheDirectory#defaultBase()}
+	 * @param base the directory to keep it under, such as
+	 * {@link AotCacheDirectory#defaultBase()}
 	 * @param jar the application's jar
 	 * @param keyedJar the jar's identity, read before its key: a launch that finds
 	 * another jar there gives no start ({@link #jarChanged()})
@@ -84,7 +83,8 @@ public final class AotCacheStore {
 	static AotCacheStore open(Path base, Path jar, JarIdentity keyedJar, AotCacheKey key, String java,
 			List<String> jvmOptions, Duration timeout, Consumer<String> log, Executor executor,
 			BoundedCommand.Runner commands) throws IOException {
-		AotCacheDirectory files = AotCacheDirectory.open(base, key.value(), jar, keyedJar, java, jvmOptions, timeout, commands);
+		AotCacheDirectory files = AotCacheDirectory.open(base, key.value(), jar, keyedJar, java, jvmOptions, timeout,
+				commands);
 		AotCacheStore store = new AotCacheStore(files, log, executor);
 		store.owner = files.tryLock();
 		store.phase = store.owner ? store.found() : AotCachePhase.NONE;
@@ -202,9 +202,10 @@ public final class AotCacheStore {
 
 	/**
 	 * Tell the store that a worker became ready: one started with the store's jar and
-	 * options (the recorder, or a worker given the cache that its JVM did not refuse) ends
-	 * a row of boot failures, so that only {@value AotCacheFailures#MAX_BOOT_FAILURES} in
-	 * a row turn the cache off, not as many over the master's life.
+	 * options (the recorder, or a worker given the cache that its JVM did not refuse)
+	 * ends a row of boot failures, so that only
+	 * {@value AotCacheFailures#MAX_BOOT_FAILURES} in a row turn the cache off, not as
+	 * many over the master's life.
 	 * @param workerId the worker's id
 	 */
 	public synchronized void onWorkerReady(int workerId) {
@@ -345,9 +346,8 @@ public final class AotCacheStore {
 	}
 
 	/**
-	 * Return whether a launch found that the jar on disk is no longer the one this store
-	 * was keyed for: it then gives no start, and the launch side opens a store for the
-	 * new jar.
+	 * Return whether a launch found the jar on disk no longer the one keyed: the store
+	 * then gives no start, and the launch side opens one for the new jar.
 	 * @return whether the jar changed
 	 */
 	public boolean jarChanged() {

@@ -10,8 +10,8 @@ import java.util.Set;
 /**
  * The workers an {@link AotCacheStore} gave a start to, until each is reaped: the one
  * that records, and those given the cache, each with the cache's generation, which a
- * refusal ends (the cache is then deleted, and made again). The key's directory is in
- * use while any of them runs. Guarded by the store's lock.
+ * refusal ends (the cache is then deleted, and made again). The key's directory is in use
+ * while any of them runs. Guarded by the store's lock.
  */
 final class AotCacheWorkers {
 

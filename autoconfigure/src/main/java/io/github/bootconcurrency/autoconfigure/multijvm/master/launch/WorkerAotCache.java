@@ -261,8 +261,8 @@ public final class WorkerAotCache {
 	}
 
 	/**
-	 * A worker was reaped: told to the store that gave it its start, if one did (a
-	 * worker started without one is nothing to a store).
+	 * A worker was reaped: told to the store that gave it its start, if one did (a worker
+	 * started without one is nothing to a store).
 	 * @param workerId the worker's id
 	 * @param start how it was started
 	 * @param requestsServed the requests it served

@@ -207,8 +207,9 @@ class AotCacheStoreTests {
 		Files.writeString(store.directory().resolve(recording(1)), "recorded");
 		store.onWorkerExited(1, 500, true, false);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
-		assertThat(this.commands).hasSize(2).allSatisfy((command) -> assertThat(command)
-			.contains("-XX:ActiveProcessorCount=1", "-XX:TieredStopAtLevel=1"));
+		assertThat(this.commands).hasSize(2)
+			.allSatisfy(
+					(command) -> assertThat(command).contains("-XX:ActiveProcessorCount=1", "-XX:TieredStopAtLevel=1"));
 		assertThat(this.niced).as("the extraction and the creation").isEqualTo(2);
 	}
 
@@ -725,8 +726,8 @@ class AotCacheStoreTests {
 
 	private AotCacheStore openKey(AotCacheKey key) throws IOException {
 		AotCacheStore store = AotCacheStore.open(this.base, Path.of("/apps/app.jar"),
-				JarIdentity.of(Path.of("/apps/app.jar")), key, "java", List.of(), Duration.ofSeconds(60),
-				this.log::add, this.creations::add, this::run);
+				JarIdentity.of(Path.of("/apps/app.jar")), key, "java", List.of(), Duration.ofSeconds(60), this.log::add,
+				this.creations::add, this::run);
 		this.opened.add(store);
 		return store;
 	}

@@ -86,9 +86,9 @@ public final class AotCacheCreateCommand {
 	/**
 	 * Return the collector a worker's JVM picks when its options name none, as HotSpot's
 	 * ergonomics do: G1 on a server-class machine (2 processors, 1792 MB), else Serial.
-	 * Named for the creation, whose one processor ({@link HelperJvms#OPTIONS}) would
-	 * make it pick Serial: a cache created with another collector than the workers' may
-	 * hold no archived heap objects for them.
+	 * Named for the creation, whose one processor ({@link HelperJvms#OPTIONS}) would make
+	 * it pick Serial: a cache created with another collector than the workers' may hold
+	 * no archived heap objects for them.
 	 * @param processors the processors the workers see
 	 * @param memory the memory they see, in bytes, or -1 if not known
 	 * @return the collector's option

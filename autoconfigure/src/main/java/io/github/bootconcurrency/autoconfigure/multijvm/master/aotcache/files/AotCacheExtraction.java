@@ -40,8 +40,8 @@ final class AotCacheExtraction {
 		try {
 			List<String> command = new ArrayList<>(List.of(java));
 			command.addAll(HelperJvms.OPTIONS);
-			command.addAll(List.of("-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination",
-					partial.toString()));
+			command.addAll(
+					List.of("-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination", partial.toString()));
 			BoundedCommand.Result result = commands.run(command, timeout);
 			if (result.exitCode() != 0 || !Files.isRegularFile(partial.resolve(jar.getFileName()))) {
 				throw new IOException("the extraction ended with status " + result.exitCode() + ":\n" + result.tail());

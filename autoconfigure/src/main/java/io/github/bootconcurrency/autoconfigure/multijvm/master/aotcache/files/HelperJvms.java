@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The store's helper JVMs (the extraction, the creation), one at a time, at a lower
  * priority than the workers and with {@link #OPTIONS}, closed as the master begins to
- * stop: none starts after, and the one that runs is destroyed, its
- * thread interrupted, which {@link BoundedCommand} answers by destroying its process.
+ * stop: none starts after, and the one that runs is destroyed, its thread interrupted,
+ * which {@link BoundedCommand} answers by destroying its process.
  */
 final class HelperJvms implements BoundedCommand.Runner {
 

@@ -78,8 +78,8 @@ public final class PrivateDirectory {
 
 	/**
 	 * Check that no other user can rename the directory away and put a link in its place
-	 * once it is checked: its parent belongs to root or to this process's user (its
-	 * owner may rename anything in it), and is writable by its owner alone, or sticky (as
+	 * once it is checked: its parent belongs to root or to this process's user (its owner
+	 * may rename anything in it), and is writable by its owner alone, or sticky (as
 	 * {@code /tmp}, where only a file's owner may rename it).
 	 */
 	private static void checkParent(Path directory, UserPrincipal user) throws IOException {

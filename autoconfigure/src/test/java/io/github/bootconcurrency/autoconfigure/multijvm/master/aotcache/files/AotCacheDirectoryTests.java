@@ -31,11 +31,12 @@ class AotCacheDirectoryTests {
 						"-XX:-UseCompressedOops", "-XX:+UseCompressedClassPointers", "-XX:ObjectAlignmentInBytes=16",
 						"-XX:+UseCompactObjectHeaders", "-Xms128m", "-XX:+UseSerialGC"),
 				Duration.ofSeconds(60), AotCacheDirectoryTests::notRun);
-		assertThat(directory.createCommand(Path.of("/r.aotconf"), Path.of("/c.aot"))).containsExactly(
-				"/jdk/bin/java", "-XX:ActiveProcessorCount=1", "-XX:TieredStopAtLevel=1", "-Xmx256m", "-XX:+UnlockExperimentalVMOptions", "-XX:-UseCompressedOops",
-				"-XX:+UseCompressedClassPointers", "-XX:ObjectAlignmentInBytes=16", "-XX:+UseCompactObjectHeaders",
-				"-Xms128m", "-XX:+UseSerialGC", "-XX:AOTMode=create", "-XX:AOTConfiguration=/r.aotconf",
-				"-XX:AOTCache=/c.aot", "-cp", this.base.resolve(KEY).resolve("app/app.jar").toString());
+		assertThat(directory.createCommand(Path.of("/r.aotconf"), Path.of("/c.aot"))).containsExactly("/jdk/bin/java",
+				"-XX:ActiveProcessorCount=1", "-XX:TieredStopAtLevel=1", "-Xmx256m", "-XX:+UnlockExperimentalVMOptions",
+				"-XX:-UseCompressedOops", "-XX:+UseCompressedClassPointers", "-XX:ObjectAlignmentInBytes=16",
+				"-XX:+UseCompactObjectHeaders", "-Xms128m", "-XX:+UseSerialGC", "-XX:AOTMode=create",
+				"-XX:AOTConfiguration=/r.aotconf", "-XX:AOTCache=/c.aot", "-cp",
+				this.base.resolve(KEY).resolve("app/app.jar").toString());
 	}
 
 	@Test

@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 /**
  * Tests for {@link KeyLock} on the real file system, the process's locks read from the
  * kernel ({@code /proc/locks}): closing any channel of a file drops every lock this
- * process holds on it, so a key reached another way (through a link) must not be opened
- * a second time.
+ * process holds on it, so a key reached another way (through a link) must not be opened a
+ * second time.
  */
 class KeyLockTests {
 
