@@ -87,8 +87,9 @@ public final class AotCacheCreateCommand {
 	 * Return the collector a worker's JVM picks when its options name none, as HotSpot's
 	 * ergonomics do: G1 on a server-class machine (2 processors, 1792 MB), else Serial.
 	 * Named for the creation, whose one processor ({@link HelperJvms#OPTIONS}) would make
-	 * it pick Serial: a cache created with another collector than the workers' may hold
-	 * no archived heap objects for them.
+	 * it pick Serial where the workers pick G1: its options are meant to be the workers'
+	 * own. (Java 25 still maps such a cache for a G1 worker, archived heap included, as a
+	 * test with a small application showed.)
 	 * @param processors the processors the workers see
 	 * @param memory the memory they see, in bytes, or -1 if not known
 	 * @return the collector's option
