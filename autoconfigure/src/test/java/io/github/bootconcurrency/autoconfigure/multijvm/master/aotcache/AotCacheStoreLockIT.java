@@ -119,6 +119,8 @@ class AotCacheStoreLockIT {
 		Reaper.watch(this.other.toHandle());
 		ProcessOutput output = ProcessOutput.of("the other master's JVM", this.other);
 		output.await("locked", Duration.ofSeconds(60));
+		// Its lock file, created now, made it the newest key: its last use is old.
+		Files.setLastModifiedTime(locked, FileTime.from(now.minus(Duration.ofDays(30))));
 		// A master of another jar build takes its key: all but the 2 newest other keys
 		// go, unless a master keeps or uses one.
 		this.store = AotCacheStore.open(this.base, Path.of("/apps/app.jar"), JarIdentity.of(Path.of("/apps/app.jar")),
