@@ -17,7 +17,7 @@ import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCache
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.WorkerStart;
-import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.JarIdentity;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.JarIdentity;
 import io.github.bootconcurrency.autoconfigure.testsupport.Http;
 import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
 import io.github.bootconcurrency.autoconfigure.testsupport.ProcessOutput;
@@ -87,7 +87,7 @@ class AotCacheIT {
 		MasterProcess.signal("TERM", recording.process().pid());
 		assertThat(recording.process().waitFor(2, TimeUnit.MINUTES)).as("the recording JVM exits on TERM").isTrue();
 		assertThat(recording.output().text()).contains("AOTConfiguration recorded").doesNotContain("[warning][aot]");
-		store.onWorkerExited(1, 1, true);
+		store.onWorkerExited(1, 1, true, false);
 		assertThat(store.phase()).as(String.join("\n", this.log)).isEqualTo(AotCachePhase.READY);
 		Path cache = store.directory().resolve("app.aot");
 		assertThat(Files.size(cache)).isPositive();

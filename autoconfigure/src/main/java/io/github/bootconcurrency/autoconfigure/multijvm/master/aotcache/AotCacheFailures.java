@@ -5,10 +5,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * When a master gives up on its AOT cache: after {@value #MAX_FAILURES} failures
  * (refusals, creations, recorders that left no recording), or {@value #MAX_BOOT_FAILURES}
- * workers started with the store's jar and options that exit before they are ready (those
- * may be what fails them, and a boot failure must not become the master's). Each method
- * counts one and returns why the store turns off, or {@code null} to try again. Guarded
- * by the store's lock.
+ * workers in a row started with the store's jar and options that exit before they are
+ * ready (those may be what fails them, and a boot failure must not become the master's).
+ * Each method counts one and returns why the store turns off, or {@code null} to try
+ * again. Guarded by the store's lock.
  */
 final class AotCacheFailures {
 
@@ -25,7 +25,16 @@ final class AotCacheFailures {
 	}
 
 	@Nullable String bootFailure(String what) {
-		return (++this.bootFailures >= MAX_BOOT_FAILURES) ? what + " (" + this.bootFailures + " such exits)" : null;
+		return (++this.bootFailures >= MAX_BOOT_FAILURES) ? what + " (" + this.bootFailures + " such exits in a row)"
+				: null;
+	}
+
+	/**
+	 * A worker started with the store's jar and options became ready: the boot failures
+	 * before it were not the cache's doing, or no longer are.
+	 */
+	void booted() {
+		this.bootFailures = 0;
 	}
 
 }

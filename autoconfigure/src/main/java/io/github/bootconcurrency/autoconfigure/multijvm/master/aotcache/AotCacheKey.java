@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.AotCacheCreateCommand;
+
 /**
  * What an AOT cache was recorded for, as a name for its directory: the jar's content, the
  * JVM and the workers' JVM options that shape a cache. The JVM refuses a cache recorded

@@ -3,13 +3,17 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.AotCacheCreateCommand;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.AotCacheDirectory;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.BoundedCommand;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.JarIdentity;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.PrivateDirectory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,13 +29,11 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Phases: {@code NONE} → {@code EXTRACTED} → {@code RECORDING} (one worker) →
  * {@code CREATING} → {@code READY}. A cache that a worker's JVM refuses is deleted,
- * logged once, and recorded again; after {@value AotCacheFailures#MAX_FAILURES} failures
- * (refusals, creations, recorders that left no recording), or
- * {@value AotCacheFailures#MAX_BOOT_FAILURES} workers started with it that exit before
- * ready, the master stops trying ({@code OFF}: the jar on disk). Two masters of one key:
- * the holder of its lock ({@link AotCacheDirectory}) extracts, records and creates, the
- * other only uses the cache it finds there, and takes the key once the first stops.
- * Thread-safe: the master's loop and the creation's thread both call it.
+ * logged once, and recorded again; after the failures {@link AotCacheFailures} counts,
+ * the master stops trying ({@code OFF}: the jar on disk). Two masters of one key: its
+ * keeper ({@link AotCacheDirectory}) extracts, records and creates, the other only uses
+ * the cache it finds there, and takes the key once the first stops. Thread-safe: the
+ * master's loop and the creation's thread both call it.
  */
 public final class AotCacheStore {
 
@@ -41,18 +43,14 @@ public final class AotCacheStore {
 
 	private final Executor executor;
 
-	private final Map<Integer, Long> givenCache = new HashMap<>();
-
 	private AotCachePhase phase = AotCachePhase.NONE;
 
 	/** Whether this master holds the key's lock: it alone extracts, records, creates. */
 	private boolean owner;
 
-	private int recorder;
-
-	private long generation;
-
 	private final AotCacheFailures failures = new AotCacheFailures();
+
+	private final AotCacheWorkers workers = new AotCacheWorkers();
 
 	private AotCacheStore(AotCacheDirectory files, Consumer<String> log, Executor executor) {
 		this.files = files;
@@ -62,7 +60,8 @@ public final class AotCacheStore {
 
 	/**
 	 * Open the cache of a key, creating its private directory.
-	 * @param base the directory to keep it under, such as {@link #defaultBase()}
+	 * @param base the directory to keep it under, such as
+	 * {@link AotCacheDirectory#defaultBase()}
 	 * @param jar the application's jar
 	 * @param keyedJar the jar's identity, read before its key: a launch that finds
 	 * another jar there gives no start ({@link #jarChanged()})
@@ -81,25 +80,18 @@ public final class AotCacheStore {
 		return open(base, jar, keyedJar, key, java, jvmOptions, timeout, log, executor, BoundedCommand::run);
 	}
 
-	/**
-	 * Return the directory the master keeps its caches under, created private if it is
-	 * not there: one per user under the temporary directory, so that a master started
-	 * again with the same jar, JVM and options finds the cache it made.
-	 * @return the directory
-	 * @throws IOException if it cannot be created, or the one there is not private
-	 */
-	public static Path defaultBase() throws IOException {
-		return PrivateDirectory.createOrCheck(
-				Path.of(System.getProperty("java.io.tmpdir"), "concurrency-aot-" + System.getProperty("user.name")));
-	}
-
 	static AotCacheStore open(Path base, Path jar, JarIdentity keyedJar, AotCacheKey key, String java,
 			List<String> jvmOptions, Duration timeout, Consumer<String> log, Executor executor,
 			BoundedCommand.Runner commands) throws IOException {
-		AotCacheDirectory files = AotCacheDirectory.open(base, key, jar, keyedJar, java, jvmOptions, timeout, commands);
+		AotCacheDirectory files = AotCacheDirectory.open(base, key.value(), jar, keyedJar, java, jvmOptions, timeout,
+				commands);
 		AotCacheStore store = new AotCacheStore(files, log, executor);
 		store.owner = files.tryLock();
 		store.phase = store.owner ? store.found() : AotCachePhase.NONE;
+		if (store.owner) {
+			// On the store's executor, as the whole open is.
+			files.cleanUp(Instant.now());
+		}
 		return store;
 	}
 
@@ -149,7 +141,7 @@ public final class AotCacheStore {
 			// A new jar on disk: the workers run it, as a plain HUP does, not the copy
 			// extracted from the old one; the key is left for a store of this jar.
 			this.owner = false;
-			this.files.close();
+			close();
 			return Optional.empty();
 		}
 		if (!this.owner && !takeOver()) {
@@ -158,7 +150,7 @@ public final class AotCacheStore {
 				return Optional.empty();
 			}
 			this.phase = AotCachePhase.READY;
-			return Optional.of(withCache(workerId));
+			return Optional.of(this.workers.givenCache(workerId, jarToRun(), this.files.cache()));
 		}
 		if (!this.files.extracted()) {
 			// Not extracted, or the extraction failed.
@@ -167,17 +159,11 @@ public final class AotCacheStore {
 		switch (this.phase) {
 			case EXTRACTED -> {
 				this.phase = AotCachePhase.RECORDING;
-				this.recorder = workerId;
 				this.log.accept("AOT cache: worker " + workerId + " records it, written as it exits");
-				// -Xlog:aot*=error: as it exits, the recording JVM warns of every class
-				// it
-				// leaves out (about 120 lines for the sample app: proxies, JFR events),
-				// into the master's log; its errors still show.
-				return Optional.of(new WorkerStart(jarToRun(), List.of("-XX:AOTMode=record",
-						"-XX:AOTConfiguration=" + this.files.recording(workerId), "-Xlog:aot*=error")));
+				return Optional.of(this.workers.recording(workerId, jarToRun(), this.files.recording(workerId)));
 			}
 			case READY -> {
-				return Optional.of(withCache(workerId));
+				return Optional.of(this.workers.givenCache(workerId, jarToRun(), this.files.cache()));
 			}
 			default -> {
 				// Not extracted yet, recording, creating or off: the jar on disk, not
@@ -185,14 +171,6 @@ public final class AotCacheStore {
 				return Optional.empty();
 			}
 		}
-	}
-
-	private WorkerStart withCache(int workerId) {
-		this.givenCache.put(workerId, this.generation);
-		// Without -XX:+VerifySharedSpaces the JVM maps a cache whose bytes changed in the
-		// middle without noticing; with it, such a cache is refused like a truncated one
-		// (about 0.1 s per boot for a cache of 75 MB).
-		return new WorkerStart(jarToRun(), List.of("-XX:AOTCache=" + this.files.cache(), "-XX:+VerifySharedSpaces"));
 	}
 
 	/**
@@ -206,9 +184,13 @@ public final class AotCacheStore {
 		this.owner = true;
 		this.log.accept("AOT cache: this master now keeps " + this.files.path() + ", the other one stopped");
 		this.phase = found();
-		if (this.phase == AotCachePhase.NONE) {
-			this.executor.execute(this::extract);
-		}
+		// Whole trees, off the loop; not needed before found(): app and app.aot are
+		// never stale names. The extraction after it, if there is none.
+		Instant lockedAt = Instant.now();
+		this.executor.execute(() -> {
+			this.files.cleanUp(lockedAt);
+			extract();
+		});
 		return true;
 	}
 
@@ -219,19 +201,41 @@ public final class AotCacheStore {
 	}
 
 	/**
+	 * Tell the store that a worker became ready: one started with the store's jar and
+	 * options (the recorder, or a worker given the cache that its JVM did not refuse)
+	 * ends a row of boot failures, so that only
+	 * {@value AotCacheFailures#MAX_BOOT_FAILURES} in a row turn the cache off, not as
+	 * many over the master's life.
+	 * @param workerId the worker's id
+	 */
+	public synchronized void onWorkerReady(int workerId) {
+		if (startedWithIt(workerId)) {
+			this.failures.booted();
+		}
+	}
+
+	private boolean startedWithIt(int workerId) {
+		return (this.phase == AotCachePhase.RECORDING && this.workers.isRecorder(workerId))
+				|| (this.phase == AotCachePhase.READY && this.workers.hasCurrentCache(workerId));
+	}
+
+	/**
 	 * Tell the store that a worker exited. The recorder's recording is made into the
 	 * cache if it served traffic (a recording of a boot alone leaves the warm-up to every
 	 * worker); otherwise the next worker records.
 	 * @param workerId the worker's id
 	 * @param requestsServed the requests it served
 	 * @param wasReady whether it was ever ready
+	 * @param retiredByMaster whether the master stopped it (a scale-down, a reload, its
+	 * own stop), not its boot timeout: a worker stopped as it booted is no boot failure
 	 */
-	public synchronized void onWorkerExited(int workerId, long requestsServed, boolean wasReady) {
-		Long given = this.givenCache.remove(workerId);
-		boolean recorder = this.phase == AotCachePhase.RECORDING && this.recorder == workerId;
+	public synchronized void onWorkerExited(int workerId, long requestsServed, boolean wasReady,
+			boolean retiredByMaster) {
+		boolean startedWithIt = startedWithIt(workerId);
+		boolean recorder = this.phase == AotCachePhase.RECORDING && this.workers.isRecorder(workerId);
+		gone(workerId);
 		Path recording = this.files.recording(workerId);
-		if (!wasReady
-				&& (recorder || (this.phase == AotCachePhase.READY && given != null && given == this.generation))) {
+		if (!wasReady && !retiredByMaster && startedWithIt) {
 			// Started with the store's jar and options, and never ready: they may be
 			// what fails it, and a boot failure must not become the master's.
 			PrivateDirectory.delete(recording);
@@ -239,7 +243,7 @@ public final class AotCacheStore {
 			if (!gaveUp(this.failures.bootFailure(what))) {
 				this.phase = recorder ? AotCachePhase.EXTRACTED : this.phase;
 				this.log.accept("AOT cache: " + what + "; at " + AotCacheFailures.MAX_BOOT_FAILURES
-						+ " such exits it is turned off");
+						+ " such exits in a row it is turned off");
 			}
 			return;
 		}
@@ -272,8 +276,8 @@ public final class AotCacheStore {
 	 * @param workerId the worker's id
 	 */
 	public synchronized void launchFailed(int workerId) {
-		this.givenCache.remove(workerId);
-		if (this.phase == AotCachePhase.RECORDING && this.recorder == workerId) {
+		gone(workerId);
+		if (this.phase == AotCachePhase.RECORDING && this.workers.isRecorder(workerId)) {
 			PrivateDirectory.delete(this.files.recording(workerId));
 			this.phase = AotCachePhase.EXTRACTED;
 		}
@@ -287,11 +291,9 @@ public final class AotCacheStore {
 	 * @param reason what the JVM said
 	 */
 	public synchronized void refused(int workerId, String reason) {
-		Long given = this.givenCache.remove(workerId);
-		if (given == null || given != this.generation || this.phase != AotCachePhase.READY) {
+		if (!this.workers.refused(workerId) || this.phase != AotCachePhase.READY) {
 			return;
 		}
-		this.generation++;
 		this.files.refused(this.owner);
 		if (gaveUp(this.failures.failure("worker " + workerId + "'s JVM refused it (" + reason + ")"))) {
 			return;
@@ -331,10 +333,6 @@ public final class AotCacheStore {
 		}
 	}
 
-	List<String> createCommand(Path recording, Path cache) {
-		return this.files.createCommand(recording, cache);
-	}
-
 	private boolean gaveUp(@Nullable String reason) {
 		if (reason != null) {
 			turnOff(reason);
@@ -348,9 +346,8 @@ public final class AotCacheStore {
 	}
 
 	/**
-	 * Return whether a launch found that the jar on disk is no longer the one this store
-	 * was keyed for: it then gives no start, and the launch side opens a store for the
-	 * new jar.
+	 * Return whether a launch found the jar on disk no longer the one keyed: the store
+	 * then gives no start, and the launch side opens one for the new jar.
 	 * @return whether the jar changed
 	 */
 	public boolean jarChanged() {
@@ -359,10 +356,20 @@ public final class AotCacheStore {
 
 	/**
 	 * Close the store as the master begins to stop: no extraction or creation starts from
-	 * now on, the one that runs is destroyed, and workers start without a cache.
+	 * now on, the one that runs is destroyed, and workers start without a cache. The key
+	 * stays in use until its last worker is reaped: it runs from the directory.
 	 */
-	public void close() {
+	public synchronized void close() {
 		this.files.close();
+		if (!this.workers.anyRuns()) {
+			this.files.release();
+		}
+	}
+
+	private void gone(int workerId) {
+		if (this.workers.gone(workerId) && this.files.closed()) {
+			this.files.release();
+		}
 	}
 
 	/**

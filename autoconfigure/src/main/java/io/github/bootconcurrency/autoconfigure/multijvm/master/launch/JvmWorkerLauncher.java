@@ -82,7 +82,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 		}
 		catch (IOException | RuntimeException ex) {
 			// No process, so no exit to release what the cache gave this worker.
-			this.aotCache.launchFailed(id);
+			this.aotCache.launchFailed(id, start);
 			throw ex;
 		}
 		// The worker deletes it as it starts; this covers a worker that never gets so
@@ -158,7 +158,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 		// opened the cache: its ready line says used only then.
 		AotCacheUse use = this.aotCache.use(id, start);
 		JvmProcess worker = new JvmProcess(process, new AtomicReference<>(), use, start.jar() != null,
-				(requests, wasReady) -> this.aotCache.exited(id, requests, wasReady));
+				new StoreEvents(id, start, this.aotCache));
 		WorkerOutput copier = new WorkerOutput(process.getInputStream(), (line) -> {
 			if (use.accept(line)) {
 				this.out.println(prefix + line);
@@ -175,11 +175,18 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 	}
 
 	/**
-	 * What a reaped worker tells the AOT cache.
+	 * What a worker tells the AOT cache store that gave it its start, not the store of a
+	 * jar swapped in since.
 	 */
-	private interface Exited {
+	private record StoreEvents(int id, WorkerAotCache.Start start, WorkerAotCache aotCache) {
 
-		void exited(long requestsServed, boolean wasReady);
+		void ready() {
+			this.aotCache.ready(this.id, this.start);
+		}
+
+		void exited(long requestsServed, boolean wasReady, boolean retiredByMaster) {
+			this.aotCache.exited(this.id, this.start, requestsServed, wasReady, retiredByMaster);
+		}
 
 	}
 
@@ -187,7 +194,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 	 * A worker JVM's process.
 	 */
 	private record JvmProcess(Process process, AtomicReference<String> outputUnread, AotCacheUse aotCacheUse,
-			boolean startedByAotCache, Exited onExited) implements WorkerProcess {
+			boolean startedByAotCache, StoreEvents store) implements WorkerProcess {
 
 		@Override
 		public Optional<String> aotCache() {
@@ -196,12 +203,15 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 
 		@Override
 		public void ready() {
+			// Decided first: a cache its JVM did not say it opened ends no row of boot
+			// failures.
 			this.aotCacheUse.ready();
+			this.store.ready();
 		}
 
 		@Override
-		public void exited(long requestsServed, boolean wasReady) {
-			this.onExited.exited(requestsServed, wasReady);
+		public void exited(long requestsServed, boolean wasReady, boolean retiredByMaster) {
+			this.store.exited(requestsServed, wasReady, retiredByMaster);
 		}
 
 		@Override

@@ -13,7 +13,8 @@ import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCache
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.WorkerStart;
-import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.JarIdentity;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.AotCacheDirectory;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.JarIdentity;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfig;
 import org.jspecify.annotations.Nullable;
 
@@ -80,7 +81,7 @@ public final class WorkerAotCache {
 	 * @param config the configuration the master starts with
 	 * @param launch the workers' command line
 	 * @param base where to keep the cache, or {@code null} for
-	 * {@link AotCacheStore#defaultBase()}
+	 * {@link AotCacheDirectory#defaultBase()}
 	 * @param executor where the store's work runs, off the master's loop
 	 * @param out where the master's lines go
 	 * @return the cache
@@ -127,7 +128,7 @@ public final class WorkerAotCache {
 	private void open(Path jar, String java, List<String> options, List<String> workerOptions, @Nullable Path base,
 			boolean explicit, MasterConfig config, Executor executor) {
 		try {
-			Path directory = (base != null) ? base : AotCacheStore.defaultBase();
+			Path directory = (base != null) ? base : AotCacheDirectory.defaultBase();
 			Optional<String> memory = explicit ? Optional.empty() : InMemoryFileSystem.type(directory);
 			if (memory.isPresent()) {
 				// The extraction and the cache (3 times the jar) would be memory for the
@@ -216,7 +217,7 @@ public final class WorkerAotCache {
 			// its JVM says whether it opened the cache whatever their -Xlog says.
 			options.add(AotCacheUse.LOG_OPTION);
 		}
-		return new Start(start.get().jar(), List.copyOf(options), use);
+		return new Start(start.get().jar(), List.copyOf(options), use, current);
 	}
 
 	/**
@@ -249,7 +250,7 @@ public final class WorkerAotCache {
 	 * @return the worker's use of the cache
 	 */
 	AotCacheUse use(int workerId, Start start) {
-		AotCacheStore current = this.store;
+		AotCacheStore current = start.store();
 		return new AotCacheUse(start.use(), (reason) -> {
 			if (current != null) {
 				current.refused(workerId, reason);
@@ -271,15 +272,30 @@ public final class WorkerAotCache {
 	}
 
 	/**
-	 * A worker was reaped.
+	 * A worker became ready, on the master's loop.
 	 * @param workerId the worker's id
+	 * @param start how it was started
+	 */
+	void ready(int workerId, Start start) {
+		AotCacheStore given = start.store();
+		if (given != null) {
+			given.onWorkerReady(workerId);
+		}
+	}
+
+	/**
+	 * A worker was reaped: told to the store that gave it its start, if one did (a worker
+	 * started without one is nothing to a store).
+	 * @param workerId the worker's id
+	 * @param start how it was started
 	 * @param requestsServed the requests it served
 	 * @param wasReady whether it was ever ready
+	 * @param retiredByMaster whether the master had taken it out of service
 	 */
-	void exited(int workerId, long requestsServed, boolean wasReady) {
-		AotCacheStore current = this.store;
-		if (current != null) {
-			current.onWorkerExited(workerId, requestsServed, wasReady);
+	void exited(int workerId, Start start, long requestsServed, boolean wasReady, boolean retiredByMaster) {
+		AotCacheStore given = start.store();
+		if (given != null) {
+			given.onWorkerExited(workerId, requestsServed, wasReady, retiredByMaster);
 		}
 	}
 
@@ -298,11 +314,12 @@ public final class WorkerAotCache {
 	/**
 	 * A worker given a start was never started: the store's reservation is released.
 	 * @param workerId the worker's id
+	 * @param start how it was to start
 	 */
-	void launchFailed(int workerId) {
-		AotCacheStore current = this.store;
-		if (current != null) {
-			current.launchFailed(workerId);
+	void launchFailed(int workerId, Start start) {
+		AotCacheStore given = start.store();
+		if (given != null) {
+			given.launchFailed(workerId);
 		}
 	}
 
@@ -313,8 +330,13 @@ public final class WorkerAotCache {
 	 * @param options JVM options to add
 	 * @param use {@code used}, {@code recording} or {@code none}, or {@code null} if the
 	 * master keeps no cache
+	 * @param store the store that gave the start, or {@code null} if none did
 	 */
-	record Start(@Nullable Path jar, List<String> options, @Nullable String use) {
+	record Start(@Nullable Path jar, List<String> options, @Nullable String use, @Nullable AotCacheStore store) {
+
+		Start(@Nullable Path jar, List<String> options, @Nullable String use) {
+			this(jar, options, use, null);
+		}
 
 	}
 

@@ -83,8 +83,11 @@ public interface WorkerProcess {
 	 * The master's loop reaped the process.
 	 * @param requestsServed the requests it served, as its last heartbeat said
 	 * @param wasReady whether it was ever ready
+	 * @param retiredByMaster whether the master had taken it out of service (a
+	 * scale-down, a replacement, a reload, its own stop), not killed it for failing its
+	 * boot: a worker stopped as it booted did not fail to boot
 	 */
-	default void exited(long requestsServed, boolean wasReady) {
+	default void exited(long requestsServed, boolean wasReady, boolean retiredByMaster) {
 	}
 
 	/**

@@ -48,8 +48,9 @@ public final class WorkerRegistry {
 	public void remove(Worker worker) {
 		this.workers.remove(worker.id());
 		// Only a reaped worker leaves the registry: the AOT cache's recorder is made
-		// into the cache if it served traffic.
-		worker.process().exited(worker.requests(), worker.readyAt() != null);
+		// into the cache if it served traffic. A draining worker is one the master
+		// retired; one killed at its boot timeout is still booting.
+		worker.process().exited(worker.requests(), worker.readyAt() != null, worker.state() == Worker.State.DRAINING);
 	}
 
 	public Optional<Worker> get(int id) {

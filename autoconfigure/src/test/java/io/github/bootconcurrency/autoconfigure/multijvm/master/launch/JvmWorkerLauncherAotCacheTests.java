@@ -13,7 +13,7 @@ import java.util.List;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheKey;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore;
-import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.JarIdentity;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.JarIdentity;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.balancer.SharedSocket;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfig;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfigLoader;

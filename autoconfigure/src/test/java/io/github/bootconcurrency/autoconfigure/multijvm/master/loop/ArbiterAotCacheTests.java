@@ -1,10 +1,22 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master.loop;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheKey;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.JarIdentity;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.AotCacheRecorder;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.WorkerDeadline;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -221,6 +233,82 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 		assertThat(this.launcher.configs.subList(3, 5))
 			.allSatisfy((config) -> assertThat(config.jvmArgs()).containsExactly("-Xmx64m"));
 		assertThat(log()).doesNotContain("reload abandoned");
+	}
+
+	@Test
+	void workersTheMasterRetiresWhileTheyBootAreNoBootFailuresOfTheCache(@TempDir Path base) throws IOException {
+		// A real store, its cache ready; TTIN then TTOU retires the new worker as it
+		// boots, twice: the store's 2 boot failures, had it counted them.
+		AotCacheStore store = readyStore(base);
+		Set<Integer> given = ConcurrentHashMap.newKeySet();
+		this.launcher.aotCache = (id) -> store.forWorker(id).map((start) -> given.add(id)).isPresent() ? "used"
+				: "none";
+		this.launcher.startedByAotCache = given::contains;
+		this.launcher.hooks = new FakeWorkers.ProcessHooks() {
+
+			@Override
+			public void ready(int id) {
+				store.onWorkerReady(id);
+			}
+
+			@Override
+			public void exited(int id, long requestsServed, boolean wasReady, boolean retiredByMaster) {
+				store.onWorkerExited(id, requestsServed, wasReady, retiredByMaster);
+			}
+
+		};
+		try {
+			start();
+			readyWorker();
+			for (int i = 0; i < 2; i++) {
+				this.arbiter.submit(new Event.Signalled(MasterSignal.TTIN));
+				steps(2);
+				FakeWorkers.Process booting = this.launcher.last();
+				assertThat(booting.aotCache).isEqualTo("used");
+				this.arbiter.submit(new Event.Signalled(MasterSignal.TTOU));
+				steps(2);
+				assertThat(booting.signals).as("retired as it boots").containsExactly("TERM");
+				booting.exit(143);
+				steps(2);
+				assertThat(booting.exitedRetiredByMaster).isTrue();
+			}
+			assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
+			this.arbiter.submit(new Event.Signalled(MasterSignal.TTIN));
+			steps(2);
+			assertThat(this.launcher.launched).hasSize(4);
+			assertThat(this.launcher.last().aotCache).as("the cache still given").isEqualTo("used");
+		}
+		finally {
+			store.close();
+		}
+	}
+
+	@Test
+	void aWorkerKilledAtItsBootTimeoutIsNotOneTheMasterRetired() {
+		this.launcher.aotCache = (id) -> "used";
+		this.launcher.startedByAotCache = (id) -> true;
+		start("concurrency.multi-jvm.boot-timeout=30s");
+		step();
+		FakeWorkers.Process worker = this.launcher.last();
+		this.clock.advance(Duration.ofSeconds(31));
+		steps(2);
+		assertThat(worker.signals).containsExactly("KILL");
+		assertThat(worker.exitedRetiredByMaster).as("a boot failure of its own").isFalse();
+	}
+
+	private static AotCacheStore readyStore(Path base) throws IOException {
+		AotCacheKey key = new AotCacheKey("0123456789abcdef0123456789abcdef");
+		Path jar = Files.writeString(base.resolve("app.jar"), "the application");
+		Path directory = Files.createDirectory(base.resolve(key.value()),
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		Files.createDirectories(directory.resolve("app/lib"));
+		Files.writeString(directory.resolve("app/app.jar"), "extracted");
+		Files.writeString(directory.resolve("app.aot"), "cache");
+		AotCacheStore store = AotCacheStore.open(base, jar, JarIdentity.of(jar), key, "java", List.of(),
+				Duration.ofSeconds(60), (line) -> {
+				}, Runnable::run);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
+		return store;
 	}
 
 	private void failToBoot() {

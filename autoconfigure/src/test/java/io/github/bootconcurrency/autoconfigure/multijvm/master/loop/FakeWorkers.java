@@ -85,6 +85,16 @@ public final class FakeWorkers {
 		 */
 		volatile Long exitedAfterRequests;
 
+		/**
+		 * Whether the loop said the master retired the worker, as it reaped it.
+		 */
+		volatile Boolean exitedRetiredByMaster;
+
+		/**
+		 * What else hears of the worker's readiness and exit, as the AOT cache does.
+		 */
+		ProcessHooks hooks = ProcessHooks.NONE;
+
 		public Process(long pid, int id) {
 			this.pid = pid;
 			this.id = id;
@@ -157,11 +167,14 @@ public final class FakeWorkers {
 			if (this.aotCacheOnceReady != null) {
 				this.aotCache = this.aotCacheOnceReady;
 			}
+			this.hooks.ready(this.id);
 		}
 
 		@Override
-		public void exited(long requestsServed, boolean wasReady) {
+		public void exited(long requestsServed, boolean wasReady, boolean retiredByMaster) {
 			this.exitedAfterRequests = requestsServed;
+			this.exitedRetiredByMaster = retiredByMaster;
+			this.hooks.exited(this.id, requestsServed, wasReady, retiredByMaster);
 		}
 
 		void exit(int status) {
@@ -173,7 +186,28 @@ public final class FakeWorkers {
 
 	}
 
+	/**
+	 * What else hears of a worker's readiness and exit: a real AOT cache store, for one.
+	 */
+	interface ProcessHooks {
+
+		ProcessHooks NONE = new ProcessHooks() {
+		};
+
+		default void ready(int id) {
+		}
+
+		default void exited(int id, long requestsServed, boolean wasReady, boolean retiredByMaster) {
+		}
+
+	}
+
 	static final class Launcher implements WorkerLauncher {
+
+		/**
+		 * Given to every process launched.
+		 */
+		ProcessHooks hooks = ProcessHooks.NONE;
 
 		final List<Process> launched = new ArrayList<>();
 
@@ -231,14 +265,15 @@ public final class FakeWorkers {
 				throw (RuntimeException) failure;
 			}
 			Process process = new Process(this.nextPid++, id);
-			String cache = this.aotCache.apply(id);
-			// As JvmWorkerLauncher: a worker launched without the cache gets none of a
-			// cache the master keeps.
-			process.aotCache = (aotCache || cache == null) ? cache : "none";
+			// As JvmWorkerLauncher: a worker launched without the cache asks the store
+			// for nothing, and gets none of a cache the master keeps.
+			String cache = aotCache ? this.aotCache.apply(id) : "none";
+			process.aotCache = cache;
 			process.startedByAotCache = aotCache && this.startedByAotCache.test(id);
 			if (!aotCache) {
 				this.withoutAotCache.add(id);
 			}
+			process.hooks = this.hooks;
 			this.launched.add(process);
 			this.configs.add(config);
 			return process;

@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
+package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * creation) with a bounded wait, keeping only its last lines, each cut: what it prints
  * must neither block it (a pipe nobody reads fills) nor fill the master's heap.
  */
-final class BoundedCommand {
+public final class BoundedCommand {
 
 	static final int KEPT_LINES = 20;
 
@@ -29,8 +29,15 @@ final class BoundedCommand {
 	 * Runs a command: {@link BoundedCommand#run}, or a test's stand-in.
 	 */
 	@FunctionalInterface
-	interface Runner {
+	public interface Runner {
 
+		/**
+		 * Run a command to its end.
+		 * @param command the command
+		 * @param timeout how long it may take
+		 * @return what it did
+		 * @throws IOException if it cannot be started, or did not end in time
+		 */
 		Result run(List<String> command, Duration timeout) throws IOException;
 
 	}
@@ -41,17 +48,10 @@ final class BoundedCommand {
 	 * @param exitCode its exit code
 	 * @param tail its last lines, for a message
 	 */
-	record Result(int exitCode, String tail) {
+	public record Result(int exitCode, String tail) {
 
 	}
 
-	/**
-	 * Run a command to its end.
-	 * @param command the command, which must hold no secret: it shows in {@code ps}
-	 * @param timeout how long it may take; it is then killed
-	 * @return what it did
-	 * @throws IOException if it cannot be started, or did not end in time
-	 */
 	/**
 	 * Remove the variables a JVM reads options from: the helper JVMs get the options that
 	 * shape the cache from the master (in an argument file), and an agent or a log file
@@ -62,7 +62,14 @@ final class BoundedCommand {
 		environment.keySet().removeAll(List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
 	}
 
-	static Result run(List<String> command, Duration timeout) throws IOException {
+	/**
+	 * Run a command to its end.
+	 * @param command the command, which must hold no secret: it shows in {@code ps}
+	 * @param timeout how long it may take; it is then killed
+	 * @return what it did
+	 * @throws IOException if it cannot be started, or did not end in time
+	 */
+	public static Result run(List<String> command, Duration timeout) throws IOException {
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
 		withoutInheritedJvmOptions(builder.environment());
 		Process process = builder.start();

@@ -1,12 +1,18 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
+package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 /**
  * The application extracted for the AOT cache (Spring Boot's
@@ -32,8 +38,11 @@ final class AotCacheExtraction {
 			throws IOException {
 		Path partial = directory.resolve("app.extracting-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
 		try {
-			BoundedCommand.Result result = commands.run(List.of(java, "-Djarmode=tools", "-jar", jar.toString(),
-					"extract", "--destination", partial.toString()), timeout);
+			List<String> command = new ArrayList<>(List.of(java));
+			command.addAll(HelperJvms.OPTIONS);
+			command.addAll(
+					List.of("-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination", partial.toString()));
+			BoundedCommand.Result result = commands.run(command, timeout);
 			if (result.exitCode() != 0 || !Files.isRegularFile(partial.resolve(jar.getFileName()))) {
 				throw new IOException("the extraction ended with status " + result.exitCode() + ":\n" + result.tail());
 			}
@@ -42,6 +51,31 @@ final class AotCacheExtraction {
 		catch (IOException | RuntimeException ex) {
 			PrivateDirectory.deleteTree(partial);
 			throw ex;
+		}
+	}
+
+	/**
+	 * Return the jars an extracted jar's manifest puts on its class path
+	 * ({@code Class-Path: lib/…}, relative to it), or none if it cannot be read.
+	 * @param jar the extracted jar
+	 * @return the jars
+	 */
+	static List<Path> classPath(Path jar) {
+		try (JarFile file = new JarFile(jar.toFile())) {
+			Manifest manifest = file.getManifest();
+			String classPath = (manifest != null) ? manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH)
+					: null;
+			if (classPath == null || classPath.isBlank()) {
+				return List.of();
+			}
+			Path parent = jar.toAbsolutePath().getParent();
+			// URLs, relative: a space in a name is %20.
+			return Arrays.stream(classPath.trim().split("\\s+"))
+				.map((entry) -> parent.resolve(URI.create(entry).getPath()))
+				.toList();
+		}
+		catch (IOException | RuntimeException ex) {
+			return List.of();
 		}
 	}
 

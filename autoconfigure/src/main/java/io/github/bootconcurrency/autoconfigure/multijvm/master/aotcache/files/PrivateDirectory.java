@@ -1,4 +1,4 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
+package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * every later worker runs, so a directory that another user could write to, or a link
  * that points elsewhere, is refused, never used.
  */
-final class PrivateDirectory {
+public final class PrivateDirectory {
 
 	private static final Set<PosixFilePermission> OWNER = PosixFilePermissions.fromString("rwx------");
 
@@ -38,7 +38,7 @@ final class PrivateDirectory {
 	 * @throws IOException if it cannot be created, or what is there is not the master's
 	 * user's private directory
 	 */
-	static Path createOrCheck(Path directory) throws IOException {
+	public static Path createOrCheck(Path directory) throws IOException {
 		try {
 			// Not createDirectories: a name taken meanwhile must fail, then be checked.
 			Files.createDirectory(directory, PRIVATE);
@@ -56,14 +56,15 @@ final class PrivateDirectory {
 	 * @throws IOException if it is not, or is no directory
 	 */
 	static void check(Path directory) throws IOException {
-		checkParent(directory);
+		UserPrincipal user = currentUser(directory.toAbsolutePath().getParent());
+		checkParent(directory, user);
 		PosixFileAttributes attributes = Files.readAttributes(directory, PosixFileAttributes.class,
 				LinkOption.NOFOLLOW_LINKS);
 		if (attributes.isSymbolicLink() || !attributes.isDirectory()) {
 			throw new IOException(directory + " is a link or a file, not a directory of the master's own: "
 					+ "the AOT cache is not kept there");
 		}
-		if (!attributes.owner().equals(currentUser(directory.getParent()))) {
+		if (!attributes.owner().equals(user)) {
 			throw new IOException(directory + " belongs to " + attributes.owner().getName()
 					+ ", not to the master's user: the AOT cache is not kept there");
 		}
@@ -77,11 +78,18 @@ final class PrivateDirectory {
 
 	/**
 	 * Check that no other user can rename the directory away and put a link in its place
-	 * once it is checked: its parent is writable by its owner alone, or sticky (as
+	 * once it is checked: its parent belongs to root or to this process's user (its owner
+	 * may rename anything in it), and is writable by its owner alone, or sticky (as
 	 * {@code /tmp}, where only a file's owner may rename it).
 	 */
-	private static void checkParent(Path directory) throws IOException {
+	private static void checkParent(Path directory, UserPrincipal user) throws IOException {
 		Path parent = directory.toAbsolutePath().getParent();
+		UserPrincipal owner = Files.getOwner(parent);
+		if (!owner.equals(user) && !Integer.valueOf(0).equals(Files.getAttribute(parent, "unix:uid"))) {
+			throw new IOException(parent + " belongs to " + owner.getName() + ", neither root nor the master's user, "
+					+ "who could put a link in place of " + directory.getFileName() + " once it is checked; "
+					+ "the AOT cache is not kept there");
+		}
 		Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(parent);
 		if (!permissions.contains(PosixFilePermission.GROUP_WRITE)
 				&& !permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
@@ -109,7 +117,7 @@ final class PrivateDirectory {
 		}
 	}
 
-	static boolean nonEmpty(Path file) {
+	public static boolean nonEmpty(Path file) {
 		try {
 			return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) > 0;
 		}
@@ -118,7 +126,7 @@ final class PrivateDirectory {
 		}
 	}
 
-	static void delete(Path file) {
+	public static void delete(Path file) {
 		try {
 			Files.deleteIfExists(file);
 		}

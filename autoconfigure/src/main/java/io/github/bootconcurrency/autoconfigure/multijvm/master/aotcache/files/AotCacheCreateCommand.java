@@ -1,6 +1,7 @@
-package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
+package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
  * the master's log. The creation is also the master's then, bounded in time, and not cut
  * short by the kill of a worker that overran its graceful timeout.
  */
-final class AotCacheCreateCommand {
+public final class AotCacheCreateCommand {
 
 	private static final String COLLECTORS = "-XX:\\+Use(Serial|Parallel|ParallelOld|G1|Z|Shenandoah|Epsilon|ConcMarkSweep)GC";
 
@@ -43,13 +44,20 @@ final class AotCacheCreateCommand {
 	private AotCacheCreateCommand() {
 	}
 
-	static boolean shapesTheCache(String option) {
+	/**
+	 * Return whether a workers' option shapes what a cache maps, so that the creation
+	 * runs with it and the cache's key counts it.
+	 * @param option the option
+	 * @return whether it shapes the cache
+	 */
+	public static boolean shapesTheCache(String option) {
 		return SHAPES_THE_CACHE.matcher(option).matches();
 	}
 
 	/**
 	 * Return the options of the workers' that the creation runs with: those that shape
-	 * the cache, and one collector, the last chosen (two make the JVM exit).
+	 * the cache, and one collector, the last chosen (two make the JVM exit), or the one
+	 * the workers' JVM picks if they name none.
 	 * @param jvmOptions the workers' JVM options, as a worker gets them
 	 * @return the options
 	 */
@@ -69,7 +77,37 @@ final class AotCacheCreateCommand {
 				options.add(option);
 			}
 		}
+		if (collector == null) {
+			options.add(ergonomicCollector(Runtime.getRuntime().availableProcessors(), physicalMemory()));
+		}
 		return options;
+	}
+
+	/**
+	 * Return the collector a worker's JVM picks when its options name none, as HotSpot's
+	 * ergonomics do: G1 on a server-class machine (2 processors, 1792 MB), else Serial.
+	 * Named for the creation, whose one processor ({@link HelperJvms#OPTIONS}) would make
+	 * it pick Serial where the workers pick G1: its options are meant to be the workers'
+	 * own. (Java 25 still maps such a cache for a G1 worker, archived heap included, as a
+	 * test with a small application showed.)
+	 * @param processors the processors the workers see
+	 * @param memory the memory they see, in bytes, or -1 if not known
+	 * @return the collector's option
+	 */
+	static String ergonomicCollector(int processors, long memory) {
+		boolean serverClass = processors >= 2 && (memory < 0 || memory >= 1792L * 1024 * 1024);
+		return serverClass ? "-XX:+UseG1GC" : "-XX:+UseSerialGC";
+	}
+
+	private static long physicalMemory() {
+		try {
+			// Within a container's limit, as the workers' JVM sees it.
+			return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+				.getTotalMemorySize();
+		}
+		catch (RuntimeException ex) {
+			return -1;
+		}
 	}
 
 	/**
@@ -134,6 +172,7 @@ final class AotCacheCreateCommand {
 
 	static List<String> of(String java, List<String> options, Path recording, Path cache, Path jar) {
 		List<String> command = new ArrayList<>(List.of(java));
+		command.addAll(HelperJvms.OPTIONS);
 		command.addAll(options);
 		command.addAll(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + recording, "-XX:AOTCache=" + cache,
 				"-cp", jar.toString()));
