@@ -17,6 +17,7 @@ import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Shutdown;
 import io.github.bootconcurrency.autoconfigure.testsupport.Balancer;
 import io.github.bootconcurrency.autoconfigure.testsupport.EachBalancer;
 import io.github.bootconcurrency.autoconfigure.testsupport.Handover;
+import io.github.bootconcurrency.autoconfigure.testsupport.Http;
 import io.github.bootconcurrency.autoconfigure.testsupport.KeptAliveClients;
 import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
 import io.github.bootconcurrency.autoconfigure.testsupport.Masters;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The multi-jvm guarantees under {@code concurrency.multi-jvm.aot-cache: auto}, with a
@@ -68,6 +70,8 @@ class MultiJvmAotCacheGuaranteesIT {
 
 	private static final Pattern MAX_REQUESTS = Pattern
 		.compile("served \\d+ requests \\(max-requests with jitter: \\d+\\): replacing it");
+
+	private static final Pattern IN_FLIGHT = Pattern.compile("\"inFlight\"\\s*:\\s*(\\d+)");
 
 	private static final String RELOADED = "Received SIGHUP: configuration read again";
 
@@ -126,11 +130,14 @@ class MultiJvmAotCacheGuaranteesIT {
 		lines.await("Received SIGTTIN: 3 worker(s)", STEP);
 		master.signal("TTOU");
 		ProcessOutput.Line scaledDown = lines.await("Received SIGTTOU: 2 worker(s)", STEP);
-		ProcessOutput.Line firstEnded = awaitEnded(lines, first);
-		assertThat(scaledDown.nanos()).as("the signals came while the recorder's predecessor still served")
-			.isLessThan(firstEnded.nanos());
 		ProcessOutput.Line recorderReady = lines.await(RECORDER, 1, STEP);
 		long recorder = pid(recorderReady, RECORDER);
+		assertThat(recorderReady.nanos())
+			.as("the recorder was ready before worker pid %d, launched before the extraction, stopped taking requests",
+					first)
+			.isLessThan(Handover.stopsTakingRequests(lines, balancer, first));
+		assertThat(scaledDown.nanos()).as("the signals came while the recorder's predecessor still served")
+			.isLessThan(awaitEnded(lines, first).nanos());
 
 		// b) max-requests recycles while the recorder records, and once the cache is
 		// ready.
@@ -167,8 +174,8 @@ class MultiJvmAotCacheGuaranteesIT {
 		long killed = generation.get(0);
 		long killedAt = System.nanoTime();
 		MasterProcess.signal("KILL", killed);
-		ProcessOutput.Line died = lines.await(
-				Pattern.compile("\\(pid " + killed + ", [^)]*\\) died with status 137: replacing it"), 1, STEP);
+		ProcessOutput.Line died = lines
+			.await(Pattern.compile("\\(pid " + killed + ", [^)]*\\) died with status 137: replacing it"), 1, STEP);
 		faults.add(new long[] { killedAt, died.nanos() });
 		long crashReplacement = pid(awaitAfter(lines, STARTED, died.nanos(), STEP), STARTED);
 		assertThat(awaitReady(lines, crashReplacement).text()).endsWith("AOT cache: used");
@@ -205,7 +212,10 @@ class MultiJvmAotCacheGuaranteesIT {
 		assertThat(master.awaitExit(Duration.ofSeconds(90))).isZero();
 		System.out.println("MultiJvmAotCacheGuaranteesIT[" + balancer + "]: HUP/TTIN/TTOU during the recording, "
 				+ "recycles, HUP, crash and hang with the cache: " + keptAliveExchanges.size() + " kept-alive and "
-				+ freshExchanges.size() + " new-connection requests in " + seconds(began) + " s");
+				+ freshExchanges.size() + " new-connection requests, "
+				+ keptAliveExchanges.stream().filter((exchange) -> !exchange.ok()).count() + " and "
+				+ freshExchanges.stream().filter((exchange) -> !exchange.ok()).count()
+				+ " failed with the killed and the hung worker, in " + seconds(began) + " s");
 	}
 
 	@EachBalancer
@@ -225,6 +235,8 @@ class MultiJvmAotCacheGuaranteesIT {
 		// From now on the recorder serves every request.
 		awaitEnded(lines, first);
 		clients.awaitOk(clients.ok() + 8, Duration.ofSeconds(60));
+		// The clients go in step: told from the worker, not from when they sent.
+		long inTheWorker = awaitInFlight(master.port(), 8);
 		List<ProcessHandle> processes = master.process().descendants().toList();
 		assertThat(processes).extracting(ProcessHandle::pid).contains(recorder);
 		assertThat(master.output()).as("the recorder still records").doesNotContain("AOT cache: ready (");
@@ -237,9 +249,8 @@ class MultiJvmAotCacheGuaranteesIT {
 		assertThat(master.awaitExit(GRACEFUL.plus(Shutdown.KILL_GRACE).plusSeconds(30))).isZero();
 		Duration stoppedIn = Duration.ofNanos(System.nanoTime() - termAt);
 		assertThat(stoppedIn).as("everything stopped within the graceful timeout").isLessThan(GRACEFUL);
-		long reachedTheWorker = termAt - Duration.ofSeconds(1).toNanos();
 		List<Traffic.Exchange> beforeTerm = exchanges.stream()
-			.filter((exchange) -> exchange.sent() < reachedTheWorker)
+			.filter((exchange) -> exchange.sent() < inTheWorker)
 			.toList();
 		assertThat(beforeTerm).allSatisfy((exchange) -> assertThat(exchange.ok()).as("%s", exchange).isTrue());
 		assertThat(beforeTerm).as("requests in flight in the recorder at TERM")
@@ -256,6 +267,22 @@ class MultiJvmAotCacheGuaranteesIT {
 		assertThat(processesUnder(tmpdir)).as("processes that run from the master's temporary directory").isEmpty();
 		System.out.println("MultiJvmAotCacheGuaranteesIT[" + balancer + "]: TERM while recording, stopped in "
 				+ stoppedIn.toMillis() + " ms, " + exchanges.size() + " requests, in " + seconds(began) + " s");
+	}
+
+	/**
+	 * Wait until the worker has a number of requests in flight, as it says: each probe on
+	 * a connection of its own, which it counts too.
+	 * @return when the probe that saw them was sent: every request sent before had
+	 * reached the worker by then, or was answered
+	 */
+	private static long awaitInFlight(int port, int requests) {
+		long[] sent = new long[1];
+		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+			sent[0] = System.nanoTime();
+			Matcher inFlight = IN_FLIGHT.matcher(Http.getOnNewConnection(port, "/actuator/concurrency"));
+			return inFlight.find() && Integer.parseInt(inFlight.group(1)) > requests;
+		});
+		return sent[0];
 	}
 
 	private static void assumeJava25() {
@@ -275,8 +302,9 @@ class MultiJvmAotCacheGuaranteesIT {
 		assertThat(exchanges).as(what).isNotEmpty();
 		List<Traffic.Exchange> failed = exchanges.stream().filter((exchange) -> !exchange.ok()).toList();
 		if (balancer == Balancer.PROXY) {
-			assertThat(failed).as("%s requests failed of %d (%s); the first: %s", failed.size(), exchanges.size(),
-					what, failed.stream().limit(20).toList())
+			assertThat(failed)
+				.as("%s requests failed of %d (%s); the first: %s", failed.size(), exchanges.size(), what,
+						failed.stream().limit(20).toList())
 				.isEmpty();
 			return;
 		}
@@ -305,8 +333,8 @@ class MultiJvmAotCacheGuaranteesIT {
 		}
 		assertThat(launched).as("workers launched once the cache was ready").hasSizeGreaterThanOrEqualTo(atLeast);
 		for (long pid : launched) {
-			readyLine(lines, pid).ifPresent((ready) -> assertThat(ready.text()).as("worker pid %d", pid)
-				.endsWith("AOT cache: used"));
+			readyLine(lines, pid)
+				.ifPresent((ready) -> assertThat(ready.text()).as("worker pid %d", pid).endsWith("AOT cache: used"));
 		}
 	}
 
@@ -387,8 +415,9 @@ class MultiJvmAotCacheGuaranteesIT {
 	}
 
 	private static ProcessOutput.Line awaitEnded(ProcessOutput lines, long pid) {
-		return lines.await(Pattern.compile("worker \\d+ \\(pid " + pid
-				+ ", [^)]*\\) (stopped with status|died with status|exited with status)"), 1, STEP);
+		return lines.await(Pattern.compile(
+				"worker \\d+ \\(pid " + pid + ", [^)]*\\) (stopped with status|died with status|exited with status)"),
+				1, STEP);
 	}
 
 	/**
