@@ -147,9 +147,10 @@ public class MultiJvmProperties {
 	 * off on a JVM without AOT cache support. A cache the JVM refuses, or does not say it
 	 * opened, never fails a worker's boot, and workers that fail to boot with it do not
 	 * count toward the master's stop: after a few failures the master goes on without it.
-	 * Off by default until every multi-jvm guarantee has run under 'auto' (issue 24).
+	 * 'auto' by default, where it is off if java.io.tmpdir is memory (tmpfs) or a Java
+	 * agent is loaded; an explicit 'auto' keeps the cache in memory.
 	 */
-	private String aotCache = "off";
+	private String aotCache = "auto";
 
 	public String getWorkers() {
 		return this.workers;

@@ -146,13 +146,13 @@ public sealed interface AotCacheSetting {
 	}
 
 	/**
-	 * Return the setting of an unset key: {@code off} until every multi-jvm guarantee has
-	 * run under {@code auto} (issue 24), then {@code new Auto(false)}, which is not the
-	 * same as an explicit {@code auto} ({@link Auto#explicit()}).
+	 * Return the setting of an unset key: {@code auto}, but not an explicit one
+	 * ({@link Auto#explicit()}), which a master keeps even where the cache would be
+	 * memory.
 	 * @return the default setting
 	 */
 	static AotCacheSetting unset() {
-		return new Off("default");
+		return new Auto(false);
 	}
 
 	private static AotCacheSetting userFile(String text, Runtime.Version version) {

@@ -34,11 +34,9 @@ class AotCacheSettingTests {
 	Path directory;
 
 	@Test
-	void offIsTheDefaultUntilAutoIsWiredAndAutoTurnsItOn() {
-		// Off by default until every multi-jvm guarantee has been re-run with auto
-		// (issue 24).
-		assertThat(AotCacheSetting.parse(null, JAVA_25)).isInstanceOf(Off.class);
-		assertThat(AotCacheSetting.parse("", JAVA_25)).isInstanceOf(Off.class);
+	void autoIsTheDefaultAndOffTurnsItOff() {
+		assertThat(AotCacheSetting.parse(null, JAVA_25)).isEqualTo(new Auto(false));
+		assertThat(AotCacheSetting.parse("", JAVA_25)).isEqualTo(new Auto(false));
 		assertThat(AotCacheSetting.parse(" AUTO ", JAVA_25)).isEqualTo(new Auto(true));
 		assertThat(AotCacheSetting.parse("off", JAVA_25)).isInstanceOf(Off.class);
 		assertThat(AotCacheSetting.parse("false", JAVA_21)).isInstanceOf(Off.class);
@@ -53,8 +51,7 @@ class AotCacheSettingTests {
 			.isNotEqualTo(new Auto(true));
 		assertThat(AotCacheSetting.parse("auto", JAVA_25)).isInstanceOfSatisfying(Auto.class,
 				(auto) -> assertThat(auto.explicit()).isTrue());
-		assertThat(new Auto(false).resolve(JAVA_25, true, List.of())).as("the default, once it is auto")
-			.isEqualTo(new Auto(false));
+		assertThat(new Auto(false).resolve(JAVA_25, true, List.of())).as("the default").isEqualTo(new Auto(false));
 	}
 
 	@Test

@@ -236,9 +236,9 @@ class MasterConfigTests {
 	}
 
 	@Test
-	void theAotCacheSettingIsResolvedIntoTheConfigurationAndOffByDefault() {
+	void theAotCacheSettingIsResolvedIntoTheConfigurationAndAnImplicitAutoByDefault() {
 		assertThat(MasterConfigLoader.load(new MockEnvironment(), SharedSocket.unsupportedReason()).aotCache())
-			.isInstanceOf(AotCacheSetting.Off.class);
+			.isEqualTo(new AotCacheSetting.Auto(false));
 		assertThat(MasterConfigLoader
 			.load(new MockEnvironment().withProperty(AotCacheSetting.KEY, "auto"), SharedSocket.unsupportedReason())
 			.aotCache()).isEqualTo(new AotCacheSetting.Auto(true));

@@ -39,12 +39,21 @@ class WorkerAotCacheTests {
 	private final List<Runnable> executor = new ArrayList<>();
 
 	@Test
-	void offByDefaultAddsNothingAndSaysNothing() {
-		WorkerAotCache cache = WorkerAotCache.start(config(), launch("-jar", "app.jar"), null, this.executor::add,
-				this.out);
+	void offAddsNothingAndSaysNothing() {
+		WorkerAotCache cache = WorkerAotCache.start(config("concurrency.multi-jvm.aot-cache=off"),
+				launch("-jar", "app.jar"), null, this.executor::add, this.out);
 		assertThat(cache.forWorker(1)).isEqualTo(new WorkerAotCache.Start(null, List.of(), null));
 		assertThat(this.executor).isEmpty();
 		assertThat(log()).isEmpty();
+	}
+
+	@Test
+	void autoByDefaultOpensTheStoreOffTheCallersThread() {
+		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(25);
+		WorkerAotCache cache = WorkerAotCache.start(config(), launch("-jar", "app.jar"), null, this.executor::add,
+				this.out);
+		assertThat(this.executor).as("the extraction is queued, not run on the loop").hasSize(1);
+		assertThat(cache.forWorker(1)).isEqualTo(new WorkerAotCache.Start(null, List.of(), "none"));
 	}
 
 	@Test
