@@ -28,13 +28,14 @@ import java.util.stream.Stream;
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
 import io.github.bootconcurrency.autoconfigure.testsupport.Balancer;
 import io.github.bootconcurrency.autoconfigure.testsupport.Commands;
-import io.github.bootconcurrency.autoconfigure.testsupport.EachBalancer;
 import io.github.bootconcurrency.autoconfigure.testsupport.Http;
 import io.github.bootconcurrency.autoconfigure.testsupport.MasterProcess;
 import io.github.bootconcurrency.autoconfigure.testsupport.Masters;
 import io.github.bootconcurrency.autoconfigure.testsupport.Traffic;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,17 +44,22 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 /**
  * {@code concurrency.multi-jvm.aot-cache: auto} with a real master of the sample app's
  * repackaged jar ({@code java -jar}, a copy of it), its real worker JVMs and real
- * signals, under each balancer and steady keep-alive traffic (bounded, 127.0.0.1 only): a
- * worker launched before the extraction is replaced surge-first so that its successor
- * records, the recorder is replaced surge-first once it served its requests, the cache is
- * created from its recording, and the workers of a reload start with it, their JVMs
- * saying they opened it; then a cache damaged in its middle is refused, logged, deleted
- * and recorded again, while every worker boots; then another jar renamed over the
- * application's and a HUP: the new workers serve the new jar's code, not the cached copy
- * of the old one. Not one request fails throughout. The recorder's worker token and the
- * master's forwarding secret (read from the recorder's JVM with {@code jcmd}) show
- * nowhere in the master's output, in the recording (kept by a hard link as the JVM writes
- * it) or in any file of the cache's directory.
+ * signals, behind the proxy and under steady keep-alive traffic (bounded, 127.0.0.1
+ * only): a worker launched before the extraction is replaced surge-first so that its
+ * successor records, the recorder is replaced surge-first once it served its requests,
+ * the cache is created from its recording, and the workers of a reload start with it,
+ * their JVMs saying they opened it; then a cache damaged in its middle is refused,
+ * logged, deleted and recorded again, while every worker boots; then another jar renamed
+ * over the application's and a HUP: the new workers serve the new jar's code, not the
+ * cached copy of the old one. Not one request fails throughout. The recorder's worker
+ * token and the master's forwarding secret (read from the recorder's JVM with
+ * {@code jcmd}) show nowhere in the master's output, in the recording (kept by a hard
+ * link as the JVM writes it) or in any file of the cache's directory.
+ * <p>
+ * The proxy only: nothing here depends on the balancer but the serving, and the
+ * balancer's guarantees under the cache (a reload's workers with it, no failed request,
+ * with kept-alive clients) are MultiJvmAotCacheGuaranteesIT's, under both. The proxy has
+ * both secrets to look for.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class MultiJvmAotCacheIT {
@@ -74,7 +80,8 @@ class MultiJvmAotCacheIT {
 	@RegisterExtension
 	final Masters masters = Masters.ofJar(this.application);
 
-	@EachBalancer
+	@ParameterizedTest
+	@EnumSource(value = Balancer.class, names = "PROXY")
 	void theRecordersCacheStartsAReloadsWorkersADamagedOneIsRebuiltAndANewJarIsServedWithNoFailedRequest(
 			Balancer balancer) throws Exception {
 		assumeThat(Runtime.version().feature()).as("an AOT cache recorded as the JVM exits needs Java 25")
