@@ -373,6 +373,15 @@ public final class AotCacheStore {
 	}
 
 	/**
+	 * Return whether the next worker would be given the recording: the store waits for
+	 * one, and the extraction it would run is whole.
+	 * @return whether it would record
+	 */
+	public boolean wouldRecord() {
+		return phase() == AotCachePhase.EXTRACTED && this.files.extracted();
+	}
+
+	/**
 	 * Return the phase.
 	 * @return the phase
 	 */

@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheKey;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheSetting;
-import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.WorkerStart;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.AotCacheDirectory;
@@ -39,6 +38,12 @@ public final class WorkerAotCache {
 	private final AtomicBoolean reopening = new AtomicBoolean();
 
 	private final AtomicBoolean jvmArgsRefused = new AtomicBoolean();
+
+	/**
+	 * Whether the {@code jvm-args} of the last launch turned the cache off: no worker
+	 * launched with them would record it.
+	 */
+	private volatile boolean jvmArgsOff;
 
 	private volatile @Nullable AotCacheStore store;
 
@@ -187,8 +192,9 @@ public final class WorkerAotCache {
 			// The application's own try: the jar on disk, as with no cache.
 			return new Start(null, List.of(), "none");
 		}
-		if (new AotCacheSetting.Auto(true).resolve(Runtime.version(), true,
-				jvmArgs) instanceof AotCacheSetting.Off off) {
+		AotCacheSetting withJvmArgs = new AotCacheSetting.Auto(true).resolve(Runtime.version(), true, jvmArgs);
+		this.jvmArgsOff = withJvmArgs instanceof AotCacheSetting.Off;
+		if (withJvmArgs instanceof AotCacheSetting.Off off) {
 			// With -Xshare or SharedArchiveFile beside the cache's options the JVM exits.
 			if (this.jvmArgsRefused.compareAndSet(false, true)) {
 				MasterLog.println(this.out,
@@ -263,12 +269,15 @@ public final class WorkerAotCache {
 	}
 
 	/**
-	 * Return whether the cache waits for a worker to record it.
+	 * Return whether the cache waits for a worker to record it, and the next worker
+	 * launched would be given the recording: not while the workers' {@code jvm-args} turn
+	 * the cache off, nor while the extraction misses a jar, or the workers replaced for
+	 * it would be replaced again without end.
 	 * @return whether the next worker launched would record
 	 */
 	boolean wantsRecorder() {
 		AotCacheStore current = this.store;
-		return current != null && current.phase() == AotCachePhase.EXTRACTED;
+		return current != null && !this.jvmArgsOff && current.wouldRecord();
 	}
 
 	/**

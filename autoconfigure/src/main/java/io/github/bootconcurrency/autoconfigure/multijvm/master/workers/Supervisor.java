@@ -58,6 +58,14 @@ public final class Supervisor {
 
 	private boolean channelFailing;
 
+	/**
+	 * The id of the first worker launched after the AOT cache began to want a recorder,
+	 * or none while it wants none.
+	 */
+	private int launchedOnceRecorderWanted = Integer.MAX_VALUE;
+
+	private int nextWorkerId = 1;
+
 	private @Nullable Instant lastStep;
 
 	/**
@@ -102,9 +110,26 @@ public final class Supervisor {
 	public void beginStep(List<Worker> workers, Duration timeout, Instant now) {
 		Duration heldUp = (this.lastStep != null) ? Duration.between(this.lastStep, now) : Duration.ZERO;
 		this.lastStep = now;
+		workers.forEach((worker) -> this.nextWorkerId = Math.max(this.nextWorkerId, worker.id() + 1));
 		if (this.channelFailing || heldUp.compareTo(timeout.dividedBy(2)) > 0) {
 			workers.forEach((worker) -> worker.forgive(now));
 		}
+	}
+
+	/**
+	 * Return whether the AOT cache wants a recorder and the worker was launched before it
+	 * did. One launched since was given the recording if the cache could give it:
+	 * replacing it would replace its successor too, without end.
+	 */
+	private boolean launchedBeforeARecorderWasWanted(Worker worker) {
+		if (!this.wantsAotCacheRecorder.getAsBoolean()) {
+			this.launchedOnceRecorderWanted = Integer.MAX_VALUE;
+			return false;
+		}
+		if (this.launchedOnceRecorderWanted == Integer.MAX_VALUE) {
+			this.launchedOnceRecorderWanted = this.nextWorkerId;
+		}
+		return worker.id() < this.launchedOnceRecorderWanted;
 	}
 
 	/**
@@ -142,7 +167,7 @@ public final class Supervisor {
 				}
 				// One at a time, and never during a reload or another replacement, whose
 				// next worker records anyway.
-				else if (this.rollout.isEmpty() && this.wantsAotCacheRecorder.getAsBoolean()
+				else if (this.rollout.isEmpty() && launchedBeforeARecorderWasWanted(worker)
 						&& this.rollout.recycle(worker, ReplacementReason.AOT_CACHE) && worker.dueForRecycling()) {
 					log(worker + " was launched before the AOT cache could be recorded: replacing it so that its "
 							+ "successor records it (" + ReplacementReason.AOT_CACHE.value() + ")");

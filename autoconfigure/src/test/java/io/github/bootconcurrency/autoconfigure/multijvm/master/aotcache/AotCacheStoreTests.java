@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.AotCacheDirectory;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.BoundedCommand;
@@ -124,6 +127,29 @@ class AotCacheStoreTests {
 		AotCacheStore store = open();
 		assertThat(store.phase()).isEqualTo(AotCachePhase.NONE);
 		assertThat(store.forWorker(1)).isEmpty();
+	}
+
+	@Test
+	void anExtractionMissingAClassPathJarIsReplacedByANewOneAndTheNextWorkerRecords() throws IOException {
+		// A /tmp cleaner aged out one of its jars: the master finds the key not
+		// extracted.
+		Path directory = Files.createDirectory(this.base.resolve(KEY.value()),
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		Files.createDirectories(directory.resolve("app/lib"));
+		Manifest manifest = new Manifest();
+		manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+		manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, "lib/aged-out.jar");
+		try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(directory.resolve("app/app.jar")),
+				manifest)) {
+			// The manifest only.
+		}
+		AotCacheStore store = open();
+		assertThat(store.phase()).isEqualTo(AotCachePhase.NONE);
+		store.extract();
+		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
+		assertThat(store.forWorker(1)).as("the new extraction, not the broken one, recorded")
+			.hasValueSatisfying((start) -> assertThat(start.jvmArgs()).contains("-XX:AOTMode=record"));
+		assertThat(directory.resolve("app/app.jar")).hasContent("extracted");
 	}
 
 	@Test

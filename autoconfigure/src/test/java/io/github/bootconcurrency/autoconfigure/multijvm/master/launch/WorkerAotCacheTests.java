@@ -10,6 +10,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheKey;
@@ -144,6 +147,31 @@ class WorkerAotCacheTests {
 		assertThat(log()).containsOnlyOnce("AOT cache: not given to the workers while their jvm-args");
 		assertThat(cache.forWorker(3, List.of(), true).use()).as("the recording still to make")
 			.isEqualTo(WorkerProcess.AOT_CACHE_RECORDING);
+	}
+
+	@Test
+	void noRecorderIsWantedWhileTheNextWorkerWouldNotBeGivenTheRecording(@TempDir Path base) throws IOException {
+		assumeThat(Runtime.version().feature()).isGreaterThanOrEqualTo(25);
+		Path jar = Files.writeString(base.resolve("app.jar"), "version 1");
+		WorkerLaunch launch = launch("-jar", jar.toString());
+		MasterConfig config = config("concurrency.multi-jvm.aot-cache=auto");
+		Path directory = extractedFor(base, jar, launch, config);
+		Manifest manifest = new Manifest();
+		manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+		manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, "lib/library.jar");
+		try (JarOutputStream extracted = new JarOutputStream(Files.newOutputStream(directory.resolve("app/app.jar")),
+				manifest)) {
+			// The manifest only.
+		}
+		Files.writeString(directory.resolve("app/lib/library.jar"), "library");
+		WorkerAotCache cache = WorkerAotCache.start(config, launch, base, this.executor::add, this.out);
+		runQueued();
+		assertThat(cache.wantsRecorder()).isTrue();
+		assertThat(cache.forWorker(1, List.of("-javaagent:/a.jar"), true).use()).isEqualTo("none");
+		assertThat(cache.wantsRecorder()).as("reloaded jvm-args that turn the cache off").isFalse();
+		Files.delete(directory.resolve("app/lib/library.jar"));
+		assertThat(cache.forWorker(2).use()).isEqualTo("none");
+		assertThat(cache.wantsRecorder()).as("an extraction missing a class-path jar").isFalse();
 	}
 
 	@Test

@@ -132,6 +132,29 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 	}
 
 	@Test
+	void aCacheThatWantsARecorderItDoesNotGiveReplacesEachEarlierWorkerOnceAndNotTheirSuccessors() {
+		this.launcher.aotCache = (id) -> "none";
+		start("concurrency.multi-jvm.workers=2");
+		readyWorkers(2);
+		// As a store whose extraction lost a jar, or whose workers' jvm-args turn it off.
+		this.launcher.wantsAotCacheRecorder = true;
+		for (int round = 0; round < 8; round++) {
+			steps(3);
+			ready(this.launcher.last());
+			steps(3);
+			for (FakeWorkers.Process worker : List.copyOf(this.launcher.launched)) {
+				if (worker.signals.contains("TERM")) {
+					worker.exit(0);
+				}
+			}
+			steps(2);
+		}
+		assertThat(this.launcher.launched).as("the 2 workers launched before it was wanted, replaced once each")
+			.hasSize(4);
+		assertThat(this.arbiter.channel().view().counters().replacements()).containsEntry("aot-cache", 2L);
+	}
+
+	@Test
 	void noWorkerIsReplacedForARecordingDuringAReload() {
 		this.launcher.aotCache = (id) -> "none";
 		start();

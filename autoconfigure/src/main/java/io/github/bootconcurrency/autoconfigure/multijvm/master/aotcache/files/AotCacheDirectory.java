@@ -102,6 +102,8 @@ public final class AotCacheDirectory {
 	public void extract() throws IOException {
 		checkSpace();
 		AotCacheExtraction.run(this.commands, this.java, this.jar, this.directory, this.timeout);
+		// Read again: the extraction may have replaced one that missed a jar.
+		this.classPath = null;
 	}
 
 	/**

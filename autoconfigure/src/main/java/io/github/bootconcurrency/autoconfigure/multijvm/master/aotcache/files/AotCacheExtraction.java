@@ -22,6 +22,12 @@ import java.util.jar.Manifest;
  */
 final class AotCacheExtraction {
 
+	/**
+	 * The start of the name an incomplete extraction is renamed to as a new one replaces
+	 * it.
+	 */
+	static final String OLD_APP_PREFIX = "app.old-";
+
 	private AotCacheExtraction() {
 	}
 
@@ -84,13 +90,34 @@ final class AotCacheExtraction {
 			Files.move(partial, app, StandardCopyOption.ATOMIC_MOVE);
 		}
 		catch (IOException ex) {
-			// Onto an app/ there already (ENOTEMPTY): the extraction of another master of
-			// the same key, so of the same jar, there first. Taken once its jar is there.
-			if (!Files.isRegularFile(app.resolve(jarName), LinkOption.NOFOLLOW_LINKS)) {
+			if (!Files.isDirectory(app, LinkOption.NOFOLLOW_LINKS)) {
 				throw ex;
 			}
-			PrivateDirectory.deleteTree(partial);
+			if (whole(app.resolve(jarName))) {
+				// Onto an app/ there already (ENOTEMPTY): the extraction of another
+				// master
+				// of the same key, so of the same jar, there first.
+				PrivateDirectory.deleteTree(partial);
+				return;
+			}
+			// One a /tmp cleaner took a jar from: kept, no worker would ever be given it
+			// again. Renamed rather than deleted, as workers may still run from it; the
+			// next keeper's cleanup deletes it (KeyCleanup). Only the keeper extracts.
+			Files.move(app,
+					app.resolveSibling(OLD_APP_PREFIX + ProcessHandle.current().pid() + "-" + System.nanoTime()),
+					StandardCopyOption.ATOMIC_MOVE);
+			Files.move(partial, app, StandardCopyOption.ATOMIC_MOVE);
 		}
+	}
+
+	/**
+	 * Return whether an extracted jar and every jar on its class path are there.
+	 * @param jar the extracted jar
+	 * @return whether they are
+	 */
+	static boolean whole(Path jar) {
+		return Files.isRegularFile(jar, LinkOption.NOFOLLOW_LINKS) && classPath(jar).stream()
+			.allMatch((library) -> Files.isRegularFile(library, LinkOption.NOFOLLOW_LINKS));
 	}
 
 }

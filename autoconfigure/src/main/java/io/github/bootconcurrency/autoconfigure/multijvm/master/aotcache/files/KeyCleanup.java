@@ -20,8 +20,8 @@ import java.util.stream.Stream;
 final class KeyCleanup {
 
 	/** What a master writes under a name of its own, then renames or deletes. */
-	private static final Pattern STALE = Pattern.compile("app\\.extracting-.*|" + Pattern.quote(AotCacheDirectory.CACHE)
-			+ "\\.creating.*|recording-.*\\.aotconf|create-.*\\.args");
+	private static final Pattern STALE = Pattern.compile("app\\.(extracting|old)-.*|"
+			+ Pattern.quote(AotCacheDirectory.CACHE) + "\\.creating.*|recording-.*\\.aotconf|create-.*\\.args");
 
 	static final int KEPT_OTHER_KEYS = 2;
 
