@@ -149,10 +149,11 @@ final class AotCacheUse {
 	 * The worker is ready, on the master's loop. Its JVM said whether it opened the cache
 	 * seconds ago, before the application started, but the thread that reads its lines
 	 * may not have read them yet: the loop waits for it at most {@link #READY_WAIT}. A
-	 * cache the JVM said it opened is used (the application may print nothing to tell the
-	 * end of the JVM's lines); one it has not said it opened by then is
-	 * {@value #NOT_OPENED} in the ready line, and counted as a refusal only once the
-	 * application's first line is read without it: never for want of reading.
+	 * cache the JVM said it opened is used in the ready line (the application may print
+	 * nothing to tell the end of the JVM's lines), unless a refusal the JVM printed after
+	 * it is read before the application's first line; one it has not said it opened by
+	 * then is {@value #NOT_OPENED} in the ready line, and counted as a refusal only once
+	 * the application's first line is read without it: never for want of reading.
 	 */
 	void ready() {
 		if (this.decided.get()) {
@@ -171,13 +172,15 @@ final class AotCacheUse {
 				}
 				left = deadline - System.nanoTime();
 			}
-			if (!this.opened && !this.decided.get()) {
-				// Undecided: the application's first line decides (accept).
-				this.use = NOT_OPENED;
-				return;
+			if (!this.decided.get()) {
+				// Undecided: the JVM says Opened before it verifies the file, so a
+				// refusal
+				// (a checksum, a header that does not match) may follow it. Said as it
+				// stands for the ready line; a refusal, or the application's first line,
+				// decides (accept).
+				this.use = this.opened ? WorkerProcess.AOT_CACHE_USED : NOT_OPENED;
 			}
 		}
-		decide();
 	}
 
 	/**

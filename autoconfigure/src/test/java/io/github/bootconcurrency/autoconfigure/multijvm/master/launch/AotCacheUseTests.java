@@ -124,6 +124,20 @@ class AotCacheUseTests {
 	}
 
 	@Test
+	@Timeout(30)
+	void aRefusalTheReaderReadsAfterTheReadyHeartbeatFollowingOpenedIsStillARefusal() {
+		// The JVM says Opened before it verifies the file (-XX:+VerifySharedSpaces): a
+		// reader that lags has read only that far when the loop gets the ready heartbeat.
+		AotCacheUse use = used();
+		int opened = CHECKSUM.indexOf("[0.003s][info][aot] Opened AOT cache dmg.aot.");
+		feed(use, CHECKSUM.subList(0, opened + 1));
+		use.ready();
+		feed(use, CHECKSUM.subList(opened + 1, CHECKSUM.size()));
+		assertThat(this.refusals).containsExactly("Checksum verification failed.");
+		assertThat(use.use()).contains("refused");
+	}
+
+	@Test
 	void aCacheTheJvmDidNotSayItOpenedBeforeTheApplicationsFirstLineIsNotUsedAndCountedAsARefusalOnce() {
 		AotCacheUse use = used();
 		feed(use, PATCHED);
