@@ -55,8 +55,11 @@ public sealed interface AotCacheSetting {
 	 * Options that load a Java agent, or a native agent that may hook class loading (APM
 	 * tools): JDK 25 does not open a cache of AOT-linked classes in a JVM with one
 	 * (AotCacheJavaAgentIT), so {@code auto} would record, be refused and record again.
+	 * {@code -agentlib:} too: JDWP in {@code JAVA_TOOL_OPTIONS}, which workers inherit as
+	 * it is ({@code It cannot be used with JDWP agent}); the master's own debug agent is
+	 * left out of their command line, and of the options checked here.
 	 */
-	List<String> LOAD_AN_AGENT = List.of("-javaagent:", "-agentpath:");
+	List<String> LOAD_AN_AGENT = List.of("-javaagent:", "-agentpath:", "-agentlib:");
 
 	/**
 	 * No cache.

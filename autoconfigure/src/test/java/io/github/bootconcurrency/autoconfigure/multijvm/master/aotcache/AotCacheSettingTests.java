@@ -159,6 +159,14 @@ class AotCacheSettingTests {
 			.isEqualTo(user);
 	}
 
+	@Test
+	void aNativeAgentNamedByItsLibraryTurnsAutoOffWithoutItsOptions() {
+		// JDWP in JAVA_TOOL_OPTIONS, which workers inherit as it is: each would refuse.
+		assertThat(new Auto(true).resolve(JAVA_25, true, List.of("-agentlib:jdwp=transport=dt_socket,server=y")))
+			.isEqualTo(new Off(
+					"a Java agent is loaded (-agentlib:jdwp): the JVM does not open an AOT cache beside " + "one"));
+	}
+
 	private static AotCacheSetting check(String value, Runtime.Version version) {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources().addFirst(new MapPropertySource("test", Map.of(AotCacheSetting.KEY, value)));
