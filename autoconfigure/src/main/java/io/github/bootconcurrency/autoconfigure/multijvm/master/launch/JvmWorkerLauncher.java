@@ -203,8 +203,10 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 
 		@Override
 		public void ready() {
-			// Decided first: a cache its JVM did not say it opened ends no row of boot
-			// failures.
+			// Decided first, as far as the lines read by now tell, for the ready line.
+			// The
+			// store is told all the same: a tentative "not opened" is no refusal yet, so
+			// the worker still ends the store's row of boot failures.
 			this.aotCacheUse.ready();
 			this.store.ready();
 		}
