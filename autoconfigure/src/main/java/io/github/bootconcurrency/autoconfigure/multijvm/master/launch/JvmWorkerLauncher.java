@@ -180,8 +180,8 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 	 */
 	private record StoreEvents(int id, WorkerAotCache.Start start, WorkerAotCache aotCache) {
 
-		void ready() {
-			this.aotCache.ready(this.id, this.start);
+		void ready(@Nullable String use) {
+			this.aotCache.ready(this.id, this.start, use);
 		}
 
 		void exited(long requestsServed, boolean wasReady, boolean retiredByMaster) {
@@ -203,12 +203,11 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 
 		@Override
 		public void ready() {
-			// Decided first, as far as the lines read by now tell, for the ready line.
-			// The
-			// store is told all the same: a tentative "not opened" is no refusal yet, so
-			// the worker still ends the store's row of boot failures.
+			// Decided first, as far as the lines read by now tell: a cache its
+			// JVM has not said it opened ends no row of boot failures
+			// (WorkerAotCache.ready).
 			this.aotCacheUse.ready();
-			this.store.ready();
+			this.store.ready(this.aotCacheUse.use().orElse(null));
 		}
 
 		@Override

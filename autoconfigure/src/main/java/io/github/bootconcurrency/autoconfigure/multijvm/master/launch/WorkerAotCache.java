@@ -284,10 +284,14 @@ public final class WorkerAotCache {
 	 * A worker became ready, on the master's loop.
 	 * @param workerId the worker's id
 	 * @param start how it was started
+	 * @param use its use of the cache, as its lines read by now tell
 	 */
-	void ready(int workerId, Start start) {
+	void ready(int workerId, Start start, @Nullable String use) {
 		AotCacheStore given = start.store();
-		if (given != null) {
+		// One whose JVM has not said it opened the cache booted without it,
+		// as far as is known: it tells nothing of whether the cache fails
+		// boots, so ends no row of them.
+		if (given != null && !AotCacheUse.NOT_OPENED.equals(use)) {
 			given.onWorkerReady(workerId);
 		}
 	}

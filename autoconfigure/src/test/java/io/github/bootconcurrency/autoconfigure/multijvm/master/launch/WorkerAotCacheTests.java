@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.Attributes;
@@ -16,6 +17,9 @@ import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheKey;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.JarIdentity;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheSetting;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.balancer.SharedSocket;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfig;
@@ -172,6 +176,35 @@ class WorkerAotCacheTests {
 		Files.delete(directory.resolve("app/lib/library.jar"));
 		assertThat(cache.forWorker(2).use()).isEqualTo("none");
 		assertThat(cache.wantsRecorder()).as("an extraction missing a class-path jar").isFalse();
+	}
+
+	@Test
+	void aWorkerReadyWhoseJvmDidNotSayItOpenedTheCacheEndsNoRowOfBootFailures(@TempDir Path base) throws IOException {
+		Path jar = Files.writeString(base.resolve("app.jar"), "the application");
+		AotCacheKey key = new AotCacheKey("0123456789abcdef0123456789abcdef");
+		Path directory = Files.createDirectory(base.resolve(key.value()),
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		Files.createDirectories(directory.resolve("app/lib"));
+		Files.writeString(directory.resolve("app/app.jar"), "extracted");
+		Files.writeString(directory.resolve("app.aot"), "cache");
+		AotCacheStore store = AotCacheStore.open(base, jar, JarIdentity.of(jar), key, "java", List.of(),
+				Duration.ofSeconds(60), (line) -> {
+				}, Runnable::run);
+		try {
+			WorkerAotCache cache = WorkerAotCache.of(store, this.out);
+			WorkerAotCache.Start first = cache.forWorker(1);
+			assertThat(first.use()).isEqualTo(WorkerProcess.AOT_CACHE_USED);
+			cache.exited(1, first, 0, false, false);
+			WorkerAotCache.Start second = cache.forWorker(2);
+			cache.ready(2, second, AotCacheUse.NOT_OPENED);
+			WorkerAotCache.Start third = cache.forWorker(3);
+			cache.exited(3, third, 0, false, false);
+			assertThat(store.phase()).as("2 boot failures of the cache in a row: the worker between ran without it")
+				.isEqualTo(AotCachePhase.OFF);
+		}
+		finally {
+			store.close();
+		}
 	}
 
 	@Test
