@@ -173,11 +173,11 @@ final class AotCacheUse {
 				left = deadline - System.nanoTime();
 			}
 			if (!this.decided.get()) {
-				// Undecided: the JVM says Opened before it verifies the file, so a
-				// refusal
-				// (a checksum, a header that does not match) may follow it. Said as it
-				// stands for the ready line; a refusal, or the application's first line,
-				// decides (accept).
+				// Undecided: the JVM says Opened before it verifies the
+				// file, so a refusal (a checksum, a header that does not
+				// match) may follow it. Said as it stands for the ready
+				// line; a refusal, or the application's first line, decides
+				// (accept).
 				this.use = this.opened ? WorkerProcess.AOT_CACHE_USED : NOT_OPENED;
 			}
 		}

@@ -94,9 +94,9 @@ final class AotCacheExtraction {
 				throw ex;
 			}
 			if (whole(app.resolve(jarName))) {
-				// Onto an app/ there already (ENOTEMPTY): the extraction of another
-				// master
-				// of the same key, so of the same jar, there first.
+				// Onto an app/ there already (ENOTEMPTY): the extraction of
+				// another master of the same key, so of the same jar, there
+				// first.
 				PrivateDirectory.deleteTree(partial);
 				return;
 			}
