@@ -210,7 +210,7 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 		this.launcher.aotCache = (id) -> (id == 3) ? "recording" : "none";
 		this.launcher.startedByAotCache = (id) -> id == 3;
 		start("concurrency.multi-jvm.workers=2");
-		java.util.List<FakeWorkers.Process> old = readyWorkers(2);
+		List<FakeWorkers.Process> old = readyWorkers(2);
 		this.reloader = () -> config("concurrency.multi-jvm.workers=2", "concurrency.multi-jvm.jvm-args=-Xmx64m");
 		reload();
 		assertThat(this.launcher.launched).as("the reload's first worker").hasSize(3);
@@ -228,11 +228,53 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 		ready(this.launcher.last());
 		steps(3);
 		assertThat(this.launcher.launched).hasSize(5);
+		assertThat(this.launcher.withoutAotCache).containsExactly(4);
 		assertThat(old).allSatisfy((worker) -> assertThat(worker.signals).containsExactly("TERM"));
 		assertThat(this.balancer.serving).as("the reload's workers").containsExactlyInAnyOrder(4, 5);
 		assertThat(this.launcher.configs.subList(3, 5))
 			.allSatisfy((config) -> assertThat(config.jvmArgs()).containsExactly("-Xmx64m"));
+		assertThat(log()).doesNotContain("reload abandoned").doesNotContain("(1 in a row)");
+		this.launcher.launched.get(3).exit(1);
+		this.clock.advance(Duration.ofMinutes(1));
+		steps(3);
+		assertThat(this.launcher.launched).as("worker 4's slot started again").hasSize(6);
+		assertThat(this.launcher.withoutAotCache).as("worker 6, in the slot, with the cache").containsExactly(4);
+	}
+
+	@Test
+	void aReloadWhoseFirstWorkerFailsWithTheCacheAndItsRetryWithoutItIsAbandoned() {
+		this.launcher.aotCache = (id) -> "used";
+		this.launcher.startedByAotCache = (id) -> id == 3;
+		start("concurrency.multi-jvm.workers=2");
+		List<FakeWorkers.Process> old = readyWorkers(2);
+		this.reloader = () -> config("concurrency.multi-jvm.workers=2", "concurrency.multi-jvm.jvm-args=-Xmx64m");
+		reload();
+		this.launcher.last().exit(1);
+		step();
 		assertThat(log()).doesNotContain("reload abandoned");
+		this.clock.advance(Duration.ofMinutes(1));
+		steps(2);
+		assertThat(this.launcher.launched).as("its slot started again").hasSize(4);
+		assertThat(this.launcher.withoutAotCache).containsExactly(4);
+		this.launcher.last().exit(1);
+		step();
+		assertThat(log())
+			.contains(
+					"worker 4 (pid 1003, booting) exited with status 1 before it was ready (its output above says why)"
+							+ ": reload abandoned")
+			.doesNotContain("(1 in a row)");
+		this.clock.advance(Duration.ofMinutes(1));
+		steps(3);
+		assertThat(this.launcher.launched).as("nothing more of the reload").hasSize(4);
+		assertThat(old).allSatisfy((worker) -> assertThat(worker.signals).isEmpty());
+		old.get(0).exit(1);
+		this.clock.advance(Duration.ofMinutes(1));
+		steps(3);
+		assertThat(this.launcher.launched).as("worker 1's slot started again").hasSize(5);
+		assertThat(this.launcher.configs.get(4).jvmArgs()).as("the previous configuration")
+			.isEqualTo(this.launcher.configs.get(0).jvmArgs())
+			.doesNotContain("-Xmx64m");
+		assertThat(this.launcher.withoutAotCache).as("worker 5, in the slot, with the cache").containsExactly(4);
 	}
 
 	@Test
