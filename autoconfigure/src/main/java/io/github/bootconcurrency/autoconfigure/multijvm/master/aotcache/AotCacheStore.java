@@ -214,6 +214,18 @@ public final class AotCacheStore {
 		}
 	}
 
+	/**
+	 * Tell the store that a worker's boot failure was not the cache's doing: the worker
+	 * started without the cache in its slot after it failed to boot as well. Its failure
+	 * no longer counts toward the ones in a row that turn the cache off, so that an
+	 * application that fails to boot (a reload's bad configuration, a database down) does
+	 * not turn the cache off. Touches no file: called on the master's loop.
+	 * @param workerId the id of the worker that failed to boot with the cache
+	 */
+	public synchronized void acquit(int workerId) {
+		this.failures.acquitted(workerId);
+	}
+
 	private boolean startedWithIt(int workerId) {
 		return (this.phase == AotCachePhase.RECORDING && this.workers.isRecorder(workerId))
 				|| (this.phase == AotCachePhase.READY && this.workers.hasCurrentCache(workerId));
@@ -240,7 +252,7 @@ public final class AotCacheStore {
 			// what fails it, and a boot failure must not become the master's.
 			PrivateDirectory.delete(recording);
 			String what = "worker " + workerId + ", started with it, exited before it was ready";
-			if (!gaveUp(this.failures.bootFailure(what))) {
+			if (!gaveUp(this.failures.bootFailure(workerId, what))) {
 				this.phase = recorder ? AotCachePhase.EXTRACTED : this.phase;
 				this.log.accept("AOT cache: " + what + "; at " + AotCacheFailures.MAX_BOOT_FAILURES
 						+ " such exits in a row it is turned off");

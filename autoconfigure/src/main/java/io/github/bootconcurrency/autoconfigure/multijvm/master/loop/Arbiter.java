@@ -315,7 +315,7 @@ public final class Arbiter {
 		try {
 			Worker worker = this.spawner.spawn(slot, this.state.config(), this.state.generation(),
 					this.failedBoots.aotCache(slot), now);
-			this.failedBoots.launched(slot);
+			this.failedBoots.launched(worker);
 			this.counters.spawned.increment();
 			log("Started " + worker);
 			this.launches.launched(now);

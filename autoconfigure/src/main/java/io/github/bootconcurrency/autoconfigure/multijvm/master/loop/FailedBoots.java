@@ -1,11 +1,12 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master.loop;
 
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfig;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.WorkerProcess;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Rollout;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Worker;
 
@@ -21,7 +22,10 @@ import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Worker;
  * reload's first worker is never the cache's only try: under {@code aot-cache: auto} a
  * reload's first workers often record the cache or start with it. Any other worker of a
  * reload that fails before one of the reload's workers was ready abandons the reload
- * ({@link Reload}); the others count toward the {@link BootFailures}.
+ * ({@link Reload}); the others count toward the {@link BootFailures}. If the worker
+ * started without the cache fails too, the cache was not at fault, and its store is told
+ * so ({@link WorkerProcess#aotCacheNotAtFault()}): a reload's bad configuration, or an
+ * application that cannot boot, must not turn the cache off. Used on the loop only.
  */
 final class FailedBoots {
 
@@ -32,9 +36,16 @@ final class FailedBoots {
 	private final BootFailures bootFailures;
 
 	/**
-	 * The slots whose next worker starts without the AOT cache.
+	 * The slots whose next worker starts without the AOT cache, with the process of the
+	 * worker the cache failed to boot there.
 	 */
-	private final Set<Integer> withoutAotCache = new HashSet<>();
+	private final Map<Integer, WorkerProcess> withoutAotCache = new HashMap<>();
+
+	/**
+	 * The workers started without the AOT cache because it failed to boot the last one in
+	 * their slot, by slot.
+	 */
+	private final Map<Integer, Retry> retries = new HashMap<>();
 
 	FailedBoots(Rollout rollout, Reload reload, BootFailures bootFailures) {
 		this.rollout = rollout;
@@ -52,8 +63,14 @@ final class FailedBoots {
 	Optional<String> exited(Worker worker, int exit, Instant now) {
 		String what = worker + " exited with status " + exit + " before it was ready";
 		if (worker.process().startedByAotCache()) {
-			this.withoutAotCache.add(worker.slot());
+			this.withoutAotCache.put(worker.slot(), worker.process());
 			return this.bootFailures.failed(what, true, now);
+		}
+		Retry retry = this.retries.get(worker.slot());
+		if (retry != null && retry.id() == worker.id()) {
+			// It failed without the cache too: the application fails, not the cache.
+			this.retries.remove(worker.slot());
+			retry.failedWithCache().aotCacheNotAtFault();
 		}
 		Optional<MasterConfig> previous = this.rollout.abandonedBy(worker.generation());
 		if (previous.isPresent()) {
@@ -69,15 +86,31 @@ final class FailedBoots {
 	 * @return {@code false} if the cache failed to boot the slot's last worker
 	 */
 	boolean aotCache(int slot) {
-		return !this.withoutAotCache.contains(slot);
+		return !this.withoutAotCache.containsKey(slot);
 	}
 
 	/**
-	 * A worker was launched in a slot.
-	 * @param slot the slot
+	 * A worker was launched.
+	 * @param worker the worker
 	 */
-	void launched(int slot) {
-		this.withoutAotCache.remove(slot);
+	void launched(Worker worker) {
+		WorkerProcess failedWithCache = this.withoutAotCache.remove(worker.slot());
+		if (failedWithCache != null) {
+			this.retries.put(worker.slot(), new Retry(worker.id(), failedWithCache));
+		}
+		else {
+			this.retries.remove(worker.slot());
+		}
+	}
+
+	/**
+	 * A worker started without the AOT cache because it failed to boot the one before.
+	 *
+	 * @param id the worker's id
+	 * @param failedWithCache the process of the worker the cache failed to boot
+	 */
+	private record Retry(int id, WorkerProcess failedWithCache) {
+
 	}
 
 }

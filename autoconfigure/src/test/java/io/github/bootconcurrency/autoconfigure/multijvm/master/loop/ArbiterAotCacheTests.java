@@ -326,6 +326,53 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 	}
 
 	@Test
+	void reloadsAbandonedForTheirConfigurationDoNotTurnTheCacheOff(@TempDir Path base) throws IOException {
+		// Each reload's first worker fails with the cache, then its retry without it: the
+		// configuration failed, twice, not the cache.
+		AotCacheStore store = readyStore(base);
+		Set<Integer> given = ConcurrentHashMap.newKeySet();
+		this.launcher.aotCache = (id) -> store.forWorker(id).map((start) -> given.add(id)).isPresent() ? "used"
+				: "none";
+		this.launcher.startedByAotCache = given::contains;
+		this.launcher.hooks = new FakeWorkers.ProcessHooks() {
+
+			@Override
+			public void exited(int id, long requestsServed, boolean wasReady, boolean retiredByMaster) {
+				store.onWorkerExited(id, requestsServed, wasReady, retiredByMaster);
+			}
+
+			@Override
+			public void aotCacheNotAtFault(int id) {
+				store.acquit(id);
+			}
+
+		};
+		try {
+			start("concurrency.multi-jvm.workers=2");
+			readyWorkers(2);
+			this.reloader = () -> config("concurrency.multi-jvm.workers=2", "concurrency.multi-jvm.jvm-args=-Xmx64m");
+			for (int i = 0; i < 2; i++) {
+				reload();
+				this.launcher.last().exit(1);
+				step();
+				this.clock.advance(Duration.ofMinutes(1));
+				steps(2);
+				assertThat(this.launcher.withoutAotCache).as("the retry").contains(this.launcher.last().id);
+				this.launcher.last().exit(1);
+				step();
+				this.clock.advance(Duration.ofMinutes(1));
+			}
+			assertThat(this.launcher.launched).hasSize(6);
+			assertThat(log()).contains("worker 6 (pid 1005, booting) exited with status 1 before it was ready "
+					+ "(its output above says why): reload abandoned");
+			assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
+		}
+		finally {
+			store.close();
+		}
+	}
+
+	@Test
 	void aWorkerKilledAtItsBootTimeoutIsNotOneTheMasterRetired() {
 		this.launcher.aotCache = (id) -> "used";
 		this.launcher.startedByAotCache = (id) -> true;
