@@ -25,9 +25,14 @@ import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Worker;
  * ({@link Reload}); the others count toward the {@link BootFailures}. If the worker
  * started without the cache fails too, the cache was not at fault, and its store is told
  * so ({@link WorkerProcess#aotCacheNotAtFault()}): a reload's bad configuration, or an
- * application that cannot boot, must not turn the cache off. Used on the loop only.
+ * application that cannot boot, must not turn the cache off. A slot's mark is for its
+ * retry only: it is dropped when the slot is no longer wanted (the count lowered below
+ * it, the reload abandoned, another reload begun), so that a worker started there much
+ * later gets the cache. Used on the loop only.
  */
 final class FailedBoots {
+
+	private final MasterState state;
 
 	private final Rollout rollout;
 
@@ -36,10 +41,10 @@ final class FailedBoots {
 	private final BootFailures bootFailures;
 
 	/**
-	 * The slots whose next worker starts without the AOT cache, with the process of the
-	 * worker the cache failed to boot there.
+	 * The slots whose next worker starts without the AOT cache, with the worker the cache
+	 * failed to boot there.
 	 */
-	private final Map<Integer, WorkerProcess> withoutAotCache = new HashMap<>();
+	private final Map<Integer, Mark> withoutAotCache = new HashMap<>();
 
 	/**
 	 * The workers started without the AOT cache because it failed to boot the last one in
@@ -47,7 +52,8 @@ final class FailedBoots {
 	 */
 	private final Map<Integer, Retry> retries = new HashMap<>();
 
-	FailedBoots(Rollout rollout, Reload reload, BootFailures bootFailures) {
+	FailedBoots(MasterState state, Rollout rollout, Reload reload, BootFailures bootFailures) {
+		this.state = state;
 		this.rollout = rollout;
 		this.reload = reload;
 		this.bootFailures = bootFailures;
@@ -63,7 +69,7 @@ final class FailedBoots {
 	Optional<String> exited(Worker worker, int exit, Instant now) {
 		String what = worker + " exited with status " + exit + " before it was ready";
 		if (worker.process().startedByAotCache()) {
-			this.withoutAotCache.put(worker.slot(), worker.process());
+			this.withoutAotCache.put(worker.slot(), new Mark(worker.process(), this.state.generation()));
 			return this.bootFailures.failed(what, true, now);
 		}
 		Retry retry = this.retries.get(worker.slot());
@@ -74,7 +80,7 @@ final class FailedBoots {
 		}
 		Optional<MasterConfig> previous = this.rollout.abandonedBy(worker.generation());
 		if (previous.isPresent()) {
-			this.reload.abandon(what + " (its output above says why)", previous.get());
+			abandon(what + " (its output above says why)", previous.get());
 			return Optional.empty();
 		}
 		return this.bootFailures.failed(what, false, now);
@@ -86,7 +92,27 @@ final class FailedBoots {
 	 * @return {@code false} if the cache failed to boot the slot's last worker
 	 */
 	boolean aotCache(int slot) {
-		return !this.withoutAotCache.containsKey(slot);
+		Mark mark = this.withoutAotCache.get(slot);
+		// Another reload begun since: its first worker is the cache's try of its own.
+		return mark == null || mark.generation() != this.state.generation();
+	}
+
+	/**
+	 * Abandon the reload in progress: no slot waits for its retry now.
+	 * @param what what failed, for the log
+	 * @param previous the configuration the reload replaced
+	 */
+	void abandon(String what, MasterConfig previous) {
+		this.reload.abandon(what, previous);
+		this.withoutAotCache.clear();
+	}
+
+	/**
+	 * The number of workers was set: the slots above it wait for no retry.
+	 * @param target the number of workers
+	 */
+	void scaled(int target) {
+		this.withoutAotCache.keySet().removeIf((slot) -> slot > target);
 	}
 
 	/**
@@ -94,13 +120,24 @@ final class FailedBoots {
 	 * @param worker the worker
 	 */
 	void launched(Worker worker) {
-		WorkerProcess failedWithCache = this.withoutAotCache.remove(worker.slot());
-		if (failedWithCache != null) {
-			this.retries.put(worker.slot(), new Retry(worker.id(), failedWithCache));
+		boolean retry = !aotCache(worker.slot());
+		Mark mark = this.withoutAotCache.remove(worker.slot());
+		if (retry) {
+			this.retries.put(worker.slot(), new Retry(worker.id(), mark.failedWithCache()));
 		}
 		else {
 			this.retries.remove(worker.slot());
 		}
+	}
+
+	/**
+	 * A slot whose next worker starts without the AOT cache.
+	 *
+	 * @param failedWithCache the process of the worker the cache failed to boot there
+	 * @param generation the reload generation then
+	 */
+	private record Mark(WorkerProcess failedWithCache, int generation) {
+
 	}
 
 	/**

@@ -278,6 +278,63 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 	}
 
 	@Test
+	void aSlotLoweredAwayBeforeItsRetryStartsItsNextWorkerWithTheCache() {
+		this.launcher.aotCache = (id) -> "used";
+		this.launcher.startedByAotCache = (id) -> id == 3;
+		start("concurrency.multi-jvm.workers=2");
+		readyWorkers(2);
+		this.arbiter.submit(new Event.Signalled(MasterSignal.TTIN));
+		steps(2);
+		this.launcher.last().exit(1);
+		step();
+		this.arbiter.submit(new Event.Signalled(MasterSignal.TTOU));
+		steps(2);
+		this.clock.advance(Duration.ofMinutes(10));
+		this.arbiter.submit(new Event.Signalled(MasterSignal.TTIN));
+		steps(2);
+		assertThat(this.launcher.launched).as("slot 3 again").hasSize(4);
+		assertThat(this.launcher.withoutAotCache).isEmpty();
+	}
+
+	@Test
+	void aReloadAbandonedBeforeItsRetryStartsLeavesTheSlotsNextWorkerTheCache() {
+		this.launcher.aotCache = (id) -> "used";
+		this.launcher.startedByAotCache = (id) -> id == 3;
+		start("concurrency.multi-jvm.workers=2");
+		List<FakeWorkers.Process> old = readyWorkers(2);
+		this.reloader = () -> config("concurrency.multi-jvm.workers=2", "concurrency.multi-jvm.jvm-args=-Xmx64m");
+		reload();
+		this.launcher.last().exit(1);
+		step();
+		this.launcher.failures.add(new IOException("no fork"));
+		this.clock.advance(Duration.ofMinutes(1));
+		steps(2);
+		assertThat(log()).contains("no fork: reload abandoned");
+		old.get(0).exit(1);
+		this.clock.advance(Duration.ofMinutes(10));
+		steps(3);
+		assertThat(this.launcher.launched).as("worker 1's slot again").hasSize(4);
+		assertThat(this.launcher.withoutAotCache).isEmpty();
+	}
+
+	@Test
+	void aReloadReplacedBeforeItsRetryStartsGivesItsOwnFirstWorkerTheCache() {
+		this.launcher.aotCache = (id) -> "used";
+		this.launcher.startedByAotCache = (id) -> id == 3;
+		start("concurrency.multi-jvm.workers=2");
+		readyWorkers(2);
+		this.reloader = () -> config("concurrency.multi-jvm.workers=2", "concurrency.multi-jvm.jvm-args=-Xmx64m");
+		reload();
+		this.launcher.last().exit(1);
+		step();
+		reload();
+		this.clock.advance(Duration.ofMinutes(1));
+		steps(2);
+		assertThat(this.launcher.launched).as("the second reload's first worker").hasSize(4);
+		assertThat(this.launcher.withoutAotCache).isEmpty();
+	}
+
+	@Test
 	void workersTheMasterRetiresWhileTheyBootAreNoBootFailuresOfTheCache(@TempDir Path base) throws IOException {
 		// A real store, its cache ready; TTIN then TTOU retires the new worker as it
 		// boots, twice: the store's 2 boot failures, had it counted them.
