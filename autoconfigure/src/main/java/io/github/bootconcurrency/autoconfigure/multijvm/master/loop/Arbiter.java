@@ -327,7 +327,7 @@ public final class Arbiter {
 			this.launches.failed(ex, this.registry.activeCount(), now).ifPresent((why) -> beginStop(BOOT_ERROR, why));
 		}
 		catch (IllegalStateException ex) {
-			this.bootFailures.failed(ex.getMessage(), false, now).ifPresent((why) -> beginStop(BOOT_ERROR, why));
+			this.bootFailures.failed(ex.getMessage(), now).ifPresent((why) -> beginStop(BOOT_ERROR, why));
 		}
 	}
 

@@ -70,7 +70,9 @@ final class FailedBoots {
 		String what = worker + " exited with status " + exit + " before it was ready";
 		if (worker.process().startedByAotCache()) {
 			this.withoutAotCache.put(worker.slot(), new Mark(worker.process(), this.state.generation()));
-			return this.bootFailures.failed(what, true, now);
+			boolean reloading = this.rollout.abandonedBy(worker.generation()).isPresent();
+			this.bootFailures.failedWithAotCache(what, reloading, now);
+			return Optional.empty();
 		}
 		Retry retry = this.retries.get(worker.slot());
 		if (retry != null && retry.id() == worker.id()) {
@@ -83,7 +85,7 @@ final class FailedBoots {
 			abandon(what + " (its output above says why)", previous.get());
 			return Optional.empty();
 		}
-		return this.bootFailures.failed(what, false, now);
+		return this.bootFailures.failed(what, now);
 	}
 
 	/**

@@ -194,6 +194,8 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 			.contains("worker 1 (pid 1000, booting) exited with status 1 before it was ready: "
 					+ "it started with the AOT cache, whose own count of such failures turns it off; "
 					+ "not counted toward the master's")
+			.as("no reload runs")
+			.doesNotContain("reload")
 			.contains("(2 in a row)")
 			.doesNotContain("(3 in a row)")
 			.doesNotContain("stopping");
@@ -218,7 +220,8 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 		step();
 		assertThat(log()).doesNotContain("reload abandoned")
 			.contains("worker 3 (pid 1002, booting) exited with status 1 before it was ready: "
-					+ "it started with the AOT cache");
+					+ "it started with the AOT cache")
+			.contains("abandons no reload");
 		this.clock.advance(Duration.ofMinutes(1));
 		steps(2);
 		assertThat(this.launcher.launched).as("its slot started again").hasSize(4);
