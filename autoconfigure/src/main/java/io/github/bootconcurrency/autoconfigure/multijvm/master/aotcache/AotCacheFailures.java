@@ -1,5 +1,8 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache;
 
+import java.util.HashSet;
+import java.util.Set;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,11 +23,17 @@ final class AotCacheFailures {
 
 	private int bootFailures;
 
+	/**
+	 * The workers whose boot failures are counted in the row.
+	 */
+	private final Set<Integer> bootFailed = new HashSet<>();
+
 	@Nullable String failure(String what) {
 		return (++this.failures >= MAX_FAILURES) ? what + ", the " + this.failures + "th failure" : null;
 	}
 
-	@Nullable String bootFailure(String what) {
+	@Nullable String bootFailure(int workerId, String what) {
+		this.bootFailed.add(workerId);
 		return (++this.bootFailures >= MAX_BOOT_FAILURES) ? what + " (" + this.bootFailures + " such exits in a row)"
 				: null;
 	}
@@ -35,6 +44,18 @@ final class AotCacheFailures {
 	 */
 	void booted() {
 		this.bootFailures = 0;
+		this.bootFailed.clear();
+	}
+
+	/**
+	 * A worker's boot failure was not the cache's doing: it no longer counts in the row,
+	 * if it did.
+	 * @param workerId the worker's id
+	 */
+	void acquitted(int workerId) {
+		if (this.bootFailed.remove(workerId)) {
+			this.bootFailures--;
+		}
 	}
 
 }

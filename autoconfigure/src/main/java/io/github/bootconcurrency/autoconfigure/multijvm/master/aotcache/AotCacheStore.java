@@ -67,8 +67,7 @@ public final class AotCacheStore {
 	 * another jar there gives no start ({@link #jarChanged()})
 	 * @param key the key of that jar, JVM and options
 	 * @param java the java binary the workers run
-	 * @param jvmOptions the workers' JVM options, with whose options that shape a cache
-	 * it is created
+	 * @param jvmOptions the workers' JVM options, also the cache's
 	 * @param timeout how long an extraction or a creation may take
 	 * @param log where the master's lines about the cache go, one line each
 	 * @param executor where the creation runs, off the master's loop
@@ -201,17 +200,22 @@ public final class AotCacheStore {
 	}
 
 	/**
-	 * Tell the store that a worker became ready: one started with the store's jar and
-	 * options (the recorder, or a worker given the cache that its JVM did not refuse)
-	 * ends a row of boot failures, so that only
-	 * {@value AotCacheFailures#MAX_BOOT_FAILURES} in a row turn the cache off, not as
-	 * many over the master's life.
+	 * Tell the store that a worker became ready: one started with its jar and options
+	 * (not refused) ends a row of boot failures ({@link AotCacheFailures}).
 	 * @param workerId the worker's id
 	 */
 	public synchronized void onWorkerReady(int workerId) {
 		if (startedWithIt(workerId)) {
 			this.failures.booted();
 		}
+	}
+
+	/**
+	 * Tell the store a worker's failed boot was not the cache's (no I/O).
+	 * @param workerId the worker's id
+	 */
+	public synchronized void acquit(int workerId) {
+		this.failures.acquitted(workerId);
 	}
 
 	private boolean startedWithIt(int workerId) {
@@ -226,8 +230,8 @@ public final class AotCacheStore {
 	 * @param workerId the worker's id
 	 * @param requestsServed the requests it served
 	 * @param wasReady whether it was ever ready
-	 * @param retiredByMaster whether the master stopped it (a scale-down, a reload, its
-	 * own stop), not its boot timeout: a worker stopped as it booted is no boot failure
+	 * @param retiredByMaster whether the master stopped it, not at its boot timeout: no
+	 * boot failure then
 	 */
 	public synchronized void onWorkerExited(int workerId, long requestsServed, boolean wasReady,
 			boolean retiredByMaster) {
@@ -240,7 +244,7 @@ public final class AotCacheStore {
 			// what fails it, and a boot failure must not become the master's.
 			PrivateDirectory.delete(recording);
 			String what = "worker " + workerId + ", started with it, exited before it was ready";
-			if (!gaveUp(this.failures.bootFailure(what))) {
+			if (!gaveUp(this.failures.bootFailure(workerId, what))) {
 				this.phase = recorder ? AotCachePhase.EXTRACTED : this.phase;
 				this.log.accept("AOT cache: " + what + "; at " + AotCacheFailures.MAX_BOOT_FAILURES
 						+ " such exits in a row it is turned off");
@@ -270,9 +274,8 @@ public final class AotCacheStore {
 	}
 
 	/**
-	 * Tell the store that a worker it gave a start to was never started (its argument
-	 * file or its process could not be made): the recording it was to make is left to the
-	 * next worker, and nothing counts as a failure of the cache.
+	 * Tell the store that a worker it gave a start to was never started: its recording is
+	 * left to the next worker, and nothing counts as a failure of the cache.
 	 * @param workerId the worker's id
 	 */
 	public synchronized void launchFailed(int workerId) {
@@ -285,8 +288,7 @@ public final class AotCacheStore {
 
 	/**
 	 * Tell the store that a worker's JVM refused the cache it was given
-	 * ({@link AotCacheRefusal}). The first refusal of a cache deletes it and logs why;
-	 * the other workers started with the same cache say nothing more.
+	 * ({@link AotCacheRefusal}): the first refusal of a cache deletes it and logs why.
 	 * @param workerId the worker's id
 	 * @param reason what the JVM said
 	 */
@@ -355,9 +357,8 @@ public final class AotCacheStore {
 	}
 
 	/**
-	 * Close the store as the master begins to stop: no extraction or creation starts from
-	 * now on, the one that runs is destroyed, and workers start without a cache. The key
-	 * stays in use until its last worker is reaped: it runs from the directory.
+	 * Close the store as the master stops: no extraction or creation starts, the one that
+	 * runs is destroyed; the key is kept until the last worker is reaped.
 	 */
 	public synchronized void close() {
 		this.files.close();

@@ -188,6 +188,10 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 			this.aotCache.exited(this.id, this.start, requestsServed, wasReady, retiredByMaster);
 		}
 
+		void notAtFault() {
+			this.aotCache.notAtFault(this.id, this.start);
+		}
+
 	}
 
 	/**
@@ -213,6 +217,11 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 		@Override
 		public void exited(long requestsServed, boolean wasReady, boolean retiredByMaster) {
 			this.store.exited(requestsServed, wasReady, retiredByMaster);
+		}
+
+		@Override
+		public void aotCacheNotAtFault() {
+			this.store.notAtFault();
 		}
 
 		@Override

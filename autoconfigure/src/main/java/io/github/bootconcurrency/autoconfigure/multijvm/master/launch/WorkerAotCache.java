@@ -313,6 +313,19 @@ public final class WorkerAotCache {
 	}
 
 	/**
+	 * A worker's boot failure was not the cache's doing, on the master's loop: told to
+	 * the store that gave it its start, which counted it.
+	 * @param workerId the worker's id
+	 * @param start how it was started
+	 */
+	void notAtFault(int workerId, Start start) {
+		AotCacheStore given = start.store();
+		if (given != null) {
+			given.acquit(workerId);
+		}
+	}
+
+	/**
 	 * The master begins to stop: the store is closed (no creation starts, the helper JVM
 	 * that runs is destroyed) and none is opened again.
 	 */

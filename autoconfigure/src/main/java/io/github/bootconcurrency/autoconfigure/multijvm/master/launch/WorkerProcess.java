@@ -91,6 +91,15 @@ public interface WorkerProcess {
 	}
 
 	/**
+	 * This worker, started with the AOT cache store's jar and options, failed to boot,
+	 * and so did the worker started after it in its slot without them: the cache was not
+	 * what failed it, and the store that counted its failure no longer counts it. On the
+	 * master's loop: must not wait on I/O.
+	 */
+	default void aotCacheNotAtFault() {
+	}
+
+	/**
 	 * The worker started with the cache.
 	 */
 	String AOT_CACHE_USED = "used";

@@ -116,7 +116,7 @@ public final class Arbiter {
 		this.state = new MasterState(config, balancer);
 		this.reload = new Reload(this.state, reloader, offLoop, this::submit, this.registry, this.rollout,
 				this.counters, launcher, this::log);
-		this.failedBoots = new FailedBoots(this.rollout, this.reload, this.bootFailures);
+		this.failedBoots = new FailedBoots(this.state, this.rollout, this.reload, this.bootFailures);
 		this.balancer = balancer;
 		this.clock = clock;
 		this.out = out;
@@ -241,6 +241,7 @@ public final class Arbiter {
 			return OptionalInt.empty();
 		}
 		int target = this.state.scale(workers);
+		this.failedBoots.scaled(target);
 		log(why + ": " + target + " worker(s)");
 		return OptionalInt.of(target);
 	}
@@ -315,18 +316,18 @@ public final class Arbiter {
 		try {
 			Worker worker = this.spawner.spawn(slot, this.state.config(), this.state.generation(),
 					this.failedBoots.aotCache(slot), now);
-			this.failedBoots.launched(slot);
+			this.failedBoots.launched(worker);
 			this.counters.spawned.increment();
 			log("Started " + worker);
 			this.launches.launched(now);
 		}
 		catch (IOException ex) {
 			this.rollout.abandonedBy(this.state.generation())
-				.ifPresent((previous) -> this.reload.abandon(ex.getMessage(), previous));
+				.ifPresent((previous) -> this.failedBoots.abandon(ex.getMessage(), previous));
 			this.launches.failed(ex, this.registry.activeCount(), now).ifPresent((why) -> beginStop(BOOT_ERROR, why));
 		}
 		catch (IllegalStateException ex) {
-			this.bootFailures.failed(ex.getMessage(), false, now).ifPresent((why) -> beginStop(BOOT_ERROR, why));
+			this.bootFailures.failed(ex.getMessage(), now).ifPresent((why) -> beginStop(BOOT_ERROR, why));
 		}
 	}
 

@@ -55,21 +55,27 @@ final class BootFailures {
 	}
 
 	/**
+	 * A worker started with the AOT cache store's jar and options failed to boot: the
+	 * store's own count of boot failures turns the cache off, not this one.
+	 * @param what what happened, for the log
+	 * @param reloading whether a reload it would otherwise abandon runs
+	 * @param now the time
+	 */
+	void failedWithAotCache(String what, boolean reloading, Instant now) {
+		this.log.accept(what + ": it started with the AOT cache, whose own count of such failures turns it off; "
+				+ "not counted toward the master's " + MAX_BOOT_FAILURES + " in a row, "
+				+ (reloading ? "abandons no reload, " : "")
+				+ "and the next worker in its slot starts without the cache");
+		backOff(now);
+	}
+
+	/**
 	 * A worker failed to boot.
 	 * @param what what happened, for the log
-	 * @param aotCaches whether it started with the AOT cache store's jar and options,
-	 * whose own count of boot failures turns the cache off
 	 * @param now the time
 	 * @return why the master stops, if too many failed in a row
 	 */
-	Optional<String> failed(String what, boolean aotCaches, Instant now) {
-		if (aotCaches) {
-			this.log.accept(what + ": it started with the AOT cache, whose own count of such failures turns it off; "
-					+ "not counted toward the master's " + MAX_BOOT_FAILURES + " in a row, abandons no reload, "
-					+ "and the next worker in its slot starts without the cache");
-			backOff(now);
-			return Optional.empty();
-		}
+	Optional<String> failed(String what, Instant now) {
 		this.inARow++;
 		this.log.accept(what + " (" + this.inARow + " in a row)");
 		if (this.inARow >= MAX_BOOT_FAILURES) {

@@ -1,11 +1,12 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master.loop;
 
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfig;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.WorkerProcess;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Rollout;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Worker;
 
@@ -21,9 +22,17 @@ import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Worker;
  * reload's first worker is never the cache's only try: under {@code aot-cache: auto} a
  * reload's first workers often record the cache or start with it. Any other worker of a
  * reload that fails before one of the reload's workers was ready abandons the reload
- * ({@link Reload}); the others count toward the {@link BootFailures}.
+ * ({@link Reload}); the others count toward the {@link BootFailures}. If the worker
+ * started without the cache fails too, the cache was not at fault, and its store is told
+ * so ({@link WorkerProcess#aotCacheNotAtFault()}): a reload's bad configuration, or an
+ * application that cannot boot, must not turn the cache off. A slot's mark is for its
+ * retry only: it is dropped when the slot is no longer wanted (the count lowered below
+ * it, the reload abandoned, another reload begun), so that a worker started there much
+ * later gets the cache. Used on the loop only.
  */
 final class FailedBoots {
+
+	private final MasterState state;
 
 	private final Rollout rollout;
 
@@ -32,11 +41,19 @@ final class FailedBoots {
 	private final BootFailures bootFailures;
 
 	/**
-	 * The slots whose next worker starts without the AOT cache.
+	 * The slots whose next worker starts without the AOT cache, with the worker the cache
+	 * failed to boot there.
 	 */
-	private final Set<Integer> withoutAotCache = new HashSet<>();
+	private final Map<Integer, Mark> withoutAotCache = new HashMap<>();
 
-	FailedBoots(Rollout rollout, Reload reload, BootFailures bootFailures) {
+	/**
+	 * The workers started without the AOT cache because it failed to boot the last one in
+	 * their slot, by slot.
+	 */
+	private final Map<Integer, Retry> retries = new HashMap<>();
+
+	FailedBoots(MasterState state, Rollout rollout, Reload reload, BootFailures bootFailures) {
+		this.state = state;
 		this.rollout = rollout;
 		this.reload = reload;
 		this.bootFailures = bootFailures;
@@ -52,15 +69,23 @@ final class FailedBoots {
 	Optional<String> exited(Worker worker, int exit, Instant now) {
 		String what = worker + " exited with status " + exit + " before it was ready";
 		if (worker.process().startedByAotCache()) {
-			this.withoutAotCache.add(worker.slot());
-			return this.bootFailures.failed(what, true, now);
+			this.withoutAotCache.put(worker.slot(), new Mark(worker.process(), this.state.generation()));
+			boolean reloading = this.rollout.abandonedBy(worker.generation()).isPresent();
+			this.bootFailures.failedWithAotCache(what, reloading, now);
+			return Optional.empty();
+		}
+		Retry retry = this.retries.get(worker.slot());
+		if (retry != null && retry.id() == worker.id()) {
+			// It failed without the cache too: the application fails, not the cache.
+			this.retries.remove(worker.slot());
+			retry.failedWithCache().aotCacheNotAtFault();
 		}
 		Optional<MasterConfig> previous = this.rollout.abandonedBy(worker.generation());
 		if (previous.isPresent()) {
-			this.reload.abandon(what + " (its output above says why)", previous.get());
+			abandon(what + " (its output above says why)", previous.get());
 			return Optional.empty();
 		}
-		return this.bootFailures.failed(what, false, now);
+		return this.bootFailures.failed(what, now);
 	}
 
 	/**
@@ -69,15 +94,62 @@ final class FailedBoots {
 	 * @return {@code false} if the cache failed to boot the slot's last worker
 	 */
 	boolean aotCache(int slot) {
-		return !this.withoutAotCache.contains(slot);
+		Mark mark = this.withoutAotCache.get(slot);
+		// Another reload begun since: its first worker is the cache's try of its own.
+		return mark == null || mark.generation() != this.state.generation();
 	}
 
 	/**
-	 * A worker was launched in a slot.
-	 * @param slot the slot
+	 * Abandon the reload in progress: no slot waits for its retry now.
+	 * @param what what failed, for the log
+	 * @param previous the configuration the reload replaced
 	 */
-	void launched(int slot) {
-		this.withoutAotCache.remove(slot);
+	void abandon(String what, MasterConfig previous) {
+		this.reload.abandon(what, previous);
+		this.withoutAotCache.clear();
+	}
+
+	/**
+	 * The number of workers was set: the slots above it wait for no retry.
+	 * @param target the number of workers
+	 */
+	void scaled(int target) {
+		this.withoutAotCache.keySet().removeIf((slot) -> slot > target);
+	}
+
+	/**
+	 * A worker was launched.
+	 * @param worker the worker
+	 */
+	void launched(Worker worker) {
+		boolean retry = !aotCache(worker.slot());
+		Mark mark = this.withoutAotCache.remove(worker.slot());
+		if (retry) {
+			this.retries.put(worker.slot(), new Retry(worker.id(), mark.failedWithCache()));
+		}
+		else {
+			this.retries.remove(worker.slot());
+		}
+	}
+
+	/**
+	 * A slot whose next worker starts without the AOT cache.
+	 *
+	 * @param failedWithCache the process of the worker the cache failed to boot there
+	 * @param generation the reload generation then
+	 */
+	private record Mark(WorkerProcess failedWithCache, int generation) {
+
+	}
+
+	/**
+	 * A worker started without the AOT cache because it failed to boot the one before.
+	 *
+	 * @param id the worker's id
+	 * @param failedWithCache the process of the worker the cache failed to boot
+	 */
+	private record Retry(int id, WorkerProcess failedWithCache) {
+
 	}
 
 }

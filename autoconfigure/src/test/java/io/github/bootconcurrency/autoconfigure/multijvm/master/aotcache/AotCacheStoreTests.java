@@ -383,6 +383,24 @@ class AotCacheStoreTests {
 	}
 
 	@Test
+	void aBootFailureTheMasterAcquitsOfTheCacheNoLongerCountsTowardTheRow() throws IOException {
+		// Its retry without the cache failed too: the application fails, not the cache.
+		AotCacheStore store = ready();
+		store.forWorker(1);
+		store.onWorkerExited(1, 0, false, false);
+		store.acquit(1);
+		store.forWorker(3);
+		store.onWorkerExited(3, 0, false, false);
+		assertThat(store.phase()).as("1 in a row").isEqualTo(AotCachePhase.READY);
+		store.acquit(9);
+		store.acquit(1);
+		store.forWorker(4);
+		store.onWorkerExited(4, 0, false, false);
+		assertThat(store.phase()).as("an acquittal undoes only its worker's failure, once")
+			.isEqualTo(AotCachePhase.OFF);
+	}
+
+	@Test
 	void aWorkerThatRefusedTheCacheDoesNotEndTheRowOfBootFailuresAsItBecomesReady() throws IOException {
 		AotCacheStore store = ready();
 		store.forWorker(1);

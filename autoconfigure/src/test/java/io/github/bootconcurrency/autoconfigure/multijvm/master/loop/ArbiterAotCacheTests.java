@@ -202,63 +202,6 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 	}
 
 	@Test
-	void aBootFailureOfAWorkerStartedWithTheStoresCacheIsTheStoresToCountNotTheMasters() {
-		// The store turns itself off after 2 such failures (workers 1 and 3): workers
-		// after that start without it, and so does the worker after each, in its slot;
-		// their failures count.
-		this.launcher.aotCache = (id) -> (id <= 3) ? "used" : "none";
-		this.launcher.startedByAotCache = (id) -> id <= 3;
-		start();
-		for (int i = 0; i < 4; i++) {
-			failToBoot();
-		}
-		assertThat(this.launcher.withoutAotCache).containsExactly(2, 4);
-		assertThat(log())
-			.contains("worker 1 (pid 1000, booting) exited with status 1 before it was ready: "
-					+ "it started with the AOT cache, whose own count of such failures turns it off; "
-					+ "not counted toward the master's")
-			.contains("(2 in a row)")
-			.doesNotContain("(3 in a row)")
-			.doesNotContain("stopping");
-		step();
-		this.launcher.last().exit(1);
-		step();
-		assertThat(log()).contains("(3 in a row)").contains("Workers failed to boot 3 times in a row: stopping");
-	}
-
-	@Test
-	void aReloadIsNotAbandonedForTheCacheFailingToBootItsFirstWorkerWhoseSlotStartsAgainWithoutIt() {
-		// Under auto a reload's first worker records the cache, or starts with it: the
-		// cache failing is not the new configuration failing.
-		this.launcher.aotCache = (id) -> (id == 3) ? "recording" : "none";
-		this.launcher.startedByAotCache = (id) -> id == 3;
-		start("concurrency.multi-jvm.workers=2");
-		java.util.List<FakeWorkers.Process> old = readyWorkers(2);
-		this.reloader = () -> config("concurrency.multi-jvm.workers=2", "concurrency.multi-jvm.jvm-args=-Xmx64m");
-		reload();
-		assertThat(this.launcher.launched).as("the reload's first worker").hasSize(3);
-		this.launcher.last().exit(1);
-		step();
-		assertThat(log()).doesNotContain("reload abandoned")
-			.contains("worker 3 (pid 1002, booting) exited with status 1 before it was ready: "
-					+ "it started with the AOT cache");
-		this.clock.advance(Duration.ofMinutes(1));
-		steps(2);
-		assertThat(this.launcher.launched).as("its slot started again").hasSize(4);
-		assertThat(this.launcher.withoutAotCache).as("the configuration's own try").containsExactly(4);
-		ready(this.launcher.last());
-		steps(3);
-		ready(this.launcher.last());
-		steps(3);
-		assertThat(this.launcher.launched).hasSize(5);
-		assertThat(old).allSatisfy((worker) -> assertThat(worker.signals).containsExactly("TERM"));
-		assertThat(this.balancer.serving).as("the reload's workers").containsExactlyInAnyOrder(4, 5);
-		assertThat(this.launcher.configs.subList(3, 5))
-			.allSatisfy((config) -> assertThat(config.jvmArgs()).containsExactly("-Xmx64m"));
-		assertThat(log()).doesNotContain("reload abandoned");
-	}
-
-	@Test
 	void workersTheMasterRetiresWhileTheyBootAreNoBootFailuresOfTheCache(@TempDir Path base) throws IOException {
 		// A real store, its cache ready; TTIN then TTOU retires the new worker as it
 		// boots, twice: the store's 2 boot failures, had it counted them.
@@ -319,7 +262,7 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 		assertThat(worker.exitedRetiredByMaster).as("a boot failure of its own").isFalse();
 	}
 
-	private static AotCacheStore readyStore(Path base) throws IOException {
+	static AotCacheStore readyStore(Path base) throws IOException {
 		AotCacheKey key = new AotCacheKey("0123456789abcdef0123456789abcdef");
 		Path jar = Files.writeString(base.resolve("app.jar"), "the application");
 		Path directory = Files.createDirectory(base.resolve(key.value()),
@@ -332,13 +275,6 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 				}, Runnable::run);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
 		return store;
-	}
-
-	private void failToBoot() {
-		step();
-		this.launcher.last().exit(1);
-		step();
-		this.clock.advance(java.time.Duration.ofMinutes(1));
 	}
 
 	@Test

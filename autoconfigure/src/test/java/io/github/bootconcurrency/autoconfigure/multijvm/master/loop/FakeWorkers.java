@@ -177,6 +177,11 @@ public final class FakeWorkers {
 			this.hooks.exited(this.id, requestsServed, wasReady, retiredByMaster);
 		}
 
+		@Override
+		public void aotCacheNotAtFault() {
+			this.hooks.aotCacheNotAtFault(this.id);
+		}
+
 		void exit(int status) {
 			if (this.exit == null) {
 				this.exit = status;
@@ -198,6 +203,9 @@ public final class FakeWorkers {
 		}
 
 		default void exited(int id, long requestsServed, boolean wasReady, boolean retiredByMaster) {
+		}
+
+		default void aotCacheNotAtFault(int id) {
 		}
 
 	}

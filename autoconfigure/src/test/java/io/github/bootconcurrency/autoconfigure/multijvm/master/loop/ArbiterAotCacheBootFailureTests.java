@@ -1,0 +1,238 @@
+package io.github.bootconcurrency.autoconfigure.multijvm.master.loop;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for the master's loop when a worker started with the AOT cache fails to boot
+ * ({@link FailedBoots}): the cache's failure is the store's to count, not the master's
+ * nor a reload's; the next worker in its slot starts without the cache, once; if that one
+ * fails too, the reload is abandoned and the store is told the cache was not at fault.
+ */
+class ArbiterAotCacheBootFailureTests extends ArbiterHarness {
+
+	@Test
+	void aBootFailureOfAWorkerStartedWithTheStoresCacheIsTheStoresToCountNotTheMasters() {
+		// The store turns itself off after 2 such failures (workers 1 and 3): workers
+		// after that start without it, and so does the worker after each, in its slot;
+		// their failures count.
+		this.launcher.aotCache = (id) -> (id <= 3) ? "used" : "none";
+		this.launcher.startedByAotCache = (id) -> id <= 3;
+		start();
+		for (int i = 0; i < 4; i++) {
+			failToBoot();
+		}
+		assertThat(this.launcher.withoutAotCache).containsExactly(2, 4);
+		assertThat(log())
+			.contains("worker 1 (pid 1000, booting) exited with status 1 before it was ready: "
+					+ "it started with the AOT cache, whose own count of such failures turns it off; "
+					+ "not counted toward the master's")
+			.as("no reload runs")
+			.doesNotContain("reload")
+			.contains("(2 in a row)")
+			.doesNotContain("(3 in a row)")
+			.doesNotContain("stopping");
+		step();
+		this.launcher.last().exit(1);
+		step();
+		assertThat(log()).contains("(3 in a row)").contains("Workers failed to boot 3 times in a row: stopping");
+	}
+
+	@Test
+	void aReloadIsNotAbandonedForTheCacheFailingToBootItsFirstWorkerWhoseSlotStartsAgainWithoutIt() {
+		// Under auto a reload's first worker records the cache, or starts with it: the
+		// cache failing is not the new configuration failing.
+		this.launcher.aotCache = (id) -> (id == 3) ? "recording" : "none";
+		this.launcher.startedByAotCache = (id) -> id == 3;
+		start("concurrency.multi-jvm.workers=2");
+		List<FakeWorkers.Process> old = readyWorkers(2);
+		this.reloader = () -> config("concurrency.multi-jvm.workers=2", "concurrency.multi-jvm.jvm-args=-Xmx64m");
+		reload();
+		assertThat(this.launcher.launched).as("the reload's first worker").hasSize(3);
+		this.launcher.last().exit(1);
+		step();
+		assertThat(log()).doesNotContain("reload abandoned")
+			.contains("worker 3 (pid 1002, booting) exited with status 1 before it was ready: "
+					+ "it started with the AOT cache")
+			.contains("abandons no reload");
+		this.clock.advance(Duration.ofMinutes(1));
+		steps(2);
+		assertThat(this.launcher.launched).as("its slot started again").hasSize(4);
+		assertThat(this.launcher.withoutAotCache).as("the configuration's own try").containsExactly(4);
+		ready(this.launcher.last());
+		steps(3);
+		ready(this.launcher.last());
+		steps(3);
+		assertThat(this.launcher.launched).hasSize(5);
+		assertThat(this.launcher.withoutAotCache).containsExactly(4);
+		assertThat(old).allSatisfy((worker) -> assertThat(worker.signals).containsExactly("TERM"));
+		assertThat(this.balancer.serving).as("the reload's workers").containsExactlyInAnyOrder(4, 5);
+		assertThat(this.launcher.configs.subList(3, 5))
+			.allSatisfy((config) -> assertThat(config.jvmArgs()).containsExactly("-Xmx64m"));
+		assertThat(log()).doesNotContain("reload abandoned").doesNotContain("(1 in a row)");
+		this.launcher.launched.get(3).exit(1);
+		this.clock.advance(Duration.ofMinutes(1));
+		steps(3);
+		assertThat(this.launcher.launched).as("worker 4's slot started again").hasSize(6);
+		assertThat(this.launcher.withoutAotCache).as("worker 6, in the slot, with the cache").containsExactly(4);
+	}
+
+	@Test
+	void aReloadWhoseFirstWorkerFailsWithTheCacheAndItsRetryWithoutItIsAbandoned() {
+		this.launcher.aotCache = (id) -> "used";
+		this.launcher.startedByAotCache = (id) -> id == 3;
+		start("concurrency.multi-jvm.workers=2");
+		List<FakeWorkers.Process> old = readyWorkers(2);
+		this.reloader = () -> config("concurrency.multi-jvm.workers=2", "concurrency.multi-jvm.jvm-args=-Xmx64m");
+		reload();
+		this.launcher.last().exit(1);
+		step();
+		assertThat(log()).doesNotContain("reload abandoned");
+		this.clock.advance(Duration.ofMinutes(1));
+		steps(2);
+		assertThat(this.launcher.launched).as("its slot started again").hasSize(4);
+		assertThat(this.launcher.withoutAotCache).containsExactly(4);
+		this.launcher.last().exit(1);
+		step();
+		assertThat(log())
+			.contains(
+					"worker 4 (pid 1003, booting) exited with status 1 before it was ready (its output above says why)"
+							+ ": reload abandoned")
+			.doesNotContain("(1 in a row)");
+		this.clock.advance(Duration.ofMinutes(1));
+		steps(3);
+		assertThat(this.launcher.launched).as("nothing more of the reload").hasSize(4);
+		assertThat(old).allSatisfy((worker) -> assertThat(worker.signals).isEmpty());
+		old.get(0).exit(1);
+		this.clock.advance(Duration.ofMinutes(1));
+		steps(3);
+		assertThat(this.launcher.launched).as("worker 1's slot started again").hasSize(5);
+		assertThat(this.launcher.configs.get(4).jvmArgs()).as("the previous configuration")
+			.isEqualTo(this.launcher.configs.get(0).jvmArgs())
+			.doesNotContain("-Xmx64m");
+		assertThat(this.launcher.withoutAotCache).as("worker 5, in the slot, with the cache").containsExactly(4);
+	}
+
+	@Test
+	void reloadsAbandonedForTheirConfigurationDoNotTurnTheCacheOff(@TempDir Path base) throws IOException {
+		// Each reload's first worker fails with the cache, then its retry without it: the
+		// configuration failed, twice, not the cache.
+		AotCacheStore store = ArbiterAotCacheTests.readyStore(base);
+		Set<Integer> given = ConcurrentHashMap.newKeySet();
+		this.launcher.aotCache = (id) -> store.forWorker(id).map((start) -> given.add(id)).isPresent() ? "used"
+				: "none";
+		this.launcher.startedByAotCache = given::contains;
+		this.launcher.hooks = new FakeWorkers.ProcessHooks() {
+
+			@Override
+			public void exited(int id, long requestsServed, boolean wasReady, boolean retiredByMaster) {
+				store.onWorkerExited(id, requestsServed, wasReady, retiredByMaster);
+			}
+
+			@Override
+			public void aotCacheNotAtFault(int id) {
+				store.acquit(id);
+			}
+
+		};
+		try {
+			start("concurrency.multi-jvm.workers=2");
+			readyWorkers(2);
+			this.reloader = () -> config("concurrency.multi-jvm.workers=2", "concurrency.multi-jvm.jvm-args=-Xmx64m");
+			for (int i = 0; i < 2; i++) {
+				reload();
+				this.launcher.last().exit(1);
+				step();
+				this.clock.advance(Duration.ofMinutes(1));
+				steps(2);
+				assertThat(this.launcher.withoutAotCache).as("the retry").contains(this.launcher.last().id);
+				this.launcher.last().exit(1);
+				step();
+				this.clock.advance(Duration.ofMinutes(1));
+			}
+			assertThat(this.launcher.launched).hasSize(6);
+			assertThat(log()).contains("worker 6 (pid 1005, booting) exited with status 1 before it was ready "
+					+ "(its output above says why): reload abandoned");
+			assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
+		}
+		finally {
+			store.close();
+		}
+	}
+
+	@Test
+	void aSlotLoweredAwayBeforeItsRetryStartsItsNextWorkerWithTheCache() {
+		this.launcher.aotCache = (id) -> "used";
+		this.launcher.startedByAotCache = (id) -> id == 3;
+		start("concurrency.multi-jvm.workers=2");
+		readyWorkers(2);
+		this.arbiter.submit(new Event.Signalled(MasterSignal.TTIN));
+		steps(2);
+		this.launcher.last().exit(1);
+		step();
+		this.arbiter.submit(new Event.Signalled(MasterSignal.TTOU));
+		steps(2);
+		this.clock.advance(Duration.ofMinutes(10));
+		this.arbiter.submit(new Event.Signalled(MasterSignal.TTIN));
+		steps(2);
+		assertThat(this.launcher.launched).as("slot 3 again").hasSize(4);
+		assertThat(this.launcher.withoutAotCache).isEmpty();
+	}
+
+	@Test
+	void aReloadAbandonedBeforeItsRetryStartsLeavesTheSlotsNextWorkerTheCache() {
+		this.launcher.aotCache = (id) -> "used";
+		this.launcher.startedByAotCache = (id) -> id == 3;
+		start("concurrency.multi-jvm.workers=2");
+		List<FakeWorkers.Process> old = readyWorkers(2);
+		this.reloader = () -> config("concurrency.multi-jvm.workers=2", "concurrency.multi-jvm.jvm-args=-Xmx64m");
+		reload();
+		this.launcher.last().exit(1);
+		step();
+		this.launcher.failures.add(new IOException("no fork"));
+		this.clock.advance(Duration.ofMinutes(1));
+		steps(2);
+		assertThat(log()).contains("no fork: reload abandoned");
+		old.get(0).exit(1);
+		this.clock.advance(Duration.ofMinutes(10));
+		steps(3);
+		assertThat(this.launcher.launched).as("worker 1's slot again").hasSize(4);
+		assertThat(this.launcher.withoutAotCache).isEmpty();
+	}
+
+	@Test
+	void aReloadReplacedBeforeItsRetryStartsGivesItsOwnFirstWorkerTheCache() {
+		this.launcher.aotCache = (id) -> "used";
+		this.launcher.startedByAotCache = (id) -> id == 3;
+		start("concurrency.multi-jvm.workers=2");
+		readyWorkers(2);
+		this.reloader = () -> config("concurrency.multi-jvm.workers=2", "concurrency.multi-jvm.jvm-args=-Xmx64m");
+		reload();
+		this.launcher.last().exit(1);
+		step();
+		reload();
+		this.clock.advance(Duration.ofMinutes(1));
+		steps(2);
+		assertThat(this.launcher.launched).as("the second reload's first worker").hasSize(4);
+		assertThat(this.launcher.withoutAotCache).isEmpty();
+	}
+
+	private void failToBoot() {
+		step();
+		this.launcher.last().exit(1);
+		step();
+		this.clock.advance(Duration.ofMinutes(1));
+	}
+
+}
