@@ -18,22 +18,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The master's AOT cache under {@code aot-cache: auto}, in a private directory named by
- * its {@link AotCacheKey}: the application extracted once (Spring Boot's
- * {@code -Djarmode=tools extract}, whose class path of plain jars a cache can be recorded
- * for), one worker launched to record what it loads and runs (two steps, JEP 483:
- * {@code -XX:AOTMode=record}, which writes a configuration as the worker exits), the
- * cache created from it by the master ({@code -XX:AOTMode=create}), and every later
- * worker launched with it; two steps, not Java 25's one: see
- * {@link AotCacheCreateCommand}.
- *
+ * its {@link AotCacheKey}: the application extracted once ({@code -Djarmode=tools
+ * extract}: plain jars, which a cache can be recorded for), one worker launched to record
+ * ({@code -XX:AOTMode=record}, written as it exits), the cache created from that by the
+ * master ({@code -XX:AOTMode=create}; two steps, not Java 25's one: see
+ * {@link AotCacheCreateCommand}), and every later worker launched with it.
  * <p>
  * Phases: {@code NONE} → {@code EXTRACTED} → {@code RECORDING} (one worker) →
- * {@code CREATING} → {@code READY}. A cache that a worker's JVM refuses is deleted,
- * logged once, and recorded again; after the failures {@link AotCacheFailures} counts,
- * the master stops trying ({@code OFF}: the jar on disk). Two masters of one key: its
- * keeper ({@link AotCacheDirectory}) extracts, records and creates, the other only uses
- * the cache it finds there, and takes the key once the first stops. Thread-safe: the
- * master's loop and the creation's thread both call it.
+ * {@code CREATING} → {@code READY}. A refused cache is deleted, logged once and recorded
+ * again; after the failures {@link AotCacheFailures} counts, {@code OFF} (the jar on
+ * disk). Of two masters of one key, the keeper ({@link AotCacheDirectory}) extracts,
+ * records and creates; the other uses the cache it finds, and takes the key once the
+ * first stops. Thread-safe: the master's loop and the creation's thread both call it.
  */
 public final class AotCacheStore {
 
@@ -60,8 +56,7 @@ public final class AotCacheStore {
 
 	/**
 	 * Open the cache of a key, creating its private directory.
-	 * @param base the directory to keep it under, such as
-	 * {@link AotCacheDirectory#defaultBase()}
+	 * @param base where to keep it, such as {@link AotCacheDirectory#defaultBase()}
 	 * @param jar the application's jar
 	 * @param keyedJar the jar's identity, read before its key: a launch that finds
 	 * another jar there gives no start ({@link #jarChanged()})
@@ -95,10 +90,9 @@ public final class AotCacheStore {
 	}
 
 	/**
-	 * Extract the application into the private directory, unless it is there: into a
-	 * directory of its own first, then renamed, so that no worker ever runs half an
-	 * extraction. Blocks for the extraction (a second or so); on failure, logged, workers
-	 * start from the jar as it is.
+	 * Extract the application, unless it is there: into a directory of its own, then
+	 * renamed, so that no worker runs half an extraction. Blocks for it (seconds); a
+	 * failure is logged, and workers start from the jar as it is.
 	 */
 	public void extract() {
 		synchronized (this) {
@@ -224,14 +218,12 @@ public final class AotCacheStore {
 	}
 
 	/**
-	 * Tell the store that a worker exited. The recorder's recording is made into the
-	 * cache if it served traffic (a recording of a boot alone leaves the warm-up to every
-	 * worker); otherwise the next worker records.
+	 * Tell the store that a worker exited. A recorder's recording becomes the cache if it
+	 * served traffic (one of a boot alone leaves the warm-up to every worker).
 	 * @param workerId the worker's id
 	 * @param requestsServed the requests it served
 	 * @param wasReady whether it was ever ready
-	 * @param retiredByMaster whether the master stopped it, not at its boot timeout: no
-	 * boot failure then
+	 * @param retiredByMaster whether the master stopped it (not its boot timeout)
 	 */
 	public synchronized void onWorkerExited(int workerId, long requestsServed, boolean wasReady,
 			boolean retiredByMaster) {
@@ -357,8 +349,8 @@ public final class AotCacheStore {
 	}
 
 	/**
-	 * Close the store as the master stops: no extraction or creation starts, the one that
-	 * runs is destroyed; the key is kept until the last worker is reaped.
+	 * Close the store as the master stops: no helper JVM starts, a running one is
+	 * destroyed; the key is kept until the last worker is reaped.
 	 */
 	public synchronized void close() {
 		this.files.close();
@@ -374,8 +366,7 @@ public final class AotCacheStore {
 	}
 
 	/**
-	 * Return whether the next worker would be given the recording: the store waits for
-	 * one, and the extraction it would run is whole.
+	 * Return whether the next worker would record: the extraction it would run is whole.
 	 * @return whether it would record
 	 */
 	public boolean wouldRecord() {
