@@ -144,9 +144,18 @@ public final class ItDurationsClassOrderer implements ClassOrderer {
 	 * @return seconds by class name
 	 */
 	static Map<String, Double> durations() {
+		return durations(DURATIONS);
+	}
+
+	/**
+	 * Return the durations of every resource of a name on the class path.
+	 * @param resource the resource's name
+	 * @return seconds by class name
+	 */
+	static Map<String, Double> durations(String resource) {
 		Map<String, Double> durations = new LinkedHashMap<>();
 		try {
-			Enumeration<URL> resources = ItDurationsClassOrderer.class.getClassLoader().getResources(DURATIONS);
+			Enumeration<URL> resources = ItDurationsClassOrderer.class.getClassLoader().getResources(resource);
 			while (resources.hasMoreElements()) {
 				Properties properties = new Properties();
 				try (InputStream in = resources.nextElement().openStream()) {
