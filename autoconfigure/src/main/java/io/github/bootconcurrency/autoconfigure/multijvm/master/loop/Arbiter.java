@@ -314,8 +314,12 @@ public final class Arbiter {
 			return;
 		}
 		try {
+			boolean offered = this.supervisor.offersRecording(this.failedBoots.aotCache(slot));
 			Worker worker = this.spawner.spawn(slot, this.state.config(), this.state.generation(),
 					this.failedBoots.aotCache(slot), now);
+			if (offered) {
+				this.supervisor.offeredRecording(worker.id());
+			}
 			this.failedBoots.launched(worker);
 			this.counters.spawned.increment();
 			log("Started " + worker);

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
@@ -58,13 +60,11 @@ public final class Supervisor {
 
 	private boolean channelFailing;
 
-	/**
-	 * The id of the first worker launched after the AOT cache began to want a recorder,
-	 * or none while it wants none.
-	 */
-	private int launchedOnceRecorderWanted = Integer.MAX_VALUE;
+	/** Whether the AOT cache wants a recorder, as this step began. */
+	private boolean recorderWanted;
 
-	private int nextWorkerId = 1;
+	/** The workers launched with the offer of the AOT cache's recording. */
+	private final Set<Integer> offeredRecording = new HashSet<>();
 
 	private @Nullable Instant lastStep;
 
@@ -110,26 +110,39 @@ public final class Supervisor {
 	public void beginStep(List<Worker> workers, Duration timeout, Instant now) {
 		Duration heldUp = (this.lastStep != null) ? Duration.between(this.lastStep, now) : Duration.ZERO;
 		this.lastStep = now;
-		workers.forEach((worker) -> this.nextWorkerId = Math.max(this.nextWorkerId, worker.id() + 1));
+		this.recorderWanted = this.wantsAotCacheRecorder.getAsBoolean();
+		this.offeredRecording.retainAll(workers.stream().map(Worker::id).toList());
 		if (this.channelFailing || heldUp.compareTo(timeout.dividedBy(2)) > 0) {
 			workers.forEach((worker) -> worker.forgive(now));
 		}
 	}
 
 	/**
-	 * Return whether the AOT cache wants a recorder and the worker was launched before it
-	 * did. One launched since was given the recording if the cache could give it:
-	 * replacing it would replace its successor too, without end.
+	 * Return whether a worker about to be launched is offered the AOT cache's recording:
+	 * the cache wants a recorder, and the launch may use the cache (not a slot's retry
+	 * without it). Asked before the launch, which makes the store record.
+	 * @param aotCacheAllowed whether the launch may use the cache
+	 * @return whether it is offered the recording
+	 */
+	public boolean offersRecording(boolean aotCacheAllowed) {
+		return aotCacheAllowed && this.wantsAotCacheRecorder.getAsBoolean();
+	}
+
+	/**
+	 * Remember a worker launched with the offer of the recording: it is never replaced
+	 * for a recording (its successor would be offered it too, without end).
+	 * @param workerId the worker's id
+	 */
+	public void offeredRecording(int workerId) {
+		this.offeredRecording.add(workerId);
+	}
+
+	/**
+	 * Return whether the AOT cache wants a recorder and the worker was not offered the
+	 * recording: launched before the cache wanted one, or a slot's retry without it.
 	 */
 	private boolean launchedBeforeARecorderWasWanted(Worker worker) {
-		if (!this.wantsAotCacheRecorder.getAsBoolean()) {
-			this.launchedOnceRecorderWanted = Integer.MAX_VALUE;
-			return false;
-		}
-		if (this.launchedOnceRecorderWanted == Integer.MAX_VALUE) {
-			this.launchedOnceRecorderWanted = this.nextWorkerId;
-		}
-		return worker.id() < this.launchedOnceRecorderWanted;
+		return this.recorderWanted && !this.offeredRecording.contains(worker.id());
 	}
 
 	/**

@@ -155,6 +155,38 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 	}
 
 	@Test
+	void aRecorderThatFailsToBootIsFollowedByAnotherOnceItsRetryWithoutTheCacheIsReady() {
+		// One worker: the one launched before the extraction is replaced, its successor
+		// records and fails to boot, the slot's retry starts without the cache; once
+		// that retry is ready the cache still wants a recorder, so it is replaced in
+		// turn (final-merge-review finding 1).
+		this.launcher.aotCache = (id) -> (id == 2) ? "recording" : "none";
+		this.launcher.startedByAotCache = (id) -> id == 2;
+		start();
+		FakeWorkers.Process first = readyWorker();
+		this.launcher.wantsAotCacheRecorder = true;
+		steps(3);
+		assertThat(this.launcher.launched).as("the recorder").hasSize(2);
+		// Recording: the store wants no other recorder while it boots.
+		this.launcher.wantsAotCacheRecorder = false;
+		steps(2);
+		this.launcher.last().exit(1);
+		this.launcher.wantsAotCacheRecorder = true;
+		steps(2);
+		this.clock.advance(Duration.ofMinutes(1));
+		steps(3);
+		assertThat(this.launcher.launched).as("the slot's retry").hasSize(3);
+		assertThat(this.launcher.withoutAotCache).containsExactly(3);
+		ready(this.launcher.last());
+		steps(3);
+		assertThat(first.signals).containsExactly("TERM");
+		first.exit(0);
+		steps(3);
+		assertThat(this.launcher.launched).as("the retry replaced so that its successor records").hasSize(4);
+		assertThat(this.launcher.withoutAotCache).as("the successor asks the cache").containsExactly(3);
+	}
+
+	@Test
 	void noWorkerIsReplacedForARecordingDuringAReload() {
 		this.launcher.aotCache = (id) -> "none";
 		start();
