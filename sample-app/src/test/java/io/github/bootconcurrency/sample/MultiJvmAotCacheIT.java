@@ -61,7 +61,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * with kept-alive clients) are MultiJvmAotCacheGuaranteesIT's, under both. The proxy has
  * both secrets to look for.
  */
-@Timeout(value = 10, unit = TimeUnit.MINUTES)
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
 class MultiJvmAotCacheIT {
 
 	private static final Path JAR = Path.of(System.getProperty("sample.jar", "target/sample-app.jar"));
@@ -72,6 +72,12 @@ class MultiJvmAotCacheIT {
 		.compile("worker \\d+ \\(pid (\\d+), [^)]*\\) is ready after \\d+ ms, AOT cache: recording");
 
 	private static final Duration STEP = Duration.ofMinutes(3);
+
+	/**
+	 * How long the cache's creation may take: its JVM runs under {@code nice -n 10} with
+	 * one processor, beside the workers and CI's other ITs.
+	 */
+	private static final Duration CREATION = Duration.ofMinutes(5);
 
 	private final Path work = workDirectory();
 
@@ -107,7 +113,7 @@ class MultiJvmAotCacheIT {
 			assertThat(recorder.find()).isTrue();
 			secrets = secretsOf(Long.parseLong(recorder.group(1)), balancer);
 			master.lines().await("recorded the AOT cache over", STEP);
-			master.lines().await("AOT cache: ready (", STEP);
+			master.lines().await("AOT cache: ready (", CREATION);
 			assertThat(cache).isRegularFile();
 			assertThat(recordings.kept()).as("the recording, kept as it was written").isNotEmpty();
 			master.awaitReady(4);
@@ -130,7 +136,7 @@ class MultiJvmAotCacheIT {
 			master.signal("HUP");
 			master.lines().await("AOT cache refused by worker", STEP);
 			master.awaitReady(readyBefore + 2);
-			master.lines().await("AOT cache: ready (", 2, STEP);
+			master.lines().await("AOT cache: ready (", 2, CREATION);
 			// Another jar renamed over the application's, as a deployment does, then a
 			// HUP: the workers run it, not the copy extracted from the old one.
 			String marker = "swapped-" + UUID.randomUUID();

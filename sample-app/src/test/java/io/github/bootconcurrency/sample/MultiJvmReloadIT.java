@@ -69,6 +69,9 @@ class MultiJvmReloadIT {
 		for (long old : before) {
 			master.awaitStopped(old, Duration.ofMinutes(3));
 		}
+		// The last successor became ready as its predecessor retired: requests after
+		// that show it serving.
+		traffic.awaitOk(traffic.ok() + 20, Duration.ofSeconds(60));
 		List<Traffic.Exchange> exchanges = traffic.stop();
 		assertThat(master.output())
 			.containsPattern("served \\d+ requests \\(max-requests with jitter: (6\\d|7\\d|80)\\)");

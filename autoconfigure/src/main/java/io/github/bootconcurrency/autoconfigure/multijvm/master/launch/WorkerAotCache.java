@@ -2,6 +2,7 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master.launch;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +27,15 @@ import org.jspecify.annotations.Nullable;
  * be kept is logged once ({@code AOT cache: off (reason)}) and workers start without it.
  */
 public final class WorkerAotCache {
+
+	/**
+	 * The least time the extraction's and the creation's JVMs may take. They run under
+	 * {@code nice} with one processor, so on a host whose cores serve or boot workers
+	 * they get a tenth of a core: a creation that takes 30 s on an idle host took over 90
+	 * s (the boot timeout) beside a build's tests. Nothing waits for them; the bound is
+	 * for a JVM that hangs.
+	 */
+	static final Duration HELPER_TIMEOUT = Duration.ofMinutes(10);
 
 	private final PrintStream out;
 
@@ -148,8 +158,8 @@ public final class WorkerAotCache {
 			// changed at the next launch.
 			JarIdentity identity = JarIdentity.of(jar);
 			AotCacheStore opened = AotCacheStore.open(directory, jar, identity, AotCacheKey.forThisJvm(jar, options),
-					java, workerOptions, config.timeouts().boot(), (line) -> MasterLog.println(this.out, line),
-					executor);
+					java, workerOptions, helperTimeout(config.timeouts().boot()),
+					(line) -> MasterLog.println(this.out, line), executor);
 			this.store = opened;
 			if (this.closed) {
 				// Opened as the master began to stop: nothing runs, nothing is extracted.
@@ -364,6 +374,15 @@ public final class WorkerAotCache {
 			this(jar, options, use, null);
 		}
 
+	}
+
+	/**
+	 * Return how long the extraction or the creation may take.
+	 * @param bootTimeout the workers' boot timeout
+	 * @return the longer of it and {@link #HELPER_TIMEOUT}
+	 */
+	static Duration helperTimeout(Duration bootTimeout) {
+		return (bootTimeout.compareTo(HELPER_TIMEOUT) > 0) ? bootTimeout : HELPER_TIMEOUT;
 	}
 
 }

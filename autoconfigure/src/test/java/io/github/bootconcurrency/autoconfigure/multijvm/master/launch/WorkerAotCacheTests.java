@@ -46,6 +46,12 @@ class WorkerAotCacheTests {
 	private final List<Runnable> executor = new ArrayList<>();
 
 	@Test
+	void theHelperJvmsMayTakeLongerThanABootOnALoadedHost() {
+		assertThat(WorkerAotCache.helperTimeout(Duration.ofSeconds(90))).isEqualTo(Duration.ofMinutes(10));
+		assertThat(WorkerAotCache.helperTimeout(Duration.ofMinutes(20))).isEqualTo(Duration.ofMinutes(20));
+	}
+
+	@Test
 	void offAddsNothingAndSaysNothing() {
 		WorkerAotCache cache = WorkerAotCache.start(config("concurrency.multi-jvm.aot-cache=off"),
 				launch("-jar", "app.jar"), null, this.executor::add, this.out);
