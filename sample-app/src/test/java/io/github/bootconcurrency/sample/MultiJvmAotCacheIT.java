@@ -103,8 +103,10 @@ class MultiJvmAotCacheIT {
 		List<String> secrets;
 		try (KeptRecordings recordings = KeptRecordings.watch(directory, this.work.resolve("recordings"))) {
 			// 5 ms a request: the clients' bound of exchanges lasts the whole test.
+			// Within the class's timeout: on a loaded host the cache's creation (niced)
+			// takes minutes, twice here.
 			Traffic traffic = Traffic.start(master.port(), "/io-bound?s=0.005", 2, Traffic.Connections.KEPT_ALIVE,
-					Duration.ofMinutes(8));
+					Duration.ofMinutes(14));
 			traffic.awaitOk(20, Duration.ofSeconds(60));
 			// The workers at startup were launched before the extraction: one is
 			// replaced so that its successor records.
