@@ -72,7 +72,6 @@ run() {
   cleanup
 }
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 for round in $(seq 1 "$rounds"); do
   run off

@@ -27,6 +27,9 @@ await_line() {
   exit 1
 }
 
+# median: the median of the numbers on stdin (separated by spaces or lines).
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
 # require_jars [tool]: the sample app's jar, and with "tool" the load tool's too.
 require_jars() {
   local missing=$jar

@@ -90,7 +90,6 @@ run() {
   rm -rf "$tmp"
 }
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 for round in $(seq 1 "$rounds"); do
   run one
