@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.VMOption;
 import io.github.bootconcurrency.autoconfigure.multijvm.MultiJvmProperties;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.argfile.ArgumentFileLines;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.MasterLog;
-import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.WorkerArgumentFiles;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.WorkerLaunch;
 import io.github.bootconcurrency.autoconfigure.validation.ConfiguredValue;
 import io.github.bootconcurrency.autoconfigure.validation.InvalidSettingsException;
@@ -172,8 +172,8 @@ final class MasterJvm {
 		Path file = Files.createTempFile("concurrency-master-jvm-", ".args",
 				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
 		List<String> lines = new ArrayList<>();
-		lines.add(WorkerArgumentFiles.quote("-D" + OPTIONS_FILE + "=" + file));
-		options.stream().map(WorkerArgumentFiles::quote).forEach(lines::add);
+		lines.add(ArgumentFileLines.quote("-D" + OPTIONS_FILE + "=" + file));
+		options.stream().map(ArgumentFileLines::quote).forEach(lines::add);
 		Files.write(file, lines, StandardCharsets.UTF_8);
 		return file;
 	}

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.WorkerEnvironment;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.argfile.ArgumentFileLines;
 
 /**
  * The java launcher's argument files ({@code java @file}) that carry each worker's JVM
@@ -80,7 +81,7 @@ public final class WorkerArgumentFiles implements AutoCloseable {
 	void write(Path file, List<String> arguments) throws IOException {
 		createAgainIfGone();
 		StringBuilder text = new StringBuilder();
-		arguments.forEach((argument) -> text.append(quote(argument)).append('\n'));
+		ArgumentFileLines.of(arguments).forEach((line) -> text.append(line).append('\n'));
 		Files.writeString(
 				Files.createFile(file,
 						PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
@@ -122,28 +123,6 @@ public final class WorkerArgumentFiles implements AutoCloseable {
 			throw new IOException(this.directory + " is not this master's private directory any more (another "
 					+ "user's directory, a link or a file took its place): no worker is launched through it");
 		}
-	}
-
-	/**
-	 * Quote an argument as the launcher reads it back: in double quotes, with backslash
-	 * escapes, so that spaces, quotes and line breaks survive.
-	 * @param argument the argument
-	 * @return the quoted argument
-	 */
-	public static String quote(String argument) {
-		StringBuilder quoted = new StringBuilder("\"");
-		for (char c : argument.toCharArray()) {
-			switch (c) {
-				case '\\' -> quoted.append("\\\\");
-				case '"' -> quoted.append("\\\"");
-				case '\n' -> quoted.append("\\n");
-				case '\r' -> quoted.append("\\r");
-				case '\t' -> quoted.append("\\t");
-				case '\f' -> quoted.append("\\f");
-				default -> quoted.append(c);
-			}
-		}
-		return quoted.append('"').toString();
 	}
 
 	/**

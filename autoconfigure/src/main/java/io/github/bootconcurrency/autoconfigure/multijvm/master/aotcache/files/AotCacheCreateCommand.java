@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.master.argfile.ArgumentFileLines;
+
 /**
  * The command of the JVM that creates the AOT cache from a recording
  * ({@code -XX:AOTMode=create}): the recording's class path, the jar as the workers run
@@ -130,7 +132,7 @@ public final class AotCacheCreateCommand {
 		Path arguments = directory.resolve("create-" + name + ".args");
 		try {
 			List<String> full = command.apply(partial);
-			Files.write(arguments, full.subList(1, full.size()).stream().map(AotCacheCreateCommand::quote).toList());
+			Files.write(arguments, ArgumentFileLines.of(full.subList(1, full.size())));
 			BoundedCommand.Result result = commands.run(List.of(full.get(0), "@" + arguments), timeout);
 			if (result.exitCode() != 0 || !PrivateDirectory.nonEmpty(partial)) {
 				throw new IOException("the JVM ended with status " + result.exitCode() + ":\n" + result.tail());
@@ -147,27 +149,6 @@ public final class AotCacheCreateCommand {
 		finally {
 			PrivateDirectory.delete(arguments);
 		}
-	}
-
-	/**
-	 * Quote an argument as the launcher reads it back: in double quotes, with backslash
-	 * escapes, so that spaces, quotes and line breaks survive (as the workers' argument
-	 * files, which this package does not reach).
-	 */
-	static String quote(String argument) {
-		StringBuilder quoted = new StringBuilder("\"");
-		for (char c : argument.toCharArray()) {
-			switch (c) {
-				case '\\' -> quoted.append("\\\\");
-				case '"' -> quoted.append("\\\"");
-				case '\n' -> quoted.append("\\n");
-				case '\r' -> quoted.append("\\r");
-				case '\t' -> quoted.append("\\t");
-				case '\f' -> quoted.append("\\f");
-				default -> quoted.append(c);
-			}
-		}
-		return quoted.append('"').toString();
 	}
 
 	static List<String> of(String java, List<String> options, Path recording, Path cache, Path jar) {
