@@ -44,7 +44,7 @@ public final class AotCacheStore {
 	/** Whether this master holds the key's lock: it alone extracts, records, creates. */
 	private boolean owner;
 
-	private final AotCacheFailures failures = new AotCacheFailures();
+	private final AotCacheFailures failures;
 
 	private final AotCacheWorkers workers = new AotCacheWorkers();
 
@@ -52,6 +52,7 @@ public final class AotCacheStore {
 		this.files = files;
 		this.log = log;
 		this.executor = executor;
+		this.failures = new AotCacheFailures(log);
 	}
 
 	/**
@@ -199,22 +200,24 @@ public final class AotCacheStore {
 	 * @param workerId the worker's id
 	 */
 	public synchronized void onWorkerReady(int workerId) {
-		if (startedWithIt(workerId)) {
+		if (this.workers.startedWithIt(this.phase, workerId)) {
 			this.failures.booted();
 		}
 	}
 
 	/**
-	 * Tell the store a worker's failed boot was not the cache's (no I/O).
-	 * @param workerId the worker's id
+	 * Tell the store how the retry of a worker it failed to boot went, the worker started
+	 * in its slot without it: if it booted, that failure counts
+	 * ({@link AotCacheFailures}); if it failed too, or none is started, it is dropped. No
+	 * I/O.
+	 * @param workerId the id of the worker it failed to boot
+	 * @param booted whether the retry booted
 	 */
-	public synchronized void acquit(int workerId) {
-		this.failures.acquitted(workerId);
-	}
-
-	private boolean startedWithIt(int workerId) {
-		return (this.phase == AotCachePhase.RECORDING && this.workers.isRecorder(workerId))
-				|| (this.phase == AotCachePhase.READY && this.workers.hasCurrentCache(workerId));
+	public synchronized void retried(int workerId, boolean booted) {
+		@Nullable String reason = this.failures.retried(workerId, booted);
+		if (this.phase != AotCachePhase.OFF) {
+			gaveUp(reason);
+		}
 	}
 
 	/**
@@ -227,7 +230,7 @@ public final class AotCacheStore {
 	 */
 	public synchronized void onWorkerExited(int workerId, long requestsServed, boolean wasReady,
 			boolean retiredByMaster) {
-		boolean startedWithIt = startedWithIt(workerId);
+		boolean startedWithIt = this.workers.startedWithIt(this.phase, workerId);
 		boolean recorder = this.phase == AotCachePhase.RECORDING && this.workers.isRecorder(workerId);
 		gone(workerId);
 		Path recording = this.files.recording(workerId);
@@ -235,12 +238,8 @@ public final class AotCacheStore {
 			// Started with the store's jar and options, and never ready: they may be
 			// what fails it, and a boot failure must not become the master's.
 			PrivateDirectory.delete(recording);
-			String what = "worker " + workerId + ", started with it, exited before it was ready";
-			if (!gaveUp(this.failures.bootFailure(workerId, what))) {
-				this.phase = recorder ? AotCachePhase.EXTRACTED : this.phase;
-				this.log.accept("AOT cache: " + what + "; at " + AotCacheFailures.MAX_BOOT_FAILURES
-						+ " such exits in a row it is turned off");
-			}
+			this.failures.bootFailed(workerId);
+			this.phase = recorder ? AotCachePhase.EXTRACTED : this.phase;
 			return;
 		}
 		if (!recorder) {

@@ -48,6 +48,15 @@ final class AotCacheWorkers {
 	}
 
 	/**
+	 * Whether the worker started with the store's jar and options as they are in a phase:
+	 * it records, or it was given the current cache.
+	 */
+	boolean startedWithIt(AotCachePhase phase, int workerId) {
+		return (phase == AotCachePhase.RECORDING && isRecorder(workerId))
+				|| (phase == AotCachePhase.READY && hasCurrentCache(workerId));
+	}
+
+	/**
 	 * Whether the worker was given the cache of this generation, one its JVM did not
 	 * refuse.
 	 */

@@ -188,8 +188,8 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 			this.aotCache.exited(this.id, this.start, requestsServed, wasReady, retiredByMaster);
 		}
 
-		void notAtFault() {
-			this.aotCache.notAtFault(this.id, this.start);
+		void retried(boolean booted) {
+			this.aotCache.retried(this.id, this.start, booted);
 		}
 
 	}
@@ -220,8 +220,13 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 		}
 
 		@Override
+		public void aotCacheAtFault() {
+			this.store.retried(true);
+		}
+
+		@Override
 		public void aotCacheNotAtFault() {
-			this.store.notAtFault();
+			this.store.retried(false);
 		}
 
 		@Override

@@ -323,15 +323,17 @@ public final class WorkerAotCache {
 	}
 
 	/**
-	 * A worker's boot failure was not the cache's doing, on the master's loop: told to
-	 * the store that gave it its start, which counted it.
-	 * @param workerId the worker's id
+	 * The retry of a worker that failed to boot, started in its slot without the cache,
+	 * booted or did not, on the master's loop: told to the store that gave the failed
+	 * worker its start, whose failure it was, if the retry booted.
+	 * @param workerId the id of the worker that failed to boot
 	 * @param start how it was started
+	 * @param booted whether the retry booted
 	 */
-	void notAtFault(int workerId, Start start) {
+	void retried(int workerId, Start start, boolean booted) {
 		AotCacheStore given = start.store();
 		if (given != null) {
-			given.acquit(workerId);
+			given.retried(workerId, booted);
 		}
 	}
 

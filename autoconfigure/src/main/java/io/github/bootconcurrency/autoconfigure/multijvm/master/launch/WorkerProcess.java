@@ -64,8 +64,10 @@ public interface WorkerProcess {
 
 	/**
 	 * Return whether the worker started with the AOT cache store's jar and options (it
-	 * records the cache or starts with it): if it fails to boot, the store counts that
-	 * failure, and turns the cache off after a few, not the master's boot failures.
+	 * records the cache or starts with it): if it fails to boot, the next worker in its
+	 * slot starts without them, and the store counts the failure toward turning the cache
+	 * off only if that one boots ({@link #aotCacheAtFault()}); the master's boot failures
+	 * do not count it.
 	 * @return whether it started with the store's jar and options
 	 */
 	default boolean startedByAotCache() {
@@ -92,9 +94,19 @@ public interface WorkerProcess {
 
 	/**
 	 * This worker, started with the AOT cache store's jar and options, failed to boot,
-	 * and so did the worker started after it in its slot without them: the cache was not
-	 * what failed it, and the store that counted its failure no longer counts it. On the
-	 * master's loop: must not wait on I/O.
+	 * and the worker started after it in its slot without them booted: the cache is the
+	 * likely culprit, and the store counts the failure. On the master's loop: must not
+	 * wait on I/O.
+	 */
+	default void aotCacheAtFault() {
+	}
+
+	/**
+	 * This worker, started with the AOT cache store's jar and options, failed to boot,
+	 * and the worker started after it in its slot without them failed too, or none will
+	 * be started there (the slot is no longer wanted): the cache is not known to have
+	 * failed it, and the store drops the failure uncounted. On the master's loop: must
+	 * not wait on I/O.
 	 */
 	default void aotCacheNotAtFault() {
 	}

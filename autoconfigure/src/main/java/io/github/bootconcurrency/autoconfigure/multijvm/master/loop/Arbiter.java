@@ -128,7 +128,10 @@ public final class Arbiter {
 		this.supervisor = new Supervisor(balancer, this.rollout, this.counters, offLoop, out, this.bootFailures::exited,
 				launcher::wantsAotCacheRecorder);
 		this.heartbeats = new Heartbeats(this.registry, balancer, this.rollout, this.supervisor, this.counters, out,
-				this.bootFailures::ready);
+				(worker) -> {
+					this.bootFailures.ready();
+					this.failedBoots.ready(worker);
+				});
 		this.channel = new ArbiterChannel(this::submit, this.registry, this.counters, balancer, clock,
 				this.state::target, () -> this.state.config().balancerName());
 	}

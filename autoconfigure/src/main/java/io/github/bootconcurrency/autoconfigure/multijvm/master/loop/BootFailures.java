@@ -12,10 +12,11 @@ import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Worker;
  * {@link #EARLY_EXIT} of being ready, or before it is ready, pushes the next start back
  * ({@link RespawnBackoff}); {@value #MAX_BOOT_FAILURES} workers in a row that fail to
  * boot stop the master, as Gunicorn's arbiter does, since the next ones would fail too. A
- * worker started with the AOT cache store's jar and options is not counted: the store
- * counts its failures and turns the cache off after fewer, and the workers after that,
- * started as usual, are counted; the cache is never what stops the master, and the next
- * worker in the failed one's slot starts without it ({@link FailedBoots}).
+ * worker started with the AOT cache store's jar and options is not counted: the next
+ * worker in its slot starts without the cache, and the store counts the failure only if
+ * that one boots, turning the cache off after fewer ({@link FailedBoots}); the workers
+ * after that, started as usual, are counted, and the cache is never what stops the
+ * master.
  */
 final class BootFailures {
 
@@ -56,16 +57,17 @@ final class BootFailures {
 
 	/**
 	 * A worker started with the AOT cache store's jar and options failed to boot: the
-	 * store's own count of boot failures turns the cache off, not this one.
+	 * store's own count of boot failures turns the cache off, not this one, once the next
+	 * worker in its slot, started without the cache, tells whether the cache failed it.
 	 * @param what what happened, for the log
 	 * @param reloading whether a reload it would otherwise abandon runs
 	 * @param now the time
 	 */
 	void failedWithAotCache(String what, boolean reloading, Instant now) {
-		this.log.accept(what + ": it started with the AOT cache, whose own count of such failures turns it off; "
-				+ "not counted toward the master's " + MAX_BOOT_FAILURES + " in a row, "
-				+ (reloading ? "abandons no reload, " : "")
-				+ "and the next worker in its slot starts without the cache");
+		this.log.accept(what + ": it started with the AOT cache; not counted toward the master's " + MAX_BOOT_FAILURES
+				+ " in a row, " + (reloading ? "abandons no reload, " : "")
+				+ "and the next worker in its slot starts without the cache: if that one boots, the cache's own count "
+				+ "of such failures, which turns it off, counts this one");
 		backOff(now);
 	}
 

@@ -2,33 +2,41 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master.loop;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfig;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.WorkerProcess;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Rollout;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.Worker;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the {@link Arbiter} makes of a worker that exited before it was ready.
  *
  * <p>
  * A worker started with the AOT cache store's jar and options failed the cache's try, not
- * the application's nor a reload's: the store counts it and turns the cache off after a
- * few, the {@link BootFailures} do not count it, no reload is abandoned for it, and the
- * next worker started in its slot starts without the cache. So only a worker that failed
- * to boot without the cache counts against the application or abandons a reload, and a
- * reload's first worker is never the cache's only try: under {@code aot-cache: auto} a
- * reload's first workers often record the cache or start with it. Any other worker of a
- * reload that fails before one of the reload's workers was ready abandons the reload
- * ({@link Reload}); the others count toward the {@link BootFailures}. If the worker
- * started without the cache fails too, the cache was not at fault, and its store is told
- * so ({@link WorkerProcess#aotCacheNotAtFault()}): a reload's bad configuration, or an
- * application that cannot boot, must not turn the cache off. A slot's mark is for its
- * retry only: it is dropped when the slot is no longer wanted (the count lowered below
- * it, the reload abandoned, another reload begun), so that a worker started there much
- * later gets the cache. Used on the loop only.
+ * the application's nor a reload's: the {@link BootFailures} do not count it, no reload
+ * is abandoned for it, and the next worker started in its slot starts without the cache.
+ * So only a worker that failed to boot without the cache counts against the application
+ * or abandons a reload, and a reload's first worker is never the cache's only try: under
+ * {@code aot-cache: auto} a reload's first workers often record the cache or start with
+ * it. Any other worker of a reload that fails before one of the reload's workers was
+ * ready abandons the reload ({@link Reload}); the others count toward the
+ * {@link BootFailures}.
+ * <p>
+ * That retry is the verdict on the cache, and the store counts the failure toward turning
+ * the cache off only once it is given: if the retry boots, the cache is the likely
+ * culprit ({@link WorkerProcess#aotCacheAtFault()}); if it fails too, the application
+ * failed, not the cache ({@link WorkerProcess#aotCacheNotAtFault()}). A reload's bad
+ * configuration, or an application that cannot boot, must not turn the cache off, nor may
+ * workers that fail at once for the application's reason before any retry could tell. A
+ * slot's mark is for its retry only: it is dropped when the slot is no longer wanted (the
+ * count lowered below it, the reload abandoned, another reload begun), so that a worker
+ * started there much later gets the cache, and the failure it marked is never counted.
+ * Used on the loop only.
  */
 final class FailedBoots {
 
@@ -69,7 +77,7 @@ final class FailedBoots {
 	Optional<String> exited(Worker worker, int exit, Instant now) {
 		String what = worker + " exited with status " + exit + " before it was ready";
 		if (worker.process().startedByAotCache()) {
-			this.withoutAotCache.put(worker.slot(), new Mark(worker.process(), this.state.generation()));
+			drop(this.withoutAotCache.put(worker.slot(), new Mark(worker.process(), this.state.generation())));
 			boolean reloading = this.rollout.abandonedBy(worker.generation()).isPresent();
 			this.bootFailures.failedWithAotCache(what, reloading, now);
 			return Optional.empty();
@@ -86,6 +94,19 @@ final class FailedBoots {
 			return Optional.empty();
 		}
 		return this.bootFailures.failed(what, now);
+	}
+
+	/**
+	 * A worker became ready: if it retried without the AOT cache a worker the cache
+	 * failed to boot, the cache is the likely culprit.
+	 * @param worker the worker
+	 */
+	void ready(Worker worker) {
+		Retry retry = this.retries.get(worker.slot());
+		if (retry != null && retry.id() == worker.id()) {
+			this.retries.remove(worker.slot());
+			retry.failedWithCache().aotCacheAtFault();
+		}
 	}
 
 	/**
@@ -106,15 +127,16 @@ final class FailedBoots {
 	 */
 	void abandon(String what, MasterConfig previous) {
 		this.reload.abandon(what, previous);
-		this.withoutAotCache.clear();
+		dropMarks((slot) -> true);
 	}
 
 	/**
-	 * The number of workers was set: the slots above it wait for no retry.
+	 * The number of workers was set: the slots above it wait for no retry. One booting
+	 * there is retired, and never ready: it tells nothing either.
 	 * @param target the number of workers
 	 */
 	void scaled(int target) {
-		this.withoutAotCache.keySet().removeIf((slot) -> slot > target);
+		dropMarks((slot) -> slot > target);
 	}
 
 	/**
@@ -124,11 +146,30 @@ final class FailedBoots {
 	void launched(Worker worker) {
 		boolean retry = !aotCache(worker.slot());
 		Mark mark = this.withoutAotCache.remove(worker.slot());
-		if (retry) {
-			this.retries.put(worker.slot(), new Retry(worker.id(), mark.failedWithCache()));
+		Retry replaced = retry ? this.retries.put(worker.slot(), new Retry(worker.id(), mark.failedWithCache()))
+				: this.retries.remove(worker.slot());
+		if (replaced != null) {
+			// A retry retired as it booted: it tells nothing of the cache.
+			replaced.failedWithCache().aotCacheNotAtFault();
 		}
-		else {
-			this.retries.remove(worker.slot());
+		if (!retry) {
+			// Another reload began since: its first worker is the cache's try of its own.
+			drop(mark);
+		}
+	}
+
+	/**
+	 * Drop the marks of slots that wait for their retry no longer: the failures there are
+	 * never judged, so never counted.
+	 */
+	private void dropMarks(IntPredicate slots) {
+		List<Integer> dropped = this.withoutAotCache.keySet().stream().filter(slots::test).toList();
+		dropped.forEach((slot) -> drop(this.withoutAotCache.remove(slot)));
+	}
+
+	private static void drop(@Nullable Mark mark) {
+		if (mark != null) {
+			mark.failedWithCache().aotCacheNotAtFault();
 		}
 	}
 

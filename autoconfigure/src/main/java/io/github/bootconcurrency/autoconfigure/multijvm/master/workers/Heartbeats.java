@@ -3,6 +3,7 @@ package io.github.bootconcurrency.autoconfigure.multijvm.master.workers;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.MasterLog;
 import io.github.bootconcurrency.autoconfigure.multijvm.protocol.ControlRequest;
@@ -30,7 +31,7 @@ public final class Heartbeats {
 
 	private final PrintStream out;
 
-	private final Runnable onReady;
+	private final Consumer<Worker> onReady;
 
 	/**
 	 * Create the handler.
@@ -43,7 +44,7 @@ public final class Heartbeats {
 	 * @param onReady told when a worker became ready
 	 */
 	public Heartbeats(WorkerRegistry registry, WorkerBalancer balancer, Rollout rollout, Supervisor supervisor,
-			MasterCounters counters, PrintStream out, Runnable onReady) {
+			MasterCounters counters, PrintStream out, Consumer<Worker> onReady) {
 		this.registry = registry;
 		this.balancer = balancer;
 		this.rollout = rollout;
@@ -102,7 +103,7 @@ public final class Heartbeats {
 		worker.ready(now, port);
 		worker.process().ready();
 		this.counters.booted(worker.aotCache(), worker.age(now));
-		this.onReady.run();
+		this.onReady.accept(worker);
 		this.rollout.ready(worker);
 		this.balancer.add(worker);
 		log(worker + " is ready after " + worker.age(now).toMillis() + " ms"

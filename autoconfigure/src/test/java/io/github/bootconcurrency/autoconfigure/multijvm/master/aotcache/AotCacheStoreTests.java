@@ -327,20 +327,52 @@ class AotCacheStoreTests {
 	}
 
 	@Test
-	void twoWorkersStartedWithTheCacheThatExitBeforeReadyTurnItOffAndWorkersRunTheJarOnDisk() throws IOException {
+	void twoWorkersStartedWithTheCacheThatExitBeforeReadyAndWhoseRetriesBootTurnItOffAndWorkersRunTheJarOnDisk()
+			throws IOException {
 		AotCacheStore store = ready();
 		store.forWorker(1);
 		store.forWorker(2);
 		store.forWorker(3);
 		store.onWorkerExited(3, 10, true, false);
 		store.onWorkerExited(1, 0, false, false);
-		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
 		store.onWorkerExited(2, 0, false, false);
+		assertThat(store.phase()).as("counted once their retries boot").isEqualTo(AotCachePhase.READY);
+		assertThat(this.log).containsExactly(
+				"AOT cache: worker 1, started with it, exited before it was ready: its slot is retried without the "
+						+ "cache, and the failure counts toward turning it off only if that retry boots",
+				"AOT cache: worker 2, started with it, exited before it was ready: its slot is retried without the "
+						+ "cache, and the failure counts toward turning it off only if that retry boots");
+		store.retried(1, true);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
+		assertThat(this.log).last()
+			.isEqualTo("AOT cache: worker 1, started with it, exited before it was ready, and its retry without the "
+					+ "cache booted; at 2 such failures in a row it is turned off");
+		store.retried(2, true);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.OFF);
 		assertThat(store.forWorker(4)).isEmpty();
 		assertThat(this.log).last()
-			.asString()
-			.startsWith("AOT cache: off for this master: worker 2, started with it, exited before it was ready");
+			.isEqualTo("AOT cache: off for this master: worker 2, started with it, exited before it was ready, and "
+					+ "its retry without the cache booted (2 such failures in a row); workers start without it");
+	}
+
+	@Test
+	void workersThatFailToBootWithTheCacheAtOnceAndWhoseRetriesFailTooLeaveItOn() throws IOException {
+		// A database down in a crash storm: every worker fails, with the cache or not.
+		AotCacheStore store = ready();
+		for (int worker = 1; worker <= AotCacheFailures.MAX_BOOT_FAILURES + 1; worker++) {
+			store.forWorker(worker);
+		}
+		for (int worker = 1; worker <= AotCacheFailures.MAX_BOOT_FAILURES + 1; worker++) {
+			store.onWorkerExited(worker, 0, false, false);
+		}
+		for (int worker = 1; worker <= AotCacheFailures.MAX_BOOT_FAILURES + 1; worker++) {
+			store.retried(worker, false);
+		}
+		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
+		store.retried(1, true);
+		assertThat(store.phase()).as("a verdict comes once").isEqualTo(AotCachePhase.READY);
+		assertThat(this.log).noneMatch((line) -> line.contains("retry without the cache booted"));
+		assertThat(store.forWorker(9)).isPresent();
 	}
 
 	@Test
@@ -370,58 +402,68 @@ class AotCacheStoreTests {
 	@Test
 	void bootFailuresOfTheCacheTurnItOffOnlyInARowAWorkerReadyWithItInBetween() throws IOException {
 		AotCacheStore store = ready();
-		store.forWorker(1);
-		store.onWorkerExited(1, 0, false, false);
+		failToBoot(store, 1, true);
 		store.forWorker(2);
 		store.onWorkerReady(2);
-		store.forWorker(3);
-		store.onWorkerExited(3, 0, false, false);
+		failToBoot(store, 3, true);
 		assertThat(store.phase()).as("1 in a row").isEqualTo(AotCachePhase.READY);
-		store.forWorker(4);
-		store.onWorkerExited(4, 0, false, false);
+		failToBoot(store, 4, true);
 		assertThat(store.phase()).as("2 in a row").isEqualTo(AotCachePhase.OFF);
 	}
 
 	@Test
-	void aBootFailureTheMasterAcquitsOfTheCacheNoLongerCountsTowardTheRow() throws IOException {
+	void aWorkerReadyWithTheCacheDropsTheBootFailuresWaitingForTheirRetry() throws IOException {
+		AotCacheStore store = ready();
+		for (int worker = 1; worker <= AotCacheFailures.MAX_BOOT_FAILURES; worker++) {
+			store.forWorker(worker);
+			store.onWorkerExited(worker, 0, false, false);
+		}
+		store.forWorker(3);
+		store.onWorkerReady(3);
+		for (int worker = 1; worker <= AotCacheFailures.MAX_BOOT_FAILURES; worker++) {
+			store.retried(worker, true);
+		}
+		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
+		assertThat(this.log).noneMatch((line) -> line.contains("retry without the cache booted"));
+	}
+
+	@Test
+	void aBootFailureWhoseRetryFailsTooIsNeverCounted() throws IOException {
 		// Its retry without the cache failed too: the application fails, not the cache.
 		AotCacheStore store = ready();
-		store.forWorker(1);
-		store.onWorkerExited(1, 0, false, false);
-		store.acquit(1);
-		store.forWorker(3);
-		store.onWorkerExited(3, 0, false, false);
+		failToBoot(store, 1, false);
+		store.retried(1, true);
+		store.retried(9, true);
+		failToBoot(store, 3, true);
 		assertThat(store.phase()).as("1 in a row").isEqualTo(AotCachePhase.READY);
-		store.acquit(9);
-		store.acquit(1);
-		store.forWorker(4);
-		store.onWorkerExited(4, 0, false, false);
-		assertThat(store.phase()).as("an acquittal undoes only its worker's failure, once")
-			.isEqualTo(AotCachePhase.OFF);
+		failToBoot(store, 4, true);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.OFF);
 	}
 
 	@Test
 	void aWorkerThatRefusedTheCacheDoesNotEndTheRowOfBootFailuresAsItBecomesReady() throws IOException {
 		AotCacheStore store = ready();
-		store.forWorker(1);
-		store.onWorkerExited(1, 0, false, false);
+		failToBoot(store, 1, true);
 		store.forWorker(2);
 		store.refused(2, "Checksum verification failed.");
 		store.onWorkerReady(2);
 		setReady(store, 3);
-		store.forWorker(4);
-		store.onWorkerExited(4, 0, false, false);
+		failToBoot(store, 4, true);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.OFF);
 	}
 
 	@Test
-	void twoRecordersThatExitBeforeReadyTurnItOff() throws IOException {
+	void twoRecordersThatExitBeforeReadyAndWhoseRetriesBootTurnItOff() throws IOException {
 		AotCacheStore store = extracted();
 		store.forWorker(1);
 		store.onWorkerExited(1, 0, false, false);
+		assertThat(store.phase()).as("the next worker records").isEqualTo(AotCachePhase.EXTRACTED);
+		store.retried(1, true);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
 		store.forWorker(2);
 		store.onWorkerExited(2, 0, false, false);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.EXTRACTED);
+		store.retried(2, true);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.OFF);
 		assertThat(store.forWorker(3)).isEmpty();
 	}
@@ -946,6 +988,16 @@ class AotCacheStoreTests {
 		extracted().close();
 		Files.writeString(this.base.resolve(KEY.value()).resolve("app.aot"), "cache");
 		return open();
+	}
+
+	/**
+	 * A worker given the store's start fails to boot, and its retry without it boots or
+	 * fails too.
+	 */
+	private static void failToBoot(AotCacheStore store, int worker, boolean retryBoots) {
+		assertThat(store.forWorker(worker)).isPresent();
+		store.onWorkerExited(worker, 0, false, false);
+		store.retried(worker, retryBoots);
 	}
 
 	/**

@@ -203,8 +203,11 @@ class WorkerAotCacheTests {
 			cache.exited(1, first, 0, false, false);
 			WorkerAotCache.Start second = cache.forWorker(2);
 			cache.ready(2, second, AotCacheUse.NOT_OPENED);
+			// Worker 1's retry without the cache booted: its failure counts.
+			cache.retried(1, first, true);
 			WorkerAotCache.Start third = cache.forWorker(3);
 			cache.exited(3, third, 0, false, false);
+			cache.retried(3, third, true);
 			assertThat(store.phase()).as("2 boot failures of the cache in a row: the worker between ran without it")
 				.isEqualTo(AotCachePhase.OFF);
 		}

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore;
@@ -17,16 +18,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for the master's loop when a worker started with the AOT cache fails to boot
  * ({@link FailedBoots}): the cache's failure is the store's to count, not the master's
- * nor a reload's; the next worker in its slot starts without the cache, once; if that one
- * fails too, the reload is abandoned and the store is told the cache was not at fault.
+ * nor a reload's; the next worker in its slot starts without the cache, once, and tells
+ * the store whether the cache was at fault: if it boots, the store counts the failure; if
+ * it fails too, or never starts, the store drops it (and a reload whose retry failed is
+ * abandoned).
  */
 class ArbiterAotCacheBootFailureTests extends ArbiterHarness {
 
+	/** What the loop told the store of each failed worker, by the worker's id. */
+	private final List<String> verdicts = new CopyOnWriteArrayList<>();
+
 	@Test
 	void aBootFailureOfAWorkerStartedWithTheStoresCacheIsTheStoresToCountNotTheMasters() {
-		// The store turns itself off after 2 such failures (workers 1 and 3): workers
-		// after that start without it, and so does the worker after each, in its slot;
-		// their failures count.
+		// Workers 1 and 3 start with the cache, and the worker after each, in its slot,
+		// without it; the failures of those count.
 		this.launcher.aotCache = (id) -> (id <= 3) ? "used" : "none";
 		this.launcher.startedByAotCache = (id) -> id <= 3;
 		start();
@@ -36,8 +41,8 @@ class ArbiterAotCacheBootFailureTests extends ArbiterHarness {
 		assertThat(this.launcher.withoutAotCache).containsExactly(2, 4);
 		assertThat(log())
 			.contains("worker 1 (pid 1000, booting) exited with status 1 before it was ready: "
-					+ "it started with the AOT cache, whose own count of such failures turns it off; "
-					+ "not counted toward the master's")
+					+ "it started with the AOT cache; not counted toward the master's 3 in a row, and the next "
+					+ "worker in its slot starts without the cache: if that one boots, the cache's own count")
 			.as("no reload runs")
 			.doesNotContain("reload")
 			.contains("(2 in a row)")
@@ -129,23 +134,7 @@ class ArbiterAotCacheBootFailureTests extends ArbiterHarness {
 		// Each reload's first worker fails with the cache, then its retry without it: the
 		// configuration failed, twice, not the cache.
 		AotCacheStore store = ArbiterAotCacheTests.readyStore(base);
-		Set<Integer> given = ConcurrentHashMap.newKeySet();
-		this.launcher.aotCache = (id) -> store.forWorker(id).map((start) -> given.add(id)).isPresent() ? "used"
-				: "none";
-		this.launcher.startedByAotCache = given::contains;
-		this.launcher.hooks = new FakeWorkers.ProcessHooks() {
-
-			@Override
-			public void exited(int id, long requestsServed, boolean wasReady, boolean retiredByMaster) {
-				store.onWorkerExited(id, requestsServed, wasReady, retiredByMaster);
-			}
-
-			@Override
-			public void aotCacheNotAtFault(int id) {
-				store.acquit(id);
-			}
-
-		};
+		launchWith(store);
 		try {
 			start("concurrency.multi-jvm.workers=2");
 			readyWorkers(2);
@@ -165,6 +154,118 @@ class ArbiterAotCacheBootFailureTests extends ArbiterHarness {
 			assertThat(log()).contains("worker 6 (pid 1005, booting) exited with status 1 before it was ready "
 					+ "(its output above says why): reload abandoned");
 			assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
+			assertThat(this.verdicts).containsExactly("3 not at fault", "5 not at fault");
+		}
+		finally {
+			store.close();
+		}
+	}
+
+	@Test
+	void workersThatFailWithTheCacheAtOnceAndWhoseRetriesFailTooLeaveTheCacheOn(@TempDir Path base) throws IOException {
+		// A crash storm, the database down: every worker fails, with the cache or not.
+		// Counted as they exited, workers 1 and 2 turned the cache off before either
+		// retry could tell it was not at fault.
+		List<String> storeLog = new CopyOnWriteArrayList<>();
+		AotCacheStore store = ArbiterAotCacheTests.readyStore(base, storeLog::add);
+		launchWith(store);
+		try {
+			start("concurrency.multi-jvm.workers=2");
+			steps(2);
+			assertThat(this.launcher.launched).extracting((worker) -> worker.aotCache).containsExactly("used", "used");
+			this.launcher.launched.forEach((worker) -> worker.exit(1));
+			step();
+			this.clock.advance(Duration.ofMinutes(1));
+			steps(2);
+			assertThat(this.launcher.withoutAotCache).as("the retries").containsExactly(3, 4);
+			assertThat(store.phase()).as("no failure counted yet").isEqualTo(AotCachePhase.READY);
+			this.launcher.alive().forEach((worker) -> worker.exit(1));
+			step();
+			assertThat(this.verdicts).containsExactlyInAnyOrder("1 not at fault", "2 not at fault");
+			this.clock.advance(Duration.ofMinutes(1));
+			steps(2);
+			assertThat(this.launcher.launched).hasSize(6);
+			assertThat(this.launcher.launched.subList(4, 6)).as("the cache still given")
+				.extracting((worker) -> worker.aotCache)
+				.containsExactly("used", "used");
+			assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
+			assertThat(storeLog).noneMatch((line) -> line.contains("off for this master"))
+				.noneMatch((line) -> line.contains("its retry without the cache booted"));
+		}
+		finally {
+			store.close();
+		}
+	}
+
+	@Test
+	void workersThatFailWithTheCacheWhoseRetriesBootTurnTheCacheOff(@TempDir Path base) throws IOException {
+		List<String> storeLog = new CopyOnWriteArrayList<>();
+		AotCacheStore store = ArbiterAotCacheTests.readyStore(base, storeLog::add);
+		launchWith(store);
+		try {
+			start("concurrency.multi-jvm.workers=2");
+			steps(2);
+			this.launcher.launched.forEach((worker) -> worker.exit(1));
+			step();
+			this.clock.advance(Duration.ofMinutes(1));
+			steps(2);
+			assertThat(this.launcher.withoutAotCache).as("the retries").containsExactly(3, 4);
+			ready(this.launcher.launched.get(2));
+			step();
+			assertThat(store.phase()).as("1 in a row").isEqualTo(AotCachePhase.READY);
+			assertThat(storeLog).contains("AOT cache: worker 1, started with it, exited before it was ready, and its "
+					+ "retry without the cache booted; at 2 such failures in a row it is turned off");
+			ready(this.launcher.launched.get(3));
+			step();
+			assertThat(this.verdicts).containsExactly("1 at fault", "2 at fault");
+			assertThat(store.phase()).isEqualTo(AotCachePhase.OFF);
+			assertThat(storeLog).last()
+				.asString()
+				.startsWith("AOT cache: off for this master: worker 2, started with it, exited before it was ready, "
+						+ "and its retry without the cache booted (2 such failures in a row)");
+			this.arbiter.submit(new Event.Signalled(MasterSignal.TTIN));
+			steps(2);
+			assertThat(this.launcher.launched).hasSize(5);
+			assertThat(this.launcher.last().aotCache).as("asked, and not given").isEqualTo("none");
+			assertThat(this.launcher.withoutAotCache).containsExactly(3, 4);
+		}
+		finally {
+			store.close();
+		}
+	}
+
+	@Test
+	void aBootFailureWhoseSlotIsLoweredAwayBeforeItsRetryIsNeverCounted(@TempDir Path base) throws IOException {
+		List<String> storeLog = new CopyOnWriteArrayList<>();
+		AotCacheStore store = ArbiterAotCacheTests.readyStore(base, storeLog::add);
+		launchWith(store);
+		try {
+			start("concurrency.multi-jvm.workers=2");
+			readyWorkers(2);
+			this.arbiter.submit(new Event.Signalled(MasterSignal.TTIN));
+			steps(2);
+			this.launcher.last().exit(1);
+			step();
+			this.arbiter.submit(new Event.Signalled(MasterSignal.TTOU));
+			steps(2);
+			assertThat(this.verdicts).as("no retry of worker 3 comes").containsExactly("3 not at fault");
+			this.clock.advance(Duration.ofMinutes(1));
+			this.arbiter.submit(new Event.Signalled(MasterSignal.TTIN));
+			steps(2);
+			assertThat(this.launcher.launched).as("slot 3 again, with the cache").hasSize(4);
+			assertThat(this.launcher.last().aotCache).isEqualTo("used");
+			// The cache fails worker 4, and its retry boots: the first failure counted.
+			this.launcher.last().exit(1);
+			step();
+			this.clock.advance(Duration.ofMinutes(1));
+			steps(2);
+			assertThat(this.launcher.withoutAotCache).containsExactly(5);
+			ready(this.launcher.last());
+			step();
+			assertThat(this.verdicts).containsExactly("3 not at fault", "4 at fault");
+			assertThat(store.phase()).as("worker 4's failure alone counted").isEqualTo(AotCachePhase.READY);
+			assertThat(storeLog).noneMatch((line) -> line
+				.contains("worker 3, started with it, exited before it " + "was ready, and its retry"));
 		}
 		finally {
 			store.close();
@@ -226,6 +327,42 @@ class ArbiterAotCacheBootFailureTests extends ArbiterHarness {
 		steps(2);
 		assertThat(this.launcher.launched).as("the second reload's first worker").hasSize(4);
 		assertThat(this.launcher.withoutAotCache).isEmpty();
+	}
+
+	/**
+	 * Launch workers as the launcher does with a store: the store's start when it gives
+	 * one and the loop allows it, and the store told what the loop tells each process.
+	 */
+	private void launchWith(AotCacheStore store) {
+		Set<Integer> given = ConcurrentHashMap.newKeySet();
+		this.launcher.aotCache = (id) -> store.forWorker(id).map((start) -> given.add(id)).isPresent() ? "used"
+				: "none";
+		this.launcher.startedByAotCache = given::contains;
+		this.launcher.hooks = new FakeWorkers.ProcessHooks() {
+
+			@Override
+			public void ready(int id) {
+				store.onWorkerReady(id);
+			}
+
+			@Override
+			public void exited(int id, long requestsServed, boolean wasReady, boolean retiredByMaster) {
+				store.onWorkerExited(id, requestsServed, wasReady, retiredByMaster);
+			}
+
+			@Override
+			public void aotCacheAtFault(int id) {
+				ArbiterAotCacheBootFailureTests.this.verdicts.add(id + " at fault");
+				store.retried(id, true);
+			}
+
+			@Override
+			public void aotCacheNotAtFault(int id) {
+				ArbiterAotCacheBootFailureTests.this.verdicts.add(id + " not at fault");
+				store.retried(id, false);
+			}
+
+		};
 	}
 
 	private void failToBoot() {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheKey;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
@@ -295,6 +296,11 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 	}
 
 	static AotCacheStore readyStore(Path base) throws IOException {
+		return readyStore(base, (line) -> {
+		});
+	}
+
+	static AotCacheStore readyStore(Path base, Consumer<String> log) throws IOException {
 		AotCacheKey key = new AotCacheKey("0123456789abcdef0123456789abcdef");
 		Path jar = Files.writeString(base.resolve("app.jar"), "the application");
 		Path directory = Files.createDirectory(base.resolve(key.value()),
@@ -303,8 +309,7 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 		Files.writeString(directory.resolve("app/app.jar"), "extracted");
 		Files.writeString(directory.resolve("app.aot"), "cache");
 		AotCacheStore store = AotCacheStore.open(base, jar, JarIdentity.of(jar), key, "java", List.of(),
-				Duration.ofSeconds(60), (line) -> {
-				}, Runnable::run);
+				Duration.ofSeconds(60), log, Runnable::run);
 		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
 		return store;
 	}

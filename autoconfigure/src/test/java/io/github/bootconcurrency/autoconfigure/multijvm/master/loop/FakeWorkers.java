@@ -178,6 +178,11 @@ public final class FakeWorkers {
 		}
 
 		@Override
+		public void aotCacheAtFault() {
+			this.hooks.aotCacheAtFault(this.id);
+		}
+
+		@Override
 		public void aotCacheNotAtFault() {
 			this.hooks.aotCacheNotAtFault(this.id);
 		}
@@ -203,6 +208,9 @@ public final class FakeWorkers {
 		}
 
 		default void exited(int id, long requestsServed, boolean wasReady, boolean retiredByMaster) {
+		}
+
+		default void aotCacheAtFault(int id) {
 		}
 
 		default void aotCacheNotAtFault(int id) {
