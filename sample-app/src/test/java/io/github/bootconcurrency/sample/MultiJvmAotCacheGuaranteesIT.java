@@ -78,9 +78,9 @@ class MultiJvmAotCacheGuaranteesIT {
 	private static final Duration STEP = Duration.ofMinutes(2);
 
 	/**
-	 * How long the cache's creation may take: its JVM runs under {@code nice -n 10} with
-	 * one processor, so while workers boot on every core (max-requests recycles them
-	 * here, and CI runs other ITs beside) it gets a tenth of a core.
+	 * How long the cache's creation may take: its JVM runs with one processor, so while
+	 * workers boot on every core (max-requests recycles them here, and CI runs other ITs
+	 * beside) it gets a share of one.
 	 */
 	private static final Duration CREATION = Duration.ofMinutes(5);
 

@@ -74,8 +74,8 @@ class MultiJvmAotCacheIT {
 	private static final Duration STEP = Duration.ofMinutes(3);
 
 	/**
-	 * How long the cache's creation may take: its JVM runs under {@code nice -n 10} with
-	 * one processor, beside the workers and CI's other ITs.
+	 * How long the cache's creation may take: its JVM runs with one processor, beside the
+	 * workers and CI's other ITs.
 	 */
 	private static final Duration CREATION = Duration.ofMinutes(5);
 
@@ -103,8 +103,8 @@ class MultiJvmAotCacheIT {
 		List<String> secrets;
 		try (KeptRecordings recordings = KeptRecordings.watch(directory, this.work.resolve("recordings"))) {
 			// 5 ms a request: the clients' bound of exchanges lasts the whole test.
-			// Within the class's timeout: on a loaded host the cache's creation (niced)
-			// takes minutes, twice here.
+			// Within the class's timeout: on a loaded host the cache's creation takes
+			// minutes, twice here.
 			Traffic traffic = Traffic.start(master.port(), "/io-bound?s=0.005", 2, Traffic.Connections.KEPT_ALIVE,
 					Duration.ofMinutes(14));
 			traffic.awaitOk(20, Duration.ofSeconds(60));

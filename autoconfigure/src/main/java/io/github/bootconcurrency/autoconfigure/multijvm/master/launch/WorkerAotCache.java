@@ -29,11 +29,10 @@ import org.jspecify.annotations.Nullable;
 public final class WorkerAotCache {
 
 	/**
-	 * The least time the extraction's and the creation's JVMs may take. They run under
-	 * {@code nice} with one processor, so on a host whose cores serve or boot workers
-	 * they get a tenth of a core: a creation that takes 30 s on an idle host took over 90
-	 * s (the boot timeout) beside a build's tests. Nothing waits for them; the bound is
-	 * for a JVM that hangs.
+	 * The least time the extraction's and the creation's JVMs may take. They run with one
+	 * processor, so on a host whose cores serve or boot workers they get a share of one:
+	 * a creation that takes 5 to 30 s on an idle host took over 90 s (the boot timeout)
+	 * beside a build's tests. Nothing waits for them; the bound is for a JVM that hangs.
 	 */
 	static final Duration HELPER_TIMEOUT = Duration.ofMinutes(10);
 

@@ -53,9 +53,6 @@ class AotCacheStoreTests {
 
 	private Executor executor = this.creations::add;
 
-	/** The commands run under {@code nice}. */
-	private int niced;
-
 	private int exitCode;
 
 	private Step beforeExtraction = () -> {
@@ -220,12 +217,7 @@ class AotCacheStoreTests {
 	}
 
 	@Test
-	void theHelperJvmsRunNicedOnLinuxWhenNiceIsOnThePath() throws IOException {
-		assumeThat(System.getProperty("os.name")).startsWith("Linux");
-		assumeThat(java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
-			.anyMatch((directory) -> !directory.isEmpty() && Files.isExecutable(Path.of(directory, "nice"))))
-			.as("nice on the PATH")
-			.isTrue();
+	void theHelperJvmsRunWithOneProcessorAndC1AndAreNotNiced() throws IOException {
 		this.executor = Runnable::run;
 		AotCacheStore store = open();
 		store.extract();
@@ -236,7 +228,9 @@ class AotCacheStoreTests {
 		assertThat(this.commands).hasSize(2)
 			.allSatisfy(
 					(command) -> assertThat(command).contains("-XX:ActiveProcessorCount=1", "-XX:TieredStopAtLevel=1"));
-		assertThat(this.niced).as("the extraction and the creation").isEqualTo(2);
+		assertThat(this.commandLines).as("the extraction and the creation, each the JVM itself")
+			.hasSize(2)
+			.allSatisfy((line) -> assertThat(line.get(0)).isEqualTo("java"));
 	}
 
 	@Test
@@ -923,11 +917,6 @@ class AotCacheStoreTests {
 	 * a status other than 0 and nothing written.
 	 */
 	private BoundedCommand.Result run(List<String> command, Duration timeout) throws IOException {
-		if (command.size() > 3 && command.get(0).endsWith("/nice") && command.get(1).equals("-n")) {
-			// On Linux with nice on the PATH: the JVM's command after it.
-			this.niced++;
-			command = command.subList(3, command.size());
-		}
 		this.commandLines.add(command);
 		command = expanded(command);
 		this.commands.add(command);

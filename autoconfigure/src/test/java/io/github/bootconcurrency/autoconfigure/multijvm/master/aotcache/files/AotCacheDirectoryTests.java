@@ -55,23 +55,6 @@ class AotCacheDirectoryTests {
 		assertThat(AotCacheCreateCommand.ergonomicCollector(4, 1024L * 1024 * 1024)).isEqualTo("-XX:+UseSerialGC");
 	}
 
-	@Test
-	void theHelperJvmsRunNicedOnLinuxWhenNiceIsOnThePath(@TempDir Path bin) throws IOException {
-		Path nice = java.nio.file.Files.writeString(bin.resolve("nice"), "#!/bin/sh\n");
-		nice.toFile().setExecutable(true);
-		String path = "/no/such/bin" + java.io.File.pathSeparator + bin;
-		assertThat(HelperJvms.nice("Linux", path)).containsExactly(nice.toString(), "-n", "10");
-		assertThat(HelperJvms.nice("Mac OS X", path)).isEmpty();
-		assertThat(HelperJvms.nice("Linux", "/no/such/bin")).isEmpty();
-		assertThat(HelperJvms.nice("Linux", null)).isEmpty();
-		List<List<String>> run = new java.util.ArrayList<>();
-		new HelperJvms((command, timeout) -> {
-			run.add(command);
-			return new BoundedCommand.Result(0, "");
-		}, HelperJvms.nice("Linux", path)).run(List.of("java", "-version"), Duration.ofSeconds(1));
-		assertThat(run).containsExactly(List.of(nice.toString(), "-n", "10", "java", "-version"));
-	}
-
 	private static BoundedCommand.Result notRun(List<String> command, Duration timeout) {
 		throw new AssertionError("no helper JVM runs here: " + command);
 	}
