@@ -260,20 +260,27 @@ public final class WorkerAotCache {
 
 	/**
 	 * Return what reads a worker's lines for whether its JVM opened the cache it was
-	 * given: one refused, or not said to be opened, is reported once.
+	 * given: one refused, or not said to be opened, is reported once. A refusal read
+	 * after the worker's ready line said otherwise gets one line that says so: the
+	 * store's, if it logs one, else its own.
 	 * @param workerId the worker's id
 	 * @param start how it was started
 	 * @return the worker's use of the cache
 	 */
 	AotCacheUse use(int workerId, Start start) {
 		AotCacheStore current = start.store();
-		return new AotCacheUse(start.use(), (reason) -> {
-			if (current != null) {
-				current.refused(workerId, reason);
-			}
-			else if (this.userFileRefused.compareAndSet(false, true)) {
+		return new AotCacheUse(start.use(), (reason, readyLine) -> {
+			@Nullable String late = (readyLine != null) ? "after the worker was ready with the cache " + readyLine : null;
+			String why = (late != null) ? reason + "; read " + late : reason;
+			boolean logged = (current != null) ? current.refused(workerId, why)
+					: this.userFileRefused.compareAndSet(false, true);
+			if (current == null && logged) {
 				MasterLog.println(this.out, "AOT cache " + this.userFile + " refused by worker " + workerId + "'s JVM ("
-						+ reason + "): workers start without it");
+						+ why + "): workers start without it");
+			}
+			if (late != null && !logged) {
+				MasterLog.println(this.out, "AOT cache refused by worker " + workerId + "'s JVM " + late + " (" + reason
+						+ "): it runs without it");
 			}
 		});
 	}
