@@ -176,12 +176,18 @@ class WorkerAotCacheTests {
 		Files.writeString(directory.resolve("app/lib/library.jar"), "library");
 		WorkerAotCache cache = WorkerAotCache.start(config, launch, base, this.executor::add, this.out);
 		runQueued();
-		assertThat(cache.wantsRecorder()).isTrue();
+		assertThat(cache.wantsRecorder(List.of())).isTrue();
 		assertThat(cache.forWorker(1, List.of("-javaagent:/a.jar"), true).use()).isEqualTo("none");
-		assertThat(cache.wantsRecorder()).as("reloaded jvm-args that turn the cache off").isFalse();
+		assertThat(cache.wantsRecorder(List.of("-javaagent:/a.jar"))).as("reloaded jvm-args that turn the cache off")
+			.isFalse();
+		assertThat(cache.wantsRecorder(List.of("-agentpath:/opt/apm/libagent.so"))).isFalse();
+		assertThat(cache.wantsRecorder(List.of("-agentlib:jdwp=transport=dt_socket,server=y"))).isFalse();
+		assertThat(cache.wantsRecorder(List.of()))
+			.as("the previous jvm-args in force again (an abandoned reload), not the last launch's")
+			.isTrue();
 		Files.delete(directory.resolve("app/lib/library.jar"));
 		assertThat(cache.forWorker(2).use()).isEqualTo("none");
-		assertThat(cache.wantsRecorder()).as("an extraction missing a class-path jar").isFalse();
+		assertThat(cache.wantsRecorder(List.of())).as("an extraction missing a class-path jar").isFalse();
 	}
 
 	@Test
@@ -335,7 +341,7 @@ class WorkerAotCacheTests {
 				assertThat(files).as("no store opened").containsExactly(jar);
 			}
 			assertThat(cache.forWorker(1)).isEqualTo(new WorkerAotCache.Start(null, List.of(), "none"));
-			assertThat(cache.wantsRecorder()).isFalse();
+			assertThat(cache.wantsRecorder(List.of())).isFalse();
 		}
 		finally {
 			FileSystemUtils.deleteRecursively(base);
