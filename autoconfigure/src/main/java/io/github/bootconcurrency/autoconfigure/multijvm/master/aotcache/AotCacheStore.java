@@ -147,7 +147,6 @@ public final class AotCacheStore {
 			return Optional.of(this.workers.givenCache(workerId, jarToRun(), this.files.cache()));
 		}
 		if (!this.files.extracted()) {
-			// Not extracted, or the extraction failed.
 			return Optional.empty();
 		}
 		switch (this.phase) {
@@ -282,18 +281,19 @@ public final class AotCacheStore {
 	 * ({@link AotCacheRefusal}): the first refusal of a cache deletes it and logs why.
 	 * @param workerId the worker's id
 	 * @param reason what the JVM said
+	 * @return whether a line was logged for it (not for a cache refused already)
 	 */
-	public synchronized void refused(int workerId, String reason) {
+	public synchronized boolean refused(int workerId, String reason) {
 		if (!this.workers.refused(workerId) || this.phase != AotCachePhase.READY) {
-			return;
+			return false;
 		}
 		this.files.refused(this.owner);
-		if (gaveUp(this.failures.failure("worker " + workerId + "'s JVM refused it (" + reason + ")"))) {
-			return;
+		if (!gaveUp(this.failures.failure("worker " + workerId + "'s JVM refused it (" + reason + ")"))) {
+			this.phase = this.owner ? AotCachePhase.EXTRACTED : AotCachePhase.NONE;
+			this.log.accept("AOT cache refused by worker " + workerId + "'s JVM (" + reason + "): "
+					+ (this.owner ? "deleted; the next worker records it again" : "left to the master that keeps it"));
 		}
-		this.phase = this.owner ? AotCachePhase.EXTRACTED : AotCachePhase.NONE;
-		this.log.accept("AOT cache refused by worker " + workerId + "'s JVM (" + reason + "): "
-				+ (this.owner ? "deleted; the next worker records it again" : "left to the master that keeps it"));
+		return true;
 	}
 
 	private void create(Path recording) {

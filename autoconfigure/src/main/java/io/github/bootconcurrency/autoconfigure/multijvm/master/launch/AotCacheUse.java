@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheRefusal;
@@ -23,7 +22,9 @@ import org.jspecify.annotations.Nullable;
  * opened and not refused by that line is used; one the JVM did not say it opened by that
  * line is not used: counted as a refusal, once. The lines are read on a thread of their
  * own, which can lag behind the worker's ready heartbeat on a loaded host: what decides
- * is the lines, never how fast they were read ({@link #ready()}).
+ * is the lines, never how fast they were read ({@link #ready()}). So a refusal may be
+ * read after the ready line said {@code used}: the use is {@code refused} from then on,
+ * and the refusal is reported with what that line said ({@link Refusals}).
  */
 final class AotCacheUse {
 
@@ -62,7 +63,7 @@ final class AotCacheUse {
 
 	private final @Nullable AotCacheRefusal refusal;
 
-	private final Consumer<String> onRefused;
+	private final Refusals onRefused;
 
 	private final AtomicBoolean decided = new AtomicBoolean();
 
@@ -80,6 +81,11 @@ final class AotCacheUse {
 	private volatile boolean opened;
 
 	/**
+	 * What the ready line said while the use was undecided, {@code null} until then.
+	 */
+	private volatile @Nullable String readyLine;
+
+	/**
 	 * Until the application's first line, the JVM's {@code [info][aot]} lines are
 	 * dropped.
 	 */
@@ -91,11 +97,11 @@ final class AotCacheUse {
 	 * confirmed, anything else kept as it is
 	 * @param onRefused told the reason, once, if the cache was refused or not opened
 	 */
-	AotCacheUse(@Nullable String given, Consumer<String> onRefused) {
+	AotCacheUse(@Nullable String given, Refusals onRefused) {
 		this(given, onRefused, READY_WAIT);
 	}
 
-	AotCacheUse(@Nullable String given, Consumer<String> onRefused, Duration readyWait) {
+	AotCacheUse(@Nullable String given, Refusals onRefused, Duration readyWait) {
 		this.readyWait = readyWait;
 		this.use = given;
 		this.refusal = WorkerProcess.AOT_CACHE_USED.equals(given) ? new AotCacheRefusal() : null;
@@ -126,7 +132,8 @@ final class AotCacheUse {
 		Optional<String> refused = this.refusal.accept(line);
 		if (refused.isPresent()) {
 			if (decideAs(REFUSED)) {
-				this.onRefused.accept(refused.get());
+				// Read after the ready heartbeat, if set: its line said otherwise.
+				this.onRefused.refused(refused.get(), this.readyLine);
 			}
 			return true;
 		}
@@ -179,12 +186,15 @@ final class AotCacheUse {
 				// line; a refusal, or the application's first line, decides
 				// (accept).
 				this.use = this.opened ? WorkerProcess.AOT_CACHE_USED : NOT_OPENED;
+				this.readyLine = this.use;
 			}
 		}
 	}
 
 	/**
-	 * Return the worker's use of the cache, as its ready line says it.
+	 * Return the worker's use of the cache, as its JVM's lines read by now tell: what its
+	 * ready line said, until a refusal read after it makes it {@code refused}, or an
+	 * {@code Opened AOT cache} read after it makes a {@value #NOT_OPENED} {@code used}.
 	 * @return {@code used}, {@code refused}, {@value #NOT_OPENED}, {@code recording} or
 	 * {@code none}, or empty if the master keeps no cache
 	 */
@@ -218,7 +228,26 @@ final class AotCacheUse {
 		synchronized (this.warnings) {
 			warned = this.warnings.isEmpty() ? "" : ": it said " + String.join("; ", this.warnings);
 		}
-		this.onRefused.accept("it did not say it opened the cache before the application started" + warned);
+		// A ready line printed before now said not opened too: nothing to correct.
+		this.onRefused.refused("it did not say it opened the cache before the application started" + warned, null);
+	}
+
+	/**
+	 * Told of a refusal, once.
+	 */
+	@FunctionalInterface
+	interface Refusals {
+
+		/**
+		 * The worker's JVM refused the cache it was given, or did not say it opened it.
+		 * @param reason what the JVM said, or did not say
+		 * @param readyLine what the worker's ready line said of the cache if it was
+		 * printed before the refusal was read and said otherwise ({@code used}, or
+		 * {@value AotCacheUse#NOT_OPENED} when the reader had not reached
+		 * {@code Opened AOT cache}), else {@code null}
+		 */
+		void refused(String reason, @Nullable String readyLine);
+
 	}
 
 }

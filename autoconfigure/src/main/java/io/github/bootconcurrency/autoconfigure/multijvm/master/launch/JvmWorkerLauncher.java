@@ -143,8 +143,8 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 	}
 
 	@Override
-	public boolean wantsAotCacheRecorder() {
-		return this.aotCache.wantsRecorder();
+	public boolean wantsAotCacheRecorder(MasterConfig config) {
+		return this.aotCache.wantsRecorder(config.jvmArgs());
 	}
 
 	@Override

@@ -48,12 +48,6 @@ public final class WorkerAotCache {
 
 	private final AtomicBoolean jvmArgsRefused = new AtomicBoolean();
 
-	/**
-	 * Whether the {@code jvm-args} of the last launch turned the cache off: no worker
-	 * launched with them would record it.
-	 */
-	private volatile boolean jvmArgsOff;
-
 	private volatile @Nullable AotCacheStore store;
 
 	/** Opens a store for the jar on disk, on the store's executor; none if not auto. */
@@ -201,9 +195,7 @@ public final class WorkerAotCache {
 			// The application's own try: the jar on disk, as with no cache.
 			return new Start(null, List.of(), "none");
 		}
-		AotCacheSetting withJvmArgs = new AotCacheSetting.Auto(true).resolve(Runtime.version(), true, jvmArgs);
-		this.jvmArgsOff = withJvmArgs instanceof AotCacheSetting.Off;
-		if (withJvmArgs instanceof AotCacheSetting.Off off) {
+		if (withJvmArgs(jvmArgs) instanceof AotCacheSetting.Off off) {
 			// With -Xshare or SharedArchiveFile beside the cache's options the JVM exits.
 			if (this.jvmArgsRefused.compareAndSet(false, true)) {
 				MasterLog.println(this.out,
@@ -259,20 +251,27 @@ public final class WorkerAotCache {
 
 	/**
 	 * Return what reads a worker's lines for whether its JVM opened the cache it was
-	 * given: one refused, or not said to be opened, is reported once.
+	 * given: one refused, or not said to be opened, is reported once. A refusal read
+	 * after the worker's ready line said otherwise gets one line that says so: the
+	 * store's, if it logs one, else its own.
 	 * @param workerId the worker's id
 	 * @param start how it was started
 	 * @return the worker's use of the cache
 	 */
 	AotCacheUse use(int workerId, Start start) {
 		AotCacheStore current = start.store();
-		return new AotCacheUse(start.use(), (reason) -> {
-			if (current != null) {
-				current.refused(workerId, reason);
-			}
-			else if (this.userFileRefused.compareAndSet(false, true)) {
+		return new AotCacheUse(start.use(), (reason, readyLine) -> {
+			@Nullable String late = (readyLine != null) ? "after the worker was ready with the cache " + readyLine : null;
+			String why = (late != null) ? reason + "; read " + late : reason;
+			boolean logged = (current != null) ? current.refused(workerId, why)
+					: this.userFileRefused.compareAndSet(false, true);
+			if (current == null && logged) {
 				MasterLog.println(this.out, "AOT cache " + this.userFile + " refused by worker " + workerId + "'s JVM ("
-						+ reason + "): workers start without it");
+						+ why + "): workers start without it");
+			}
+			if (late != null && !logged) {
+				MasterLog.println(this.out, "AOT cache refused by worker " + workerId + "'s JVM " + late + " (" + reason
+						+ "): it runs without it");
 			}
 		});
 	}
@@ -281,12 +280,23 @@ public final class WorkerAotCache {
 	 * Return whether the cache waits for a worker to record it, and the next worker
 	 * launched would be given the recording: not while the workers' {@code jvm-args} turn
 	 * the cache off, nor while the extraction misses a jar, or the workers replaced for
-	 * it would be replaced again without end.
+	 * it would be replaced again without end. The {@code jvm-args} are those in force,
+	 * not the last launch's: a reload abandoned after its first worker put the previous
+	 * ones back.
+	 * @param jvmArgs the configured {@code jvm-args} in force
 	 * @return whether the next worker launched would record
 	 */
-	boolean wantsRecorder() {
+	boolean wantsRecorder(List<String> jvmArgs) {
 		AotCacheStore current = this.store;
-		return current != null && !this.jvmArgsOff && current.wouldRecord();
+		return current != null && !(withJvmArgs(jvmArgs) instanceof AotCacheSetting.Off) && current.wouldRecord();
+	}
+
+	/**
+	 * The setting as {@code jvm-args} a reload may have changed leave it: off with a
+	 * class data sharing option or an agent.
+	 */
+	private static AotCacheSetting withJvmArgs(List<String> jvmArgs) {
+		return new AotCacheSetting.Auto(true).resolve(Runtime.version(), true, jvmArgs);
 	}
 
 	/**

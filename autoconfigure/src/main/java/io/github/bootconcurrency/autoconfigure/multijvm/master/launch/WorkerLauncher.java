@@ -40,10 +40,13 @@ public interface WorkerLauncher {
 
 	/**
 	 * Return whether the workers' AOT cache waits for a worker to record it: the workers
-	 * that run were all launched before it could be recorded.
+	 * that run were all launched before it could be recorded. Asked with the
+	 * configuration in force, not that of the last launch: after an abandoned reload that
+	 * is the previous one again, whose workers may record where the reload's would not.
+	 * @param config the configuration in force, which the next worker is launched with
 	 * @return whether a worker launched now would record
 	 */
-	default boolean wantsAotCacheRecorder() {
+	default boolean wantsAotCacheRecorder(MasterConfig config) {
 		return false;
 	}
 

@@ -52,10 +52,13 @@ public interface WorkerProcess {
 
 	/**
 	 * Return what the worker started with of the master's AOT cache
-	 * ({@code concurrency.multi-jvm.aot-cache}), for its ready line and the recorder's
-	 * replacement: {@value #AOT_CACHE_USED}, {@value #AOT_CACHE_RECORDING}, {@code none},
-	 * {@code refused} once the worker's JVM refused the cache it was given, or
-	 * {@code not opened} if it did not say it opened it before it was ready.
+	 * ({@code concurrency.multi-jvm.aot-cache}), for its ready line, the cluster view and
+	 * the recorder's replacement: {@value #AOT_CACHE_USED},
+	 * {@value #AOT_CACHE_RECORDING}, {@code none}, {@code refused} once the worker's JVM
+	 * refused the cache it was given, or {@code not opened} if it did not say it opened
+	 * it before it was ready. It may change after {@link #ready()}: a refusal its JVM
+	 * printed before the application started but read after the ready heartbeat makes it
+	 * {@code refused}.
 	 * @return the use, or empty if the master keeps no cache
 	 */
 	default Optional<String> aotCache() {

@@ -126,7 +126,7 @@ public final class Arbiter {
 		this.shutdown = new Shutdown(this.registry, balancer, launcher, out);
 		// An application that hangs as soon as it serves must not respawn at full speed.
 		this.supervisor = new Supervisor(balancer, this.rollout, this.counters, offLoop, out, this.bootFailures::exited,
-				launcher::wantsAotCacheRecorder);
+				() -> launcher.wantsAotCacheRecorder(this.state.config()));
 		this.heartbeats = new Heartbeats(this.registry, balancer, this.rollout, this.supervisor, this.counters, out,
 				(worker) -> {
 					this.bootFailures.ready();

@@ -10,7 +10,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * How long workers took to boot, from their launch to their ready heartbeat, by what they
  * made of the AOT cache: the master's {@value #NAME} histogram, so that a cache that
- * stopped helping, or boots that creep towards {@code boot-timeout}, show.
+ * stopped helping, or boots that creep towards {@code boot-timeout}, show. A boot is
+ * labelled once, as the worker's ready line says it: a refusal its JVM printed before the
+ * application started but the master read after that line leaves the sample under
+ * {@code used} (a histogram's sample cannot move), while the cluster view says
+ * {@code refused} and the master logs the refusal, saying it came after the ready line.
  *
  * <p>
  * Design: the master has no meter registry, so it keeps fixed buckets of its own, from

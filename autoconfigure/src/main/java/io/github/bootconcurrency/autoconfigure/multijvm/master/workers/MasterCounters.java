@@ -47,7 +47,8 @@ public final class MasterCounters {
 
 	/**
 	 * Count a worker that became ready.
-	 * @param aotCache what it made of the AOT cache, in one word
+	 * @param aotCache what it made of the AOT cache, in one word, as its ready line says
+	 * it: the label is not changed later
 	 * @param bootTime the time from its launch to its ready heartbeat
 	 */
 	void booted(String aotCache, Duration bootTime) {

@@ -77,7 +77,7 @@ public final class Supervisor {
 	 * @param out where the master's lines go
 	 * @param onHung told of a worker taken out as hung, before its replacement starts
 	 * @param wantsAotCacheRecorder whether the workers' AOT cache waits for a worker to
-	 * record it
+	 * record it, with the configuration in force
 	 */
 	public Supervisor(WorkerBalancer balancer, Rollout rollout, MasterCounters counters, Executor offLoop,
 			PrintStream out, BiConsumer<Worker, Instant> onHung, BooleanSupplier wantsAotCacheRecorder) {

@@ -372,8 +372,10 @@ public final class Worker {
 	}
 
 	/**
-	 * Return what the worker made of the AOT cache, as its ready line says it, in one
-	 * word: the view is a line of words and the master's series take it as a label.
+	 * Return what the worker made of the AOT cache, in one word: the view is a line of
+	 * words and the master's series take it as a label. Read afresh each time: what its
+	 * ready line said, until its JVM's lines read after it say otherwise (a refusal read
+	 * late makes a {@code used} worker {@code refused}).
 	 * @return {@code used}, {@code recording}, {@code refused}, {@code not-opened},
 	 * {@code none}, or {@value ClusterView#AOT_CACHE_OFF} if the master keeps no cache
 	 */

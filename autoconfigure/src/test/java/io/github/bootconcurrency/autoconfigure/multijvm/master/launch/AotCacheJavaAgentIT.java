@@ -145,7 +145,7 @@ class AotCacheJavaAgentIT {
 
 	private String asTheMasterReadsIt(Commands.Result run) {
 		List<String> refusals = new ArrayList<>();
-		AotCacheUse use = new AotCacheUse(WorkerProcess.AOT_CACHE_USED, refusals::add);
+		AotCacheUse use = new AotCacheUse(WorkerProcess.AOT_CACHE_USED, (reason, readyLine) -> refusals.add(reason));
 		run.output().lines().forEach(use::accept);
 		use.ready();
 		return use.use().orElseThrow()

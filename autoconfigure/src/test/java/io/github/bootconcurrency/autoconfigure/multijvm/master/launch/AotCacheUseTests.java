@@ -8,6 +8,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -90,6 +91,11 @@ class AotCacheUseTests {
 
 	private final List<String> refusals = new ArrayList<>();
 
+	/**
+	 * What the ready line said of each refusal read after it.
+	 */
+	private final List<String> readyLines = new ArrayList<>();
+
 	@Test
 	void aCacheTheJvmOpenedAndMappedIsUsedAndItsInfoLinesAreNotForwarded() {
 		AotCacheUse use = used();
@@ -117,6 +123,7 @@ class AotCacheUseTests {
 		use.ready();
 		assertThat(use.use()).contains("refused");
 		assertThat(this.refusals).containsExactly("Checksum verification failed.");
+		assertThat(this.readyLines).as("refused in the ready line already").isEmpty();
 		assertThat(forwarded)
 			.contains("[0.035s][warning][aot] Checksum verification failed.",
 					"[0.035s][error  ][aot] Unable to map shared spaces")
@@ -132,9 +139,23 @@ class AotCacheUseTests {
 		int opened = CHECKSUM.indexOf("[0.003s][info][aot] Opened AOT cache dmg.aot.");
 		feed(use, CHECKSUM.subList(0, opened + 1));
 		use.ready();
+		assertThat(use.use()).as("the ready line's").contains(WorkerProcess.AOT_CACHE_USED);
 		feed(use, CHECKSUM.subList(opened + 1, CHECKSUM.size()));
 		assertThat(this.refusals).containsExactly("Checksum verification failed.");
-		assertThat(use.use()).contains("refused");
+		assertThat(this.readyLines).as("reported with what the ready line said").containsExactly("used");
+		assertThat(use.use()).as("what later reads say").contains("refused");
+	}
+
+	@Test
+	@Timeout(30)
+	void aRefusalReadAfterAReadyLineThatSaidNotOpenedIsReportedWithIt() {
+		AotCacheUse use = new AotCacheUse(WorkerProcess.AOT_CACHE_USED, this::refused, Duration.ofMillis(20));
+		use.ready();
+		assertThat(use.use()).contains(AotCacheUse.NOT_OPENED);
+		feed(use, CHECKSUM);
+		assertThat(use.use()).contains(AotCacheUse.REFUSED);
+		assertThat(this.refusals).containsExactly("Checksum verification failed.");
+		assertThat(this.readyLines).containsExactly(AotCacheUse.NOT_OPENED);
 	}
 
 	@Test
@@ -169,7 +190,7 @@ class AotCacheUseTests {
 	@Test
 	@Timeout(30)
 	void aWorkerWhoseLinesAreNotReadByTheTimeItIsReadyIsNotOpenedInItsReadyLineAndTheLinesDecide() {
-		AotCacheUse use = new AotCacheUse(WorkerProcess.AOT_CACHE_USED, this.refusals::add, Duration.ofMillis(20));
+		AotCacheUse use = new AotCacheUse(WorkerProcess.AOT_CACHE_USED, this::refused, Duration.ofMillis(20));
 		use.ready();
 		use.ready();
 		assertThat(use.use()).contains(AotCacheUse.NOT_OPENED);
@@ -177,18 +198,19 @@ class AotCacheUseTests {
 		feed(use, USED);
 		assertThat(use.use()).contains(WorkerProcess.AOT_CACHE_USED);
 		assertThat(this.refusals).isEmpty();
-		AotCacheUse patched = new AotCacheUse(WorkerProcess.AOT_CACHE_USED, this.refusals::add, Duration.ofMillis(20));
+		AotCacheUse patched = new AotCacheUse(WorkerProcess.AOT_CACHE_USED, this::refused, Duration.ofMillis(20));
 		patched.ready();
 		feed(patched, PATCHED);
 		patched.ready();
 		assertThat(patched.use()).contains(AotCacheUse.NOT_OPENED);
 		assertThat(this.refusals).as("counted once, when the application's first line is read").hasSize(1);
+		assertThat(this.readyLines).as("the ready line said not opened too").isEmpty();
 	}
 
 	@Test
 	@Timeout(30)
 	void aWorkerWhoseJvmSaidItOpenedTheCacheIsUsedAtReadyEvenIfTheApplicationPrintsNothing() {
-		AotCacheUse use = new AotCacheUse(WorkerProcess.AOT_CACHE_USED, this.refusals::add, Duration.ofMinutes(1));
+		AotCacheUse use = new AotCacheUse(WorkerProcess.AOT_CACHE_USED, this::refused, Duration.ofMinutes(1));
 		feed(use, USED.subList(0, USED.size() - 2));
 		use.ready();
 		assertThat(use.use()).contains(WorkerProcess.AOT_CACHE_USED);
@@ -197,20 +219,27 @@ class AotCacheUseTests {
 
 	@Test
 	void aWorkerGivenNoCacheHasEveryLineForwardedAndNothingCounted() {
-		AotCacheUse use = new AotCacheUse(WorkerProcess.AOT_CACHE_RECORDING, this.refusals::add);
+		AotCacheUse use = new AotCacheUse(WorkerProcess.AOT_CACHE_RECORDING, this::refused);
 		assertThat(feed(use, USED)).isEqualTo(USED);
 		use.ready();
 		assertThat(use.use()).contains(WorkerProcess.AOT_CACHE_RECORDING);
 		assertThat(this.refusals).isEmpty();
-		AotCacheUse none = new AotCacheUse(null, this.refusals::add);
+		AotCacheUse none = new AotCacheUse(null, this::refused);
 		assertThat(feed(none, PATCHED)).isEqualTo(PATCHED);
 		none.ready();
 		assertThat(none.use()).isEmpty();
 		assertThat(this.refusals).isEmpty();
 	}
 
+	private void refused(String reason, @Nullable String readyLine) {
+		this.refusals.add(reason);
+		if (readyLine != null) {
+			this.readyLines.add(readyLine);
+		}
+	}
+
 	private AotCacheUse used() {
-		return new AotCacheUse(WorkerProcess.AOT_CACHE_USED, this.refusals::add);
+		return new AotCacheUse(WorkerProcess.AOT_CACHE_USED, this::refused);
 	}
 
 	/**

@@ -176,12 +176,18 @@ class WorkerAotCacheTests {
 		Files.writeString(directory.resolve("app/lib/library.jar"), "library");
 		WorkerAotCache cache = WorkerAotCache.start(config, launch, base, this.executor::add, this.out);
 		runQueued();
-		assertThat(cache.wantsRecorder()).isTrue();
+		assertThat(cache.wantsRecorder(List.of())).isTrue();
 		assertThat(cache.forWorker(1, List.of("-javaagent:/a.jar"), true).use()).isEqualTo("none");
-		assertThat(cache.wantsRecorder()).as("reloaded jvm-args that turn the cache off").isFalse();
+		assertThat(cache.wantsRecorder(List.of("-javaagent:/a.jar"))).as("reloaded jvm-args that turn the cache off")
+			.isFalse();
+		assertThat(cache.wantsRecorder(List.of("-agentpath:/opt/apm/libagent.so"))).isFalse();
+		assertThat(cache.wantsRecorder(List.of("-agentlib:jdwp=transport=dt_socket,server=y"))).isFalse();
+		assertThat(cache.wantsRecorder(List.of()))
+			.as("the previous jvm-args in force again (an abandoned reload), not the last launch's")
+			.isTrue();
 		Files.delete(directory.resolve("app/lib/library.jar"));
 		assertThat(cache.forWorker(2).use()).isEqualTo("none");
-		assertThat(cache.wantsRecorder()).as("an extraction missing a class-path jar").isFalse();
+		assertThat(cache.wantsRecorder(List.of())).as("an extraction missing a class-path jar").isFalse();
 	}
 
 	@Test
@@ -210,6 +216,43 @@ class WorkerAotCacheTests {
 			cache.retried(3, third, true);
 			assertThat(store.phase()).as("2 boot failures of the cache in a row: the worker between ran without it")
 				.isEqualTo(AotCachePhase.OFF);
+		}
+		finally {
+			store.close();
+		}
+	}
+
+	@Test
+	void aRefusalReadAfterTheWorkerWasReadyIsLoggedOnceForThatWorkerSayingSo(@TempDir Path base) throws IOException {
+		// Two workers given the cache, whose JVMs both refuse it after saying they opened
+		// it, their refusals read after their ready heartbeats: the first one's is the
+		// store's line, the second one's, a cache refused already, a line of its own.
+		AotCacheStore store = readyStore(base);
+		try {
+			WorkerAotCache cache = WorkerAotCache.of(store, this.out);
+			List<String> lines = AotCacheUseTests.CHECKSUM;
+			int opened = lines.indexOf("[0.003s][info][aot] Opened AOT cache dmg.aot.");
+			List<AotCacheUse> uses = new ArrayList<>();
+			for (int id = 1; id <= 2; id++) {
+				WorkerAotCache.Start start = cache.forWorker(id);
+				assertThat(start.use()).isEqualTo(WorkerProcess.AOT_CACHE_USED);
+				AotCacheUse use = cache.use(id, start);
+				lines.subList(0, opened + 1).forEach(use::accept);
+				use.ready();
+				cache.ready(id, start, use.use().orElseThrow());
+				assertThat(use.use()).as("the ready line's").contains(WorkerProcess.AOT_CACHE_USED);
+				uses.add(use);
+			}
+			for (AotCacheUse use : uses) {
+				lines.subList(opened + 1, lines.size()).forEach(use::accept);
+				assertThat(use.use()).as("what later reads say").contains(AotCacheUse.REFUSED);
+			}
+			assertThat(store.phase()).as("deleted, to be recorded again").isEqualTo(AotCachePhase.EXTRACTED);
+			assertThat(log().lines().filter((line) -> line.contains("refused"))).containsExactly(
+					"[master] AOT cache refused by worker 1's JVM (Checksum verification failed.; read after the worker was "
+							+ "ready with the cache used): deleted; the next worker records it again",
+					"[master] AOT cache refused by worker 2's JVM after the worker was ready with the cache used "
+							+ "(Checksum verification failed.): it runs without it");
 		}
 		finally {
 			store.close();
@@ -301,7 +344,7 @@ class WorkerAotCacheTests {
 				assertThat(files).as("no store opened").containsExactly(jar);
 			}
 			assertThat(cache.forWorker(1)).isEqualTo(new WorkerAotCache.Start(null, List.of(), "none"));
-			assertThat(cache.wantsRecorder()).isFalse();
+			assertThat(cache.wantsRecorder(List.of())).isFalse();
 		}
 		finally {
 			FileSystemUtils.deleteRecursively(base);
@@ -336,6 +379,23 @@ class WorkerAotCacheTests {
 		Path base = Files.createTempDirectory(shm, "worker-aot-cache-tests");
 		assertThat(Files.getFileStore(base).type()).isEqualTo("tmpfs");
 		return base;
+	}
+
+	/**
+	 * A store whose cache is ready, which logs where the launcher does.
+	 */
+	private AotCacheStore readyStore(Path base) throws IOException {
+		Path jar = Files.writeString(base.resolve("app.jar"), "the application");
+		AotCacheKey key = new AotCacheKey("0123456789abcdef0123456789abcdef");
+		Path directory = Files.createDirectory(base.resolve(key.value()),
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		Files.createDirectories(directory.resolve("app/lib"));
+		Files.writeString(directory.resolve("app/app.jar"), "extracted");
+		Files.writeString(directory.resolve("app.aot"), "cache");
+		AotCacheStore store = AotCacheStore.open(base, jar, JarIdentity.of(jar), key, "java", List.of(),
+				Duration.ofSeconds(60), (line) -> MasterLog.println(this.out, line), Runnable::run);
+		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
+		return store;
 	}
 
 	private void runQueued() {

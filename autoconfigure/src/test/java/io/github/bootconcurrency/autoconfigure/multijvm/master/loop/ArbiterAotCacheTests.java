@@ -188,6 +188,33 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 	}
 
 	@Test
+	void aReloadWhoseJvmArgsTurnTheCacheOffAndIsAbandonedLeavesTheRecordingToThePreviousConfiguration() {
+		// As a store whose workers would not record with an agent in their jvm-args.
+		this.launcher.aotCache = (id) -> "none";
+		this.launcher.wouldRecordWith = (
+				config) -> config.jvmArgs().stream().noneMatch((option) -> option.startsWith("-javaagent:"));
+		start();
+		FakeWorkers.Process first = readyWorker();
+		this.reloader = () -> config("concurrency.multi-jvm.jvm-args=-javaagent:apm.jar");
+		reload();
+		assertThat(this.launcher.configs.get(1).jvmArgs()).containsExactly("-javaagent:apm.jar");
+		// The extraction ends during the reload: the cache wants a recorder.
+		this.launcher.wantsAotCacheRecorder = true;
+		this.launcher.last().exit(1);
+		steps(3);
+		assertThat(log()).contains("reload abandoned");
+		steps(3);
+		assertThat(this.launcher.askedForRecorder).last()
+			.as("asked with the configuration in force")
+			.satisfies((config) -> assertThat(config.jvmArgs()).isEqualTo(this.launcher.configs.get(0).jvmArgs()));
+		assertThat(this.launcher.launched).as("the worker launched before it was wanted, replaced").hasSize(3);
+		assertThat(this.launcher.configs.get(2).jvmArgs()).isEqualTo(this.launcher.configs.get(0).jvmArgs())
+			.doesNotContain("-javaagent:apm.jar");
+		assertThat(log()).containsPattern("worker " + first.id
+				+ " \\(pid \\d+, port \\d+, \\w+\\) was launched before the AOT cache could be recorded");
+	}
+
+	@Test
 	void noWorkerIsReplacedForARecordingDuringAReload() {
 		this.launcher.aotCache = (id) -> "none";
 		start();

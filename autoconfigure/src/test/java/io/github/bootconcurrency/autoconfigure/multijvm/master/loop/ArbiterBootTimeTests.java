@@ -80,6 +80,27 @@ class ArbiterBootTimeTests extends ArbiterHarness {
 	}
 
 	@Test
+	void aRefusalReadAfterTheReadyLineShowsInTheClusterViewWhileTheBootTimeKeepsTheReadyLinesLabel() {
+		this.launcher.aotCache = (id) -> "used";
+		start();
+		step();
+		FakeWorkers.Process worker = this.launcher.last();
+		this.clock.advance(Duration.ofMillis(1500));
+		ready(worker);
+		step();
+		assertThat(log()).contains("is ready after 1500 ms, AOT cache: used");
+		// As JvmWorkerLauncher's process does once its output's reader reads a refusal
+		// the JVM printed before the application started, after the ready heartbeat.
+		worker.aotCache = "refused";
+		steps(2);
+		assertThat(this.arbiter.channel().view().workers()).singleElement()
+			.satisfies((view) -> assertThat(view.aotCache()).isEqualTo("refused"));
+		assertThat(describe()).as("recorded once, at ready, under the ready line's word")
+			.contains("concurrency_master_worker_boot_seconds_count{aot_cache=\"used\"} 1.0")
+			.noneMatch((line) -> line.contains("aot_cache=\"refused\""));
+	}
+
+	@Test
 	void aWorkerThatFailsToBootIsNotCountedInTheBootSeconds() {
 		start();
 		step();

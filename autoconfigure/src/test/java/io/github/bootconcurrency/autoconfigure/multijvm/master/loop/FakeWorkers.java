@@ -258,6 +258,17 @@ public final class FakeWorkers {
 		 */
 		volatile boolean wantsAotCacheRecorder;
 
+		/**
+		 * Whether workers of a configuration would record it, if the cache waits for a
+		 * recorder: as a store whose workers' {@code jvm-args} may turn it off.
+		 */
+		volatile java.util.function.Predicate<MasterConfig> wouldRecordWith = (config) -> true;
+
+		/**
+		 * The configurations the loop asked whether a recorder is wanted with.
+		 */
+		final List<MasterConfig> askedForRecorder = new CopyOnWriteArrayList<>();
+
 		volatile boolean stopping;
 
 		@Override
@@ -266,8 +277,9 @@ public final class FakeWorkers {
 		}
 
 		@Override
-		public boolean wantsAotCacheRecorder() {
-			return this.wantsAotCacheRecorder;
+		public boolean wantsAotCacheRecorder(MasterConfig config) {
+			this.askedForRecorder.add(config);
+			return this.wantsAotCacheRecorder && this.wouldRecordWith.test(config);
 		}
 
 		@Override
