@@ -14,11 +14,15 @@ import org.jspecify.annotations.Nullable;
  * the cache's only once that retry boots: if the retry fails too, the application failed,
  * not the cache, and if it never comes (its slot no longer wanted), nothing tells: either
  * way the failure is dropped. So workers that fail at once for the application's own
- * reason (a database down in a crash storm) never turn the cache off, as they would if
- * each counted as it exited, before any retry could clear it. A worker started with the
- * store's jar and options that becomes ready ends the row, and the failures still waiting
- * for their retry with it. The counting methods return why the store turns off, or
- * {@code null} to go on. Guarded by the store's lock.
+ * reason (a database down in a crash storm) leave the cache on while the application
+ * cannot boot, where each counted as it exited would turn it off before any retry could
+ * clear it. A retry cannot tell the cache from an application that recovered in the
+ * meantime: if it recovers between a worker's try with the cache and its retry, that
+ * retry boots and the failure counts, and {@value #MAX_BOOT_FAILURES} such in a row turn
+ * the cache off for the master's life. A worker started with the store's jar and options
+ * that becomes ready ends the row, and the failures still waiting for their retry with
+ * it. The counting methods return why the store turns off, or {@code null} to go on.
+ * Guarded by the store's lock.
  */
 final class AotCacheFailures {
 
