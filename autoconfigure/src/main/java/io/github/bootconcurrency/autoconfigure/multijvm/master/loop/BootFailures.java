@@ -61,13 +61,18 @@ final class BootFailures {
 	 * worker in its slot, started without the cache, tells whether the cache failed it.
 	 * @param what what happened, for the log
 	 * @param reloading whether a reload it would otherwise abandon runs
+	 * @param retried whether the next worker in its slot retries it without the cache:
+	 * not if the slot is no longer wanted
 	 * @param now the time
 	 */
-	void failedWithAotCache(String what, boolean reloading, Instant now) {
+	void failedWithAotCache(String what, boolean reloading, boolean retried, Instant now) {
 		this.log.accept(what + ": it started with the AOT cache; not counted toward the master's " + MAX_BOOT_FAILURES
 				+ " in a row, " + (reloading ? "abandons no reload, " : "")
-				+ "and the next worker in its slot starts without the cache: if that one boots, the cache's own count "
-				+ "of such failures, which turns it off, counts this one");
+				+ (retried
+						? "and the next worker in its slot starts without the cache: if that one boots, the cache's "
+								+ "own count of such failures, which turns it off, counts this one"
+						: "and its slot is no longer wanted: no worker retries it without the cache, and the cache "
+								+ "does not count it"));
 		backOff(now);
 	}
 

@@ -77,9 +77,18 @@ final class FailedBoots {
 	Optional<String> exited(Worker worker, int exit, Instant now) {
 		String what = worker + " exited with status " + exit + " before it was ready";
 		if (worker.process().startedByAotCache()) {
-			drop(this.withoutAotCache.put(worker.slot(), new Mark(worker.process(), this.state.generation())));
 			boolean reloading = this.rollout.abandonedBy(worker.generation()).isPresent();
-			this.bootFailures.failedWithAotCache(what, reloading, now);
+			// Its slot lowered away in this loop step, before the worker could be
+			// retired:
+			// no retry comes, as for a mark scaled() dropped.
+			boolean retried = worker.slot() <= this.state.target();
+			if (retried) {
+				drop(this.withoutAotCache.put(worker.slot(), new Mark(worker.process(), this.state.generation())));
+			}
+			else {
+				worker.process().aotCacheNotAtFault();
+			}
+			this.bootFailures.failedWithAotCache(what, reloading, retried, now);
 			return Optional.empty();
 		}
 		Retry retry = this.retries.get(worker.slot());

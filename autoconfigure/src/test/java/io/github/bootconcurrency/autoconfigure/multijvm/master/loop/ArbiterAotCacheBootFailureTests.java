@@ -292,6 +292,35 @@ class ArbiterAotCacheBootFailureTests extends ArbiterHarness {
 	}
 
 	@Test
+	void aBootFailureSeenInTheStepThatLoweredItsSlotAwayIsNeverCounted(@TempDir Path base) throws IOException {
+		// The TTOU first, then the worker's exit, in one loop step: the worker dies
+		// before the step retires it, its slot already above the count.
+		AotCacheStore store = ArbiterAotCacheTests.readyStore(base);
+		launchWith(store);
+		try {
+			start("concurrency.multi-jvm.workers=2");
+			readyWorkers(2);
+			this.arbiter.submit(new Event.Signalled(MasterSignal.TTIN));
+			steps(2);
+			this.arbiter.submit(new Event.Signalled(MasterSignal.TTOU));
+			this.launcher.last().exit(1);
+			step();
+			assertThat(this.verdicts).as("no retry of worker 3 comes").containsExactly("3 not at fault");
+			assertThat(log()).contains("worker 3 (pid 1002, booting) exited with status 1 before it was ready: it "
+					+ "started with the AOT cache; not counted toward the master's 3 in a row, and its slot is no "
+					+ "longer wanted: no worker retries it without the cache, and the cache does not count it");
+			this.clock.advance(Duration.ofMinutes(1));
+			this.arbiter.submit(new Event.Signalled(MasterSignal.TTIN));
+			steps(2);
+			assertThat(this.launcher.launched).as("slot 3 again").hasSize(4);
+			assertThat(this.launcher.withoutAotCache).as("worker 4, with the cache").isEmpty();
+		}
+		finally {
+			store.close();
+		}
+	}
+
+	@Test
 	void aReloadAbandonedBeforeItsRetryStartsLeavesTheSlotsNextWorkerTheCache() {
 		this.launcher.aotCache = (id) -> "used";
 		this.launcher.startedByAotCache = (id) -> id == 3;
