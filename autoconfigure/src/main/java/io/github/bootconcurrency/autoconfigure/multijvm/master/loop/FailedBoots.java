@@ -141,11 +141,14 @@ final class FailedBoots {
 
 	/**
 	 * The number of workers was set: the slots above it wait for no retry. One booting
-	 * there is retired, and never ready: it tells nothing either.
+	 * there is retired, and never ready: it tells nothing either, and the failure it
+	 * retried is dropped now.
 	 * @param target the number of workers
 	 */
 	void scaled(int target) {
 		dropMarks((slot) -> slot > target);
+		List<Integer> retired = this.retries.keySet().stream().filter((slot) -> slot > target).toList();
+		retired.forEach((slot) -> this.retries.remove(slot).failedWithCache().aotCacheNotAtFault());
 	}
 
 	/**

@@ -321,6 +321,31 @@ class ArbiterAotCacheBootFailureTests extends ArbiterHarness {
 	}
 
 	@Test
+	void aRetryWhoseSlotIsLoweredAwayAsItBootsDropsTheFailureItRetried(@TempDir Path base) throws IOException {
+		AotCacheStore store = ArbiterAotCacheTests.readyStore(base);
+		launchWith(store);
+		try {
+			start("concurrency.multi-jvm.workers=2");
+			readyWorkers(2);
+			this.arbiter.submit(new Event.Signalled(MasterSignal.TTIN));
+			steps(2);
+			this.launcher.last().exit(1);
+			step();
+			this.clock.advance(Duration.ofMinutes(1));
+			steps(2);
+			assertThat(this.launcher.withoutAotCache).as("worker 3's retry").containsExactly(4);
+			assertThat(this.verdicts).isEmpty();
+			this.arbiter.submit(new Event.Signalled(MasterSignal.TTOU));
+			steps(2);
+			assertThat(this.launcher.last().signals).as("the retry retired").containsExactly("TERM");
+			assertThat(this.verdicts).as("at once, not at slot 3's next launch").containsExactly("3 not at fault");
+		}
+		finally {
+			store.close();
+		}
+	}
+
+	@Test
 	void aReloadAbandonedBeforeItsRetryStartsLeavesTheSlotsNextWorkerTheCache() {
 		this.launcher.aotCache = (id) -> "used";
 		this.launcher.startedByAotCache = (id) -> id == 3;
