@@ -52,14 +52,12 @@ final class AotCacheFailures {
 
 	/**
 	 * A worker started with the store's jar and options exited before it was ready: not
-	 * counted until its retry without them boots.
+	 * counted until its retry without them boots. Not logged: the master's line about the
+	 * failure says whether a retry comes, which the store cannot know.
 	 * @param workerId the worker's id
 	 */
 	void bootFailed(int workerId) {
 		this.pending.add(workerId);
-		this.log.accept("AOT cache: worker " + workerId + ", started with it, exited before it was ready: "
-				+ "its slot is retried without the cache, and the failure counts toward turning it off only if "
-				+ "that retry boots");
 	}
 
 	/**

@@ -206,17 +206,15 @@ public final class AotCacheStore {
 
 	/**
 	 * Tell the store how the retry of a worker it failed to boot went, the worker started
-	 * in its slot without it: if it booted, that failure counts
-	 * ({@link AotCacheFailures}); if it failed too, or none is started, it is dropped. No
-	 * I/O.
+	 * in its slot without it: if it booted, that failure counts, and the count is logged
+	 * ({@link AotCacheFailures}); if it failed too, or none is started, it is dropped, as
+	 * it is once the cache is off or the store closed.
 	 * @param workerId the id of the worker it failed to boot
 	 * @param booted whether the retry booted
 	 */
 	public synchronized void retried(int workerId, boolean booted) {
-		@Nullable String reason = this.failures.retried(workerId, booted);
-		if (this.phase != AotCachePhase.OFF) {
-			gaveUp(reason);
-		}
+		boolean counts = this.phase != AotCachePhase.OFF && !this.files.closed();
+		gaveUp(this.failures.retried(workerId, booted && counts));
 	}
 
 	/**
