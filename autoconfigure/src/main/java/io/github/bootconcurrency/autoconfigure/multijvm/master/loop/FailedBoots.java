@@ -78,9 +78,8 @@ final class FailedBoots {
 		String what = worker + " exited with status " + exit + " before it was ready";
 		if (worker.process().startedByAotCache()) {
 			boolean reloading = this.rollout.abandonedBy(worker.generation()).isPresent();
-			// Its slot lowered away in this loop step, before the worker could be
-			// retired:
-			// no retry comes, as for a mark scaled() dropped.
+			// A slot lowered away in this loop step, before its worker was retired,
+			// gets no retry, as for a mark scaled() dropped.
 			boolean retried = worker.slot() <= this.state.target();
 			if (retried) {
 				drop(this.withoutAotCache.put(worker.slot(), new Mark(worker.process(), this.state.generation())));
