@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
@@ -383,40 +381,8 @@ class ArbiterAotCacheBootFailureTests extends ArbiterHarness {
 		assertThat(this.launcher.withoutAotCache).isEmpty();
 	}
 
-	/**
-	 * Launch workers as the launcher does with a store: the store's start when it gives
-	 * one and the loop allows it, and the store told what the loop tells each process.
-	 */
 	private void launchWith(AotCacheStore store) {
-		Set<Integer> given = ConcurrentHashMap.newKeySet();
-		this.launcher.aotCache = (id) -> store.forWorker(id).map((start) -> given.add(id)).isPresent() ? "used"
-				: "none";
-		this.launcher.startedByAotCache = given::contains;
-		this.launcher.hooks = new FakeWorkers.ProcessHooks() {
-
-			@Override
-			public void ready(int id) {
-				store.onWorkerReady(id);
-			}
-
-			@Override
-			public void exited(int id, long requestsServed, boolean wasReady, boolean retiredByMaster) {
-				store.onWorkerExited(id, requestsServed, wasReady, retiredByMaster);
-			}
-
-			@Override
-			public void aotCacheAtFault(int id) {
-				ArbiterAotCacheBootFailureTests.this.verdicts.add(id + " at fault");
-				store.retried(id, true);
-			}
-
-			@Override
-			public void aotCacheNotAtFault(int id) {
-				ArbiterAotCacheBootFailureTests.this.verdicts.add(id + " not at fault");
-				store.retried(id, false);
-			}
-
-		};
+		this.launcher.startWith(store, this.verdicts);
 	}
 
 	private void failToBoot() {

@@ -6,8 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheKey;
@@ -266,23 +265,7 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 		// A real store, its cache ready; TTIN then TTOU retires the new worker as it
 		// boots, twice: the store's 2 boot failures, had it counted them.
 		AotCacheStore store = readyStore(base);
-		Set<Integer> given = ConcurrentHashMap.newKeySet();
-		this.launcher.aotCache = (id) -> store.forWorker(id).map((start) -> given.add(id)).isPresent() ? "used"
-				: "none";
-		this.launcher.startedByAotCache = given::contains;
-		this.launcher.hooks = new FakeWorkers.ProcessHooks() {
-
-			@Override
-			public void ready(int id) {
-				store.onWorkerReady(id);
-			}
-
-			@Override
-			public void exited(int id, long requestsServed, boolean wasReady, boolean retiredByMaster) {
-				store.onWorkerExited(id, requestsServed, wasReady, retiredByMaster);
-			}
-
-		};
+		this.launcher.startWith(store, new CopyOnWriteArrayList<>());
 		try {
 			start();
 			readyWorker();

@@ -9,8 +9,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfig;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.WorkerLauncher;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.launch.WorkerProcess;
@@ -268,6 +270,45 @@ public final class FakeWorkers {
 		 * The configurations the loop asked whether a recorder is wanted with.
 		 */
 		final List<MasterConfig> askedForRecorder = new CopyOnWriteArrayList<>();
+
+		/**
+		 * Launch workers as the real launcher does with a store: the store's start when
+		 * it gives one and the loop allows it, and the store told what the loop tells
+		 * each process, its verdicts on the cache's boot failures also added to a list.
+		 * @param store the store
+		 * @param verdicts where {@code "<id> at fault"} and {@code "<id> not at fault"}
+		 * go
+		 */
+		void startWith(AotCacheStore store, List<String> verdicts) {
+			Set<Integer> given = ConcurrentHashMap.newKeySet();
+			this.aotCache = (id) -> store.forWorker(id).map((start) -> given.add(id)).isPresent() ? "used" : "none";
+			this.startedByAotCache = given::contains;
+			this.hooks = new ProcessHooks() {
+
+				@Override
+				public void ready(int id) {
+					store.onWorkerReady(id);
+				}
+
+				@Override
+				public void exited(int id, long requestsServed, boolean wasReady, boolean retiredByMaster) {
+					store.onWorkerExited(id, requestsServed, wasReady, retiredByMaster);
+				}
+
+				@Override
+				public void aotCacheAtFault(int id) {
+					verdicts.add(id + " at fault");
+					store.retried(id, true);
+				}
+
+				@Override
+				public void aotCacheNotAtFault(int id) {
+					verdicts.add(id + " not at fault");
+					store.retried(id, false);
+				}
+
+			};
+		}
 
 		volatile boolean stopping;
 
