@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheKey;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore;
-import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.JarIdentity;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.ReadyAotCacheStores;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheSetting;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.balancer.SharedSocket;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.config.MasterConfig;
@@ -192,16 +192,8 @@ class WorkerAotCacheTests {
 
 	@Test
 	void aWorkerReadyWhoseJvmDidNotSayItOpenedTheCacheEndsNoRowOfBootFailures(@TempDir Path base) throws IOException {
-		Path jar = Files.writeString(base.resolve("app.jar"), "the application");
-		AotCacheKey key = new AotCacheKey("0123456789abcdef0123456789abcdef");
-		Path directory = Files.createDirectory(base.resolve(key.value()),
-				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-		Files.createDirectories(directory.resolve("app/lib"));
-		Files.writeString(directory.resolve("app/app.jar"), "extracted");
-		Files.writeString(directory.resolve("app.aot"), "cache");
-		AotCacheStore store = AotCacheStore.open(base, jar, JarIdentity.of(jar), key, "java", List.of(),
-				Duration.ofSeconds(60), (line) -> {
-				}, Runnable::run);
+		AotCacheStore store = ReadyAotCacheStores.open(base, (line) -> {
+		});
 		try {
 			WorkerAotCache cache = WorkerAotCache.of(store, this.out);
 			WorkerAotCache.Start first = cache.forWorker(1);
@@ -385,17 +377,7 @@ class WorkerAotCacheTests {
 	 * A store whose cache is ready, which logs where the launcher does.
 	 */
 	private AotCacheStore readyStore(Path base) throws IOException {
-		Path jar = Files.writeString(base.resolve("app.jar"), "the application");
-		AotCacheKey key = new AotCacheKey("0123456789abcdef0123456789abcdef");
-		Path directory = Files.createDirectory(base.resolve(key.value()),
-				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-		Files.createDirectories(directory.resolve("app/lib"));
-		Files.writeString(directory.resolve("app/app.jar"), "extracted");
-		Files.writeString(directory.resolve("app.aot"), "cache");
-		AotCacheStore store = AotCacheStore.open(base, jar, JarIdentity.of(jar), key, "java", List.of(),
-				Duration.ofSeconds(60), (line) -> MasterLog.println(this.out, line), Runnable::run);
-		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
-		return store;
+		return ReadyAotCacheStores.open(base, (line) -> MasterLog.println(this.out, line));
 	}
 
 	private void runQueued() {

@@ -1,18 +1,15 @@
 package io.github.bootconcurrency.autoconfigure.multijvm.master.loop;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
-import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheKey;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCachePhase;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.AotCacheStore;
-import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.files.JarIdentity;
+import io.github.bootconcurrency.autoconfigure.multijvm.master.aotcache.ReadyAotCacheStores;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.AotCacheRecorder;
 import io.github.bootconcurrency.autoconfigure.multijvm.master.workers.WorkerDeadline;
 import org.junit.jupiter.api.Test;
@@ -311,17 +308,7 @@ class ArbiterAotCacheTests extends ArbiterHarness {
 	}
 
 	static AotCacheStore readyStore(Path base, Consumer<String> log) throws IOException {
-		AotCacheKey key = new AotCacheKey("0123456789abcdef0123456789abcdef");
-		Path jar = Files.writeString(base.resolve("app.jar"), "the application");
-		Path directory = Files.createDirectory(base.resolve(key.value()),
-				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-		Files.createDirectories(directory.resolve("app/lib"));
-		Files.writeString(directory.resolve("app/app.jar"), "extracted");
-		Files.writeString(directory.resolve("app.aot"), "cache");
-		AotCacheStore store = AotCacheStore.open(base, jar, JarIdentity.of(jar), key, "java", List.of(),
-				Duration.ofSeconds(60), log, Runnable::run);
-		assertThat(store.phase()).isEqualTo(AotCachePhase.READY);
-		return store;
+		return ReadyAotCacheStores.open(base, log);
 	}
 
 	@Test
