@@ -26,11 +26,7 @@ require_wrk
 master="" tmp="" load=""
 cleanup() {
   [ -n "$load" ] && kill -INT "$load" 2>/dev/null || true
-  if [ -n "$master" ]; then
-    kill -TERM "$master" 2>/dev/null || true
-    for _ in $(seq 1 120); do kill -0 "$master" 2>/dev/null || break; sleep 0.5; done
-    kill -KILL -- "-$master" 2>/dev/null || true
-  fi
+  stop_master
   [ -n "$tmp" ] && rm -rf "$tmp"
   master="" tmp="" load=""
 }

@@ -27,6 +27,15 @@ await_line() {
   exit 1
 }
 
+# stop_master: stops the multi-jvm master $master (started with setsid) gracefully, waiting up to
+# 60 s, then kills its process group, so that no worker is left; does nothing if $master is empty.
+stop_master() {
+  [ -n "$master" ] || return 0
+  kill -TERM "$master" 2>/dev/null || true
+  for _ in $(seq 1 120); do kill -0 "$master" 2>/dev/null || break; sleep 0.5; done
+  kill -KILL -- "-$master" 2>/dev/null || true
+}
+
 # median: the median of the numbers on stdin (separated by spaces or lines).
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 

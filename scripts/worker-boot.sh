@@ -29,10 +29,7 @@ require_wrk
 
 master="" tmp=""
 cleanup() {
-  [ -n "$master" ] || return 0
-  kill -TERM "$master" 2>/dev/null || true
-  for _ in $(seq 1 120); do kill -0 "$master" 2>/dev/null || return 0; sleep 0.5; done
-  kill -KILL -- "-$master" 2>/dev/null || true
+  stop_master
 }
 trap cleanup EXIT
 
